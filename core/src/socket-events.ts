@@ -1,0 +1,18 @@
+import type { CaseView } from './api';
+import type { DeviceState } from './reading';
+
+/** Real-time events, shared by the server and the console (`noun:verb`). */
+export interface ServerToClientEvents {
+  'case:updated': (view: CaseView) => void;
+  'device:status': (update: { deviceId: string; gridId: string; state: DeviceState; at: number }) => void;
+  'device:readings': (update: {
+    gridId: string;
+    readings: { deviceId: string; ts: number; metrics: Record<string, number | boolean> }[];
+  }) => void;
+}
+
+export interface ClientToServerEvents {
+  /** Follow live readings of one grid (e.g. while its panel is open). */
+  'grid:watch': (gridId: string, ack: (result: { ok: boolean; error?: string }) => void) => void;
+  'grid:unwatch': (gridId: string) => void;
+}
