@@ -80,6 +80,9 @@ export interface CaseActor {
 
 export type CaseEffect =
   | { type: 'notify'; userId: string; reason: 'assigned' | 'returned' | 'reopened' }
+  /** Back to the dispatcher's queue (a return never goes sideways to another worker). */
+  | { type: 'await_dispatch' }
+  /** Dispatch again automatically (e.g. reopened after feedback). */
   | { type: 'redispatch' };
 
 export type TransitionResult =
@@ -140,7 +143,7 @@ export function transition(current: CaseRecord, command: CaseCommand, actor: Cas
       if (!command.reason) return { ok: false, code: 'validation_failed', message: 'a return needs a reason code' };
       next.returnCount = current.returnCount + 1;
       next.assigneeId = null;
-      effects.push({ type: 'redispatch' });
+      effects.push({ type: 'await_dispatch' });
       break;
     case 'resolve': {
       if (!command.note?.trim()) return { ok: false, code: 'validation_failed', message: 'resolving needs a note' };

@@ -9,3 +9,4 @@ export * from './errors';
 export * from './api';
 export * from './socket-events';
 export * from './geo';
+export * from './bus';

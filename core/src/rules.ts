@@ -117,8 +117,10 @@ export function evaluateThreshold(
   reading: Reading,
   current: Severity | null,
 ): RiskSignal | undefined {
-  const value = reading.metrics[rule.metric];
-  if (typeof value !== 'number') return undefined;
+  const raw = reading.metrics[rule.metric];
+  if (raw === undefined) return undefined;
+  // Boolean metrics (elevator `trapped`, manhole `open`) compare as 1/0.
+  const value = typeof raw === 'boolean' ? Number(raw) : raw;
   const next = thresholdSeverity(rule, value, current);
   if (next === current) return undefined;
   return {

@@ -1,0 +1,3 @@
+export * from './case-policy';
+export * from './case-service';
+export * from './alerts-service';

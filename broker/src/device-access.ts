@@ -1,0 +1,98 @@
+import { devicePrefix, parseDeviceTopic, type DeviceTopic } from '@gridsense/core';
+import type { Client, PublishPacket } from 'aedes';
+import { timingSafeEqual } from 'node:crypto';
+import type { AuthenticateHandler, AuthorizePublishHandler, AuthorizeSubscribeHandler, BrokerOptions } from './create-broker';
+
+/** The username GridSense's own services use when they connect over MQTT. */
+export const SERVICE_USERNAME = 'gridsense-service';
+
+export interface DeviceLookup {
+  /** The device's grid and whether `secret` is its secret; undefined when unknown. */
+  checkDevice(deviceId: string, secret: string): { gridId: string } | undefined;
+}
+
+/** What ingest decided about a device's message; the PUBACK is sent after this resolves. */
+export type PublishOutcome = 'accepted' | 'rejected';
+
+export interface DeviceAccessOptions {
+  devices: DeviceLookup;
+  /** Secret for GridSense services connecting as SERVICE_USERNAME; no service login without it. */
+  serviceSecret?: string;
+  /** Called for every allowed device publish; resolve once the message is durable or rejected for good. */
+  onDevicePublish(device: DeviceTopic, packet: PublishPacket): Promise<PublishOutcome>;
+}
+
+/** Where rejected payloads go instead of to subscribers of device topics (a dead-letter topic). */
+export function rejectedTopic(deviceId: string): string {
+  return `gridsense/rejected/${deviceId}`;
+}
+
+type Identity = { kind: 'device'; deviceId: string; gridId: string } | { kind: 'service' };
+
+function authError(): Error & { returnCode: number } {
+  return Object.assign(new Error('bad user name or password'), { returnCode: 4 });
+}
+
+function sameSecret(a: string, b: string): boolean {
+  const left = Buffer.from(a);
+  const right = Buffer.from(b);
+  return left.length === right.length && timingSafeEqual(left, right);
+}
+
+/**
+ * Device authentication and the topic ACL of the device contract: a device connects as itself
+ * (clientId = username = device id) and may publish and subscribe only under its own prefix.
+ */
+export function createDeviceAccess(options: DeviceAccessOptions): BrokerOptions {
+  const identities = new WeakMap<Client, Identity>();
+
+  const authenticate: AuthenticateHandler = (client, username, password, done) => {
+    const secret = password?.toString('utf8') ?? '';
+    if (username === SERVICE_USERNAME && options.serviceSecret && sameSecret(secret, options.serviceSecret)) {
+      identities.set(client, { kind: 'service' });
+      return done(null, true);
+    }
+    if (!username || username !== client.id) return done(authError(), false);
+    const device = options.devices.checkDevice(username, secret);
+    if (!device) return done(authError(), false);
+    identities.set(client, { kind: 'device', deviceId: username, gridId: device.gridId });
+    done(null, true);
+  };
+
+  const authorizePublish: AuthorizePublishHandler = (client, packet, callback) => {
+    // A will published after its client is gone arrives with client null; it was checked at connect.
+    const identity = client ? identities.get(client) : undefined;
+    if (identity?.kind === 'service') {
+      if (parseDeviceTopic(packet.topic)) return callback(new Error('services may not publish device topics'));
+      return callback(null);
+    }
+    const topic = parseDeviceTopic(packet.topic);
+    const allowed =
+      topic !== undefined &&
+      (identity === undefined ? client === null : identity.deviceId === topic.deviceId && identity.gridId === topic.gridId);
+    if (!topic || !allowed) return callback(new Error(`publish to ${packet.topic} refused`));
+    options.onDevicePublish(topic, packet).then(
+      (outcome) => {
+        if (outcome === 'rejected') {
+          packet.topic = rejectedTopic(topic.deviceId);
+          packet.retain = false;
+        }
+        callback(null);
+      },
+      // Not durable: no PUBACK; dropping the connection makes the device resend.
+      (error: unknown) => callback(error instanceof Error ? error : new Error(String(error))),
+    );
+  };
+
+  const authorizeSubscribe: AuthorizeSubscribeHandler = (client, subscription, callback) => {
+    const identity = identities.get(client);
+    if (identity?.kind === 'service') return callback(null, subscription);
+    if (identity?.kind === 'device' && subscription.topic.startsWith(devicePrefix(identity.gridId, identity.deviceId))) {
+      return callback(null, subscription);
+    }
+    // Refused with a failure return code in SUBACK; the connection stays.
+    callback(null, null);
+  };
+
+  return { authenticate, authorizePublish, authorizeSubscribe };
+}

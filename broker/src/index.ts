@@ -1,0 +1,5 @@
+export * from './create-broker';
+export * from './device-access';
+export * from './listeners';
+export * from './aedes-bus';
+export * from './mqtt-bus';

@@ -1,0 +1,53 @@
+import { busTopic, type Bus, type BusEventName, type BusPayloads } from '@gridsense/core';
+import mqtt, { type MqttClient } from 'mqtt';
+
+function matches(filter: string, topic: string): boolean {
+  const f = filter.split('/');
+  const t = topic.split('/');
+  for (let i = 0; i < f.length; i++) {
+    if (f[i] === '#') return true;
+    if (f[i] !== '+' && f[i] !== t[i]) return false;
+  }
+  return f.length === t.length;
+}
+
+/**
+ * The bus between processes: an MQTT client with a persistent session (clean: false, QoS 1), so a
+ * service that restarts receives what was published while it was away.
+ */
+export async function connectMqttBus(options: {
+  url: string;
+  clientId: string;
+  username?: string;
+  password?: string;
+  onError: (error: unknown) => void;
+}): Promise<Bus> {
+  const client: MqttClient = await mqtt.connectAsync(options.url, {
+    clientId: options.clientId,
+    clean: false,
+    protocolVersion: 4,
+    reconnectPeriod: 1000,
+    ...(options.username ? { username: options.username, password: options.password ?? '' } : {}),
+  });
+  const handlers: { filter: string; handle: (topic: string, payload: Buffer) => Promise<void> | void }[] = [];
+  client.on('message', (topic, payload) => {
+    for (const h of handlers) {
+      if (matches(h.filter, topic)) Promise.resolve().then(() => h.handle(topic, payload)).catch(options.onError);
+    }
+  });
+  client.on('error', options.onError);
+  const subscribeRaw = async (filter: string, handle: (topic: string, payload: Buffer) => Promise<void> | void) => {
+    handlers.push({ filter, handle });
+    await client.subscribeAsync(filter, { qos: 1 });
+  };
+  return {
+    async publish<E extends BusEventName>(event: E, payload: BusPayloads[E]) {
+      await client.publishAsync(busTopic(event), JSON.stringify(payload), { qos: 1 });
+    },
+    subscribe<E extends BusEventName>(event: E, handler: (payload: BusPayloads[E]) => Promise<void> | void) {
+      return subscribeRaw(busTopic(event), (_t, payload) => handler(JSON.parse(payload.toString()) as BusPayloads[E]));
+    },
+    subscribeTopic: subscribeRaw,
+    close: () => client.endAsync(),
+  };
+}

@@ -1,0 +1,22 @@
+import type { RiskSignal } from './rules';
+import type { DeviceState } from './reading';
+import type { BusEventName } from './topics';
+
+/** What each bus event carries between services. */
+export interface BusPayloads {
+  'risk.changed': RiskSignal;
+  'case.changed': { caseId: string; gridId: string; action: string; at: number };
+  'device.status_changed': { deviceId: string; gridId: string; state: DeviceState; at: number };
+}
+
+/**
+ * The internal message bus between services: in-process on the embedded broker, or over MQTT
+ * (QoS 1, persistent session) when services run apart.
+ */
+export interface Bus {
+  publish<E extends BusEventName>(event: E, payload: BusPayloads[E]): Promise<void>;
+  subscribe<E extends BusEventName>(event: E, handler: (payload: BusPayloads[E]) => Promise<void> | void): Promise<void>;
+  /** Raw device traffic, e.g. `gs/v1/+/+/telemetry` for live views. */
+  subscribeTopic(filter: string, handler: (topic: string, payload: Buffer) => void): Promise<void>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,53 @@
+import type { DeviceEvent, Reading } from '@gridsense/core';
+
+export type Aggregate = 'mean' | 'min' | 'max' | 'last' | 'count';
+
+/** The newest value of each metric, with the time it was measured. */
+export type LatestValues = Record<string, { ts: number; value: number | boolean }>;
+
+export interface RangeQuery {
+  deviceId: string;
+  metric: string;
+  /** Inclusive bounds, epoch ms. */
+  from: number;
+  to: number;
+  /** Windows are aligned to the epoch: a window's `ts` is `floor(ts / windowMs) * windowMs`. */
+  windowMs: number;
+  agg: Aggregate;
+}
+
+/**
+ * Where accepted readings and device events live. Two backends serve it: InfluxDB (v1 HTTP API)
+ * and an embedded SQLite store for running without InfluxDB; `store-contract.ts` holds both to it.
+ */
+export interface TimeSeriesStore {
+  /**
+   * Resolves only once the readings are durable (written). Duplicate (deviceId, seq) readings are
+   * stored once. InfluxDB can only do that when the duplicate also repeats `ts` (same series and
+   * time overwrite); the embedded store drops a repeated seq whatever its `ts`.
+   */
+  writeReadings(readings: Reading[]): Promise<void>;
+  /** An event repeating the device, type and ts of a stored one is stored once (a redelivery). */
+  writeEvents(events: DeviceEvent[]): Promise<void>;
+  /** Latest value per metric of one device; `{}` when the device has no readings. */
+  latest(deviceId: string): Promise<LatestValues>;
+  /** Latest values for many devices at once (the console overview), keyed by deviceId; every asked id is a key. */
+  latestForDevices(deviceIds: string[]): Promise<Map<string, LatestValues>>;
+  /** A range, aggregated into windows of windowMs; windows with no data are omitted. Booleans count as 1/0. */
+  range(query: RangeQuery): Promise<{ ts: number; value: number }[]>;
+  /** Number of stored readings of a device (distinct seq when seq is present) in [from, to] — used by loss tests. */
+  countReadings(deviceId: string, from: number, to: number): Promise<number>;
+  /** Newest first. An empty `attributes` object may read back as absent. */
+  recentEvents(deviceId: string, limit: number): Promise<DeviceEvent[]>;
+  close(): Promise<void>;
+}
+
+/** Throws on a query no backend can answer, so both fail the same way instead of differently. */
+export function assertValidRange(query: RangeQuery): void {
+  if (!Number.isSafeInteger(query.windowMs) || query.windowMs <= 0) {
+    throw new RangeError(`windowMs must be a positive integer, got ${query.windowMs}`);
+  }
+  if (!Number.isFinite(query.from) || !Number.isFinite(query.to) || query.from > query.to) {
+    throw new RangeError(`invalid range ${query.from}..${query.to}`);
+  }
+}

@@ -1,0 +1,22 @@
+import SQLite from 'better-sqlite3';
+import { Kysely, SqliteDialect } from 'kysely';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { migrateToLatest } from './migrations';
+import type { Database } from './schema';
+
+export type StateDb = Kysely<Database>;
+
+/** Opens (creating and migrating) the state database. `:memory:` gives a private one for tests. */
+export async function openStateDb(path: string): Promise<StateDb> {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const sqlite = new SQLite(path);
+  sqlite.pragma('journal_mode = WAL');
+  // WAL + NORMAL: a committed case survives a process crash; only an OS crash can lose the last commit.
+  sqlite.pragma('synchronous = NORMAL');
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('busy_timeout = 5000');
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  await migrateToLatest(db as Kysely<unknown>);
+  return db;
+}

@@ -1,0 +1,61 @@
+import type { StateDb } from '../database';
+import { generatePassword, generateSecret, hashDeviceSecret, hashPassword } from '../credentials';
+import { insertDevices } from '../device.repository';
+import { insertRegions } from '../region.repository';
+import { insertRule } from '../rule.repository';
+import { getSetting, setSetting } from '../settings.repository';
+import { assignDuty, insertUser } from '../user.repository';
+import { buildDemoDistrict } from './demo-district';
+
+export interface DeviceCredential {
+  id: string;
+  gridId: string;
+  type: string;
+  secret: string;
+}
+
+export interface SeedResult {
+  /** Generated passwords, shown once: only their hashes are stored. */
+  passwords: { username: string; role: string; password: string }[];
+  /** Device secrets, for the simulator's provisioning file. */
+  devices: DeviceCredential[];
+}
+
+/**
+ * Seeds the demo district on first start; returns undefined if it was already seeded.
+ * `fixedPassword` (e.g. from GRIDSENSE_DEMO_PASSWORD) replaces generated passwords.
+ */
+export async function seedDemoDistrict(
+  db: StateDb,
+  options: { now: number; fixedPassword?: string },
+): Promise<SeedResult | undefined> {
+  if (await getSetting(db, 'demo_seeded_at')) return undefined;
+  const demo = buildDemoDistrict();
+  const passwords: SeedResult['passwords'] = [];
+  const devices = demo.devices.map((d) => ({ ...d, secret: generateSecret() }));
+  const hashed = await Promise.all(
+    demo.users.map(async (user) => {
+      const password = options.fixedPassword ?? generatePassword();
+      passwords.push({ username: user.username, role: user.role, password });
+      return { user, passwordHash: await hashPassword(password) };
+    }),
+  );
+  await db.transaction().execute(async (tx) => {
+    await insertRegions(tx, demo.regions);
+    for (const { user, passwordHash } of hashed) {
+      await insertUser(tx, { ...user, passwordHash }, options.now);
+      for (const duty of user.duties) await assignDuty(tx, duty.gridId, user.id, duty.duty);
+    }
+    await insertDevices(
+      tx,
+      devices.map((d) => ({ ...d, secretHash: hashDeviceSecret(d.secret) })),
+      options.now,
+    );
+    for (const rule of demo.rules) await insertRule(tx, rule, options.now);
+    await setSetting(tx, 'demo_seeded_at', String(options.now));
+  });
+  return {
+    passwords,
+    devices: devices.map(({ id, gridId, type, secret }) => ({ id, gridId, type, secret })),
+  };
+}

@@ -1,0 +1,85 @@
+import type { DutyKind, Role, User } from '@gridsense/core';
+import type { StateDb } from './database';
+
+export interface UserRecord extends User {
+  passwordHash: string;
+}
+
+type UserRow = {
+  id: string;
+  username: string;
+  display_name: string;
+  role: string;
+  region_id: string;
+  password_hash: string;
+};
+
+function toUser(row: UserRow): UserRecord {
+  return {
+    id: row.id,
+    username: row.username,
+    displayName: row.display_name,
+    role: row.role as Role,
+    regionId: row.region_id,
+    passwordHash: row.password_hash,
+  };
+}
+
+export async function findUserByUsername(db: StateDb, username: string): Promise<UserRecord | undefined> {
+  const row = await db.selectFrom('users').selectAll().where('username', '=', username).executeTakeFirst();
+  return row && toUser(row);
+}
+
+export async function findUserById(db: StateDb, id: string): Promise<UserRecord | undefined> {
+  const row = await db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+  return row && toUser(row);
+}
+
+export async function listUsers(db: StateDb): Promise<User[]> {
+  const rows = await db.selectFrom('users').selectAll().orderBy('username').execute();
+  return rows.map((row) => {
+    const { passwordHash: _hash, ...user } = toUser(row);
+    return user;
+  });
+}
+
+export async function insertUser(db: StateDb, user: UserRecord, now: number): Promise<void> {
+  await db
+    .insertInto('users')
+    .values({
+      id: user.id,
+      username: user.username,
+      display_name: user.displayName,
+      role: user.role,
+      region_id: user.regionId,
+      password_hash: user.passwordHash,
+      created_at: now,
+    })
+    .execute();
+}
+
+export async function assignDuty(db: StateDb, gridId: string, userId: string, duty: DutyKind): Promise<void> {
+  await db.insertInto('grid_duties').values({ grid_id: gridId, user_id: userId, duty }).execute();
+}
+
+/** Workers on duty for a grid, primary before backup (AB角). */
+export async function listOnDutyWorkers(
+  db: StateDb,
+  gridId: string,
+): Promise<{ userId: string; duty: DutyKind; displayName: string }[]> {
+  const rows = await db
+    .selectFrom('grid_duties')
+    .innerJoin('users', 'users.id', 'grid_duties.user_id')
+    .select(['grid_duties.user_id', 'grid_duties.duty', 'users.display_name'])
+    .where('grid_duties.grid_id', '=', gridId)
+    .execute();
+  return rows
+    .map((r) => ({ userId: r.user_id, duty: r.duty as DutyKind, displayName: r.display_name }))
+    .sort((a, b) => (a.duty === b.duty ? 0 : a.duty === 'primary' ? -1 : 1));
+}
+
+/** Grids a worker is on duty for. */
+export async function listDutyGrids(db: StateDb, userId: string): Promise<string[]> {
+  const rows = await db.selectFrom('grid_duties').select('grid_id').where('user_id', '=', userId).execute();
+  return rows.map((r) => r.grid_id);
+}
