@@ -171,3 +171,42 @@ export function transition(current: CaseRecord, command: CaseCommand, actor: Cas
   }
   return { ok: true, next, effects };
 }
+
+/** Validates a command from an API body, listing every problem. */
+export function parseCaseCommand(input: unknown): { ok: true; command: CaseCommand } | { ok: false; errors: string[] } {
+  if (typeof input !== 'object' || input === null) return { ok: false, errors: ['body must be an object'] };
+  const body = input as Record<string, unknown>;
+  const errors: string[] = [];
+  const optionalString = (key: string) => {
+    if (body[key] !== undefined && typeof body[key] !== 'string') errors.push(`${key} must be a string`);
+  };
+  switch (body.action) {
+    case 'register':
+    case 'accept':
+    case 'arrive':
+    case 'close':
+      break;
+    case 'dispatch':
+      if (typeof body.assigneeId !== 'string' || !body.assigneeId) errors.push('assigneeId is required');
+      break;
+    case 'return':
+      if (!RETURN_REASONS.includes(body.reason as ReturnReason)) errors.push(`reason must be one of ${RETURN_REASONS.join(', ')}`);
+      optionalString('note');
+      break;
+    case 'resolve':
+      if (typeof body.note !== 'string') errors.push('note is required');
+      if (body.photos !== undefined && (!Array.isArray(body.photos) || body.photos.some((p) => typeof p !== 'string'))) {
+        errors.push('photos must be a list of photo URLs');
+      }
+      break;
+    case 'verify':
+      optionalString('note');
+      break;
+    case 'reopen':
+      if (typeof body.note !== 'string') errors.push('note is required');
+      break;
+    default:
+      errors.push(`action must be one of ${Object.keys(MOVES).join(', ')}`);
+  }
+  return errors.length > 0 ? { ok: false, errors } : { ok: true, command: body as unknown as CaseCommand };
+}

@@ -10,3 +10,4 @@ export * from './api';
 export * from './socket-events';
 export * from './geo';
 export * from './bus';
+export * from './config';

@@ -21,7 +21,12 @@ export interface CliOptions {
   durationS?: number;
 }
 
-function parseNumber(name: string, text: string | undefined, min: number, max = Infinity): number | undefined {
+function parseNumber(
+  name: string,
+  text: string | undefined,
+  min: number,
+  max = Infinity,
+): number | undefined {
   if (text === undefined) return undefined;
   const value = Number(text);
   if (text.trim() === '' || !Number.isFinite(value) || value < min || value > max) {

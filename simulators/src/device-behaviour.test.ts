@@ -64,7 +64,10 @@ function contractProblems(type: StandardDeviceType, metrics: Metrics): string[] 
   for (const [name, value] of Object.entries(metrics)) {
     const spec = specs[name];
     if (!spec || typeof value !== spec.kind) problems.push(`${name}=${String(value)} has the wrong kind`);
-    else if (typeof value === 'number' && !(value >= (spec.min ?? -Infinity) && value <= (spec.max ?? Infinity))) {
+    else if (
+      typeof value === 'number' &&
+      !(value >= (spec.min ?? -Infinity) && value <= (spec.max ?? Infinity))
+    ) {
       problems.push(`${name}=${value} outside ${spec.min}–${spec.max}`);
     }
   }
@@ -120,7 +123,12 @@ describe('device behaviour', () => {
     let state = createBehaviourState(type, START, random);
     const results: TickResult[] = [];
     for (let i = 1; i <= 20; i++) {
-      const result = nextTick(type, state, { ts: START + i * INTERVAL_MS, random, riskProbability: 0, forceIncident: i === 2 });
+      const result = nextTick(type, state, {
+        ts: START + i * INTERVAL_MS,
+        random,
+        riskProbability: 0,
+        forceIncident: i === 2,
+      });
       state = result.state;
       results.push(result);
     }
@@ -140,7 +148,9 @@ describe('device behaviour', () => {
       if (type === 'door_sensor') expect(metrics.opened).toBe(true);
       else expect(abnormal(metrics)).not.toEqual([]);
     }
-    expect(results.filter((result) => !result.incident).flatMap((result) => abnormal(result.metrics))).toEqual([]);
+    expect(
+      results.filter((result) => !result.incident).flatMap((result) => abnormal(result.metrics)),
+    ).toEqual([]);
   });
 
   it('the smoke detector drains its battery and follows a daily temperature cycle', () => {

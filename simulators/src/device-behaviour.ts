@@ -68,7 +68,7 @@ const DOOR_OPENINGS_PER_DAY = 5;
 
 /** +1 at `peakHour` local time, −1 twelve hours later. */
 function dailyCycle(ts: number, peakHour: number): number {
-  const hour = (((ts + LOCAL_UTC_OFFSET_MS) % DAY_MS) + DAY_MS) % DAY_MS / HOUR_MS;
+  const hour = ((((ts + LOCAL_UTC_OFFSET_MS) % DAY_MS) + DAY_MS) % DAY_MS) / HOUR_MS;
   return Math.cos((2 * Math.PI * (hour - peakHour)) / 24);
 }
 
@@ -91,7 +91,8 @@ const MODELS: Record<StandardDeviceType, TelemetryModel | EventModel> = {
   smoke_detector: {
     kind: 'telemetry',
     normal: (ctx) => {
-      const battery = typeof ctx.previous.battery === 'number' ? ctx.previous.battery : 70 + 30 * ctx.random();
+      const battery =
+        typeof ctx.previous.battery === 'number' ? ctx.previous.battery : 70 + 30 * ctx.random();
       return {
         smoke: walk(ctx, 'smoke', 0, 0.5, 0.08),
         temperature: clamp(around(ctx, 20 + 3 * dailyCycle(ctx.ts, 15), 0.3), 15, 25),
@@ -213,11 +214,19 @@ export function createBehaviourState(type: StandardDeviceType, ts: number, rando
 export function nextTick(type: StandardDeviceType, previous: BehaviourState, input: TickInput): TickResult {
   const { ts, random } = input;
   const starts =
-    input.forceIncident === true || (previous.incidentTicksLeft === 0 && chance(random, input.riskProbability));
-  const ticksLeft = starts ? randomInt(random, INCIDENT_TICKS.min, INCIDENT_TICKS.max) : previous.incidentTicksLeft;
+    input.forceIncident === true ||
+    (previous.incidentTicksLeft === 0 && chance(random, input.riskProbability));
+  const ticksLeft = starts
+    ? randomInt(random, INCIDENT_TICKS.min, INCIDENT_TICKS.max)
+    : previous.incidentTicksLeft;
   const incident = ticksLeft > 0;
   const model = MODELS[type];
-  const ctx: ModelContext = { ts, elapsedMs: Math.max(0, ts - previous.ts), random, previous: previous.baseline };
+  const ctx: ModelContext = {
+    ts,
+    elapsedMs: Math.max(0, ts - previous.ts),
+    random,
+    previous: previous.baseline,
+  };
 
   if (model.kind === 'event') {
     const state = { ts, baseline: {}, incidentTicksLeft: Math.max(0, ticksLeft - 1) };

@@ -1,7 +1,12 @@
 import { isValidId } from '@gridsense/core';
 import { isSimulatedType } from './device-behaviour';
 import { deriveSeed } from './random';
-import { createDeviceRunner, type Counters, type DeviceRunner, type SimulatedDevice } from './simulated-device';
+import {
+  createDeviceRunner,
+  type Counters,
+  type DeviceRunner,
+  type SimulatedDevice,
+} from './simulated-device';
 
 export type { SimulatedDevice } from './simulated-device';
 
@@ -46,8 +51,10 @@ const STOP_TIMEOUT_MS = 3000;
 const URL_PATTERN = /^(mqtts?|wss?):\/\//;
 
 function validateOptions(options: SimulationOptions, intervalMs: number, riskProbability: number): void {
-  if (!URL_PATTERN.test(options.url)) throw new Error(`url must be mqtt://, mqtts://, ws:// or wss://: ${options.url}`);
-  if (!(Number.isFinite(intervalMs) && intervalMs >= 1)) throw new Error(`intervalMs must be ≥ 1, got ${intervalMs}`);
+  if (!URL_PATTERN.test(options.url))
+    throw new Error(`url must be mqtt://, mqtts://, ws:// or wss://: ${options.url}`);
+  if (!(Number.isFinite(intervalMs) && intervalMs >= 1))
+    throw new Error(`intervalMs must be ≥ 1, got ${intervalMs}`);
   if (!(riskProbability >= 0 && riskProbability <= 1)) {
     throw new Error(`riskProbability must be 0–1, got ${riskProbability}`);
   }
@@ -58,7 +65,8 @@ function validateOptions(options: SimulationOptions, intervalMs: number, riskPro
     }
     if (seen.has(device.id)) throw new Error(`duplicate device id ${device.id}`);
     seen.add(device.id);
-    if (!isSimulatedType(device.type)) throw new Error(`device ${device.id}: no simulation for type ${device.type}`);
+    if (!isSimulatedType(device.type))
+      throw new Error(`device ${device.id}: no simulation for type ${device.type}`);
   }
 }
 
@@ -103,7 +111,9 @@ export function startSimulation(options: SimulationOptions): Simulation {
   const connecting = (async () => {
     const all = [...runners.values()];
     for (let start = 0; start < all.length && !stopped; start += CONNECT_BATCH_SIZE) {
-      await Promise.all(all.slice(start, start + CONNECT_BATCH_SIZE).map((runner) => runner.connect(CONNECT_TIMEOUT_MS)));
+      await Promise.all(
+        all.slice(start, start + CONNECT_BATCH_SIZE).map((runner) => runner.connect(CONNECT_TIMEOUT_MS)),
+      );
       log(`connect attempted for ${Math.min(start + CONNECT_BATCH_SIZE, all.length)}/${all.length} devices`);
     }
   })().catch((error: unknown) => log(`connecting devices failed: ${String(error)}`));

@@ -83,11 +83,20 @@ export function createDeviceRunner(options: DeviceRunnerOptions): DeviceRunner {
 
   function tick(): void {
     const ts = Date.now();
-    const result = nextTick(device.type, state, { ts, random, riskProbability: options.riskProbability, forceIncident });
+    const result = nextTick(device.type, state, {
+      ts,
+      random,
+      riskProbability: options.riskProbability,
+      forceIncident,
+    });
     state = result.state;
     forceIncident = false;
     if (result.metrics) {
-      publishCounted(deviceTopic(device.gridId, device.id, 'telemetry'), { ts, seq: seq++, metrics: result.metrics });
+      publishCounted(deviceTopic(device.gridId, device.id, 'telemetry'), {
+        ts,
+        seq: seq++,
+        metrics: result.metrics,
+      });
     }
     if (result.event) {
       publishCounted(deviceTopic(device.gridId, device.id, 'event'), { ts, seq: seq++, ...result.event });
@@ -98,7 +107,7 @@ export function createDeviceRunner(options: DeviceRunnerOptions): DeviceRunner {
   function startTicking(): void {
     if (firstTick || ticker) return;
     const sinceStart = Date.now() - options.scheduleStart - options.slotOffsetMs;
-    const delay = (((-sinceStart % intervalMs) + intervalMs) % intervalMs) || intervalMs;
+    const delay = ((-sinceStart % intervalMs) + intervalMs) % intervalMs || intervalMs;
     firstTick = setTimeout(() => {
       tick();
       ticker = setInterval(tick, intervalMs);

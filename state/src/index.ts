@@ -9,3 +9,4 @@ export * from './case.repository';
 export * from './demo/demo-district';
 export * from './demo/seed-demo';
 export * from './device-registry';
+export * from './logger';

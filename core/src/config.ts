@@ -1,0 +1,110 @@
+/**
+ * GridSense configuration, parsed once from the environment and validated, every bad key listed.
+ * Pure: callers pass `process.env`, so this is the only place that knows the variable names.
+ */
+export interface Config {
+  dataDir: string;
+  httpHost: string;
+  httpPort: number;
+  mqttHost: string;
+  mqttPort: number;
+  /** External broker; when set, the embedded one is not started. */
+  mqttUrl: string | undefined;
+  mqttUsername: string | undefined;
+  mqttPassword: string | undefined;
+  influxUrl: string | undefined;
+  influxDatabase: string;
+  influxUsername: string | undefined;
+  influxPassword: string | undefined;
+  influxToken: string | undefined;
+  /** Fixed password for every seeded demo user (otherwise generated and printed once). */
+  demoPassword: string | undefined;
+  simulator: boolean;
+  simulatorIntervalMs: number;
+  nodeRed: boolean;
+  logLevel: 'debug' | 'info' | 'warn' | 'error';
+}
+
+export type ConfigResult = { ok: true; config: Config } | { ok: false; errors: string[] };
+
+export const CONFIG_DOC: Record<string, string> = {
+  GRIDSENSE_DATA_DIR: 'where state, the embedded time series and Node-RED flows live (default ./data)',
+  HTTP_HOST: 'web console / API bind address (default 0.0.0.0)',
+  HTTP_PORT: 'web console / API port (default 8080)',
+  MQTT_HOST: 'embedded broker bind address (default 0.0.0.0)',
+  MQTT_PORT: 'embedded broker TCP port (default 1883; MQTT over WebSocket is at /mqtt on HTTP_PORT)',
+  MQTT_URL: 'use an external broker instead of the embedded one, e.g. mqtt://127.0.0.1:1883',
+  MQTT_USERNAME: 'username GridSense services use on the external broker',
+  MQTT_PASSWORD: 'password GridSense services use on the external broker',
+  INFLUX_URL: 'InfluxDB v1 HTTP API, e.g. http://127.0.0.1:8086 (default: the embedded store)',
+  INFLUX_DATABASE: 'InfluxDB database (1.x) or DBRP-mapped bucket (2.x / 3 Core) (default gridsense)',
+  INFLUX_USERNAME: 'InfluxDB 1.x user',
+  INFLUX_PASSWORD: 'InfluxDB 1.x password',
+  INFLUX_TOKEN: 'InfluxDB 2.x / 3 Core token',
+  GRIDSENSE_DEMO_PASSWORD: 'one password for every seeded demo user (default: generated, printed once)',
+  GRIDSENSE_SIMULATOR: 'run the built-in device simulator: on/off (default on; --no-sim also turns it off)',
+  GRIDSENSE_SIM_INTERVAL_MS: 'how often each simulated device reports (default 5000)',
+  GRIDSENSE_NODE_RED: 'embed Node-RED at /flows: on/off (default on)',
+  LOG_LEVEL: 'debug | info | warn | error (default info)',
+};
+
+export function parseConfig(env: Record<string, string | undefined>, argv: readonly string[] = []): ConfigResult {
+  const errors: string[] = [];
+  const unknown = Object.keys(env).filter(
+    (key) => key.startsWith('GRIDSENSE_') && !(key in CONFIG_DOC),
+  );
+  for (const key of unknown) errors.push(`${key}: unknown setting`);
+
+  const port = (key: string, fallback: number): number => {
+    const raw = env[key];
+    if (raw === undefined || raw === '') return fallback;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < 0 || value > 65535) errors.push(`${key}: "${raw}" is not a port number`);
+    return value;
+  };
+  const flag = (key: string, fallback: boolean): boolean => {
+    const raw = env[key]?.toLowerCase();
+    if (raw === undefined || raw === '') return fallback;
+    if (['on', 'true', '1', 'yes'].includes(raw)) return true;
+    if (['off', 'false', '0', 'no'].includes(raw)) return false;
+    errors.push(`${key}: "${env[key]}" must be on or off`);
+    return fallback;
+  };
+  const url = (key: string, protocols: string[]): string | undefined => {
+    const raw = env[key];
+    if (!raw) return undefined;
+    try {
+      const parsed = new URL(raw);
+      if (!protocols.includes(parsed.protocol)) errors.push(`${key}: protocol must be one of ${protocols.join(', ')}`);
+    } catch {
+      errors.push(`${key}: "${raw}" is not a URL`);
+    }
+    return raw;
+  };
+  const interval = Number(env.GRIDSENSE_SIM_INTERVAL_MS ?? 5000);
+  if (!Number.isFinite(interval) || interval < 10) errors.push('GRIDSENSE_SIM_INTERVAL_MS: must be a number ≥ 10');
+  const logLevel = (env.LOG_LEVEL ?? 'info') as Config['logLevel'];
+  if (!['debug', 'info', 'warn', 'error'].includes(logLevel)) errors.push('LOG_LEVEL: must be debug, info, warn or error');
+
+  const config: Config = {
+    dataDir: env.GRIDSENSE_DATA_DIR || './data',
+    httpHost: env.HTTP_HOST || '0.0.0.0',
+    httpPort: port('HTTP_PORT', 8080),
+    mqttHost: env.MQTT_HOST || '0.0.0.0',
+    mqttPort: port('MQTT_PORT', 1883),
+    mqttUrl: url('MQTT_URL', ['mqtt:', 'mqtts:', 'ws:', 'wss:', 'tcp:']),
+    mqttUsername: env.MQTT_USERNAME || undefined,
+    mqttPassword: env.MQTT_PASSWORD || undefined,
+    influxUrl: url('INFLUX_URL', ['http:', 'https:']),
+    influxDatabase: env.INFLUX_DATABASE || 'gridsense',
+    influxUsername: env.INFLUX_USERNAME || undefined,
+    influxPassword: env.INFLUX_PASSWORD || undefined,
+    influxToken: env.INFLUX_TOKEN || undefined,
+    demoPassword: env.GRIDSENSE_DEMO_PASSWORD || undefined,
+    simulator: flag('GRIDSENSE_SIMULATOR', true) && !argv.includes('--no-sim'),
+    simulatorIntervalMs: interval,
+    nodeRed: flag('GRIDSENSE_NODE_RED', true),
+    logLevel,
+  };
+  return errors.length > 0 ? { ok: false, errors } : { ok: true, config };
+}

@@ -1,0 +1,3 @@
+export * from './time-series-store';
+export { createEmbeddedStore } from './embedded-store';
+export { createInfluxStore, type InfluxStoreOptions } from './influx-store';

@@ -1,0 +1,268 @@
+import http from 'node:http';
+import https from 'node:https';
+import { InfluxDB, escape, type IPoint } from 'influx';
+import type { DeviceEvent, Reading } from '@gridsense/core';
+import { assertValidRange, type Aggregate, type LatestValues, type TimeSeriesStore } from './time-series-store';
+
+export interface InfluxStoreOptions {
+  /** e.g. `http://127.0.0.1:8086`; a path prefix (reverse proxy) is kept. */
+  url: string;
+  database: string;
+  username?: string;
+  password?: string;
+  /**
+   * InfluxDB 2.x / 3 Core: sent as `Authorization: Token …` on every request (host headers of the
+   * `influx` client); their v1 API then maps `database` to a bucket (2.x needs a DBRP mapping).
+   */
+  token?: string;
+}
+
+const TELEMETRY = 'telemetry';
+const EVENTS = 'events';
+const WRITE_CHUNK = 5_000;
+const DEVICES_PER_QUERY = 200;
+// 10,000 is the row limit older 1.x servers cut responses at; paging below it never sees a cut page.
+const COUNT_PAGE = 10_000;
+const SELECTORS: Record<Aggregate, string> = { mean: 'MEAN', min: 'MIN', max: 'MAX', last: 'LAST', count: 'COUNT' };
+
+interface RawSeries {
+  tags?: Record<string, string>;
+  columns: string[];
+  values: unknown[][];
+}
+interface RawResult {
+  series?: RawSeries[];
+  error?: string;
+}
+type Row = Record<string, unknown>;
+
+/**
+ * The InfluxDB store, through the v1 HTTP API that 1.x, 2.x and 3 Core all serve. Readings go to
+ * measurement `telemetry` (tags device_id, grid_id, device_type; one field per metric plus an
+ * integer `seq`), events to `events`; ms precision. InfluxDB has no unique keys: a point with the
+ * same series and time overwrites the stored one, so a redelivered reading is stored once only when
+ * it repeats its `ts`. A metric named `seq` or `time` would collide with our fields and is not supported.
+ */
+export async function createInfluxStore(options: InfluxStoreOptions): Promise<TimeSeriesStore> {
+  const url = new URL(options.url);
+  const secure = url.protocol === 'https:';
+  // Our own keep-alive agent, so close() can release its sockets.
+  const agent = secure ? new https.Agent({ keepAlive: true }) : new http.Agent({ keepAlive: true });
+  const influx = new InfluxDB({
+    host: url.hostname,
+    port: url.port ? Number(url.port) : secure ? 443 : 80,
+    protocol: secure ? 'https' : 'http',
+    path: url.pathname.replace(/\/+$/, ''),
+    database: options.database,
+    username: options.username,
+    password: options.password,
+    options: { agent, headers: options.token ? { Authorization: `Token ${options.token}` } : {} },
+  });
+  await ensureDatabase(influx, options);
+
+  const query = async (statements: string[]): Promise<RawResult[]> => {
+    // POST: the overview's many statements would overflow a GET URL.
+    const response = (await influx.queryRaw(statements.join(';\n'), { precision: 'ms', method: 'POST' })) as {
+      results?: RawResult[];
+      error?: string;
+    };
+    const failed = response.error ?? response.results?.find((r) => r.error)?.error;
+    if (failed) throw new Error(`InfluxDB query failed: ${failed}`);
+    return response.results ?? [];
+  };
+
+  const booleanFields = new Set<string>();
+  const knownFields = new Set<string>();
+  const loadFields = async (): Promise<string[]> => {
+    const [result] = await query([`SHOW FIELD KEYS FROM ${TELEMETRY}`]);
+    for (const row of rowsOf(result)) {
+      const name = String(row.fieldKey);
+      knownFields.add(name);
+      if (row.fieldType === 'boolean') booleanFields.add(name);
+    }
+    return [...knownFields].filter((name) => name !== 'seq');
+  };
+
+  const write = async (points: IPoint[]): Promise<void> => {
+    for (let i = 0; i < points.length; i += WRITE_CHUNK) {
+      await influx.writePoints(points.slice(i, i + WRITE_CHUNK), { precision: 'ms' });
+    }
+  };
+
+  const latestForDevices = async (deviceIds: string[]): Promise<Map<string, LatestValues>> => {
+    const latest = new Map<string, LatestValues>(deviceIds.map((id) => [id, {}]));
+    const metrics = deviceIds.length > 0 ? await loadFields() : [];
+    if (metrics.length === 0) return latest;
+    for (let i = 0; i < deviceIds.length; i += DEVICES_PER_QUERY) {
+      const devices = deviceIds.slice(i, i + DEVICES_PER_QUERY);
+      const where = devices.map((id) => `"device_id" = ${quoteString(id)}`).join(' OR ');
+      // One LAST per field: LAST(*) would report one shared time instead of each metric's own.
+      const statements = metrics.map(
+        (m) => `SELECT LAST(${escape.quoted(m)}) FROM ${TELEMETRY} WHERE ${where} GROUP BY "device_id"`,
+      );
+      const results = await query(statements);
+      results.forEach((result, index) => {
+        for (const series of result.series ?? []) {
+          const values = latest.get(series.tags?.device_id ?? '');
+          const [ts, value] = series.values[0] ?? [];
+          if (values && typeof ts === 'number' && (typeof value === 'number' || typeof value === 'boolean')) {
+            values[metrics[index] ?? ''] = { ts, value };
+          }
+        }
+      });
+    }
+    return latest;
+  };
+
+  return {
+    async writeReadings(readings) {
+      await write(readings.map(toReadingPoint));
+    },
+    async writeEvents(events) {
+      await write(events.map(toEventPoint));
+    },
+    async latest(deviceId) {
+      return (await latestForDevices([deviceId])).get(deviceId) ?? {};
+    },
+    latestForDevices,
+    async range(q) {
+      assertValidRange(q);
+      if (!knownFields.has(q.metric)) await loadFields();
+      const field = escape.quoted(q.metric);
+      const where = `"device_id" = ${quoteString(q.deviceId)} AND time >= ${q.from}ms AND time <= ${q.to}ms`;
+      const groupBy = `GROUP BY time(${q.windowMs}ms) fill(none)`;
+      if (q.agg === 'mean' && booleanFields.has(q.metric)) {
+        // InfluxQL has no MEAN over booleans: the share of true values is true-count / count.
+        const [trues, all] = await query([
+          `SELECT COUNT(${field}) FROM ${TELEMETRY} WHERE ${where} AND ${field} = true ${groupBy}`,
+          `SELECT COUNT(${field}) FROM ${TELEMETRY} WHERE ${where} ${groupBy}`,
+        ]);
+        const trueCounts = new Map(windowsOf(trues).map((w) => [w.ts, w.value]));
+        return windowsOf(all).map((w) => ({ ts: w.ts, value: (trueCounts.get(w.ts) ?? 0) / w.value }));
+      }
+      const [result] = await query([`SELECT ${SELECTORS[q.agg]}(${field}) FROM ${TELEMETRY} WHERE ${where} ${groupBy}`]);
+      return windowsOf(result);
+    },
+    async countReadings(deviceId, from, to) {
+      // No COUNT counts rows (each counts one field), so page through the rows and count here.
+      const seqs = new Set<number>();
+      const unnumbered = new Set<number>();
+      for (let cursor = from; ; ) {
+        const [result] = await query([
+          `SELECT * FROM ${TELEMETRY} WHERE "device_id" = ${quoteString(deviceId)}` +
+            ` AND time >= ${cursor}ms AND time <= ${to}ms ORDER BY time LIMIT ${COUNT_PAGE}`,
+        ]);
+        const rows = rowsOf(result);
+        for (const row of rows) {
+          if (typeof row.seq === 'number') seqs.add(row.seq);
+          else unnumbered.add(Number(row.time));
+        }
+        const last = Number(rows.at(-1)?.time);
+        if (rows.length < COUNT_PAGE) break;
+        // Re-read the last page's final ms, in case points of another series share it; the sets
+        // drop the repeats.
+        cursor = last > cursor ? last : cursor + 1;
+      }
+      return seqs.size + unnumbered.size;
+    },
+    async recentEvents(deviceId, limit) {
+      if (limit <= 0) return [];
+      const [result] = await query([
+        `SELECT * FROM ${EVENTS} WHERE "device_id" = ${quoteString(deviceId)} ORDER BY time DESC LIMIT ${Math.trunc(limit)}`,
+      ]);
+      return rowsOf(result).map(toDeviceEvent);
+    },
+    async close() {
+      agent.destroy();
+    },
+  };
+}
+
+async function ensureDatabase(influx: InfluxDB, options: InfluxStoreOptions): Promise<void> {
+  const [host] = await influx.ping(5_000);
+  if (!host?.online) throw new Error(`InfluxDB at ${options.url} does not answer /ping`);
+  // 1.x creates databases over InfluxQL (idempotently); 2.x and 3 Core manage buckets themselves.
+  if (/^v?1\./.test(host.version ?? '')) await influx.createDatabase(options.database);
+}
+
+/**
+ * The client writes untyped fields with String(value), which line protocol reads as a float; only
+ * a fixed per-measurement schema would give integers. This value formats itself as `42i`.
+ */
+function integerField(value: number): { toString(): string } {
+  return { toString: () => `${Math.trunc(value)}i` };
+}
+
+function tagsOf(item: Reading | DeviceEvent): Record<string, string> {
+  const tags: Record<string, string> = { device_id: item.deviceId };
+  // Line protocol has no empty tag values; an absent tag reads back as ''.
+  if (item.gridId) tags.grid_id = item.gridId;
+  if (item.deviceType) tags.device_type = item.deviceType;
+  return tags;
+}
+
+function toReadingPoint(reading: Reading): IPoint {
+  const fields: Record<string, unknown> = { ...reading.metrics };
+  if (reading.seq !== undefined) fields.seq = integerField(reading.seq);
+  // A string timestamp: the client skips a falsy one (ts 0) and the server would stamp "now".
+  return { measurement: TELEMETRY, tags: tagsOf(reading), fields, timestamp: String(reading.ts) };
+}
+
+function toEventPoint(event: DeviceEvent): IPoint {
+  // `type` is a tag, so two event types at the same ms are two series and both survive.
+  // `attributes` is always written: a point needs at least one field.
+  const fields: Record<string, unknown> = { attributes: JSON.stringify(event.attributes ?? {}) };
+  if (event.seq !== undefined) fields.seq = integerField(event.seq);
+  if (event.confidence !== undefined) fields.confidence = event.confidence;
+  if (event.snapshot !== undefined) fields.snapshot = event.snapshot;
+  if (event.location) Object.assign(fields, event.location);
+  return {
+    measurement: EVENTS,
+    tags: { ...tagsOf(event), type: event.type },
+    fields,
+    timestamp: String(event.ts),
+  };
+}
+
+function toDeviceEvent(row: Row): DeviceEvent {
+  const event: DeviceEvent = {
+    deviceId: String(row.device_id),
+    gridId: typeof row.grid_id === 'string' ? row.grid_id : '',
+    deviceType: typeof row.device_type === 'string' ? row.device_type : '',
+    ts: Number(row.time),
+    type: String(row.type),
+  };
+  if (typeof row.seq === 'number') event.seq = row.seq;
+  if (typeof row.confidence === 'number') event.confidence = row.confidence;
+  if (typeof row.snapshot === 'string') event.snapshot = row.snapshot;
+  if (typeof row.lat === 'number' && typeof row.lng === 'number') event.location = { lat: row.lat, lng: row.lng };
+  const attributes = typeof row.attributes === 'string' ? (JSON.parse(row.attributes) as Record<string, unknown>) : {};
+  if (Object.keys(attributes).length > 0) event.attributes = attributes;
+  return event;
+}
+
+function rowsOf(result: RawResult | undefined): Row[] {
+  return (result?.series ?? []).flatMap((series) =>
+    series.values.map((values) => {
+      const row: Row = { ...series.tags };
+      series.columns.forEach((column, i) => (row[column] = values[i]));
+      return row;
+    }),
+  );
+}
+
+/** [time, aggregate] rows as windows; booleans (MIN/MAX/LAST of a boolean field) become 1/0. */
+function windowsOf(result: RawResult | undefined): { ts: number; value: number }[] {
+  return (result?.series ?? []).flatMap((series) =>
+    series.values.flatMap(([ts, value]) =>
+      typeof ts === 'number' && (typeof value === 'number' || typeof value === 'boolean')
+        ? [{ ts, value: Number(value) }]
+        : [],
+    ),
+  );
+}
+
+/** An InfluxQL string literal; escape.stringLit leaves backslashes alone. */
+function quoteString(value: string): string {
+  return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+}

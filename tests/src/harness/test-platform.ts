@@ -1,0 +1,120 @@
+import { parseConfig, type CaseView, type ServerToClientEvents, type ClientToServerEvents } from '@gridsense/core';
+import { createLogger, type DeviceCredential } from '@gridsense/state';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { io, type Socket } from 'socket.io-client';
+import { startPlatform, type Platform } from '../../../platform';
+
+export const TEST_PASSWORD = 'test-password-1';
+
+export interface TestPlatform {
+  platform: Platform;
+  baseUrl: string;
+  mqttUrl: string;
+  dataDir: string;
+  devices: DeviceCredential[];
+  login(username: string): Promise<ApiClient>;
+  stop(): Promise<void>;
+}
+
+export interface ApiClient {
+  token: string;
+  call<T = unknown>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }>;
+  socket(): Promise<Socket<ServerToClientEvents, ClientToServerEvents>>;
+}
+
+/** The whole platform in this process on free ports and a temp data dir (simulator off). */
+export async function startTestPlatform(options: { influxUrl?: string; nodeRed?: boolean } = {}): Promise<TestPlatform> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'gridsense-test-'));
+  const parsed = parseConfig({
+    GRIDSENSE_DATA_DIR: dataDir,
+    HTTP_HOST: '127.0.0.1',
+    HTTP_PORT: '0',
+    MQTT_HOST: '127.0.0.1',
+    MQTT_PORT: '0',
+    GRIDSENSE_SIMULATOR: 'off',
+    GRIDSENSE_NODE_RED: options.nodeRed ? 'on' : 'off',
+    GRIDSENSE_DEMO_PASSWORD: TEST_PASSWORD,
+    LOG_LEVEL: 'warn',
+    ...(options.influxUrl ? { INFLUX_URL: options.influxUrl, INFLUX_DATABASE: 'gridsense_test' } : {}),
+  });
+  if (!parsed.ok) throw new Error(parsed.errors.join('; '));
+  const platform = await startPlatform(parsed.config, { logger: createLogger({ level: 'warn' }) });
+  const baseUrl = `http://127.0.0.1:${platform.httpPort}`;
+  const devices = JSON.parse(await readFile(join(dataDir, 'demo-devices.json'), 'utf8')) as DeviceCredential[];
+  const sockets: Socket[] = [];
+
+  async function login(username: string): Promise<ApiClient> {
+    const response = await fetch(`${baseUrl}/api/session`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username, password: TEST_PASSWORD }),
+    });
+    if (response.status !== 200) throw new Error(`login ${username}: ${response.status} ${await response.text()}`);
+    const { token } = (await response.json()) as { token: string };
+    return {
+      token,
+      async call<T>(method: string, path: string, body?: unknown) {
+        const isBinary = Buffer.isBuffer(body);
+        const res = await fetch(`${baseUrl}${path}`, {
+          method,
+          headers: {
+            authorization: `Bearer ${token}`,
+            ...(body === undefined ? {} : { 'content-type': isBinary ? 'image/png' : 'application/json' }),
+          },
+          ...(body === undefined ? {} : { body: isBinary ? (body as Buffer) : JSON.stringify(body) }),
+        });
+        const text = await res.text();
+        return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T };
+      },
+      async socket() {
+        const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(baseUrl, {
+          auth: { token },
+          transports: ['websocket'],
+        });
+        sockets.push(socket);
+        await new Promise<void>((resolve, reject) => {
+          socket.once('connect', () => resolve());
+          socket.once('connect_error', reject);
+        });
+        return socket;
+      },
+    };
+  }
+
+  return {
+    platform,
+    baseUrl,
+    mqttUrl: `mqtt://127.0.0.1:${platform.mqttPort}`,
+    dataDir,
+    devices,
+    login,
+    async stop() {
+      for (const socket of sockets) socket.disconnect();
+      await platform.close();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Resolves with the first pushed case that satisfies `match`, or rejects after `timeoutMs`. */
+export function nextCaseUpdate(
+  socket: Socket<ServerToClientEvents, ClientToServerEvents>,
+  match: (view: CaseView) => boolean,
+  timeoutMs = 10_000,
+): Promise<CaseView> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      socket.off('case:updated', listener);
+      reject(new Error('no matching case:updated arrived'));
+    }, timeoutMs);
+    const listener = (view: CaseView) => {
+      if (!match(view)) return;
+      clearTimeout(timer);
+      socket.off('case:updated', listener);
+      resolve(view);
+    };
+    socket.on('case:updated', listener);
+  });
+}

@@ -1,0 +1,48 @@
+import { en } from './en';
+import { zhCN, type MessageKey, type Messages } from './zh-CN';
+import type { DurationUnits } from '../lib/countdown';
+
+export type { MessageKey } from './zh-CN';
+export type Locale = 'zh-CN' | 'en';
+export const LOCALES: readonly Locale[] = ['zh-CN', 'en'];
+
+const DICTIONARIES: Record<Locale, Messages> = { 'zh-CN': zhCN, en };
+const STORAGE_KEY = 'gs_lang';
+
+function storedLocale(): Locale {
+  return localStorage.getItem(STORAGE_KEY) === 'en' ? 'en' : 'zh-CN';
+}
+
+/** The current language; reading it inside a template or $derived makes that re-render on switch. */
+export const i18n = $state<{ locale: Locale }>({ locale: storedLocale() });
+document.documentElement.lang = i18n.locale;
+
+export function setLocale(locale: Locale): void {
+  i18n.locale = locale;
+  localStorage.setItem(STORAGE_KEY, locale);
+  document.documentElement.lang = locale;
+}
+
+/** `t('deadline.left', { time: '2h' })` → "2h left"; `{name}` placeholders are replaced. */
+export function t(key: MessageKey, params?: Record<string, string | number>): string {
+  const text = DICTIONARIES[i18n.locale][key];
+  if (!params) return text;
+  return text.replace(/\{(\w+)\}/g, (match, name: string) => (name in params ? String(params[name]) : match));
+}
+
+function isKey(key: string): key is MessageKey {
+  return key in zhCN;
+}
+
+/** For open-ended codes (categories, timeline actions): the translation if there is one, else raw. */
+export function tOr(key: string, fallback: string): string {
+  return isKey(key) ? t(key) : fallback;
+}
+
+export function categoryLabel(category: string): string {
+  return tOr(`category.${category}`, category);
+}
+
+export function durationUnits(): DurationUnits {
+  return { d: t('unit.d'), h: t('unit.h'), m: t('unit.m'), s: t('unit.s'), sep: t('unit.sep') };
+}

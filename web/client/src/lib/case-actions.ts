@@ -1,0 +1,26 @@
+import { transition } from '@gridsense/core';
+import type { CaseAction, CaseCommand, CaseRecord, User } from '@gridsense/core';
+
+/** The actions this console offers, in button order. Dispatch needs a people picker (later). */
+export const OFFERED_ACTIONS = ['accept', 'arrive', 'resolve', 'return', 'verify', 'close'] as const;
+export type OfferedAction = (typeof OFFERED_ACTIONS)[number] & CaseAction;
+
+/** A well-formed sample of each command, so only state and permission decide. */
+const SAMPLES: Record<OfferedAction, CaseCommand> = {
+  accept: { action: 'accept' },
+  arrive: { action: 'arrive' },
+  resolve: { action: 'resolve', note: 'sample', photos: ['sample'] },
+  return: { action: 'return', reason: 'other' },
+  verify: { action: 'verify' },
+  close: { action: 'close' },
+};
+
+/**
+ * Which buttons the viewer gets, asked of core's state machine (the same code the server runs),
+ * so the console never offers a move the server would refuse for state or role.
+ */
+export function allowedActions(record: CaseRecord, user: Pick<User, 'id' | 'role'>): OfferedAction[] {
+  return OFFERED_ACTIONS.filter(
+    (action) => transition(record, SAMPLES[action], { id: user.id, role: user.role }, Date.now()).ok,
+  );
+}

@@ -1,0 +1,48 @@
+import { AppError } from '@gridsense/core';
+import express, { type Express } from 'express';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { errorHandler } from './error-handler';
+import { caseRoutes } from './routes/case.routes';
+import { requireUser } from './routes/current-user';
+import { deviceRoutes } from './routes/device.routes';
+import { overviewRoutes } from './routes/overview.routes';
+import { photoRoutes } from './routes/photo.routes';
+import { sessionRoutes } from './routes/session.routes';
+import type { WebDeps } from './web-deps';
+
+/**
+ * The web app: JSON API under /api and the built console. No sockets are opened here; main.ts
+ * (or a test) listens and attaches the realtime gateway and Node-RED.
+ */
+export function createWebApp(deps: WebDeps): { app: Express; finish(): void } {
+  const app = express();
+  app.disable('x-powered-by');
+  app.use('/api', express.json({ limit: '256kb' }));
+  app.use('/api', requireUser(deps));
+  app.use(sessionRoutes(deps));
+  app.use(caseRoutes(deps));
+  app.use(overviewRoutes(deps));
+  app.use(deviceRoutes(deps));
+  app.use(photoRoutes(deps));
+  app.get('/healthz', (_request, response) => {
+    response.json({ ok: true });
+  });
+
+  return {
+    app,
+    /** Mounted last, after optional parts (Node-RED) have added their routes. */
+    finish() {
+      app.use('/api', (request) => {
+        throw new AppError('not_found', `no API route ${request.method} ${request.originalUrl}`);
+      });
+      if (deps.staticDir && existsSync(deps.staticDir)) {
+        app.use(express.static(deps.staticDir, { index: 'index.html', maxAge: '1h' }));
+        app.get(/^\/(?!api\/|flows|socket\.io|mqtt).*/, (_request, response) => {
+          response.sendFile(join(deps.staticDir!, 'index.html'));
+        });
+      }
+      app.use(errorHandler(deps.logger));
+    },
+  };
+}

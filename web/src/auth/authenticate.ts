@@ -1,0 +1,31 @@
+import { AppError, type User } from '@gridsense/core';
+import { findUserById, type StateDb } from '@gridsense/state';
+import type { IncomingMessage } from 'node:http';
+import type { SessionTokens } from './session-tokens';
+
+export const SESSION_COOKIE = 'gs_session';
+
+/** The session token from `Authorization: Bearer …` or the session cookie. */
+export function readToken(request: IncomingMessage): string | undefined {
+  const header = request.headers.authorization;
+  if (header?.startsWith('Bearer ')) return header.slice('Bearer '.length).trim();
+  const cookies = request.headers.cookie?.split(';') ?? [];
+  for (const cookie of cookies) {
+    const [name, ...value] = cookie.trim().split('=');
+    if (name === SESSION_COOKIE) return decodeURIComponent(value.join('='));
+  }
+  return undefined;
+}
+
+export async function userFromToken(
+  db: StateDb,
+  tokens: SessionTokens,
+  token: string | undefined,
+  now: number,
+): Promise<User> {
+  const userId = token ? tokens.verify(token, now) : undefined;
+  const record = userId ? await findUserById(db, userId) : undefined;
+  if (!record) throw new AppError('unauthenticated', 'please log in');
+  const { passwordHash: _hash, ...user } = record;
+  return user;
+}

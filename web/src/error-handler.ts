@@ -1,0 +1,30 @@
+import { AppError, type ErrorBody } from '@gridsense/core';
+import type { ErrorRequestHandler } from 'express';
+import { randomUUID } from 'node:crypto';
+import type { Logger } from '@gridsense/state';
+
+/** Turns what routes throw into `{ error: { code, message } }`; the one place errors become responses. */
+export function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (error: unknown, _request, response, _next) => {
+    let body: ErrorBody;
+    let status: number;
+    if (error instanceof AppError) {
+      status = error.status;
+      body = { error: { code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) } };
+    } else if (isBodyParserError(error)) {
+      status = error.status;
+      const code = error.status === 413 ? 'payload_too_large' : 'validation_failed';
+      body = { error: { code, message: error.message } };
+    } else {
+      const correlationId = randomUUID();
+      logger.error({ err: error, correlationId }, 'unhandled error in request');
+      status = 500;
+      body = { error: { code: 'internal_error', message: 'internal error', correlationId } };
+    }
+    response.status(status).json(body);
+  };
+}
+
+function isBodyParserError(error: unknown): error is { status: number; message: string; type: string } {
+  return typeof error === 'object' && error !== null && 'type' in error && 'status' in error;
+}

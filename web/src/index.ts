@@ -1,0 +1,4 @@
+export * from './app';
+export * from './web-server';
+export * from './web-deps';
+export * from './auth/session-tokens';

@@ -1,0 +1,58 @@
+import { findUserByUsername, verifyPassword, type Logger, type StateDb } from '@gridsense/state';
+import type { Express } from 'express';
+import { createRequire } from 'node:module';
+import type { Server as HttpServer } from 'node:http';
+import { join } from 'node:path';
+
+/** The small part of Node-RED's embedding API we use (it ships no types). */
+interface NodeRedRuntime {
+  init(server: HttpServer, settings: Record<string, unknown>): void;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  httpAdmin: Express;
+  httpNode: Express;
+}
+
+const EDITOR_ROLES = ['engineer', 'admin'];
+
+/**
+ * Node-RED embedded at /flows for scenario flows. Its editor logs in with GridSense accounts and
+ * admits engineers and admins only. Node-RED is a per-process singleton: init it once.
+ */
+export async function embedNodeRed(options: {
+  app: Express;
+  server: HttpServer;
+  db: StateDb;
+  dataDir: string;
+  logger: Logger;
+}): Promise<{ stop(): Promise<void> }> {
+  const RED = createRequire(import.meta.url)('node-red') as NodeRedRuntime;
+  const editorUser = async (username: string) => {
+    const user = await findUserByUsername(options.db, username);
+    return user && EDITOR_ROLES.includes(user.role) ? { username, permissions: '*' } : null;
+  };
+  RED.init(options.server, {
+    httpAdminRoot: '/flows',
+    httpNodeRoot: '/flows/http',
+    userDir: join(options.dataDir, 'node-red'),
+    flowFile: 'flows.json',
+    credentialSecret: false,
+    editorTheme: { projects: { enabled: false }, tours: false },
+    externalModules: { autoInstall: false, palette: { allowInstall: false } },
+    logging: { console: { level: 'warn', metrics: false, audit: false } },
+    adminAuth: {
+      type: 'credentials',
+      users: editorUser,
+      async authenticate(username: string, password: string) {
+        const user = await findUserByUsername(options.db, username);
+        if (!user || !EDITOR_ROLES.includes(user.role) || !(await verifyPassword(password, user.passwordHash))) return null;
+        return { username, permissions: '*' };
+      },
+    },
+  });
+  options.app.use('/flows', RED.httpAdmin);
+  options.app.use('/flows/http', RED.httpNode);
+  await RED.start();
+  options.logger.info('Node-RED editor at /flows');
+  return { stop: () => RED.stop() };
+}

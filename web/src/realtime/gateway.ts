@@ -1,0 +1,94 @@
+import {
+  decodeTelemetry,
+  parseDeviceTopic,
+  type ClientToServerEvents,
+  type ServerToClientEvents,
+  type User,
+} from '@gridsense/core';
+import type { Server as HttpServer } from 'node:http';
+import { Server } from 'socket.io';
+import { readToken, userFromToken } from '../auth/authenticate';
+import type { WebDeps } from '../web-deps';
+
+interface SocketData {
+  user: User;
+  grids: string[];
+}
+
+type Readings = { deviceId: string; ts: number; metrics: Record<string, number | boolean> }[];
+
+const gridRoom = (gridId: string) => `grid:${gridId}`;
+const userRoom = (userId: string) => `user:${userId}`;
+const liveRoom = (gridId: string) => `live:${gridId}`;
+
+/**
+ * The only code that touches socket.io. Each person joins a room per user and per grid they may
+ * see; domain events from the bus become socket events in those rooms.
+ */
+export async function attachGateway(httpServer: HttpServer, deps: WebDeps) {
+  const io = new Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>(httpServer, {
+    // Leave other upgrade paths (/mqtt, Node-RED's /flows/comms) to their own listeners.
+    destroyUpgrade: false,
+    serveClient: false,
+  });
+
+  io.use((socket, next) => {
+    const token = typeof socket.handshake.auth.token === 'string' ? socket.handshake.auth.token : readToken(socket.request);
+    userFromToken(deps.db, deps.tokens, token, deps.now())
+      .then(async (user) => {
+        socket.data.user = user;
+        socket.data.grids = await deps.cases.visibleGrids(user);
+        next();
+      })
+      .catch(() => next(new Error('unauthenticated')));
+  });
+
+  io.on('connection', (socket) => {
+    void socket.join([userRoom(socket.data.user.id), ...socket.data.grids.map(gridRoom)]);
+    socket.on('grid:watch', (gridId, ack) => {
+      if (!socket.data.grids.includes(gridId)) return ack({ ok: false, error: 'not_found' });
+      void socket.join(liveRoom(gridId));
+      ack({ ok: true });
+    });
+    socket.on('grid:unwatch', (gridId) => void socket.leave(liveRoom(gridId)));
+  });
+
+  await deps.bus.subscribe('case.changed', async ({ caseId }) => {
+    const view = await deps.cases.view(caseId);
+    if (!view) return;
+    const rooms = [gridRoom(view.gridId), ...(view.assigneeId ? [userRoom(view.assigneeId)] : [])];
+    io.to(rooms).emit('case:updated', view);
+  });
+
+  await deps.bus.subscribe('device.status_changed', (update) => {
+    io.to(gridRoom(update.gridId)).emit('device:status', update);
+  });
+
+  // Live readings, only for grids someone is watching, sent at most once a second per grid.
+  const pending = new Map<string, Readings>();
+  await deps.bus.subscribeTopic('gs/v1/+/+/telemetry', (topic, payload) => {
+    const parsed = parseDeviceTopic(topic);
+    if (!parsed || !io.sockets.adapter.rooms.get(liveRoom(parsed.gridId))?.size) return;
+    const device = deps.registry.get(parsed.deviceId);
+    if (!device) return;
+    const decoded = decodeTelemetry(payload, { deviceId: device.id, gridId: device.gridId, deviceType: device.type }, deps.now());
+    if (!decoded.ok) return;
+    const list = pending.get(parsed.gridId) ?? [];
+    for (const r of decoded.value) list.push({ deviceId: r.deviceId, ts: r.ts, metrics: r.metrics });
+    pending.set(parsed.gridId, list);
+  });
+  const timer = setInterval(() => {
+    for (const [gridId, readings] of pending) io.to(liveRoom(gridId)).emit('device:readings', { gridId, readings });
+    pending.clear();
+  }, 1000);
+  timer.unref();
+
+  return {
+    io,
+    close: () =>
+      new Promise<void>((resolve) => {
+        clearInterval(timer);
+        void io.close(() => resolve());
+      }),
+  };
+}
