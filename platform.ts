@@ -7,20 +7,19 @@ import {
   createBroker,
   createDeviceAccess,
   listenMqtt,
-  SERVICE_USERNAME,
+  serviceCredentials,
   type Broker,
 } from '@gridsense/broker';
 import type { Bus, Config } from '@gridsense/core';
 import {
-  createEmbeddedStore,
-  createInfluxStore,
   createIngestService,
+  openTimeSeriesStore,
   subscribeExternalBroker,
   type IngestService,
-  type TimeSeriesStore,
 } from '@gridsense/ingest';
 import { startSimulation } from '@gridsense/simulators';
 import {
+  Closers,
   DeviceRegistry,
   getOrCreateSecret,
   openStateDb,
@@ -31,7 +30,6 @@ import {
 } from '@gridsense/state';
 import { SessionTokens, startWebServer } from '@gridsense/web';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import type { Server } from 'node:net';
 import { join, resolve } from 'node:path';
 
 export interface Platform {
@@ -51,35 +49,28 @@ export interface PlatformOptions {
   staticDir?: string;
 }
 
-/** Starts every GridSense service in one process, on the embedded parts unless configured otherwise. */
+/**
+ * Every GridSense service in one process (`npm start`): on the embedded broker and store unless
+ * MQTT_URL / INFLUX_URL say otherwise. The services' own main.ts files run them apart.
+ */
 export async function startPlatform(config: Config, options: PlatformOptions): Promise<Platform> {
   const { logger } = options;
   const now = options.now ?? Date.now;
   const onError = (error: unknown, context: string) => logger.error({ err: error, context }, context);
-  const closers: (() => Promise<unknown>)[] = [];
-  const close = async () => {
-    for (const closer of closers.reverse()) await closer().catch((error: unknown) => onError(error, 'shutdown'));
-  };
+  const closers = new Closers((error) => onError(error, 'shutdown'));
 
   try {
     await mkdir(config.dataDir, { recursive: true });
     const db = await openStateDb(join(config.dataDir, 'state.db'));
-    closers.push(() => db.destroy());
+    closers.add(() => db.destroy());
     const seeded = await seedDemoDistrict(db, { now: now(), ...(config.demoPassword ? { fixedPassword: config.demoPassword } : {}) });
     const provisioningFile = join(config.dataDir, 'demo-devices.json');
+    // Device secrets for the simulator; readable by this user only.
     if (seeded) await writeFile(provisioningFile, JSON.stringify(seeded.devices, null, 2), { mode: 0o600 });
     const registry = await DeviceRegistry.load(db);
-
-    const store: TimeSeriesStore = config.influxUrl
-      ? await createInfluxStore({
-          url: config.influxUrl,
-          database: config.influxDatabase,
-          ...(config.influxUsername ? { username: config.influxUsername } : {}),
-          ...(config.influxPassword ? { password: config.influxPassword } : {}),
-          ...(config.influxToken ? { token: config.influxToken } : {}),
-        })
-      : await createEmbeddedStore({ path: join(config.dataDir, 'timeseries.db') });
-    closers.push(() => store.close());
+    const store = await openTimeSeriesStore(config);
+    closers.add(() => store.close());
+    const serviceSecret = await getOrCreateSecret(db, 'mqtt_service_secret');
 
     let broker: Broker | undefined;
     let bus: Bus;
@@ -88,35 +79,35 @@ export async function startPlatform(config: Config, options: PlatformOptions): P
       bus = await connectMqttBus({
         url: config.mqttUrl,
         clientId: 'gridsense-bus',
-        ...(config.mqttUsername ? { username: config.mqttUsername, password: config.mqttPassword ?? '' } : {}),
+        ...serviceCredentials(config, serviceSecret),
         onError: (error) => onError(error, 'bus'),
       });
     } else {
-      const serviceSecret = await getOrCreateSecret(db, 'mqtt_service_secret');
       broker = await createBroker(
         createDeviceAccess({
           devices: registry,
           serviceSecret,
+          // The device's PUBACK waits for this: ingest resolves once the reading is durable.
           onDevicePublish: (topic, packet) =>
             ingest!.handleDeviceMessage(topic, packet.payload as Buffer).then((result) => result.outcome),
         }),
       );
       bus = createAedesBus(broker, (error) => onError(error, 'bus'));
-      closers.push(() => closeBroker(broker!));
+      closers.add(() => closeBroker(broker!));
     }
-    closers.push(() => bus.close());
+    closers.add(() => bus.close());
 
     ingest = await createIngestService({ db, store, registry, bus, now, onError });
-    closers.push(() => ingest!.close());
+    closers.add(() => ingest!.close());
     if (config.mqttUrl) {
       const subscriber = await subscribeExternalBroker({
         url: config.mqttUrl,
         clientId: 'gridsense-ingest',
-        ...(config.mqttUsername ? { username: config.mqttUsername, password: config.mqttPassword ?? '' } : {}),
+        ...serviceCredentials(config, serviceSecret),
         ingest,
         onError,
       });
-      closers.push(() => subscriber.endAsync());
+      closers.add(() => subscriber.endAsync());
     }
 
     const { cases } = await createAlerts({ db, bus, now, onError });
@@ -141,13 +132,13 @@ export async function startPlatform(config: Config, options: PlatformOptions): P
         beforeListen: (server) => broker && attachMqttOverWebSocket(server, broker, '/mqtt'),
       },
     );
-    closers.push(() => web.close());
+    closers.add(() => web.close());
 
     let mqttPort: number | undefined;
     if (broker) {
       const listening = await listenMqtt(broker, config.mqttPort, config.mqttHost);
       mqttPort = listening.port;
-      closers.push(() => new Promise<void>((done) => (listening.server as Server).close(() => done())));
+      closers.add(() => new Promise<void>((done) => listening.server.close(() => done())));
     }
 
     if (config.simulator) {
@@ -159,7 +150,7 @@ export async function startPlatform(config: Config, options: PlatformOptions): P
         intervalMs: config.simulatorIntervalMs,
         log: (line) => logger.debug({ service: 'simulator' }, line),
       });
-      closers.push(() => simulation.stop());
+      closers.add(() => simulation.stop());
       logger.info({ devices: devices.length, url }, 'device simulator running');
     }
 
@@ -167,11 +158,9 @@ export async function startPlatform(config: Config, options: PlatformOptions): P
       { http: web.port, mqtt: mqttPort ?? config.mqttUrl, influx: config.influxUrl ?? 'embedded', dataDir: config.dataDir },
       'GridSense is up',
     );
-    return { httpPort: web.port, mqttPort, seeded, ingest, close };
+    return { httpPort: web.port, mqttPort, seeded, ingest, close: () => closers.closeAll() };
   } catch (error) {
-    await close();
+    await closers.closeAll();
     throw error;
   }
 }
-
-export { SERVICE_USERNAME };

@@ -3,3 +3,4 @@ export * from './device-access';
 export * from './listeners';
 export * from './aedes-bus';
 export * from './mqtt-bus';
+export * from './service-credentials';

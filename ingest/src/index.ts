@@ -5,3 +5,4 @@ export * from './reject-counter';
 export * from './write-batcher';
 export * from './external-subscriber';
 export * from './timeseries';
+export * from './open-store';

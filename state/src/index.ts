@@ -10,3 +10,4 @@ export * from './demo/demo-district';
 export * from './demo/seed-demo';
 export * from './device-registry';
 export * from './logger';
+export * from './service-runner';

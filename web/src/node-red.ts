@@ -1,4 +1,4 @@
-import { findUserByUsername, verifyPassword, type Logger, type StateDb } from '@gridsense/state';
+import { findUserByUsername, getOrCreateSecret, verifyPassword, type Logger, type StateDb } from '@gridsense/state';
 import type { Express } from 'express';
 import { createRequire } from 'node:module';
 import type { Server as HttpServer } from 'node:http';
@@ -26,7 +26,9 @@ export async function embedNodeRed(options: {
   dataDir: string;
   logger: Logger;
 }): Promise<{ stop(): Promise<void> }> {
-  const RED = createRequire(import.meta.url)('node-red') as NodeRedRuntime;
+  const requireFromHere = createRequire(import.meta.url);
+  const RED = requireFromHere('node-red') as NodeRedRuntime;
+  const requireFromNodeRed = createRequire(requireFromHere.resolve('node-red'));
   const editorUser = async (username: string) => {
     const user = await findUserByUsername(options.db, username);
     return user && EDITOR_ROLES.includes(user.role) ? { username, permissions: '*' } : null;
@@ -36,7 +38,8 @@ export async function embedNodeRed(options: {
     httpNodeRoot: '/flows/http',
     userDir: join(options.dataDir, 'node-red'),
     flowFile: 'flows.json',
-    credentialSecret: false,
+    // Flow credentials (e.g. an InfluxDB password in a node) are encrypted with a generated key.
+    credentialSecret: await getOrCreateSecret(options.db, 'node_red_credential_secret'),
     editorTheme: { projects: { enabled: false }, tours: false },
     externalModules: { autoInstall: false, palette: { allowInstall: false } },
     logging: { console: { level: 'warn', metrics: false, audit: false } },
@@ -50,8 +53,16 @@ export async function embedNodeRed(options: {
       },
     },
   });
-  options.app.use('/flows', RED.httpAdmin);
-  options.app.use('/flows/http', RED.httpNode);
+  // Node-RED's http-in node needs its root app to be Express 4 (it edits `_router.stack`), so its
+  // routes live in an Express 4 app of Node-RED's own, called from ours for /flows paths.
+  const express4 = requireFromNodeRed('express') as () => Express;
+  const nodeRedRoot = express4();
+  nodeRedRoot.use('/flows/http', RED.httpNode);
+  nodeRedRoot.use('/flows', RED.httpAdmin);
+  options.app.use((request, response, next) => {
+    if (request.path === '/flows' || request.path.startsWith('/flows/')) nodeRedRoot(request, response, next);
+    else next();
+  });
   await RED.start();
   options.logger.info('Node-RED editor at /flows');
   return { stop: () => RED.stop() };

@@ -204,8 +204,7 @@ function tagsOf(item: Reading | DeviceEvent): Record<string, string> {
 function toReadingPoint(reading: Reading): IPoint {
   const fields: Record<string, unknown> = { ...reading.metrics };
   if (reading.seq !== undefined) fields.seq = integerField(reading.seq);
-  // A string timestamp: the client skips a falsy one (ts 0) and the server would stamp "now".
-  return { measurement: TELEMETRY, tags: tagsOf(reading), fields, timestamp: String(reading.ts) };
+  return { measurement: TELEMETRY, tags: tagsOf(reading), fields, timestamp: reading.ts };
 }
 
 function toEventPoint(event: DeviceEvent): IPoint {
@@ -220,7 +219,7 @@ function toEventPoint(event: DeviceEvent): IPoint {
     measurement: EVENTS,
     tags: { ...tagsOf(event), type: event.type },
     fields,
-    timestamp: String(event.ts),
+    timestamp: event.ts,
   };
 }
 

@@ -1,5 +1,7 @@
 import { mount } from 'svelte';
 import App from './App.svelte';
+import './app.css';
 
 const target = document.getElementById('app');
-if (target) mount(App, { target });
+if (!target) throw new Error('#app is missing from index.html');
+mount(App, { target });

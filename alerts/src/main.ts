@@ -1,0 +1,19 @@
+import { connectMqttBus, serviceCredentials } from '@gridsense/broker';
+import { Closers, getOrCreateSecret, openStateDb, runService } from '@gridsense/state';
+import { join } from 'node:path';
+import { createAlerts } from './alerts-service';
+
+/** Alerts alone: risks from the bus at MQTT_URL become cases in the shared state database. */
+await runService('alerts', async (config, logger) => {
+  if (!config.mqttUrl) throw new Error('MQTT_URL is required to run alerts on its own');
+  const onError = (error: unknown, context: string) => logger.error({ err: error, context }, context);
+  const closers = new Closers((error) => onError(error, 'shutdown'));
+  const db = await openStateDb(join(config.dataDir, 'state.db'));
+  closers.add(() => db.destroy());
+  const credentials = serviceCredentials(config, await getOrCreateSecret(db, 'mqtt_service_secret'));
+  const bus = await connectMqttBus({ url: config.mqttUrl, clientId: 'gridsense-alerts', ...credentials, onError: (error) => onError(error, 'bus') });
+  closers.add(() => bus.close());
+  await createAlerts({ db, bus, onError });
+  logger.info({ mqtt: config.mqttUrl }, 'alerts running');
+  return { close: () => closers.closeAll() };
+});

@@ -1,0 +1,31 @@
+import { Closers, DeviceRegistry, getOrCreateSecret, openStateDb, runService } from '@gridsense/state';
+import { join } from 'node:path';
+import { closeBroker, createBroker } from './create-broker';
+import { createDeviceAccess } from './device-access';
+import { listenMqtt } from './listeners';
+
+/**
+ * The broker alone: device auth and the topic ACL, no ingest hook (run ingest against it with
+ * MQTT_URL; its persistent session then carries readings durably).
+ */
+await runService('broker', async (config, logger) => {
+  const closers = new Closers((error) => logger.error({ err: error }, 'shutdown'));
+  const db = await openStateDb(join(config.dataDir, 'state.db'));
+  closers.add(() => db.destroy());
+  const registry = await DeviceRegistry.load(db);
+  const broker = await createBroker(
+    createDeviceAccess({
+      devices: registry,
+      serviceSecret: await getOrCreateSecret(db, 'mqtt_service_secret'),
+      onDevicePublish: () => Promise.resolve('accepted'),
+    }),
+  );
+  closers.add(() => closeBroker(broker));
+  const { server, port } = await listenMqtt(broker, config.mqttPort, config.mqttHost);
+  closers.add(() => new Promise<void>((done) => server.close(() => done())));
+  // New registrations become visible without a restart.
+  const timer = setInterval(() => void registry.reload().catch((error: unknown) => logger.error({ err: error }, 'reload devices')), 10_000);
+  closers.add(() => Promise.resolve(clearInterval(timer)));
+  logger.info({ port }, 'broker listening');
+  return { close: () => closers.closeAll() };
+});

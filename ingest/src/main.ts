@@ -1,0 +1,33 @@
+import { connectMqttBus, serviceCredentials } from '@gridsense/broker';
+import { Closers, DeviceRegistry, getOrCreateSecret, openStateDb, runService } from '@gridsense/state';
+import { join } from 'node:path';
+import { subscribeExternalBroker } from './external-subscriber';
+import { createIngestService } from './ingest-service';
+import { openTimeSeriesStore } from './open-store';
+
+/** Ingest alone, against the broker at MQTT_URL (persistent session, PUBACK after durable). */
+await runService('ingest', async (config, logger) => {
+  if (!config.mqttUrl) throw new Error('MQTT_URL is required to run ingest on its own');
+  const onError = (error: unknown, context: string) => logger.error({ err: error, context }, context);
+  const closers = new Closers((error) => onError(error, 'shutdown'));
+  const db = await openStateDb(join(config.dataDir, 'state.db'));
+  closers.add(() => db.destroy());
+  const credentials = serviceCredentials(config, await getOrCreateSecret(db, 'mqtt_service_secret'));
+  const store = await openTimeSeriesStore(config);
+  closers.add(() => store.close());
+  const bus = await connectMqttBus({ url: config.mqttUrl, clientId: 'gridsense-ingest-bus', ...credentials, onError: (error) => onError(error, 'bus') });
+  closers.add(() => bus.close());
+  const registry = await DeviceRegistry.load(db);
+  const ingest = await createIngestService({ db, store, registry, bus, onError });
+  closers.add(() => ingest.close());
+  const subscriber = await subscribeExternalBroker({
+    url: config.mqttUrl,
+    clientId: 'gridsense-ingest',
+    ...credentials,
+    ingest,
+    onError,
+  });
+  closers.add(() => subscriber.endAsync());
+  logger.info({ mqtt: config.mqttUrl, influx: config.influxUrl ?? 'embedded' }, 'ingest running');
+  return { close: () => closers.closeAll() };
+});

@@ -1,0 +1,53 @@
+import { CONFIG_DOC, parseConfig, type Config } from '@gridsense/core';
+import { createLogger, type Logger } from './logger';
+
+/**
+ * The lifecycle every service's main.ts shares: parse and validate config (listing every bad
+ * setting), start, and close cleanly on SIGTERM/SIGINT.
+ */
+export async function runService(
+  service: string,
+  start: (config: Config, logger: Logger) => Promise<{ close(): Promise<void> }>,
+): Promise<void> {
+  const parsed = parseConfig(process.env, process.argv.slice(2));
+  if (!parsed.ok) {
+    console.error(`${service} cannot start; fix these settings:\n  ${parsed.errors.join('\n  ')}\n`);
+    console.error(Object.entries(CONFIG_DOC).map(([key, doc]) => `  ${key.padEnd(26)} ${doc}`).join('\n'));
+    process.exit(2);
+  }
+  const logger = createLogger({ level: parsed.config.logLevel, service });
+  const running = await start(parsed.config, logger).catch((error: unknown) => {
+    logger.fatal({ err: error }, `${service} failed to start`);
+    process.exit(1);
+  });
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    running.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+/** Runs a list of closers in reverse order of creation, reporting (not throwing) failures. */
+export class Closers {
+  private readonly closers: (() => Promise<unknown>)[] = [];
+
+  constructor(private readonly onError: (error: unknown) => void) {}
+
+  add(closer: () => Promise<unknown>): void {
+    this.closers.push(closer);
+  }
+
+  async closeAll(): Promise<void> {
+    for (const closer of this.closers.splice(0).reverse()) await closer().catch(this.onError);
+  }
+}

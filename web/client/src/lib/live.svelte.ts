@@ -1,0 +1,87 @@
+import { io, type Socket } from 'socket.io-client';
+import type { CaseView, ClientToServerEvents, ServerToClientEvents, User } from '@gridsense/core';
+import { beep, notify } from './alerting';
+import { caseStore } from './case-store.svelte';
+import { overview } from './overview-store.svelte';
+import { caseHref } from './routes';
+import { navigate } from './router.svelte';
+import { showToast } from './toasts.svelte';
+import { t } from '../i18n/index.svelte';
+
+type LiveSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+export type LiveStatus = 'connecting' | 'online' | 'offline';
+
+export const live = $state<{ status: LiveStatus }>({ status: 'offline' });
+
+let socket: LiveSocket | null = null;
+/** Grids whose readings are wanted; re-sent after every reconnect (rooms do not survive it). */
+const watched = new Set<string>();
+
+/** Opens the socket for this session; returns the function that closes it. */
+export function connectLive(token: string, user: User): () => void {
+  const current: LiveSocket = io({ auth: { token } });
+  socket = current;
+  live.status = 'connecting';
+  let connectedBefore = false;
+
+  current.on('connect', () => {
+    live.status = 'online';
+    for (const gridId of watched) emitWatch(current, gridId);
+    // Anything pushed while we were away is gone; fetch the state again.
+    if (connectedBefore) {
+      void caseStore.refresh();
+      overview.scheduleRefresh();
+    }
+    connectedBefore = true;
+  });
+  current.on('disconnect', () => {
+    live.status = current.active ? 'connecting' : 'offline';
+  });
+  current.on('connect_error', () => {
+    live.status = current.active ? 'connecting' : 'offline';
+  });
+  current.on('case:updated', (view) => onCaseUpdated(view, user));
+  current.on('device:status', (update) => overview.applyStatus(update));
+  current.on('device:readings', (update) => overview.applyReadings(update));
+
+  return () => {
+    current.disconnect();
+    if (socket === current) socket = null;
+    live.status = 'offline';
+  };
+}
+
+/** Follow one grid's live readings until the returned function is called. */
+export function watchGrid(gridId: string): () => void {
+  watched.add(gridId);
+  if (socket?.connected) emitWatch(socket, gridId);
+  return () => {
+    watched.delete(gridId);
+    if (socket?.connected) socket.emit('grid:unwatch', gridId);
+  };
+}
+
+function emitWatch(target: LiveSocket, gridId: string): void {
+  target.emit('grid:watch', gridId, (result) => {
+    if (!result.ok) console.warn(`grid:watch ${gridId} refused: ${result.error ?? 'unknown'}`);
+  });
+}
+
+const DISPATCHER_ROLES: readonly User['role'][] = ['operator', 'supervisor', 'admin'];
+
+function onCaseUpdated(view: CaseView, user: User): void {
+  const known = caseStore.scope !== null;
+  const previous = caseStore.upsert(view);
+  overview.scheduleRefresh();
+
+  const href = caseHref(view.id);
+  const assignedToMe = (c: CaseView | undefined): boolean => c?.assigneeId === user.id && c.state === 'dispatched';
+  if (assignedToMe(view) && !assignedToMe(previous)) {
+    const title = t('toast.assigned', { title: view.title });
+    beep();
+    notify(title, `${view.gridName} · ${t(`severity.${view.severity}`)}`, () => navigate(href));
+    showToast({ tone: 'alert', text: title, href });
+  } else if (known && !previous && DISPATCHER_ROLES.includes(user.role)) {
+    showToast({ tone: view.severity === 'critical' ? 'alert' : 'info', text: t('toast.newCase', { title: view.title }), href });
+  }
+}

@@ -1,0 +1,76 @@
+import type { DeviceView, RegionView, ServerToClientEvents } from '@gridsense/core';
+import { api } from './api';
+import { errorText } from './errors';
+
+type StatusUpdate = Parameters<ServerToClientEvents['device:status']>[0];
+type ReadingsUpdate = Parameters<ServerToClientEvents['device:readings']>[0];
+
+/** Case changes recolour regions; refetching the overview at most this often is plenty. */
+const REFRESH_DELAY_MS = 2000;
+
+class OverviewStore {
+  regions = $state.raw<RegionView[]>([]);
+  devices = $state.raw<DeviceView[]>([]);
+  loaded = $state(false);
+  loading = $state(false);
+  error = $state<string | null>(null);
+  #timer: ReturnType<typeof setTimeout> | null = null;
+
+  async load(): Promise<void> {
+    this.loading = true;
+    this.error = null;
+    try {
+      const { regions, devices } = await api.overview();
+      this.regions = regions;
+      this.devices = devices;
+      this.loaded = true;
+    } catch (error) {
+      this.error = errorText(error);
+    } finally {
+      this.loading = false;
+    }
+  }
+
+  async ensure(): Promise<void> {
+    if (!this.loaded && !this.loading) await this.load();
+  }
+
+  /** Risk colours and open-case counts are computed by the server; ask again shortly. */
+  scheduleRefresh(): void {
+    if (!this.loaded || this.#timer) return;
+    this.#timer = setTimeout(() => {
+      this.#timer = null;
+      void this.load();
+    }, REFRESH_DELAY_MS);
+  }
+
+  applyStatus(update: StatusUpdate): void {
+    this.devices = this.devices.map((device) =>
+      device.id === update.deviceId
+        ? { ...device, online: update.state === 'online', lastSeenAt: Math.max(device.lastSeenAt ?? 0, update.at) }
+        : device,
+    );
+  }
+
+  applyReadings(update: ReadingsUpdate): void {
+    const byDevice = new Map(update.readings.map((reading) => [reading.deviceId, reading]));
+    this.devices = this.devices.map((device) => {
+      const reading = byDevice.get(device.id);
+      if (!reading) return device;
+      const latest = { ...device.latest };
+      for (const [metric, value] of Object.entries(reading.metrics)) latest[metric] = { ts: reading.ts, value };
+      return { ...device, latest, online: true, lastSeenAt: Math.max(device.lastSeenAt ?? 0, reading.ts) };
+    });
+  }
+
+  clear(): void {
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = null;
+    this.regions = [];
+    this.devices = [];
+    this.loaded = false;
+    this.error = null;
+  }
+}
+
+export const overview = new OverviewStore();

@@ -1,0 +1,28 @@
+import { RETURN_REASONS } from '@gridsense/core';
+import type { ReturnReason, TimelineEntry } from '@gridsense/core';
+
+/**
+ * Readers for `TimelineEntry.data`, whose shape depends on the action. They accept what is there
+ * and ignore anything unexpected rather than trusting the JSON.
+ */
+
+export function entryPhotos(entry: TimelineEntry): string[] {
+  const photos = entry.data?.photos;
+  return Array.isArray(photos) ? photos.filter((photo): photo is string => typeof photo === 'string') : [];
+}
+
+export function entryReason(entry: TimelineEntry): ReturnReason | null {
+  const reason = entry.data?.reason;
+  return typeof reason === 'string' && (RETURN_REASONS as readonly string[]).includes(reason)
+    ? (reason as ReturnReason)
+    : null;
+}
+
+/** The metric that raised the case, if the opening entry recorded it (threshold rules do). */
+export function triggerMetric(timeline: readonly TimelineEntry[]): string | null {
+  for (const entry of timeline) {
+    const metric = entry.data?.metric;
+    if (typeof metric === 'string' && metric) return metric;
+  }
+  return null;
+}

@@ -1,0 +1,39 @@
+import { createCaseService } from '@gridsense/alerts';
+import { connectMqttBus, serviceCredentials } from '@gridsense/broker';
+import { openTimeSeriesStore } from '@gridsense/ingest';
+import { Closers, DeviceRegistry, getOrCreateSecret, openStateDb, runService } from '@gridsense/state';
+import { join, resolve } from 'node:path';
+import { SessionTokens } from './auth/session-tokens';
+import { startWebServer } from './web-server';
+
+/** The web server alone: API, console, socket.io and Node-RED, on the bus at MQTT_URL. */
+await runService('web', async (config, logger) => {
+  if (!config.mqttUrl) throw new Error('MQTT_URL is required to run the web server on its own');
+  const onError = (error: unknown, context: string) => logger.error({ err: error, context }, context);
+  const closers = new Closers((error) => onError(error, 'shutdown'));
+  const db = await openStateDb(join(config.dataDir, 'state.db'));
+  closers.add(() => db.destroy());
+  const credentials = serviceCredentials(config, await getOrCreateSecret(db, 'mqtt_service_secret'));
+  const bus = await connectMqttBus({ url: config.mqttUrl, clientId: 'gridsense-web', ...credentials, onError: (error) => onError(error, 'bus') });
+  closers.add(() => bus.close());
+  const store = await openTimeSeriesStore(config);
+  closers.add(() => store.close());
+  const web = await startWebServer(
+    {
+      db,
+      bus,
+      cases: await createCaseService({ db, bus }),
+      store,
+      registry: await DeviceRegistry.load(db),
+      tokens: new SessionTokens(await getOrCreateSecret(db, 'session_key')),
+      logger,
+      dataDir: config.dataDir,
+      staticDir: resolve(import.meta.dirname, '../dist'),
+      now: Date.now,
+    },
+    { host: config.httpHost, port: config.httpPort, nodeRed: config.nodeRed },
+  );
+  closers.add(() => web.close());
+  logger.info({ port: web.port }, 'web listening');
+  return { close: () => closers.closeAll() };
+});
