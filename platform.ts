@@ -63,7 +63,10 @@ export async function startPlatform(config: Config, options: PlatformOptions): P
     await mkdir(config.dataDir, { recursive: true });
     const db = await openStateDb(join(config.dataDir, 'state.db'));
     closers.add(() => db.destroy());
-    const seeded = await seedDemoDistrict(db, { now: now(), ...(config.demoPassword ? { fixedPassword: config.demoPassword } : {}) });
+    const seeded = await seedDemoDistrict(db, {
+      now: now(),
+      ...(config.demoPassword ? { fixedPassword: config.demoPassword } : {}),
+    });
     const provisioningFile = join(config.dataDir, 'demo-devices.json');
     // Device secrets for the simulator; readable by this user only.
     if (seeded) await writeFile(provisioningFile, JSON.stringify(seeded.devices, null, 2), { mode: 0o600 });
@@ -74,7 +77,8 @@ export async function startPlatform(config: Config, options: PlatformOptions): P
 
     let broker: Broker | undefined;
     let bus: Bus;
-    let ingest: IngestService | undefined;
+    // The broker's publish hook needs ingest, and ingest needs the broker's bus: tie the knot late.
+    const late: { ingest?: IngestService } = {};
     if (config.mqttUrl) {
       bus = await connectMqttBus({
         url: config.mqttUrl,
@@ -89,7 +93,9 @@ export async function startPlatform(config: Config, options: PlatformOptions): P
           serviceSecret,
           // The device's PUBACK waits for this: ingest resolves once the reading is durable.
           onDevicePublish: (topic, packet) =>
-            ingest!.handleDeviceMessage(topic, packet.payload as Buffer).then((result) => result.outcome),
+            late
+              .ingest!.handleDeviceMessage(topic, packet.payload as Buffer)
+              .then((result) => result.outcome),
         }),
       );
       bus = createAedesBus(broker, (error) => onError(error, 'bus'));
@@ -97,8 +103,9 @@ export async function startPlatform(config: Config, options: PlatformOptions): P
     }
     closers.add(() => bus.close());
 
-    ingest = await createIngestService({ db, store, registry, bus, now, onError });
-    closers.add(() => ingest!.close());
+    const ingest = await createIngestService({ db, store, registry, bus, now, onError });
+    late.ingest = ingest;
+    closers.add(() => ingest.close());
     if (config.mqttUrl) {
       const subscriber = await subscribeExternalBroker({
         url: config.mqttUrl,
@@ -155,7 +162,12 @@ export async function startPlatform(config: Config, options: PlatformOptions): P
     }
 
     logger.info(
-      { http: web.port, mqtt: mqttPort ?? config.mqttUrl, influx: config.influxUrl ?? 'embedded', dataDir: config.dataDir },
+      {
+        http: web.port,
+        mqtt: mqttPort ?? config.mqttUrl,
+        influx: config.influxUrl ?? 'embedded',
+        dataDir: config.dataDir,
+      },
       'GridSense is up',
     );
     return { httpPort: web.port, mqttPort, seeded, ingest, close: () => closers.closeAll() };

@@ -11,7 +11,9 @@ export async function createAlerts(deps: {
 }): Promise<{ cases: CaseService }> {
   const cases = await createCaseService(deps);
   await deps.bus.subscribe('risk.changed', (signal) =>
-    cases.handleRisk(signal).catch((error: unknown) => deps.onError(error, `case for risk ${signal.ruleId}/${signal.deviceId}`)),
+    cases
+      .handleRisk(signal)
+      .catch((error: unknown) => deps.onError(error, `case for risk ${signal.ruleId}/${signal.deviceId}`)),
   );
   return { cases };
 }

@@ -46,7 +46,12 @@ export async function createCaseService(deps: CaseServiceDeps) {
   let riskQueue = Promise.resolve();
 
   const announce = (record: CaseRecord, action: string) =>
-    deps.bus.publish('case.changed', { caseId: record.id, gridId: record.gridId, action, at: record.updatedAt });
+    deps.bus.publish('case.changed', {
+      caseId: record.id,
+      gridId: record.gridId,
+      action,
+      at: record.updatedAt,
+    });
 
   /** Grids whose cases a user may see: a worker's duty grids, otherwise their region's subtree. */
   async function visibleGrids(user: User): Promise<string[]> {
@@ -62,16 +67,37 @@ export async function createCaseService(deps: CaseServiceDeps) {
     return record;
   }
 
-  async function pickAssignee(gridId: string, exclude?: string): Promise<{ userId: string; displayName: string } | undefined> {
+  async function pickAssignee(
+    gridId: string,
+    exclude?: string,
+  ): Promise<{ userId: string; displayName: string } | undefined> {
     const onDuty = await listOnDutyWorkers(deps.db, gridId);
     return onDuty.find((w) => w.userId !== exclude) ?? onDuty[0];
   }
 
-  function entry(actor: { id: string; name: string }, action: string, from: CaseRecord | null, to: CaseRecord, note: string | null = null, data: Record<string, unknown> | null = null): NewTimelineEntry {
-    return { at: to.updatedAt, actorId: actor.id, actorName: actor.name, action, fromState: from?.state ?? null, toState: to.state, note, data };
+  function entry(
+    actor: { id: string; name: string },
+    action: string,
+    from: CaseRecord | null,
+    to: CaseRecord,
+    note: string | null = null,
+    data: Record<string, unknown> | null = null,
+  ): NewTimelineEntry {
+    return {
+      at: to.updatedAt,
+      actorId: actor.id,
+      actorName: actor.name,
+      action,
+      fromState: from?.state ?? null,
+      toState: to.state,
+      note,
+      data,
+    };
   }
 
-  async function openCase(signal: RiskSignal & { severity: NonNullable<RiskSignal['severity']> }): Promise<void> {
+  async function openCase(
+    signal: RiskSignal & { severity: NonNullable<RiskSignal['severity']> },
+  ): Promise<void> {
     const at = now();
     const deadlines = DEADLINES_MS[signal.severity];
     const reported: CaseRecord = {
@@ -94,7 +120,13 @@ export async function createCaseService(deps: CaseServiceDeps) {
       acceptDueAt: at + deadlines.acceptWithinMs,
       resolveDueAt: at + deadlines.resolveWithinMs,
     };
-    const trigger = { metric: signal.metric, value: signal.value, eventType: signal.eventType, snapshot: signal.snapshot, readingAt: signal.at };
+    const trigger = {
+      metric: signal.metric,
+      value: signal.value,
+      eventType: signal.eventType,
+      snapshot: signal.snapshot,
+      readingAt: signal.at,
+    };
     const entries = [entry(SYSTEM, 'report', null, reported, null, trigger)];
     let current = reported;
     const step = (command: CaseCommand, note: string | null = null) => {
@@ -116,7 +148,9 @@ export async function createCaseService(deps: CaseServiceDeps) {
       if (!open || !open.riskActive) return;
       // The condition cleared; the case stays until people close it.
       const next = { ...open, riskActive: false, updatedAt: now() };
-      await updateCase(deps.db, next, open, [entry(SYSTEM, 'risk_cleared', open, next, null, { value: signal.value })]);
+      await updateCase(deps.db, next, open, [
+        entry(SYSTEM, 'risk_cleared', open, next, null, { value: signal.value }),
+      ]);
       return announce(next, 'risk_cleared');
     }
     if (!open) return openCase({ ...signal, severity: signal.severity });
@@ -152,10 +186,21 @@ export async function createCaseService(deps: CaseServiceDeps) {
       if (command.action === 'resolve' && command.photos?.length) data.photos = command.photos;
       if (command.action === 'return') data.reason = command.reason;
       if (command.action === 'dispatch') data.assigneeId = command.assigneeId;
-      const entries = [entry({ id: user.id, name: user.displayName }, command.action, current, next, note, Object.keys(data).length ? data : null)];
+      const entries = [
+        entry(
+          { id: user.id, name: user.displayName },
+          command.action,
+          current,
+          next,
+          note,
+          Object.keys(data).length ? data : null,
+        ),
+      ];
       if (result.effects.some((e) => e.type === 'redispatch')) {
         const assignee = await pickAssignee(next.gridId);
-        const redispatched = assignee && transition(next, { action: 'dispatch', assigneeId: assignee.userId }, SYSTEM, next.updatedAt);
+        const redispatched =
+          assignee &&
+          transition(next, { action: 'dispatch', assigneeId: assignee.userId }, SYSTEM, next.updatedAt);
         if (assignee && redispatched?.ok) {
           entries.push(entry(SYSTEM, 'dispatch', next, redispatched.next, assignee.displayName));
           next = redispatched.next;

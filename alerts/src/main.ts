@@ -11,7 +11,12 @@ await runService('alerts', async (config, logger) => {
   const db = await openStateDb(join(config.dataDir, 'state.db'));
   closers.add(() => db.destroy());
   const credentials = serviceCredentials(config, await getOrCreateSecret(db, 'mqtt_service_secret'));
-  const bus = await connectMqttBus({ url: config.mqttUrl, clientId: 'gridsense-alerts', ...credentials, onError: (error) => onError(error, 'bus') });
+  const bus = await connectMqttBus({
+    url: config.mqttUrl,
+    clientId: 'gridsense-alerts',
+    ...credentials,
+    onError: (error) => onError(error, 'bus'),
+  });
   closers.add(() => bus.close());
   await createAlerts({ db, bus, onError });
   logger.info({ mqtt: config.mqttUrl }, 'alerts running');

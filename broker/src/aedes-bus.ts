@@ -28,7 +28,9 @@ export function createAedesBus(broker: Broker, onError: (error: unknown) => void
       return publishRaw(busTopic(event), Buffer.from(JSON.stringify(payload)));
     },
     subscribe<E extends BusEventName>(event: E, handler: (payload: BusPayloads[E]) => Promise<void> | void) {
-      return subscribeRaw(busTopic(event), (_topic, payload) => handler(JSON.parse(payload.toString()) as BusPayloads[E]));
+      return subscribeRaw(busTopic(event), (_topic, payload) =>
+        handler(JSON.parse(payload.toString()) as BusPayloads[E]),
+      );
     },
     subscribeTopic(filter, handler) {
       return subscribeRaw(filter, handler);

@@ -1,7 +1,12 @@
 import { devicePrefix, parseDeviceTopic, type DeviceTopic } from '@gridsense/core';
 import type { Client, PublishPacket } from 'aedes';
 import { timingSafeEqual } from 'node:crypto';
-import type { AuthenticateHandler, AuthorizePublishHandler, AuthorizeSubscribeHandler, BrokerOptions } from './create-broker';
+import type {
+  AuthenticateHandler,
+  AuthorizePublishHandler,
+  AuthorizeSubscribeHandler,
+  BrokerOptions,
+} from './create-broker';
 
 /** The username GridSense's own services use when they connect over MQTT. */
 export const SERVICE_USERNAME = 'gridsense-service';
@@ -63,13 +68,16 @@ export function createDeviceAccess(options: DeviceAccessOptions): BrokerOptions 
     // A will published after its client is gone arrives with client null; it was checked at connect.
     const identity = client ? identities.get(client) : undefined;
     if (identity?.kind === 'service') {
-      if (parseDeviceTopic(packet.topic)) return callback(new Error('services may not publish device topics'));
+      if (parseDeviceTopic(packet.topic))
+        return callback(new Error('services may not publish device topics'));
       return callback(null);
     }
     const topic = parseDeviceTopic(packet.topic);
     const allowed =
       topic !== undefined &&
-      (identity === undefined ? client === null : identity.deviceId === topic.deviceId && identity.gridId === topic.gridId);
+      (identity === undefined
+        ? client === null
+        : identity.deviceId === topic.deviceId && identity.gridId === topic.gridId);
     if (!topic || !allowed) return callback(new Error(`publish to ${packet.topic} refused`));
     options.onDevicePublish(topic, packet).then(
       (outcome) => {
@@ -87,7 +95,10 @@ export function createDeviceAccess(options: DeviceAccessOptions): BrokerOptions 
   const authorizeSubscribe: AuthorizeSubscribeHandler = (client, subscription, callback) => {
     const identity = identities.get(client);
     if (identity?.kind === 'service') return callback(null, subscription);
-    if (identity?.kind === 'device' && subscription.topic.startsWith(devicePrefix(identity.gridId, identity.deviceId))) {
+    if (
+      identity?.kind === 'device' &&
+      subscription.topic.startsWith(devicePrefix(identity.gridId, identity.deviceId))
+    ) {
       return callback(null, subscription);
     }
     // Refused with a failure return code in SUBACK; the connection stays.

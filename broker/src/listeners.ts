@@ -5,7 +5,11 @@ import { WebSocketServer, createWebSocketStream } from 'ws';
 import type { Broker } from './create-broker';
 
 /** MQTT over TCP. Resolves with the bound port (useful when asked for port 0). */
-export function listenMqtt(broker: Broker, port: number, host: string): Promise<{ server: Server; port: number }> {
+export function listenMqtt(
+  broker: Broker,
+  port: number,
+  host: string,
+): Promise<{ server: Server; port: number }> {
   const server = createServer((socket) => broker.handle(socket));
   return new Promise((resolve, reject) => {
     server.once('error', reject);
@@ -20,7 +24,11 @@ export function listenMqtt(broker: Broker, port: number, host: string): Promise<
  * MQTT over WebSocket on an existing HTTP server at `path`. `noServer` so the upgrade listener
  * takes only its own path and leaves socket.io's and Node-RED's upgrades alone.
  */
-export function attachMqttOverWebSocket(httpServer: HttpServer, broker: Broker, path = '/mqtt'): WebSocketServer {
+export function attachMqttOverWebSocket(
+  httpServer: HttpServer,
+  broker: Broker,
+  path = '/mqtt',
+): WebSocketServer {
   const wss = new WebSocketServer({ noServer: true });
   httpServer.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     if (new URL(request.url ?? '/', 'http://localhost').pathname !== path) return;

@@ -24,7 +24,10 @@ await runService('broker', async (config, logger) => {
   const { server, port } = await listenMqtt(broker, config.mqttPort, config.mqttHost);
   closers.add(() => new Promise<void>((done) => server.close(() => done())));
   // New registrations become visible without a restart.
-  const timer = setInterval(() => void registry.reload().catch((error: unknown) => logger.error({ err: error }, 'reload devices')), 10_000);
+  const timer = setInterval(
+    () => void registry.reload().catch((error: unknown) => logger.error({ err: error }, 'reload devices')),
+    10_000,
+  );
   closers.add(() => Promise.resolve(clearInterval(timer)));
   logger.info({ port }, 'broker listening');
   return { close: () => closers.closeAll() };

@@ -32,11 +32,17 @@ export async function connectMqttBus(options: {
   const handlers: { filter: string; handle: (topic: string, payload: Buffer) => Promise<void> | void }[] = [];
   client.on('message', (topic, payload) => {
     for (const h of handlers) {
-      if (matches(h.filter, topic)) Promise.resolve().then(() => h.handle(topic, payload)).catch(options.onError);
+      if (matches(h.filter, topic))
+        Promise.resolve()
+          .then(() => h.handle(topic, payload))
+          .catch(options.onError);
     }
   });
   client.on('error', options.onError);
-  const subscribeRaw = async (filter: string, handle: (topic: string, payload: Buffer) => Promise<void> | void) => {
+  const subscribeRaw = async (
+    filter: string,
+    handle: (topic: string, payload: Buffer) => Promise<void> | void,
+  ) => {
     handlers.push({ filter, handle });
     await client.subscribeAsync(filter, { qos: 1 });
   };
@@ -45,7 +51,9 @@ export async function connectMqttBus(options: {
       await client.publishAsync(busTopic(event), JSON.stringify(payload), { qos: 1 });
     },
     subscribe<E extends BusEventName>(event: E, handler: (payload: BusPayloads[E]) => Promise<void> | void) {
-      return subscribeRaw(busTopic(event), (_t, payload) => handler(JSON.parse(payload.toString()) as BusPayloads[E]));
+      return subscribeRaw(busTopic(event), (_t, payload) =>
+        handler(JSON.parse(payload.toString()) as BusPayloads[E]),
+      );
     },
     subscribeTopic: subscribeRaw,
     close: () => client.endAsync(),

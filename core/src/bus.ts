@@ -15,7 +15,10 @@ export interface BusPayloads {
  */
 export interface Bus {
   publish<E extends BusEventName>(event: E, payload: BusPayloads[E]): Promise<void>;
-  subscribe<E extends BusEventName>(event: E, handler: (payload: BusPayloads[E]) => Promise<void> | void): Promise<void>;
+  subscribe<E extends BusEventName>(
+    event: E,
+    handler: (payload: BusPayloads[E]) => Promise<void> | void,
+  ): Promise<void>;
   /** Raw device traffic, e.g. `gs/v1/+/+/telemetry` for live views. */
   subscribeTopic(filter: string, handler: (topic: string, payload: Buffer) => void): Promise<void>;
   close(): Promise<void>;

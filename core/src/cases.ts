@@ -90,7 +90,12 @@ export type TransitionResult =
   | { ok: false; code: 'invalid_transition' | 'forbidden' | 'validation_failed'; message: string };
 
 /** Categories whose resolution needs on-site photo evidence. */
-export const SAFETY_CATEGORIES: readonly string[] = ['fire_safety', 'gas_safety', 'structural_safety', 'flood'];
+export const SAFETY_CATEGORIES: readonly string[] = [
+  'fire_safety',
+  'gas_safety',
+  'structural_safety',
+  'flood',
+];
 
 const DISPATCHERS: readonly (Role | 'system')[] = ['system', 'operator', 'supervisor', 'admin'];
 
@@ -110,20 +115,34 @@ const MOVES: Record<CaseAction, Move> = {
   resolve: { from: ['accepted', 'in_progress'], to: 'resolved', by: 'assignee' },
   verify: { from: ['resolved'], to: 'verified', by: ['operator', 'supervisor', 'admin'] },
   close: { from: ['verified'], to: 'closed', by: DISPATCHERS },
-  reopen: { from: ['resolved', 'verified', 'closed'], to: 'registered', by: ['operator', 'supervisor', 'admin'] },
+  reopen: {
+    from: ['resolved', 'verified', 'closed'],
+    to: 'registered',
+    by: ['operator', 'supervisor', 'admin'],
+  },
 };
 
 /**
  * The one place that decides every case move: who may make it, what it needs and what it
  * causes. Pure: "now" is passed in and nothing is stored or sent here.
  */
-export function transition(current: CaseRecord, command: CaseCommand, actor: CaseActor, now: number): TransitionResult {
+export function transition(
+  current: CaseRecord,
+  command: CaseCommand,
+  actor: CaseActor,
+  now: number,
+): TransitionResult {
   const move = MOVES[command.action];
   if (!move.from.includes(current.state)) {
-    return { ok: false, code: 'invalid_transition', message: `cannot ${command.action} a ${current.state} case` };
+    return {
+      ok: false,
+      code: 'invalid_transition',
+      message: `cannot ${command.action} a ${current.state} case`,
+    };
   }
   const allowed = move.by === 'assignee' ? actor.id === current.assigneeId : move.by.includes(actor.role);
-  if (!allowed) return { ok: false, code: 'forbidden', message: `${actor.role} may not ${command.action} this case` };
+  if (!allowed)
+    return { ok: false, code: 'forbidden', message: `${actor.role} may not ${command.action} this case` };
 
   const next: CaseRecord = { ...current, state: move.to, updatedAt: now };
   const effects: CaseEffect[] = [];
@@ -140,13 +159,15 @@ export function transition(current: CaseRecord, command: CaseCommand, actor: Cas
       next.acceptDueAt = null;
       break;
     case 'return':
-      if (!command.reason) return { ok: false, code: 'validation_failed', message: 'a return needs a reason code' };
+      if (!command.reason)
+        return { ok: false, code: 'validation_failed', message: 'a return needs a reason code' };
       next.returnCount = current.returnCount + 1;
       next.assigneeId = null;
       effects.push({ type: 'await_dispatch' });
       break;
     case 'resolve': {
-      if (!command.note?.trim()) return { ok: false, code: 'validation_failed', message: 'resolving needs a note' };
+      if (!command.note?.trim())
+        return { ok: false, code: 'validation_failed', message: 'resolving needs a note' };
       if (SAFETY_CATEGORIES.includes(current.category) && !command.photos?.length) {
         return { ok: false, code: 'validation_failed', message: 'a safety case needs at least one photo' };
       }
@@ -156,11 +177,16 @@ export function transition(current: CaseRecord, command: CaseCommand, actor: Cas
     }
     case 'verify':
       if (actor.id === current.resolvedById) {
-        return { ok: false, code: 'forbidden', message: 'verification must be by someone other than the resolver' };
+        return {
+          ok: false,
+          code: 'forbidden',
+          message: 'verification must be by someone other than the resolver',
+        };
       }
       break;
     case 'reopen':
-      if (!command.note?.trim()) return { ok: false, code: 'validation_failed', message: 'reopening needs a reason' };
+      if (!command.note?.trim())
+        return { ok: false, code: 'validation_failed', message: 'reopening needs a reason' };
       next.resolvedById = null;
       effects.push({ type: 'redispatch' });
       break;
@@ -173,7 +199,9 @@ export function transition(current: CaseRecord, command: CaseCommand, actor: Cas
 }
 
 /** Validates a command from an API body, listing every problem. */
-export function parseCaseCommand(input: unknown): { ok: true; command: CaseCommand } | { ok: false; errors: string[] } {
+export function parseCaseCommand(
+  input: unknown,
+): { ok: true; command: CaseCommand } | { ok: false; errors: string[] } {
   if (typeof input !== 'object' || input === null) return { ok: false, errors: ['body must be an object'] };
   const body = input as Record<string, unknown>;
   const errors: string[] = [];
@@ -190,12 +218,16 @@ export function parseCaseCommand(input: unknown): { ok: true; command: CaseComma
       if (typeof body.assigneeId !== 'string' || !body.assigneeId) errors.push('assigneeId is required');
       break;
     case 'return':
-      if (!RETURN_REASONS.includes(body.reason as ReturnReason)) errors.push(`reason must be one of ${RETURN_REASONS.join(', ')}`);
+      if (!RETURN_REASONS.includes(body.reason as ReturnReason))
+        errors.push(`reason must be one of ${RETURN_REASONS.join(', ')}`);
       optionalString('note');
       break;
     case 'resolve':
       if (typeof body.note !== 'string') errors.push('note is required');
-      if (body.photos !== undefined && (!Array.isArray(body.photos) || body.photos.some((p) => typeof p !== 'string'))) {
+      if (
+        body.photos !== undefined &&
+        (!Array.isArray(body.photos) || body.photos.some((p) => typeof p !== 'string'))
+      ) {
         errors.push('photos must be a list of photo URLs');
       }
       break;

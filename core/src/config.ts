@@ -48,18 +48,20 @@ export const CONFIG_DOC: Record<string, string> = {
   LOG_LEVEL: 'debug | info | warn | error (default info)',
 };
 
-export function parseConfig(env: Record<string, string | undefined>, argv: readonly string[] = []): ConfigResult {
+export function parseConfig(
+  env: Record<string, string | undefined>,
+  argv: readonly string[] = [],
+): ConfigResult {
   const errors: string[] = [];
-  const unknown = Object.keys(env).filter(
-    (key) => key.startsWith('GRIDSENSE_') && !(key in CONFIG_DOC),
-  );
+  const unknown = Object.keys(env).filter((key) => key.startsWith('GRIDSENSE_') && !(key in CONFIG_DOC));
   for (const key of unknown) errors.push(`${key}: unknown setting`);
 
   const port = (key: string, fallback: number): number => {
     const raw = env[key];
     if (raw === undefined || raw === '') return fallback;
     const value = Number(raw);
-    if (!Number.isInteger(value) || value < 0 || value > 65535) errors.push(`${key}: "${raw}" is not a port number`);
+    if (!Number.isInteger(value) || value < 0 || value > 65535)
+      errors.push(`${key}: "${raw}" is not a port number`);
     return value;
   };
   const flag = (key: string, fallback: boolean): boolean => {
@@ -75,16 +77,19 @@ export function parseConfig(env: Record<string, string | undefined>, argv: reado
     if (!raw) return undefined;
     try {
       const parsed = new URL(raw);
-      if (!protocols.includes(parsed.protocol)) errors.push(`${key}: protocol must be one of ${protocols.join(', ')}`);
+      if (!protocols.includes(parsed.protocol))
+        errors.push(`${key}: protocol must be one of ${protocols.join(', ')}`);
     } catch {
       errors.push(`${key}: "${raw}" is not a URL`);
     }
     return raw;
   };
   const interval = Number(env.GRIDSENSE_SIM_INTERVAL_MS ?? 5000);
-  if (!Number.isFinite(interval) || interval < 10) errors.push('GRIDSENSE_SIM_INTERVAL_MS: must be a number ≥ 10');
+  if (!Number.isFinite(interval) || interval < 10)
+    errors.push('GRIDSENSE_SIM_INTERVAL_MS: must be a number ≥ 10');
   const logLevel = (env.LOG_LEVEL ?? 'info') as Config['logLevel'];
-  if (!['debug', 'info', 'warn', 'error'].includes(logLevel)) errors.push('LOG_LEVEL: must be debug, info, warn or error');
+  if (!['debug', 'info', 'warn', 'error'].includes(logLevel))
+    errors.push('LOG_LEVEL: must be debug, info, warn or error');
 
   const config: Config = {
     dataDir: env.GRIDSENSE_DATA_DIR || './data',

@@ -20,6 +20,9 @@ function insideRing(x: number, y: number, ring: [number, number][]): boolean {
 export function polygonCentroid(polygon: PolygonGeometry): { lng: number; lat: number } {
   const ring = polygon.coordinates[0] ?? [];
   const points = ring.length > 1 ? ring.slice(0, -1) : ring;
-  const sum = points.reduce((acc, [lng, lat]) => ({ lng: acc.lng + lng, lat: acc.lat + lat }), { lng: 0, lat: 0 });
+  const sum = points.reduce((acc, [lng, lat]) => ({ lng: acc.lng + lng, lat: acc.lat + lat }), {
+    lng: 0,
+    lat: 0,
+  });
   return { lng: sum.lng / Math.max(points.length, 1), lat: sum.lat / Math.max(points.length, 1) };
 }

@@ -58,7 +58,10 @@ export const MAX_METRICS = 64;
 const METRIC_NAME = /^[a-z][a-z0-9_]{0,63}$/;
 const EVENT_TYPE = METRIC_NAME;
 
-const reject = (reason: RejectReason, detail: string): { ok: false; reason: RejectReason; detail: string } => ({
+const reject = (
+  reason: RejectReason,
+  detail: string,
+): { ok: false; reason: RejectReason; detail: string } => ({
   ok: false,
   reason,
   detail,
@@ -118,7 +121,10 @@ function decodeMetrics(metrics: unknown, deviceType: string): Decoded<Record<str
       return reject('bad_metric_value', `${name} must be a finite number or a boolean`);
     }
     const spec = specs[name];
-    if (spec && ((spec.min !== undefined && value < spec.min) || (spec.max !== undefined && value > spec.max))) {
+    if (
+      spec &&
+      ((spec.min !== undefined && value < spec.min) || (spec.max !== undefined && value > spec.max))
+    ) {
       return reject('out_of_range', `${name}=${value} outside ${spec.min}–${spec.max} ${spec.unit}`);
     }
   }
@@ -146,7 +152,11 @@ function decodeOneReading(raw: unknown, device: DeviceIdentity, now: number): De
  * A batch is all-or-nothing: one bad reading rejects the message, so a device never has to
  * guess which part was kept.
  */
-export function decodeTelemetry(payload: Uint8Array, device: DeviceIdentity, now: number): Decoded<Reading[]> {
+export function decodeTelemetry(
+  payload: Uint8Array,
+  device: DeviceIdentity,
+  now: number,
+): Decoded<Reading[]> {
   const json = parseJsonObject(payload);
   if (!json.ok) return json;
   const body = json.value;
@@ -211,6 +221,7 @@ export function decodeStatus(payload: Uint8Array): Decoded<DeviceState> {
   const json = parseJsonObject(payload);
   if (!json.ok) return json;
   const state = json.value.state;
-  if (state !== 'online' && state !== 'offline') return reject('bad_status', 'state must be online or offline');
+  if (state !== 'online' && state !== 'offline')
+    return reject('bad_status', 'state must be online or offline');
   return { ok: true, value: state };
 }

@@ -94,7 +94,11 @@ export function validateRule(input: unknown): RuleValidation {
 }
 
 /** The severity a threshold rule assigns to a value, given the current severity (hysteresis). */
-export function thresholdSeverity(rule: ThresholdRule, value: number, current: Severity | null): Severity | null {
+export function thresholdSeverity(
+  rule: ThresholdRule,
+  value: number,
+  current: Severity | null,
+): Severity | null {
   let highest: Severity | null = null;
   for (const band of rule.bands) {
     if (value > band.above && severityRank(band.severity) > severityRank(highest)) highest = band.severity;

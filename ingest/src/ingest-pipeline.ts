@@ -33,7 +33,8 @@ export interface IngestDeps {
   batch?: { maxItems: number; maxDelayMs: number };
 }
 
-export type IngestOutcome = { outcome: 'accepted' } | { outcome: 'rejected'; reason: RejectReason; detail: string };
+export type IngestOutcome =
+  { outcome: 'accepted' } | { outcome: 'rejected'; reason: RejectReason; detail: string };
 
 export interface Ingest {
   /** Handles one device message; resolves once it is durable (accepted) or rejected for good. */
@@ -47,7 +48,10 @@ export interface Ingest {
  * identifyDevice → decode → store (durable, group-committed) → evaluateRules → publishSignals.
  */
 export function createIngest(deps: IngestDeps): Ingest {
-  const readings = new WriteBatcher<Reading>((items) => deps.store.writeReadings(items), deps.batch ?? { maxItems: 5000, maxDelayMs: 5 });
+  const readings = new WriteBatcher<Reading>(
+    (items) => deps.store.writeReadings(items),
+    deps.batch ?? { maxItems: 5000, maxDelayMs: 5 },
+  );
   const counters = { accepted: 0, rejected: 0, readings: 0 };
 
   const reject = (deviceId: string, reason: RejectReason, detail: string): IngestOutcome => {
@@ -70,7 +74,8 @@ export function createIngest(deps: IngestDeps): Ingest {
 
   async function handleDeviceMessage(topic: DeviceTopic, payload: Buffer): Promise<IngestOutcome> {
     const device = identifyDevice(topic);
-    if (typeof device === 'string') return reject(topic.deviceId, device, `unknown device or grid in ${topic.gridId}/${topic.deviceId}`);
+    if (typeof device === 'string')
+      return reject(topic.deviceId, device, `unknown device or grid in ${topic.gridId}/${topic.deviceId}`);
     const now = deps.now();
     switch (topic.kind) {
       case 'telemetry': {

@@ -61,7 +61,9 @@ export async function createIngestService(deps: IngestServiceDeps): Promise<Inge
   };
   let persisting = Promise.resolve();
   const timer = setInterval(() => {
-    persisting = persisting.then(persist).catch((error: unknown) => deps.onError(error, 'persist device health'));
+    persisting = persisting
+      .then(persist)
+      .catch((error: unknown) => deps.onError(error, 'persist device health'));
   }, deps.persistEveryMs ?? 1000);
   timer.unref();
 

@@ -15,7 +15,12 @@ await runService('ingest', async (config, logger) => {
   const credentials = serviceCredentials(config, await getOrCreateSecret(db, 'mqtt_service_secret'));
   const store = await openTimeSeriesStore(config);
   closers.add(() => store.close());
-  const bus = await connectMqttBus({ url: config.mqttUrl, clientId: 'gridsense-ingest-bus', ...credentials, onError: (error) => onError(error, 'bus') });
+  const bus = await connectMqttBus({
+    url: config.mqttUrl,
+    clientId: 'gridsense-ingest-bus',
+    ...credentials,
+    onError: (error) => onError(error, 'bus'),
+  });
   closers.add(() => bus.close());
   const registry = await DeviceRegistry.load(db);
   const ingest = await createIngestService({ db, store, registry, bus, onError });

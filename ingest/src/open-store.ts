@@ -4,7 +4,8 @@ import { createEmbeddedStore, createInfluxStore, type TimeSeriesStore } from './
 
 /** InfluxDB when INFLUX_URL is set, otherwise the embedded store under the data dir. */
 export function openTimeSeriesStore(config: Config): Promise<TimeSeriesStore> {
-  if (!config.influxUrl) return Promise.resolve(createEmbeddedStore({ path: join(config.dataDir, 'timeseries.db') }));
+  if (!config.influxUrl)
+    return Promise.resolve(createEmbeddedStore({ path: join(config.dataDir, 'timeseries.db') }));
   return createInfluxStore({
     url: config.influxUrl,
     database: config.influxDatabase,

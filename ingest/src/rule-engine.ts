@@ -28,7 +28,8 @@ export class RuleEngine {
     this.thresholdIndex = new Map();
     this.eventIndex = new Map();
     for (const rule of rules) {
-      if (rule.kind === 'threshold') push(this.thresholdIndex, `${rule.deviceType}\u0000${rule.metric}`, rule);
+      if (rule.kind === 'threshold')
+        push(this.thresholdIndex, `${rule.deviceType}\u0000${rule.metric}`, rule);
       else push(this.eventIndex, rule.eventType, rule);
     }
   }

@@ -77,10 +77,18 @@ function entryRow(caseId: string, entry: NewTimelineEntry) {
 }
 
 /** A new case and its first timeline entries, atomically. */
-export async function insertCase(db: StateDb, record: CaseRecord, entries: NewTimelineEntry[]): Promise<void> {
+export async function insertCase(
+  db: StateDb,
+  record: CaseRecord,
+  entries: NewTimelineEntry[],
+): Promise<void> {
   await db.transaction().execute(async (tx) => {
     await tx.insertInto('cases').values(toRow(record)).execute();
-    if (entries.length > 0) await tx.insertInto('case_events').values(entries.map((e) => entryRow(record.id, e))).execute();
+    if (entries.length > 0)
+      await tx
+        .insertInto('case_events')
+        .values(entries.map((e) => entryRow(record.id, e)))
+        .execute();
   });
 }
 
@@ -105,7 +113,11 @@ export async function updateCase(
     if (Number(result.numUpdatedRows) !== 1) {
       throw new AppError('conflict', `case ${next.id} changed meanwhile; reload and try again`);
     }
-    if (entries.length > 0) await tx.insertInto('case_events').values(entries.map((e) => entryRow(next.id, e))).execute();
+    if (entries.length > 0)
+      await tx
+        .insertInto('case_events')
+        .values(entries.map((e) => entryRow(next.id, e)))
+        .execute();
   });
 }
 
@@ -115,7 +127,11 @@ export async function findCase(db: StateDb, id: string): Promise<CaseRecord | un
 }
 
 /** The open case already raised by this device and rule, if any (one case per cause). */
-export async function findOpenCaseByCause(db: StateDb, deviceId: string, ruleId: string): Promise<CaseRecord | undefined> {
+export async function findOpenCaseByCause(
+  db: StateDb,
+  deviceId: string,
+  ruleId: string,
+): Promise<CaseRecord | undefined> {
   const row = await db
     .selectFrom('cases')
     .selectAll()
@@ -143,11 +159,18 @@ export async function listCaseViews(db: StateDb, query: CaseQuery): Promise<Case
     .leftJoin('users', 'users.id', 'cases.assignee_id')
     .leftJoin('devices', 'devices.id', 'cases.device_id')
     .selectAll('cases')
-    .select(['regions.name as grid_name', 'users.display_name as assignee_name', 'devices.name as device_name']);
+    .select([
+      'regions.name as grid_name',
+      'users.display_name as assignee_name',
+      'devices.name as device_name',
+    ]);
   if (query.gridIds) q = q.where('cases.grid_id', 'in', query.gridIds);
   if (query.ids) q = q.where('cases.id', 'in', query.ids);
   if (query.openOnly) q = q.where('cases.state', 'in', OPEN_CASE_STATES);
-  const rows = await q.orderBy('cases.opened_at', 'desc').limit(query.limit ?? 500).execute();
+  const rows = await q
+    .orderBy('cases.opened_at', 'desc')
+    .limit(query.limit ?? 500)
+    .execute();
   return rows.map((row) => ({
     ...toRecord(row),
     gridName: row.grid_name,
@@ -157,7 +180,12 @@ export async function listCaseViews(db: StateDb, query: CaseQuery): Promise<Case
 }
 
 export async function listTimeline(db: StateDb, caseId: string): Promise<TimelineEntry[]> {
-  const rows = await db.selectFrom('case_events').selectAll().where('case_id', '=', caseId).orderBy('id').execute();
+  const rows = await db
+    .selectFrom('case_events')
+    .selectAll()
+    .where('case_id', '=', caseId)
+    .orderBy('id')
+    .execute();
   return rows.map((r) => ({
     id: r.id,
     caseId: r.case_id,

@@ -27,13 +27,17 @@ export async function verifyPassword(password: string, stored: string): Promise<
  */
 export function hashDeviceSecret(secret: string): string {
   const salt = randomBytes(8).toString('base64');
-  return `sha256$${salt}$${createHash('sha256').update(salt + secret).digest('base64')}`;
+  return `sha256$${salt}$${createHash('sha256')
+    .update(salt + secret)
+    .digest('base64')}`;
 }
 
 export function verifyDeviceSecret(secret: string, stored: string): boolean {
   const [scheme, salt, digest] = stored.split('$');
   if (scheme !== 'sha256' || salt === undefined || !digest) return false;
-  const actual = createHash('sha256').update(salt + secret).digest();
+  const actual = createHash('sha256')
+    .update(salt + secret)
+    .digest();
   const expected = Buffer.from(digest, 'base64');
   return actual.length === expected.length && timingSafeEqual(actual, expected);
 }

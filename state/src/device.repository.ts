@@ -51,7 +51,12 @@ export async function insertDevices(db: StateDb, devices: NewDevice[], now: numb
     .execute();
 }
 
-export async function setDeviceOnline(db: StateDb, deviceId: string, online: boolean, at: number): Promise<void> {
+export async function setDeviceOnline(
+  db: StateDb,
+  deviceId: string,
+  online: boolean,
+  at: number,
+): Promise<void> {
   await db
     .updateTable('devices')
     .set({ online: online ? 1 : 0, last_seen_at: at })
@@ -68,7 +73,13 @@ export async function recordDeviceRejects(
     const detail = reject.detail.slice(0, 300);
     await db
       .insertInto('device_rejects')
-      .values({ device_id: reject.deviceId, reason: reject.reason, count: reject.count, last_detail: detail, last_at: reject.at })
+      .values({
+        device_id: reject.deviceId,
+        reason: reject.reason,
+        count: reject.count,
+        last_detail: detail,
+        last_at: reject.at,
+      })
       .onConflict((oc) =>
         oc.columns(['device_id', 'reason']).doUpdateSet((eb) => ({
           count: eb('device_rejects.count', '+', reject.count),
@@ -85,5 +96,10 @@ export async function listDeviceRejects(
   deviceId: string,
 ): Promise<{ reason: string; count: number; lastDetail: string; lastAt: number }[]> {
   const rows = await db.selectFrom('device_rejects').selectAll().where('device_id', '=', deviceId).execute();
-  return rows.map((r) => ({ reason: r.reason, count: r.count, lastDetail: r.last_detail, lastAt: r.last_at }));
+  return rows.map((r) => ({
+    reason: r.reason,
+    count: r.count,
+    lastDetail: r.last_detail,
+    lastAt: r.last_at,
+  }));
 }

@@ -93,7 +93,11 @@ const migrations: Record<string, Migration> = {
         .execute();
       await db.schema.createIndex('cases_grid_state').on('cases').columns(['grid_id', 'state']).execute();
       await db.schema.createIndex('cases_assignee').on('cases').column('assignee_id').execute();
-      await db.schema.createIndex('cases_cause').on('cases').columns(['device_id', 'rule_id', 'state']).execute();
+      await db.schema
+        .createIndex('cases_cause')
+        .on('cases')
+        .columns(['device_id', 'rule_id', 'state'])
+        .execute();
       await db.schema
         .createTable('case_events')
         .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())

@@ -12,7 +12,11 @@ export async function runService(
   const parsed = parseConfig(process.env, process.argv.slice(2));
   if (!parsed.ok) {
     console.error(`${service} cannot start; fix these settings:\n  ${parsed.errors.join('\n  ')}\n`);
-    console.error(Object.entries(CONFIG_DOC).map(([key, doc]) => `  ${key.padEnd(26)} ${doc}`).join('\n'));
+    console.error(
+      Object.entries(CONFIG_DOC)
+        .map(([key, doc]) => `  ${key.padEnd(26)} ${doc}`)
+        .join('\n'),
+    );
     process.exit(2);
   }
   const logger = createLogger({ level: parsed.config.logLevel, service });

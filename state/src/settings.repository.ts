@@ -18,6 +18,10 @@ export async function setSetting(db: StateDb, key: string, value: string): Promi
 export async function getOrCreateSecret(db: StateDb, key: string): Promise<string> {
   const existing = await getSetting(db, key);
   if (existing) return existing;
-  await db.insertInto('settings').values({ key, value: generateSecret(32) }).onConflict((oc) => oc.doNothing()).execute();
+  await db
+    .insertInto('settings')
+    .values({ key, value: generateSecret(32) })
+    .onConflict((oc) => oc.doNothing())
+    .execute();
   return (await getSetting(db, key))!;
 }

@@ -36,7 +36,9 @@ describe('embedded Node-RED', () => {
     const granted = await requestToken('eng1');
     expect(granted.status).toBe(200);
     const { access_token: token } = (await granted.json()) as { access_token: string };
-    const flows = await fetch(`${env.baseUrl}/flows/flows`, { headers: { authorization: `Bearer ${token}` } });
+    const flows = await fetch(`${env.baseUrl}/flows/flows`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
     expect(flows.status).toBe(200);
     expect(Array.isArray(await flows.json())).toBe(true);
   });

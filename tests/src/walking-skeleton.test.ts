@@ -83,14 +83,20 @@ describe.each(backends)('from a smoke reading to a resolved case ($name)', (back
     expect(health.status).toBe(200);
     expect(health.body.latest.smoke).toMatchObject({ ts, value: 14.5 });
 
-    const accepted = await worker.call<CaseView>('POST', `/api/cases/${view.id}/actions`, { action: 'accept' });
+    const accepted = await worker.call<CaseView>('POST', `/api/cases/${view.id}/actions`, {
+      action: 'accept',
+    });
     expect(accepted.status).toBe(200);
     expect(accepted.body.state).toBe('accepted');
 
-    const withoutPhoto = await worker.call<{ error: { code: string } }>('POST', `/api/cases/${view.id}/actions`, {
-      action: 'resolve',
-      note: '现场排查：厨房油烟触发，已通风',
-    });
+    const withoutPhoto = await worker.call<{ error: { code: string } }>(
+      'POST',
+      `/api/cases/${view.id}/actions`,
+      {
+        action: 'resolve',
+        note: '现场排查：厨房油烟触发，已通风',
+      },
+    );
     expect(withoutPhoto.status).toBe(400);
     expect(withoutPhoto.body.error.code).toBe('validation_failed');
 
@@ -107,8 +113,17 @@ describe.each(backends)('from a smoke reading to a resolved case ($name)', (back
     const detail = await operator.call<CaseDetailView>('GET', `/api/cases/${view.id}`);
     expect(detail.status).toBe(200);
     expect(detail.body.case.state).toBe('resolved');
-    expect(detail.body.timeline.map((e) => e.action)).toEqual(['report', 'register', 'dispatch', 'accept', 'resolve']);
-    expect(detail.body.timeline.at(-1)).toMatchObject({ actorId: 'u-worker01', note: '现场排查：厨房油烟触发，已通风' });
+    expect(detail.body.timeline.map((e) => e.action)).toEqual([
+      'report',
+      'register',
+      'dispatch',
+      'accept',
+      'resolve',
+    ]);
+    expect(detail.body.timeline.at(-1)).toMatchObject({
+      actorId: 'u-worker01',
+      note: '现场排查：厨房油烟触发，已通风',
+    });
     expect(detail.body.timeline[0]!.data).toMatchObject({ metric: 'smoke', value: 14.5 });
 
     // The worker of another grid neither received nor can read the case.
@@ -116,13 +131,20 @@ describe.each(backends)('from a smoke reading to a resolved case ($name)', (back
     const otherList = await otherWorker.call<CaseView[]>('GET', '/api/cases?scope=all');
     expect(otherList.body.map((c) => c.id)).not.toContain(view.id);
     expect((await otherWorker.call('GET', `/api/cases/${view.id}`)).status).toBe(404);
-    expect((await operator.call<CaseView[]>('GET', '/api/cases?scope=all')).body.map((c) => c.id)).toContain(view.id);
+    expect((await operator.call<CaseView[]>('GET', '/api/cases?scope=all')).body.map((c) => c.id)).toContain(
+      view.id,
+    );
   });
 
   it('refuses a wrong secret at CONNECT and a publish under another device', async () => {
     const [first, second] = env.devices.filter((d) => d.gridId === 'G02');
     await expect(
-      mqtt.connectAsync(env.mqttUrl, { clientId: first!.id, username: first!.id, password: 'wrong', reconnectPeriod: 0 }),
+      mqtt.connectAsync(env.mqttUrl, {
+        clientId: first!.id,
+        username: first!.id,
+        password: 'wrong',
+        reconnectPeriod: 0,
+      }),
     ).rejects.toThrow(/Bad username or password/i);
 
     const client = await mqtt.connectAsync(env.mqttUrl, {
@@ -132,7 +154,9 @@ describe.each(backends)('from a smoke reading to a resolved case ($name)', (back
       reconnectPeriod: 0,
     });
     const closed = new Promise<void>((resolve) => client.once('close', () => resolve()));
-    client.publish(`gs/v1/G02/${second!.id}/telemetry`, JSON.stringify({ metrics: { smoke: 50 } }), { qos: 1 });
+    client.publish(`gs/v1/G02/${second!.id}/telemetry`, JSON.stringify({ metrics: { smoke: 50 } }), {
+      qos: 1,
+    });
     await closed;
     const operator = await env.login('op1');
     const cases = await operator.call<CaseView[]>('GET', '/api/cases?scope=all');
@@ -165,7 +189,10 @@ describe.each(backends)('from a smoke reading to a resolved case ($name)', (back
     expect(health.body.latest).toEqual({});
     await expect
       .poll(async () => {
-        const r = await operator.call<{ rejects: { reason: string; count: number }[] }>('GET', `/api/devices/${gas.id}`);
+        const r = await operator.call<{ rejects: { reason: string; count: number }[] }>(
+          'GET',
+          `/api/devices/${gas.id}`,
+        );
         return r.body.rejects.map((x) => `${x.reason}:${x.count}`).sort();
       })
       .toEqual(['bad_json:1', 'out_of_range:1']);

@@ -10,7 +10,13 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     let status: number;
     if (error instanceof AppError) {
       status = error.status;
-      body = { error: { code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) } };
+      body = {
+        error: {
+          code: error.code,
+          message: error.message,
+          ...(error.details ? { details: error.details } : {}),
+        },
+      };
     } else if (isBodyParserError(error)) {
       status = error.status;
       const code = error.status === 413 ? 'payload_too_large' : 'validation_failed';

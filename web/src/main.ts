@@ -14,7 +14,12 @@ await runService('web', async (config, logger) => {
   const db = await openStateDb(join(config.dataDir, 'state.db'));
   closers.add(() => db.destroy());
   const credentials = serviceCredentials(config, await getOrCreateSecret(db, 'mqtt_service_secret'));
-  const bus = await connectMqttBus({ url: config.mqttUrl, clientId: 'gridsense-web', ...credentials, onError: (error) => onError(error, 'bus') });
+  const bus = await connectMqttBus({
+    url: config.mqttUrl,
+    clientId: 'gridsense-web',
+    ...credentials,
+    onError: (error) => onError(error, 'bus'),
+  });
   closers.add(() => bus.close());
   const store = await openTimeSeriesStore(config);
   closers.add(() => store.close());

@@ -1,4 +1,11 @@
-import { findUserByUsername, getOrCreateSecret, verifyPassword, type Logger, type StateDb } from '@gridsense/state';
+import {
+  findUserByUsername,
+  getOrCreateSecret,
+  verifyPassword,
+  type Logger,
+  type StateDb,
+} from '@gridsense/state';
+import { nodeRedSettings } from '@gridsense/flows';
 import type { Express } from 'express';
 import { createRequire } from 'node:module';
 import type { Server as HttpServer } from 'node:http';
@@ -31,28 +38,27 @@ export async function embedNodeRed(options: {
   const requireFromNodeRed = createRequire(requireFromHere.resolve('node-red'));
   const editorUser = async (username: string) => {
     const user = await findUserByUsername(options.db, username);
-    return user && EDITOR_ROLES.includes(user.role) ? { username, permissions: '*' } : null;
+    return user && EDITOR_ROLES.includes(user.role) ? { username, permissions: '*' as const } : null;
   };
-  RED.init(options.server, {
-    httpAdminRoot: '/flows',
-    httpNodeRoot: '/flows/http',
-    userDir: join(options.dataDir, 'node-red'),
-    flowFile: 'flows.json',
-    // Flow credentials (e.g. an InfluxDB password in a node) are encrypted with a generated key.
-    credentialSecret: await getOrCreateSecret(options.db, 'node_red_credential_secret'),
-    editorTheme: { projects: { enabled: false }, tours: false },
-    externalModules: { autoInstall: false, palette: { allowInstall: false } },
-    logging: { console: { level: 'warn', metrics: false, audit: false } },
-    adminAuth: {
-      type: 'credentials',
-      users: editorUser,
-      async authenticate(username: string, password: string) {
+  RED.init(
+    options.server,
+    nodeRedSettings({
+      userDir: join(options.dataDir, 'node-red'),
+      // Flow credentials (e.g. an InfluxDB password in a node) are encrypted with a generated key.
+      credentialSecret: await getOrCreateSecret(options.db, 'node_red_credential_secret'),
+      findEditor: editorUser,
+      async authenticateEditor(username, password) {
         const user = await findUserByUsername(options.db, username);
-        if (!user || !EDITOR_ROLES.includes(user.role) || !(await verifyPassword(password, user.passwordHash))) return null;
+        if (
+          !user ||
+          !EDITOR_ROLES.includes(user.role) ||
+          !(await verifyPassword(password, user.passwordHash))
+        )
+          return null;
         return { username, permissions: '*' };
       },
-    },
-  });
+    }),
+  );
   // Node-RED's http-in node needs its root app to be Express 4 (it edits `_router.stack`), so its
   // routes live in an Express 4 app of Node-RED's own, called from ours for /flows paths.
   const express4 = requireFromNodeRed('express') as () => Express;

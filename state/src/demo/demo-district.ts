@@ -41,7 +41,24 @@ const STREETS = [
 ];
 
 const SURNAMES = '王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋';
-const GIVEN = ['建国', '秀英', '伟', '芳', '敏', '静', '磊', '洋', '艳', '勇', '军', '杰', '娟', '涛', '明', '超'];
+const GIVEN = [
+  '建国',
+  '秀英',
+  '伟',
+  '芳',
+  '敏',
+  '静',
+  '磊',
+  '洋',
+  '艳',
+  '勇',
+  '军',
+  '杰',
+  '娟',
+  '涛',
+  '明',
+  '超',
+];
 
 function rectangle(west: number, south: number, east: number, north: number): PolygonGeometry {
   const ring: [number, number][] = [
@@ -95,13 +112,47 @@ const DEVICE_NAMES: Record<string, string> = {
 export function buildDemoDistrict(): DemoDistrict {
   const random = seededRandom(20261122);
   const regions: Region[] = [
-    { id: 'D1', level: 'district', parentId: null, name: '清河区', boundary: rectangle(WEST, SOUTH, EAST, NORTH) },
+    {
+      id: 'D1',
+      level: 'district',
+      parentId: null,
+      name: '清河区',
+      boundary: rectangle(WEST, SOUTH, EAST, NORTH),
+    },
   ];
   const users: DemoUser[] = [
-    { id: 'u-admin', username: 'admin', displayName: '系统管理员', role: 'admin', regionId: 'D1', duties: [] },
-    { id: 'u-op1', username: 'op1', displayName: '指挥中心 值班员一', role: 'operator', regionId: 'D1', duties: [] },
-    { id: 'u-op2', username: 'op2', displayName: '指挥中心 值班员二', role: 'operator', regionId: 'D1', duties: [] },
-    { id: 'u-eng1', username: 'eng1', displayName: '物联网工程师', role: 'engineer', regionId: 'D1', duties: [] },
+    {
+      id: 'u-admin',
+      username: 'admin',
+      displayName: '系统管理员',
+      role: 'admin',
+      regionId: 'D1',
+      duties: [],
+    },
+    {
+      id: 'u-op1',
+      username: 'op1',
+      displayName: '指挥中心 值班员一',
+      role: 'operator',
+      regionId: 'D1',
+      duties: [],
+    },
+    {
+      id: 'u-op2',
+      username: 'op2',
+      displayName: '指挥中心 值班员二',
+      role: 'operator',
+      regionId: 'D1',
+      duties: [],
+    },
+    {
+      id: 'u-eng1',
+      username: 'eng1',
+      displayName: '物联网工程师',
+      role: 'engineer',
+      regionId: 'D1',
+      duties: [],
+    },
   ];
   const devices: DemoDevice[] = [];
   const personName = (n: number) => `${SURNAMES[n % SURNAMES.length]}${GIVEN[(n * 7) % GIVEN.length]}`;
@@ -161,7 +212,10 @@ export function buildDemoDistrict(): DemoDistrict {
             duties: [{ gridId, duty }],
           });
         }
-        const types = [...ALWAYS, ...[0, 1, 2, 3].map((k) => ROTATING[(gridNumber * 4 + k) % ROTATING.length]!)];
+        const types = [
+          ...ALWAYS,
+          ...[0, 1, 2, 3].map((k) => ROTATING[(gridNumber * 4 + k) % ROTATING.length]!),
+        ];
         if (gridNumber % 3 === 0) types.push('water_level');
         types.forEach((type, k) => {
           const lng = gWest + (0.1 + 0.8 * random()) * (gEast - gWest);

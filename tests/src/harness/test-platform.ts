@@ -1,4 +1,9 @@
-import { parseConfig, type CaseView, type ServerToClientEvents, type ClientToServerEvents } from '@gridsense/core';
+import {
+  parseConfig,
+  type CaseView,
+  type ServerToClientEvents,
+  type ClientToServerEvents,
+} from '@gridsense/core';
 import { createLogger, type DeviceCredential } from '@gridsense/state';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -25,7 +30,9 @@ export interface ApiClient {
 }
 
 /** The whole platform in this process on free ports and a temp data dir (simulator off). */
-export async function startTestPlatform(options: { influxUrl?: string; nodeRed?: boolean } = {}): Promise<TestPlatform> {
+export async function startTestPlatform(
+  options: { influxUrl?: string; nodeRed?: boolean } = {},
+): Promise<TestPlatform> {
   const dataDir = await mkdtemp(join(tmpdir(), 'gridsense-test-'));
   const parsed = parseConfig({
     GRIDSENSE_DATA_DIR: dataDir,
@@ -42,7 +49,9 @@ export async function startTestPlatform(options: { influxUrl?: string; nodeRed?:
   if (!parsed.ok) throw new Error(parsed.errors.join('; '));
   const platform = await startPlatform(parsed.config, { logger: createLogger({ level: 'warn' }) });
   const baseUrl = `http://127.0.0.1:${platform.httpPort}`;
-  const devices = JSON.parse(await readFile(join(dataDir, 'demo-devices.json'), 'utf8')) as DeviceCredential[];
+  const devices = JSON.parse(
+    await readFile(join(dataDir, 'demo-devices.json'), 'utf8'),
+  ) as DeviceCredential[];
   const sockets: Socket[] = [];
 
   async function login(username: string): Promise<ApiClient> {
@@ -51,7 +60,8 @@ export async function startTestPlatform(options: { influxUrl?: string; nodeRed?:
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ username, password: TEST_PASSWORD }),
     });
-    if (response.status !== 200) throw new Error(`login ${username}: ${response.status} ${await response.text()}`);
+    if (response.status !== 200)
+      throw new Error(`login ${username}: ${response.status} ${await response.text()}`);
     const { token } = (await response.json()) as { token: string };
     return {
       token,

@@ -26,14 +26,20 @@ const liveRoom = (gridId: string) => `live:${gridId}`;
  * see; domain events from the bus become socket events in those rooms.
  */
 export async function attachGateway(httpServer: HttpServer, deps: WebDeps) {
-  const io = new Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>(httpServer, {
-    // Leave other upgrade paths (/mqtt, Node-RED's /flows/comms) to their own listeners.
-    destroyUpgrade: false,
-    serveClient: false,
-  });
+  const io = new Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>(
+    httpServer,
+    {
+      // Leave other upgrade paths (/mqtt, Node-RED's /flows/comms) to their own listeners.
+      destroyUpgrade: false,
+      serveClient: false,
+    },
+  );
 
   io.use((socket, next) => {
-    const token = typeof socket.handshake.auth.token === 'string' ? socket.handshake.auth.token : readToken(socket.request);
+    const token =
+      typeof socket.handshake.auth.token === 'string'
+        ? socket.handshake.auth.token
+        : readToken(socket.request);
     userFromToken(deps.db, deps.tokens, token, deps.now())
       .then(async (user) => {
         socket.data.user = user;
@@ -71,14 +77,19 @@ export async function attachGateway(httpServer: HttpServer, deps: WebDeps) {
     if (!parsed || !io.sockets.adapter.rooms.get(liveRoom(parsed.gridId))?.size) return;
     const device = deps.registry.get(parsed.deviceId);
     if (!device) return;
-    const decoded = decodeTelemetry(payload, { deviceId: device.id, gridId: device.gridId, deviceType: device.type }, deps.now());
+    const decoded = decodeTelemetry(
+      payload,
+      { deviceId: device.id, gridId: device.gridId, deviceType: device.type },
+      deps.now(),
+    );
     if (!decoded.ok) return;
     const list = pending.get(parsed.gridId) ?? [];
     for (const r of decoded.value) list.push({ deviceId: r.deviceId, ts: r.ts, metrics: r.metrics });
     pending.set(parsed.gridId, list);
   });
   const timer = setInterval(() => {
-    for (const [gridId, readings] of pending) io.to(liveRoom(gridId)).emit('device:readings', { gridId, readings });
+    for (const [gridId, readings] of pending)
+      io.to(liveRoom(gridId)).emit('device:readings', { gridId, readings });
     pending.clear();
   }, 1000);
   timer.unref();

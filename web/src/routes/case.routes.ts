@@ -9,7 +9,8 @@ export function caseRoutes(deps: WebDeps): Router {
 
   router.get('/api/cases', async (request, response) => {
     const scope = request.query.scope ?? 'open';
-    if (scope !== 'open' && scope !== 'all') throw new AppError('validation_failed', 'scope must be open or all');
+    if (scope !== 'open' && scope !== 'all')
+      throw new AppError('validation_failed', 'scope must be open or all');
     response.json(await deps.cases.list(currentUser(request), { openOnly: scope === 'open' }));
   });
 

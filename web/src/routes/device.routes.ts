@@ -37,7 +37,8 @@ export function deviceRoutes(deps: WebDeps): Router {
     const agg = String(request.query.agg ?? 'mean') as Aggregate;
     const errors: string[] = [];
     if (!/^[a-z][a-z0-9_]{0,63}$/.test(metric)) errors.push('metric is required');
-    if (!Number.isFinite(from) || !Number.isFinite(to) || from >= to) errors.push('from must be before to (epoch ms)');
+    if (!Number.isFinite(from) || !Number.isFinite(to) || from >= to)
+      errors.push('from must be before to (epoch ms)');
     if (!Number.isFinite(windowMs) || windowMs < 1000) errors.push('windowMs must be ≥ 1000');
     else if ((to - from) / windowMs > 5000) errors.push('at most 5,000 windows per query');
     if (!AGGREGATES.includes(agg)) errors.push(`agg must be one of ${AGGREGATES.join(', ')}`);

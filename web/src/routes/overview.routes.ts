@@ -1,4 +1,10 @@
-import { regionLineage, severityRank, type OverviewView, type RegionView, type Severity } from '@gridsense/core';
+import {
+  regionLineage,
+  severityRank,
+  type OverviewView,
+  type RegionView,
+  type Severity,
+} from '@gridsense/core';
 import { Router } from 'express';
 import type { WebDeps } from '../web-deps';
 import { currentUser } from './current-user';
@@ -34,7 +40,10 @@ export function overviewRoutes(deps: WebDeps): Router {
     const latest = await deps.store.latestForDevices(devices.map((d) => d.id));
     const view: OverviewView = {
       regions,
-      devices: devices.map(({ secretHash: _secret, ...device }) => ({ ...device, latest: latest.get(device.id) ?? {} })),
+      devices: devices.map(({ secretHash: _secret, ...device }) => ({
+        ...device,
+        latest: latest.get(device.id) ?? {},
+      })),
     };
     response.json(view);
   });

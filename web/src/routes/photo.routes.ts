@@ -14,17 +14,21 @@ export function photoRoutes(deps: WebDeps): Router {
   const router = Router();
   const dir = join(deps.dataDir, 'photos');
 
-  router.post('/api/photos', express.raw({ type: Object.keys(TYPES), limit: MAX_BYTES }), async (request, response) => {
-    currentUser(request);
-    const extension = TYPES[request.headers['content-type']?.split(';')[0] ?? ''];
-    if (!extension || !Buffer.isBuffer(request.body) || request.body.length === 0) {
-      throw new AppError('validation_failed', 'send a JPEG, PNG or WebP image as the request body');
-    }
-    const name = `${randomUUID()}.${extension}`;
-    await mkdir(dir, { recursive: true });
-    await writeFile(join(dir, name), request.body);
-    response.status(201).json({ url: `/api/photos/${name}` });
-  });
+  router.post(
+    '/api/photos',
+    express.raw({ type: Object.keys(TYPES), limit: MAX_BYTES }),
+    async (request, response) => {
+      currentUser(request);
+      const extension = TYPES[request.headers['content-type']?.split(';')[0] ?? ''];
+      if (!extension || !Buffer.isBuffer(request.body) || request.body.length === 0) {
+        throw new AppError('validation_failed', 'send a JPEG, PNG or WebP image as the request body');
+      }
+      const name = `${randomUUID()}.${extension}`;
+      await mkdir(dir, { recursive: true });
+      await writeFile(join(dir, name), request.body);
+      response.status(201).json({ url: `/api/photos/${name}` });
+    },
+  );
 
   router.get('/api/photos/:name', async (request, response) => {
     currentUser(request);
