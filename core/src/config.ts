@@ -84,10 +84,10 @@ export function parseConfig(
     }
     return raw;
   };
-  const interval = Number(env.GRIDSENSE_SIM_INTERVAL_MS ?? 5000);
+  const interval = Number(env.GRIDSENSE_SIM_INTERVAL_MS || 5000);
   if (!Number.isFinite(interval) || interval < 10)
     errors.push('GRIDSENSE_SIM_INTERVAL_MS: must be a number ≥ 10');
-  const logLevel = (env.LOG_LEVEL ?? 'info') as Config['logLevel'];
+  const logLevel = (env.LOG_LEVEL || 'info').toLowerCase() as Config['logLevel'];
   if (!['debug', 'info', 'warn', 'error'].includes(logLevel))
     errors.push('LOG_LEVEL: must be debug, info, warn or error');
 

@@ -56,6 +56,8 @@ describe('decodeEvent', () => {
     ['too large', { type: 'x', attributes: { pad: 'a'.repeat(MAX_PAYLOAD_BYTES) } }, 'too_large'],
     ['bad JSON', '{"type":', 'bad_json'],
     ['array', [{ type: 'x' }], 'bad_shape'],
+    ['attributes an array', { type: 'x', attributes: ['zone'] }, 'bad_shape'],
+    ['attributes a string', { type: 'x', attributes: 'zone' }, 'bad_shape'],
     ['type missing', { confidence: 0.5 }, 'bad_event_type'],
     ['type empty', { type: '' }, 'bad_event_type'],
     ['type uppercase', { type: 'Fire_smoke' }, 'bad_event_type'],

@@ -217,6 +217,7 @@ describe('decodeTelemetry: rejected', () => {
     ['value object', bad({ smoke: { v: 1 } }), 'bad_metric_value'],
     ['value array', bad({ smoke: [1] }), 'bad_metric_value'],
     ['value out of range', bad({ smoke: 100.5 }), 'out_of_range'],
+    ['boolean for a numeric metric', bad({ smoke: true }), 'bad_metric_value'],
     ['readings empty', { readings: [] }, 'bad_shape'],
     ['readings not an array', { readings: { 0: { metrics: { smoke: 1 } } } }, 'bad_shape'],
     [

@@ -58,6 +58,36 @@ export const MAX_METRICS = 64;
 const METRIC_NAME = /^[a-z][a-z0-9_]{0,63}$/;
 const EVENT_TYPE = METRIC_NAME;
 
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+// RFC 3339 date-time: seconds and an offset are required (a bare local time means nothing).
+const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
+
+/** Epoch ms of a strict RFC 3339 string, or undefined (also for impossible dates like Feb 30). */
+function parseRfc3339(text: string): number | undefined {
+  const match = RFC3339.exec(text);
+  if (!match) return undefined;
+  const [year, month, day, hour, minute, second] = match.slice(1, 7).map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
+  const date = new Date(Date.UTC(year, month - 1, day));
+  if (
+    date.getUTCMonth() !== month - 1 ||
+    date.getUTCDate() !== day ||
+    hour > 23 ||
+    minute > 59 ||
+    second > 60
+  ) {
+    return undefined;
+  }
+  const value = Date.parse(text);
+  return Number.isNaN(value) ? undefined : value;
+}
+
 const reject = (
   reason: RejectReason,
   detail: string,
@@ -73,7 +103,8 @@ function parseJsonObject(payload: Uint8Array): Decoded<Record<string, unknown>> 
   }
   let parsed: unknown;
   try {
-    parsed = JSON.parse(Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength).toString('utf8'));
+    // fatal: invalid UTF-8 is an error, not silently replaced with U+FFFD.
+    parsed = JSON.parse(UTF8.decode(payload));
   } catch (error) {
     return reject('bad_json', (error as Error).message);
   }
@@ -88,9 +119,8 @@ export function decodeTimestamp(ts: unknown, now: number): Decoded<number> {
   let value: number;
   if (ts === undefined) value = now;
   else if (typeof ts === 'number' && Number.isFinite(ts) && ts >= 0) value = Math.trunc(ts);
-  else if (typeof ts === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(ts) && !Number.isNaN(Date.parse(ts))) {
-    value = Date.parse(ts);
-  } else return reject('bad_ts', 'ts must be epoch milliseconds or an RFC 3339 string');
+  else if (typeof ts === 'string' && parseRfc3339(ts) !== undefined) value = parseRfc3339(ts)!;
+  else return reject('bad_ts', 'ts must be epoch milliseconds or an RFC 3339 string');
   if (value - now > MAX_FUTURE_SKEW_MS) {
     return reject('future_ts', `ts is ${Math.round((value - now) / 1000)} s in the future`);
   }
@@ -116,11 +146,15 @@ function decodeMetrics(metrics: unknown, deviceType: string): Decoded<Record<str
   const specs = deviceTypeSpec(deviceType)?.metrics ?? {};
   for (const [name, value] of entries) {
     if (!METRIC_NAME.test(name)) return reject('bad_metric_name', `metric name "${name.slice(0, 80)}"`);
-    if (typeof value === 'boolean') continue;
+    const spec = Object.hasOwn(specs, name) ? specs[name] : undefined;
+    if (typeof value === 'boolean') {
+      if (spec?.kind === 'number') return reject('bad_metric_value', `${name} must be a number`);
+      continue;
+    }
     if (typeof value !== 'number' || !Number.isFinite(value)) {
       return reject('bad_metric_value', `${name} must be a finite number or a boolean`);
     }
-    const spec = specs[name];
+    if (spec?.kind === 'boolean') return reject('bad_metric_value', `${name} must be a boolean`);
     if (
       spec &&
       ((spec.min !== undefined && value < spec.min) || (spec.max !== undefined && value > spec.max))
@@ -209,7 +243,10 @@ export function decodeEvent(payload: Uint8Array, device: DeviceIdentity, now: nu
     }
     event.location = { lat, lng };
   }
-  if (attributes !== undefined && typeof attributes === 'object' && attributes !== null) {
+  if (attributes !== undefined) {
+    if (typeof attributes !== 'object' || attributes === null || Array.isArray(attributes)) {
+      return reject('bad_shape', 'attributes must be an object');
+    }
     event.attributes = attributes as Record<string, unknown>;
   }
   return { ok: true, value: event };

@@ -65,21 +65,23 @@ export function validateRule(input: unknown): RuleValidation {
   if (rule.kind === 'threshold') {
     needString('deviceType');
     needString('metric');
-    const bands = rule.bands;
+    const bands: unknown = rule.bands;
+    const validBands: ThresholdBand[] = [];
     if (!Array.isArray(bands) || bands.length === 0) errors.push('bands must be a non-empty array');
     else {
       bands.forEach((band: unknown, index) => {
-        const b = band as Partial<ThresholdBand> | null;
-        if (!b || !['info', 'warning', 'critical'].includes(b.severity as string)) {
-          errors.push(`bands[${index}].severity must be info, warning or critical`);
-        }
-        if (typeof b?.above !== 'number' || !Number.isFinite(b.above)) {
-          errors.push(`bands[${index}].above must be a number`);
-        }
+        const b = (typeof band === 'object' && band !== null ? band : {}) as Partial<ThresholdBand>;
+        const severityOk = ['info', 'warning', 'critical'].includes(b.severity as string);
+        const aboveOk = typeof b.above === 'number' && Number.isFinite(b.above);
+        if (!severityOk) errors.push(`bands[${index}].severity must be info, warning or critical`);
+        if (!aboveOk) errors.push(`bands[${index}].above must be a number`);
+        if (severityOk && aboveOk) validBands.push(b as ThresholdBand);
       });
-      const lowest = Math.min(...bands.map((b: ThresholdBand) => b.above));
-      if (typeof rule.clearAtOrBelow !== 'number') errors.push('clearAtOrBelow must be a number');
-      else if (rule.clearAtOrBelow > lowest) errors.push('clearAtOrBelow must not be above the lowest band');
+    }
+    if (typeof rule.clearAtOrBelow !== 'number' || !Number.isFinite(rule.clearAtOrBelow)) {
+      errors.push('clearAtOrBelow must be a number');
+    } else if (validBands.length > 0 && rule.clearAtOrBelow > Math.min(...validBands.map((b) => b.above))) {
+      errors.push('clearAtOrBelow must not be above the lowest band');
     }
   } else if (rule.kind === 'event') {
     needString('eventType');

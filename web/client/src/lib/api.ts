@@ -17,7 +17,13 @@ export class ApiError extends Error {
   readonly details: string[] | undefined;
   readonly correlationId: string | undefined;
 
-  constructor(status: number, code: ErrorCode | 'network', message: string, details?: string[], correlationId?: string) {
+  constructor(
+    status: number,
+    code: ErrorCode | 'network',
+    message: string,
+    details?: string[],
+    correlationId?: string,
+  ) {
     super(message);
     this.name = 'ApiError';
     this.status = status;
@@ -96,7 +102,8 @@ export const api = {
   overview: () => request<OverviewView>('GET', '/api/overview'),
   cases: (scope: 'open' | 'all') => request<CaseView[]>('GET', `/api/cases?scope=${scope}`),
   caseDetail: (id: string) => request<CaseDetailView>('GET', `/api/cases/${segment(id)}`),
-  act: (id: string, command: CaseCommand) => request<CaseView>('POST', `/api/cases/${segment(id)}/actions`, command),
+  act: (id: string, command: CaseCommand) =>
+    request<CaseView>('POST', `/api/cases/${segment(id)}/actions`, command),
   uploadPhoto: (image: Blob) => request<{ url: string }>('POST', '/api/photos', image),
   series: (deviceId: string, query: SeriesQuery) => {
     const params = new URLSearchParams({

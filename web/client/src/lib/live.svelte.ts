@@ -14,8 +14,8 @@ export type LiveStatus = 'connecting' | 'online' | 'offline';
 export const live = $state<{ status: LiveStatus }>({ status: 'offline' });
 
 let socket: LiveSocket | null = null;
-/** Grids whose readings are wanted; re-sent after every reconnect (rooms do not survive it). */
-const watched = new Set<string>();
+/** Grids whose readings are wanted, once per watcher; re-sent after a reconnect (rooms do not survive it). */
+let watched: string[] = [];
 
 /** Opens the socket for this session; returns the function that closes it. */
 export function connectLive(token: string, user: User): () => void {
@@ -26,7 +26,8 @@ export function connectLive(token: string, user: User): () => void {
 
   current.on('connect', () => {
     live.status = 'online';
-    for (const gridId of watched) emitWatch(current, gridId);
+    for (const gridId of watched.filter((id, index) => watched.indexOf(id) === index))
+      emitWatch(current, gridId);
     // Anything pushed while we were away is gone; fetch the state again.
     if (connectedBefore) {
       void caseStore.refresh();
@@ -53,10 +54,13 @@ export function connectLive(token: string, user: User): () => void {
 
 /** Follow one grid's live readings until the returned function is called. */
 export function watchGrid(gridId: string): () => void {
-  watched.add(gridId);
-  if (socket?.connected) emitWatch(socket, gridId);
+  const already = watched.includes(gridId);
+  watched = [...watched, gridId];
+  if (!already && socket?.connected) emitWatch(socket, gridId);
   return () => {
-    watched.delete(gridId);
+    const index = watched.indexOf(gridId);
+    if (index !== -1) watched = watched.toSpliced(index, 1);
+    if (watched.includes(gridId)) return; // another view still follows it
     if (socket?.connected) socket.emit('grid:unwatch', gridId);
   };
 }
@@ -75,13 +79,18 @@ function onCaseUpdated(view: CaseView, user: User): void {
   overview.scheduleRefresh();
 
   const href = caseHref(view.id);
-  const assignedToMe = (c: CaseView | undefined): boolean => c?.assigneeId === user.id && c.state === 'dispatched';
+  const assignedToMe = (c: CaseView | undefined): boolean =>
+    c?.assigneeId === user.id && c.state === 'dispatched';
   if (assignedToMe(view) && !assignedToMe(previous)) {
     const title = t('toast.assigned', { title: view.title });
     beep();
     notify(title, `${view.gridName} · ${t(`severity.${view.severity}`)}`, () => navigate(href));
     showToast({ tone: 'alert', text: title, href });
   } else if (known && !previous && DISPATCHER_ROLES.includes(user.role)) {
-    showToast({ tone: view.severity === 'critical' ? 'alert' : 'info', text: t('toast.newCase', { title: view.title }), href });
+    showToast({
+      tone: view.severity === 'critical' ? 'alert' : 'info',
+      text: t('toast.newCase', { title: view.title }),
+      href,
+    });
   }
 }

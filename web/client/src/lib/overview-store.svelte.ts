@@ -47,7 +47,11 @@ class OverviewStore {
   applyStatus(update: StatusUpdate): void {
     this.devices = this.devices.map((device) =>
       device.id === update.deviceId
-        ? { ...device, online: update.state === 'online', lastSeenAt: Math.max(device.lastSeenAt ?? 0, update.at) }
+        ? {
+            ...device,
+            online: update.state === 'online',
+            lastSeenAt: Math.max(device.lastSeenAt ?? 0, update.at),
+          }
         : device,
     );
   }
@@ -58,7 +62,8 @@ class OverviewStore {
       const reading = byDevice.get(device.id);
       if (!reading) return device;
       const latest = { ...device.latest };
-      for (const [metric, value] of Object.entries(reading.metrics)) latest[metric] = { ts: reading.ts, value };
+      for (const [metric, value] of Object.entries(reading.metrics))
+        latest[metric] = { ts: reading.ts, value };
       return { ...device, latest, online: true, lastSeenAt: Math.max(device.lastSeenAt ?? 0, reading.ts) };
     });
   }

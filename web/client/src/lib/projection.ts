@@ -58,7 +58,10 @@ export function fitProjection(bounds: Bounds, width: number, height: number, pad
   const dataHeight = bounds.maxLat - bounds.minLat;
   const innerWidth = Math.max(width - 2 * padding, 0);
   const innerHeight = Math.max(height - 2 * padding, 0);
-  const scales = [dataWidth > 0 ? innerWidth / dataWidth : Infinity, dataHeight > 0 ? innerHeight / dataHeight : Infinity];
+  const scales = [
+    dataWidth > 0 ? innerWidth / dataWidth : Infinity,
+    dataHeight > 0 ? innerHeight / dataHeight : Infinity,
+  ];
   const fitted = Math.min(...scales);
   const scale = Number.isFinite(fitted) ? fitted : 1;
   const offsetX = (width - dataWidth * scale) / 2;

@@ -20,7 +20,8 @@ export function sparkline(
   const min = Math.min(...values);
   const max = Math.max(...values);
   const x = (ts: number): number => ((ts - from) / (to - from)) * width;
-  const y = (value: number): number => (max === min ? height / 2 : height - ((value - min) / (max - min)) * height);
+  const y = (value: number): number =>
+    max === min ? height / 2 : height - ((value - min) / (max - min)) * height;
   const paths: string[] = [];
   let current = '';
   for (const point of [...points].sort((a, b) => a.ts - b.ts)) {

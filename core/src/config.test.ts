@@ -1,0 +1,231 @@
+import { describe, expect, it } from 'vitest';
+import { CONFIG_DOC, parseConfig, type Config } from './config';
+
+const DEFAULTS: Config = {
+  dataDir: './data',
+  httpHost: '0.0.0.0',
+  httpPort: 8080,
+  mqttHost: '0.0.0.0',
+  mqttPort: 1883,
+  mqttUrl: undefined,
+  mqttUsername: undefined,
+  mqttPassword: undefined,
+  influxUrl: undefined,
+  influxDatabase: 'gridsense',
+  influxUsername: undefined,
+  influxPassword: undefined,
+  influxToken: undefined,
+  demoPassword: undefined,
+  simulator: true,
+  simulatorIntervalMs: 5000,
+  nodeRed: true,
+  logLevel: 'info',
+};
+
+const configOf = (env: Record<string, string | undefined>, argv: string[] = []): Config => {
+  const result = parseConfig(env, argv);
+  if (!result.ok) throw new Error(`unexpected errors: ${result.errors.join('; ')}`);
+  return result.config;
+};
+const errorsOf = (env: Record<string, string | undefined>): string[] => {
+  const result = parseConfig(env);
+  return result.ok ? [] : result.errors;
+};
+
+describe('parseConfig: defaults', () => {
+  it('an empty environment gives every default', () => {
+    expect(parseConfig({})).toEqual({ ok: true, config: DEFAULTS });
+  });
+
+  it('ignores variables that are not GridSense settings', () => {
+    expect(configOf({ PATH: '/usr/bin', HOME: '/root', NODE_ENV: 'production' })).toEqual(DEFAULTS);
+  });
+
+  it('treats empty strings as unset for ports, hosts, flags, URLs and secrets', () => {
+    const blank = [
+      'HTTP_HOST',
+      'HTTP_PORT',
+      'MQTT_HOST',
+      'MQTT_PORT',
+      'MQTT_URL',
+      'INFLUX_URL',
+      'INFLUX_TOKEN',
+    ];
+    const env = Object.fromEntries(
+      [...blank, 'GRIDSENSE_DATA_DIR', 'GRIDSENSE_SIMULATOR', 'GRIDSENSE_NODE_RED', 'INFLUX_DATABASE'].map(
+        (k) => [k, ''],
+      ),
+    );
+    expect(configOf(env)).toEqual(DEFAULTS);
+  });
+
+  it('variables present but undefined count as unset', () => {
+    const env = Object.fromEntries(Object.keys(CONFIG_DOC).map((key) => [key, undefined]));
+    expect(parseConfig(env)).toEqual({ ok: true, config: DEFAULTS });
+  });
+});
+
+describe('parseConfig: values', () => {
+  it('reads every setting', () => {
+    const config = configOf({
+      GRIDSENSE_DATA_DIR: '/var/lib/gridsense',
+      HTTP_HOST: '127.0.0.1',
+      HTTP_PORT: '9090',
+      MQTT_HOST: '::',
+      MQTT_PORT: '0',
+      MQTT_URL: 'mqtts://broker.example:8883',
+      MQTT_USERNAME: 'svc',
+      MQTT_PASSWORD: 'pw',
+      INFLUX_URL: 'https://influx.example:8086',
+      INFLUX_DATABASE: 'gs',
+      INFLUX_USERNAME: 'iu',
+      INFLUX_PASSWORD: 'ip',
+      INFLUX_TOKEN: 'tok',
+      GRIDSENSE_DEMO_PASSWORD: 'demo',
+      GRIDSENSE_SIMULATOR: 'off',
+      GRIDSENSE_SIM_INTERVAL_MS: '250',
+      GRIDSENSE_NODE_RED: 'no',
+      LOG_LEVEL: 'debug',
+    });
+    expect(config).toEqual<Config>({
+      dataDir: '/var/lib/gridsense',
+      httpHost: '127.0.0.1',
+      httpPort: 9090,
+      mqttHost: '::',
+      mqttPort: 0,
+      mqttUrl: 'mqtts://broker.example:8883',
+      mqttUsername: 'svc',
+      mqttPassword: 'pw',
+      influxUrl: 'https://influx.example:8086',
+      influxDatabase: 'gs',
+      influxUsername: 'iu',
+      influxPassword: 'ip',
+      influxToken: 'tok',
+      demoPassword: 'demo',
+      simulator: false,
+      simulatorIntervalMs: 250,
+      nodeRed: false,
+      logLevel: 'debug',
+    });
+  });
+
+  it.each([
+    ['on', true],
+    ['ON', true],
+    ['true', true],
+    ['1', true],
+    ['Yes', true],
+    ['off', false],
+    ['False', false],
+    ['0', false],
+    ['no', false],
+  ])('flag value %j → %s', (raw, value) => {
+    expect(configOf({ GRIDSENSE_SIMULATOR: raw, GRIDSENSE_NODE_RED: raw })).toMatchObject({
+      simulator: value,
+      nodeRed: value,
+    });
+  });
+
+  it.each([
+    ['0', 0],
+    ['1', 1],
+    ['65535', 65535],
+  ])('port %j → %d', (raw, port) => {
+    expect(configOf({ HTTP_PORT: raw, MQTT_PORT: raw })).toMatchObject({ httpPort: port, mqttPort: port });
+  });
+
+  it.each(['mqtt://127.0.0.1:1883', 'mqtts://b:8883', 'ws://b/mqtt', 'wss://b/mqtt', 'tcp://b:1883'])(
+    'MQTT_URL %s is accepted',
+    (url) => {
+      expect(configOf({ MQTT_URL: url }).mqttUrl).toBe(url);
+    },
+  );
+
+  it.each([
+    ['10', 10],
+    ['60000', 60000],
+  ])('GRIDSENSE_SIM_INTERVAL_MS %j → %d', (raw, ms) => {
+    expect(configOf({ GRIDSENSE_SIM_INTERVAL_MS: raw }).simulatorIntervalMs).toBe(ms);
+  });
+
+  it.each(['debug', 'info', 'warn', 'error'] as const)('LOG_LEVEL %s', (level) => {
+    expect(configOf({ LOG_LEVEL: level }).logLevel).toBe(level);
+  });
+
+  it('treats LOG_LEVEL case-insensitively and an empty one as unset', () => {
+    expect(configOf({ LOG_LEVEL: 'WARN' }).logLevel).toBe('warn');
+    expect(configOf({ LOG_LEVEL: '' }).logLevel).toBe('info');
+    expect(configOf({ GRIDSENSE_SIM_INTERVAL_MS: '' }).simulatorIntervalMs).toBe(5000);
+  });
+});
+
+describe('parseConfig: --no-sim', () => {
+  it.each<[Record<string, string>, string[], boolean]>([
+    [{}, ['--no-sim'], false],
+    [{ GRIDSENSE_SIMULATOR: 'on' }, ['--no-sim'], false],
+    [{ GRIDSENSE_SIMULATOR: 'on' }, ['--port', '80', 'main.ts'], true],
+    [{}, ['--no-simulator'], true],
+    [{ GRIDSENSE_SIMULATOR: 'off' }, [], false],
+  ])('env %o argv %o → simulator %s', (env, argv, simulator) => {
+    expect(configOf(env, argv).simulator).toBe(simulator);
+  });
+
+  it('--no-sim does not hide a bad GRIDSENSE_SIMULATOR value', () => {
+    expect(parseConfig({ GRIDSENSE_SIMULATOR: 'maybe' }, ['--no-sim'])).toEqual({
+      ok: false,
+      errors: ['GRIDSENSE_SIMULATOR: "maybe" must be on or off'],
+    });
+  });
+});
+
+describe('parseConfig: invalid values', () => {
+  it.each<[Record<string, string>, string]>([
+    [{ GRIDSENSE_SIMULATER: 'off' }, 'GRIDSENSE_SIMULATER: unknown setting'],
+    [{ GRIDSENSE_PORT: '80' }, 'GRIDSENSE_PORT: unknown setting'],
+    [{ HTTP_PORT: 'http' }, 'HTTP_PORT: "http" is not a port number'],
+    [{ HTTP_PORT: '65536' }, 'HTTP_PORT: "65536" is not a port number'],
+    [{ MQTT_PORT: '-1' }, 'MQTT_PORT: "-1" is not a port number'],
+    [{ MQTT_PORT: '1883.5' }, 'MQTT_PORT: "1883.5" is not a port number'],
+    [{ MQTT_URL: 'not a url' }, 'MQTT_URL: "not a url" is not a URL'],
+    [{ MQTT_URL: 'http://broker:1883' }, 'MQTT_URL: protocol must be one of mqtt:, mqtts:, ws:, wss:, tcp:'],
+    [{ INFLUX_URL: 'ftp://influx' }, 'INFLUX_URL: protocol must be one of http:, https:'],
+    [{ INFLUX_URL: 'https://' }, 'INFLUX_URL: "https://" is not a URL'],
+    [{ GRIDSENSE_NODE_RED: 'enabled' }, 'GRIDSENSE_NODE_RED: "enabled" must be on or off'],
+    [{ GRIDSENSE_SIM_INTERVAL_MS: '9' }, 'GRIDSENSE_SIM_INTERVAL_MS: must be a number ≥ 10'],
+    [{ GRIDSENSE_SIM_INTERVAL_MS: 'fast' }, 'GRIDSENSE_SIM_INTERVAL_MS: must be a number ≥ 10'],
+    [{ GRIDSENSE_SIM_INTERVAL_MS: 'Infinity' }, 'GRIDSENSE_SIM_INTERVAL_MS: must be a number ≥ 10'],
+    [{ LOG_LEVEL: 'verbose' }, 'LOG_LEVEL: must be debug, info, warn or error'],
+  ])('%o → %s', (env, error) => {
+    expect(parseConfig(env)).toEqual({ ok: false, errors: [error] });
+  });
+
+  it('lists every invalid value together', () => {
+    const errors = errorsOf({
+      GRIDSENSE_FOO: '1',
+      GRIDSENSE_BAR: '2',
+      HTTP_PORT: 'http',
+      MQTT_PORT: '70000',
+      MQTT_URL: 'http://b',
+      INFLUX_URL: 'nope',
+      GRIDSENSE_SIMULATOR: 'maybe',
+      GRIDSENSE_NODE_RED: 'sometimes',
+      GRIDSENSE_SIM_INTERVAL_MS: '5',
+      LOG_LEVEL: 'verbose',
+      HTTP_HOST: '127.0.0.1',
+    });
+    expect([...errors].sort()).toEqual(
+      [
+        'GRIDSENSE_FOO: unknown setting',
+        'GRIDSENSE_BAR: unknown setting',
+        'HTTP_PORT: "http" is not a port number',
+        'MQTT_PORT: "70000" is not a port number',
+        'MQTT_URL: protocol must be one of mqtt:, mqtts:, ws:, wss:, tcp:',
+        'INFLUX_URL: "nope" is not a URL',
+        'GRIDSENSE_SIMULATOR: "maybe" must be on or off',
+        'GRIDSENSE_NODE_RED: "sometimes" must be on or off',
+        'GRIDSENSE_SIM_INTERVAL_MS: must be a number ≥ 10',
+        'LOG_LEVEL: must be debug, info, warn or error',
+      ].sort(),
+    );
+  });
+});
