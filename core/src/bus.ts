@@ -20,6 +20,6 @@ export interface Bus {
     handler: (payload: BusPayloads[E]) => Promise<void> | void,
   ): Promise<void>;
   /** Raw device traffic, e.g. `gs/v1/+/+/telemetry` for live views. */
-  subscribeTopic(filter: string, handler: (topic: string, payload: Buffer) => void): Promise<void>;
+  subscribeTopic(filter: string, handler: (topic: string, payload: Uint8Array) => void): Promise<void>;
   close(): Promise<void>;
 }

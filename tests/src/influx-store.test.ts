@@ -1,3 +1,5 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createInfluxStore } from '../../ingest/src/timeseries';
 import { describeTimeSeriesStoreContract } from '../../ingest/src/timeseries/store-contract';
@@ -65,5 +67,43 @@ describe.skipIf(influxTestMode() === 'skip')('InfluxStore on a real influxd', ()
   it('refuses to start when nothing answers at the url', async () => {
     const url = `http://127.0.0.1:${await freePort()}`;
     await expect(createInfluxStore({ url, database: 'x' })).rejects.toThrow(/does not answer/);
+  });
+});
+
+// influxd 1.6 ignores the token, so a stand-in server shows what a 2.x / 3 Core server would see.
+describe('InfluxStore against a token-authenticated (2.x-style) server', () => {
+  it('sends the token on every request and creates no database', async () => {
+    const seen: { path: string; authorization: string | undefined }[] = [];
+    const server = http.createServer((req, res) => {
+      const path = (req.url ?? '').split('?')[0] ?? '';
+      seen.push({ path, authorization: req.headers.authorization });
+      req.resume();
+      if (path === '/ping') res.writeHead(204, { 'X-Influxdb-Version': 'v2.7.11' }).end();
+      else if (path === '/write') res.writeHead(204).end();
+      else res.writeHead(200, { 'Content-Type': 'application/json' }).end('{"results":[{"statement_id":0}]}');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+
+    try {
+      const store = await createInfluxStore({
+        url: `http://127.0.0.1:${port}`,
+        database: 'gs',
+        token: 'tok',
+      });
+      await store.writeReadings([
+        { deviceId: 'd', gridId: 'g', deviceType: 't', ts: 1, metrics: { temp: 1 } },
+      ]);
+      expect(await store.latest('d')).toStrictEqual({});
+      await store.close();
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+
+    expect(seen).toEqual([
+      { path: '/ping', authorization: 'Token tok' },
+      { path: '/write', authorization: 'Token tok' },
+      { path: '/query', authorization: 'Token tok' },
+    ]);
   });
 });

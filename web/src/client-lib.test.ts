@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { CaseView, PolygonGeometry } from '@gridsense/core';
 import { allowedActions } from '../client/src/lib/case-actions';
 import { activeDeadline, countdown, formatDuration, type DurationUnits } from '../client/src/lib/countdown';
+import { fitLabel, textEms } from '../client/src/lib/map-labels';
 import {
   aspectRatio,
   boundsOf,
@@ -144,6 +145,20 @@ describe('projection', () => {
       coordinates: [square.coordinates[0]!, square.coordinates[0]!],
     };
     expect(polygonPath(withHole, project).match(/Z/g)).toHaveLength(2);
+  });
+});
+
+describe('map labels', () => {
+  it('counts CJK as 1 em and Latin as 0.6 em', () => {
+    expect(textEms('东坡路网格')).toBe(5);
+    expect(textEms('G1 (2)')).toBeCloseTo(3.6);
+  });
+
+  it('takes the first candidate that fits, shrinking the font down to the minimum', () => {
+    expect(fitLabel(['东坡路网格 (2)', '东坡路网格'], 200)).toEqual({ index: 0, size: 12 });
+    expect(fitLabel(['东坡路网格 (2)', '东坡路网格'], 60)).toEqual({ index: 1, size: 12 });
+    expect(fitLabel(['东坡路网格 (2)', '东坡路网格'], 50)).toEqual({ index: 1, size: 10 });
+    expect(fitLabel(['东坡路网格'], 40)).toBeNull();
   });
 });
 

@@ -1,6 +1,11 @@
 import Database from 'better-sqlite3';
 import type { DeviceEvent, Reading } from '@gridsense/core';
-import { assertValidRange, type Aggregate, type LatestValues, type TimeSeriesStore } from './time-series-store';
+import {
+  assertValidRange,
+  type Aggregate,
+  type LatestValues,
+  type TimeSeriesStore,
+} from './time-series-store';
 
 // One row per (device, metric, ts): the primary key serves both `latest` and `range`.
 // WITHOUT ROWID keeps rows in key order, so a device's metric is one contiguous run.

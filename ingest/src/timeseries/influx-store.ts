@@ -2,7 +2,12 @@ import http from 'node:http';
 import https from 'node:https';
 import { InfluxDB, escape, type IPoint } from 'influx';
 import type { DeviceEvent, Reading } from '@gridsense/core';
-import { assertValidRange, type Aggregate, type LatestValues, type TimeSeriesStore } from './time-series-store';
+import {
+  assertValidRange,
+  type Aggregate,
+  type LatestValues,
+  type TimeSeriesStore,
+} from './time-series-store';
 
 export interface InfluxStoreOptions {
   /** e.g. `http://127.0.0.1:8086`; a path prefix (reverse proxy) is kept. */
@@ -13,6 +18,7 @@ export interface InfluxStoreOptions {
   /**
    * InfluxDB 2.x / 3 Core: sent as `Authorization: Token …` on every request (host headers of the
    * `influx` client); their v1 API then maps `database` to a bucket (2.x needs a DBRP mapping).
+   * Leave username/password unset with a token: Basic auth would replace the header.
    */
   token?: string;
 }
@@ -23,7 +29,20 @@ const WRITE_CHUNK = 5_000;
 const DEVICES_PER_QUERY = 200;
 // 10,000 is the row limit older 1.x servers cut responses at; paging below it never sees a cut page.
 const COUNT_PAGE = 10_000;
-const SELECTORS: Record<Aggregate, string> = { mean: 'MEAN', min: 'MIN', max: 'MAX', last: 'LAST', count: 'COUNT' };
+const SELECTORS: Record<Aggregate, string> = {
+  mean: 'MEAN',
+  min: 'MIN',
+  max: 'MAX',
+  last: 'LAST',
+  count: 'COUNT',
+};
+
+// Without a username the client sends Basic root:root (its default), which would replace the
+// Token header; only a non-string username switches that off, which its typings do not allow for.
+const NO_BASIC_AUTH = { username: null, password: null } as unknown as {
+  username?: string;
+  password?: string;
+};
 
 interface RawSeries {
   tags?: Record<string, string>;
@@ -54,8 +73,9 @@ export async function createInfluxStore(options: InfluxStoreOptions): Promise<Ti
     protocol: secure ? 'https' : 'http',
     path: url.pathname.replace(/\/+$/, ''),
     database: options.database,
-    username: options.username,
-    password: options.password,
+    ...(options.username === undefined
+      ? NO_BASIC_AUTH
+      : { username: options.username, password: options.password }),
     options: { agent, headers: options.token ? { Authorization: `Token ${options.token}` } : {} },
   });
   await ensureDatabase(influx, options);
@@ -140,14 +160,16 @@ export async function createInfluxStore(options: InfluxStoreOptions): Promise<Ti
         const trueCounts = new Map(windowsOf(trues).map((w) => [w.ts, w.value]));
         return windowsOf(all).map((w) => ({ ts: w.ts, value: (trueCounts.get(w.ts) ?? 0) / w.value }));
       }
-      const [result] = await query([`SELECT ${SELECTORS[q.agg]}(${field}) FROM ${TELEMETRY} WHERE ${where} ${groupBy}`]);
+      const [result] = await query([
+        `SELECT ${SELECTORS[q.agg]}(${field}) FROM ${TELEMETRY} WHERE ${where} ${groupBy}`,
+      ]);
       return windowsOf(result);
     },
     async countReadings(deviceId, from, to) {
       // No COUNT counts rows (each counts one field), so page through the rows and count here.
       const seqs = new Set<number>();
       const unnumbered = new Set<number>();
-      for (let cursor = from; ; ) {
+      for (let cursor = from; ;) {
         const [result] = await query([
           `SELECT * FROM ${TELEMETRY} WHERE "device_id" = ${quoteString(deviceId)}` +
             ` AND time >= ${cursor}ms AND time <= ${to}ms ORDER BY time LIMIT ${COUNT_PAGE}`,
@@ -157,8 +179,8 @@ export async function createInfluxStore(options: InfluxStoreOptions): Promise<Ti
           if (typeof row.seq === 'number') seqs.add(row.seq);
           else unnumbered.add(Number(row.time));
         }
-        const last = Number(rows.at(-1)?.time);
         if (rows.length < COUNT_PAGE) break;
+        const last = Number(rows.at(-1)?.time);
         // Re-read the last page's final ms, in case points of another series share it; the sets
         // drop the repeats.
         cursor = last > cursor ? last : cursor + 1;
@@ -234,8 +256,10 @@ function toDeviceEvent(row: Row): DeviceEvent {
   if (typeof row.seq === 'number') event.seq = row.seq;
   if (typeof row.confidence === 'number') event.confidence = row.confidence;
   if (typeof row.snapshot === 'string') event.snapshot = row.snapshot;
-  if (typeof row.lat === 'number' && typeof row.lng === 'number') event.location = { lat: row.lat, lng: row.lng };
-  const attributes = typeof row.attributes === 'string' ? (JSON.parse(row.attributes) as Record<string, unknown>) : {};
+  if (typeof row.lat === 'number' && typeof row.lng === 'number')
+    event.location = { lat: row.lat, lng: row.lng };
+  const attributes =
+    typeof row.attributes === 'string' ? (JSON.parse(row.attributes) as Record<string, unknown>) : {};
   if (Object.keys(attributes).length > 0) event.attributes = attributes;
   return event;
 }

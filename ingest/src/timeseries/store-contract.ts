@@ -64,8 +64,14 @@ export function describeTimeSeriesStoreContract(name: string, makeStore: MakeSto
     };
 
     it('returns the latest value of each metric, booleans as booleans', async () => {
-      await store.writeReadings([reading(D1, 2000, { temp: 19 }), reading(D2, 5000, { temp: 99, open: false })]);
-      await store.writeReadings([reading(D1, 0, { temp: 20.5, open: false }), reading(D1, 1000, { temp: 21, open: true })]);
+      await store.writeReadings([
+        reading(D1, 2000, { temp: 19 }),
+        reading(D2, 5000, { temp: 99, open: false }),
+      ]);
+      await store.writeReadings([
+        reading(D1, 0, { temp: 20.5, open: false }),
+        reading(D1, 1000, { temp: 21, open: true }),
+      ]);
 
       expect(await store.latest(D1)).toStrictEqual({
         temp: { ts: T0 + 2000, value: 19 },
@@ -97,26 +103,55 @@ export function describeTimeSeriesStoreContract(name: string, makeStore: MakeSto
       await store.writeReadings([batch[1]!, batch[2]!, batch[2]!]); // a redelivery, repeated within a call too
 
       expect(await store.countReadings(D1, T0, T0 + 10_000)).toBe(3);
-      const counts = await store.range({ deviceId: D1, metric: 'temp', from: T0, to: T0 + 10_000, windowMs: 60_000, agg: 'count' });
+      const counts = await store.range({
+        deviceId: D1,
+        metric: 'temp',
+        from: T0,
+        to: T0 + 10_000,
+        windowMs: 60_000,
+        agg: 'count',
+      });
       expect(counts).toEqual([{ ts: T0, value: 3 }]);
     });
 
     it.each(AGGREGATES)('aggregates a range into windows: %s', async (agg) => {
       await writeTemperatures();
 
-      const windows = await store.range({ deviceId: D1, metric: 'temp', from: T0, to: T0 + 3999, windowMs: 1000, agg });
+      const windows = await store.range({
+        deviceId: D1,
+        metric: 'temp',
+        from: T0,
+        to: T0 + 3999,
+        windowMs: 1000,
+        agg,
+      });
 
       const starts = [T0, T0 + 1000, T0 + 3000]; // T0 + 2000 has no data and is omitted
       expect(windows).toEqual(AGGREGATED[agg].map((value, i) => ({ ts: starts[i], value })));
     });
 
     it.each(AGGREGATES)('counts booleans as 1/0 in a range: %s', async (agg) => {
-      const opened: [number, boolean][] = [[400, true], [0, true], [200, false], [1500, false]];
+      const opened: [number, boolean][] = [
+        [400, true],
+        [0, true],
+        [200, false],
+        [1500, false],
+      ];
       await store.writeReadings(opened.map(([offset, open]) => reading(D1, offset, { open })));
 
-      const windows = await store.range({ deviceId: D1, metric: 'open', from: T0, to: T0 + 1999, windowMs: 1000, agg });
+      const windows = await store.range({
+        deviceId: D1,
+        metric: 'open',
+        from: T0,
+        to: T0 + 1999,
+        windowMs: 1000,
+        agg,
+      });
 
-      const expected = OPENED[agg].map((value, i) => ({ ts: T0 + i * 1000, value: expect.closeTo(value, 9) }));
+      const expected = OPENED[agg].map((value, i) => ({
+        ts: T0 + i * 1000,
+        value: expect.closeTo(value, 9),
+      }));
       expect(windows).toEqual(expected);
     });
 
@@ -132,14 +167,21 @@ export function describeTimeSeriesStoreContract(name: string, makeStore: MakeSto
       expect(await store.range({ ...query, from: T0 + 3600, to: T0 + 3600, agg: 'count' })).toEqual([
         { ts: T0 + 3000, value: 1 },
       ]);
-      expect(await store.range({ ...query, from: T0, to: T0 + 10_000, windowMs: 60_000, agg: 'count' })).toEqual([
-        { ts: T0, value: 6 },
-      ]);
+      expect(
+        await store.range({ ...query, from: T0, to: T0 + 10_000, windowMs: 60_000, agg: 'count' }),
+      ).toEqual([{ ts: T0, value: 6 }]);
     });
 
     it('answers an empty range for an unknown metric or device, and rejects a bad window', async () => {
       await writeTemperatures();
-      const query = { deviceId: D1, metric: 'temp', from: T0, to: T0 + 5000, windowMs: 1000, agg: 'max' } as const;
+      const query = {
+        deviceId: D1,
+        metric: 'temp',
+        from: T0,
+        to: T0 + 5000,
+        windowMs: 1000,
+        agg: 'max',
+      } as const;
 
       expect(await store.range({ ...query, metric: 'pressure' })).toEqual([]);
       expect(await store.range({ ...query, deviceId: 'nobody' })).toEqual([]);
@@ -149,9 +191,14 @@ export function describeTimeSeriesStoreContract(name: string, makeStore: MakeSto
     });
 
     it('counts readings: distinct seq, rows without seq, inclusive bounds', async () => {
-      await store.writeReadings([1, 2, 3, 4, 5].map((seq) => reading(D1, seq * 1000, { temp: seq, open: seq > 2 }, seq)));
+      await store.writeReadings(
+        [1, 2, 3, 4, 5].map((seq) => reading(D1, seq * 1000, { temp: seq, open: seq > 2 }, seq)),
+      );
       await store.writeReadings([reading(D1, 3000, { temp: 3, open: true }, 3)]);
-      await store.writeReadings([reading(D1, 10_000, { temp: 1, open: false }), reading(D1, 11_000, { humidity: 40 })]);
+      await store.writeReadings([
+        reading(D1, 10_000, { temp: 1, open: false }),
+        reading(D1, 11_000, { humidity: 40 }),
+      ]);
       await store.writeReadings([reading(D2, 2000, { temp: 8 }, 1)]);
 
       expect(await store.countReadings(D1, T0, T0 + 11_000)).toBe(7);
@@ -164,12 +211,17 @@ export function describeTimeSeriesStoreContract(name: string, makeStore: MakeSto
 
     it('stores a large batch completely', async () => {
       const count = 12_000;
-      const batch = Array.from({ length: count }, (_, i) => reading(D1, i * 10, { temp: i % 50, open: i % 2 === 0 }, i));
+      const batch = Array.from({ length: count }, (_, i) =>
+        reading(D1, i * 10, { temp: i % 50, open: i % 2 === 0 }, i),
+      );
       await store.writeReadings(batch);
 
       expect(await store.countReadings(D1, T0, T0 + count * 10)).toBe(count);
       expect(await store.countReadings(D1, T0 + 50_000, T0 + 59_990)).toBe(1000);
-      expect((await store.latest(D1)).temp).toStrictEqual({ ts: T0 + (count - 1) * 10, value: (count - 1) % 50 });
+      expect((await store.latest(D1)).temp).toStrictEqual({
+        ts: T0 + (count - 1) * 10,
+        value: (count - 1) % 50,
+      });
     });
 
     it('round-trips events, newest first, up to the limit', async () => {
@@ -185,7 +237,13 @@ export function describeTimeSeriesStoreContract(name: string, makeStore: MakeSto
         location: { lat: 30.2741, lng: 120.1551 },
         attributes: { zone: 'A', boxes: [1, 2] },
       };
-      const minimal: DeviceEvent = { deviceId: D1, gridId: 'grid-1', deviceType: 'camera', ts: T0 + 1000, type: 'crowd_gathering' };
+      const minimal: DeviceEvent = {
+        deviceId: D1,
+        gridId: 'grid-1',
+        deviceType: 'camera',
+        ts: T0 + 1000,
+        type: 'crowd_gathering',
+      };
       const numbered: DeviceEvent = { ...minimal, ts: T0 + 2000, seq: 9, type: 'illegal_parking' };
       const elsewhere: DeviceEvent = { ...minimal, deviceId: D2, ts: T0 + 3000 };
       await store.writeEvents([minimal, full, elsewhere]);
@@ -198,7 +256,14 @@ export function describeTimeSeriesStoreContract(name: string, makeStore: MakeSto
     });
 
     it('keeps two event types at the same instant and stores a repeated event once', async () => {
-      const smoke: DeviceEvent = { deviceId: D1, gridId: 'grid-1', deviceType: 'camera', ts: T0, seq: 1, type: 'fire_smoke' };
+      const smoke: DeviceEvent = {
+        deviceId: D1,
+        gridId: 'grid-1',
+        deviceType: 'camera',
+        ts: T0,
+        seq: 1,
+        type: 'fire_smoke',
+      };
       const crowd: DeviceEvent = { ...smoke, seq: 2, type: 'crowd_gathering' };
       await store.writeEvents([smoke, crowd]);
       await store.writeEvents([smoke]);

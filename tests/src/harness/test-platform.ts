@@ -31,7 +31,7 @@ export interface ApiClient {
 
 /** The whole platform in this process on free ports and a temp data dir (simulator off). */
 export async function startTestPlatform(
-  options: { influxUrl?: string; nodeRed?: boolean } = {},
+  options: { influxUrl?: string; nodeRed?: boolean; staticDir?: string } = {},
 ): Promise<TestPlatform> {
   const dataDir = await mkdtemp(join(tmpdir(), 'gridsense-test-'));
   const parsed = parseConfig({
@@ -47,7 +47,10 @@ export async function startTestPlatform(
     ...(options.influxUrl ? { INFLUX_URL: options.influxUrl, INFLUX_DATABASE: 'gridsense_test' } : {}),
   });
   if (!parsed.ok) throw new Error(parsed.errors.join('; '));
-  const platform = await startPlatform(parsed.config, { logger: createLogger({ level: 'warn' }) });
+  const platform = await startPlatform(parsed.config, {
+    logger: createLogger({ level: 'warn' }),
+    ...(options.staticDir ? { staticDir: options.staticDir } : {}),
+  });
   const baseUrl = `http://127.0.0.1:${platform.httpPort}`;
   const devices = JSON.parse(
     await readFile(join(dataDir, 'demo-devices.json'), 'utf8'),

@@ -13,22 +13,38 @@ class CaseStore {
   error = $state<string | null>(null);
   list = $derived(Object.values(this.byId).sort((a, b) => b.openedAt - a.openedAt));
   #request = 0;
+  #pending: { scope: CaseScope; promise: Promise<void> } | null = null;
 
-  /** Loads `scope` unless an equal or wider scope is already loaded (or `force`). */
-  async ensure(scope: CaseScope, force = false): Promise<void> {
-    if (!force && (this.scope === 'all' || this.scope === scope)) return;
-    const request = ++this.#request;
+  /** Loads `scope` unless an equal or wider scope is loaded or on its way (or `force`). */
+  ensure(scope: CaseScope, force = false): Promise<void> {
+    const covers = (have: CaseScope | null): boolean => have === 'all' || have === scope;
+    if (!force && covers(this.scope)) return Promise.resolve();
+    if (!force && this.#pending && covers(this.#pending.scope)) return this.#pending.promise;
+    const promise = this.#load(scope, ++this.#request);
+    this.#pending = { scope, promise };
+    return promise;
+  }
+
+  async #load(scope: CaseScope, request: number): Promise<void> {
     this.loading = true;
     this.error = null;
     try {
       const cases = await api.cases(scope);
       if (request !== this.#request) return;
-      this.byId = Object.fromEntries(cases.map((view) => [view.id, view]));
+      // A push that landed while the list was on its way may be newer than the list.
+      const merged = cases.map((view): [string, CaseView] => {
+        const stored = this.byId[view.id];
+        return [view.id, stored && stored.updatedAt > view.updatedAt ? stored : view];
+      });
+      this.byId = Object.fromEntries(merged);
       this.scope = scope;
     } catch (error) {
       if (request === this.#request) this.error = errorText(error);
     } finally {
-      if (request === this.#request) this.loading = false;
+      if (request === this.#request) {
+        this.loading = false;
+        this.#pending = null;
+      }
     }
   }
 
@@ -47,6 +63,7 @@ class CaseStore {
 
   clear(): void {
     this.#request++;
+    this.#pending = null;
     this.byId = {};
     this.scope = null;
     this.loading = false;

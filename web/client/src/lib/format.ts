@@ -20,7 +20,8 @@ export function relativeTime(ts: number, now: number, locale: Locale): string {
     format = new Intl.RelativeTimeFormat(locale, { numeric: 'auto', style: 'short' });
     relativeFormats.set(locale, format);
   }
-  let value = (ts - now) / 1000;
+  // A fresh server timestamp can be a tick ahead of the shared clock: that is "now", not "in 1 s".
+  let value = Math.min(ts - now, 0) / 1000;
   for (const [unit, size] of STEPS) {
     if (Math.abs(value) < size) return format.format(Math.round(value), unit);
     value /= size;

@@ -26,8 +26,8 @@ export function connectLive(token: string, user: User): () => void {
 
   current.on('connect', () => {
     live.status = 'online';
-    for (const gridId of watched.filter((id, index) => watched.indexOf(id) === index))
-      emitWatch(current, gridId);
+    const grids = watched.filter((id, index) => watched.indexOf(id) === index);
+    for (const gridId of grids) emitWatch(current, gridId);
     // Anything pushed while we were away is gone; fetch the state again.
     if (connectedBefore) {
       void caseStore.refresh();
