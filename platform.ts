@@ -155,6 +155,8 @@ export async function startPlatform(config: Config, options: PlatformOptions): P
         url,
         devices,
         intervalMs: config.simulatorIntervalMs,
+        // About one incident a minute across the demo's 100 devices at the default interval.
+        riskProbability: 0.001,
         log: (line) => logger.debug({ service: 'simulator' }, line),
       });
       closers.add(() => simulation.stop());

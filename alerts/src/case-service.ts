@@ -155,13 +155,22 @@ export async function createCaseService(deps: CaseServiceDeps) {
     }
     if (!open) return openCase({ ...signal, severity: signal.severity });
     // Same cause again: one case, one more occurrence (and a raised severity if it got worse).
+    const worse = severityRank(signal.severity) > severityRank(open.severity);
     const next: CaseRecord = {
       ...open,
       occurrences: open.occurrences + 1,
       riskActive: true,
-      severity: severityRank(signal.severity) > severityRank(open.severity) ? signal.severity : open.severity,
+      severity: worse ? signal.severity : open.severity,
       updatedAt: now(),
     };
+    if (worse) {
+      // A worse risk brings the deadlines of its severity forward; it never extends them.
+      const deadlines = DEADLINES_MS[signal.severity];
+      if (next.acceptDueAt !== null)
+        next.acceptDueAt = Math.min(next.acceptDueAt, open.openedAt + deadlines.acceptWithinMs);
+      if (next.resolveDueAt !== null)
+        next.resolveDueAt = Math.min(next.resolveDueAt, open.openedAt + deadlines.resolveWithinMs);
+    }
     await updateCase(deps.db, next, open, [
       entry(SYSTEM, 'occurred_again', open, next, null, { severity: signal.severity, value: signal.value }),
     ]);

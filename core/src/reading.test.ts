@@ -218,6 +218,8 @@ describe('decodeTelemetry: rejected', () => {
     ['value array', bad({ smoke: [1] }), 'bad_metric_value'],
     ['value out of range', bad({ smoke: 100.5 }), 'out_of_range'],
     ['boolean for a numeric metric', bad({ smoke: true }), 'bad_metric_value'],
+    ['reserved name seq', bad({ seq: 1 }), 'bad_metric_name'],
+    ['reserved name time', bad({ time: 1 }), 'bad_metric_name'],
     ['readings empty', { readings: [] }, 'bad_shape'],
     ['readings not an array', { readings: { 0: { metrics: { smoke: 1 } } } }, 'bad_shape'],
     [

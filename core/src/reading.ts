@@ -56,6 +56,8 @@ export const MAX_FUTURE_SKEW_MS = 5 * 60 * 1000;
 export const MAX_BATCH_READINGS = 500;
 export const MAX_METRICS = 64;
 const METRIC_NAME = /^[a-z][a-z0-9_]{0,63}$/;
+/** Names the time-series store uses itself (`seq` field, InfluxDB's `time`). */
+const RESERVED_METRIC_NAMES = new Set(['seq', 'time']);
 const EVENT_TYPE = METRIC_NAME;
 
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
@@ -146,6 +148,8 @@ function decodeMetrics(metrics: unknown, deviceType: string): Decoded<Record<str
   const specs = deviceTypeSpec(deviceType)?.metrics ?? {};
   for (const [name, value] of entries) {
     if (!METRIC_NAME.test(name)) return reject('bad_metric_name', `metric name "${name.slice(0, 80)}"`);
+    if (RESERVED_METRIC_NAMES.has(name))
+      return reject('bad_metric_name', `metric name "${name}" is reserved`);
     const spec = Object.hasOwn(specs, name) ? specs[name] : undefined;
     if (typeof value === 'boolean') {
       if (spec?.kind === 'number') return reject('bad_metric_value', `${name} must be a number`);

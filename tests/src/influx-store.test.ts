@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createInfluxStore } from '../../ingest/src/timeseries';
+import { createInfluxStore } from '@gridsense/ingest';
 import { describeTimeSeriesStoreContract } from '../../ingest/src/timeseries/store-contract';
 import { freePort } from './harness/free-port';
 import { influxTestMode, startInfluxd, type InfluxdInstance } from './harness/influxd';
@@ -70,26 +70,26 @@ describe.skipIf(influxTestMode() === 'skip')('InfluxStore on a real influxd', ()
   });
 });
 
-// influxd 1.6 ignores the token, so a stand-in server shows what a 2.x / 3 Core server would see.
-describe('InfluxStore against a token-authenticated (2.x-style) server', () => {
-  it('sends the token on every request and creates no database', async () => {
-    const seen: { path: string; authorization: string | undefined }[] = [];
+// influxd 1.6 ignores credentials here, so a stand-in server shows the headers a real one would get.
+describe('InfluxStore credentials', () => {
+  const requestsOf = async (credentials: { username?: string; password?: string; token?: string }) => {
+    const seen: string[] = [];
     const server = http.createServer((req, res) => {
       const path = (req.url ?? '').split('?')[0] ?? '';
-      seen.push({ path, authorization: req.headers.authorization });
+      seen.push(`${path} ${req.headers.authorization ?? '-'}`);
       req.resume();
+      // A 2.x-style version: the store must not try CREATE DATABASE.
       if (path === '/ping') res.writeHead(204, { 'X-Influxdb-Version': 'v2.7.11' }).end();
       else if (path === '/write') res.writeHead(204).end();
       else res.writeHead(200, { 'Content-Type': 'application/json' }).end('{"results":[{"statement_id":0}]}');
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
-
     try {
       const store = await createInfluxStore({
         url: `http://127.0.0.1:${port}`,
         database: 'gs',
-        token: 'tok',
+        ...credentials,
       });
       await store.writeReadings([
         { deviceId: 'd', gridId: 'g', deviceType: 't', ts: 1, metrics: { temp: 1 } },
@@ -99,11 +99,24 @@ describe('InfluxStore against a token-authenticated (2.x-style) server', () => {
     } finally {
       await new Promise((resolve) => server.close(resolve));
     }
+    return seen;
+  };
 
-    expect(seen).toEqual([
-      { path: '/ping', authorization: 'Token tok' },
-      { path: '/write', authorization: 'Token tok' },
-      { path: '/query', authorization: 'Token tok' },
+  it('sends a token as Authorization: Token on every request (not the client default root:root)', async () => {
+    expect(await requestsOf({ token: 'tok' })).toEqual([
+      '/ping Token tok',
+      '/write Token tok',
+      '/query Token tok',
     ]);
+  });
+
+  it('sends username and password as Basic auth, and nothing without credentials', async () => {
+    const basic = `Basic ${Buffer.from('ops:pw').toString('base64')}`;
+    expect(await requestsOf({ username: 'ops', password: 'pw' })).toEqual([
+      `/ping ${basic}`,
+      `/write ${basic}`,
+      `/query ${basic}`,
+    ]);
+    expect(await requestsOf({})).toEqual(['/ping -', '/write -', '/query -']);
   });
 });

@@ -76,7 +76,8 @@ export async function createInfluxStore(options: InfluxStoreOptions): Promise<Ti
     ...(options.username === undefined
       ? NO_BASIC_AUTH
       : { username: options.username, password: options.password }),
-    options: { agent, headers: options.token ? { Authorization: `Token ${options.token}` } : {} },
+    // Only with a token: the client's /ping takes host headers in place of its own (Basic) ones.
+    options: options.token ? { agent, headers: { Authorization: `Token ${options.token}` } } : { agent },
   });
   await ensureDatabase(influx, options);
 
