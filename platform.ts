@@ -159,7 +159,12 @@ export async function startPlatform(config: Config, options: PlatformOptions): P
         riskProbability: 0.001,
         log: (line) => logger.debug({ service: 'simulator' }, line),
       });
+      // One early incident so a fresh demo shows a case within seconds, not after a minute.
+      const firstSmoke = devices.find((d) => d.type === 'smoke_detector');
+      const early = setTimeout(() => firstSmoke && simulation.triggerRisk(firstSmoke.id), 8000);
+      early.unref();
       closers.add(() => simulation.stop());
+      closers.add(() => Promise.resolve(clearTimeout(early)));
       logger.info({ devices: devices.length, url }, 'device simulator running');
     }
 
