@@ -20,6 +20,12 @@ const DEFAULTS: Config = {
   simulatorIntervalMs: 5000,
   nodeRed: true,
   logLevel: 'info',
+  spoolDir: './data/spool',
+  spoolMaxBytes: 1024 * 1024 * 1024,
+  ingestMaxInFlight: 20_000,
+  metricsPort: undefined,
+  ingestSubscribers: 1,
+  retentionDays: { raw: 0, minuteRollups: 0, hourRollups: 0 },
 };
 
 const configOf = (env: Record<string, string | undefined>, argv: string[] = []): Config => {
@@ -86,6 +92,14 @@ describe('parseConfig: values', () => {
       GRIDSENSE_SIM_INTERVAL_MS: '250',
       GRIDSENSE_NODE_RED: 'no',
       LOG_LEVEL: 'debug',
+      GRIDSENSE_SPOOL_DIR: '/var/spool/gridsense',
+      GRIDSENSE_SPOOL_MAX_MB: '64',
+      GRIDSENSE_INGEST_MAX_IN_FLIGHT: '500',
+      GRIDSENSE_METRICS_PORT: '9464',
+      GRIDSENSE_INGEST_SUBSCRIBERS: '4',
+      GRIDSENSE_RAW_RETENTION_DAYS: '30',
+      GRIDSENSE_ROLLUP_1M_RETENTION_DAYS: '180',
+      GRIDSENSE_ROLLUP_1H_RETENTION_DAYS: '3650',
     });
     expect(config).toEqual<Config>({
       dataDir: '/var/lib/gridsense',
@@ -106,7 +120,21 @@ describe('parseConfig: values', () => {
       simulatorIntervalMs: 250,
       nodeRed: false,
       logLevel: 'debug',
+      spoolDir: '/var/spool/gridsense',
+      spoolMaxBytes: 64 * 1024 * 1024,
+      ingestMaxInFlight: 500,
+      metricsPort: 9464,
+      ingestSubscribers: 4,
+      retentionDays: { raw: 30, minuteRollups: 180, hourRollups: 3650 },
     });
+  });
+
+  it.each([
+    ['/srv/gs', '/srv/gs/spool'],
+    ['/srv/gs/', '/srv/gs/spool'],
+    ['', './data/spool'],
+  ])('the spool defaults to a folder of the data dir %j → %s', (dataDir, spoolDir) => {
+    expect(configOf({ GRIDSENSE_DATA_DIR: dataDir }).spoolDir).toBe(spoolDir);
   });
 
   it.each([
@@ -195,6 +223,21 @@ describe('parseConfig: invalid values', () => {
     [{ GRIDSENSE_SIM_INTERVAL_MS: 'fast' }, 'GRIDSENSE_SIM_INTERVAL_MS: must be a number ≥ 10'],
     [{ GRIDSENSE_SIM_INTERVAL_MS: 'Infinity' }, 'GRIDSENSE_SIM_INTERVAL_MS: must be a number ≥ 10'],
     [{ LOG_LEVEL: 'verbose' }, 'LOG_LEVEL: must be debug, info, warn or error'],
+    [{ GRIDSENSE_SPOOL_MAX_MB: '0' }, 'GRIDSENSE_SPOOL_MAX_MB: "0" must be a whole number ≥ 1'],
+    [{ GRIDSENSE_SPOOL_MAX_MB: '1.5' }, 'GRIDSENSE_SPOOL_MAX_MB: "1.5" must be a whole number ≥ 1'],
+    [
+      { GRIDSENSE_INGEST_MAX_IN_FLIGHT: 'many' },
+      'GRIDSENSE_INGEST_MAX_IN_FLIGHT: "many" must be a whole number ≥ 1',
+    ],
+    [{ GRIDSENSE_METRICS_PORT: '99999' }, 'GRIDSENSE_METRICS_PORT: "99999" is not a port number'],
+    [
+      { GRIDSENSE_RAW_RETENTION_DAYS: '-1' },
+      'GRIDSENSE_RAW_RETENTION_DAYS: "-1" must be a whole number of days ≥ 0',
+    ],
+    [
+      { GRIDSENSE_ROLLUP_1H_RETENTION_DAYS: 'forever' },
+      'GRIDSENSE_ROLLUP_1H_RETENTION_DAYS: "forever" must be a whole number of days ≥ 0',
+    ],
   ])('%o → %s', (env, error) => {
     expect(parseConfig(env)).toEqual({ ok: false, errors: [error] });
   });

@@ -23,6 +23,17 @@ export interface Config {
   simulatorIntervalMs: number;
   nodeRed: boolean;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
+  /** Ingest's on-disk spool (readings wait here while the time-series store is down). */
+  spoolDir: string;
+  spoolMaxBytes: number;
+  /** Readings admitted by ingest and not yet durable; past it PUBACKs wait. */
+  ingestMaxInFlight: number;
+  /** Where ingest running alone serves /metrics (the platform serves it on HTTP_PORT). */
+  metricsPort: number | undefined;
+  /** Subscriber connections to an external broker (>1: a shared subscription). */
+  ingestSubscribers: number;
+  /** Days to keep raw readings, minute rollups and hour rollups; 0 keeps them forever. */
+  retentionDays: { raw: number; minuteRollups: number; hourRollups: number };
 }
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; errors: string[] };
@@ -46,6 +57,17 @@ export const CONFIG_DOC: Record<string, string> = {
   GRIDSENSE_SIM_INTERVAL_MS: 'how often each simulated device reports (default 5000)',
   GRIDSENSE_NODE_RED: 'embed Node-RED at /flows: on/off (default on)',
   LOG_LEVEL: 'debug | info | warn | error (default info)',
+  GRIDSENSE_SPOOL_DIR:
+    "ingest's on-disk spool while the time-series store is down (default <data dir>/spool)",
+  GRIDSENSE_SPOOL_MAX_MB: 'spool limit in MiB; when full, device acknowledgements wait (default 1024)',
+  GRIDSENSE_INGEST_MAX_IN_FLIGHT: 'readings accepted but not yet durable before PUBACKs wait (default 20000)',
+  GRIDSENSE_RAW_RETENTION_DAYS: 'days to keep raw readings; 0 keeps them (default 0)',
+  GRIDSENSE_ROLLUP_1M_RETENTION_DAYS: 'days to keep 1-minute rollups; 0 keeps them (default 0)',
+  GRIDSENSE_ROLLUP_1H_RETENTION_DAYS: 'days to keep 1-hour rollups; 0 keeps them (default 0)',
+  GRIDSENSE_INGEST_SUBSCRIBERS:
+    'with MQTT_URL: subscriber connections on a shared subscription, for throughput (default 1; >1 needs $share: Mosquitto, EMQX)',
+  GRIDSENSE_METRICS_PORT:
+    'ingest run alone (npm start -w ingest) serves Prometheus /metrics on this port (default: off)',
 };
 
 export function parseConfig(
@@ -84,6 +106,21 @@ export function parseConfig(
     }
     return raw;
   };
+  const positiveInteger = (key: string, fallback: number): number => {
+    const raw = env[key];
+    if (raw === undefined || raw === '') return fallback;
+    const value = Number(raw);
+    if (!Number.isSafeInteger(value) || value < 1) errors.push(`${key}: "${raw}" must be a whole number ≥ 1`);
+    return value;
+  };
+  const days = (key: string): number => {
+    const raw = env[key];
+    if (raw === undefined || raw === '') return 0;
+    const value = Number(raw);
+    if (!Number.isSafeInteger(value) || value < 0)
+      errors.push(`${key}: "${raw}" must be a whole number of days ≥ 0`);
+    return value;
+  };
   const interval = Number(env.GRIDSENSE_SIM_INTERVAL_MS || 5000);
   if (!Number.isFinite(interval) || interval < 10)
     errors.push('GRIDSENSE_SIM_INTERVAL_MS: must be a number ≥ 10');
@@ -91,8 +128,9 @@ export function parseConfig(
   if (!['debug', 'info', 'warn', 'error'].includes(logLevel))
     errors.push('LOG_LEVEL: must be debug, info, warn or error');
 
+  const dataDir = env.GRIDSENSE_DATA_DIR || './data';
   const config: Config = {
-    dataDir: env.GRIDSENSE_DATA_DIR || './data',
+    dataDir,
     httpHost: env.HTTP_HOST || '0.0.0.0',
     httpPort: port('HTTP_PORT', 8080),
     mqttHost: env.MQTT_HOST || '0.0.0.0',
@@ -110,6 +148,16 @@ export function parseConfig(
     simulatorIntervalMs: interval,
     nodeRed: flag('GRIDSENSE_NODE_RED', true),
     logLevel,
+    spoolDir: env.GRIDSENSE_SPOOL_DIR || `${dataDir.replace(/\/+$/, '')}/spool`,
+    spoolMaxBytes: positiveInteger('GRIDSENSE_SPOOL_MAX_MB', 1024) * 1024 * 1024,
+    ingestMaxInFlight: positiveInteger('GRIDSENSE_INGEST_MAX_IN_FLIGHT', 20_000),
+    ingestSubscribers: positiveInteger('GRIDSENSE_INGEST_SUBSCRIBERS', 1),
+    metricsPort: env.GRIDSENSE_METRICS_PORT ? port('GRIDSENSE_METRICS_PORT', 0) : undefined,
+    retentionDays: {
+      raw: days('GRIDSENSE_RAW_RETENTION_DAYS'),
+      minuteRollups: days('GRIDSENSE_ROLLUP_1M_RETENTION_DAYS'),
+      hourRollups: days('GRIDSENSE_ROLLUP_1H_RETENTION_DAYS'),
+    },
   };
   return errors.length > 0 ? { ok: false, errors } : { ok: true, config };
 }

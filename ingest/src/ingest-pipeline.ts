@@ -3,16 +3,24 @@ import {
   decodeStatus,
   decodeTelemetry,
   type Bus,
+  type DeviceEvent,
   type DeviceIdentity,
   type DeviceTopic,
-  type RejectReason,
+  type Reading,
   type RiskSignal,
 } from '@gridsense/core';
+import type { ActivityBook } from './device-activity';
+import { createDurableWriter, type StoredItem } from './durable-writer';
+import { InFlightLimiter } from './in-flight-limiter';
+import type { IngestLog } from './ingest-log';
+import { ingestMetrics, type IngestMetrics } from './ingest-metrics';
+import type { IntentJournal } from './intent-journal';
+import { excerptPayload, type IngestRejectReason, type RejectCounter } from './reject-counter';
 import type { RuleEngine } from './rule-engine';
-import type { RejectCounter } from './reject-counter';
+import type { SeqBook, SeqStream } from './seq-book';
+import type { Spool, SpoolDepth } from './spool/spool';
 import type { TimeSeriesStore } from './timeseries';
 import { WriteBatcher } from './write-batcher';
-import type { Reading } from '@gridsense/core';
 
 export interface DeviceDirectory {
   get(deviceId: string): { gridId: string; type: string } | undefined;
@@ -23,40 +31,139 @@ export interface DeviceDirectory {
 
 export interface IngestDeps {
   store: TimeSeriesStore;
+  spool: Spool<StoredItem>;
   devices: DeviceDirectory;
-  rules: RuleEngine;
+  rules: Pick<RuleEngine, 'evaluateReading' | 'evaluateEvent'>;
   bus: Bus;
   rejects: RejectCounter;
+  seqs: SeqBook;
+  activity: ActivityBook;
+  /** Intents of every write, so seqs in flight at a crash are written once after it. */
+  journal?: IntentJournal;
   now: () => number;
+  log: IngestLog;
   onError: (error: unknown, context: string) => void;
-  /** Group-commit bounds (defaults: 5,000 readings or 5 ms). */
-  batch?: { maxItems: number; maxDelayMs: number };
+  metrics?: IngestMetrics;
+  /** Readings admitted and not yet durable; more wait (and so do their PUBACKs). Default 20,000. */
+  maxInFlight?: number;
+  /** Most readings and events per group commit (default 5,000). */
+  maxBatch?: number;
+  /** Which acknowledgement the PUBACK-delay metric measures. */
+  ackPath?: 'embedded' | 'external';
+  /** Backoff between spool replay attempts while the store is down. */
+  retryMs?: { min: number; max: number };
 }
 
 export type IngestOutcome =
-  { outcome: 'accepted' } | { outcome: 'rejected'; reason: RejectReason; detail: string };
+  | { outcome: 'accepted'; stored: number; duplicates: number }
+  | { outcome: 'rejected'; reason: IngestRejectReason; detail: string };
 
 export interface Ingest {
   /** Handles one device message; resolves once it is durable (accepted) or rejected for good. */
   handleDeviceMessage(topic: DeviceTopic, payload: Buffer): Promise<IngestOutcome>;
-  counters(): { accepted: number; rejected: number; readings: number };
+  counters(): { accepted: number; rejected: number; readings: number; duplicates: number };
+  status(): {
+    spooling: boolean;
+    spoolFull: boolean;
+    spool: SpoolDepth;
+    inFlight: { readings: number; waiting: number };
+  };
+  /** Resolves once everything handed in so far is durable. */
   flush(): Promise<void>;
+  /** Resolves once the spool is replayed into the store. */
+  drained(): Promise<void>;
+  close(): Promise<void>;
 }
+
+type Sequenced = { seq?: number; ts: number };
 
 /**
  * The ingest pipeline, one small step after another:
- * identifyDevice → decode → store (durable, group-committed) → evaluateRules → publishSignals.
+ * identifyDevice → decode → dropDuplicates (seq) → admit (bounded in flight) → makeDurable
+ * (group commit into the store, or the spool) → recordSeqs → evaluateRules → publishSignals.
  */
 export function createIngest(deps: IngestDeps): Ingest {
-  const readings = new WriteBatcher<Reading>(
-    (items) => deps.store.writeReadings(items),
-    deps.batch ?? { maxItems: 5000, maxDelayMs: 5 },
+  const metrics = deps.metrics ?? ingestMetrics;
+  const ackPath = deps.ackPath ?? 'embedded';
+  const limiter = new InFlightLimiter(deps.maxInFlight ?? 20_000);
+  const writer = createDurableWriter({
+    store: deps.store,
+    spool: deps.spool,
+    now: deps.now,
+    log: deps.log,
+    metrics,
+    ...(deps.retryMs ? { retryMs: deps.retryMs } : {}),
+    onReplayRefused: (items, error) => {
+      deps.log.error({ err: error, count: items.length }, 'store refused spooled items for good');
+      for (const item of items)
+        countReject(item.value.deviceId, 'store_refused', 'the store refused this point', '');
+    },
+  });
+  const batcher = new WriteBatcher<StoredItem>(
+    async (items) => {
+      const token = deps.journal?.begin(
+        items.flatMap((item) =>
+          item.value.seq === undefined
+            ? []
+            : [
+                {
+                  stream: streamOf(item),
+                  deviceId: item.value.deviceId,
+                  seq: item.value.seq,
+                  ts: item.value.ts,
+                },
+              ],
+        ),
+      );
+      try {
+        return await writer.write(items);
+      } finally {
+        // After the callers have recorded the batch's seqs (microtasks run before setImmediate), so
+        // a journal file is never deleted while its seqs are in neither it nor the saved seq state.
+        if (token) setImmediate(() => deps.journal?.settle(token));
+      }
+    },
+    { maxItems: deps.maxBatch ?? 5_000 },
   );
-  const counters = { accepted: 0, rejected: 0, readings: 0 };
+  const unwatch = metrics.watch({
+    spool: () => writer.status().depth,
+    inFlight: () => limiter.stats(),
+    now: deps.now,
+  });
+  const counters = { accepted: 0, rejected: 0, readings: 0, duplicates: 0 };
+  // Seqs being written right now: a redelivery waits for the first copy instead of racing it.
+  const claims = new Map<string, Promise<void>>();
+  const lastStamps = new Map<string, number>();
 
-  const reject = (deviceId: string, reason: RejectReason, detail: string): IngestOutcome => {
+  /**
+   * The receive time for readings without `ts`, strictly increasing per device stream: two
+   * messages in the same millisecond (or a batch without ts) would otherwise be one point in
+   * both stores, and the second would silently replace the first.
+   */
+  function stampFor(stream: SeqStream, deviceId: string, now: number): number {
+    return Math.max(now, (lastStamps.get(`${stream}\u0000${deviceId}`) ?? -1) + 1);
+  }
+  function spreadStamps(stream: SeqStream, deviceId: string, stamp: number, items: Sequenced[]): void {
+    let next = stamp;
+    for (const item of items) if (item.ts === stamp) item.ts = next++;
+    if (next > stamp) lastStamps.set(`${stream}\u0000${deviceId}`, next - 1);
+  }
+
+  function countReject(deviceId: string, reason: IngestRejectReason, detail: string, payload: string): void {
     counters.rejected++;
-    deps.rejects.count(deviceId, reason, detail, deps.now());
+    metrics.rejects.inc({ reason });
+    deps.rejects.count(deviceId, reason, detail, deps.now(), payload);
+    deps.activity.record(deviceId, deps.now(), { rejected: true });
+  }
+
+  const reject = (
+    topic: DeviceTopic,
+    reason: IngestRejectReason,
+    detail: string,
+    payload: Buffer,
+  ): IngestOutcome => {
+    metrics.messages.inc({ kind: topic.kind, outcome: 'rejected' });
+    countReject(topic.deviceId, reason, detail, excerptPayload(payload));
     return { outcome: 'rejected', reason, detail };
   };
 
@@ -66,61 +173,195 @@ export function createIngest(deps: IngestDeps): Ingest {
     }
   };
 
-  const identifyDevice = (topic: DeviceTopic): DeviceIdentity | RejectReason => {
+  const identifyDevice = (topic: DeviceTopic): DeviceIdentity | undefined => {
     const device = deps.devices.get(topic.deviceId);
-    if (!device || device.gridId !== topic.gridId) return 'bad_topic';
+    if (!device || device.gridId !== topic.gridId) return undefined;
     return { deviceId: topic.deviceId, gridId: device.gridId, deviceType: device.type };
   };
 
+  /**
+   * Drops what was already stored (by seq) and claims the rest. A seq journaled before a crash is
+   * written again with its journaled ts, so it stays one point even when the device omitted ts.
+   */
+  async function dropDuplicates<T extends Sequenced>(stream: SeqStream, deviceId: string, items: T[]) {
+    const fresh: T[] = [];
+    const claimed: { seq: number; release: () => void }[] = [];
+    const seen = new Set<number>();
+    let duplicates = 0;
+    for (const item of items) {
+      const seq = item.seq;
+      if (seq === undefined) {
+        fresh.push(item);
+        continue;
+      }
+      const key = `${stream}\u0000${deviceId}\u0000${seq}`;
+      for (let claim = claims.get(key); claim && !seen.has(seq); claim = claims.get(key)) await claim;
+      const verdict = seen.has(seq)
+        ? ({ kind: 'duplicate' } as const)
+        : deps.seqs.classify(stream, deviceId, seq);
+      seen.add(seq);
+      if (verdict.kind === 'duplicate') {
+        duplicates++;
+        deps.seqs.countDuplicate(stream, deviceId);
+        continue;
+      }
+      if (verdict.kind === 'maybe') item.ts = verdict.ts;
+      let release = () => {};
+      claims.set(key, new Promise<void>((resolve) => (release = resolve)));
+      claimed.push({
+        seq,
+        release: () => {
+          claims.delete(key);
+          release();
+        },
+      });
+      fresh.push(item);
+    }
+    if (duplicates > 0) metrics.duplicates.inc({ kind: stream }, duplicates);
+    return { fresh, duplicates, claimed };
+  }
+
+  /** Admission, group commit, then the seqs of what was stored. Returns the stored values. */
+  async function makeDurable<T extends Reading | DeviceEvent>(
+    stream: SeqStream,
+    deviceId: string,
+    values: T[],
+    claimed: { seq: number; release: () => void }[],
+  ): Promise<T[]> {
+    const items = values.map((value): StoredItem =>
+      'metrics' in value ? { kind: 'reading', value } : { kind: 'event', value },
+    );
+    await limiter.acquire(items.length);
+    try {
+      const refused = new Set<Reading | DeviceEvent>((await batcher.add(items)).map((item) => item.value));
+      for (const value of refused)
+        countReject(
+          deviceId,
+          'store_refused',
+          `the store refused the point at ts ${value.ts} (seq ${value.seq ?? '–'})`,
+          '',
+        );
+      const stored = values.filter((value) => !refused.has(value));
+      let skipped = 0;
+      for (const value of stored)
+        if (value.seq !== undefined) skipped += deps.seqs.record(stream, deviceId, value.seq);
+      if (skipped > 0) metrics.seqGaps.inc(skipped);
+      return stored;
+    } finally {
+      limiter.release(items.length);
+      for (const claim of claimed) claim.release();
+    }
+  }
+
+  async function handleTelemetry(topic: DeviceTopic, device: DeviceIdentity, payload: Buffer, now: number) {
+    const stamp = stampFor('telemetry', device.deviceId, now);
+    const decoded = decodeTelemetry(payload, device, stamp);
+    if (!decoded.ok) return reject(topic, decoded.reason, decoded.detail, payload);
+    spreadStamps('telemetry', device.deviceId, stamp, decoded.value);
+    metrics.readingsIn.inc(decoded.value.length);
+    const { fresh, duplicates, claimed } = await dropDuplicates('telemetry', device.deviceId, decoded.value);
+    const stored = fresh.length > 0 ? await makeDurable('telemetry', device.deviceId, fresh, claimed) : [];
+    return accept(topic, device, now, stored.length, duplicates, () =>
+      stored.flatMap((r: Reading) => deps.rules.evaluateReading(r)),
+    );
+  }
+
+  async function handleEvent(topic: DeviceTopic, device: DeviceIdentity, payload: Buffer, now: number) {
+    const stamp = stampFor('event', device.deviceId, now);
+    const decoded = decodeEvent(payload, device, stamp);
+    if (!decoded.ok) return reject(topic, decoded.reason, decoded.detail, payload);
+    spreadStamps('event', device.deviceId, stamp, [decoded.value]);
+    const { fresh, duplicates, claimed } = await dropDuplicates('event', device.deviceId, [decoded.value]);
+    const stored = fresh.length > 0 ? await makeDurable('event', device.deviceId, fresh, claimed) : [];
+    return accept(topic, device, now, 0, duplicates, () =>
+      stored.flatMap((e: DeviceEvent) => deps.rules.evaluateEvent(e)),
+    );
+  }
+
+  function accept(
+    topic: DeviceTopic,
+    device: DeviceIdentity,
+    now: number,
+    readings: number,
+    duplicates: number,
+    evaluate: () => RiskSignal[],
+  ): IngestOutcome {
+    counters.accepted++;
+    counters.readings += readings;
+    counters.duplicates += duplicates;
+    metrics.messages.inc({
+      kind: topic.kind,
+      outcome: readings === 0 && duplicates > 0 ? 'duplicate' : 'accepted',
+    });
+    deps.devices.touch(device.deviceId, now);
+    deps.activity.record(device.deviceId, now, { readings, duplicates });
+    publishSignals(evaluate());
+    return { outcome: 'accepted', stored: readings, duplicates };
+  }
+
+  async function handleStatus(topic: DeviceTopic, device: DeviceIdentity, payload: Buffer, now: number) {
+    const decoded = decodeStatus(payload);
+    if (!decoded.ok) return reject(topic, decoded.reason, decoded.detail, payload);
+    counters.accepted++;
+    metrics.messages.inc({ kind: 'status', outcome: 'accepted' });
+    if (deps.devices.markOnline(device.deviceId, decoded.value === 'online', now)) {
+      await deps.bus.publish('device.status_changed', {
+        deviceId: device.deviceId,
+        gridId: device.gridId,
+        state: decoded.value,
+        at: now,
+      });
+    }
+    return { outcome: 'accepted', stored: 0, duplicates: 0 } as const;
+  }
+
   async function handleDeviceMessage(topic: DeviceTopic, payload: Buffer): Promise<IngestOutcome> {
-    const device = identifyDevice(topic);
-    if (typeof device === 'string')
-      return reject(topic.deviceId, device, `unknown device or grid in ${topic.gridId}/${topic.deviceId}`);
-    const now = deps.now();
-    switch (topic.kind) {
-      case 'telemetry': {
-        const decoded = decodeTelemetry(payload, device, now);
-        if (!decoded.ok) return reject(device.deviceId, decoded.reason, decoded.detail);
-        await readings.add(decoded.value);
-        counters.accepted++;
-        counters.readings += decoded.value.length;
-        deps.devices.touch(device.deviceId, now);
-        publishSignals(decoded.value.flatMap((r) => deps.rules.evaluateReading(r)));
-        return { outcome: 'accepted' };
-      }
-      case 'event': {
-        const decoded = decodeEvent(payload, device, now);
-        if (!decoded.ok) return reject(device.deviceId, decoded.reason, decoded.detail);
-        await deps.store.writeEvents([decoded.value]);
-        counters.accepted++;
-        deps.devices.touch(device.deviceId, now);
-        publishSignals(deps.rules.evaluateEvent(decoded.value));
-        return { outcome: 'accepted' };
-      }
-      case 'status': {
-        const decoded = decodeStatus(payload);
-        if (!decoded.ok) return reject(device.deviceId, decoded.reason, decoded.detail);
-        counters.accepted++;
-        if (deps.devices.markOnline(device.deviceId, decoded.value === 'online', now)) {
-          await deps.bus.publish('device.status_changed', {
-            deviceId: device.deviceId,
-            gridId: device.gridId,
-            state: decoded.value,
-            at: now,
-          });
+    const stopTimer = metrics.pubackDelaySeconds.startTimer({ path: ackPath });
+    try {
+      const device = identifyDevice(topic);
+      if (!device)
+        return reject(
+          topic,
+          'bad_topic',
+          `unknown device or grid in ${topic.gridId}/${topic.deviceId}`,
+          payload,
+        );
+      const now = deps.now();
+      switch (topic.kind) {
+        case 'telemetry':
+          return await handleTelemetry(topic, device, payload, now);
+        case 'event':
+          return await handleEvent(topic, device, payload, now);
+        case 'status':
+          return await handleStatus(topic, device, payload, now);
+        default: {
+          const unreachable: never = topic.kind;
+          return unreachable;
         }
-        return { outcome: 'accepted' };
       }
-      default: {
-        const unreachable: never = topic.kind;
-        return unreachable;
-      }
+    } finally {
+      stopTimer();
     }
   }
 
   return {
     handleDeviceMessage,
     counters: () => ({ ...counters }),
-    flush: () => readings.flush(),
+    status: () => {
+      const { spooling, spoolFull, depth } = writer.status();
+      return { spooling, spoolFull, spool: depth, inFlight: limiter.stats() };
+    },
+    flush: () => batcher.flush(),
+    drained: async () => {
+      await batcher.flush();
+      await writer.drained();
+    },
+    async close() {
+      await batcher.flush();
+      await writer.close();
+      unwatch();
+    },
   };
 }
+
+const streamOf = (item: StoredItem): SeqStream => (item.kind === 'reading' ? 'telemetry' : 'event');

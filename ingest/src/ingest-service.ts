@@ -1,14 +1,18 @@
 import type { Bus } from '@gridsense/core';
-import {
-  listEnabledRules,
-  recordDeviceRejects,
-  setDeviceOnline,
-  type DeviceRegistry,
-  type StateDb,
-} from '@gridsense/state';
-import { createIngest, type Ingest } from './ingest-pipeline';
+import { listEnabledRules, setDeviceOnline, type DeviceRegistry, type StateDb } from '@gridsense/state';
+import { join } from 'node:path';
+import { ActivityBook } from './device-activity';
+import { loadActivities, loadSeqStates, saveDeviceHealth } from './device-health.repository';
+import type { StoredItem } from './durable-writer';
+import { createIngest, type Ingest, type IngestDeps } from './ingest-pipeline';
+import type { IngestLog } from './ingest-log';
+import { IntentJournal } from './intent-journal';
 import { RejectCounter } from './reject-counter';
+import { startRetention, type RetentionDays } from './retention';
 import { RuleEngine } from './rule-engine';
+import { startRuleEngine } from './rule-engine-service';
+import { SeqBook } from './seq-book';
+import { Spool } from './spool/spool';
 import type { TimeSeriesStore } from './timeseries';
 
 export interface IngestServiceDeps {
@@ -16,32 +20,69 @@ export interface IngestServiceDeps {
   store: TimeSeriesStore;
   registry: DeviceRegistry;
   bus: Bus;
+  /** The rule engine readings and events go through (default: one over the enabled rules). */
+  rules?: RuleEngine;
+  /** Where the spool and the intent journal live (local disk of this ingest). */
+  spoolDir: string;
+  /** Spool limit; past it acknowledgements are held (see README, "spool full"). */
+  spoolMaxBytes?: number;
+  maxInFlight?: number;
+  ackPath?: IngestDeps['ackPath'];
+  retryMs?: IngestDeps['retryMs'];
   now?: () => number;
+  log: IngestLog;
   onError: (error: unknown, context: string) => void;
-  /** How often reject counts and device status reach the database. */
+  /** How often device health (seq state, activity, rejects, status) reaches the database. */
   persistEveryMs?: number;
+  /** Retention of readings and rollups, applied hourly (default: keep everything). */
+  retentionDays?: RetentionDays;
 }
 
 export interface IngestService extends Ingest {
   rules: RuleEngine;
   reloadRules(): Promise<void>;
-  close(): Promise<void>;
 }
 
-/** Ingest wired to state: rules from the database, reject counts and device status persisted. */
+/**
+ * Ingest wired to state: rules from the database; seq state, activity and reject counts loaded at
+ * start and saved every second; the spool and intent journal under `spoolDir`.
+ */
 export async function createIngestService(deps: IngestServiceDeps): Promise<IngestService> {
   const now = deps.now ?? Date.now;
-  const rules = new RuleEngine(await listEnabledRules(deps.db));
+  // The rule engine with its ticker, saved states and bus wiring, unless a test injects one.
+  const { db, bus, registry, onError } = deps;
+  const ruleService = deps.rules ? undefined : await startRuleEngine({ db, bus, registry, now, onError });
+  const rules = deps.rules ?? ruleService!.engine;
   const rejects = new RejectCounter();
+  const seqs = new SeqBook();
+  seqs.load(await loadSeqStates(deps.db));
+  const activity = new ActivityBook();
+  activity.load(await loadActivities(deps.db));
+  const journal = new IntentJournal(join(deps.spoolDir, 'intents'));
+  const leftovers = journal.readLeftovers();
+  for (const intent of leftovers) seqs.restoreMaybe(intent.stream, intent.deviceId, intent.seq, intent.ts);
+  if (leftovers.length > 0)
+    deps.log.info({ intents: leftovers.length }, 'restored seqs in flight at the last stop');
+  const spool = await Spool.open<StoredItem>(deps.spoolDir, { maxBytes: deps.spoolMaxBytes ?? 1024 ** 3 });
+  if (spool.corruptLines > 0)
+    deps.log.warn({ lines: spool.corruptLines }, 'skipped torn spool lines (never acknowledged)');
   const statusChanges = new Map<string, { online: boolean; at: number }>();
 
   const ingest = createIngest({
     store: deps.store,
+    spool,
     rules,
     bus: deps.bus,
     rejects,
+    seqs,
+    activity,
+    journal,
     now,
+    log: deps.log,
     onError: deps.onError,
+    ...(deps.maxInFlight ? { maxInFlight: deps.maxInFlight } : {}),
+    ...(deps.ackPath ? { ackPath: deps.ackPath } : {}),
+    ...(deps.retryMs ? { retryMs: deps.retryMs } : {}),
     devices: {
       get: (id) => deps.registry.get(id),
       touch: (id, at) => deps.registry.touch(id, at),
@@ -57,27 +98,45 @@ export async function createIngestService(deps: IngestServiceDeps): Promise<Inge
     const changes = [...statusChanges];
     statusChanges.clear();
     for (const [id, { online, at }] of changes) await setDeviceOnline(deps.db, id, online, at);
-    await recordDeviceRejects(deps.db, rejects.drain());
+    // Journal files whose batches have all settled are covered by the seq state saved below.
+    const settled = journal.settledFiles();
+    const health = { seq: seqs.takeDirty(), activities: activity.takeDirty(), rejects: rejects.drain() };
+    try {
+      await saveDeviceHealth(deps.db, health, now());
+    } catch (error) {
+      seqs.markDirty(health.seq);
+      activity.markDirty(health.activities.map((a) => a.deviceId));
+      rejects.restore(health.rejects);
+      throw error;
+    }
+    journal.remove(settled);
+    journal.rotate();
   };
   let persisting = Promise.resolve();
-  const timer = setInterval(() => {
-    persisting = persisting
+  const persistSoon = () =>
+    (persisting = persisting
       .then(persist)
-      .catch((error: unknown) => deps.onError(error, 'persist device health'));
-  }, deps.persistEveryMs ?? 1000);
+      .catch((error: unknown) => deps.onError(error, 'persist device health')));
+  const timer = setInterval(() => void persistSoon(), deps.persistEveryMs ?? 1000);
   timer.unref();
+  const stopRetention = deps.retentionDays
+    ? startRetention({ store: deps.store, days: deps.retentionDays, now, onError: deps.onError })
+    : () => {};
 
   return {
     ...ingest,
     rules,
     async reloadRules() {
-      rules.setRules(await listEnabledRules(deps.db));
+      if (ruleService) return ruleService.reload();
+      rules.setRules(await listEnabledRules(deps.db), now());
     },
     async close() {
       clearInterval(timer);
-      await ingest.flush();
-      await persisting;
-      await persist();
+      stopRetention();
+      await ruleService?.close();
+      await ingest.close();
+      await spool.close();
+      await persistSoon();
     },
   };
 }

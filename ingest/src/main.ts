@@ -3,6 +3,7 @@ import { Closers, DeviceRegistry, getOrCreateSecret, openStateDb, runService } f
 import { join } from 'node:path';
 import { subscribeExternalBroker } from './external-subscriber';
 import { createIngestService } from './ingest-service';
+import { serveMetrics } from './metrics-server';
 import { openTimeSeriesStore } from './open-store';
 
 /** Ingest alone, against the broker at MQTT_URL (persistent session, PUBACK after durable). */
@@ -23,7 +24,19 @@ await runService('ingest', async (config, logger) => {
   });
   closers.add(() => bus.close());
   const registry = await DeviceRegistry.load(db);
-  const ingest = await createIngestService({ db, store, registry, bus, onError });
+  const ingest = await createIngestService({
+    db,
+    store,
+    registry,
+    bus,
+    spoolDir: config.spoolDir,
+    spoolMaxBytes: config.spoolMaxBytes,
+    maxInFlight: config.ingestMaxInFlight,
+    retentionDays: config.retentionDays,
+    ackPath: 'external',
+    log: logger,
+    onError,
+  });
   closers.add(() => ingest.close());
   const subscriber = await subscribeExternalBroker({
     url: config.mqttUrl,
@@ -31,8 +44,13 @@ await runService('ingest', async (config, logger) => {
     ...credentials,
     ingest,
     onError,
+    subscribers: config.ingestSubscribers,
   });
   closers.add(() => subscriber.endAsync());
+  if (config.metricsPort !== undefined) {
+    const metrics = await serveMetrics(config.metricsPort, config.httpHost);
+    closers.add(() => new Promise<void>((done) => metrics.close(() => done())));
+  }
   logger.info({ mqtt: config.mqttUrl, influx: config.influxUrl ?? 'embedded' }, 'ingest running');
   return { close: () => closers.closeAll() };
 });

@@ -1,9 +1,11 @@
 import Database from 'better-sqlite3';
 import type { DeviceEvent, Reading } from '@gridsense/core';
+import { ROLLUP_RESOLUTIONS_MS, createEmbeddedRollups } from './embedded-rollups';
 import {
   assertValidRange,
   type Aggregate,
   type LatestValues,
+  type RawPoint,
   type TimeSeriesStore,
 } from './time-series-store';
 
@@ -113,6 +115,9 @@ export function createEmbeddedStore(options: { path: string }): TimeSeriesStore 
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.exec(SCHEMA);
+  // Minute and hour rollups beside the raw rows, for ranges of whole minutes or hours.
+  const rollups = createEmbeddedRollups(db);
+  const deleteRawBefore = db.prepare('DELETE FROM readings WHERE ts < ?');
 
   const insertReading = db.prepare(INSERT_READING);
   const insertEvent = db.prepare(INSERT_EVENT);
@@ -132,12 +137,27 @@ export function createEmbeddedStore(options: { path: string }): TimeSeriesStore 
   const selectEvents = db.prepare<[string, number], EventRow>(
     'SELECT * FROM events WHERE device_id = ? ORDER BY ts DESC LIMIT ?',
   );
+  const selectRaw = db.prepare<
+    { deviceId: string; metric: string; from: number; to: number; limit: number },
+    { ts: number; value: number; isBool: number; seq: number | null }
+  >(
+    `SELECT ts, value, is_bool AS isBool, seq FROM readings
+     WHERE device_id = @deviceId AND metric = @metric AND ts BETWEEN @from AND @to ORDER BY ts LIMIT @limit`,
+  );
 
   const insertReadings = db.transaction((readings: Reading[]) => {
     for (const r of readings) {
       for (const [metric, value] of Object.entries(r.metrics)) {
         const isBool = typeof value === 'boolean';
-        insertReading.run(r.deviceId, metric, r.ts, r.seq ?? null, Number(value), isBool ? 1 : 0);
+        const { changes } = insertReading.run(
+          r.deviceId,
+          metric,
+          r.ts,
+          r.seq ?? null,
+          Number(value),
+          isBool ? 1 : 0,
+        );
+        if (changes > 0) rollups.add(r.deviceId, metric, r.ts, Number(value));
       }
     }
   });
@@ -184,8 +204,19 @@ export function createEmbeddedStore(options: { path: string }): TimeSeriesStore 
     },
     async range(query) {
       assertValidRange(query);
+      if (ROLLUP_RESOLUTIONS_MS.some((r) => query.windowMs % r === 0))
+        return rollups.aggregate({ ...query, deviceIds: [query.deviceId] });
       const { agg, ...params } = query;
       return selectRange[agg].all(params).map((row) => ({ ts: row.windowTs, value: row.value }));
+    },
+    async aggregateDevices(query) {
+      assertValidRange(query);
+      return query.deviceIds.length === 0 ? [] : rollups.aggregate(query);
+    },
+    async applyRetention(cutoffs) {
+      if (cutoffs.rawBefore !== undefined) deleteRawBefore.run(cutoffs.rawBefore);
+      if (cutoffs.minuteRollupsBefore !== undefined) rollups.prune(60_000, cutoffs.minuteRollupsBefore);
+      if (cutoffs.hourRollupsBefore !== undefined) rollups.prune(3_600_000, cutoffs.hourRollupsBefore);
     },
     async countReadings(deviceId, from, to) {
       return countReadings.get({ deviceId, from, to })?.n ?? 0;
@@ -193,6 +224,31 @@ export function createEmbeddedStore(options: { path: string }): TimeSeriesStore 
     async recentEvents(deviceId, limit) {
       if (limit <= 0) return [];
       return selectEvents.all(deviceId, limit).map(toDeviceEvent);
+    },
+    async readRaw(query) {
+      if (query.limit <= 0) return [];
+      return selectRaw.all(query).map((row) => {
+        const point: RawPoint = { ts: row.ts, value: row.isBool ? row.value !== 0 : row.value };
+        if (row.seq !== null) point.seq = row.seq;
+        return point;
+      });
+    },
+    async eventsBetween(query) {
+      if (query.limit <= 0) return [];
+      // Only the given filters; the statement is small and prepared per call (backtests are rare).
+      const filters = [
+        ['device_id', query.deviceId],
+        ['grid_id', query.gridId],
+        ['type', query.type],
+      ] as const;
+      const given = filters.filter(([, value]) => value !== undefined);
+      const where = given.map(([column]) => ` AND ${column} = ?`).join('');
+      return db
+        .prepare<unknown[], EventRow>(
+          `SELECT * FROM events WHERE ts BETWEEN ? AND ?${where} ORDER BY ts, device_id, type LIMIT ?`,
+        )
+        .all(query.from, query.to, ...given.map(([, value]) => value), query.limit)
+        .map(toDeviceEvent);
     },
     async close() {
       if (db.open) db.close();

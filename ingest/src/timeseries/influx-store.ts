@@ -78,6 +78,9 @@ export async function createInfluxStore(options: InfluxStoreOptions): Promise<Ti
       : { username: options.username, password: options.password }),
     // Only with a token: the client's /ping takes host headers in place of its own (Basic) ones.
     options: options.token ? { agent, headers: { Authorization: `Token ${options.token}` } } : { agent },
+    // Fail fast instead of retrying inside the client: ingest spools a failed batch and replays it
+    // itself, and a hung server must not hold PUBACKs for the client's default 30 s.
+    pool: { maxRetries: 0, requestTimeout: 10_000 },
   });
   await ensureDatabase(influx, options);
 
@@ -135,6 +138,31 @@ export async function createInfluxStore(options: InfluxStoreOptions): Promise<Ti
     return latest;
   };
 
+  /** Windows of one metric over the series matching `deviceClause`. */
+  const aggregate = async (
+    deviceClause: string,
+    q: { metric: string; from: number; to: number; windowMs: number; agg: Aggregate },
+  ): Promise<{ ts: number; value: number }[]> => {
+    assertValidRange(q);
+    if (!knownFields.has(q.metric)) await loadFields();
+    const field = escape.quoted(q.metric);
+    const where = `${deviceClause} AND time >= ${q.from}ms AND time <= ${q.to}ms`;
+    const groupBy = `GROUP BY time(${q.windowMs}ms) fill(none)`;
+    if (q.agg === 'mean' && booleanFields.has(q.metric)) {
+      // InfluxQL has no MEAN over booleans: the share of true values is true-count / count.
+      const [trues, all] = await query([
+        `SELECT COUNT(${field}) FROM ${TELEMETRY} WHERE ${where} AND ${field} = true ${groupBy}`,
+        `SELECT COUNT(${field}) FROM ${TELEMETRY} WHERE ${where} ${groupBy}`,
+      ]);
+      const trueCounts = new Map(windowsOf(trues).map((w) => [w.ts, w.value]));
+      return windowsOf(all).map((w) => ({ ts: w.ts, value: (trueCounts.get(w.ts) ?? 0) / w.value }));
+    }
+    const [result] = await query([
+      `SELECT ${SELECTORS[q.agg]}(${field}) FROM ${TELEMETRY} WHERE ${where} ${groupBy}`,
+    ]);
+    return windowsOf(result);
+  };
+
   return {
     async writeReadings(readings) {
       await write(readings.map(toReadingPoint));
@@ -146,25 +174,17 @@ export async function createInfluxStore(options: InfluxStoreOptions): Promise<Ti
       return (await latestForDevices([deviceId])).get(deviceId) ?? {};
     },
     latestForDevices,
-    async range(q) {
-      assertValidRange(q);
-      if (!knownFields.has(q.metric)) await loadFields();
-      const field = escape.quoted(q.metric);
-      const where = `"device_id" = ${quoteString(q.deviceId)} AND time >= ${q.from}ms AND time <= ${q.to}ms`;
-      const groupBy = `GROUP BY time(${q.windowMs}ms) fill(none)`;
-      if (q.agg === 'mean' && booleanFields.has(q.metric)) {
-        // InfluxQL has no MEAN over booleans: the share of true values is true-count / count.
-        const [trues, all] = await query([
-          `SELECT COUNT(${field}) FROM ${TELEMETRY} WHERE ${where} AND ${field} = true ${groupBy}`,
-          `SELECT COUNT(${field}) FROM ${TELEMETRY} WHERE ${where} ${groupBy}`,
-        ]);
-        const trueCounts = new Map(windowsOf(trues).map((w) => [w.ts, w.value]));
-        return windowsOf(all).map((w) => ({ ts: w.ts, value: (trueCounts.get(w.ts) ?? 0) / w.value }));
-      }
-      const [result] = await query([
-        `SELECT ${SELECTORS[q.agg]}(${field}) FROM ${TELEMETRY} WHERE ${where} ${groupBy}`,
-      ]);
-      return windowsOf(result);
+    range: (q) => aggregate(`"device_id" = ${quoteString(q.deviceId)}`, q),
+    async aggregateDevices(q) {
+      if (q.deviceIds.length === 0) return [];
+      // A regex alternation: InfluxQL has no IN. Ids are [A-Za-z0-9_-], nothing to escape.
+      return aggregate(`"device_id" =~ /^(?:${q.deviceIds.map(escapeRegexId).join('|')})$/`, q);
+    },
+    async applyRetention(cutoffs) {
+      // InfluxDB 1.x deletes by time over InfluxQL; 2.x and 3 Core keep data by the bucket's own
+      // retention period instead (set it there), and answer this statement with an error.
+      if (cutoffs.rawBefore !== undefined)
+        await query([`DELETE FROM ${TELEMETRY} WHERE time < ${Math.trunc(cutoffs.rawBefore)}ms`]);
     },
     async countReadings(deviceId, from, to) {
       // No COUNT counts rows (each counts one field), so page through the rows and count here.
@@ -192,6 +212,37 @@ export async function createInfluxStore(options: InfluxStoreOptions): Promise<Ti
       if (limit <= 0) return [];
       const [result] = await query([
         `SELECT * FROM ${EVENTS} WHERE "device_id" = ${quoteString(deviceId)} ORDER BY time DESC LIMIT ${Math.trunc(limit)}`,
+      ]);
+      return rowsOf(result).map(toDeviceEvent);
+    },
+    async readRaw(q) {
+      if (q.limit <= 0) return [];
+      // One field only: InfluxQL then returns just the points that have it.
+      const [result] = await query([
+        `SELECT ${escape.quoted(q.metric)} FROM ${TELEMETRY} WHERE "device_id" = ${quoteString(q.deviceId)}` +
+          ` AND time >= ${q.from}ms AND time <= ${q.to}ms ORDER BY time LIMIT ${Math.trunc(q.limit)}`,
+      ]);
+      return rowsOf(result).flatMap((row) => {
+        const value = row[q.metric];
+        return typeof value === 'number' || typeof value === 'boolean'
+          ? [{ ts: Number(row.time), value }]
+          : [];
+      });
+    },
+    async eventsBetween(q) {
+      if (q.limit <= 0) return [];
+      const tags = [
+        ['device_id', q.deviceId],
+        ['grid_id', q.gridId],
+        ['type', q.type],
+      ] as const;
+      const where = tags
+        .filter(([, value]) => value !== undefined)
+        .map(([tag, value]) => ` AND "${tag}" = ${quoteString(value!)}`)
+        .join('');
+      const [result] = await query([
+        `SELECT * FROM ${EVENTS} WHERE time >= ${q.from}ms AND time <= ${q.to}ms${where}` +
+          ` ORDER BY time LIMIT ${Math.trunc(q.limit)}`,
       ]);
       return rowsOf(result).map(toDeviceEvent);
     },
@@ -284,6 +335,11 @@ function windowsOf(result: RawResult | undefined): { ts: number; value: number }
         : [],
     ),
   );
+}
+
+/** A device id inside a regex literal (ids are [A-Za-z0-9_-]; anything else is escaped anyway). */
+function escapeRegexId(id: string): string {
+  return id.replace(/[^A-Za-z0-9_]/g, (c) => `\\${c}`);
 }
 
 /** An InfluxQL string literal; escape.stringLit leaves backslashes alone. */

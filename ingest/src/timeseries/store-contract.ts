@@ -271,5 +271,74 @@ export function describeTimeSeriesStoreContract(name: string, makeStore: MakeSto
       const events = await store.recentEvents(D1, 10);
       expect(events.map((e) => e.type).sort()).toEqual(['crowd_gathering', 'fire_smoke']);
     });
+
+    it('reads raw points of one metric oldest first, bounds inclusive, up to the limit', async () => {
+      await writeTemperatures();
+      await store.writeReadings([reading(D1, 4000, { open: true }), reading(D1, 4100, { open: false })]);
+      const raw = async (metric: string, from: number, to: number, limit = 100) =>
+        (await store.readRaw({ deviceId: D1, metric, from: T0 + from, to: T0 + to, limit })).map((p) => [
+          p.ts - T0,
+          p.value,
+        ]);
+
+      expect(await raw('temp', 0, 10_000)).toEqual([
+        [0, 10],
+        [100, 35],
+        [900, 15],
+        [1000, 5],
+        [3500, 9],
+        [3600, 7],
+      ]);
+      expect(await raw('temp', 100, 1000)).toEqual([
+        [100, 35],
+        [900, 15],
+        [1000, 5],
+      ]);
+      expect(await raw('temp', 0, 10_000, 2)).toEqual([
+        [0, 10],
+        [100, 35],
+      ]);
+      expect(await raw('open', 0, 10_000)).toEqual([
+        [4000, true],
+        [4100, false],
+      ]);
+      expect(await raw('pressure', 0, 10_000)).toEqual([]);
+      expect(
+        await store.readRaw({ deviceId: 'nobody', metric: 'temp', from: T0, to: T0 + 10_000, limit: 10 }),
+      ).toEqual([]);
+    });
+
+    it('lists events between two times oldest first, by device, grid or type', async () => {
+      const at = (deviceId: string, gridId: string, offset: number, type: string): DeviceEvent => ({
+        deviceId,
+        gridId,
+        deviceType: 'camera',
+        ts: T0 + offset,
+        type,
+      });
+      await store.writeEvents([
+        at(D1, 'grid-1', 3000, 'fire_smoke'),
+        at(D2, 'grid-2', 1000, 'fire_smoke'),
+        at(D1, 'grid-1', 2000, 'crowd_gathering'),
+        at(D1, 'grid-1', 9000, 'fire_smoke'),
+      ]);
+      const between = async (filter: { deviceId?: string; gridId?: string; type?: string }, limit = 10) =>
+        (await store.eventsBetween({ ...filter, from: T0 + 1000, to: T0 + 3000, limit })).map(
+          (e) => `${e.ts - T0} ${e.deviceId} ${e.type}`,
+        );
+
+      expect(await between({})).toEqual([
+        '1000 dev-2 fire_smoke',
+        '2000 dev-1 crowd_gathering',
+        '3000 dev-1 fire_smoke',
+      ]);
+      expect(await between({ deviceId: D1 })).toEqual([
+        '2000 dev-1 crowd_gathering',
+        '3000 dev-1 fire_smoke',
+      ]);
+      expect(await between({ gridId: 'grid-2' })).toEqual(['1000 dev-2 fire_smoke']);
+      expect(await between({ type: 'fire_smoke', gridId: 'grid-1' })).toEqual(['3000 dev-1 fire_smoke']);
+      expect(await between({}, 1)).toEqual(['1000 dev-2 fire_smoke']);
+    });
   });
 }

@@ -16,6 +16,45 @@ export interface RangeQuery {
   agg: Aggregate;
 }
 
+/** One series over a group of devices (a grid's): each window aggregates all their readings. */
+export interface DevicesRangeQuery extends Omit<RangeQuery, 'deviceId'> {
+  deviceIds: string[];
+}
+
+/** Epoch-ms cut-offs: data older is deleted (retention); an absent one keeps everything. */
+export interface RetentionCutoffs {
+  rawBefore?: number;
+  minuteRollupsBefore?: number;
+  hourRollupsBefore?: number;
+}
+
+/** Raw points of one metric, for replaying history (rule backtests). */
+export interface RawQuery {
+  deviceId: string;
+  metric: string;
+  /** Inclusive bounds, epoch ms. */
+  from: number;
+  to: number;
+  limit: number;
+}
+
+export interface RawPoint {
+  ts: number;
+  value: number | boolean;
+  /** When the backend keeps it per point (the embedded store does; InfluxDB is not asked). */
+  seq?: number;
+}
+
+/** Events in a time range, narrowed by any of device, grid and type. */
+export interface EventQuery {
+  deviceId?: string;
+  gridId?: string;
+  type?: string;
+  from: number;
+  to: number;
+  limit: number;
+}
+
 /**
  * Where accepted readings and device events live. Two backends serve it: InfluxDB (v1 HTTP API)
  * and an embedded SQLite store for running without InfluxDB; `store-contract.ts` holds both to it.
@@ -39,11 +78,19 @@ export interface TimeSeriesStore {
   countReadings(deviceId: string, from: number, to: number): Promise<number>;
   /** Newest first. An empty `attributes` object may read back as absent. */
   recentEvents(deviceId: string, limit: number): Promise<DeviceEvent[]>;
+  /** Like `range`, over several devices at once (per-grid aggregates); an empty list gives []. */
+  aggregateDevices(query: DevicesRangeQuery): Promise<{ ts: number; value: number }[]>;
+  /** Deletes readings and rollups older than their cut-offs. */
+  applyRetention(cutoffs: RetentionCutoffs): Promise<void>;
+  /** Points of one metric in [from, to], oldest first, at most `limit`; booleans stay booleans. */
+  readRaw(query: RawQuery): Promise<RawPoint[]>;
+  /** Events in [from, to], oldest first, at most `limit`. */
+  eventsBetween(query: EventQuery): Promise<DeviceEvent[]>;
   close(): Promise<void>;
 }
 
 /** Throws on a query no backend can answer, so both fail the same way instead of differently. */
-export function assertValidRange(query: RangeQuery): void {
+export function assertValidRange(query: Pick<RangeQuery, 'from' | 'to' | 'windowMs'>): void {
   if (!Number.isSafeInteger(query.windowMs) || query.windowMs <= 0) {
     throw new RangeError(`windowMs must be a positive integer, got ${query.windowMs}`);
   }

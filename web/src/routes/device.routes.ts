@@ -1,5 +1,5 @@
 import { AppError } from '@gridsense/core';
-import { listDeviceRejects } from '@gridsense/state';
+import { readDeviceHealth } from '@gridsense/ingest';
 import { Router } from 'express';
 import type { WebDeps } from '../web-deps';
 import { currentUser } from './current-user';
@@ -18,33 +18,59 @@ export function deviceRoutes(deps: WebDeps): Router {
     return device;
   }
 
+  // Device health: online and last seen (from the registry), latest values, and what ingest saw —
+  // rates, seq gaps and duplicates, rejects by reason with the last bad payload (about 1 s behind).
   router.get('/api/devices/:id', async (request, response) => {
     const { secretHash: _secret, ...device } = await visibleDevice(request, request.params.id);
-    response.json({
-      ...device,
-      latest: await deps.store.latest(device.id),
-      rejects: await listDeviceRejects(deps.db, device.id),
-    });
+    const [latest, { rejects, ...health }] = await Promise.all([
+      deps.store.latest(device.id),
+      readDeviceHealth(deps.db, device.id, deps.now()),
+    ]);
+    response.json({ ...device, latest, rejects, health });
   });
 
   router.get('/api/devices/:id/series', async (request, response) => {
     const device = await visibleDevice(request, request.params.id);
-    const now = deps.now();
-    const metric = String(request.query.metric ?? '');
-    const from = Number(request.query.from ?? now - 3600_000);
-    const to = Number(request.query.to ?? now);
-    const windowMs = Number(request.query.windowMs ?? Math.max(1000, Math.round((to - from) / 200)));
-    const agg = String(request.query.agg ?? 'mean') as Aggregate;
-    const errors: string[] = [];
-    if (!/^[a-z][a-z0-9_]{0,63}$/.test(metric)) errors.push('metric is required');
-    if (!Number.isFinite(from) || !Number.isFinite(to) || from >= to)
-      errors.push('from must be before to (epoch ms)');
-    if (!Number.isFinite(windowMs) || windowMs < 1000) errors.push('windowMs must be ≥ 1000');
-    else if ((to - from) / windowMs > 5000) errors.push('at most 5,000 windows per query');
-    if (!AGGREGATES.includes(agg)) errors.push(`agg must be one of ${AGGREGATES.join(', ')}`);
-    if (errors.length > 0) throw new AppError('validation_failed', 'invalid series query', errors);
-    response.json(await deps.store.range({ deviceId: device.id, metric, from, to, windowMs, agg }));
+    response.json(
+      await deps.store.range({ deviceId: device.id, ...parseSeriesQuery(request.query, deps.now()) }),
+    );
+  });
+
+  // One series over all of a grid's devices (per-grid aggregate); whole minutes/hours read rollups.
+  router.get('/api/grids/:id/series', async (request, response) => {
+    const gridId = request.params.id;
+    if (!(await deps.cases.visibleGrids(currentUser(request))).includes(gridId)) {
+      throw new AppError('not_found', `grid ${gridId} not found`);
+    }
+    const deviceIds = deps.registry
+      .all()
+      .filter((d) => d.gridId === gridId)
+      .map((d) => d.id);
+    response.json(
+      await deps.store.aggregateDevices({ deviceIds, ...parseSeriesQuery(request.query, deps.now()) }),
+    );
   });
 
   return router;
+}
+
+/** metric, from, to (epoch ms, default the last hour), windowMs (default ~200 windows), agg. */
+function parseSeriesQuery(
+  query: Record<string, unknown>,
+  now: number,
+): { metric: string; from: number; to: number; windowMs: number; agg: Aggregate } {
+  const metric = String(query.metric ?? '');
+  const from = Number(query.from ?? now - 3600_000);
+  const to = Number(query.to ?? now);
+  const windowMs = Number(query.windowMs ?? Math.max(1000, Math.round((to - from) / 200)));
+  const agg = String(query.agg ?? 'mean') as Aggregate;
+  const errors: string[] = [];
+  if (!/^[a-z][a-z0-9_]{0,63}$/.test(metric)) errors.push('metric is required');
+  if (!Number.isFinite(from) || !Number.isFinite(to) || from >= to)
+    errors.push('from must be before to (epoch ms)');
+  if (!Number.isFinite(windowMs) || windowMs < 1000) errors.push('windowMs must be ≥ 1000');
+  else if ((to - from) / windowMs > 5000) errors.push('at most 5,000 windows per query');
+  if (!AGGREGATES.includes(agg)) errors.push(`agg must be one of ${AGGREGATES.join(', ')}`);
+  if (errors.length > 0) throw new AppError('validation_failed', 'invalid series query', errors);
+  return { metric, from, to, windowMs, agg };
 }

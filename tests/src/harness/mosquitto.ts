@@ -1,0 +1,88 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { freePort } from './free-port';
+import { binaryTestMode, findBinary } from './required-binary';
+
+export interface MosquittoInstance {
+  url: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+const START_TIMEOUT_MS = 10_000;
+// Debian installs the broker in /usr/sbin, which is not on every user's PATH.
+const BINARY = findBinary('mosquitto') ?? '/usr/sbin/mosquitto';
+
+/** 'run', or 'skip' outside CI when Debian's mosquitto is missing (throws under CI=true). */
+export function mosquittoTestMode(): 'run' | 'skip' {
+  return binaryTestMode(BINARY, 'mosquitto');
+}
+
+/**
+ * A throwaway Mosquitto on a free port: anonymous clients, and room for a subscriber that is away
+ * for a while (persistent sessions queue up to 100,000 QoS 1 messages instead of the default 1,000).
+ */
+export async function startMosquitto(): Promise<MosquittoInstance> {
+  const port = await freePort();
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'gridsense-mosquitto-'));
+  const configFile = path.join(dir, 'mosquitto.conf');
+  await writeFile(
+    configFile,
+    [
+      `listener ${port} 127.0.0.1`,
+      'allow_anonymous true',
+      'persistence false',
+      'max_queued_messages 100000',
+      'max_inflight_messages 100',
+      'log_type error',
+      '',
+    ].join('\n'),
+  );
+  const child = spawn(BINARY, ['-c', configFile], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr?.setEncoding('utf8');
+  child.stderr?.on('data', (chunk: string) => (stderr = (stderr + chunk).slice(-4000)));
+  const killOnExit = (): void => void child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+  const stop = async () => {
+    process.removeListener('exit', killOnExit);
+    await killChild(child);
+    await rm(dir, { recursive: true, force: true });
+  };
+  try {
+    await waitForPort(port, child);
+  } catch (error) {
+    await stop();
+    throw new Error(`${(error as Error).message}\n--- mosquitto stderr ---\n${stderr}`, { cause: error });
+  }
+  return { url: `mqtt://127.0.0.1:${port}`, port, stop };
+}
+
+async function waitForPort(port: number, child: ChildProcess): Promise<void> {
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`mosquitto exited (${child.exitCode}) before listening`);
+    const open = await new Promise<boolean>((resolve) => {
+      const socket = net.connect(port, '127.0.0.1', () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.once('error', () => resolve(false));
+    });
+    if (open) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`mosquitto did not listen on ${port} within ${START_TIMEOUT_MS} ms`);
+}
+
+async function killChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+  await exited;
+  clearTimeout(timer);
+}

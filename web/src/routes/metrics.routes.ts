@@ -1,0 +1,15 @@
+import { metricsRegistry } from '@gridsense/ingest';
+import { Router } from 'express';
+
+/**
+ * Prometheus scrape endpoint (text format): ingest's counters and histograms plus Node's process
+ * metrics. Outside /api and without a login, as scrapers expect; it carries no device ids or
+ * personal data. Keep it off the public internet (reverse proxy rule) like any /metrics.
+ */
+export function metricsRoutes(): Router {
+  const router = Router();
+  router.get('/metrics', async (_request, response) => {
+    response.type(metricsRegistry.contentType).send(await metricsRegistry.metrics());
+  });
+  return router;
+}
