@@ -1,17 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { Severity } from './model';
-import type { DeviceEvent, Reading } from './reading';
-import {
-  evaluateEventRule,
-  evaluateThreshold,
-  thresholdSeverity,
-  validateRule,
-  type EventRule,
-  type RuleValidation,
-  type ThresholdRule,
-} from './rules';
+import { validateRule, type Rule } from './rules';
 
-const gas: ThresholdRule = {
+const gas: Rule = {
   kind: 'threshold',
   id: 'r-gas',
   name: 'Gas leak',
@@ -24,33 +14,105 @@ const gas: ThresholdRule = {
   ],
   clearAtOrBelow: 40,
 };
-const fire: EventRule = {
-  kind: 'event',
-  id: 'r-fire',
-  name: 'Fire / smoke seen',
-  category: 'fire_safety',
-  eventType: 'fire_smoke',
-  minConfidence: 0.8,
-  severity: 'critical',
-};
-const device = { deviceId: 'gd-1', gridId: 'g-1', deviceType: 'gas_detector' };
-const reading = (metrics: Reading['metrics'], ts = 1000): Reading => ({ ...device, ts, metrics });
 
-describe('validateRule', () => {
-  it.each([
-    ['threshold', gas],
-    ['event', fire],
-    ['threshold clearing exactly at the lowest band', { ...gas, clearAtOrBelow: 50 }],
-    ['event with minConfidence 0', { ...fire, minConfidence: 0 }],
-    ['event with minConfidence 1', { ...fire, minConfidence: 1 }],
-  ])('accepts a valid %s rule', (_name, rule) => {
+const VALID: [string, Rule][] = [
+  ['threshold', gas],
+  ['threshold clearing exactly at the lowest band', { ...gas, clearAtOrBelow: 50 }],
+  ['threshold with a duration', { ...gas, forSeconds: 60 }],
+  ['threshold with repeat 3 of 5', { ...gas, repeat: { count: 3, of: 5 } }],
+  [
+    'threshold with scope, schedule, flapping and a per-grid override',
+    {
+      ...gas,
+      scope: { regionIds: ['S1'], deviceIds: ['gd-1'] },
+      schedule: { windows: [{ days: [1, 2, 3, 4, 5], start: '22:00', end: '06:00' }] },
+      flapping: { maxChanges: 3, windowSeconds: 300 },
+      overrides: [{ regionId: 'G01', bands: [{ severity: 'warning', above: 30 }], clearAtOrBelow: 20 }],
+    },
+  ],
+  [
+    'threshold on a registry-added type (metric not checked)',
+    { ...gas, deviceType: 'river_gauge', metric: 'flow' },
+  ],
+  [
+    'rate: water rising 0.2 m in 10 min',
+    {
+      kind: 'rate',
+      id: 'r-rise',
+      name: '水位快速上涨',
+      category: 'flood',
+      deviceType: 'water_level',
+      metric: 'level',
+      windowSeconds: 600,
+      bands: [{ severity: 'warning', above: 0.2 }],
+      clearAtOrBelow: 0.05,
+    },
+  ],
+  [
+    'no_data: door not opened for 24 h',
+    {
+      kind: 'no_data',
+      id: 'r-door',
+      name: '独居老人门磁 24 小时未开门',
+      category: 'elderly_care',
+      deviceType: 'door_sensor',
+      metric: 'opened',
+      equals: true,
+      silentForSeconds: 86_400,
+      severity: 'warning',
+    },
+  ],
+  [
+    'offline',
+    { kind: 'offline', id: 'r-off', name: '设备离线', category: 'device', forSeconds: 300, severity: 'info' },
+  ],
+  [
+    'event with repeats',
+    {
+      kind: 'event',
+      id: 'r-crowd',
+      name: '人员聚集',
+      category: 'public_order',
+      eventType: 'crowd_gathering',
+      minConfidence: 0,
+      severity: 'warning',
+      repeat: { count: 3, withinSeconds: 120 },
+      clearAfterSeconds: 600,
+    },
+  ],
+  [
+    'composite fire scenario',
+    {
+      kind: 'composite',
+      id: 'r-fire',
+      name: '火情研判',
+      category: 'fire_safety',
+      match: 'all',
+      groupBy: 'grid',
+      withinSeconds: 120,
+      severity: 'critical',
+      conditions: [
+        { deviceType: 'smoke_detector', metric: 'smoke', risesBy: 3, withinSeconds: 60 },
+        { deviceType: 'electrical_fire', metric: 'cable_temperature', above: 70 },
+        { eventType: 'fire_smoke', minConfidence: 0.7 },
+      ],
+    },
+  ],
+];
+
+describe('validateRule accepts', () => {
+  it.each(VALID)('%s', (_name, rule) => {
     expect(validateRule(rule)).toEqual({ ok: true, rule });
   });
+});
 
+const base = { id: 'r', name: 'n', category: 'c' };
+
+describe('validateRule rejects, listing every error', () => {
   it.each<[string, unknown, string[]]>([
     ['null', null, ['rule must be an object']],
-    ['a string', 'rule', ['rule must be an object']],
-    ['no kind', { id: 'r', name: 'n', category: 'c' }, ['kind must be threshold or event']],
+    ['an array', [gas], ['rule must be an object']],
+    ['no kind', base, ['kind must be one of threshold, rate, no_data, offline, event, composite']],
     [
       'unknown kind and no strings',
       { kind: 'cron', id: '' },
@@ -58,21 +120,23 @@ describe('validateRule', () => {
         'id must be a non-empty string',
         'name must be a non-empty string',
         'category must be a non-empty string',
-        'kind must be threshold or event',
+        'kind must be one of threshold, rate, no_data, offline, event, composite',
       ],
     ],
     [
       'threshold: every field wrong',
       {
         kind: 'threshold',
-        id: '',
+        id: 'a b',
         name: 5,
         deviceType: '',
-        bands: [{ severity: 'fatal', above: '50' }, { severity: 'critical' }],
+        bands: [{ severity: 'fatal', above: '50' }, { severity: 'critical' }, null],
         clearAtOrBelow: '40',
+        clearAtOrBellow: 40,
       },
       [
-        'id must be a non-empty string',
+        'unknown field clearAtOrBellow',
+        'id must match ^[A-Za-z0-9_-]{1,64}$',
         'name must be a non-empty string',
         'category must be a non-empty string',
         'deviceType must be a non-empty string',
@@ -80,14 +144,20 @@ describe('validateRule', () => {
         'bands[0].severity must be info, warning or critical',
         'bands[0].above must be a number',
         'bands[1].above must be a number',
+        'bands[2].severity must be info, warning or critical',
+        'bands[2].above must be a number',
         'clearAtOrBelow must be a number',
       ],
     ],
-    ['threshold: empty bands', { ...gas, bands: [] }, ['bands must be a non-empty array']],
     [
-      'threshold: bands not an array',
-      { ...gas, bands: { severity: 'warning' } },
-      ['bands must be a non-empty array'],
+      'threshold: missing bands and clear level both reported',
+      { ...base, kind: 'threshold', deviceType: 'gas_detector', metric: 'gas_lel' },
+      ['bands must be a non-empty array', 'clearAtOrBelow must be a number'],
+    ],
+    [
+      'threshold: clear above the lowest band, a repeated severity',
+      { ...gas, bands: [...(gas.kind === 'threshold' ? gas.bands : []), { severity: 'warning', above: 45 }] },
+      ['bands must not repeat a severity'],
     ],
     [
       'threshold: clear above the lowest band',
@@ -95,189 +165,126 @@ describe('validateRule', () => {
       ['clearAtOrBelow must not be above the lowest band'],
     ],
     [
-      'event: every field wrong',
+      'threshold: a metric the standard type does not report',
+      { ...gas, metric: 'smoke' },
+      ['metric smoke is not reported by gas_detector (it reports gas_lel)'],
+    ],
+    [
+      'threshold: duration and repeat together, repeat count above of',
+      { ...gas, forSeconds: 0, repeat: { count: 6, of: 5 } },
+      [
+        'forSeconds must be a number above 0 and at most 2678400',
+        'repeat.count must not exceed repeat.of',
+        'use forSeconds or repeat, not both',
+      ],
+    ],
+    [
+      'threshold: bad override, scope, schedule and flapping',
       {
-        kind: 'event',
-        id: 'r',
-        name: 'n',
-        category: 'c',
-        eventType: '',
-        minConfidence: 1.5,
-        severity: 'high',
+        ...gas,
+        overrides: [{ regionId: 'G 1', bands: [], clearAtOrBelow: 1 }],
+        scope: { regionIds: [], grids: ['G01'] },
+        schedule: { windows: [{ start: '25:00', end: '6:00', days: [0] }] },
+        flapping: { maxChanges: 0, windowSeconds: -1 },
       },
+      [
+        'unknown field scope.grids',
+        'scope.regionIds must be a non-empty array',
+        'schedule.windows[0].start must be HH:MM',
+        'schedule.windows[0].end must be HH:MM',
+        'schedule.windows[0].days must list weekdays 1 (Monday) to 7 (Sunday)',
+        'flapping.maxChanges must be an integer 1–100',
+        'flapping.windowSeconds must be a number above 0 and at most 2678400',
+        'overrides[0].regionId must match ^[A-Za-z0-9_-]{1,64}$',
+        'overrides[0].bands must be a non-empty array',
+      ],
+    ],
+    [
+      'rate: no window, bad direction',
+      {
+        ...base,
+        kind: 'rate',
+        deviceType: 'water_level',
+        metric: 'level',
+        direction: 'up',
+        bands: [{ severity: 'warning', above: 0.2 }],
+        clearAtOrBelow: 0,
+      },
+      ['windowSeconds must be a number above 0 and at most 2678400', 'direction must be rise or fall'],
+    ],
+    [
+      'no_data: equals without a metric, no silence, bad severity',
+      { ...base, kind: 'no_data', deviceType: 'door_sensor', equals: 'yes', severity: 'high' },
+      [
+        'equals needs a metric',
+        'equals must be a number or a boolean',
+        'silentForSeconds must be a number above 0 and at most 2678400',
+        'severity must be info, warning or critical',
+      ],
+    ],
+    [
+      'offline: a metric it does not take',
+      { ...base, kind: 'offline', forSeconds: 60, severity: 'info', metric: 'x' },
+      ['unknown field metric'],
+    ],
+    [
+      'event: every field wrong',
+      { ...base, kind: 'event', eventType: '', minConfidence: 1.5, severity: 'high', repeat: { count: 0 } },
       [
         'eventType must be a non-empty string',
         'minConfidence must be 0–1',
         'severity must be info, warning or critical',
+        'repeat.count must be an integer 1–1000',
+        'repeat.withinSeconds must be a number above 0 and at most 2678400',
       ],
     ],
-    ['event: negative minConfidence', { ...fire, minConfidence: -0.1 }, ['minConfidence must be 0–1']],
-    ['event: minConfidence as string', { ...fire, minConfidence: '0.8' }, ['minConfidence must be 0–1']],
-  ])('rejects %s, listing every error', (_name, input, errors) => {
+    [
+      'event: minConfidence as string',
+      { ...base, kind: 'event', eventType: 'x', minConfidence: '0.8', severity: 'info' },
+      ['minConfidence must be 0–1'],
+    ],
+    [
+      'composite: every field wrong',
+      {
+        ...base,
+        kind: 'composite',
+        match: 'both',
+        groupBy: 'street',
+        withinSeconds: 0,
+        severity: 'critical',
+        conditions: [
+          { deviceType: 'smoke_detector', metric: 'smoke' },
+          { deviceType: 'smoke_detector', metric: 'gas_lel', above: 'x' },
+          { eventType: 'fire_smoke', minConfidence: 2 },
+          { deviceType: 'water_level', metric: 'level', risesBy: 0, withinSeconds: 60, extra: 1 },
+        ],
+      },
+      [
+        'match must be all or any',
+        'groupBy must be grid or community',
+        'withinSeconds must be a number above 0 and at most 2678400',
+        'conditions[0] must be one of: deviceType + metric + above, or deviceType + metric + risesBy + withinSeconds, or eventType (+ minConfidence)',
+        'conditions[1].above must be a number',
+        'conditions[1].metric gas_lel is not reported by smoke_detector (it reports smoke, temperature, battery)',
+        'conditions[2].minConfidence must be 0–1',
+        'unknown field conditions[3].extra',
+        'conditions[3].risesBy must be a number above 0',
+      ],
+    ],
+    [
+      'composite: no conditions',
+      {
+        ...base,
+        kind: 'composite',
+        match: 'any',
+        groupBy: 'grid',
+        withinSeconds: 60,
+        severity: 'info',
+        conditions: [],
+      },
+      ['conditions must be an array of 1 to 10 conditions'],
+    ],
+  ])('%s', (_name, input, errors) => {
     expect(validateRule(input)).toEqual({ ok: false, errors });
-  });
-
-  // BUG (core/src/rules.ts validateRule, `Math.min(...bands.map((b: ThresholdBand) => b.above))`):
-  // a null band is already reported by the forEach, but the map then dereferences it and throws
-  // "TypeError: Cannot read properties of null (reading 'above')" instead of returning the list.
-  it('reports a null band instead of throwing', () => {
-    let result: RuleValidation | undefined;
-    expect(() => {
-      result = validateRule({ ...gas, bands: [null] });
-    }).not.toThrow();
-    expect(result).toEqual({
-      ok: false,
-      errors: expect.arrayContaining([
-        'bands[0].severity must be info, warning or critical',
-        'bands[0].above must be a number',
-      ]),
-    });
-  });
-
-  // BUG (core/src/rules.ts validateRule): the doc comment promises "listing every problem at
-  // once", but clearAtOrBelow is only checked when bands are valid, so a rule missing both
-  // gets only the bands error; the clearAtOrBelow error shows up on the next attempt.
-  it('lists a missing clearAtOrBelow even when bands are also missing', () => {
-    const rest: Partial<ThresholdRule> = { ...gas };
-    delete rest.bands;
-    delete rest.clearAtOrBelow;
-    expect(validateRule(rest)).toEqual({
-      ok: false,
-      errors: ['bands must be a non-empty array', 'clearAtOrBelow must be a number'],
-    });
-  });
-});
-
-describe('thresholdSeverity (bands: warning > 50, critical > 80; clears at ≤ 40)', () => {
-  const reversed: ThresholdRule = { ...gas, bands: [...gas.bands].reverse() };
-  it.each<[number, Severity | null, Severity | null]>([
-    [30, null, null],
-    [50, null, null],
-    [50.01, null, 'warning'],
-    [80, null, 'warning'],
-    [80.01, null, 'critical'],
-    [90, 'warning', 'critical'],
-    [70, 'critical', 'warning'],
-    [45, null, null],
-    [45, 'warning', 'warning'],
-    [45, 'critical', 'warning'],
-    [40.01, 'warning', 'warning'],
-    [40, 'warning', null],
-    [40, 'critical', null],
-    [-5, 'critical', null],
-  ])('value %d with current %s → %s', (value, current, expected) => {
-    expect(thresholdSeverity(gas, value, current)).toBe(expected);
-    expect(thresholdSeverity(reversed, value, current)).toBe(expected);
-  });
-});
-
-describe('evaluateThreshold', () => {
-  it('emits state changes only through rise, fall between bands, hold and clear', () => {
-    const trace: [number, Severity | null, Severity | null][] = [];
-    let current: Severity | null = null;
-    for (const [ts, value] of [30, 60, 65, 90, 95, 70, 45, 41, 40, 35, 55].entries()) {
-      const signal = evaluateThreshold(gas, reading({ gas_lel: value }, ts), current);
-      if (!signal) continue;
-      expect(signal).toEqual({
-        ruleId: 'r-gas',
-        ruleName: 'Gas leak',
-        category: 'gas_safety',
-        ...device,
-        severity: signal.severity,
-        previousSeverity: current,
-        metric: 'gas_lel',
-        value,
-        at: ts,
-      });
-      trace.push([value, signal.previousSeverity, signal.severity]);
-      current = signal.severity;
-    }
-    expect(trace).toEqual([
-      [60, null, 'warning'],
-      [90, 'warning', 'critical'],
-      [70, 'critical', 'warning'],
-      [40, 'warning', null],
-      [55, null, 'warning'],
-    ]);
-  });
-
-  it.each<[string, Reading['metrics'], Severity | null]>([
-    ['metric absent while firing', { smoke: 99 }, 'critical'],
-    ['metric absent while quiet', {}, null],
-    ['same severity again', { gas_lel: 95 }, 'critical'],
-    ['quiet and still quiet', { gas_lel: 10 }, null],
-  ])('returns nothing: %s', (_name, metrics, current) => {
-    expect(evaluateThreshold(gas, reading(metrics), current)).toBeUndefined();
-  });
-
-  const trapped: ThresholdRule = {
-    ...gas,
-    id: 'r-trapped',
-    deviceType: 'elevator',
-    metric: 'trapped',
-    bands: [{ severity: 'critical', above: 0.5 }],
-    clearAtOrBelow: 0,
-  };
-  it.each<[boolean, Severity | null, Severity | null | 'none', number | undefined]>([
-    [true, null, 'critical', 1],
-    [true, 'critical', 'none', undefined],
-    [false, 'critical', null, 0],
-    [false, null, 'none', undefined],
-  ])('boolean metric trapped=%s with current %s → %s', (value, current, expected, numeric) => {
-    const signal = evaluateThreshold(trapped, reading({ trapped: value }), current);
-    if (expected === 'none') expect(signal).toBeUndefined();
-    else expect(signal).toMatchObject({ severity: expected, previousSeverity: current, value: numeric });
-  });
-});
-
-describe('evaluateEventRule', () => {
-  const event = (extra: Partial<DeviceEvent>): DeviceEvent => ({
-    deviceId: 'cam-17',
-    gridId: 'g-1',
-    deviceType: 'camera',
-    ts: 5000,
-    type: 'fire_smoke',
-    ...extra,
-  });
-
-  it.each<[string, Partial<DeviceEvent>]>([
-    ['type mismatch', { type: 'crowd_gathering', confidence: 0.99 }],
-    ['confidence below the minimum', { confidence: 0.79 }],
-    ['confidence 0', { confidence: 0 }],
-  ])('ignores %s', (_name, extra) => {
-    expect(evaluateEventRule(fire, event(extra))).toBeUndefined();
-  });
-
-  it.each<[string, Partial<DeviceEvent>]>([
-    ['confidence at the minimum', { confidence: 0.8 }],
-    ['confidence above the minimum', { confidence: 0.95 }],
-    ['missing confidence (counts as 1)', {}],
-  ])('fires on %s, without a snapshot field when the event has none', (_name, extra) => {
-    const signal = evaluateEventRule(fire, event(extra));
-    expect(signal).toEqual({
-      ruleId: 'r-fire',
-      ruleName: 'Fire / smoke seen',
-      category: 'fire_safety',
-      deviceId: 'cam-17',
-      gridId: 'g-1',
-      deviceType: 'camera',
-      severity: 'critical',
-      previousSeverity: null,
-      eventType: 'fire_smoke',
-      at: 5000,
-    });
-    expect(signal && 'snapshot' in signal).toBe(false);
-  });
-
-  it('treats missing confidence as 1 even for minConfidence 1', () => {
-    expect(evaluateEventRule({ ...fire, minConfidence: 1 }, event({}))).toMatchObject({
-      severity: 'critical',
-    });
-    expect(evaluateEventRule({ ...fire, minConfidence: 1 }, event({ confidence: 0.999 }))).toBeUndefined();
-  });
-
-  it('copies the snapshot URL', () => {
-    const snapshot = 'https://cam-17.example/snap/7.jpg';
-    expect(evaluateEventRule(fire, event({ snapshot, confidence: 0.9 }))?.snapshot).toBe(snapshot);
   });
 });

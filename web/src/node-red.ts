@@ -5,11 +5,19 @@ import {
   type Logger,
   type StateDb,
 } from '@gridsense/state';
-import { nodeRedSettings } from '@gridsense/flows';
+import {
+  buildFlowNodes,
+  createFlowPlatform,
+  FLOW_FILE,
+  installExampleFlows,
+  nodeRedSettings,
+} from '@gridsense/flows';
 import type { Express } from 'express';
+import { mkdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import type { Server as HttpServer } from 'node:http';
 import { join } from 'node:path';
+import type { WebDeps } from './web-deps';
 
 /** The small part of Node-RED's embedding API we use (it ships no types). */
 interface NodeRedRuntime {
@@ -18,6 +26,7 @@ interface NodeRedRuntime {
   stop(): Promise<void>;
   httpAdmin: Express;
   httpNode: Express;
+  events: { once(event: 'flows:started', listener: () => void): void };
 }
 
 const EDITOR_ROLES = ['engineer', 'admin'];
@@ -32,6 +41,8 @@ export async function embedNodeRed(options: {
   db: StateDb;
   dataDir: string;
   logger: Logger;
+  /** What GridSense nodes may use: the bus (risks, cases, device traffic), devices and regions. */
+  platform: Pick<WebDeps, 'bus' | 'registry' | 'cases' | 'now'>;
 }): Promise<{ stop(): Promise<void> }> {
   const requireFromHere = createRequire(import.meta.url);
   const RED = requireFromHere('node-red') as NodeRedRuntime;
@@ -40,10 +51,29 @@ export async function embedNodeRed(options: {
     const user = await findUserByUsername(options.db, username);
     return user && EDITOR_ROLES.includes(user.role) ? { username, permissions: '*' as const } : null;
   };
+  const userDir = join(options.dataDir, 'node-red');
+  await mkdir(userDir, { recursive: true });
+  // The custom nodes are compiled at every start (CommonJS for Node-RED); examples on the first.
+  const nodesDir = await buildFlowNodes(join(userDir, 'lib', 'gridsense-nodes'));
+  if (await installExampleFlows(join(userDir, FLOW_FILE))) options.logger.info('example flows installed');
+  const { bus, registry, cases, now } = options.platform;
+  const platform = await createFlowPlatform({
+    bus,
+    device(deviceId) {
+      const device = registry.get(deviceId);
+      return device && { deviceId: device.id, gridId: device.gridId, deviceType: device.type };
+    },
+    caseView: (caseId) => cases.view(caseId),
+    regions: () => cases.regions(),
+    now,
+    onError: (error, context) => options.logger.error({ err: error, context }, context),
+  });
   RED.init(
     options.server,
     nodeRedSettings({
-      userDir: join(options.dataDir, 'node-red'),
+      userDir,
+      nodesDir,
+      platform,
       // Flow credentials (e.g. an InfluxDB password in a node) are encrypted with a generated key.
       credentialSecret: await getOrCreateSecret(options.db, 'node_red_credential_secret'),
       findEditor: editorUser,
@@ -69,7 +99,13 @@ export async function embedNodeRed(options: {
     if (request.path === '/flows' || request.path.startsWith('/flows/')) nodeRedRoot(request, response, next);
     else next();
   });
+  // Flows start after RED.start() resolves; wait (briefly) so a reading right after start-up is seen.
+  const flowsStarted = new Promise<void>((resolve) => {
+    RED.events.once('flows:started', () => resolve());
+    setTimeout(resolve, 10_000).unref();
+  });
   await RED.start();
+  await flowsStarted;
   options.logger.info('Node-RED editor at /flows');
   return { stop: () => RED.stop() };
 }

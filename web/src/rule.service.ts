@@ -1,0 +1,132 @@
+import {
+  AppError,
+  validateRule,
+  type BacktestResult,
+  type Rule,
+  type RuleVersionView,
+  type RuleView,
+  type User,
+} from '@gridsense/core';
+import { backtestRule } from '@gridsense/ingest';
+import { findRule, insertRule, listRuleVersions, listRules, saveRuleVersion } from '@gridsense/state';
+import type { WebDeps } from './web-deps';
+
+const READ_ROLES: readonly User['role'][] = ['admin', 'engineer', 'operator', 'supervisor'];
+const WRITE_ROLES: readonly User['role'][] = ['admin', 'engineer'];
+/** A backtest replays at most this much history. */
+const MAX_BACKTEST_MS = 31 * 24 * 3600_000;
+
+export type RuleService = ReturnType<typeof createRuleService>;
+
+/**
+ * Rules through the API: read by the command centre, written and backtested by engineers and
+ * admins. Every write is a new version and tells the rule engine (bus `rules.changed`).
+ */
+export function createRuleService(deps: WebDeps) {
+  const requireRole = (user: User, roles: readonly User['role'][]) => {
+    if (!roles.includes(user.role)) throw new AppError('forbidden', 'rules are for engineers and admins');
+  };
+
+  /** Validation plus what only the platform knows: the regions and devices named exist. */
+  const checkDraft = (input: unknown): Rule => {
+    const checked = validateRule(input);
+    if (!checked.ok) throw new AppError('validation_failed', 'invalid rule', checked.errors);
+    const rule = checked.rule;
+    const regions = new Set(deps.cases.regions().map((r) => r.id));
+    const errors: string[] = [];
+    for (const id of rule.scope?.regionIds ?? [])
+      if (!regions.has(id)) errors.push(`scope.regionIds: no region ${id}`);
+    for (const id of rule.scope?.deviceIds ?? [])
+      if (!deps.registry.get(id)) errors.push(`scope.deviceIds: no device ${id}`);
+    if (rule.kind === 'threshold')
+      for (const o of rule.overrides ?? [])
+        if (!regions.has(o.regionId)) errors.push(`overrides: no region ${o.regionId}`);
+    if (errors.length > 0) throw new AppError('validation_failed', 'invalid rule', errors);
+    return rule;
+  };
+
+  const requireRule = async (id: string): Promise<RuleView> => {
+    const found = await findRule(deps.db, id);
+    if (!found) throw new AppError('not_found', `rule ${id} not found`);
+    return found;
+  };
+
+  const announce = async (view: RuleView): Promise<RuleView> => {
+    await deps.bus.publish('rules.changed', {
+      ruleId: view.rule.id,
+      version: view.version,
+      at: view.updatedAt,
+    });
+    return view;
+  };
+
+  /** Writes the next version, or 409 when `expectedVersion` is not the stored one. */
+  const saveVersion = async (user: User, rule: Rule, enabled: boolean, expectedVersion: number) => {
+    const saved = await saveRuleVersion(deps.db, {
+      rule,
+      enabled,
+      expectedVersion,
+      now: deps.now(),
+      changedBy: user.id,
+    });
+    if (!saved) throw new AppError('conflict', `rule ${rule.id} changed meanwhile; reload it and try again`);
+    return announce(saved);
+  };
+
+  return {
+    async list(user: User): Promise<RuleView[]> {
+      requireRole(user, READ_ROLES);
+      return listRules(deps.db);
+    },
+
+    async detail(user: User, id: string): Promise<RuleView & { versions: RuleVersionView[] }> {
+      requireRole(user, READ_ROLES);
+      return { ...(await requireRule(id)), versions: await listRuleVersions(deps.db, id) };
+    },
+
+    async create(user: User, input: unknown): Promise<RuleView> {
+      requireRole(user, WRITE_ROLES);
+      const rule = checkDraft(input);
+      if (await findRule(deps.db, rule.id)) throw new AppError('conflict', `rule ${rule.id} already exists`);
+      await insertRule(deps.db, rule, deps.now(), user.id);
+      return announce(await requireRule(rule.id));
+    },
+
+    async update(user: User, id: string, input: unknown, expectedVersion: number): Promise<RuleView> {
+      requireRole(user, WRITE_ROLES);
+      const current = await requireRule(id);
+      const rule = checkDraft(input);
+      if (rule.id !== id)
+        throw new AppError('validation_failed', 'a rule keeps its id', [`id must be ${id}`]);
+      return saveVersion(user, rule, current.enabled, expectedVersion);
+    },
+
+    async setEnabled(user: User, id: string, enabled: boolean, expectedVersion: number): Promise<RuleView> {
+      requireRole(user, WRITE_ROLES);
+      const current = await requireRule(id);
+      if (current.enabled === enabled) return current;
+      return saveVersion(user, current.rule, enabled, expectedVersion);
+    },
+
+    /** Brings back an old version's definition as the newest version. */
+    async rollback(user: User, id: string, toVersion: number, expectedVersion: number): Promise<RuleView> {
+      requireRole(user, WRITE_ROLES);
+      const current = await requireRule(id);
+      const old = (await listRuleVersions(deps.db, id)).find((v) => v.version === toVersion);
+      if (!old) throw new AppError('not_found', `rule ${id} has no version ${toVersion}`);
+      return saveVersion(user, checkDraft(old.rule), current.enabled, expectedVersion);
+    },
+
+    async backtest(user: User, input: unknown, from: number, to: number): Promise<BacktestResult> {
+      requireRole(user, WRITE_ROLES);
+      const errors: string[] = [];
+      if (!Number.isSafeInteger(from) || !Number.isSafeInteger(to) || from >= to)
+        errors.push('from must be before to (epoch ms)');
+      else if (to - from > MAX_BACKTEST_MS) errors.push('at most 31 days per backtest');
+      if (errors.length > 0) throw new AppError('validation_failed', 'invalid backtest', errors);
+      const rule = checkDraft(input);
+      const devices = deps.registry.all().map(({ id, gridId, type }) => ({ id, gridId, type }));
+      return backtestRule(rule, { from, to }, { store: deps.store, devices, regions: deps.cases.regions() });
+    },
+  };
+}
