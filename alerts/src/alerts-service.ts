@@ -1,19 +1,71 @@
-import type { Bus } from '@gridsense/core';
+import type { Bus, FusionGroup, SuppressionRule } from '@gridsense/core';
 import type { StateDb } from '@gridsense/state';
 import { createCaseService, type CaseService } from './case-service';
+import { createCaseTicker } from './case-ticker';
+import { createDelivery, type DeliveryOptions } from './notify/delivery';
 
-/** The alerts service: risks from the bus become cases. */
-export async function createAlerts(deps: {
+export interface AlertsOptions {
   db: StateDb;
   bus: Bus;
   now?: () => number;
   onError: (error: unknown, context: string) => void;
-}): Promise<{ cases: CaseService }> {
-  const cases = await createCaseService(deps);
-  await deps.bus.subscribe('risk.changed', (signal) =>
+  /** How often the deadline ticker looks for owed reminders and escalations (default 15 s). */
+  tickerIntervalMs?: number;
+  delivery?: Partial<DeliveryOptions>;
+  groupIntervalMs?: number;
+  returnLimit?: number;
+  fusionGroups?: FusionGroup[];
+  suppressionRules?: SuppressionRule[];
+  /** Tests drive the ticker and delivery by hand. */
+  startTimers?: boolean;
+}
+
+/** The alerts service: risks from the bus become cases; the ticker watches deadlines; notices go out. */
+export async function createAlerts(options: AlertsOptions): Promise<{
+  cases: CaseService;
+  ticker: ReturnType<typeof createCaseTicker>;
+  delivery: ReturnType<typeof createDelivery>;
+  close(): Promise<void>;
+}> {
+  const now = options.now ?? Date.now;
+  const delivery = createDelivery({
+    db: options.db,
+    bus: options.bus,
+    now,
+    options: options.delivery ?? {},
+    onError: options.onError,
+  });
+  const cases = await createCaseService({
+    db: options.db,
+    bus: options.bus,
+    now,
+    wake: () => delivery.wake(),
+    ...(options.groupIntervalMs === undefined ? {} : { groupIntervalMs: options.groupIntervalMs }),
+    ...(options.returnLimit === undefined ? {} : { returnLimit: options.returnLimit }),
+    ...(options.fusionGroups ? { fusionGroups: options.fusionGroups } : {}),
+    ...(options.suppressionRules ? { suppressionRules: options.suppressionRules } : {}),
+  });
+  const ticker = createCaseTicker(cases.context, {
+    intervalMs: options.tickerIntervalMs ?? 15_000,
+    onError: options.onError,
+  });
+  await options.bus.subscribe('risk.changed', (signal) =>
     cases
       .handleRisk(signal)
-      .catch((error: unknown) => deps.onError(error, `case for risk ${signal.ruleId}/${signal.deviceId}`)),
+      .then(() => undefined)
+      .catch((error: unknown) => options.onError(error, `case for risk ${signal.ruleId}/${signal.deviceId}`)),
   );
-  return { cases };
+  if (options.startTimers !== false) {
+    ticker.start();
+    delivery.start();
+  }
+  return {
+    cases,
+    ticker,
+    delivery,
+    async close() {
+      await ticker.stop();
+      await delivery.stop();
+    },
+  };
 }

@@ -1,17 +1,72 @@
-import type { Severity } from '@gridsense/core';
+import {
+  SAFETY_CATEGORIES,
+  clockTiming,
+  isSafetyCategory,
+  pickSla,
+  type CaseCategoryNode,
+  type CaseRecord,
+  type CaseSla,
+  type ClockTiming,
+  type SlaEntry,
+  type TransitionPolicy,
+  type WorkCalendar,
+} from '@gridsense/core';
+import { getWorkCalendar, listCategories, listSlas, type StateDb } from '@gridsense/state';
 
-/** Deadlines per severity until the category × severity table of the cases issue lands. */
-export const DEADLINES_MS: Record<Severity, { acceptWithinMs: number; resolveWithinMs: number }> = {
-  critical: { acceptWithinMs: 10 * 60_000, resolveWithinMs: 2 * 3600_000 },
-  warning: { acceptWithinMs: 30 * 60_000, resolveWithinMs: 8 * 3600_000 },
-  info: { acceptWithinMs: 2 * 3600_000, resolveWithinMs: 24 * 3600_000 },
-};
+/**
+ * What the case rules read from the database each time (taxonomy, SLA table, calendar), so an
+ * administrator's change applies to the next move without a restart, in every process.
+ */
+export interface CasePolicy {
+  categories: CaseCategoryNode[];
+  slas: SlaEntry[];
+  calendar: WorkCalendar;
+  returnLimit: number;
+}
 
-/** Short, readable case ids: C + yymmdd + 4 random base-32 characters. */
+export async function loadCasePolicy(db: StateDb, returnLimit: number): Promise<CasePolicy> {
+  const [categories, slas, calendar] = await Promise.all([
+    listCategories(db),
+    listSlas(db),
+    getWorkCalendar(db),
+  ]);
+  return { categories, slas, calendar, returnLimit };
+}
+
+export function slaFor(policy: CasePolicy, record: Pick<CaseRecord, 'category' | 'severity'>): CaseSla {
+  return pickSla(policy.slas, record.category, record.severity);
+}
+
+export function transitionPolicy(
+  policy: CasePolicy,
+  record: Pick<CaseRecord, 'category' | 'severity'>,
+): TransitionPolicy {
+  return { returnLimit: policy.returnLimit, calendar: policy.calendar, sla: slaFor(policy, record) };
+}
+
+export function timingFor(
+  policy: CasePolicy,
+  record: Pick<CaseRecord, 'category' | 'severity'>,
+): ClockTiming {
+  return clockTiming(slaFor(policy, record));
+}
+
+export function needsPhoto(policy: CasePolicy, category: string): boolean {
+  return isSafetyCategory(policy.categories, category) || SAFETY_CATEGORIES.includes(category);
+}
+
+export function categoryName(policy: CasePolicy, key: string | null): string | null {
+  return key === null ? null : (policy.categories.find((c) => c.key === key)?.name ?? null);
+}
+
+/**
+ * Short, readable case ids: C + yymmdd + 6 random base-32 characters (a billion a day, so a
+ * district's few hundred daily cases practically never collide; the intake checks anyway).
+ */
 export function newCaseId(now: number, random: () => number = Math.random): string {
   const day = new Date(now).toISOString().slice(2, 10).replace(/-/g, '');
   const alphabet = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
   let suffix = '';
-  for (let i = 0; i < 4; i++) suffix += alphabet[Math.floor(random() * alphabet.length)];
+  for (let i = 0; i < 6; i++) suffix += alphabet[Math.floor(random() * alphabet.length)];
   return `C${day}-${suffix}`;
 }

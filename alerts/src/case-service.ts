@@ -1,246 +1,164 @@
 import {
   AppError,
-  gridsInRegion,
-  severityRank,
-  transition,
+  DEFAULT_FUSION_GROUPS,
+  DEFAULT_SUPPRESSION_RULES,
   type Bus,
-  type CaseActor,
   type CaseCommand,
   type CaseDetailView,
-  type CaseRecord,
   type CaseView,
+  type FusionGroup,
+  type HotlineEntry,
+  type NotificationView,
+  type PatrolReport,
   type Region,
   type RiskSignal,
+  type SuppressionRule,
   type User,
 } from '@gridsense/core';
 import {
-  findCase,
-  findOpenCaseByCause,
-  insertCase,
+  appendAudit,
+  listCaseSources,
   listCaseViews,
-  listDutyGrids,
-  listOnDutyWorkers,
+  listChildCaseIds,
   listRegions,
+  listRequesters,
   listTimeline,
-  updateCase,
-  type NewTimelineEntry,
+  listUserNotifications,
   type StateDb,
 } from '@gridsense/state';
-import { DEADLINES_MS, newCaseId } from './case-policy';
-
-const SYSTEM: CaseActor & { name: string } = { id: 'system', role: 'system', name: '系统 GridSense' };
+import { actOnCase } from './case-actions';
+import { reportFromHotline, reportFromPatrol } from './case-channels';
+import { createDirectory } from './case-directory';
+import type { IntakeOutcome } from './case-intake';
+import { createNotifier } from './case-notices';
+import { applyRisk } from './case-risks';
+import { caseScope, requireVisible, visibleGrids } from './case-scope';
+import type { CaseContext } from './case-writer';
 
 export interface CaseServiceDeps {
   db: StateDb;
   bus: Bus;
   now?: () => number;
+  /** Returns allowed before a case goes to the street automatically (default 2). */
+  returnLimit?: number;
+  /** An incident sends one message per person and channel, then at most one digest per interval. */
+  groupIntervalMs?: number;
+  fusionGroups?: FusionGroup[];
+  suppressionRules?: SuppressionRule[];
+  /** Called when a notification is due now (the delivery worker, where one runs in this process). */
+  wake?: () => void;
 }
 
 export type CaseService = Awaited<ReturnType<typeof createCaseService>>;
 
-/** Cases: opened from risks, moved by people through the one transition function, scoped by grid. */
+/** Cases: opened from every channel, moved by people through the one transition function, scoped. */
 export async function createCaseService(deps: CaseServiceDeps) {
   const now = deps.now ?? Date.now;
   let regions: Region[] = await listRegions(deps.db);
-  // Risks are handled one at a time so two signals of one cause cannot open two cases.
-  let riskQueue = Promise.resolve();
+  const getRegions = () => regions;
+  const notifier = createNotifier({
+    db: deps.db,
+    now,
+    regions: getRegions,
+    groupIntervalMs: deps.groupIntervalMs ?? 60_000,
+    wake: deps.wake ?? (() => undefined),
+  });
+  const ctx: CaseContext = {
+    db: deps.db,
+    bus: deps.bus,
+    now,
+    regions: getRegions,
+    directory: createDirectory(deps.db, getRegions),
+    notifier,
+    returnLimit: deps.returnLimit ?? 2,
+    fusionGroups: deps.fusionGroups ?? DEFAULT_FUSION_GROUPS,
+    suppressionRules: deps.suppressionRules ?? DEFAULT_SUPPRESSION_RULES,
+  };
+  // Intake runs one at a time, so two signals of one incident cannot open two cases.
+  let intakeQueue: Promise<unknown> = Promise.resolve();
+  const serially = <T>(work: () => Promise<T>): Promise<T> => {
+    const run = intakeQueue.then(work);
+    intakeQueue = run.catch(() => undefined);
+    return run;
+  };
 
-  const announce = (record: CaseRecord, action: string) =>
-    deps.bus.publish('case.changed', {
-      caseId: record.id,
-      gridId: record.gridId,
-      action,
-      at: record.updatedAt,
-    });
-
-  /** Grids whose cases a user may see: a worker's duty grids, otherwise their region's subtree. */
-  async function visibleGrids(user: User): Promise<string[]> {
-    if (user.role === 'grid_worker') return listDutyGrids(deps.db, user.id);
-    return gridsInRegion(regions, user.regionId);
+  async function view(caseId: string): Promise<CaseView | undefined> {
+    return (await listCaseViews(deps.db, { ids: [caseId], openOnly: false }))[0];
   }
-
-  async function requireVisible(user: User, caseId: string): Promise<CaseRecord> {
-    const record = await findCase(deps.db, caseId);
-    if (!record || !(await visibleGrids(user)).includes(record.gridId)) {
-      throw new AppError('not_found', `case ${caseId} not found`);
-    }
-    return record;
-  }
-
-  async function pickAssignee(
-    gridId: string,
-    exclude?: string,
-  ): Promise<{ userId: string; displayName: string } | undefined> {
-    const onDuty = await listOnDutyWorkers(deps.db, gridId);
-    return onDuty.find((w) => w.userId !== exclude) ?? onDuty[0];
-  }
-
-  function entry(
-    actor: { id: string; name: string },
-    action: string,
-    from: CaseRecord | null,
-    to: CaseRecord,
-    note: string | null = null,
-    data: Record<string, unknown> | null = null,
-  ): NewTimelineEntry {
-    return {
-      at: to.updatedAt,
-      actorId: actor.id,
-      actorName: actor.name,
-      action,
-      fromState: from?.state ?? null,
-      toState: to.state,
-      note,
-      data,
-    };
-  }
-
-  async function openCase(
-    signal: RiskSignal & { severity: NonNullable<RiskSignal['severity']> },
-  ): Promise<void> {
-    const at = now();
-    const deadlines = DEADLINES_MS[signal.severity];
-    const reported: CaseRecord = {
-      id: newCaseId(at),
-      title: signal.ruleName,
-      category: signal.category,
-      severity: signal.severity,
-      state: 'reported',
-      source: 'auto',
-      gridId: signal.gridId,
-      deviceId: signal.deviceId,
-      ruleId: signal.ruleId,
-      assigneeId: null,
-      resolvedById: null,
-      returnCount: 0,
-      occurrences: 1,
-      riskActive: true,
-      openedAt: at,
-      updatedAt: at,
-      acceptDueAt: at + deadlines.acceptWithinMs,
-      resolveDueAt: at + deadlines.resolveWithinMs,
-    };
-    const trigger = {
-      metric: signal.metric,
-      value: signal.value,
-      eventType: signal.eventType,
-      snapshot: signal.snapshot,
-      readingAt: signal.at,
-    };
-    const entries = [entry(SYSTEM, 'report', null, reported, null, trigger)];
-    let current = reported;
-    const step = (command: CaseCommand, note: string | null = null) => {
-      const result = transition(current, command, SYSTEM, at);
-      if (!result.ok) throw new AppError(result.code, result.message);
-      entries.push(entry(SYSTEM, command.action, current, result.next, note));
-      current = result.next;
-    };
-    step({ action: 'register' });
-    const assignee = await pickAssignee(signal.gridId);
-    if (assignee) step({ action: 'dispatch', assigneeId: assignee.userId }, assignee.displayName);
-    await insertCase(deps.db, current, entries);
-    await announce(current, 'opened');
-  }
-
-  async function applyRisk(signal: RiskSignal): Promise<void> {
-    const open = await findOpenCaseByCause(deps.db, signal.deviceId, signal.ruleId);
-    if (signal.severity === null) {
-      if (!open || !open.riskActive) return;
-      // The condition cleared; the case stays until people close it.
-      const next = { ...open, riskActive: false, updatedAt: now() };
-      await updateCase(deps.db, next, open, [
-        entry(SYSTEM, 'risk_cleared', open, next, null, { value: signal.value }),
-      ]);
-      return announce(next, 'risk_cleared');
-    }
-    if (!open) return openCase({ ...signal, severity: signal.severity });
-    // Same cause again: one case, one more occurrence (and a raised severity if it got worse).
-    const worse = severityRank(signal.severity) > severityRank(open.severity);
-    const next: CaseRecord = {
-      ...open,
-      occurrences: open.occurrences + 1,
-      riskActive: true,
-      severity: worse ? signal.severity : open.severity,
-      updatedAt: now(),
-    };
-    if (worse) {
-      // A worse risk brings the deadlines of its severity forward; it never extends them.
-      const deadlines = DEADLINES_MS[signal.severity];
-      if (next.acceptDueAt !== null)
-        next.acceptDueAt = Math.min(next.acceptDueAt, open.openedAt + deadlines.acceptWithinMs);
-      if (next.resolveDueAt !== null)
-        next.resolveDueAt = Math.min(next.resolveDueAt, open.openedAt + deadlines.resolveWithinMs);
-    }
-    await updateCase(deps.db, next, open, [
-      entry(SYSTEM, 'occurred_again', open, next, null, { severity: signal.severity, value: signal.value }),
-    ]);
-    await announce(next, 'occurred_again');
-  }
+  const viewOf = async (outcome: IntakeOutcome) => ({ ...outcome, case: (await view(outcome.caseId))! });
 
   return {
-    /** Turns a rule's state change into a new case or an update of the open one. */
-    handleRisk(signal: RiskSignal): Promise<void> {
-      const run = riskQueue.then(() => applyRisk(signal));
-      riskQueue = run.catch(() => undefined);
-      return run;
+    context: ctx,
+
+    /** Turns a rule's state change into a new case, an occurrence, a fused source or a cleared risk. */
+    handleRisk(signal: RiskSignal): Promise<IntakeOutcome | undefined> {
+      return serially(() => applyRisk(ctx, signal));
+    },
+
+    async report(user: User, report: PatrolReport): Promise<IntakeOutcome & { case: CaseView }> {
+      return viewOf(await serially(() => reportFromPatrol(ctx, user, report)));
+    },
+
+    async hotline(user: User, call: HotlineEntry): Promise<IntakeOutcome & { case: CaseView }> {
+      return viewOf(await serially(() => reportFromHotline(ctx, user, call)));
     },
 
     async act(user: User, caseId: string, command: CaseCommand): Promise<CaseView> {
-      const current = await requireVisible(user, caseId);
-      const result = transition(current, command, { id: user.id, role: user.role }, now());
-      if (!result.ok) throw new AppError(result.code, result.message);
-      let next = result.next;
-      const note = 'note' in command ? (command.note ?? null) : null;
-      const data: Record<string, unknown> = {};
-      if (command.action === 'resolve' && command.photos?.length) data.photos = command.photos;
-      if (command.action === 'return') data.reason = command.reason;
-      if (command.action === 'dispatch') data.assigneeId = command.assigneeId;
-      const entries = [
-        entry(
-          { id: user.id, name: user.displayName },
-          command.action,
-          current,
-          next,
-          note,
-          Object.keys(data).length ? data : null,
-        ),
-      ];
-      if (result.effects.some((e) => e.type === 'redispatch')) {
-        const assignee = await pickAssignee(next.gridId);
-        const redispatched =
-          assignee &&
-          transition(next, { action: 'dispatch', assigneeId: assignee.userId }, SYSTEM, next.updatedAt);
-        if (assignee && redispatched?.ok) {
-          entries.push(entry(SYSTEM, 'dispatch', next, redispatched.next, assignee.displayName));
-          next = redispatched.next;
-        }
-      }
-      await updateCase(deps.db, next, current, entries);
-      await announce(next, command.action);
-      return (await listCaseViews(deps.db, { ids: [next.id], openOnly: false }))[0]!;
+      const next = await actOnCase(ctx, user, caseId, command);
+      return (await view(next.id))!;
     },
 
     async list(user: User, options: { openOnly: boolean }): Promise<CaseView[]> {
-      return listCaseViews(deps.db, { gridIds: await visibleGrids(user), openOnly: options.openOnly });
+      return listCaseViews(deps.db, { ...(await caseScope(ctx, user)), openOnly: options.openOnly });
     },
 
     async detail(user: User, caseId: string): Promise<CaseDetailView> {
-      await requireVisible(user, caseId);
-      const [view] = await listCaseViews(deps.db, { ids: [caseId], openOnly: false });
-      return { case: view!, timeline: await listTimeline(deps.db, caseId) };
+      await requireVisible(ctx, user, caseId);
+      const [caseView, timeline, sources, childIds] = await Promise.all([
+        view(caseId),
+        listTimeline(deps.db, caseId),
+        listCaseSources(deps.db, caseId),
+        listChildCaseIds(deps.db, caseId),
+      ]);
+      return { case: caseView!, timeline, sources, childIds };
+    },
+
+    /** The hotline callers unmasked, for a callback; every reveal is in the audit log. */
+    async revealRequesters(
+      user: User,
+      caseId: string,
+    ): Promise<{ name: string; phone: string; at: number }[]> {
+      if (!['operator', 'supervisor', 'admin'].includes(user.role))
+        throw new AppError('forbidden', 'only the command centre may see callers');
+      await requireVisible(ctx, user, caseId);
+      const requesters = await listRequesters(deps.db, caseId);
+      await appendAudit(deps.db, [
+        {
+          at: now(),
+          actorId: user.id,
+          actorName: user.displayName,
+          action: 'case.requester_revealed',
+          entityType: 'case',
+          entityId: caseId,
+          data: { count: requesters.length },
+        },
+      ]);
+      return requesters;
+    },
+
+    notifications(user: User, limit = 50): Promise<NotificationView[]> {
+      return listUserNotifications(deps.db, user.id, limit);
     },
 
     /** A case as the web pushes it (no scope check: the caller routes it to the right rooms). */
-    async view(caseId: string): Promise<CaseView | undefined> {
-      return (await listCaseViews(deps.db, { ids: [caseId], openOnly: false }))[0];
-    },
+    view,
 
-    visibleGrids,
+    visibleGrids: (user: User) => visibleGrids(ctx, user),
 
     async reloadRegions(): Promise<void> {
       regions = await listRegions(deps.db);
     },
 
-    regions: () => regions,
+    regions: getRegions,
   };
 }

@@ -18,7 +18,8 @@ await runService('alerts', async (config, logger) => {
     onError: (error) => onError(error, 'bus'),
   });
   closers.add(() => bus.close());
-  await createAlerts({ db, bus, onError });
+  const alerts = await createAlerts({ db, bus, onError });
+  closers.add(() => alerts.close());
   logger.info({ mqtt: config.mqttUrl }, 'alerts running');
   return { close: () => closers.closeAll() };
 });

@@ -1,4 +1,6 @@
-import type { CaseRecord, CaseState } from './cases';
+import type { CaseRecord, CaseSource, CaseState } from './cases';
+import type { RequesterView } from './case-intake';
+import type { CaseStats } from './case-stats';
 import type { Device, Region, User } from './model';
 
 /** Views the web API returns; shared with the console so a renamed field is a compile error. */
@@ -12,6 +14,36 @@ export interface CaseView extends CaseRecord {
   gridName: string;
   assigneeName: string | null;
   deviceName: string | null;
+  /** zh-CN names of the taxonomy nodes (the keys are on the record). */
+  categoryName: string | null;
+  departmentName: string | null;
+  coHandlers: { id: string; name: string }[];
+  /** Hotline caller, always masked here (张*, 138****5678). */
+  requester: RequesterView | null;
+  /** Risks and reports joined into this case (the first one included). */
+  sourceCount: number;
+  /** Child risks swallowed by this parent case (e.g. devices offline under a power cut). */
+  suppressedCount: number;
+}
+
+/** One risk or report that joined a case: its own cause, a fused neighbour, or a suppressed child. */
+export interface CaseSourceView {
+  id: number;
+  caseId: string;
+  kind: CaseSource;
+  deviceId: string | null;
+  deviceName: string | null;
+  ruleId: string | null;
+  category: string;
+  eventType: string | null;
+  snapshot: string | null;
+  /** Whether this cause's condition is still present. */
+  active: boolean;
+  suppressed: boolean;
+  /** How many times it fired while joined. */
+  count: number;
+  firstAt: number;
+  lastAt: number;
 }
 
 export interface TimelineEntry {
@@ -30,6 +62,62 @@ export interface TimelineEntry {
 export interface CaseDetailView {
   case: CaseView;
   timeline: TimelineEntry[];
+  sources: CaseSourceView[];
+  /** Cases linked under this one as their parent. */
+  childIds: string[];
+}
+
+/** A grouped notice for one person: one per incident and window, not one per event. */
+export interface NotificationView {
+  id: number;
+  kind: NoticeKind;
+  title: string;
+  lines: string[];
+  caseIds: string[];
+  /** How many notices were grouped into this one. */
+  count: number;
+  at: number;
+}
+
+export type NoticeKind =
+  | 'opened'
+  | 'assigned'
+  | 'co_assigned'
+  | 'reminder'
+  | 'repeat'
+  | 'escalated'
+  | 'returned'
+  | 'reopened'
+  | 'linked'
+  | 'resolved';
+
+export interface AuditEntryView {
+  seq: number;
+  at: number;
+  actorId: string;
+  actorName: string;
+  action: string;
+  entityType: string;
+  entityId: string;
+  data: unknown;
+  prevHash: string;
+  hash: string;
+}
+
+export interface AuditVerification {
+  ok: boolean;
+  checked: number;
+  /** The first entry whose hash or link does not match, when not ok. */
+  brokenAt: number | null;
+  reason: string | null;
+  /** The last entry's hash: keep a copy elsewhere to detect a truncated tail too. */
+  headHash: string;
+}
+
+/** Analytics with the ids of each breakdown named for people. */
+export interface CaseStatsView extends CaseStats {
+  names: Record<string, string>;
+  definitions: Record<string, string>;
 }
 
 export interface RegionView extends Region {

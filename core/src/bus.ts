@@ -1,3 +1,4 @@
+import type { NotificationView } from './api';
 import type { RiskSignal } from './rules';
 import type { DeviceState } from './reading';
 import type { BusEventName } from './topics';
@@ -7,6 +8,10 @@ export interface BusPayloads {
   'risk.changed': RiskSignal;
   'case.changed': { caseId: string; gridId: string; action: string; at: number };
   'device.status_changed': { deviceId: string; gridId: string; state: DeviceState; at: number };
+  /** A rule was created, changed, enabled or disabled: the engine reloads its rules. */
+  'rules.changed': { ruleId: string; version: number; at: number };
+  /** A grouped notice for one person, delivered in-app by the web gateway. */
+  'case.notified': { userId: string; notice: NotificationView };
 }
 
 /**

@@ -1,244 +1,249 @@
-import type { Role, Severity } from './model';
+import { addWorkingMs, workingMsBetween } from './case-calendar';
+import { addSpan, isWorkingSpan } from './case-sla';
+import {
+  ACTIVE_CASE_STATES,
+  DEFAULT_TRANSITION_POLICY,
+  ESCALATION_LEVELS,
+  SAFETY_CATEGORIES,
+  nextEscalationLevel,
+  type CaseAction,
+  type CaseActor,
+  type CaseCommand,
+  type CaseEffect,
+  type CaseRecord,
+  type CaseState,
+  type TransitionPolicy,
+  type TransitionResult,
+} from './case-types';
+import type { Role } from './model';
 
-/** 上报 → 立案 → 派遣 → 签收 → 处置 → 办结 → 核查 → 结案, plus 退单 and reopen. */
-export type CaseState =
-  | 'reported'
-  | 'registered'
-  | 'dispatched'
-  | 'accepted'
-  | 'in_progress'
-  | 'resolved'
-  | 'verified'
-  | 'closed'
-  | 'returned';
+// The case modules, exported through this one entry (core's index exports './cases').
+export * from './case-types';
+export * from './case-commands';
+export * from './case-calendar';
+export * from './case-sla';
+export * from './case-taxonomy';
+export * from './case-routing';
+export * from './case-rosters';
+export * from './case-fusion';
+export * from './case-clock';
+export * from './case-stats';
+export * from './case-intake';
 
-export const CASE_STATES: readonly CaseState[] = [
-  'reported',
-  'registered',
-  'dispatched',
-  'accepted',
-  'in_progress',
-  'resolved',
-  'verified',
-  'closed',
-  'returned',
-];
-
-export const OPEN_CASE_STATES: readonly CaseState[] = CASE_STATES.filter((s) => s !== 'closed');
-
-export type CaseSource = 'auto' | 'patrol' | 'hotline';
-
-export interface CaseRecord {
-  id: string;
-  title: string;
-  category: string;
-  severity: Severity;
-  state: CaseState;
-  source: CaseSource;
-  gridId: string;
-  deviceId: string | null;
-  ruleId: string | null;
-  assigneeId: string | null;
-  resolvedById: string | null;
-  returnCount: number;
-  occurrences: number;
-  /** Whether the condition that raised the case is still present (it may clear first). */
-  riskActive: boolean;
-  openedAt: number;
-  updatedAt: number;
-  acceptDueAt: number | null;
-  resolveDueAt: number | null;
-}
-
-export type ReturnReason = 'not_my_grid' | 'wrong_category' | 'duplicate' | 'needs_department' | 'other';
-export const RETURN_REASONS: readonly ReturnReason[] = [
-  'not_my_grid',
-  'wrong_category',
-  'duplicate',
-  'needs_department',
-  'other',
-];
-
-export type CaseCommand =
-  | { action: 'register' }
-  | { action: 'dispatch'; assigneeId: string }
-  | { action: 'accept' }
-  | { action: 'return'; reason: ReturnReason; note?: string }
-  | { action: 'arrive' }
-  | { action: 'resolve'; note: string; photos?: string[] }
-  | { action: 'verify'; note?: string }
-  | { action: 'close' }
-  | { action: 'reopen'; note: string };
-
-export type CaseAction = CaseCommand['action'];
-
-/** Who acts: a person (scope already checked by the service) or the platform itself. */
-export interface CaseActor {
-  id: string;
-  role: Role | 'system';
-}
-
-export type CaseEffect =
-  | { type: 'notify'; userId: string; reason: 'assigned' | 'returned' | 'reopened' }
-  /** Back to the dispatcher's queue (a return never goes sideways to another worker). */
-  | { type: 'await_dispatch' }
-  /** Dispatch again automatically (e.g. reopened after feedback). */
-  | { type: 'redispatch' };
-
-export type TransitionResult =
-  | { ok: true; next: CaseRecord; effects: CaseEffect[] }
-  | { ok: false; code: 'invalid_transition' | 'forbidden' | 'validation_failed'; message: string };
-
-/** Categories whose resolution needs on-site photo evidence. */
-export const SAFETY_CATEGORIES: readonly string[] = [
-  'fire_safety',
-  'gas_safety',
-  'structural_safety',
-  'flood',
-];
-
-const DISPATCHERS: readonly (Role | 'system')[] = ['system', 'operator', 'supervisor', 'admin'];
+type Party = Role | 'system';
+const DISPATCHERS: readonly Party[] = ['system', 'operator', 'supervisor', 'admin'];
+const CHECKERS: readonly Party[] = ['operator', 'supervisor', 'admin'];
+const WORKING: readonly CaseState[] = ['accepted', 'in_progress'];
 
 interface Move {
   from: readonly CaseState[];
-  to: CaseState;
-  /** Who may make the move; `assignee` means only the current assignee. */
-  by: readonly (Role | 'system')[] | 'assignee';
+  /** `same` for moves that change the case but not its state (pause, escalate). */
+  to: CaseState | 'same';
+  by: (record: CaseRecord, actor: CaseActor) => boolean;
 }
 
-const MOVES: Record<CaseAction, Move> = {
-  register: { from: ['reported'], to: 'registered', by: DISPATCHERS },
-  dispatch: { from: ['registered', 'returned', 'dispatched'], to: 'dispatched', by: DISPATCHERS },
-  accept: { from: ['dispatched'], to: 'accepted', by: 'assignee' },
-  return: { from: ['dispatched', 'accepted'], to: 'returned', by: 'assignee' },
-  arrive: { from: ['accepted'], to: 'in_progress', by: 'assignee' },
-  resolve: { from: ['accepted', 'in_progress'], to: 'resolved', by: 'assignee' },
-  verify: { from: ['resolved'], to: 'verified', by: ['operator', 'supervisor', 'admin'] },
-  close: { from: ['verified'], to: 'closed', by: DISPATCHERS },
-  reopen: {
-    from: ['resolved', 'verified', 'closed'],
-    to: 'registered',
-    by: ['operator', 'supervisor', 'admin'],
+const roles =
+  (allowed: readonly Party[]) =>
+  (_record: CaseRecord, actor: CaseActor): boolean =>
+    allowed.includes(actor.role);
+const assignee = (record: CaseRecord, actor: CaseActor) => actor.id === record.assigneeId;
+
+export const CASE_MOVES: Record<CaseAction, Move> = {
+  register: { from: ['reported'], to: 'registered', by: roles(DISPATCHERS) },
+  dispatch: {
+    from: ['registered', 'returned', 'reopened', 'dispatched'],
+    to: 'dispatched',
+    by: roles(DISPATCHERS),
   },
+  accept: { from: ['dispatched'], to: 'accepted', by: assignee },
+  return: { from: ['dispatched', ...WORKING], to: 'returned', by: assignee },
+  arrive: { from: ['accepted'], to: 'in_progress', by: assignee },
+  pause: { from: WORKING, to: 'same', by: (r, a) => assignee(r, a) || DISPATCHERS.includes(a.role) },
+  resume: { from: WORKING, to: 'same', by: (r, a) => assignee(r, a) || DISPATCHERS.includes(a.role) },
+  resolve: { from: WORKING, to: 'resolved', by: assignee },
+  verify: { from: ['resolved'], to: 'verified', by: roles(CHECKERS) },
+  close: { from: ['verified'], to: 'closed', by: roles(DISPATCHERS) },
+  feedback: {
+    from: ['verified', 'closed'],
+    to: 'same',
+    by: (r, a) => CHECKERS.includes(a.role) || (a.role !== 'system' && a.id === r.reporterId),
+  },
+  reopen: { from: ['resolved', 'verified', 'closed'], to: 'reopened', by: roles(CHECKERS) },
+  escalate: { from: ACTIVE_CASE_STATES, to: 'same', by: roles(DISPATCHERS) },
 };
+
+const refuse = (code: 'invalid_transition' | 'forbidden' | 'validation_failed', message: string) =>
+  ({ ok: false, code, message }) as const;
+
+/** Reopening: back to the dispatcher with a fresh resolve clock. */
+function reopened(current: CaseRecord, next: CaseRecord, policy: TransitionPolicy, now: number): void {
+  next.state = 'reopened';
+  next.resolvedById = null;
+  next.resolvedAt = null;
+  next.resolvedOnTime = null;
+  next.closedAt = null;
+  next.remindedClocks = [];
+  next.resolveDueAt = policy.sla ? addSpan(now, policy.sla.resolve, policy.calendar) : current.resolveDueAt;
+}
+
+/** A deadline moved on by a pause: wall time for wall-clock spans, working time for calendar spans. */
+function shiftForPause(
+  due: number | null,
+  pausedAt: number,
+  now: number,
+  policy: TransitionPolicy,
+  working: boolean,
+) {
+  if (due === null) return null;
+  if (!working) return due + (now - pausedAt);
+  return addWorkingMs(now, workingMsBetween(pausedAt, due, policy.calendar), policy.calendar);
+}
 
 /**
  * The one place that decides every case move: who may make it, what it needs and what it
- * causes. Pure: "now" is passed in and nothing is stored or sent here.
+ * causes. Pure: "now" and the policy are passed in and nothing is stored or sent here.
  */
 export function transition(
   current: CaseRecord,
   command: CaseCommand,
   actor: CaseActor,
   now: number,
+  policy: TransitionPolicy = DEFAULT_TRANSITION_POLICY,
 ): TransitionResult {
-  const move = MOVES[command.action];
-  if (!move.from.includes(current.state)) {
-    return {
-      ok: false,
-      code: 'invalid_transition',
-      message: `cannot ${command.action} a ${current.state} case`,
-    };
-  }
-  const allowed = move.by === 'assignee' ? actor.id === current.assigneeId : move.by.includes(actor.role);
-  if (!allowed)
-    return { ok: false, code: 'forbidden', message: `${actor.role} may not ${command.action} this case` };
+  const move = CASE_MOVES[command.action];
+  if (!move.from.includes(current.state))
+    return refuse('invalid_transition', `cannot ${command.action} a ${current.state} case`);
+  if (!move.by(current, actor))
+    return refuse('forbidden', `${actor.role} may not ${command.action} this case`);
 
-  const next: CaseRecord = { ...current, state: move.to, updatedAt: now };
+  const next: CaseRecord = { ...current, updatedAt: now };
+  if (move.to !== 'same') next.state = move.to;
   const effects: CaseEffect[] = [];
+  const sla = policy.sla;
   switch (command.action) {
     case 'register':
-    case 'arrive':
-    case 'close':
       break;
-    case 'dispatch':
-      next.assigneeId = command.assigneeId;
+    case 'dispatch': {
+      const coHandlerIds = [...new Set(command.coHandlerIds ?? [])].filter((id) => id !== command.assigneeId);
+      Object.assign(next, {
+        assigneeId: command.assigneeId,
+        coHandlerIds,
+        departmentId: command.departmentId ?? null,
+        dispatcherId: actor.id,
+        dispatchedAt: now,
+        firstDispatchedAt: current.firstDispatchedAt ?? now,
+        lastNotifiedAt: now,
+        arriveDueAt: null,
+        remindedClocks: current.remindedClocks.filter((c) => c !== 'accept' && c !== 'arrive'),
+      } satisfies Partial<CaseRecord>);
+      if (sla) next.acceptDueAt = addSpan(now, sla.accept, policy.calendar);
       effects.push({ type: 'notify', userId: command.assigneeId, reason: 'assigned' });
-      break;
-    case 'accept':
-      next.acceptDueAt = null;
-      break;
-    case 'return':
-      if (!command.reason)
-        return { ok: false, code: 'validation_failed', message: 'a return needs a reason code' };
-      next.returnCount = current.returnCount + 1;
-      next.assigneeId = null;
-      effects.push({ type: 'await_dispatch' });
-      break;
-    case 'resolve': {
-      if (!command.note?.trim())
-        return { ok: false, code: 'validation_failed', message: 'resolving needs a note' };
-      if (SAFETY_CATEGORIES.includes(current.category) && !command.photos?.length) {
-        return { ok: false, code: 'validation_failed', message: 'a safety case needs at least one photo' };
-      }
-      next.resolvedById = actor.id;
-      next.resolveDueAt = null;
+      for (const id of coHandlerIds) effects.push({ type: 'notify', userId: id, reason: 'co_assigned' });
       break;
     }
-    case 'verify':
-      if (actor.id === current.resolvedById) {
-        return {
-          ok: false,
-          code: 'forbidden',
-          message: 'verification must be by someone other than the resolver',
-        };
+    case 'accept':
+      next.acceptedAt = now;
+      next.acceptedOnTime = current.acceptDueAt === null ? null : now <= current.acceptDueAt;
+      next.acceptDueAt = null;
+      if (sla) next.arriveDueAt = addSpan(now, sla.arrive, policy.calendar);
+      break;
+    case 'return': {
+      if (!command.reason) return refuse('validation_failed', 'a return needs a reason code');
+      Object.assign(next, {
+        returnCount: current.returnCount + 1,
+        assigneeId: null,
+        coHandlerIds: [],
+        departmentId: null,
+        acceptDueAt: null,
+        arriveDueAt: null,
+        pausedAt: null,
+        pauseReason: null,
+      } satisfies Partial<CaseRecord>);
+      effects.push({ type: 'await_dispatch' });
+      const belowStreet =
+        ESCALATION_LEVELS.indexOf(current.escalationLevel) < ESCALATION_LEVELS.indexOf('street');
+      if (next.returnCount > policy.returnLimit && belowStreet) {
+        next.escalationLevel = 'street';
+        next.escalatedAt = now;
+        effects.push({ type: 'escalate', level: 'street', reason: `returned ${next.returnCount} times` });
       }
       break;
+    }
+    case 'arrive':
+      next.arrivedAt = now;
+      next.arriveDueAt = null;
+      break;
+    case 'pause':
+      if (current.pausedAt !== null) return refuse('invalid_transition', 'the case is already paused');
+      if (!command.reason?.trim()) return refuse('validation_failed', 'pausing needs a reason');
+      next.pausedAt = now;
+      next.pauseReason = command.reason.trim();
+      break;
+    case 'resume': {
+      if (current.pausedAt === null) return refuse('invalid_transition', 'the case is not paused');
+      const working = sla ? isWorkingSpan(sla.resolve) : false;
+      next.arriveDueAt = shiftForPause(current.arriveDueAt, current.pausedAt, now, policy, false);
+      next.resolveDueAt = shiftForPause(current.resolveDueAt, current.pausedAt, now, policy, working);
+      next.pausedAt = null;
+      next.pauseReason = null;
+      break;
+    }
+    case 'resolve':
+      if (!command.note?.trim()) return refuse('validation_failed', 'resolving needs a note');
+      if ((current.photoRequired || SAFETY_CATEGORIES.includes(current.category)) && !command.photos?.length)
+        return refuse('validation_failed', 'a safety case needs at least one photo');
+      Object.assign(next, {
+        resolvedById: actor.id,
+        resolvedAt: now,
+        resolvedOnTime: current.resolveDueAt === null ? null : now <= current.resolveDueAt,
+        resolveDueAt: null,
+        arriveDueAt: null,
+        pausedAt: null,
+        pauseReason: null,
+      } satisfies Partial<CaseRecord>);
+      break;
+    case 'verify':
+      if (actor.id === current.resolvedById)
+        return refuse('forbidden', 'verification must be by someone other than the resolver');
+      break;
+    case 'close':
+      next.closedAt = now;
+      break;
+    case 'feedback': {
+      const { satisfaction } = command;
+      if (!Number.isInteger(satisfaction) || satisfaction < 1 || satisfaction > 5)
+        return refuse('validation_failed', 'satisfaction must be an integer 1–5');
+      next.satisfaction = satisfaction;
+      next.feedbackAt = now;
+      if (command.solved) {
+        next.state = 'closed';
+        next.closedAt = current.closedAt ?? now;
+      } else {
+        if (!command.comment?.trim()) return refuse('validation_failed', '"not solved" needs a reason');
+        reopened(current, next, policy, now);
+        effects.push({ type: 'redispatch' });
+      }
+      break;
+    }
     case 'reopen':
-      if (!command.note?.trim())
-        return { ok: false, code: 'validation_failed', message: 'reopening needs a reason' };
-      next.resolvedById = null;
+      if (!command.note?.trim()) return refuse('validation_failed', 'reopening needs a reason');
+      reopened(current, next, policy, now);
       effects.push({ type: 'redispatch' });
       break;
+    case 'escalate': {
+      if (!command.reason?.trim()) return refuse('validation_failed', 'escalating needs a reason');
+      const level = command.level ?? nextEscalationLevel(current.escalationLevel);
+      if (!level || ESCALATION_LEVELS.indexOf(level) <= ESCALATION_LEVELS.indexOf(current.escalationLevel))
+        return refuse('validation_failed', `the case is already at the ${current.escalationLevel} level`);
+      next.escalationLevel = level;
+      next.escalatedAt = now;
+      effects.push({ type: 'escalate', level, reason: command.reason.trim() });
+      break;
+    }
     default: {
       const unreachable: never = command;
       return unreachable;
     }
   }
   return { ok: true, next, effects };
-}
-
-/** Validates a command from an API body, listing every problem. */
-export function parseCaseCommand(
-  input: unknown,
-): { ok: true; command: CaseCommand } | { ok: false; errors: string[] } {
-  if (typeof input !== 'object' || input === null) return { ok: false, errors: ['body must be an object'] };
-  const body = input as Record<string, unknown>;
-  const errors: string[] = [];
-  const optionalString = (key: string) => {
-    if (body[key] !== undefined && typeof body[key] !== 'string') errors.push(`${key} must be a string`);
-  };
-  switch (body.action) {
-    case 'register':
-    case 'accept':
-    case 'arrive':
-    case 'close':
-      break;
-    case 'dispatch':
-      if (typeof body.assigneeId !== 'string' || !body.assigneeId) errors.push('assigneeId is required');
-      break;
-    case 'return':
-      if (!RETURN_REASONS.includes(body.reason as ReturnReason))
-        errors.push(`reason must be one of ${RETURN_REASONS.join(', ')}`);
-      optionalString('note');
-      break;
-    case 'resolve':
-      if (typeof body.note !== 'string') errors.push('note is required');
-      if (
-        body.photos !== undefined &&
-        (!Array.isArray(body.photos) || body.photos.some((p) => typeof p !== 'string'))
-      ) {
-        errors.push('photos must be a list of photo URLs');
-      }
-      break;
-    case 'verify':
-      optionalString('note');
-      break;
-    case 'reopen':
-      if (typeof body.note !== 'string') errors.push('note is required');
-      break;
-    default:
-      errors.push(`action must be one of ${Object.keys(MOVES).join(', ')}`);
-  }
-  return errors.length > 0 ? { ok: false, errors } : { ok: true, command: body as unknown as CaseCommand };
 }

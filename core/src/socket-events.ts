@@ -1,9 +1,11 @@
-import type { CaseView } from './api';
+import type { CaseView, NotificationView } from './api';
 import type { DeviceState } from './reading';
 
 /** Real-time events, shared by the server and the console (`noun:verb`). */
 export interface ServerToClientEvents {
   'case:updated': (view: CaseView) => void;
+  /** A grouped notice for this person (assigned, reminder, escalated, returned …). */
+  'notification:new': (notice: NotificationView) => void;
   'device:status': (update: { deviceId: string; gridId: string; state: DeviceState; at: number }) => void;
   'device:readings': (update: {
     gridId: string;

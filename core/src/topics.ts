@@ -35,7 +35,8 @@ export function devicePrefix(gridId: string, deviceId: string): string {
  * Bus events are dotted past-tense facts; the topic is derived from the event name.
  */
 export const BUS_TOPIC_PREFIX = 'gridsense';
-export type BusEventName = 'risk.changed' | 'case.changed' | 'device.status_changed';
+export type BusEventName =
+  'risk.changed' | 'case.changed' | 'device.status_changed' | 'rules.changed' | 'case.notified';
 
 export function busTopic(event: BusEventName): string {
   return `${BUS_TOPIC_PREFIX}/${event.replace(/\./g, '/')}`;

@@ -4,108 +4,130 @@ import {
   type CaseRecord,
   type CaseSource,
   type CaseState,
-  type CaseView,
-  type Severity,
   type TimelineEntry,
 } from '@gridsense/core';
-import type { Selectable } from 'kysely';
+import { appendAudit } from './audit.repository';
 import type { StateDb } from './database';
-import type { Database } from './schema';
-
-type CaseRow = Selectable<Database['cases']>;
+import { toCaseRecord, toCaseRow } from './case-rows';
 
 export type NewTimelineEntry = Omit<TimelineEntry, 'id' | 'caseId'>;
 
-function toRecord(row: CaseRow): CaseRecord {
-  return {
-    id: row.id,
-    title: row.title,
-    category: row.category,
-    severity: row.severity as Severity,
-    state: row.state as CaseState,
-    source: row.source as CaseSource,
-    gridId: row.grid_id,
-    deviceId: row.device_id,
-    ruleId: row.rule_id,
-    assigneeId: row.assignee_id,
-    resolvedById: row.resolved_by_id,
-    returnCount: row.return_count,
-    occurrences: row.occurrences,
-    riskActive: row.risk_active === 1,
-    openedAt: Number(row.opened_at),
-    updatedAt: Number(row.updated_at),
-    acceptDueAt: row.accept_due_at === null ? null : Number(row.accept_due_at),
-    resolveDueAt: row.resolve_due_at === null ? null : Number(row.resolve_due_at),
-  };
+/** A risk or report joining a case. */
+export interface NewCaseSource {
+  kind: CaseSource;
+  deviceId: string | null;
+  ruleId: string | null;
+  category: string;
+  eventType: string | null;
+  snapshot: string | null;
+  active: boolean;
+  suppressed: boolean;
+  at: number;
 }
 
-function toRow(record: CaseRecord): CaseRow {
-  return {
-    id: record.id,
-    title: record.title,
-    category: record.category,
-    severity: record.severity,
-    state: record.state,
-    source: record.source,
-    grid_id: record.gridId,
-    device_id: record.deviceId,
-    rule_id: record.ruleId,
-    assignee_id: record.assigneeId,
-    resolved_by_id: record.resolvedById,
-    return_count: record.returnCount,
-    occurrences: record.occurrences,
-    risk_active: record.riskActive ? 1 : 0,
-    opened_at: record.openedAt,
-    updated_at: record.updatedAt,
-    accept_due_at: record.acceptDueAt,
-    resolve_due_at: record.resolveDueAt,
-  };
+/** Everything stored with one case change, in one transaction (and its audit entries). */
+export interface CaseWrite {
+  entries: NewTimelineEntry[];
+  /** When the deadline ticker should look at the case next. */
+  nextCheckAt: number | null;
+  newSources?: NewCaseSource[];
+  sourceUpdates?: { id: number; active?: boolean; lastAt?: number; addCount?: number }[];
+  requester?: { name: string; phone: string };
 }
 
-function entryRow(caseId: string, entry: NewTimelineEntry) {
-  return {
-    case_id: caseId,
-    at: entry.at,
-    actor_id: entry.actorId,
-    actor_name: entry.actorName,
-    action: entry.action,
-    from_state: entry.fromState,
-    to_state: entry.toState,
-    note: entry.note,
-    data: entry.data ? JSON.stringify(entry.data) : null,
-  };
+/** The timeline, the sources, the caller and the audit chain of one change, in its transaction. */
+async function writeDetails(tx: StateDb, caseId: string, write: CaseWrite): Promise<void> {
+  if (write.entries.length > 0) {
+    await tx
+      .insertInto('case_events')
+      .values(
+        write.entries.map((e) => ({
+          case_id: caseId,
+          at: e.at,
+          actor_id: e.actorId,
+          actor_name: e.actorName,
+          action: e.action,
+          from_state: e.fromState,
+          to_state: e.toState,
+          note: e.note,
+          data: e.data ? JSON.stringify(e.data) : null,
+        })),
+      )
+      .execute();
+  }
+  for (const s of write.newSources ?? []) {
+    await tx
+      .insertInto('case_sources')
+      .values({
+        case_id: caseId,
+        kind: s.kind,
+        device_id: s.deviceId,
+        rule_id: s.ruleId,
+        category: s.category,
+        event_type: s.eventType,
+        snapshot: s.snapshot,
+        active: s.active ? 1 : 0,
+        suppressed: s.suppressed ? 1 : 0,
+        count: 1,
+        first_at: s.at,
+        last_at: s.at,
+      })
+      .execute();
+  }
+  for (const u of write.sourceUpdates ?? []) {
+    await tx
+      .updateTable('case_sources')
+      .set((eb) => ({
+        ...(u.active === undefined ? {} : { active: u.active ? 1 : 0 }),
+        ...(u.lastAt === undefined ? {} : { last_at: u.lastAt }),
+        count: eb('count', '+', u.addCount ?? 0),
+      }))
+      .where('id', '=', u.id)
+      .execute();
+  }
+  if (write.requester) {
+    const at = write.entries[0]?.at ?? 0;
+    await tx
+      .insertInto('case_requesters')
+      .values({ case_id: caseId, ...write.requester, created_at: at })
+      .execute();
+  }
+  await appendAudit(
+    tx,
+    write.entries.map((e) => ({
+      at: e.at,
+      actorId: e.actorId,
+      actorName: e.actorName,
+      action: `case.${e.action}`,
+      entityType: 'case',
+      entityId: caseId,
+      data: { fromState: e.fromState, toState: e.toState, note: e.note, data: e.data },
+    })),
+  );
 }
 
-/** A new case and its first timeline entries, atomically. */
-export async function insertCase(
-  db: StateDb,
-  record: CaseRecord,
-  entries: NewTimelineEntry[],
-): Promise<void> {
+/** A new case with its first timeline entries, sources and audit entries, atomically. */
+export async function insertCase(db: StateDb, record: CaseRecord, write: CaseWrite): Promise<void> {
   await db.transaction().execute(async (tx) => {
-    await tx.insertInto('cases').values(toRow(record)).execute();
-    if (entries.length > 0)
-      await tx
-        .insertInto('case_events')
-        .values(entries.map((e) => entryRow(record.id, e)))
-        .execute();
+    await tx.insertInto('cases').values(toCaseRow(record, write.nextCheckAt)).execute();
+    await writeDetails(tx, record.id, write);
   });
 }
 
 /**
- * Stores a case's next version and its timeline entries, only if the case is still in the state
- * the change was computed from (two people acting at once: the second gets a conflict).
+ * Stores a case's next version with everything that goes with it, only if the case is still the
+ * version the change was computed from (two people acting at once: the second gets a conflict).
  */
 export async function updateCase(
   db: StateDb,
   next: CaseRecord,
   expected: { state: CaseState; updatedAt: number },
-  entries: NewTimelineEntry[],
+  write: CaseWrite,
 ): Promise<void> {
   await db.transaction().execute(async (tx) => {
     const result = await tx
       .updateTable('cases')
-      .set(toRow(next))
+      .set(toCaseRow(next, write.nextCheckAt))
       .where('id', '=', next.id)
       .where('state', '=', expected.state)
       .where('updated_at', '=', expected.updatedAt)
@@ -113,89 +135,93 @@ export async function updateCase(
     if (Number(result.numUpdatedRows) !== 1) {
       throw new AppError('conflict', `case ${next.id} changed meanwhile; reload and try again`);
     }
-    if (entries.length > 0)
-      await tx
-        .insertInto('case_events')
-        .values(entries.map((e) => entryRow(next.id, e)))
-        .execute();
+    await writeDetails(tx, next.id, write);
   });
 }
 
 export async function findCase(db: StateDb, id: string): Promise<CaseRecord | undefined> {
   const row = await db.selectFrom('cases').selectAll().where('id', '=', id).executeTakeFirst();
-  return row && toRecord(row);
+  return row && toCaseRecord(row);
 }
 
-/** The open case already raised by this device and rule, if any (one case per cause). */
+/** The open case already holding this device and rule as a source, if any (one case per cause). */
 export async function findOpenCaseByCause(
   db: StateDb,
   deviceId: string,
   ruleId: string,
-): Promise<CaseRecord | undefined> {
+): Promise<{ record: CaseRecord; sourceId: number; sourceActive: boolean } | undefined> {
   const row = await db
-    .selectFrom('cases')
-    .selectAll()
-    .where('device_id', '=', deviceId)
-    .where('rule_id', '=', ruleId)
-    .where('state', 'in', OPEN_CASE_STATES)
-    .orderBy('opened_at', 'desc')
-    .executeTakeFirst();
-  return row && toRecord(row);
-}
-
-export interface CaseQuery {
-  /** Restrict to these grids; undefined means every grid. */
-  gridIds?: string[];
-  openOnly: boolean;
-  limit?: number;
-  ids?: string[];
-}
-
-export async function listCaseViews(db: StateDb, query: CaseQuery): Promise<CaseView[]> {
-  if (query.gridIds?.length === 0) return [];
-  let q = db
-    .selectFrom('cases')
-    .innerJoin('regions', 'regions.id', 'cases.grid_id')
-    .leftJoin('users', 'users.id', 'cases.assignee_id')
-    .leftJoin('devices', 'devices.id', 'cases.device_id')
+    .selectFrom('case_sources')
+    .innerJoin('cases', 'cases.id', 'case_sources.case_id')
     .selectAll('cases')
-    .select([
-      'regions.name as grid_name',
-      'users.display_name as assignee_name',
-      'devices.name as device_name',
-    ]);
-  if (query.gridIds) q = q.where('cases.grid_id', 'in', query.gridIds);
-  if (query.ids) q = q.where('cases.id', 'in', query.ids);
-  if (query.openOnly) q = q.where('cases.state', 'in', OPEN_CASE_STATES);
-  const rows = await q
+    .select(['case_sources.id as source_id', 'case_sources.active as source_active'])
+    .where('case_sources.device_id', '=', deviceId)
+    .where('case_sources.rule_id', '=', ruleId)
+    .where('cases.state', 'in', OPEN_CASE_STATES)
     .orderBy('cases.opened_at', 'desc')
-    .limit(query.limit ?? 500)
-    .execute();
-  return rows.map((row) => ({
-    ...toRecord(row),
-    gridName: row.grid_name,
-    assigneeName: row.assignee_name,
-    deviceName: row.device_name,
-  }));
+    .executeTakeFirst();
+  return row && { record: toCaseRecord(row), sourceId: row.source_id, sourceActive: row.source_active === 1 };
 }
 
-export async function listTimeline(db: StateDb, caseId: string): Promise<TimelineEntry[]> {
+/** Open cases of these categories (fusion and suppression candidates). */
+export async function listOpenCasesByCategory(
+  db: StateDb,
+  categories: readonly string[],
+): Promise<CaseRecord[]> {
+  if (categories.length === 0) return [];
   const rows = await db
-    .selectFrom('case_events')
+    .selectFrom('cases')
     .selectAll()
-    .where('case_id', '=', caseId)
-    .orderBy('id')
+    .where('category', 'in', [...categories])
+    .where('state', 'in', OPEN_CASE_STATES)
     .execute();
-  return rows.map((r) => ({
-    id: r.id,
-    caseId: r.case_id,
-    at: Number(r.at),
-    actorId: r.actor_id,
-    actorName: r.actor_name,
-    action: r.action,
-    fromState: r.from_state as CaseState | null,
-    toState: r.to_state as CaseState,
-    note: r.note,
-    data: r.data ? (JSON.parse(r.data) as Record<string, unknown>) : null,
-  }));
+  return rows.map(toCaseRecord);
+}
+
+/** Whether any other source of the case is still active (the case's risk stays active if so). */
+export async function hasOtherActiveSource(db: StateDb, caseId: string, sourceId: number): Promise<boolean> {
+  const row = await db
+    .selectFrom('case_sources')
+    .select('id')
+    .where('case_id', '=', caseId)
+    .where('id', '!=', sourceId)
+    .where('active', '=', 1)
+    .where('suppressed', '=', 0)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+/** Cases the deadline ticker owes a look, oldest first. */
+export async function listCasesDueForCheck(db: StateDb, now: number, limit: number): Promise<CaseRecord[]> {
+  const rows = await db
+    .selectFrom('cases')
+    .selectAll()
+    .where('next_check_at', '<=', now)
+    .orderBy('next_check_at')
+    .limit(limit)
+    .execute();
+  return rows.map(toCaseRecord);
+}
+
+export async function listChildCases(db: StateDb, parentId: string): Promise<CaseRecord[]> {
+  const rows = await db.selectFrom('cases').selectAll().where('parent_id', '=', parentId).execute();
+  return rows.map(toCaseRecord);
+}
+
+/** Cases opened in a period, in some grids (analytics). */
+export async function listCasesOpenedBetween(
+  db: StateDb,
+  from: number,
+  to: number,
+  gridIds: readonly string[],
+): Promise<CaseRecord[]> {
+  if (gridIds.length === 0) return [];
+  const rows = await db
+    .selectFrom('cases')
+    .selectAll()
+    .where('opened_at', '>=', from)
+    .where('opened_at', '<', to)
+    .where('grid_id', 'in', [...gridIds])
+    .execute();
+  return rows.map(toCaseRecord);
 }

@@ -1,5 +1,8 @@
 import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import { foundation } from './migrations/0001-foundation';
+import { ingest } from './migrations/0002-ingest';
+import { rules } from './migrations/0003-rules';
+import { cases } from './migrations/0004-cases';
 
 /**
  * Migrations in code, so they ship inside the package and run the same on SQLite and
@@ -8,6 +11,9 @@ import { foundation } from './migrations/0001-foundation';
  */
 const migrations: Record<string, Migration> = {
   '0001_foundation': foundation,
+  '0002_ingest': ingest,
+  '0003_rules': rules,
+  '0004_cases': cases,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

@@ -26,7 +26,26 @@ export interface Database {
     last_seen_at: number | null;
     created_at: number;
   };
-  device_rejects: { device_id: string; reason: string; count: number; last_detail: string; last_at: number };
+  device_rejects: {
+    device_id: string;
+    reason: string;
+    count: number;
+    last_detail: string;
+    last_at: number;
+    /** Added by 0002_ingest: the start of the last rejected payload. */
+    last_payload: string | null;
+  };
+  device_seq_state: { device_id: string; stream: string; state: string; updated_at: number };
+  device_activity: {
+    device_id: string;
+    messages: number;
+    readings: number;
+    rejects: number;
+    duplicates: number;
+    last_message_at: number | null;
+    minutes: string;
+    updated_at: number;
+  };
   rules: {
     id: string;
     name: string;
@@ -34,6 +53,21 @@ export interface Database {
     definition: string;
     enabled: number;
     version: number;
+    updated_at: number;
+  };
+  rule_versions: {
+    rule_id: string;
+    version: number;
+    definition: string;
+    enabled: number;
+    changed_at: number;
+    changed_by: string | null;
+  };
+  rule_states: {
+    rule_id: string;
+    subject: string;
+    severity: string | null;
+    state: string;
     updated_at: number;
   };
   cases: {
@@ -55,6 +89,38 @@ export interface Database {
     updated_at: number;
     accept_due_at: number | null;
     resolve_due_at: number | null;
+    // 0004_cases
+    subcategory: string | null;
+    case_type: string | null;
+    description: string | null;
+    lat: number | null;
+    lng: number | null;
+    address: string | null;
+    co_handler_ids: string;
+    department_id: string | null;
+    dispatcher_id: string | null;
+    reporter_id: string | null;
+    photo_required: number;
+    escalation_level: string;
+    escalated_at: number | null;
+    paused_at: number | null;
+    pause_reason: string | null;
+    parent_id: string | null;
+    last_signal_at: number;
+    dispatched_at: number | null;
+    first_dispatched_at: number | null;
+    accepted_at: number | null;
+    accepted_on_time: number | null;
+    arrived_at: number | null;
+    resolved_at: number | null;
+    resolved_on_time: number | null;
+    closed_at: number | null;
+    arrive_due_at: number | null;
+    reminded_clocks: string;
+    last_notified_at: number | null;
+    satisfaction: number | null;
+    feedback_at: number | null;
+    next_check_at: number | null;
   };
   case_events: {
     id: Generated<number>;
@@ -68,4 +134,109 @@ export interface Database {
     note: string | null;
     data: string | null;
   };
+  // 0004_cases
+  case_sources: {
+    id: Generated<number>;
+    case_id: string;
+    kind: string;
+    device_id: string | null;
+    rule_id: string | null;
+    category: string;
+    event_type: string | null;
+    snapshot: string | null;
+    active: number;
+    suppressed: number;
+    count: number;
+    first_at: number;
+    last_at: number;
+  };
+  case_requesters: {
+    id: Generated<number>;
+    case_id: string;
+    name: string;
+    phone: string;
+    created_at: number;
+  };
+  case_categories: {
+    key: string;
+    level: string;
+    name: string;
+    safety: number;
+    matches: string;
+    sort: number;
+  };
+  case_slas: { category: string; severity: string; sla: string };
+  dispatch_rules: {
+    id: string;
+    match: string;
+    region_id: string;
+    lead: string;
+    co_handlers: string;
+    enabled: number;
+    note: string | null;
+    sort: number;
+  };
+  departments: { id: string; name: string; region_id: string };
+  department_members: { department_id: string; user_id: string; duty: string };
+  roster_shifts: {
+    id: Generated<number>;
+    scope_kind: string;
+    scope_id: string;
+    user_id: string;
+    duty: string;
+    weekdays: string;
+    start_minute: number;
+    end_minute: number;
+  };
+  audit_log: {
+    seq: number;
+    at: number;
+    actor_id: string;
+    actor_name: string;
+    action: string;
+    entity_type: string;
+    entity_id: string;
+    data: string;
+    prev_hash: string;
+    hash: string;
+  };
+  notification_channels: {
+    id: string;
+    kind: string;
+    name: string;
+    url: string;
+    secret: string | null;
+    region_id: string;
+    min_severity: string;
+    kinds: string;
+    enabled: number;
+  };
+  notification_messages: {
+    id: Generated<number>;
+    target_kind: string;
+    target_id: string;
+    group_key: string;
+    kind: string;
+    severity: string;
+    title: string;
+    lines: string;
+    case_ids: string;
+    notice_count: number;
+    status: string;
+    attempts: number;
+    not_before: number;
+    last_error: string | null;
+    created_at: number;
+    sent_at: number | null;
+  };
+  notification_attempts: {
+    id: Generated<number>;
+    message_id: number;
+    at: number;
+    ok: number;
+    status_code: number | null;
+    error: string | null;
+    duration_ms: number;
+  };
+  push_subscriptions: { endpoint: string; user_id: string; p256dh: string; auth: string; created_at: number };
 }

@@ -83,3 +83,63 @@ export async function listDutyGrids(db: StateDb, userId: string): Promise<string
   const rows = await db.selectFrom('grid_duties').select('grid_id').where('user_id', '=', userId).execute();
   return rows.map((r) => r.grid_id);
 }
+
+/** People of some roles whose region is exactly this one (e.g. a community's supervisors). */
+export async function listUsersInRegion(
+  db: StateDb,
+  regionId: string,
+  roles: readonly Role[],
+): Promise<{ userId: string; displayName: string; role: Role }[]> {
+  const rows = await db
+    .selectFrom('users')
+    .select(['id', 'display_name', 'role'])
+    .where('region_id', '=', regionId)
+    .where('role', 'in', [...roles])
+    .orderBy('id')
+    .execute();
+  return rows.map((r) => ({ userId: r.id, displayName: r.display_name, role: r.role as Role }));
+}
+
+export async function addDepartmentMember(db: StateDb, departmentId: string, userId: string, duty: DutyKind) {
+  await db
+    .insertInto('department_members')
+    .values({ department_id: departmentId, user_id: userId, duty })
+    .execute();
+}
+
+/** A department's standing handlers, primary before backup. */
+export async function listDepartmentMembers(
+  db: StateDb,
+  departmentId: string,
+): Promise<{ userId: string; duty: DutyKind; displayName: string }[]> {
+  const rows = await db
+    .selectFrom('department_members')
+    .innerJoin('users', 'users.id', 'department_members.user_id')
+    .select(['department_members.user_id', 'department_members.duty', 'users.display_name'])
+    .where('department_members.department_id', '=', departmentId)
+    .orderBy('department_members.user_id')
+    .execute();
+  return rows
+    .map((r) => ({ userId: r.user_id, duty: r.duty as DutyKind, displayName: r.display_name }))
+    .sort((a, b) => (a.duty === b.duty ? 0 : a.duty === 'primary' ? -1 : 1));
+}
+
+/** Departments a person handles cases for. */
+export async function listUserDepartments(db: StateDb, userId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('department_members')
+    .select('department_id')
+    .where('user_id', '=', userId)
+    .execute();
+  return rows.map((r) => r.department_id);
+}
+
+export async function findUserNames(db: StateDb, ids: readonly string[]): Promise<Map<string, string>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('users')
+    .select(['id', 'display_name'])
+    .where('id', 'in', [...ids])
+    .execute();
+  return new Map(rows.map((r) => [r.id, r.display_name]));
+}

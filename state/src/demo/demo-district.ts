@@ -1,4 +1,5 @@
 import type { DutyKind, PolygonGeometry, Region, Role, Rule } from '@gridsense/core';
+import { demoCaseUsers } from './demo-cases';
 
 /**
  * The demo district, generated (not stored in the repo as data) so its shape is easy to read:
@@ -232,6 +233,7 @@ export function buildDemoDistrict(): DemoDistrict {
       }
     });
   });
+  users.push(...demoCaseUsers());
   return { regions, users, devices, rules: DEMO_RULES };
 }
 
@@ -334,5 +336,76 @@ export const DEMO_RULES: Rule[] = [
     eventType: 'crowd_gathering',
     minConfidence: 0.7,
     severity: 'warning',
+  },
+  {
+    kind: 'rate',
+    id: 'water-rising',
+    name: '水位快速上涨',
+    category: 'flood',
+    deviceType: 'water_level',
+    metric: 'level',
+    windowSeconds: 600,
+    bands: [{ severity: 'warning', above: 0.3 }],
+    clearAtOrBelow: 0.05,
+  },
+  {
+    kind: 'threshold',
+    id: 'noise-night',
+    name: '夜间噪声扰民',
+    category: 'public_order',
+    deviceType: 'noise',
+    metric: 'noise_db',
+    bands: [{ severity: 'info', above: 75 }],
+    clearAtOrBelow: 65,
+    forSeconds: 10,
+    schedule: { windows: [{ start: '22:00', end: '06:00' }] },
+  },
+  {
+    kind: 'threshold',
+    id: 'pm25-high',
+    name: '细颗粒物超标',
+    category: 'environment',
+    deviceType: 'air_quality',
+    metric: 'pm25',
+    bands: [
+      { severity: 'info', above: 150 },
+      { severity: 'warning', above: 250 },
+    ],
+    clearAtOrBelow: 75,
+    repeat: { count: 3, of: 5 },
+  },
+  {
+    kind: 'no_data',
+    id: 'elderly-door-silent',
+    name: '独居老人 24 小时未开门',
+    category: 'elderly_care',
+    deviceType: 'door_sensor',
+    metric: 'opened',
+    equals: true,
+    silentForSeconds: 86_400,
+    severity: 'warning',
+  },
+  {
+    kind: 'offline',
+    id: 'device-offline',
+    name: '设备离线超过 10 分钟',
+    category: 'device_health',
+    forSeconds: 600,
+    severity: 'info',
+  },
+  {
+    kind: 'composite',
+    id: 'fire-fusion',
+    name: '火情研判（烟感 + 电气 + 视频）',
+    category: 'fire_safety',
+    match: 'all',
+    groupBy: 'grid',
+    withinSeconds: 120,
+    severity: 'critical',
+    conditions: [
+      { deviceType: 'smoke_detector', metric: 'smoke', risesBy: 3, withinSeconds: 60 },
+      { deviceType: 'electrical_fire', metric: 'cable_temperature', above: 70 },
+      { eventType: 'fire_smoke', minConfidence: 0.7 },
+    ],
   },
 ];

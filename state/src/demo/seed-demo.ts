@@ -5,6 +5,7 @@ import { insertRegions } from '../region.repository';
 import { insertRule } from '../rule.repository';
 import { getSetting, setSetting } from '../settings.repository';
 import { assignDuty, insertUser } from '../user.repository';
+import { demoCaseUsers, seedDemoCaseConfig } from './demo-cases';
 import { buildDemoDistrict } from './demo-district';
 
 export interface DeviceCredential {
@@ -52,6 +53,7 @@ export async function seedDemoDistrict(
       options.now,
     );
     for (const rule of demo.rules) await insertRule(tx, rule, options.now);
+    await seedDemoCaseConfig(tx, demoCaseUsers(), options.now);
     await setSetting(tx, 'demo_seeded_at', String(options.now));
   });
   return {

@@ -62,8 +62,16 @@ export async function attachGateway(httpServer: HttpServer, deps: WebDeps) {
   await deps.bus.subscribe('case.changed', async ({ caseId }) => {
     const view = await deps.cases.view(caseId);
     if (!view) return;
-    const rooms = [gridRoom(view.gridId), ...(view.assigneeId ? [userRoom(view.assigneeId)] : [])];
-    io.to(rooms).emit('case:updated', view);
+    // Its grid's room, and whoever leads, co-handles or reported it (a department handler is in no grid room).
+    const people = [view.assigneeId, view.reporterId, ...view.coHandlerIds].filter(
+      (id): id is string => id !== null,
+    );
+    io.to([gridRoom(view.gridId), ...people.map(userRoom)]).emit('case:updated', view);
+  });
+
+  // Grouped notices, each to its one person.
+  await deps.bus.subscribe('case.notified', ({ userId, notice }) => {
+    io.to(userRoom(userId)).emit('notification:new', notice);
   });
 
   await deps.bus.subscribe('device.status_changed', (update) => {

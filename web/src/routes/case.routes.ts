@@ -1,4 +1,4 @@
-import { AppError, parseCaseCommand } from '@gridsense/core';
+import { AppError, parseCaseCommand, parseHotlineEntry, parsePatrolReport } from '@gridsense/core';
 import { Router } from 'express';
 import type { WebDeps } from '../web-deps';
 import { currentUser } from './current-user';
@@ -14,8 +14,27 @@ export function caseRoutes(deps: WebDeps): Router {
     response.json(await deps.cases.list(currentUser(request), { openOnly: scope === 'open' }));
   });
 
+  /** 主动发现: a patrol report with photos and a location (the grid is found from it). */
+  router.post('/api/cases/reports', async (request, response) => {
+    const parsed = parsePatrolReport(request.body);
+    if (!parsed.ok) throw new AppError('validation_failed', 'invalid patrol report', parsed.errors);
+    response.status(201).json(await deps.cases.report(currentUser(request), parsed.value));
+  });
+
+  /** 被动发现: a hotline call entered by an operator. */
+  router.post('/api/cases/hotline', async (request, response) => {
+    const parsed = parseHotlineEntry(request.body);
+    if (!parsed.ok) throw new AppError('validation_failed', 'invalid hotline entry', parsed.errors);
+    response.status(201).json(await deps.cases.hotline(currentUser(request), parsed.value));
+  });
+
   router.get('/api/cases/:id', async (request, response) => {
     response.json(await deps.cases.detail(currentUser(request), request.params.id));
+  });
+
+  /** The hotline callers unmasked, for a callback (command centre only; audited). */
+  router.get('/api/cases/:id/requesters', async (request, response) => {
+    response.json(await deps.cases.revealRequesters(currentUser(request), request.params.id));
   });
 
   router.post('/api/cases/:id/actions', async (request, response) => {

@@ -1,0 +1,166 @@
+import {
+  AppError,
+  SEVERITIES,
+  validateCategoryNode,
+  validateDispatchRule,
+  validateRosterShift,
+  validateSla,
+  validateWorkCalendar,
+  type NoticeKind,
+  type Region,
+  type Severity,
+  type User,
+} from '@gridsense/core';
+import {
+  deleteChannel,
+  deleteDispatchRule,
+  deleteRosterShift,
+  findUserById,
+  insertRosterShift,
+  listCategories,
+  listChannels,
+  listDepartments,
+  listDispatchRules,
+  listRosterShifts,
+  setWorkCalendar,
+  upsertCategory,
+  upsertChannel,
+  upsertDispatchRule,
+  upsertSla,
+  type NotificationChannel,
+  type StateDb,
+} from '@gridsense/state';
+
+const NOTICE_KINDS: NoticeKind[] = [
+  'opened',
+  'assigned',
+  'co_assigned',
+  'reminder',
+  'repeat',
+  'escalated',
+  'returned',
+  'reopened',
+  'linked',
+  'resolved',
+];
+
+function invalid(errors: string[]): never {
+  throw new AppError('validation_failed', 'invalid input', errors);
+}
+
+/** Validates a notification channel from JSON (the URL must be http(s)). */
+export function validateChannel(input: unknown, regions: readonly Region[]): NotificationChannel {
+  if (typeof input !== 'object' || input === null) invalid(['channel must be an object']);
+  const c = input as Record<string, unknown>;
+  const errors: string[] = [];
+  if (typeof c.id !== 'string' || !/^[A-Za-z0-9_-]{1,64}$/.test(c.id))
+    errors.push('id must be 1–64 of A-Z a-z 0-9 _ -');
+  if (!['webhook', 'dingtalk', 'wecom'].includes(c.kind as string))
+    errors.push('kind must be webhook, dingtalk or wecom');
+  if (typeof c.name !== 'string' || !c.name.trim()) errors.push('name is required');
+  if (typeof c.url !== 'string' || !/^https?:\/\/[^\s]+$/.test(c.url))
+    errors.push('url must be an http(s) URL');
+  if (c.secret !== undefined && c.secret !== null && typeof c.secret !== 'string')
+    errors.push('secret must be a string');
+  if (!regions.some((r) => r.id === c.regionId)) errors.push('regionId must be a region');
+  if (!SEVERITIES.includes(c.minSeverity as Severity))
+    errors.push(`minSeverity must be one of ${SEVERITIES.join(', ')}`);
+  if (!Array.isArray(c.kinds) || c.kinds.some((k) => !NOTICE_KINDS.includes(k as NoticeKind)))
+    errors.push(`kinds must be a list of ${NOTICE_KINDS.join(', ')}`);
+  if (typeof c.enabled !== 'boolean') errors.push('enabled must be true or false');
+  if (errors.length > 0) invalid(errors);
+  return { ...(input as NotificationChannel), secret: (c.secret as string | null | undefined) ?? null };
+}
+
+/** Administrators' changes to the case rules, each validated and audited with its author. */
+export function createCaseAdmin(deps: { db: StateDb; now: () => number; regions: () => Region[] }) {
+  const { db } = deps;
+  const actorOf = (user: User) => {
+    if (user.role !== 'admin') throw new AppError('forbidden', 'only administrators may change case rules');
+    return { id: user.id, name: user.displayName };
+  };
+  const regionExists = (id: string) => deps.regions().some((r) => r.id === id);
+
+  return {
+    async setDispatchRule(user: User, input: unknown) {
+      const actor = actorOf(user);
+      const parsed = validateDispatchRule(input);
+      if (!parsed.ok) invalid(parsed.errors);
+      const errors = regionExists(parsed.rule.regionId)
+        ? []
+        : [`region ${parsed.rule.regionId} does not exist`];
+      const departments = (await listDepartments(db)).map((d) => d.id);
+      for (const ref of [parsed.rule.lead, ...parsed.rule.coHandlers]) {
+        if (ref.kind === 'department' && !departments.includes(ref.departmentId))
+          errors.push(`department ${ref.departmentId} does not exist`);
+        if (ref.kind === 'user' && !(await findUserById(db, ref.userId)))
+          errors.push(`user ${ref.userId} does not exist`);
+      }
+      if (errors.length > 0) invalid(errors);
+      const existing = await listDispatchRules(db);
+      const sort = existing.findIndex((r) => r.id === parsed.rule.id);
+      await upsertDispatchRule(db, parsed.rule, actor, deps.now(), sort < 0 ? existing.length : sort);
+      return parsed.rule;
+    },
+    deleteDispatchRule: (user: User, id: string) => deleteDispatchRule(db, id, actorOf(user), deps.now()),
+
+    async setCategory(user: User, input: unknown) {
+      const actor = actorOf(user);
+      const parsed = validateCategoryNode(input, await listCategories(db));
+      if (!parsed.ok) invalid(parsed.errors);
+      await upsertCategory(db, parsed.node, actor, deps.now());
+      return parsed.node;
+    },
+
+    async setSla(user: User, category: string, severity: string, input: unknown) {
+      const actor = actorOf(user);
+      const parsed = validateSla(input);
+      const errors = parsed.ok ? [] : parsed.errors;
+      if (!SEVERITIES.includes(severity as Severity))
+        errors.push(`severity must be one of ${SEVERITIES.join(', ')}`);
+      if (
+        category !== '*' &&
+        !(await listCategories(db)).some((c) => c.key === category && c.level === 'category')
+      )
+        errors.push(`category ${category} does not exist`);
+      if (!parsed.ok || errors.length > 0) invalid(errors);
+      const entry = { category, severity: severity as Severity, sla: parsed.sla };
+      await upsertSla(db, entry, actor, deps.now());
+      return entry;
+    },
+
+    async setCalendar(user: User, input: unknown) {
+      const actor = actorOf(user);
+      const parsed = validateWorkCalendar(input);
+      if (!parsed.ok) invalid(parsed.errors);
+      await setWorkCalendar(db, parsed.calendar, actor, deps.now());
+      return parsed.calendar;
+    },
+
+    async addRosterShift(user: User, input: unknown) {
+      const actor = actorOf(user);
+      const parsed = validateRosterShift(input);
+      if (!parsed.ok) invalid(parsed.errors);
+      const scopeOk =
+        parsed.shift.scopeKind === 'grid'
+          ? deps.regions().some((r) => r.id === parsed.shift.scopeId && r.level === 'grid')
+          : (await listDepartments(db)).some((d) => d.id === parsed.shift.scopeId);
+      if (!scopeOk) invalid([`${parsed.shift.scopeKind} ${parsed.shift.scopeId} does not exist`]);
+      return { id: await insertRosterShift(db, parsed.shift, actor, deps.now()), ...parsed.shift };
+    },
+    deleteRosterShift: (user: User, id: number) => deleteRosterShift(db, id, actorOf(user), deps.now()),
+    listRosterShifts: (user: User) => (actorOf(user), listRosterShifts(db)),
+
+    async setChannel(user: User, input: unknown) {
+      const actor = actorOf(user);
+      const channel = validateChannel(input, deps.regions());
+      await upsertChannel(db, channel, actor, deps.now());
+      return { ...channel, secret: channel.secret ? '***' : null };
+    },
+    deleteChannel: (user: User, id: string) => deleteChannel(db, id, actorOf(user), deps.now()),
+    async listChannels(user: User) {
+      actorOf(user);
+      return (await listChannels(db)).map((c) => ({ ...c, secret: c.secret ? '***' : null }));
+    },
+  };
+}

@@ -1,0 +1,57 @@
+import {
+  AppError,
+  CASE_STATS_DEFINITIONS,
+  computeCaseStats,
+  gridsInRegion,
+  type CaseStatsView,
+  type Region,
+  type User,
+} from '@gridsense/core';
+import {
+  findUserNames,
+  listCasesOpenedBetween,
+  listCategories,
+  listDepartments,
+  type StateDb,
+} from '@gridsense/state';
+
+const READERS = ['operator', 'supervisor', 'admin'];
+const MAX_PERIOD_MS = 366 * 86_400_000;
+
+/**
+ * 三率, MTTA/MTTR, breakdowns and trends for a region and period, within what the reader may see
+ * (a community supervisor their community, the command centre the district). Definitions travel
+ * with the numbers.
+ */
+export async function caseAnalytics(
+  db: StateDb,
+  regions: readonly Region[],
+  user: User,
+  query: { from: number; to: number; regionId?: string },
+  now: number,
+): Promise<CaseStatsView> {
+  if (!READERS.includes(user.role))
+    throw new AppError('forbidden', 'analytics are for the command centre and supervisors');
+  if (!(query.from < query.to) || query.to - query.from > MAX_PERIOD_MS)
+    throw new AppError('validation_failed', 'from must be before to, at most a year apart');
+  const mine = gridsInRegion(regions, user.regionId);
+  const regionId = query.regionId ?? user.regionId;
+  const grids = gridsInRegion(regions, regionId).filter((g) => mine.includes(g));
+  if (grids.length === 0) throw new AppError('not_found', `region ${regionId} not found`);
+  const cases = await listCasesOpenedBetween(db, query.from, query.to, grids);
+  const stats = computeCaseStats(cases, { from: query.from, to: query.to, now });
+  const [people, departments, categories] = await Promise.all([
+    findUserNames(
+      db,
+      stats.byWorker.map((w) => w.key),
+    ),
+    listDepartments(db),
+    listCategories(db),
+  ]);
+  const names: Record<string, string> = {};
+  for (const g of stats.byGrid) names[g.key] = regions.find((r) => r.id === g.key)?.name ?? g.key;
+  for (const [id, name] of people) names[id] = name;
+  for (const d of departments) if (stats.byDepartment.some((b) => b.key === d.id)) names[d.id] = d.name;
+  for (const c of categories) if (stats.byCategory.some((b) => b.key === c.key)) names[c.key] = c.name;
+  return { ...stats, names, definitions: { ...CASE_STATS_DEFINITIONS } };
+}

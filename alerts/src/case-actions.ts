@@ -1,0 +1,181 @@
+import { AppError, transition, type CaseCommand, type CaseRecord, type User } from '@gridsense/core';
+import { findUserById, listChildCases, listUserDepartments, type NewTimelineEntry } from '@gridsense/state';
+import type { Notice } from './case-notices';
+import { noticeLine } from './case-notices';
+import { transitionPolicy, type CasePolicy } from './case-policy';
+import { requireVisible } from './case-scope';
+import {
+  commitCase,
+  loadPolicy,
+  noticesForEffects,
+  SYSTEM,
+  timelineEntry,
+  type CaseContext,
+} from './case-writer';
+
+const HANDLING_ROLES = ['grid_worker', 'handler', 'supervisor'];
+
+/** What a move records besides its note: photos, the reason code, the dispatch and any override. */
+function entryData(command: CaseCommand): Record<string, unknown> {
+  switch (command.action) {
+    case 'resolve':
+    case 'arrive':
+      return command.photos?.length ? { photos: command.photos } : {};
+    case 'return':
+      return { reason: command.reason };
+    case 'dispatch':
+      return {
+        assigneeId: command.assigneeId,
+        coHandlerIds: command.coHandlerIds ?? [],
+        departmentId: command.departmentId ?? null,
+      };
+    case 'feedback':
+      return { satisfaction: command.satisfaction, solved: command.solved };
+    case 'escalate':
+      return { level: command.level ?? null };
+    case 'pause':
+      return { reason: command.reason };
+    case 'accept':
+    case 'close':
+    case 'register':
+    case 'reopen':
+    case 'resume':
+    case 'verify':
+      return {};
+  }
+}
+
+function noteOf(command: CaseCommand): string | null {
+  if (command.action === 'feedback') return command.comment ?? null;
+  if (command.action === 'escalate') return command.reason;
+  return 'note' in command ? (command.note ?? null) : null;
+}
+
+/**
+ * A person's dispatch: the assignee and co-handlers must be people who handle cases, the lead's
+ * department comes from their membership, and a choice other than the rule list's is an override.
+ */
+async function prepareDispatch(
+  ctx: CaseContext,
+  policy: CasePolicy,
+  record: CaseRecord,
+  command: Extract<CaseCommand, { action: 'dispatch' }>,
+): Promise<{ command: CaseCommand; data: Record<string, unknown> }> {
+  const ids = [command.assigneeId, ...(command.coHandlerIds ?? [])];
+  for (const id of ids) {
+    const person = await findUserById(ctx.db, id);
+    if (!person || !HANDLING_ROLES.includes(person.role))
+      throw new AppError('validation_failed', `${id} is not a grid worker, handler or supervisor`);
+  }
+  const departmentId = (await listUserDepartments(ctx.db, command.assigneeId))[0] ?? null;
+  const suggestion = await ctx.directory.suggest(record, ctx.now(), policy.calendar);
+  const override = suggestion?.leadId !== command.assigneeId;
+  return {
+    command: { ...command, departmentId },
+    data: {
+      ...entryData({ ...command, departmentId }),
+      override,
+      suggestedId: suggestion?.leadId ?? null,
+      ruleId: suggestion?.ruleId ?? null,
+    },
+  };
+}
+
+/** A person moves a case: scope, then the one transition function, then its effects. */
+export async function actOnCase(
+  ctx: CaseContext,
+  user: User,
+  caseId: string,
+  input: CaseCommand,
+): Promise<CaseRecord> {
+  const current = await requireVisible(ctx, user, caseId);
+  const policy = await loadPolicy(ctx);
+  const actor = { id: user.id, name: user.displayName };
+  let command = input;
+  let data = entryData(input);
+  if (input.action === 'dispatch') ({ command, data } = await prepareDispatch(ctx, policy, current, input));
+
+  const now = ctx.now();
+  const result = transition(
+    current,
+    command,
+    { id: user.id, role: user.role },
+    now,
+    transitionPolicy(policy, current),
+  );
+  if (!result.ok) throw new AppError(result.code, result.message);
+  let next = result.next;
+  const entries: NewTimelineEntry[] = [
+    timelineEntry(
+      actor,
+      command.action,
+      current,
+      next,
+      noteOf(command),
+      Object.keys(data).length ? data : null,
+    ),
+  ];
+  const notices: Notice[] = await noticesForEffects(ctx, policy, current, next, result.effects, {
+    actorName: user.displayName,
+    ...(command.action === 'return' ? { returnReason: command.reason } : {}),
+  });
+  if (command.action === 'resolve' && next.dispatcherId && next.dispatcherId !== SYSTEM.id)
+    notices.push({
+      kind: 'resolved',
+      record: next,
+      to: [next.dispatcherId],
+      line: noticeLine.resolved(user.displayName),
+    });
+
+  if (result.effects.some((e) => e.type === 'redispatch')) {
+    // Reopened: through the rule list again, to whoever is on duty now.
+    const suggestion = await ctx.directory.suggest(next, now, policy.calendar);
+    if (suggestion) {
+      const dispatch: CaseCommand = {
+        action: 'dispatch',
+        assigneeId: suggestion.leadId,
+        coHandlerIds: suggestion.coHandlerIds,
+        departmentId: suggestion.departmentId,
+      };
+      const redispatched = transition(next, dispatch, SYSTEM, now, transitionPolicy(policy, next));
+      if (redispatched.ok) {
+        entries.push(
+          timelineEntry(SYSTEM, 'dispatch', next, redispatched.next, null, {
+            ...entryData(dispatch),
+            ruleId: suggestion.ruleId,
+          }),
+        );
+        notices.push(
+          ...(await noticesForEffects(ctx, policy, next, redispatched.next, redispatched.effects, {
+            actorName: SYSTEM.name,
+          })),
+        );
+        next = redispatched.next;
+      }
+    }
+  }
+  await commitCase(ctx, policy, {
+    next,
+    previous: current,
+    write: { entries },
+    notices,
+    action: command.action,
+  });
+  if (next.state === 'resolved' || next.state === 'closed') await releaseChildren(ctx, policy, next);
+  return next;
+}
+
+/** A parent that is resolved lets its children go: their own clocks and notices resume. */
+async function releaseChildren(ctx: CaseContext, policy: CasePolicy, parent: CaseRecord): Promise<void> {
+  for (const child of await listChildCases(ctx.db, parent.id)) {
+    const next = { ...child, parentId: null, updatedAt: ctx.now() };
+    await commitCase(ctx, policy, {
+      next,
+      previous: child,
+      write: {
+        entries: [timelineEntry(SYSTEM, 'released_from_parent', child, next, null, { parentId: parent.id })],
+      },
+      action: 'released_from_parent',
+    });
+  }
+}

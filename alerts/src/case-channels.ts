@@ -1,0 +1,98 @@
+import {
+  AppError,
+  checkClassification,
+  gridsInRegion,
+  type HotlineEntry,
+  type PatrolReport,
+  type User,
+} from '@gridsense/core';
+import { findUserById } from '@gridsense/state';
+import { openOrJoin, type IntakeOutcome } from './case-intake';
+import type { CasePolicy } from './case-policy';
+import { loadPolicy, type CaseContext } from './case-writer';
+
+const REPORTERS = ['grid_worker', 'supervisor', 'operator', 'admin'];
+const HOTLINE_DESK = ['operator', 'supervisor', 'admin'];
+
+function checkCategory(policy: CasePolicy, input: PatrolReport | HotlineEntry): void {
+  const errors = checkClassification(policy.categories, input);
+  if (errors.length > 0) throw new AppError('validation_failed', 'invalid classification', errors);
+}
+
+/** 主动发现: a grid worker's patrol report, placed in the grid that contains its location. */
+export async function reportFromPatrol(
+  ctx: CaseContext,
+  user: User,
+  report: PatrolReport,
+): Promise<IntakeOutcome> {
+  if (!REPORTERS.includes(user.role))
+    throw new AppError('forbidden', `${user.role} may not file patrol reports`);
+  const policy = await loadPolicy(ctx);
+  checkCategory(policy, report);
+  const gridId = ctx.directory.gridAt(report.location.lat, report.location.lng);
+  if (!gridId) throw new AppError('validation_failed', 'the location is outside every grid');
+  return openOrJoin(ctx, policy, {
+    source: 'patrol',
+    title: report.title,
+    description: report.description,
+    category: report.category,
+    subcategory: report.subcategory,
+    caseType: report.caseType,
+    severity: report.severity,
+    gridId,
+    location: report.location,
+    address: report.address,
+    deviceId: null,
+    ruleId: null,
+    eventType: null,
+    snapshot: report.photos[0] ?? null,
+    reporter: { id: user.id, role: user.role, name: user.displayName },
+    trigger: { photos: report.photos, location: report.location },
+    selfHandle: report.selfHandle,
+  });
+}
+
+/** 被动发现: a hotline call entered by an operator; the caller is stored but only shown masked. */
+export async function reportFromHotline(
+  ctx: CaseContext,
+  user: User,
+  call: HotlineEntry,
+): Promise<IntakeOutcome> {
+  if (!HOTLINE_DESK.includes(user.role))
+    throw new AppError('forbidden', `${user.role} may not enter hotline calls`);
+  const policy = await loadPolicy(ctx);
+  checkCategory(policy, call);
+  const located = call.location ? ctx.directory.gridAt(call.location.lat, call.location.lng) : undefined;
+  const gridId = located ?? call.gridId;
+  if (!gridId) throw new AppError('validation_failed', 'the location is outside every grid');
+  if (!gridsInRegion(ctx.regions(), user.regionId).includes(gridId))
+    throw new AppError('validation_failed', `grid ${gridId} is not in your region`);
+  if (call.assigneeId) {
+    const assignee = await findUserById(ctx.db, call.assigneeId);
+    if (!assignee || !['grid_worker', 'handler', 'supervisor'].includes(assignee.role))
+      throw new AppError(
+        'validation_failed',
+        `${call.assigneeId} is not a grid worker, handler or supervisor`,
+      );
+  }
+  return openOrJoin(ctx, policy, {
+    source: 'hotline',
+    title: call.title,
+    description: call.description,
+    category: call.category,
+    subcategory: call.subcategory,
+    caseType: call.caseType,
+    severity: call.severity,
+    gridId,
+    location: call.location,
+    address: call.address,
+    deviceId: null,
+    ruleId: null,
+    eventType: null,
+    snapshot: null,
+    reporter: { id: user.id, role: user.role, name: user.displayName },
+    trigger: { channel: 'hotline', address: call.address },
+    requester: { name: call.callerName, phone: call.callerPhone },
+    ...(call.assigneeId ? { override: { assigneeId: call.assigneeId, note: call.overrideNote } } : {}),
+  });
+}

@@ -1,0 +1,139 @@
+import { AppError, dueClockActions, transition, type CaseRecord } from '@gridsense/core';
+import { listCasesDueForCheck, type NewTimelineEntry } from '@gridsense/state';
+import { noticeLine, type Notice } from './case-notices';
+import { timingFor, transitionPolicy, type CasePolicy } from './case-policy';
+import {
+  commitCase,
+  dispatchDesk,
+  loadPolicy,
+  noticesForEffects,
+  SYSTEM,
+  timelineEntry,
+  type CaseContext,
+} from './case-writer';
+
+const CLOCK_NAMES = { accept: '签收', arrive: '到场', resolve: '办结' } as const;
+
+/**
+ * The deadline ticker. It keeps no timers of its own: each case stores when it next needs a look
+ * (`next_check_at`), and each tick does what is owed by then — reminders, repeats until accepted,
+ * escalation up the hierarchy — and stores the next time. A restart loses and repeats nothing.
+ */
+export function createCaseTicker(
+  ctx: CaseContext,
+  options: { intervalMs: number; onError: (e: unknown, context: string) => void },
+) {
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<number> | undefined;
+
+  async function checkCase(policy: CasePolicy, record: CaseRecord): Promise<boolean> {
+    const now = ctx.now();
+    const actions = dueClockActions(record, timingFor(policy, record), now);
+    let next: CaseRecord = actions.length > 0 ? { ...record, updatedAt: now } : record;
+    const entries: NewTimelineEntry[] = [];
+    const notices: Notice[] = [];
+    for (const action of actions) {
+      if (action.type === 'remind') {
+        next = { ...next, remindedClocks: [...next.remindedClocks, action.clock] };
+        entries.push(
+          timelineEntry(SYSTEM, 'remind', record, next, null, { clock: action.clock, dueAt: action.dueAt }),
+        );
+        const to = next.assigneeId ? [next.assigneeId] : await dispatchDesk(ctx, policy, record, next);
+        notices.push({
+          kind: 'reminder',
+          record: next,
+          to,
+          line: noticeLine.reminder(action.clock, action.dueAt),
+        });
+      } else if (action.type === 'repeat') {
+        next = { ...next, lastNotifiedAt: now };
+        entries.push(
+          timelineEntry(SYSTEM, 'notify_repeat', record, next, null, { assigneeId: next.assigneeId }),
+        );
+        if (next.assigneeId)
+          notices.push({ kind: 'repeat', record: next, to: [next.assigneeId], line: noticeLine.repeat() });
+      } else {
+        const reason = `${CLOCK_NAMES[action.clock]}超时`;
+        const result = transition(
+          next,
+          { action: 'escalate', level: action.to, reason },
+          SYSTEM,
+          now,
+          transitionPolicy(policy, next),
+        );
+        if (!result.ok) throw new AppError(result.code, result.message);
+        entries.push(
+          timelineEntry(SYSTEM, 'escalate', next, result.next, reason, {
+            clock: action.clock,
+            dueAt: action.dueAt,
+            level: action.to,
+          }),
+        );
+        notices.push(
+          ...(await noticesForEffects(ctx, policy, next, result.next, result.effects, {
+            actorName: SYSTEM.name,
+          })),
+        );
+        next = result.next;
+      }
+    }
+    // With nothing owed (e.g. the rules changed), storing again just moves next_check_at on.
+    await commitCase(ctx, policy, {
+      next,
+      previous: record,
+      write: { entries },
+      notices,
+      action: actions.length > 0 ? 'clock' : 'clock_checked',
+    });
+    return actions.length > 0;
+  }
+
+  /** One pass over every case that is owed a look now; returns how many had something done. */
+  async function tick(): Promise<number> {
+    const policy = await loadPolicy(ctx);
+    let acted = 0;
+    // Bounded, so cases that keep failing cannot hold the pass forever.
+    for (let page = 0; page < 50; page++) {
+      const due = await listCasesDueForCheck(ctx.db, ctx.now(), 100);
+      for (const record of due) {
+        try {
+          if (await checkCase(policy, record)) acted++;
+        } catch (error) {
+          // A person moved the case meanwhile: its new version has its own next check.
+          if (!(error instanceof AppError && error.code === 'conflict'))
+            options.onError(error, `clock for case ${record.id}`);
+        }
+      }
+      if (due.length < 100) break;
+    }
+    return acted;
+  }
+
+  /** One pass now; passes never overlap. */
+  function runTick(): Promise<number> {
+    running = (running ?? Promise.resolve(0)).catch(() => 0).then(tick);
+    return running;
+  }
+
+  return {
+    /** Tests call this with a fake clock. */
+    tick: runTick,
+    start(): void {
+      const loop = () => {
+        timer = setTimeout(() => {
+          void runTick()
+            .catch((error: unknown) => options.onError(error, 'case ticker'))
+            .finally(() => timer && loop());
+        }, options.intervalMs);
+        timer.unref();
+      };
+      loop();
+    },
+    async stop(): Promise<void> {
+      const current = timer;
+      timer = undefined;
+      clearTimeout(current);
+      await running?.catch(() => undefined);
+    },
+  };
+}

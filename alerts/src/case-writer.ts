@@ -1,0 +1,157 @@
+import {
+  ESCALATION_LEVELS,
+  nextClockCheckAt,
+  type Bus,
+  type CaseActor,
+  type CaseEffect,
+  type CaseRecord,
+  type FusionGroup,
+  type Region,
+  type SuppressionRule,
+  type ReturnReason,
+} from '@gridsense/core';
+import {
+  insertCase,
+  updateCase,
+  type CaseWrite,
+  type NewTimelineEntry,
+  type StateDb,
+} from '@gridsense/state';
+import type { Directory } from './case-directory';
+import { noticeLine, type Notice, type Notifier } from './case-notices';
+import { loadCasePolicy, timingFor, type CasePolicy } from './case-policy';
+
+/** Everything the case modules share. */
+export interface CaseContext {
+  db: StateDb;
+  bus: Bus;
+  now: () => number;
+  regions: () => Region[];
+  directory: Directory;
+  notifier: Notifier;
+  returnLimit: number;
+  fusionGroups: FusionGroup[];
+  suppressionRules: SuppressionRule[];
+}
+
+export const SYSTEM: CaseActor & { name: string } = { id: 'system', role: 'system', name: '系统 GridSense' };
+
+export function loadPolicy(ctx: CaseContext): Promise<CasePolicy> {
+  return loadCasePolicy(ctx.db, ctx.returnLimit);
+}
+
+export function timelineEntry(
+  actor: { id: string; name: string },
+  action: string,
+  from: CaseRecord | null,
+  to: CaseRecord,
+  note: string | null = null,
+  data: Record<string, unknown> | null = null,
+): NewTimelineEntry {
+  return {
+    at: to.updatedAt,
+    actorId: actor.id,
+    actorName: actor.name,
+    action,
+    fromState: from?.state ?? null,
+    toState: to.state,
+    note,
+    data,
+  };
+}
+
+export interface Commit {
+  next: CaseRecord;
+  /** The stored version this change was computed from; absent for a new case. */
+  previous?: CaseRecord;
+  write: Omit<CaseWrite, 'nextCheckAt'>;
+  notices?: Notice[];
+  /** The `case.changed` action pushed to consoles. */
+  action: string;
+}
+
+/** Stores a change (with the ticker's next look at it), tells the consoles, then queues the notices. */
+export async function commitCase(ctx: CaseContext, policy: CasePolicy, commit: Commit): Promise<void> {
+  const { next, previous } = commit;
+  const nextCheckAt =
+    next.state === 'closed' ? null : nextClockCheckAt(next, timingFor(policy, next), ctx.now());
+  const write = { ...commit.write, nextCheckAt };
+  if (previous) await updateCase(ctx.db, next, previous, write);
+  else await insertCase(ctx.db, next, write);
+  // A ticker pass that only moved next_check_at changed nothing people see.
+  if (write.entries.length > 0 || !previous)
+    await ctx.bus.publish('case.changed', {
+      caseId: next.id,
+      gridId: next.gridId,
+      action: commit.action,
+      at: next.updatedAt,
+    });
+  await ctx.notifier.send(commit.notices ?? []);
+}
+
+/** Who re-dispatches a returned case: the person who dispatched it, else the desk of its level. */
+export async function dispatchDesk(
+  ctx: CaseContext,
+  policy: CasePolicy,
+  before: CaseRecord,
+  after: CaseRecord,
+) {
+  if (before.dispatcherId && before.dispatcherId !== SYSTEM.id) return [before.dispatcherId];
+  const level = ESCALATION_LEVELS.indexOf(after.escalationLevel) < 1 ? 'community' : after.escalationLevel;
+  return ctx.directory.levelPeople(after.gridId, level, ctx.now(), policy.calendar);
+}
+
+/** The notices a move's effects call for. */
+export async function noticesForEffects(
+  ctx: CaseContext,
+  policy: CasePolicy,
+  before: CaseRecord,
+  after: CaseRecord,
+  effects: readonly CaseEffect[],
+  context: { actorName: string; returnReason?: ReturnReason },
+): Promise<Notice[]> {
+  const notices: Notice[] = [];
+  for (const effect of effects) {
+    switch (effect.type) {
+      case 'notify':
+        notices.push({
+          kind: effect.reason === 'co_assigned' ? 'co_assigned' : effect.reason,
+          record: after,
+          to: [effect.userId],
+          line:
+            effect.reason === 'co_assigned'
+              ? noticeLine.coAssigned(after)
+              : effect.reason === 'assigned'
+                ? noticeLine.assigned(after)
+                : noticeLine.reopened(after.title),
+        });
+        break;
+      case 'await_dispatch':
+        notices.push({
+          kind: 'returned',
+          record: after,
+          to: await dispatchDesk(ctx, policy, before, after),
+          line: noticeLine.returned(context.returnReason ?? 'other', context.actorName),
+        });
+        break;
+      case 'escalate': {
+        const people = await ctx.directory.levelPeople(
+          after.gridId,
+          effect.level,
+          ctx.now(),
+          policy.calendar,
+        );
+        notices.push({
+          kind: 'escalated',
+          record: after,
+          to: [...people, ...(after.assigneeId ? [after.assigneeId] : [])],
+          line: noticeLine.escalated(effect.level, effect.reason),
+        });
+        break;
+      }
+      case 'redispatch':
+        break;
+    }
+  }
+  return notices;
+}

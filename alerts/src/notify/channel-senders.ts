@@ -1,0 +1,97 @@
+import type { NoticeKind, Severity } from '@gridsense/core';
+import type { NotificationChannel } from '@gridsense/state';
+import { createHmac } from 'node:crypto';
+
+/** One grouped message as it leaves for a channel. */
+export interface ChannelMessage {
+  kind: NoticeKind;
+  severity: Severity;
+  title: string;
+  lines: string[];
+  caseIds: string[];
+  count: number;
+  at: number;
+}
+
+export interface HttpRequestSpec {
+  url: string;
+  headers: Record<string, string>;
+  body: string;
+}
+
+const SEVERITY_NAMES: Record<Severity, string> = { critical: '紧急', warning: '警告', info: '提示' };
+
+function markdownLines(message: ChannelMessage): string {
+  const grouped = message.count > 1 ? `\n\n（已合并 ${message.count} 条通知）` : '';
+  return `${message.lines.map((l) => `- ${l}`).join('\n')}\n\n事件：${message.caseIds.join('、')}${grouped}`;
+}
+
+/**
+ * DingTalk robot signing: HMAC-SHA256 over "timestamp\nsecret" keyed by the secret, base64, sent as
+ * `timestamp` and `sign` query parameters (the robot refuses a timestamp over an hour off).
+ */
+export function signDingTalkUrl(url: string, secret: string, timestamp: number): string {
+  const sign = createHmac('sha256', secret).update(`${timestamp}\n${secret}`).digest('base64');
+  const signed = new URL(url);
+  signed.searchParams.set('timestamp', String(timestamp));
+  signed.searchParams.set('sign', sign);
+  return signed.toString();
+}
+
+/** The HTTP request each channel kind expects. */
+export function buildChannelRequest(
+  channel: NotificationChannel,
+  message: ChannelMessage,
+  now: number,
+): HttpRequestSpec {
+  const json = { 'content-type': 'application/json; charset=utf-8' };
+  const heading = `【${SEVERITY_NAMES[message.severity]}】${message.title}`;
+  switch (channel.kind) {
+    case 'dingtalk':
+      return {
+        url: channel.secret ? signDingTalkUrl(channel.url, channel.secret, now) : channel.url,
+        headers: json,
+        body: JSON.stringify({
+          msgtype: 'markdown',
+          markdown: { title: heading, text: `### ${heading}\n${markdownLines(message)}` },
+        }),
+      };
+    case 'wecom':
+      return {
+        url: channel.url,
+        headers: json,
+        body: JSON.stringify({
+          msgtype: 'markdown',
+          markdown: { content: `**${heading}**\n${markdownLines(message)}` },
+        }),
+      };
+    case 'webhook': {
+      const body = JSON.stringify({ type: 'gridsense.notification', ...message });
+      const signature: Record<string, string> = channel.secret
+        ? {
+            'x-gridsense-timestamp': String(now),
+            'x-gridsense-signature': `sha256=${createHmac('sha256', channel.secret).update(`${now}.${body}`).digest('hex')}`,
+          }
+        : {};
+      return { url: channel.url, headers: { ...json, ...signature }, body };
+    }
+  }
+}
+
+/** Robots answer HTTP 200 with `errcode` in the body; anything but 0 is a failure. */
+export function interpretChannelResponse(
+  kind: NotificationChannel['kind'],
+  status: number,
+  text: string,
+): { ok: boolean; error: string | null } {
+  if (status < 200 || status >= 300) return { ok: false, error: `HTTP ${status}` };
+  if (kind === 'webhook') return { ok: true, error: null };
+  try {
+    const body = JSON.parse(text) as { errcode?: number; errmsg?: string };
+    return body.errcode === 0
+      ? { ok: true, error: null }
+      : { ok: false, error: `errcode ${body.errcode}: ${body.errmsg ?? ''}` };
+  } catch {
+    return { ok: false, error: 'the robot answered with something other than JSON' };
+  }
+}

@@ -1,0 +1,75 @@
+import {
+  CASE_ACTIONS,
+  ESCALATION_LEVELS,
+  RETURN_REASONS,
+  type CaseCommand,
+  type ReturnReason,
+} from './case-types';
+import type { RegionLevel } from './model';
+
+/** Validates a command from an API body, listing every problem. */
+export function parseCaseCommand(
+  input: unknown,
+): { ok: true; command: CaseCommand } | { ok: false; errors: string[] } {
+  if (typeof input !== 'object' || input === null) return { ok: false, errors: ['body must be an object'] };
+  const body = input as Record<string, unknown>;
+  const errors: string[] = [];
+  const optionalString = (key: string) => {
+    if (body[key] !== undefined && typeof body[key] !== 'string') errors.push(`${key} must be a string`);
+  };
+  const requiredText = (key: string) => {
+    if (typeof body[key] !== 'string') errors.push(`${key} is required`);
+  };
+  const optionalList = (key: string, what: string) => {
+    const value = body[key];
+    if (value !== undefined && (!Array.isArray(value) || value.some((p) => typeof p !== 'string' || !p)))
+      errors.push(`${key} must be a list of ${what}`);
+  };
+  switch (body.action) {
+    case 'register':
+    case 'accept':
+    case 'resume':
+    case 'close':
+      break;
+    case 'dispatch':
+      if (typeof body.assigneeId !== 'string' || !body.assigneeId) errors.push('assigneeId is required');
+      optionalList('coHandlerIds', 'user ids');
+      optionalString('note');
+      if (body.departmentId !== undefined) errors.push('departmentId is set by the platform, not the caller');
+      break;
+    case 'return':
+      if (!RETURN_REASONS.includes(body.reason as ReturnReason))
+        errors.push(`reason must be one of ${RETURN_REASONS.join(', ')}`);
+      optionalString('note');
+      break;
+    case 'arrive':
+      optionalList('photos', 'photo URLs');
+      break;
+    case 'pause':
+      requiredText('reason');
+      break;
+    case 'resolve':
+      requiredText('note');
+      optionalList('photos', 'photo URLs');
+      break;
+    case 'verify':
+      optionalString('note');
+      break;
+    case 'feedback':
+      if (typeof body.satisfaction !== 'number') errors.push('satisfaction must be a number 1–5');
+      if (typeof body.solved !== 'boolean') errors.push('solved must be true or false');
+      optionalString('comment');
+      break;
+    case 'reopen':
+      requiredText('note');
+      break;
+    case 'escalate':
+      requiredText('reason');
+      if (body.level !== undefined && !ESCALATION_LEVELS.includes(body.level as RegionLevel))
+        errors.push(`level must be one of ${ESCALATION_LEVELS.join(', ')}`);
+      break;
+    default:
+      errors.push(`action must be one of ${CASE_ACTIONS.join(', ')}`);
+  }
+  return errors.length > 0 ? { ok: false, errors } : { ok: true, command: body as unknown as CaseCommand };
+}

@@ -1,0 +1,176 @@
+import { describe, expect, it } from 'vitest';
+import { maskName, maskPhone, parseHotlineEntry, parsePatrolReport } from './case-intake';
+import { computeCaseStats } from './case-stats';
+import { beijing, caseIn } from './case-test-fixture';
+
+const DAY = beijing(2026, 3, 9);
+const H = 3_600_000;
+const at = (hours: number) => DAY + hours * H;
+
+describe('computeCaseStats (三率, MTTA/MTTR, breakdowns, trend)', () => {
+  const cases = [
+    // accepted on time, resolved on time, satisfied
+    caseIn('closed', {
+      gridId: 'G01',
+      assigneeId: 'w1',
+      openedAt: at(1),
+      acceptedAt: at(1.1),
+      acceptedOnTime: true,
+      resolvedAt: at(2),
+      resolvedOnTime: true,
+      closedAt: at(3),
+      satisfaction: 5,
+    }),
+    // accepted late, resolved late, unhappy
+    caseIn('closed', {
+      gridId: 'G01',
+      assigneeId: 'w1',
+      openedAt: at(2),
+      acceptedAt: at(3),
+      acceptedOnTime: false,
+      resolvedAt: at(30),
+      resolvedOnTime: false,
+      closedAt: at(31),
+      satisfaction: 2,
+    }),
+    // never accepted, both deadlines passed
+    caseIn('dispatched', {
+      gridId: 'G02',
+      category: 'fire_safety',
+      assigneeId: 'w3',
+      departmentId: 'dept-fire',
+      openedAt: at(4),
+      acceptDueAt: at(5),
+      resolveDueAt: at(6),
+    }),
+    // still within its deadlines: counts in neither rate
+    caseIn('dispatched', {
+      gridId: 'G02',
+      category: 'fire_safety',
+      assigneeId: 'w3',
+      departmentId: 'dept-fire',
+      openedAt: at(40),
+      acceptDueAt: at(50),
+      resolveDueAt: at(60),
+    }),
+    // outside the period
+    caseIn('closed', {
+      openedAt: at(-30),
+      acceptedAt: at(-29),
+      acceptedOnTime: true,
+      resolvedAt: at(1),
+      resolvedOnTime: true,
+    }),
+  ];
+  const stats = computeCaseStats(cases, { from: DAY, to: DAY + 7 * 24 * H, now: at(41) });
+
+  it('counts the rates with the documented denominators', () => {
+    expect(stats.opened).toBe(4);
+    expect(stats.responseRate).toEqual({ numerator: 1, denominator: 3, value: 1 / 3 });
+    expect(stats.onTimeResolutionRate).toEqual({ numerator: 1, denominator: 3, value: 1 / 3 });
+    expect(stats.satisfactionRate).toEqual({ numerator: 1, denominator: 2, value: 0.5 });
+  });
+
+  it('averages acknowledgement and resolution times from opening', () => {
+    expect(stats.mttaMs).toBe((0.1 * H + 1 * H) / 2);
+    expect(stats.mttrMs).toBe((1 * H + 28 * H) / 2);
+  });
+
+  it('breaks down by grid, worker and department', () => {
+    expect(stats.byGrid).toEqual([
+      { key: 'G01', opened: 2, resolved: 2, resolvedOnTime: 1, overdue: 0 },
+      { key: 'G02', opened: 2, resolved: 0, resolvedOnTime: 0, overdue: 1 },
+    ]);
+    expect(stats.byWorker.map((w) => [w.key, w.opened])).toEqual([
+      ['w1', 2],
+      ['w3', 2],
+    ]);
+    expect(stats.byDepartment).toEqual([
+      { key: 'dept-fire', opened: 2, resolved: 0, resolvedOnTime: 0, overdue: 1 },
+    ]);
+    expect(stats.byCategory.map((c) => c.key)).toEqual(['fire_safety', 'gas_safety']);
+  });
+
+  it('trends per local day', () => {
+    expect(stats.trend).toEqual([
+      { day: '2026-03-09', opened: 3, resolved: 1, closed: 1 },
+      { day: '2026-03-10', opened: 1, resolved: 1, closed: 1 },
+    ]);
+  });
+
+  it('gives null rates and means when there is nothing to count', () => {
+    const empty = computeCaseStats([], { from: 0, to: 1, now: 1 });
+    expect([empty.responseRate.value, empty.mttaMs, empty.mttrMs]).toEqual([null, null, null]);
+  });
+});
+
+describe('discovery channels at the boundary', () => {
+  const base = {
+    title: '楼道堆物',
+    description: '3 号楼楼道堆放纸箱',
+    category: 'fire_safety',
+    severity: 'warning',
+  };
+  it('a patrol report needs a location and a photo', () => {
+    expect(parsePatrolReport({ ...base })).toEqual({
+      ok: false,
+      errors: ['location is required for a patrol report', 'photos must be a non-empty list of photo URLs'],
+    });
+    expect(
+      parsePatrolReport({
+        ...base,
+        location: { lat: 30.25, lng: 120.16 },
+        photos: ['/api/photos/a.png'],
+        selfHandle: true,
+      }),
+    ).toMatchObject({
+      ok: true,
+      value: { location: { lat: 30.25, lng: 120.16 }, selfHandle: true, subcategory: null },
+    });
+  });
+
+  it('a hotline entry needs the caller and a place', () => {
+    expect(
+      parseHotlineEntry({
+        ...base,
+        severity: 'bad',
+        callerName: '',
+        callerPhone: 'abc',
+        location: { lat: 91, lng: 0 },
+      }),
+    ).toEqual({
+      ok: false,
+      errors: [
+        'severity must be one of info, warning, critical',
+        'location must be { lat, lng } in WGS-84 degrees',
+        'callerName is required (≤ 40 characters)',
+        'callerPhone must be 5–20 digits',
+        'give a location or a gridId',
+      ],
+    });
+    expect(
+      parseHotlineEntry({ ...base, callerName: ' 张三 ', callerPhone: '138-1234-5678', gridId: 'G01' }),
+    ).toMatchObject({
+      ok: true,
+      value: {
+        callerName: '张三',
+        callerPhone: '13812345678',
+        gridId: 'G01',
+        location: null,
+        assigneeId: null,
+      },
+    });
+  });
+
+  it.each<[string, string]>([
+    ['张三', '张*'],
+    ['欧阳娜娜', '欧***'],
+    ['李', '*'],
+  ])('masks the name %s as %s', (name, masked) => expect(maskName(name)).toBe(masked));
+
+  it.each<[string, string]>([
+    ['13812345678', '138****5678'],
+    ['+8613812345678', '+86138****5678'],
+    ['12345', '***45'],
+  ])('masks the phone %s as %s', (phone, masked) => expect(maskPhone(phone)).toBe(masked));
+});

@@ -1,0 +1,150 @@
+import type { CaseRecord } from './case-types';
+
+/**
+ * Accountability figures (三率, MTTA/MTTR, counts, trends) over the cases opened in a period.
+ * The definitions below are the contract; the analytics API returns them with the numbers.
+ */
+export const CASE_STATS_DEFINITIONS = {
+  period: 'Cases opened at or after `from` and before `to` (epoch ms); other cases are not counted.',
+  responseRate:
+    '响应率 (response rate): cases accepted no later than their accept deadline ÷ cases that were accepted or whose accept deadline has passed unaccepted.',
+  onTimeResolutionRate:
+    '按时办结率 (on-time resolution rate): cases resolved no later than their resolve deadline ÷ cases that were resolved or whose resolve deadline has passed unresolved.',
+  satisfactionRate:
+    '满意率 (satisfaction rate): feedback with satisfaction 4 or 5 ÷ cases with feedback (1–5). Latest feedback per case.',
+  mttaMs:
+    'MTTA: mean of (accepted at − opened at) over accepted cases, in ms (includes time spent on returns).',
+  mttrMs: 'MTTR: mean of (resolved at − opened at) over resolved cases, in ms (pauses included).',
+  breakdown:
+    'By category, grid, lead handler (worker) and department: opened, resolved, resolved on time and overdue (deadline passed, still unresolved) counts.',
+  trend: 'Per local day (UTC+8): cases opened, resolved and closed on that day, within the period.',
+} as const;
+
+export interface Rate {
+  numerator: number;
+  denominator: number;
+  /** numerator ÷ denominator, or null when there is nothing to divide. */
+  value: number | null;
+}
+
+export interface Breakdown {
+  key: string;
+  opened: number;
+  resolved: number;
+  resolvedOnTime: number;
+  overdue: number;
+}
+
+export interface CaseStats {
+  from: number;
+  to: number;
+  opened: number;
+  responseRate: Rate;
+  onTimeResolutionRate: Rate;
+  satisfactionRate: Rate;
+  mttaMs: number | null;
+  mttrMs: number | null;
+  byCategory: Breakdown[];
+  byGrid: Breakdown[];
+  byWorker: Breakdown[];
+  byDepartment: Breakdown[];
+  trend: { day: string; opened: number; resolved: number; closed: number }[];
+}
+
+export type StatsCase = Pick<
+  CaseRecord,
+  | 'category'
+  | 'gridId'
+  | 'assigneeId'
+  | 'departmentId'
+  | 'openedAt'
+  | 'acceptedAt'
+  | 'acceptedOnTime'
+  | 'acceptDueAt'
+  | 'resolvedAt'
+  | 'resolvedOnTime'
+  | 'resolveDueAt'
+  | 'closedAt'
+  | 'satisfaction'
+>;
+
+const rate = (numerator: number, denominator: number): Rate => ({
+  numerator,
+  denominator,
+  value: denominator === 0 ? null : numerator / denominator,
+});
+
+const mean = (values: number[]) =>
+  values.length === 0 ? null : values.reduce((a, b) => a + b, 0) / values.length;
+
+const isOverdue = (c: StatsCase, now: number) =>
+  c.resolvedAt === null && c.resolveDueAt !== null && c.resolveDueAt < now;
+
+function breakdown(
+  cases: readonly StatsCase[],
+  keyOf: (c: StatsCase) => string | null,
+  now: number,
+): Breakdown[] {
+  const rows = new Map<string, Breakdown>();
+  for (const c of cases) {
+    const key = keyOf(c);
+    if (key === null) continue;
+    const row = rows.get(key) ?? { key, opened: 0, resolved: 0, resolvedOnTime: 0, overdue: 0 };
+    row.opened++;
+    if (c.resolvedAt !== null) row.resolved++;
+    if (c.resolvedOnTime === true) row.resolvedOnTime++;
+    if (isOverdue(c, now)) row.overdue++;
+    rows.set(key, row);
+  }
+  return [...rows.values()].sort((a, b) => b.opened - a.opened || a.key.localeCompare(b.key));
+}
+
+const localDay = (at: number) => new Date(at + 8 * 3_600_000).toISOString().slice(0, 10);
+
+export function computeCaseStats(
+  all: readonly StatsCase[],
+  period: { from: number; to: number; now: number },
+): CaseStats {
+  const { from, to, now } = period;
+  const cases = all.filter((c) => c.openedAt >= from && c.openedAt < to);
+  const accepted = cases.filter((c) => c.acceptedAt !== null);
+  const missedAccept = cases.filter(
+    (c) => c.acceptedAt === null && c.acceptDueAt !== null && c.acceptDueAt < now,
+  );
+  const resolved = cases.filter((c) => c.resolvedAt !== null);
+  const rated = cases.filter((c) => c.satisfaction !== null);
+  const days = new Map<string, { day: string; opened: number; resolved: number; closed: number }>();
+  const bump = (at: number | null, field: 'opened' | 'resolved' | 'closed') => {
+    if (at === null || at < from || at >= to) return;
+    const day = localDay(at);
+    const row = days.get(day) ?? { day, opened: 0, resolved: 0, closed: 0 };
+    row[field]++;
+    days.set(day, row);
+  };
+  for (const c of cases) {
+    bump(c.openedAt, 'opened');
+    bump(c.resolvedAt, 'resolved');
+    bump(c.closedAt, 'closed');
+  }
+  return {
+    from,
+    to,
+    opened: cases.length,
+    responseRate: rate(
+      accepted.filter((c) => c.acceptedOnTime === true).length,
+      accepted.length + missedAccept.length,
+    ),
+    onTimeResolutionRate: rate(
+      resolved.filter((c) => c.resolvedOnTime === true).length,
+      resolved.length + cases.filter((c) => isOverdue(c, now)).length,
+    ),
+    satisfactionRate: rate(rated.filter((c) => c.satisfaction! >= 4).length, rated.length),
+    mttaMs: mean(accepted.map((c) => c.acceptedAt! - c.openedAt)),
+    mttrMs: mean(resolved.map((c) => c.resolvedAt! - c.openedAt)),
+    byCategory: breakdown(cases, (c) => c.category, now),
+    byGrid: breakdown(cases, (c) => c.gridId, now),
+    byWorker: breakdown(cases, (c) => c.assigneeId, now),
+    byDepartment: breakdown(cases, (c) => c.departmentId, now),
+    trend: [...days.values()].sort((a, b) => a.day.localeCompare(b.day)),
+  };
+}

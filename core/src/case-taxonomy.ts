@@ -1,0 +1,97 @@
+/**
+ * The case taxonomy: category → subcategory → type (大类 → 小类 → 子类). Keys are dotted paths
+ * (`fire_safety`, `fire_safety.alarm`, `fire_safety.alarm.smoke`), so a key says where it sits;
+ * top-level keys are the `category` that rules and cases carry.
+ */
+export type CategoryLevel = 'category' | 'subcategory' | 'type';
+
+export interface CaseCategoryNode {
+  key: string;
+  level: CategoryLevel;
+  /** zh-CN name shown to people; the key is the English id. */
+  name: string;
+  /** Safety categories need a photo to resolve (set on the top level, inherited below). */
+  safety: boolean;
+  /** Rule ids and device event types that this type classifies (auto channel). */
+  matches: string[];
+}
+
+export interface CaseClassification {
+  category: string;
+  subcategory: string | null;
+  caseType: string | null;
+}
+
+const KEY = /^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*){0,2}$/;
+const LEVEL_BY_DEPTH: CategoryLevel[] = ['category', 'subcategory', 'type'];
+
+export function parentKey(key: string): string | null {
+  const i = key.lastIndexOf('.');
+  return i < 0 ? null : key.slice(0, i);
+}
+
+export function categoryOf(key: string): string {
+  return key.split('.')[0]!;
+}
+
+/** Whether a category's cases need photo evidence (its top-level node decides). */
+export function isSafetyCategory(nodes: readonly CaseCategoryNode[], category: string): boolean {
+  return nodes.some((n) => n.key === categoryOf(category) && n.safety);
+}
+
+/** Classifies a risk by its rule id or event type; falls back to the rule's category alone. */
+export function classifySignal(
+  nodes: readonly CaseCategoryNode[],
+  signal: { category: string; ruleId: string; eventType?: string },
+): CaseClassification {
+  const type = nodes.find(
+    (n) =>
+      n.level === 'type' &&
+      categoryOf(n.key) === signal.category &&
+      (n.matches.includes(signal.ruleId) ||
+        (signal.eventType !== undefined && n.matches.includes(signal.eventType))),
+  );
+  if (!type) return { category: signal.category, subcategory: null, caseType: null };
+  return { category: signal.category, subcategory: parentKey(type.key), caseType: type.key };
+}
+
+/**
+ * Checks that a reported classification names real nodes that belong together: the subcategory
+ * under the category and the type under the subcategory. Returns the problems.
+ */
+export function checkClassification(nodes: readonly CaseCategoryNode[], c: CaseClassification): string[] {
+  const has = (key: string, level: CategoryLevel) => nodes.some((n) => n.key === key && n.level === level);
+  const errors: string[] = [];
+  if (!has(c.category, 'category')) errors.push(`unknown category ${c.category}`);
+  if (
+    c.subcategory !== null &&
+    (!has(c.subcategory, 'subcategory') || parentKey(c.subcategory) !== c.category)
+  )
+    errors.push(`subcategory ${c.subcategory} is not under ${c.category}`);
+  if (c.caseType !== null && (!has(c.caseType, 'type') || parentKey(c.caseType) !== c.subcategory))
+    errors.push(`type ${c.caseType} is not under ${c.subcategory ?? 'a subcategory'}`);
+  return errors;
+}
+
+/** Validates a taxonomy node from JSON (admin API); its parent must already exist. */
+export function validateCategoryNode(
+  input: unknown,
+  existing: readonly CaseCategoryNode[],
+): { ok: true; node: CaseCategoryNode } | { ok: false; errors: string[] } {
+  if (typeof input !== 'object' || input === null) return { ok: false, errors: ['node must be an object'] };
+  const n = input as Record<string, unknown>;
+  const errors: string[] = [];
+  const key = typeof n.key === 'string' ? n.key : '';
+  if (!KEY.test(key)) errors.push('key must be 1–3 dotted lower_snake_case parts');
+  const level = LEVEL_BY_DEPTH[key.split('.').length - 1];
+  if (n.level !== level)
+    errors.push(`level must be ${level ?? 'category, subcategory or type'} for this key`);
+  const parent = parentKey(key);
+  if (KEY.test(key) && parent !== null && !existing.some((e) => e.key === parent))
+    errors.push(`parent ${parent} does not exist`);
+  if (typeof n.name !== 'string' || !n.name.trim()) errors.push('name is required');
+  if (typeof n.safety !== 'boolean') errors.push('safety must be true or false');
+  if (!Array.isArray(n.matches) || n.matches.some((m) => typeof m !== 'string'))
+    errors.push('matches must be a list of rule ids or event types');
+  return errors.length > 0 ? { ok: false, errors } : { ok: true, node: input as CaseCategoryNode };
+}

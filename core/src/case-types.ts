@@ -1,0 +1,202 @@
+import { DEFAULT_WORK_CALENDAR, type WorkCalendar } from './case-calendar';
+import type { CaseSla, SlaClock } from './case-sla';
+import type { RegionLevel, Role, Severity } from './model';
+
+/** 上报 → 立案 → 派遣 → 签收 → 处置 → 办结 → 核查 → 结案, plus 退单 (returned) and 重新打开 (reopened). */
+export type CaseState =
+  | 'reported'
+  | 'registered'
+  | 'dispatched'
+  | 'accepted'
+  | 'in_progress'
+  | 'resolved'
+  | 'verified'
+  | 'closed'
+  | 'returned'
+  | 'reopened';
+
+export const CASE_STATES: readonly CaseState[] = [
+  'reported',
+  'registered',
+  'dispatched',
+  'accepted',
+  'in_progress',
+  'resolved',
+  'verified',
+  'closed',
+  'returned',
+  'reopened',
+];
+
+export const OPEN_CASE_STATES: readonly CaseState[] = CASE_STATES.filter((s) => s !== 'closed');
+
+/** Open and not yet resolved: someone still has to act on the ground (fusion targets, escalation). */
+export const ACTIVE_CASE_STATES: readonly CaseState[] = CASE_STATES.filter(
+  (s) => s !== 'closed' && s !== 'resolved' && s !== 'verified',
+);
+
+export type CaseSource = 'auto' | 'patrol' | 'hotline';
+
+/** Who supervises a case now: it starts at the grid and climbs on breaches and bounces. */
+export const ESCALATION_LEVELS: readonly RegionLevel[] = ['grid', 'community', 'street', 'district'];
+
+export function nextEscalationLevel(level: RegionLevel): RegionLevel | undefined {
+  return ESCALATION_LEVELS[ESCALATION_LEVELS.indexOf(level) + 1];
+}
+
+export interface CaseRecord {
+  id: string;
+  title: string;
+  /** Top-level taxonomy key (e.g. `fire_safety`); subcategory and type refine it. */
+  category: string;
+  subcategory: string | null;
+  caseType: string | null;
+  severity: Severity;
+  state: CaseState;
+  source: CaseSource;
+  description: string | null;
+  gridId: string;
+  location: { lat: number; lng: number } | null;
+  address: string | null;
+  deviceId: string | null;
+  ruleId: string | null;
+  /** The lead handler (主办); co-handlers (协办) are told but do not move the case. */
+  assigneeId: string | null;
+  coHandlerIds: string[];
+  departmentId: string | null;
+  /** Who dispatched last ('system' or a person): a return goes back to them, never sideways. */
+  dispatcherId: string | null;
+  /** The person who reported it (patrol worker, hotline operator); may give feedback. */
+  reporterId: string | null;
+  resolvedById: string | null;
+  returnCount: number;
+  occurrences: number;
+  /** Whether the condition that raised the case is still present (it may clear first). */
+  riskActive: boolean;
+  /** Safety categories need at least one photo to resolve. */
+  photoRequired: boolean;
+  escalationLevel: RegionLevel;
+  escalatedAt: number | null;
+  /** Set while waiting on another department; the clocks stop. */
+  pausedAt: number | null;
+  pauseReason: string | null;
+  /** A parent case (e.g. a community power cut) this case belongs under. */
+  parentId: string | null;
+  openedAt: number;
+  updatedAt: number;
+  /** When the last risk or report joined this case (the fusion window runs from here). */
+  lastSignalAt: number;
+  dispatchedAt: number | null;
+  firstDispatchedAt: number | null;
+  acceptedAt: number | null;
+  acceptedOnTime: boolean | null;
+  arrivedAt: number | null;
+  resolvedAt: number | null;
+  resolvedOnTime: boolean | null;
+  closedAt: number | null;
+  acceptDueAt: number | null;
+  arriveDueAt: number | null;
+  resolveDueAt: number | null;
+  /** Clocks whose "deadline soon" reminder went out (so a restart does not send it twice). */
+  remindedClocks: SlaClock[];
+  lastNotifiedAt: number | null;
+  satisfaction: number | null;
+  feedbackAt: number | null;
+}
+
+export type ReturnReason =
+  | 'not_my_grid'
+  | 'wrong_category'
+  | 'duplicate'
+  | 'needs_department'
+  | 'not_my_duty'
+  | 'cannot_locate'
+  | 'other';
+export const RETURN_REASONS: readonly ReturnReason[] = [
+  'not_my_grid',
+  'wrong_category',
+  'duplicate',
+  'needs_department',
+  'not_my_duty',
+  'cannot_locate',
+  'other',
+];
+
+export type CaseCommand =
+  | { action: 'register' }
+  | {
+      action: 'dispatch';
+      assigneeId: string;
+      coHandlerIds?: string[];
+      departmentId?: string | null;
+      note?: string;
+    }
+  | { action: 'accept' }
+  | { action: 'return'; reason: ReturnReason; note?: string }
+  | { action: 'arrive'; photos?: string[] }
+  | { action: 'pause'; reason: string }
+  | { action: 'resume' }
+  | { action: 'resolve'; note: string; photos?: string[] }
+  | { action: 'verify'; note?: string }
+  | { action: 'close' }
+  | { action: 'feedback'; satisfaction: number; solved: boolean; comment?: string }
+  | { action: 'reopen'; note: string }
+  | { action: 'escalate'; reason: string; level?: RegionLevel };
+
+export type CaseAction = CaseCommand['action'];
+export const CASE_ACTIONS: readonly CaseAction[] = [
+  'register',
+  'dispatch',
+  'accept',
+  'return',
+  'arrive',
+  'pause',
+  'resume',
+  'resolve',
+  'verify',
+  'close',
+  'feedback',
+  'reopen',
+  'escalate',
+];
+
+/** Who acts: a person (scope already checked by the service) or the platform itself. */
+export interface CaseActor {
+  id: string;
+  role: Role | 'system';
+}
+
+export type CaseEffect =
+  | { type: 'notify'; userId: string; reason: 'assigned' | 'co_assigned' | 'reopened' }
+  /** Back to the dispatcher's queue (a return never goes sideways to another worker). */
+  | { type: 'await_dispatch' }
+  /** Dispatch again through the rule list (reopened after verification or feedback). */
+  | { type: 'redispatch' }
+  /** Tell the people of this level: a deadline passed, a case bounced too often, or someone blew the whistle. */
+  | { type: 'escalate'; level: RegionLevel; reason: string };
+
+export type TransitionResult =
+  | { ok: true; next: CaseRecord; effects: CaseEffect[] }
+  | { ok: false; code: 'invalid_transition' | 'forbidden' | 'validation_failed'; message: string };
+
+/** What a move may depend on besides the case: limits, the case's SLA and the calendar. */
+export interface TransitionPolicy {
+  /** Returns allowed before the case goes to the street automatically. */
+  returnLimit: number;
+  /** The case's deadlines; without it, moves leave the stored deadlines as they are. */
+  sla?: CaseSla;
+  calendar: WorkCalendar;
+}
+
+export const DEFAULT_TRANSITION_POLICY: TransitionPolicy = {
+  returnLimit: 2,
+  calendar: DEFAULT_WORK_CALENDAR,
+};
+
+/** Categories whose resolution needs on-site photo evidence (the taxonomy can mark more). */
+export const SAFETY_CATEGORIES: readonly string[] = [
+  'fire_safety',
+  'gas_safety',
+  'structural_safety',
+  'flood',
+];

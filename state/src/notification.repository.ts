@@ -1,0 +1,252 @@
+import type { NoticeKind, NotificationView, Severity } from '@gridsense/core';
+import type { Selectable } from 'kysely';
+import type { StateDb } from './database';
+import type { Database } from './schema';
+
+/** The notification outbox, which groups notices per target and incident, and the delivery log. */
+export type TargetKind = 'inapp' | 'push' | 'channel';
+
+export interface OutgoingNotice {
+  targetKind: TargetKind;
+  targetId: string;
+  groupKey: string;
+  kind: NoticeKind;
+  severity: Severity;
+  title: string;
+  line: string;
+  caseId: string;
+}
+
+type MessageRow = Selectable<Database['notification_messages']>;
+export type OutboxMessage = Omit<NotificationView, 'at'> & {
+  targetKind: TargetKind;
+  targetId: string;
+  severity: Severity;
+  attempts: number;
+  createdAt: number;
+};
+
+const MAX_LINES = 20;
+
+function toMessage(r: MessageRow): OutboxMessage {
+  return {
+    id: r.id,
+    targetKind: r.target_kind as TargetKind,
+    targetId: r.target_id,
+    kind: r.kind as NoticeKind,
+    severity: r.severity as Severity,
+    title: r.title,
+    lines: JSON.parse(r.lines) as string[],
+    caseIds: JSON.parse(r.case_ids) as string[],
+    count: r.notice_count,
+    attempts: r.attempts,
+    createdAt: Number(r.created_at),
+  };
+}
+
+/**
+ * Queues a notice. A notice for a target and incident that already has an unsent message joins
+ * it; one that follows a sent message within `groupIntervalMs` waits for the interval to end, so
+ * an incident sends one message and then at most one digest per interval.
+ */
+export async function enqueueNotice(
+  db: StateDb,
+  notice: OutgoingNotice,
+  now: number,
+  groupIntervalMs: number,
+): Promise<{ id: number; notBefore: number }> {
+  return db.transaction().execute(async (tx) => {
+    const group = tx
+      .selectFrom('notification_messages')
+      .where('target_kind', '=', notice.targetKind)
+      .where('target_id', '=', notice.targetId)
+      .where('group_key', '=', notice.groupKey);
+    const pending = await group.selectAll().where('status', '=', 'pending').orderBy('id').executeTakeFirst();
+    if (pending) {
+      const lines = [...(JSON.parse(pending.lines) as string[]), notice.line].slice(-MAX_LINES);
+      const caseIds = [...new Set([...(JSON.parse(pending.case_ids) as string[]), notice.caseId])];
+      const severities: Severity[] = ['info', 'warning', 'critical'];
+      const severity =
+        severities.indexOf(notice.severity) > severities.indexOf(pending.severity as Severity)
+          ? notice.severity
+          : pending.severity;
+      await tx
+        .updateTable('notification_messages')
+        .set({
+          lines: JSON.stringify(lines),
+          case_ids: JSON.stringify(caseIds),
+          notice_count: pending.notice_count + 1,
+          severity,
+        })
+        .where('id', '=', pending.id)
+        .execute();
+      return { id: pending.id, notBefore: Number(pending.not_before) };
+    }
+    const last = await group
+      .select('sent_at')
+      .where('status', '=', 'sent')
+      .orderBy('sent_at', 'desc')
+      .executeTakeFirst();
+    const lastSent = last?.sent_at === null || last === undefined ? null : Number(last.sent_at);
+    const notBefore =
+      lastSent !== null && now - lastSent < groupIntervalMs ? lastSent + groupIntervalMs : now;
+    const row = await tx
+      .insertInto('notification_messages')
+      .values({
+        target_kind: notice.targetKind,
+        target_id: notice.targetId,
+        group_key: notice.groupKey,
+        kind: notice.kind,
+        severity: notice.severity,
+        title: notice.title,
+        lines: JSON.stringify([notice.line]),
+        case_ids: JSON.stringify([notice.caseId]),
+        notice_count: 1,
+        status: 'pending',
+        attempts: 0,
+        not_before: notBefore,
+        last_error: null,
+        created_at: now,
+        sent_at: null,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return { id: row.id, notBefore };
+  });
+}
+
+export async function listDueMessages(db: StateDb, now: number, limit: number): Promise<OutboxMessage[]> {
+  const rows = await db
+    .selectFrom('notification_messages')
+    .selectAll()
+    .where('status', '=', 'pending')
+    .where('not_before', '<=', now)
+    .orderBy('not_before')
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+  return rows.map(toMessage);
+}
+
+/** The earliest time a pending message becomes due (for the delivery worker's next wake-up). */
+export async function nextMessageDueAt(db: StateDb): Promise<number | null> {
+  const row = await db
+    .selectFrom('notification_messages')
+    .select('not_before')
+    .where('status', '=', 'pending')
+    .orderBy('not_before')
+    .executeTakeFirst();
+  return row ? Number(row.not_before) : null;
+}
+
+export interface AttemptResult {
+  at: number;
+  ok: boolean;
+  statusCode: number | null;
+  error: string | null;
+  durationMs: number;
+}
+
+/** Logs one delivery attempt and moves the message on: sent, retried later, or failed for good. */
+export async function recordAttempt(
+  db: StateDb,
+  messageId: number,
+  attempt: AttemptResult,
+  next: { status: 'sent' | 'pending' | 'failed'; notBefore: number },
+): Promise<void> {
+  await db.transaction().execute(async (tx) => {
+    await tx
+      .insertInto('notification_attempts')
+      .values({
+        message_id: messageId,
+        at: attempt.at,
+        ok: attempt.ok ? 1 : 0,
+        status_code: attempt.statusCode,
+        error: attempt.error,
+        duration_ms: attempt.durationMs,
+      })
+      .execute();
+    await tx
+      .updateTable('notification_messages')
+      .set((eb) => ({
+        status: next.status,
+        attempts: eb('attempts', '+', 1),
+        not_before: next.notBefore,
+        last_error: attempt.error,
+        sent_at: next.status === 'sent' ? attempt.at : null,
+      }))
+      .where('id', '=', messageId)
+      .execute();
+  });
+}
+
+export interface DeliveryLogEntry {
+  message: OutboxMessage & {
+    status: string;
+    notBefore: number;
+    sentAt: number | null;
+    lastError: string | null;
+  };
+  attempts: AttemptResult[];
+}
+
+/** The delivery log: messages to a target kind (and id), newest first, with every attempt. */
+export async function listDeliveryLog(
+  db: StateDb,
+  filter: { targetKind?: TargetKind; targetId?: string; limit: number },
+): Promise<DeliveryLogEntry[]> {
+  let q = db.selectFrom('notification_messages').selectAll();
+  if (filter.targetKind) q = q.where('target_kind', '=', filter.targetKind);
+  if (filter.targetId) q = q.where('target_id', '=', filter.targetId);
+  const rows = await q.orderBy('id', 'desc').limit(filter.limit).execute();
+  if (rows.length === 0) return [];
+  const attempts = await db
+    .selectFrom('notification_attempts')
+    .selectAll()
+    .where(
+      'message_id',
+      'in',
+      rows.map((r) => r.id),
+    )
+    .orderBy('id')
+    .execute();
+  return rows.map((r) => ({
+    message: {
+      ...toMessage(r),
+      status: r.status,
+      notBefore: Number(r.not_before),
+      sentAt: r.sent_at === null ? null : Number(r.sent_at),
+      lastError: r.last_error,
+    },
+    attempts: attempts
+      .filter((a) => a.message_id === r.id)
+      .map((a) => ({
+        at: Number(a.at),
+        ok: a.ok === 1,
+        statusCode: a.status_code,
+        error: a.error,
+        durationMs: a.duration_ms,
+      })),
+  }));
+}
+
+/** A person's delivered in-app notices, newest first. */
+export async function listUserNotifications(
+  db: StateDb,
+  userId: string,
+  limit: number,
+): Promise<NotificationView[]> {
+  const rows = await db
+    .selectFrom('notification_messages')
+    .selectAll()
+    .where('target_kind', '=', 'inapp')
+    .where('target_id', '=', userId)
+    .where('status', '=', 'sent')
+    .orderBy('id', 'desc')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => {
+    const { id, kind, title, lines, caseIds, count } = toMessage(r);
+    return { id, kind, title, lines, caseIds, count, at: Number(r.sent_at) };
+  });
+}

@@ -1,0 +1,166 @@
+import type { AuditEntryView, CaseView, NotificationView } from '@gridsense/core';
+import { createECDH, randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestPlatform, type ApiClient, type TestPlatform } from './harness/test-platform';
+
+type ErrorBody = { error: { code: string; details?: string[] } };
+
+describe('the case API over HTTP: channels, admin, audit, notifications, scope', () => {
+  let env: TestPlatform;
+  let admin: ApiClient;
+  let op: ApiClient;
+  let worker: ApiClient;
+  let fire: ApiClient;
+
+  beforeAll(async () => {
+    env = await startTestPlatform();
+    [admin, op, worker, fire] = await Promise.all([
+      env.login('admin'),
+      env.login('op1'),
+      env.login('worker01'),
+      env.login('fire1'),
+    ]);
+  });
+  afterAll(async () => env?.stop());
+
+  it('serves the taxonomy and deadlines to everyone signed in', async () => {
+    const config = await worker.call<{
+      categories: { key: string; name: string }[];
+      returnReasons: string[];
+    }>('GET', '/api/case-config');
+    expect(config.status).toBe(200);
+    expect(config.body.categories).toContainEqual(
+      expect.objectContaining({ key: 'fire_safety.alarm.smoke', name: '烟感告警' }),
+    );
+    expect(config.body.returnReasons).toContain('needs_department');
+  });
+
+  it('lets only administrators change the rule list, lists every problem, and audits the change', async () => {
+    const rule = {
+      match: 'gas_safety',
+      regionId: 'G01',
+      lead: { kind: 'user', userId: 'u-worker02' },
+      coHandlers: [],
+      enabled: true,
+      note: 'B 角负责燃气',
+    };
+    expect((await op.call<ErrorBody>('PUT', '/api/admin/dispatch-rules/gas-g01', rule)).body.error.code).toBe(
+      'forbidden',
+    );
+    const bad = await admin.call<ErrorBody>('PUT', '/api/admin/dispatch-rules/gas-g01', {
+      ...rule,
+      lead: { kind: 'boss' },
+      regionId: '',
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.details).toEqual(['regionId is required', 'lead must be a handler reference']);
+    expect((await admin.call('PUT', '/api/admin/dispatch-rules/gas-g01', rule)).status).toBe(200);
+    const audit = await op.call<AuditEntryView[]>(
+      'GET',
+      '/api/audit?entityType=dispatch_rule&entityId=gas-g01',
+    );
+    expect(audit.body).toMatchObject([
+      { actorId: 'u-admin', action: 'admin.dispatch_rule_set', data: { note: 'B 角负责燃气' } },
+    ]);
+    expect((await worker.call<ErrorBody>('GET', '/api/audit')).status).toBe(403);
+    const calendar = await admin.call<ErrorBody>('PUT', '/api/admin/calendar', { workdays: [9] });
+    expect(calendar.status).toBe(400);
+    expect(calendar.body.error.details).toContain('workdays must be a list of ISO weekdays 1–7');
+  });
+
+  it('files a patrol report into the grid under its location, and refuses one outside every grid', async () => {
+    const report = {
+      title: '井盖缺失',
+      description: '路口井盖缺失，已设置临时围挡',
+      category: 'facility',
+      subcategory: 'facility.manhole',
+      caseType: 'facility.manhole.missing',
+      severity: 'warning',
+      location: { lat: 30.262, lng: 120.155 },
+      photos: ['/api/photos/00000000-0000-4000-8000-000000000000.png'],
+    };
+    const filed = await worker.call<{ outcome: string; case: CaseView }>(
+      'POST',
+      '/api/cases/reports',
+      report,
+    );
+    expect(filed.status).toBe(201);
+    expect(filed.body).toMatchObject({
+      outcome: 'opened',
+      case: { gridId: 'G01', source: 'patrol', reporterId: 'u-worker01' },
+    });
+    const outside = await worker.call<ErrorBody>('POST', '/api/cases/reports', {
+      ...report,
+      location: { lat: 31, lng: 121 },
+    });
+    expect(outside.status).toBe(400);
+    const missing = await worker.call<ErrorBody>('POST', '/api/cases/reports', { title: 'x' });
+    expect(missing.body.error.details).toContain('photos must be a non-empty list of photo URLs');
+    // In-app notices are kept for the phone's list.
+    await expect
+      .poll(
+        async () =>
+          (await worker.call<NotificationView[]>('GET', '/api/notifications')).body.map((n) => n.kind),
+        { timeout: 10_000 },
+      )
+      .toContain('assigned');
+  });
+
+  it('a department handler sees only what is theirs, and callers are revealed only to the command centre', async () => {
+    const call = await op.call<{ case: CaseView }>('POST', '/api/cases/hotline', {
+      title: '电动车在楼道充电起火',
+      description: '楼道内电动车冒烟起火',
+      category: 'fire_safety',
+      subcategory: 'fire_safety.fire',
+      caseType: 'fire_safety.fire.building_fire',
+      severity: 'critical',
+      gridId: 'G07',
+      callerName: '孙丽',
+      callerPhone: '13600001234',
+    });
+    expect(call.status).toBe(201);
+    const id = call.body.case.id;
+    const handler = call.body.case.assigneeId === 'u-fire1' ? fire : await env.login('fire2');
+    expect((await handler.call<CaseView[]>('GET', '/api/cases')).body.map((c) => c.id)).toEqual([id]);
+    expect((await worker.call('GET', `/api/cases/${id}`)).status).toBe(404);
+    expect((await worker.call('GET', `/api/cases/${id}/requesters`)).status).toBe(403);
+    expect((await op.call('GET', `/api/cases/${id}/requesters`)).body).toEqual([
+      { name: '孙丽', phone: '13600001234', at: expect.any(Number) },
+    ]);
+  });
+
+  it('takes a browser push subscription and hands out the VAPID key', async () => {
+    const key = await worker.call<{ publicKey: string }>('GET', '/api/notifications/push/key');
+    expect(Buffer.from(key.body.publicKey, 'base64url')).toHaveLength(65);
+    const bad = await worker.call<ErrorBody>('POST', '/api/notifications/push/subscriptions', {
+      endpoint: 'ftp://x',
+      keys: {},
+    });
+    expect(bad.body.error.details).toEqual([
+      'endpoint must be the push service URL',
+      'keys.p256dh must be base64url',
+      'keys.auth must be base64url',
+    ]);
+    const subscription = {
+      endpoint: 'https://push.example/send/abc',
+      keys: {
+        p256dh: createECDH('prime256v1').generateKeys().toString('base64url'),
+        auth: randomBytes(16).toString('base64url'),
+      },
+    };
+    expect((await worker.call('POST', '/api/notifications/push/subscriptions', subscription)).status).toBe(
+      201,
+    );
+    expect(
+      (await op.call('DELETE', '/api/notifications/push/subscriptions', { endpoint: subscription.endpoint }))
+        .status,
+    ).toBe(404);
+    expect(
+      (
+        await worker.call('DELETE', '/api/notifications/push/subscriptions', {
+          endpoint: subscription.endpoint,
+        })
+      ).status,
+    ).toBe(204);
+  });
+});

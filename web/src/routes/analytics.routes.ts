@@ -1,0 +1,34 @@
+import { AppError } from '@gridsense/core';
+import { caseAnalytics } from '@gridsense/alerts';
+import { Router } from 'express';
+import type { WebDeps } from '../web-deps';
+import { currentUser } from './current-user';
+
+const DAY_MS = 86_400_000;
+
+/** 三率, MTTA/MTTR, breakdowns and trends; definitions in the response and in ARCHITECTURE.md. */
+export function analyticsRoutes(deps: WebDeps): Router {
+  const router = Router();
+
+  router.get('/api/analytics/cases', async (request, response) => {
+    const now = deps.now();
+    const { from, to, regionId } = request.query;
+    const end = to === undefined ? now : Number(to);
+    const start = from === undefined ? end - 30 * DAY_MS : Number(from);
+    if (!Number.isFinite(start) || !Number.isFinite(end))
+      throw new AppError('validation_failed', 'from and to must be epoch milliseconds');
+    if (regionId !== undefined && typeof regionId !== 'string')
+      throw new AppError('validation_failed', 'regionId must be a region id');
+    response.json(
+      await caseAnalytics(
+        deps.db,
+        deps.cases.regions(),
+        currentUser(request),
+        { from: start, to: end, ...(regionId ? { regionId } : {}) },
+        now,
+      ),
+    );
+  });
+
+  return router;
+}

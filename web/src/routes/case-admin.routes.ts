@@ -1,0 +1,105 @@
+import { AppError, RETURN_REASONS } from '@gridsense/core';
+import { createCaseAdmin } from '@gridsense/alerts';
+import {
+  getWorkCalendar,
+  listCategories,
+  listDeliveryLog,
+  listDepartments,
+  listDispatchRules,
+  listSlas,
+  type TargetKind,
+} from '@gridsense/state';
+import { Router } from 'express';
+import type { WebDeps } from '../web-deps';
+import { currentUser } from './current-user';
+
+/**
+ * The case rules: everyone signed in reads the taxonomy and deadlines (forms need them);
+ * administrators change the rule list, taxonomy, SLAs, calendar, rosters and channels (audited).
+ */
+export function caseAdminRoutes(deps: WebDeps): Router {
+  const router = Router();
+  const admin = createCaseAdmin({ db: deps.db, now: deps.now, regions: () => deps.cases.regions() });
+
+  router.get('/api/case-config', async (request, response) => {
+    currentUser(request);
+    const [categories, slas, departments, calendar] = await Promise.all([
+      listCategories(deps.db),
+      listSlas(deps.db),
+      listDepartments(deps.db),
+      getWorkCalendar(deps.db),
+    ]);
+    response.json({ categories, slas, departments, calendar, returnReasons: RETURN_REASONS });
+  });
+
+  router.get('/api/admin/dispatch-rules', async (request, response) => {
+    currentUser(request);
+    response.json(await listDispatchRules(deps.db));
+  });
+  router.put('/api/admin/dispatch-rules/:id', async (request, response) => {
+    response.json(
+      await admin.setDispatchRule(currentUser(request), { ...request.body, id: request.params.id }),
+    );
+  });
+  router.delete('/api/admin/dispatch-rules/:id', async (request, response) => {
+    await admin.deleteDispatchRule(currentUser(request), request.params.id);
+    response.status(204).end();
+  });
+
+  router.put('/api/admin/categories/:key', async (request, response) => {
+    response.json(
+      await admin.setCategory(currentUser(request), { ...request.body, key: request.params.key }),
+    );
+  });
+  router.put('/api/admin/slas/:category/:severity', async (request, response) => {
+    const { category, severity } = request.params;
+    response.json(await admin.setSla(currentUser(request), category, severity, request.body));
+  });
+  router.put('/api/admin/calendar', async (request, response) => {
+    response.json(await admin.setCalendar(currentUser(request), request.body));
+  });
+
+  router.get('/api/admin/rosters', async (request, response) => {
+    response.json(await admin.listRosterShifts(currentUser(request)));
+  });
+  router.post('/api/admin/rosters', async (request, response) => {
+    response.status(201).json(await admin.addRosterShift(currentUser(request), request.body));
+  });
+  router.delete('/api/admin/rosters/:id', async (request, response) => {
+    const id = Number(request.params.id);
+    if (!Number.isInteger(id)) throw new AppError('validation_failed', 'id must be a number');
+    await admin.deleteRosterShift(currentUser(request), id);
+    response.status(204).end();
+  });
+
+  router.get('/api/admin/channels', async (request, response) => {
+    response.json(await admin.listChannels(currentUser(request)));
+  });
+  router.put('/api/admin/channels/:id', async (request, response) => {
+    response.json(await admin.setChannel(currentUser(request), { ...request.body, id: request.params.id }));
+  });
+  router.delete('/api/admin/channels/:id', async (request, response) => {
+    await admin.deleteChannel(currentUser(request), request.params.id);
+    response.status(204).end();
+  });
+
+  /** The delivery log: every message and attempt, for a channel or a target kind. */
+  router.get('/api/admin/deliveries', async (request, response) => {
+    if (currentUser(request).role !== 'admin')
+      throw new AppError('forbidden', 'only administrators see the delivery log');
+    const { channel, kind } = request.query;
+    if (kind !== undefined && !['inapp', 'push', 'channel'].includes(String(kind)))
+      throw new AppError('validation_failed', 'kind must be inapp, push or channel');
+    response.json(
+      await listDeliveryLog(deps.db, {
+        ...(typeof channel === 'string' ? { targetKind: 'channel' as TargetKind, targetId: channel } : {}),
+        ...(typeof kind === 'string' && typeof channel !== 'string'
+          ? { targetKind: kind as TargetKind }
+          : {}),
+        limit: 200,
+      }),
+    );
+  });
+
+  return router;
+}
