@@ -4,6 +4,7 @@ import type { Aedes, AuthenticateError, ConnectPacket } from 'aedes';
 import mqtt from 'mqtt';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulation, type SimulatedDevice, type Simulation } from './device-simulator';
+import { parseScenario } from './scenario';
 
 const GRID = 'grid-a';
 const DEVICES: SimulatedDevice[] = [
@@ -187,6 +188,43 @@ describe('device simulator', () => {
     for (const device of DEVICES) {
       expect(statuses.get(deviceTopic(GRID, device.id, 'status'))).toBe('{"state":"offline"}');
     }
+  });
+
+  it('plays a scenario: an outage fires the last will, then one batch carries every buffered reading', async () => {
+    const parsed = parseScenario({
+      name: 'outage',
+      interval: '100ms',
+      duration: '2s',
+      devices: { devices: ['smoke-1', 'water-1'] },
+      steps: [{ at: '400ms', do: 'offline', target: { devices: ['smoke-1'] }, for: '800ms' }],
+    });
+    if (!parsed.ok) throw new Error(parsed.errors.join());
+    const wills: string[] = [];
+    const onWill = (packet: { topic: string; payload: Buffer | string }) => {
+      if (packet.topic === deviceTopic(GRID, 'smoke-1', 'status')) wills.push(String(packet.payload));
+    };
+    broker.on('publish', onWill);
+    const earlier = seen.length; // other tests' messages stay in `seen`
+    const sim = startSimulation({ url, devices: DEVICES, scenario: parsed.scenario, seed: 5 });
+    simulation = sim;
+    await sim.done;
+    await waitFor('all acked', () => sim.stats().acked === sim.stats().sent);
+    broker.off('publish', onWill);
+
+    expect(wills).toEqual(['{"state":"online"}', '{"state":"offline"}', '{"state":"online"}']);
+    const mine = (deviceId: string) => of(deviceId, 'telemetry').filter((m) => seen.indexOf(m) >= earlier);
+    const readings = mine('smoke-1');
+    const batch = readings.find((m) => Array.isArray(m.body.readings));
+    expect((batch?.body.readings as unknown[]).length).toBeGreaterThanOrEqual(7);
+    const seqs = readings.flatMap((m) =>
+      Array.isArray(m.body.readings)
+        ? (m.body.readings as { seq: number }[]).map((r) => r.seq)
+        : [Number(m.body.seq)],
+    );
+    expect(seqs).toEqual(seqs.map((_, index) => (seqs[0] ?? 0) + index));
+    expect(seqs.length).toBeGreaterThanOrEqual(18); // ~20 ticks in 2 s, none lost
+    expect(mine('gas-1')).toEqual([]); // not in the scenario's devices
+    expect(sim.stats()).toMatchObject({ errors: 0, readings: seqs.length + mine('water-1').length });
   });
 
   it('counts a refused device as an error and never connects it', async () => {

@@ -16,3 +16,25 @@ export {
   type TickResult,
 } from './device-behaviour';
 export { createRandom, deriveSeed, type Random } from './random';
+export {
+  FAULT_KINDS,
+  loadScenario,
+  parseDuration,
+  parseScenario,
+  selectDevices,
+  type FaultKind,
+  type Scenario,
+  type Step,
+  type Target,
+} from './scenario';
+export { createPlan, checkScenario, type Plan, type PlannedAction, type PlanDevice } from './scenario-plan';
+export { applyFaults, type MessageFault } from './faults';
+export { acceleratedStart, createSimClock, type SimClock } from './sim-clock';
+export {
+  DATA_DIR_PROVISIONING_FILE,
+  SCENARIOS_DIR,
+  listScenarioNames,
+  readDataDirDevices,
+  readDevices,
+  resolveScenarioFile,
+} from './provisioning';

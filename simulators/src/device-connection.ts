@@ -1,7 +1,5 @@
-import { deviceTopic, type StandardDeviceType } from '@gridsense/core';
+import { deviceTopic } from '@gridsense/core';
 import mqtt, { type MqttClient } from 'mqtt';
-import { createBehaviourState, nextTick, type BehaviourState } from './device-behaviour';
-import { createRandom, type Random } from './random';
 
 /** One device as provisioned in the registry. */
 export interface SimulatedDevice {
@@ -14,32 +12,33 @@ export interface SimulatedDevice {
 /** Message counters shared by all devices of a simulation (telemetry and events, not status). */
 export interface Counters {
   sent: number;
+  /** QoS 1: PUBACK received; QoS 0 (only faults use it): written to the socket. */
   acked: number;
   errors: number;
+  /** Readings carried by the sent messages (a batch carries many). */
+  readings: number;
+  /** Unplanned reconnects: the broker dropped the device (e.g. after a refused topic). */
+  reconnects: number;
 }
 
-export interface DeviceRunnerOptions {
+export interface DeviceConnectionOptions {
   url: string;
-  device: SimulatedDevice & { type: StandardDeviceType };
-  seed: number;
-  intervalMs: number;
-  riskProbability: number;
-  /** Where this device's tick sits in the shared interval, so load is spread evenly. */
-  slotOffsetMs: number;
-  /** Start of the shared schedule; slots are counted from here. */
-  scheduleStart: number;
-  /** First `seq`; derived from the start time so a restarted simulator keeps increasing. */
-  firstSeq: number;
+  device: SimulatedDevice;
   reconnectPeriodMs: number;
   counters: Counters;
   log: (line: string) => void;
+  /** Called on every (re)connect. */
+  onConnect: () => void;
 }
 
-export interface DeviceRunner {
-  /** Resolves once the first connection attempt has succeeded or failed (the client keeps retrying). */
+/** A device's MQTT session per the device contract: clean: false, QoS 1, retained last will. */
+export interface DeviceConnection {
+  /** Resolves once the attempt has succeeded or failed (the client keeps retrying). */
   connect(timeoutMs: number): Promise<void>;
   isConnected(): boolean;
-  triggerRisk(): void;
+  publish(topic: string, payload: string, qos: 0 | 1, readings: number): void;
+  /** Cuts the connection without DISCONNECT, as a power loss does; the broker publishes the will. */
+  drop(): void;
   stop(timeoutMs: number): Promise<void>;
 }
 
@@ -59,60 +58,11 @@ async function settleWithin(promise: Promise<unknown>, ms: number): Promise<bool
   }
 }
 
-export function createDeviceRunner(options: DeviceRunnerOptions): DeviceRunner {
-  const { device, counters, log, intervalMs } = options;
-  const random: Random = createRandom(options.seed);
+export function createDeviceConnection(options: DeviceConnectionOptions): DeviceConnection {
+  const { device, counters, log } = options;
   const statusTopic = deviceTopic(device.gridId, device.id, 'status');
-  let state: BehaviourState = createBehaviourState(device.type, Date.now(), random);
-  let seq = options.firstSeq;
-  let forceIncident = false;
   let client: MqttClient | undefined;
-  let firstTick: NodeJS.Timeout | undefined;
-  let ticker: NodeJS.Timeout | undefined;
   let lastError = '';
-
-  function publishCounted(topic: string, body: object): void {
-    counters.sent++;
-    client?.publish(topic, JSON.stringify(body), { qos: 1 }, (error) => {
-      if (error) {
-        counters.errors++;
-        log(`${device.id}: publish failed: ${error.message}`);
-      } else counters.acked++;
-    });
-  }
-
-  function tick(): void {
-    const ts = Date.now();
-    const result = nextTick(device.type, state, {
-      ts,
-      random,
-      riskProbability: options.riskProbability,
-      forceIncident,
-    });
-    state = result.state;
-    forceIncident = false;
-    if (result.metrics) {
-      publishCounted(deviceTopic(device.gridId, device.id, 'telemetry'), {
-        ts,
-        seq: seq++,
-        metrics: result.metrics,
-      });
-    }
-    if (result.event) {
-      publishCounted(deviceTopic(device.gridId, device.id, 'event'), { ts, seq: seq++, ...result.event });
-    }
-  }
-
-  /** Ticks on the shared grid: scheduleStart + slotOffset + k·interval, whenever the device joins. */
-  function startTicking(): void {
-    if (firstTick || ticker) return;
-    const sinceStart = Date.now() - options.scheduleStart - options.slotOffsetMs;
-    const delay = ((-sinceStart % intervalMs) + intervalMs) % intervalMs || intervalMs;
-    firstTick = setTimeout(() => {
-      tick();
-      ticker = setInterval(tick, intervalMs);
-    }, delay);
-  }
 
   function noteError(error: Error): void {
     counters.errors++;
@@ -139,9 +89,10 @@ export function createDeviceRunner(options: DeviceRunnerOptions): DeviceRunner {
       mqttClient.publish(statusTopic, ONLINE, { qos: 1, retain: true }, (error) => {
         if (error) noteError(error);
       });
-      startTicking();
+      options.onConnect();
     });
     mqttClient.on('error', noteError);
+    mqttClient.on('reconnect', () => counters.reconnects++);
     return new Promise((resolve) => {
       const done = (): void => {
         clearTimeout(timer);
@@ -153,9 +104,19 @@ export function createDeviceRunner(options: DeviceRunnerOptions): DeviceRunner {
     });
   }
 
+  function publish(topic: string, payload: string, qos: 0 | 1, readings: number): void {
+    if (!client) return;
+    counters.sent++;
+    counters.readings += readings;
+    client.publish(topic, payload, { qos }, (error) => {
+      if (error) {
+        counters.errors++;
+        log(`${device.id}: publish failed: ${error.message}`);
+      } else counters.acked++;
+    });
+  }
+
   async function stop(timeoutMs: number): Promise<void> {
-    clearTimeout(firstTick);
-    clearInterval(ticker);
     if (!client) return;
     if (client.connected) {
       // A clean DISCONNECT suppresses the last will, so say "offline" ourselves first.
@@ -170,8 +131,11 @@ export function createDeviceRunner(options: DeviceRunnerOptions): DeviceRunner {
   return {
     connect,
     isConnected: () => client?.connected === true,
-    triggerRisk: () => {
-      forceIncident = true;
+    publish,
+    drop: () => {
+      // end(true) destroys the socket without a DISCONNECT packet and stops the client retrying.
+      client?.end(true);
+      client = undefined;
     },
     stop,
   };

@@ -1,0 +1,44 @@
+import { readFileSync, readdirSync } from 'node:fs';
+
+/** Clock ticks per second of /proc/<pid>/stat (USER_HZ; 100 on Linux everywhere that matters). */
+const TICKS_PER_S = 100;
+
+/** CPU time (user + system) a process has used so far, in ms; NaN when it cannot be read. */
+export function readCpuMs(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the parenthesised command name; utime and stime are fields 14 and 15.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_S;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/** Measures the share of one core each process used between start() and the returned stop(). */
+export function startCpuMeter(pids: Record<string, number>): () => Record<string, number> {
+  const startedAt = performance.now();
+  const before = Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, readCpuMs(pid)]));
+  return () => {
+    const wallMs = performance.now() - startedAt;
+    return Object.fromEntries(
+      Object.entries(pids).map(([name, pid]) => [name, (readCpuMs(pid) - (before[name] ?? 0)) / wallMs]),
+    );
+  };
+}
+
+/** The pid of this process's child running `command` (e.g. influxd), if there is one. */
+export function findChildPid(command: string): number | undefined {
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (name === command && ppid === process.pid) return Number(entry);
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  return undefined;
+}

@@ -1,0 +1,84 @@
+/**
+ * GridSense as a system under test (a child process): the whole platform from platform.ts on a
+ * temp data dir, the real InfluxDB given by the orchestrator, every bench device registered.
+ */
+import { parseConfig } from '@gridsense/core';
+import {
+  createLogger,
+  hashDeviceSecret,
+  insertDevices,
+  openStateDb,
+  seedDemoDistrict,
+} from '@gridsense/state';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startPlatform } from '../../platform';
+import { measureMemory, serveParent } from '../lib/child';
+import type { BenchDevice } from '../load/load-types';
+
+export interface GridSenseArgs {
+  influxUrl: string;
+  database: string;
+  devicesFile: string;
+  demoPassword: string;
+}
+
+export interface GridSenseInfo {
+  mqttPort: number;
+  httpPort: number;
+  devices: number;
+}
+
+const INSERT_CHUNK = 500;
+
+/** Demo district first (grids, workers, rules), then the bench devices in its grids. */
+async function provision(dataDir: string, args: GridSenseArgs): Promise<number> {
+  const devices = JSON.parse(await readFile(args.devicesFile, 'utf8')) as BenchDevice[];
+  const db = await openStateDb(join(dataDir, 'state.db'));
+  try {
+    const now = Date.now();
+    await seedDemoDistrict(db, { now, fixedPassword: args.demoPassword });
+    for (let i = 0; i < devices.length; i += INSERT_CHUNK) {
+      const chunk = devices.slice(i, i + INSERT_CHUNK).map((d) => ({
+        id: d.id,
+        gridId: d.gridId,
+        type: d.type,
+        name: `压测设备 ${d.id}`,
+        lat: 30.255,
+        lng: 120.17,
+        secretHash: hashDeviceSecret(d.secret),
+      }));
+      await insertDevices(db, chunk, now);
+    }
+  } finally {
+    await db.destroy();
+  }
+  return devices.length;
+}
+
+const args = JSON.parse(process.argv[2] ?? '{}') as GridSenseArgs;
+const dataDir = await mkdtemp(join(tmpdir(), 'gridsense-bench-'));
+const devices = await provision(dataDir, args);
+const parsed = parseConfig({
+  GRIDSENSE_DATA_DIR: dataDir,
+  HTTP_HOST: '127.0.0.1',
+  HTTP_PORT: '0',
+  MQTT_HOST: '127.0.0.1',
+  MQTT_PORT: '0',
+  GRIDSENSE_SIMULATOR: 'off',
+  GRIDSENSE_NODE_RED: 'off',
+  GRIDSENSE_DEMO_PASSWORD: args.demoPassword,
+  INFLUX_URL: args.influxUrl,
+  INFLUX_DATABASE: args.database,
+  LOG_LEVEL: 'warn',
+});
+if (!parsed.ok) throw new Error(parsed.errors.join('; '));
+const platform = await startPlatform(parsed.config, { logger: createLogger({ level: 'warn' }) });
+if (platform.mqttPort === undefined) throw new Error('the embedded broker did not start');
+
+const info: GridSenseInfo = { mqttPort: platform.mqttPort, httpPort: platform.httpPort, devices };
+serveParent(info, { memory: measureMemory }, async () => {
+  await platform.close();
+  await rm(dataDir, { recursive: true, force: true });
+});
