@@ -103,7 +103,20 @@ export async function startPlatform(config: Config, options: PlatformOptions): P
     }
     closers.add(() => bus.close());
 
-    const ingest = await createIngestService({ db, store, registry, bus, now, onError });
+    const ingest = await createIngestService({
+      db,
+      store,
+      registry,
+      bus,
+      now,
+      spoolDir: config.spoolDir,
+      spoolMaxBytes: config.spoolMaxBytes,
+      maxInFlight: config.ingestMaxInFlight,
+      retentionDays: config.retentionDays,
+      ackPath: config.mqttUrl ? 'external' : 'embedded',
+      log: logger.child({ service: 'ingest' }),
+      onError,
+    });
     late.ingest = ingest;
     closers.add(() => ingest.close());
     if (config.mqttUrl) {
@@ -113,11 +126,14 @@ export async function startPlatform(config: Config, options: PlatformOptions): P
         ...serviceCredentials(config, serviceSecret),
         ingest,
         onError,
+        subscribers: config.ingestSubscribers,
       });
       closers.add(() => subscriber.endAsync());
     }
 
-    const { cases } = await createAlerts({ db, bus, now, onError });
+    const alerts = await createAlerts({ db, bus, now, onError });
+    closers.add(() => alerts.close());
+    const { cases } = alerts;
     const tokens = new SessionTokens(await getOrCreateSecret(db, 'session_key'));
     const web = await startWebServer(
       {

@@ -4,10 +4,16 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { errorHandler } from './error-handler';
 import { caseRoutes } from './routes/case.routes';
+import { caseAdminRoutes } from './routes/case-admin.routes';
+import { auditRoutes } from './routes/audit.routes';
+import { analyticsRoutes } from './routes/analytics.routes';
+import { notificationRoutes } from './routes/notification.routes';
 import { requireUser } from './routes/current-user';
 import { deviceRoutes } from './routes/device.routes';
+import { metricsRoutes } from './routes/metrics.routes';
 import { overviewRoutes } from './routes/overview.routes';
 import { photoRoutes } from './routes/photo.routes';
+import { ruleRoutes } from './routes/rule.routes';
 import { sessionRoutes } from './routes/session.routes';
 import type { WebDeps } from './web-deps';
 
@@ -22,9 +28,15 @@ export function createWebApp(deps: WebDeps): { app: Express; finish(): void } {
   app.use('/api', requireUser(deps));
   app.use(sessionRoutes(deps));
   app.use(caseRoutes(deps));
+  app.use(caseAdminRoutes(deps));
+  app.use(auditRoutes(deps));
+  app.use(analyticsRoutes(deps));
+  app.use(notificationRoutes(deps));
   app.use(overviewRoutes(deps));
   app.use(deviceRoutes(deps));
   app.use(photoRoutes(deps));
+  app.use(metricsRoutes());
+  app.use(ruleRoutes(deps));
   app.get('/healthz', (_request, response) => {
     response.json({ ok: true });
   });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CaseView, PolygonGeometry } from '@gridsense/core';
+import { caseIn } from '../../core/src/case-test-fixture';
 import { allowedActions } from '../client/src/lib/case-actions';
 import { activeDeadline, countdown, formatDuration, type DurationUnits } from '../client/src/lib/countdown';
 import { fitLabel, textEms } from '../client/src/lib/map-labels';
@@ -10,8 +11,7 @@ import {
   polygonPath,
   polygonPositions,
 } from '../client/src/lib/projection';
-import { caseHref, homeFor, parseHash } from '../client/src/lib/routes';
-import { sparkline } from '../client/src/lib/sparkline';
+import { caseHref, deviceHref, gridHref, homeFor, parseHash } from '../client/src/lib/routes';
 
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;
@@ -175,60 +175,32 @@ describe('routes', () => {
     expect(parseHash('#/map/x')).toMatchObject({ name: 'not_found' });
   });
 
+  it('parses device and grid pages, and only with an id', () => {
+    expect(parseHash(deviceHref('smoke-G01-1'))).toEqual({ name: 'device', id: 'smoke-G01-1' });
+    expect(parseHash(gridHref('G 01'))).toEqual({ name: 'grid', id: 'G 01' });
+    expect(parseHash('#/devices')).toMatchObject({ name: 'not_found' });
+    expect(parseHash('#/grids/G01/x')).toMatchObject({ name: 'not_found' });
+    expect(parseHash('#/toString/x')).toMatchObject({ name: 'not_found' });
+  });
+
   it('sends field staff to their queue and everyone else to the map', () => {
     expect(homeFor('grid_worker')).toBe('#/my');
     expect(homeFor('operator')).toBe('#/map');
   });
 });
 
-describe('sparkline', () => {
-  it('scales into the box and breaks at gaps', () => {
-    const line = sparkline(
-      [
-        { ts: 0, value: 0 },
-        { ts: 10, value: 10 },
-        { ts: 20, value: null },
-        { ts: 30, value: 5 },
-        { ts: 40, value: 5 },
-      ],
-      100,
-      50,
-      0,
-      40,
-    )!;
-    expect(line.min).toBe(0);
-    expect(line.max).toBe(10);
-    expect(line.paths).toEqual(['M0.0,50.0L25.0,0.0', 'M75.0,25.0L100.0,25.0']);
-  });
-
-  it('is null without values', () => {
-    expect(sparkline([{ ts: 1, value: null }], 100, 50, 0, 10)).toBeNull();
-  });
-});
-
 describe('allowedActions', () => {
   const base: CaseView = {
-    id: 'C1',
-    title: 'Smoke',
-    category: 'fire_safety',
-    severity: 'critical',
-    state: 'dispatched',
-    source: 'auto',
-    gridId: 'g1',
-    deviceId: 'd1',
-    ruleId: 'r1',
-    assigneeId: 'worker',
-    resolvedById: null,
-    returnCount: 0,
-    occurrences: 1,
-    riskActive: true,
-    openedAt: 0,
-    updatedAt: 0,
-    acceptDueAt: 1,
-    resolveDueAt: 2,
+    ...caseIn('dispatched', { id: 'C1', assigneeId: 'worker', category: 'fire_safety', resolvedById: null }),
     gridName: 'G1',
     assigneeName: 'W',
     deviceName: 'D',
+    categoryName: null,
+    departmentName: null,
+    coHandlers: [],
+    requester: null,
+    sourceCount: 1,
+    suppressedCount: 0,
   };
   const worker = { id: 'worker', role: 'grid_worker' as const };
   const operator = { id: 'op', role: 'operator' as const };

@@ -19,7 +19,14 @@ export async function startWebServer(
   const server = createServer(app);
   const gateway = await attachGateway(server, deps);
   const nodeRed = options.nodeRed
-    ? await embedNodeRed({ app, server, db: deps.db, dataDir: deps.dataDir, logger: deps.logger })
+    ? await embedNodeRed({
+        app,
+        server,
+        db: deps.db,
+        dataDir: deps.dataDir,
+        logger: deps.logger,
+        platform: deps,
+      })
     : undefined;
   finish();
   options.beforeListen?.(server);

@@ -5,6 +5,8 @@ import type { DurationUnits } from '../lib/countdown';
 export type { MessageKey } from './zh-CN';
 export type Locale = 'zh-CN' | 'en';
 export const LOCALES: readonly Locale[] = ['zh-CN', 'en'];
+/** Each language names itself, so it can be found whatever is showing. */
+export const LANGUAGE_NAMES: Record<Locale, string> = { 'zh-CN': '中文', en: 'English' };
 
 const DICTIONARIES: Record<Locale, Messages> = { 'zh-CN': zhCN, en };
 const STORAGE_KEY = 'gs_lang';

@@ -1,5 +1,12 @@
 import type {
+  AuditEntryView,
+  BacktestResult,
+  RuleVersionView,
+  RuleView,
+  AuditVerification,
   CaseCommand,
+  CaseCategoryNode,
+  CaseStatsView,
   CaseDetailView,
   CaseView,
   ErrorBody,
@@ -9,6 +16,8 @@ import type {
   SessionView,
   User,
 } from '@gridsense/core';
+import type { DeviceDetail } from './device-health';
+import type { AdminData } from './admin-types';
 
 /** A failed API call: the server's code and message, or `network` when no answer came. */
 export class ApiError extends Error {
@@ -104,6 +113,47 @@ export const api = {
   caseDetail: (id: string) => request<CaseDetailView>('GET', `/api/cases/${segment(id)}`),
   act: (id: string, command: CaseCommand) =>
     request<CaseView>('POST', `/api/cases/${segment(id)}/actions`, command),
+  device: (id: string) => request<DeviceDetail>('GET', `/api/devices/${segment(id)}`),
+  analytics: (from: number, to: number) =>
+    request<CaseStatsView>('GET', `/api/analytics/cases?from=${from}&to=${to}`),
+  audit: (limit: number) => request<AuditEntryView[]>('GET', `/api/audit?limit=${limit}`),
+  verifyAudit: () => request<AuditVerification>('GET', '/api/audit/verify'),
+  rules: () => request<RuleView[]>('GET', '/api/rules'),
+  rule: (id: string) =>
+    request<RuleView & { versions: RuleVersionView[] }>('GET', `/api/rules/${segment(id)}`),
+  createRule: (rule: unknown) => request<RuleView>('POST', '/api/rules', rule as object),
+  updateRule: (id: string, rule: unknown, version: number) =>
+    request<RuleView>('PUT', `/api/rules/${segment(id)}`, { rule, version }),
+  setRuleEnabled: (id: string, enabled: boolean, version: number) =>
+    request<RuleView>('POST', `/api/rules/${segment(id)}/${enabled ? 'enable' : 'disable'}`, { version }),
+  rollbackRule: (id: string, toVersion: number, version: number) =>
+    request<RuleView>('POST', `/api/rules/${segment(id)}/rollback`, { toVersion, version }),
+  backtest: (rule: unknown, from: number, to: number) =>
+    request<BacktestResult>('POST', '/api/rules/backtest', { rule, from, to }),
+  caseConfig: () => request<{ categories: CaseCategoryNode[] }>('GET', '/api/case-config'),
+  report: (report: object) =>
+    request<{ case: CaseView; outcome: 'opened' | 'fused' | 'suppressed' }>(
+      'POST',
+      '/api/cases/reports',
+      report,
+    ),
+  /** Everything the admin page lists, fetched together (all admin-only but the config). */
+  adminData: async (): Promise<AdminData> => {
+    const [config, dispatchRules, rosters, channels, deliveries] = await Promise.all([
+      request<AdminData['config']>('GET', '/api/case-config'),
+      request<AdminData['dispatchRules']>('GET', '/api/admin/dispatch-rules'),
+      request<AdminData['rosters']>('GET', '/api/admin/rosters'),
+      request<AdminData['channels']>('GET', '/api/admin/channels'),
+      request<AdminData['deliveries']>('GET', '/api/admin/deliveries'),
+    ]);
+    return { config, dispatchRules, rosters, channels, deliveries };
+  },
+  hotline: (call: object) =>
+    request<{ case: CaseView; outcome: 'opened' | 'fused' | 'suppressed' }>(
+      'POST',
+      '/api/cases/hotline',
+      call,
+    ),
   uploadPhoto: (image: Blob) => request<{ url: string }>('POST', '/api/photos', image),
   series: (deviceId: string, query: SeriesQuery) => {
     const params = new URLSearchParams({

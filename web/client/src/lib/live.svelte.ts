@@ -42,14 +42,36 @@ export function connectLive(token: string, user: User): () => void {
     live.status = current.active ? 'connecting' : 'offline';
   });
   current.on('case:updated', (view) => onCaseUpdated(view, user));
-  current.on('device:status', (update) => overview.applyStatus(update));
-  current.on('device:readings', (update) => overview.applyReadings(update));
+  current.on('device:status', (update) => {
+    overview.applyStatus(update);
+    for (const listener of listeners['device:status']) listener(update);
+  });
+  current.on('device:readings', (update) => {
+    overview.applyReadings(update);
+    for (const listener of listeners['device:readings']) listener(update);
+  });
 
   return () => {
     current.disconnect();
     if (socket === current) socket = null;
     live.status = 'offline';
   };
+}
+
+type DeviceEvent = 'device:status' | 'device:readings';
+const listeners: { [E in DeviceEvent]: Set<ServerToClientEvents[E]> } = {
+  'device:status': new Set(),
+  'device:readings': new Set(),
+};
+
+/** Hear device pushes while a view is open (readings arrive only for watched grids); returns the unsubscribe. */
+export function onDeviceEvent<E extends DeviceEvent>(
+  event: E,
+  listener: ServerToClientEvents[E],
+): () => void {
+  const set = listeners[event] as Set<ServerToClientEvents[E]>;
+  set.add(listener);
+  return () => set.delete(listener);
 }
 
 /** Follow one grid's live readings until the returned function is called. */

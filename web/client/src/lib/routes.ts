@@ -1,14 +1,46 @@
 import type { Role } from '@gridsense/core';
 
-/** Hash routes: #/login, #/map, #/cases, #/cases/:id, #/my. */
+/** Hash routes: #/login, #/map, #/cases, #/cases/:id, #/devices/:id, #/grids/:id, #/my, #/analytics, #/audit, #/rules, #/rules/:id (new: #/rules/new), #/report, #/admin, #/hotline. */
 export type Route =
   | { name: 'login' }
   | { name: 'home' }
   | { name: 'map' }
   | { name: 'cases' }
   | { name: 'case'; id: string }
+  | { name: 'device'; id: string }
+  | { name: 'grid'; id: string }
   | { name: 'my' }
+  | { name: 'analytics' }
+  | { name: 'audit' }
+  | { name: 'rules' }
+  | { name: 'report' }
+  | { name: 'admin' }
+  | { name: 'hotline' }
+  | { name: 'rule'; id: string }
   | { name: 'not_found'; path: string };
+
+const DETAIL_ROUTES = new Map<string, 'case' | 'device' | 'grid' | 'rule'>([
+  ['rules', 'rule'],
+  ['cases', 'case'],
+  ['devices', 'device'],
+  ['grids', 'grid'],
+]);
+
+/** Routes without an id; the type follows the list, so the two cannot drift apart. */
+const SIMPLE_NAMES = [
+  'login',
+  'map',
+  'cases',
+  'my',
+  'analytics',
+  'audit',
+  'rules',
+  'report',
+  'admin',
+  'hotline',
+] as const;
+type SimpleRoute = (typeof SIMPLE_NAMES)[number];
+const SIMPLE_ROUTES = new Set<string>(SIMPLE_NAMES);
 
 export function parseHash(hash: string): Route {
   const path = hash.replace(/^#/, '').replace(/\/+$/, '');
@@ -16,9 +48,12 @@ export function parseHash(hash: string): Route {
   if (parts.length === 0) return { name: 'home' };
   const [first, second, ...rest] = parts;
   if (rest.length > 0) return { name: 'not_found', path };
-  if (first === 'cases' && second) return { name: 'case', id: decodeURIComponent(second) };
+  if (second) {
+    const detail = DETAIL_ROUTES.get(first!);
+    if (detail) return { name: detail, id: decodeURIComponent(second) };
+  }
   if (second !== undefined) return { name: 'not_found', path };
-  if (first === 'login' || first === 'map' || first === 'cases' || first === 'my') return { name: first };
+  if (first && SIMPLE_ROUTES.has(first)) return { name: first as SimpleRoute };
   return { name: 'not_found', path };
 }
 
@@ -26,13 +61,37 @@ export function caseHref(id: string): string {
   return `#/cases/${encodeURIComponent(id)}`;
 }
 
+export function deviceHref(id: string): string {
+  return `#/devices/${encodeURIComponent(id)}`;
+}
+
+export function ruleHref(id: string): string {
+  return `#/rules/${encodeURIComponent(id)}`;
+}
+
+/** Who may edit rules and open the Node-RED editor (the API enforces the same). */
+export function canEditRules(role: Role): boolean {
+  return role === 'admin' || role === 'engineer';
+}
+
+export function gridHref(id: string): string {
+  return `#/grids/${encodeURIComponent(id)}`;
+}
+
 /** Field staff work from their own queue; everyone else starts at the live map. */
 export function homeFor(role: Role): '#/my' | '#/map' {
   return role === 'grid_worker' || role === 'handler' ? '#/my' : '#/map';
 }
 
-export type NavItem = 'map' | 'cases' | 'my';
+export type NavItem =
+  'map' | 'cases' | 'my' | 'report' | 'analytics' | 'audit' | 'rules' | 'admin' | 'hotline';
 
+/** The audit log is for the command centre (the API refuses others); analytics for anyone who oversees. */
 export function navFor(role: Role): NavItem[] {
-  return role === 'grid_worker' || role === 'handler' ? ['my', 'cases'] : ['map', 'cases'];
+  if (role === 'grid_worker') return ['my', 'report', 'cases'];
+  if (role === 'handler') return ['my', 'cases'];
+  if (role === 'admin') return ['map', 'cases', 'analytics', 'audit', 'rules', 'admin'];
+  if (role === 'operator') return ['map', 'cases', 'hotline', 'analytics', 'audit'];
+  if (role === 'supervisor') return ['map', 'cases', 'hotline', 'analytics'];
+  return ['map', 'cases', 'rules'];
 }

@@ -26,3 +26,15 @@ export function triggerMetric(timeline: readonly TimelineEntry[]): string | null
   }
   return null;
 }
+
+/** The camera frame that raised the case: an http(s) URL on the opening entry (event rules copy it). */
+export function triggerSnapshot(timeline: readonly TimelineEntry[]): string | null {
+  const snapshot = timeline[0]?.data?.snapshot;
+  return typeof snapshot === 'string' && /^https?:\/\/\S+$/.test(snapshot) ? snapshot : null;
+}
+
+/** When the triggering reading was measured (it may predate the case), else when the case opened. */
+export function triggerTime(timeline: readonly TimelineEntry[], openedAt: number): number {
+  const readingAt = timeline[0]?.data?.readingAt;
+  return typeof readingAt === 'number' && Number.isFinite(readingAt) ? readingAt : openedAt;
+}

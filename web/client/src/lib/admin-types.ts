@@ -1,0 +1,86 @@
+import type {
+  CaseCategoryNode,
+  DispatchRule,
+  NotificationView,
+  RosterShift,
+  Severity,
+  SlaEntry,
+} from '@gridsense/core';
+
+/**
+ * The admin API's answers. Channels and deliveries are declared in `state/` (server-only), so
+ * their public shape is restated here; moving them to core/src/api.ts would let the compiler check it.
+ */
+export interface Department {
+  id: string;
+  name: string;
+  regionId: string;
+}
+
+export interface CaseConfig {
+  categories: CaseCategoryNode[];
+  slas: SlaEntry[];
+  departments: Department[];
+  returnReasons: string[];
+}
+
+export type RosterRow = RosterShift & { id: number };
+
+export interface ChannelRow {
+  id: string;
+  kind: string;
+  name: string;
+  url: string;
+  /** Always masked ("***") or null. */
+  secret: string | null;
+  regionId: string;
+  minSeverity: Severity;
+  kinds: string[];
+  enabled: boolean;
+}
+
+export interface DeliveryRow {
+  message: Omit<NotificationView, 'at'> & {
+    targetKind: string;
+    targetId: string;
+    severity: Severity;
+    attempts: number;
+    createdAt: number;
+    status: string;
+    sentAt: number | null;
+    lastError: string | null;
+  };
+  attempts: {
+    at: number;
+    ok: boolean;
+    statusCode: number | null;
+    error: string | null;
+    durationMs: number;
+  }[];
+}
+
+export type AdminData = {
+  config: CaseConfig;
+  dispatchRules: DispatchRule[];
+  rosters: RosterRow[];
+  channels: ChannelRow[];
+  deliveries: DeliveryRow[];
+};
+
+/** A handler reference in one line: a department's or person's name, or the duty kind's label. */
+export function handlerText(
+  ref: DispatchRule['lead'],
+  names: Record<string, string>,
+  label: (kind: 'grid_duty' | 'community' | 'street') => string,
+): string {
+  if (ref.kind === 'department') return names[ref.departmentId] ?? ref.departmentId;
+  if (ref.kind === 'user') return names[ref.userId] ?? ref.userId;
+  return label(ref.kind);
+}
+
+const pad = (n: number) => String(n).padStart(2, '0');
+
+/** Minutes after local midnight as HH:MM. */
+export function clockText(minute: number): string {
+  return `${pad(Math.floor(minute / 60) % 24)}:${pad(minute % 60)}`;
+}

@@ -1,0 +1,207 @@
+import type { TimelineEntry } from '@gridsense/core';
+import { describe, expect, it } from 'vitest';
+import {
+  DEFAULT_FILTERS,
+  filterCases,
+  filterChoices,
+  isOverdue,
+  scopeFor,
+  sortCases,
+  type CaseFilters,
+  type QueueCase,
+} from '../client/src/lib/case-queue';
+import {
+  chartableMetrics,
+  metricRows,
+  shortDeviceName,
+  sortRejects,
+  totalRejects,
+} from '../client/src/lib/device-health';
+import { triggerSnapshot, triggerTime } from '../client/src/lib/timeline';
+
+const MINUTE = 60_000;
+const NOW = 1_800_000_000_000;
+
+function makeCase(id: string, overrides: Partial<QueueCase> = {}): QueueCase {
+  return {
+    id,
+    category: 'fire_safety',
+    severity: 'warning',
+    state: 'dispatched',
+    gridId: 'G01',
+    gridName: '江城社区第1网格',
+    openedAt: NOW - 60 * MINUTE,
+    acceptDueAt: NOW + 10 * MINUTE,
+    resolveDueAt: NOW + 120 * MINUTE,
+    ...overrides,
+  };
+}
+
+describe('isOverdue', () => {
+  it.each([
+    ['accept clock running', makeCase('a'), false],
+    ['accept clock run out', makeCase('a', { acceptDueAt: NOW - 1 }), true],
+    [
+      'accepted, resolve clock run out',
+      makeCase('a', { state: 'accepted', acceptDueAt: null, resolveDueAt: NOW - 1 }),
+      true,
+    ],
+    ['resolved cases have no clock', makeCase('a', { state: 'resolved', acceptDueAt: NOW - 1 }), false],
+    ['no deadlines at all', makeCase('a', { acceptDueAt: null, resolveDueAt: null }), false],
+  ])('%s', (_name, record, expected) => {
+    expect(isOverdue(record, NOW)).toBe(expected);
+  });
+});
+
+describe('filterCases', () => {
+  const list = [
+    makeCase('late', { acceptDueAt: NOW - MINUTE, severity: 'critical' }),
+    makeCase('gas', { category: 'gas_safety', gridId: 'G02', gridName: '江城社区第2网格' }),
+    makeCase('done', { state: 'closed' }),
+    makeCase('info', { severity: 'info' }),
+  ];
+  const ids = (filters: Partial<CaseFilters>) =>
+    filterCases(list, { ...DEFAULT_FILTERS, ...filters }, NOW).map((view) => view.id);
+
+  it.each([
+    ['open by default', {}, ['late', 'gas', 'info']],
+    ['every state', { state: 'all' as const }, ['late', 'gas', 'done', 'info']],
+    ['one state', { state: 'closed' as const }, ['done']],
+    ['severity', { severity: 'critical' as const }, ['late']],
+    ['category', { category: 'gas_safety' }, ['gas']],
+    ['grid', { gridId: 'G02' }, ['gas']],
+    ['overdue only', { overdueOnly: true }, ['late']],
+    ['combined, nothing left', { overdueOnly: true, gridId: 'G02' }, []],
+  ])('%s', (_name, filters, expected) => {
+    expect(ids(filters)).toEqual(expected);
+  });
+
+  it('fetches closed cases only when a filter can show them', () => {
+    expect(scopeFor({ state: 'open' })).toBe('open');
+    expect(scopeFor({ state: 'dispatched' })).toBe('open');
+    expect(scopeFor({ state: 'closed' })).toBe('all');
+    expect(scopeFor({ state: 'all' })).toBe('all');
+  });
+
+  it('offers the categories and grids present, grids by name', () => {
+    expect(filterChoices(list)).toEqual({
+      categories: ['fire_safety', 'gas_safety'],
+      grids: [
+        { id: 'G01', name: '江城社区第1网格' },
+        { id: 'G02', name: '江城社区第2网格' },
+      ],
+    });
+  });
+});
+
+describe('sortCases', () => {
+  const list = [
+    makeCase('old-critical', {
+      severity: 'critical',
+      openedAt: NOW - 90 * MINUTE,
+      acceptDueAt: NOW + 30 * MINUTE,
+    }),
+    makeCase('new-warning', { openedAt: NOW - 5 * MINUTE, acceptDueAt: NOW + 25 * MINUTE }),
+    makeCase('overdue-info', {
+      severity: 'info',
+      openedAt: NOW - 60 * MINUTE,
+      acceptDueAt: NOW - 10 * MINUTE,
+    }),
+    makeCase('no-clock', { state: 'resolved', openedAt: NOW - MINUTE }),
+  ];
+  it.each([
+    ['newest', ['no-clock', 'new-warning', 'overdue-info', 'old-critical']],
+    ['deadline', ['overdue-info', 'new-warning', 'old-critical', 'no-clock']],
+    // Worst first; among equals (the two warnings) the sooner clock first, no clock last.
+    ['severity', ['old-critical', 'new-warning', 'no-clock', 'overdue-info']],
+  ] as const)('by %s', (sort, expected) => {
+    expect(sortCases(list, sort).map((view) => view.id)).toEqual(expected);
+  });
+
+  it('does not reorder the list it was given', () => {
+    const before = list.map((view) => view.id);
+    sortCases(list, 'deadline');
+    expect(list.map((view) => view.id)).toEqual(before);
+  });
+});
+
+describe('device health', () => {
+  it('lists the contract metrics in order with units, silent ones as null, then unknown extras', () => {
+    const rows = metricRows('smoke_detector', {
+      battery: { ts: 1, value: 80 },
+      smoke: { ts: 2, value: 0.3 },
+      humidity: { ts: 3, value: 55 },
+    });
+    expect(rows.map((row) => [row.metric, row.unit, row.latest?.value ?? null])).toEqual([
+      ['smoke', '%obs/m', 0.3],
+      ['temperature', '°C', null],
+      ['battery', '%', 80],
+      ['humidity', '', 55],
+    ]);
+    expect(metricRows('manhole_cover', {}).map((row) => row.kind)).toEqual(['number', 'boolean']);
+    expect(metricRows('camera', {})).toEqual([]);
+  });
+
+  it('offers a grid the usual alarm metric first: numeric ones by device type order, booleans last', () => {
+    const metrics = chartableMetrics([
+      { type: 'door_sensor', latest: {} },
+      { type: 'electrical_fire', latest: {} },
+      { type: 'smoke_detector', latest: {} },
+      { type: 'camera', latest: {} },
+    ]);
+    expect(metrics.map((row) => row.metric)).toEqual([
+      'smoke',
+      'temperature',
+      'battery',
+      'leakage_current',
+      'cable_temperature',
+      'opened',
+    ]);
+  });
+
+  it('sorts rejects newest first and totals them', () => {
+    const rejects = [
+      { reason: 'bad_json', count: 3, lastDetail: 'x', lastAt: 10 },
+      { reason: 'out_of_range', count: 1, lastDetail: 'smoke=150', lastAt: 20 },
+    ];
+    expect(sortRejects(rejects).map((reject) => reject.reason)).toEqual(['out_of_range', 'bad_json']);
+    expect(totalRejects(rejects)).toBe(4);
+  });
+
+  it('drops the grid name from a device name shown inside that grid', () => {
+    expect(shortDeviceName('江城社区第1网格 烟感 1号', '江城社区第1网格')).toBe('烟感 1号');
+    expect(shortDeviceName('烟感 1号', '江城社区第1网格')).toBe('烟感 1号');
+    expect(shortDeviceName('江城社区第1网格', '江城社区第1网格')).toBe('江城社区第1网格');
+    expect(shortDeviceName('江城社区第1网格 烟感', undefined)).toBe('江城社区第1网格 烟感');
+  });
+});
+
+describe('trigger of a case', () => {
+  const entry = (data: Record<string, unknown> | null): TimelineEntry => ({
+    id: 1,
+    caseId: 'C1',
+    at: NOW,
+    actorId: 'system',
+    actorName: '系统',
+    action: 'report',
+    fromState: null,
+    toState: 'reported',
+    note: null,
+    data,
+  });
+
+  it('finds the camera snapshot on the opening entry, only as an http(s) URL', () => {
+    expect(triggerSnapshot([entry({ snapshot: 'https://cam-17.example/snap/7.jpg' })])).toBe(
+      'https://cam-17.example/snap/7.jpg',
+    );
+    expect(triggerSnapshot([entry({ snapshot: 'javascript:alert(1)' })])).toBeNull();
+    expect(triggerSnapshot([entry({ metric: 'smoke' })])).toBeNull();
+    expect(triggerSnapshot([])).toBeNull();
+  });
+
+  it('marks the reading time when recorded, else the opening', () => {
+    expect(triggerTime([entry({ readingAt: NOW - 5000 })], NOW)).toBe(NOW - 5000);
+    expect(triggerTime([entry({ readingAt: 'soon' })], NOW)).toBe(NOW);
+    expect(triggerTime([], NOW)).toBe(NOW);
+  });
+});
