@@ -16,3 +16,4 @@ export * from './demo/seed-demo';
 export * from './device-registry';
 export * from './logger';
 export * from './service-runner';
+export * from './demo/demo-taxonomy';

@@ -6,7 +6,7 @@ import {
   STANDARD_DEVICE_TYPE_NAMES,
   type RejectReason,
 } from '@gridsense/core';
-import { DEMO_RULES } from '@gridsense/state';
+import { buildDemoTaxonomy, DEMO_RULES } from '@gridsense/state';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -84,6 +84,12 @@ describe('the console dictionaries', () => {
       ),
     ],
     ['demo rule categories', DEMO_RULES.map((rule) => `category.${rule.category}`)],
+    [
+      'taxonomy categories',
+      buildDemoTaxonomy()
+        .filter((node) => node.level === 'category')
+        .map((node) => `category.${node.key}`),
+    ],
     [
       'timeline actions',
       ['report', 'register', 'dispatch', 'accept', 'return', 'arrive', 'resolve', 'verify', 'close', 'reopen']

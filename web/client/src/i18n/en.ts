@@ -73,6 +73,10 @@ export const en: Messages = {
   'category.environment': 'Environment',
   'category.elderly_care': 'Elderly care',
   'category.device_health': 'Device health',
+  'category.construction': 'Illegal construction',
+  'category.traffic': 'Traffic order',
+  'category.power_outage': 'Power outage',
+  'category.network_outage': 'Network outage',
 
   'source.auto': 'Sensor',
   'source.patrol': 'Patrol',

@@ -71,6 +71,10 @@ export const zhCN = {
   'category.environment': '生态环境',
   'category.elderly_care': '独居老人关怀',
   'category.device_health': '设备运维',
+  'category.construction': '违法建设',
+  'category.traffic': '交通秩序',
+  'category.power_outage': '停电',
+  'category.network_outage': '网络中断',
 
   'source.auto': '物联感知',
   'source.patrol': '巡查发现',
