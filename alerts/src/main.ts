@@ -1,4 +1,4 @@
-import { connectMqttBus, serviceCredentials } from '@gridsense/broker';
+import { connectServiceBus } from '@gridsense/broker';
 import { Closers, getOrCreateSecret, openStateDb, runService } from '@gridsense/state';
 import { join } from 'node:path';
 import { createAlerts } from './alerts-service';
@@ -10,11 +10,10 @@ await runService('alerts', async (config, logger) => {
   const closers = new Closers((error) => onError(error, 'shutdown'));
   const db = await openStateDb(join(config.dataDir, 'state.db'));
   closers.add(() => db.destroy());
-  const credentials = serviceCredentials(config, await getOrCreateSecret(db, 'mqtt_service_secret'));
-  const bus = await connectMqttBus({
-    url: config.mqttUrl,
+  const bus = await connectServiceBus({
+    config: { ...config, mqttUrl: config.mqttUrl },
+    serviceSecret: await getOrCreateSecret(db, 'mqtt_service_secret'),
     clientId: 'gridsense-alerts',
-    ...credentials,
     onError: (error) => onError(error, 'bus'),
   });
   closers.add(() => bus.close());

@@ -1,4 +1,5 @@
-import type { Config } from '@gridsense/core';
+import type { Bus, Config } from '@gridsense/core';
+import { connectMqttBus } from './mqtt-bus';
 import { SERVICE_USERNAME } from './device-access';
 
 /**
@@ -12,4 +13,19 @@ export function serviceCredentials(
   return config.mqttUsername
     ? { username: config.mqttUsername, password: config.mqttPassword ?? '' }
     : { username: SERVICE_USERNAME, password: storedServiceSecret };
+}
+
+/** The bus a service run on its own uses: MQTT_URL with the service's credentials. */
+export function connectServiceBus(options: {
+  config: Config & { mqttUrl: string };
+  serviceSecret: string;
+  clientId: string;
+  onError: (error: unknown) => void;
+}): Promise<Bus> {
+  return connectMqttBus({
+    url: options.config.mqttUrl,
+    clientId: options.clientId,
+    ...serviceCredentials(options.config, options.serviceSecret),
+    onError: options.onError,
+  });
 }

@@ -1,5 +1,5 @@
 import { createCaseService } from '@gridsense/alerts';
-import { connectMqttBus, serviceCredentials } from '@gridsense/broker';
+import { connectServiceBus } from '@gridsense/broker';
 import { openTimeSeriesStore } from '@gridsense/ingest';
 import { Closers, DeviceRegistry, getOrCreateSecret, openStateDb, runService } from '@gridsense/state';
 import { join, resolve } from 'node:path';
@@ -13,11 +13,10 @@ await runService('web', async (config, logger) => {
   const closers = new Closers((error) => onError(error, 'shutdown'));
   const db = await openStateDb(join(config.dataDir, 'state.db'));
   closers.add(() => db.destroy());
-  const credentials = serviceCredentials(config, await getOrCreateSecret(db, 'mqtt_service_secret'));
-  const bus = await connectMqttBus({
-    url: config.mqttUrl,
+  const bus = await connectServiceBus({
+    config: { ...config, mqttUrl: config.mqttUrl },
+    serviceSecret: await getOrCreateSecret(db, 'mqtt_service_secret'),
     clientId: 'gridsense-web',
-    ...credentials,
     onError: (error) => onError(error, 'bus'),
   });
   closers.add(() => bus.close());
