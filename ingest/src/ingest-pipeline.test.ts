@@ -189,7 +189,7 @@ describe('ingest pipeline', () => {
 
     const journal = new IntentJournal(path.join(dir, 'intents'));
     const seqs = new SeqBook();
-    for (const i of journal.readLeftovers()) seqs.restoreMaybe(i.stream, i.deviceId, i.seq, i.ts);
+    for (const i of journal.readLeftovers()) seqs.restoreIntent(i.stream, i.deviceId, i.seq, i.ts);
     kit = await createIngestKit({ now, spoolDir: dir, journal, seqs, store: before.store });
     expect(await kit.send('smoke-1', 'telemetry', smoke(5))).toMatchObject({ outcome: 'accepted' });
     expect(await kit.send('smoke-1', 'telemetry', smoke(6))).toMatchObject({ stored: 1 });
@@ -207,6 +207,42 @@ describe('ingest pipeline', () => {
     await before.cleanup();
     await rm(dir, { recursive: true, force: true });
   });
+
+  // A device faster than 1,000 ts-less readings/s runs its receive times ahead of the clock; a
+  // restart must not hand out those times again, or new readings collide with stored ones.
+  it.each(['the intent journal', 'the saved seq state'])(
+    'keeps receive times increasing across a crash, learnt from %s',
+    async (source) => {
+      const dir = await mkdtemp(path.join(os.tmpdir(), 'gridsense-stamps-'));
+      const now = () => T0; // the clock stands still: every stamp after the first runs ahead
+      const before = await createIngestKit({
+        now,
+        spoolDir: dir,
+        journal: new IntentJournal(path.join(dir, 'intents')),
+      });
+      await before.send('smoke-1', 'telemetry', { readings: [smoke(1), smoke(2), smoke(undefined)] });
+      await before.send('smoke-1', 'telemetry', smoke(undefined));
+      expect(before.store.written.map((r) => r.ts)).toEqual([T0, T0 + 1, T0 + 2, T0 + 3]);
+      const saved = before.seqs.takeDirty();
+      await before.ingest.close(); // as if the process died here
+
+      const seqs = new SeqBook();
+      if (source === 'the saved seq state') {
+        seqs.load(saved);
+        await rm(path.join(dir, 'intents'), { recursive: true }); // as after a save: journal gone
+      }
+      const journal = new IntentJournal(path.join(dir, 'intents'));
+      for (const i of journal.readLeftovers()) seqs.restoreIntent(i.stream, i.deviceId, i.seq, i.ts);
+      kit = await createIngestKit({ now, spoolDir: dir, journal, seqs, store: before.store });
+      expect(await kit.send('smoke-1', 'telemetry', smoke(3))).toMatchObject({ stored: 1 });
+      await kit.send('smoke-1', 'telemetry', smoke(undefined));
+
+      expect(kit.store.written.slice(4).map((r) => r.ts)).toEqual([T0 + 4, T0 + 5]);
+      expect(await rows()).toBe(6);
+      await before.cleanup();
+      await rm(dir, { recursive: true, force: true });
+    },
+  );
 
   it('holds acknowledgements while the spool is full, and releases them once the store drains it', async () => {
     kit = await createIngestKit({ spoolMaxBytes: 600 }); // room for a few spooled batches

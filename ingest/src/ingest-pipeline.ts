@@ -102,18 +102,12 @@ export function createIngest(deps: IngestDeps): Ingest {
   const batcher = new WriteBatcher<StoredItem>(
     async (items) => {
       const token = deps.journal?.begin(
-        items.flatMap((item) =>
-          item.value.seq === undefined
-            ? []
-            : [
-                {
-                  stream: streamOf(item),
-                  deviceId: item.value.deviceId,
-                  seq: item.value.seq,
-                  ts: item.value.ts,
-                },
-              ],
-        ),
+        items.map((item) => ({
+          stream: streamOf(item),
+          deviceId: item.value.deviceId,
+          ...(item.value.seq === undefined ? {} : { seq: item.value.seq }),
+          ts: item.value.ts,
+        })),
       );
       try {
         return await writer.write(items);
@@ -133,20 +127,16 @@ export function createIngest(deps: IngestDeps): Ingest {
   const counters = { accepted: 0, rejected: 0, readings: 0, duplicates: 0 };
   // Seqs being written right now: a redelivery waits for the first copy instead of racing it.
   const claims = new Map<string, Promise<void>>();
-  const lastStamps = new Map<string, number>();
 
   /**
-   * The receive time for readings without `ts`, strictly increasing per device stream: two
-   * messages in the same millisecond (or a batch without ts) would otherwise be one point in
-   * both stores, and the second would silently replace the first.
+   * Readings without `ts` get the receive time, strictly increasing per device stream (kept in the
+   * seq book, so across restarts too): two messages in the same millisecond (or a batch without ts)
+   * would otherwise be one point in both stores, and the second would silently replace the first.
    */
-  function stampFor(stream: SeqStream, deviceId: string, now: number): number {
-    return Math.max(now, (lastStamps.get(`${stream}\u0000${deviceId}`) ?? -1) + 1);
-  }
   function spreadStamps(stream: SeqStream, deviceId: string, stamp: number, items: Sequenced[]): void {
     let next = stamp;
     for (const item of items) if (item.ts === stamp) item.ts = next++;
-    if (next > stamp) lastStamps.set(`${stream}\u0000${deviceId}`, next - 1);
+    if (next > stamp) deps.seqs.takeStamps(stream, deviceId, next - 1);
   }
 
   function countReject(deviceId: string, reason: IngestRejectReason, detail: string, payload: string): void {
@@ -254,7 +244,7 @@ export function createIngest(deps: IngestDeps): Ingest {
   }
 
   async function handleTelemetry(topic: DeviceTopic, device: DeviceIdentity, payload: Buffer, now: number) {
-    const stamp = stampFor('telemetry', device.deviceId, now);
+    const stamp = deps.seqs.nextStamp('telemetry', device.deviceId, now);
     const decoded = decodeTelemetry(payload, device, stamp);
     if (!decoded.ok) return reject(topic, decoded.reason, decoded.detail, payload);
     spreadStamps('telemetry', device.deviceId, stamp, decoded.value);
@@ -267,7 +257,7 @@ export function createIngest(deps: IngestDeps): Ingest {
   }
 
   async function handleEvent(topic: DeviceTopic, device: DeviceIdentity, payload: Buffer, now: number) {
-    const stamp = stampFor('event', device.deviceId, now);
+    const stamp = deps.seqs.nextStamp('event', device.deviceId, now);
     const decoded = decodeEvent(payload, device, stamp);
     if (!decoded.ok) return reject(topic, decoded.reason, decoded.detail, payload);
     spreadStamps('event', device.deviceId, stamp, [decoded.value]);

@@ -60,7 +60,7 @@ export async function createIngestService(deps: IngestServiceDeps): Promise<Inge
   activity.load(await loadActivities(deps.db));
   const journal = new IntentJournal(join(deps.spoolDir, 'intents'));
   const leftovers = journal.readLeftovers();
-  for (const intent of leftovers) seqs.restoreMaybe(intent.stream, intent.deviceId, intent.seq, intent.ts);
+  for (const intent of leftovers) seqs.restoreIntent(intent.stream, intent.deviceId, intent.seq, intent.ts);
   if (leftovers.length > 0)
     deps.log.info({ intents: leftovers.length }, 'restored seqs in flight at the last stop');
   const spool = await Spool.open<StoredItem>(deps.spoolDir, { maxBytes: deps.spoolMaxBytes ?? 1024 ** 3 });

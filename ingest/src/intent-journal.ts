@@ -5,7 +5,8 @@ import type { SeqStream } from './seq-book';
 export interface Intent {
   stream: SeqStream;
   deviceId: string;
-  seq: number;
+  /** Absent for a reading without seq: journaled for its ts alone. */
+  seq?: number;
   ts: number;
 }
 
@@ -15,7 +16,8 @@ const FILE = /^intents-(\d{16})\.log$/;
  * Which (device, seq) ingest is about to write, and with which `ts`, appended before the store
  * write starts. After a crash, these seqs may or may not have reached the store; their
  * redeliveries are written again with the journaled `ts` (the same point, so stored once) instead
- * of a new receive time. Appends are not fsync'd: the journal has to survive a process crash, and
+ * of a new receive time. Readings without seq are journaled too, for their ts: no receive time
+ * handed out after the restart may equal one already written. Appends are not fsync'd: the journal has to survive a process crash, and
  * an OS crash can at worst cause a duplicate, never a loss.
  *
  * Files rotate on every health save; a closed file is deleted once every batch it holds has
@@ -44,8 +46,8 @@ export class IntentJournal {
       if (file === this.current.file) continue;
       for (const line of readFileSync(join(this.dir, file), 'utf8').split('\n')) {
         const [stream, deviceId, seq, ts] = line.split('\t');
-        if ((stream === 'telemetry' || stream === 'event') && deviceId && seq && ts) {
-          intents.push({ stream, deviceId, seq: Number(seq), ts: Number(ts) });
+        if ((stream === 'telemetry' || stream === 'event') && deviceId && seq !== undefined && ts) {
+          intents.push({ stream, deviceId, ...(seq === '' ? {} : { seq: Number(seq) }), ts: Number(ts) });
         }
       }
       this.closed.push({ file, pending: 0 });
@@ -59,7 +61,7 @@ export class IntentJournal {
     if (intents.length > 0) {
       appendFileSync(
         join(this.dir, file.file),
-        intents.map((i) => `${i.stream}\t${i.deviceId}\t${i.seq}\t${i.ts}\n`).join(''),
+        intents.map((i) => `${i.stream}\t${i.deviceId}\t${i.seq ?? ''}\t${i.ts}\n`).join(''),
       );
       file.lines += intents.length;
     }

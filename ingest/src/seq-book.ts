@@ -54,16 +54,31 @@ export class SeqBook {
     this.dirty.add(keyOf(stream, deviceId));
   }
 
-  /**
-   * After a crash: a seq that may have been written, with the ts it was written with. It counts as
-   * seen (no gap), but a redelivery is written again with that ts instead of being dropped.
-   */
-  restoreMaybe(stream: SeqStream, deviceId: string, seq: number, ts: number): void {
+  /** The receive time for a message arriving `now`: later than every stamp handed out before. */
+  nextStamp(stream: SeqStream, deviceId: string, now: number): number {
+    return Math.max(now, this.entry(stream, deviceId).lastStamp + 1);
+  }
+
+  /** Stamps up to `last` are taken (a message's readings use consecutive ones). */
+  takeStamps(stream: SeqStream, deviceId: string, last: number): void {
     const state = this.entry(stream, deviceId);
-    if (classifySeq(state, seq).kind === 'duplicate') return;
+    if (last <= state.lastStamp) return;
+    state.lastStamp = last;
+    this.dirty.add(keyOf(stream, deviceId));
+  }
+
+  /**
+   * After a crash, an intent of the journal: its ts is taken (no new stamp may equal it), and its
+   * seq, if any, may or may not have been written. That seq counts as seen (no gap), but a
+   * redelivery is written again with the journaled ts instead of being dropped.
+   */
+  restoreIntent(stream: SeqStream, deviceId: string, seq: number | undefined, ts: number): void {
+    const state = this.entry(stream, deviceId);
+    if (ts > state.lastStamp) state.lastStamp = ts;
+    this.dirty.add(keyOf(stream, deviceId));
+    if (seq === undefined || classifySeq(state, seq).kind === 'duplicate') return;
     recordSeq(state, seq, true);
     state.maybe.set(seq, ts);
-    this.dirty.add(keyOf(stream, deviceId));
   }
 
   load(rows: SeqRow[]): void {

@@ -24,6 +24,13 @@ export interface SeqState {
    * stores treat as the same point, so it ends up stored exactly once either way.
    */
   maybe: Map<number, number>;
+  /**
+   * The latest receive time handed out for this stream (−1 before the first). Receive times are
+   * unique per stream, 1 ms apart, and must stay so across a restart: a stream faster than
+   * 1,000 readings/s runs ahead of the clock, and a fresh stamp equal to an old one would be the
+   * same point in both stores (InfluxDB overwrites it, the embedded store keeps the first).
+   */
+  lastStamp: number;
 }
 
 export type SeqVerdict =
@@ -37,6 +44,7 @@ export function createSeqState(): SeqState {
     duplicates: 0,
     stale: 0,
     maybe: new Map(),
+    lastStamp: -1,
   };
 }
 
@@ -103,6 +111,8 @@ export interface StoredSeqState {
   duplicates: number;
   stale: number;
   maybe: [number, number][];
+  /** Absent in rows saved before stamps were kept. */
+  lastStamp?: number;
 }
 
 export function serializeSeqState(state: SeqState): StoredSeqState {
@@ -113,6 +123,7 @@ export function serializeSeqState(state: SeqState): StoredSeqState {
     duplicates: state.duplicates,
     stale: state.stale,
     maybe: [...state.maybe],
+    lastStamp: state.lastStamp,
   };
 }
 
@@ -126,5 +137,6 @@ export function deserializeSeqState(stored: StoredSeqState): SeqState {
     duplicates: stored.duplicates,
     stale: stored.stale,
     maybe: new Map(stored.maybe),
+    lastStamp: stored.lastStamp ?? -1,
   };
 }
