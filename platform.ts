@@ -93,9 +93,7 @@ export async function startPlatform(config: Config, options: PlatformOptions): P
           serviceSecret,
           // The device's PUBACK waits for this: ingest resolves once the reading is durable.
           onDevicePublish: (topic, packet) =>
-            late
-              .ingest!.handleDeviceMessage(topic, packet.payload as Buffer)
-              .then((result) => result.outcome),
+            late.ingest!.handleDeviceMessage(topic, packet.payload as Buffer),
         }),
       );
       bus = createAedesBus(broker, (error) => onError(error, 'bus'));

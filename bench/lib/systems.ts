@@ -83,8 +83,12 @@ export async function startGridSense(context: SystemContext): Promise<SystemUnde
     devicesFile,
     demoPassword: context.demoPassword,
   };
+  const options = context.childOptions('gridsense');
   const child = await startChild<GridSenseInfo>('bench/systems/gridsense.ts', {
-    ...context.childOptions('gridsense'),
+    ...options,
+    // As `npm start` runs it (package.json): a larger young generation, so the readings in flight
+    // die young instead of being promoted and collected by full GCs.
+    nodeFlags: [...(options.nodeFlags ?? []), '--max-semi-space-size=32'],
     args: [JSON.stringify(args)],
   });
   return {

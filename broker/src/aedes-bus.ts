@@ -16,9 +16,14 @@ export function createAedesBus(broker: Broker, onError: (error: unknown) => void
         (packet, done) => {
           // Release the broker's delivery slot at once: a slow consumer must not stall devices.
           done();
-          Promise.resolve()
-            .then(() => handler(packet.topic, packet.payload as Buffer))
-            .catch(onError);
+          // Called in place, not from a fresh promise: every device message passes here, and most
+          // handlers return at once (nobody watches that grid).
+          try {
+            const pending = handler(packet.topic, packet.payload as Buffer);
+            if (pending) pending.catch(onError);
+          } catch (error) {
+            onError(error);
+          }
         },
         () => resolve(),
       ),

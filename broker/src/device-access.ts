@@ -24,7 +24,7 @@ export interface DeviceAccessOptions {
   /** Secret for GridSense services connecting as SERVICE_USERNAME; no service login without it. */
   serviceSecret?: string;
   /** Called for every allowed device publish; resolve once the message is durable or rejected for good. */
-  onDevicePublish(device: DeviceTopic, packet: PublishPacket): Promise<PublishOutcome>;
+  onDevicePublish(device: DeviceTopic, packet: PublishPacket): Promise<{ outcome: PublishOutcome }>;
 }
 
 /** Where rejected payloads go instead of to subscribers of device topics (a dead-letter topic). */
@@ -80,7 +80,7 @@ export function createDeviceAccess(options: DeviceAccessOptions): BrokerOptions 
         : identity.deviceId === topic.deviceId && identity.gridId === topic.gridId);
     if (!topic || !allowed) return callback(new Error(`publish to ${packet.topic} refused`));
     options.onDevicePublish(topic, packet).then(
-      (outcome) => {
+      ({ outcome }) => {
         if (outcome === 'rejected') {
           packet.topic = rejectedTopic(topic.deviceId);
           packet.retain = false;

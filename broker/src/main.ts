@@ -17,7 +17,7 @@ await runService('broker', async (config, logger) => {
     createDeviceAccess({
       devices: registry,
       serviceSecret: await getOrCreateSecret(db, 'mqtt_service_secret'),
-      onDevicePublish: () => Promise.resolve('accepted'),
+      onDevicePublish: () => Promise.resolve({ outcome: 'accepted' }),
     }),
   );
   closers.add(() => closeBroker(broker));

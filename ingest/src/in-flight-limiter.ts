@@ -11,6 +11,13 @@ export class InFlightLimiter {
     if (!(max >= 1)) throw new RangeError(`max in flight must be ≥ 1, got ${max}`);
   }
 
+  /** Admits `amount` at once if it fits and nobody waits; otherwise admits nothing. */
+  tryAcquire(amount: number): boolean {
+    if (this.queue.length > 0 || !this.fits(amount)) return false;
+    this.used += amount;
+    return true;
+  }
+
   /** Resolves once `amount` fits; an amount larger than max is admitted alone. */
   acquire(amount: number): Promise<void> {
     if (this.queue.length === 0 && this.fits(amount)) {

@@ -5,8 +5,8 @@ import type { SeqStream } from './seq-book';
 export interface Intent {
   stream: SeqStream;
   deviceId: string;
-  /** Absent for a reading without seq: journaled for its ts alone. */
-  seq?: number;
+  /** Undefined for a reading without seq: journaled for its ts alone. */
+  seq: number | undefined;
   ts: number;
 }
 
@@ -47,7 +47,7 @@ export class IntentJournal {
       for (const line of readFileSync(join(this.dir, file), 'utf8').split('\n')) {
         const [stream, deviceId, seq, ts] = line.split('\t');
         if ((stream === 'telemetry' || stream === 'event') && deviceId && seq !== undefined && ts) {
-          intents.push({ stream, deviceId, ...(seq === '' ? {} : { seq: Number(seq) }), ts: Number(ts) });
+          intents.push({ stream, deviceId, seq: seq === '' ? undefined : Number(seq), ts: Number(ts) });
         }
       }
       this.closed.push({ file, pending: 0 });

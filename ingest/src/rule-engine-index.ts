@@ -48,20 +48,12 @@ export class RuleIndex {
     visit: (entry: RuleEntry) => void,
   ) {
     const generation = ++this.generation;
-    const take = (entries: RuleEntry[] | undefined) => {
-      if (!entries) return;
-      for (const entry of entries) {
-        if (entry.seen === generation) continue;
-        entry.seen = generation;
-        visit(entry);
-      }
-    };
     for (const key of keys) {
       const bucket = this.buckets.get(key);
       if (!bucket) continue;
-      take(bucket.all);
-      take(bucket.byDevice.get(deviceId));
-      for (const regionId of lineage) take(bucket.byRegion.get(regionId));
+      visitUnseen(bucket.all, generation, visit);
+      visitUnseen(bucket.byDevice.get(deviceId), generation, visit);
+      for (const regionId of lineage) visitUnseen(bucket.byRegion.get(regionId), generation, visit);
     }
   }
 
@@ -72,6 +64,20 @@ export class RuleIndex {
     if (scope?.deviceIds) for (const id of scope.deviceIds) push(bucket.byDevice, id, entry);
     else if (scope?.regionIds) for (const id of scope.regionIds) push(bucket.byRegion, id, entry);
     else bucket.all.push(entry);
+  }
+}
+
+/** Visits each entry not yet seen in this generation (a module function: no closure per reading). */
+function visitUnseen(
+  entries: RuleEntry[] | undefined,
+  generation: number,
+  visit: (entry: RuleEntry) => void,
+): void {
+  if (!entries) return;
+  for (const entry of entries) {
+    if (entry.seen === generation) continue;
+    entry.seen = generation;
+    visit(entry);
   }
 }
 

@@ -1,13 +1,15 @@
 import http from 'node:http';
 import https from 'node:https';
-import { InfluxDB, escape, type IPoint } from 'influx';
-import type { DeviceEvent, Reading } from '@gridsense/core';
+import { InfluxDB, escape } from 'influx';
+import type { DeviceEvent } from '@gridsense/core';
 import {
   assertValidRange,
   type Aggregate,
   type LatestValues,
   type TimeSeriesStore,
 } from './time-series-store';
+import { EVENTS, SeriesKeys, TELEMETRY, eventLine, readingLine } from './influx-line-protocol';
+import { createInfluxWriter } from './influx-writer';
 
 export interface InfluxStoreOptions {
   /** e.g. `http://127.0.0.1:8086`; a path prefix (reverse proxy) is kept. */
@@ -23,9 +25,6 @@ export interface InfluxStoreOptions {
   token?: string;
 }
 
-const TELEMETRY = 'telemetry';
-const EVENTS = 'events';
-const WRITE_CHUNK = 5_000;
 const DEVICES_PER_QUERY = 200;
 // 10,000 is the row limit older 1.x servers cut responses at; paging below it never sees a cut page.
 const COUNT_PAGE = 10_000;
@@ -58,7 +57,8 @@ type Row = Record<string, unknown>;
 /**
  * The InfluxDB store, through the v1 HTTP API that 1.x, 2.x and 3 Core all serve. Readings go to
  * measurement `telemetry` (tags device_id, grid_id, device_type; one field per metric plus an
- * integer `seq`), events to `events`; ms precision. InfluxDB has no unique keys: a point with the
+ * integer `seq`), events to `events`; ms precision. Writes are line protocol built here
+ * (`influx-line-protocol.ts`); queries and setup go through the `influx` client. InfluxDB has no unique keys: a point with the
  * same series and time overwrites the stored one, so a redelivered reading is stored once only when
  * it repeats its `ts`. A metric named `seq` or `time` would collide with our fields and is not supported.
  */
@@ -107,11 +107,16 @@ export async function createInfluxStore(options: InfluxStoreOptions): Promise<Ti
     return [...knownFields].filter((name) => name !== 'seq');
   };
 
-  const write = async (points: IPoint[]): Promise<void> => {
-    for (let i = 0; i < points.length; i += WRITE_CHUNK) {
-      await influx.writePoints(points.slice(i, i + WRITE_CHUNK), { precision: 'ms' });
-    }
-  };
+  const writeLines = createInfluxWriter({
+    url,
+    database: options.database,
+    ...(options.username === undefined ? {} : { username: options.username }),
+    ...(options.password === undefined ? {} : { password: options.password }),
+    ...(options.token === undefined ? {} : { token: options.token }),
+    agent,
+    timeoutMs: 10_000,
+  });
+  const seriesKeys = new SeriesKeys();
 
   const latestForDevices = async (deviceIds: string[]): Promise<Map<string, LatestValues>> => {
     const latest = new Map<string, LatestValues>(deviceIds.map((id) => [id, {}]));
@@ -165,10 +170,15 @@ export async function createInfluxStore(options: InfluxStoreOptions): Promise<Ti
 
   return {
     async writeReadings(readings) {
-      await write(readings.map(toReadingPoint));
+      const lines = new Array<string>(readings.length);
+      for (let i = 0; i < readings.length; i++) {
+        const reading = readings[i]!;
+        lines[i] = readingLine(reading, seriesKeys.telemetry(reading));
+      }
+      await writeLines(lines);
     },
     async writeEvents(events) {
-      await write(events.map(toEventPoint));
+      await writeLines(events.map(eventLine));
     },
     async latest(deviceId) {
       return (await latestForDevices([deviceId])).get(deviceId) ?? {};
@@ -257,44 +267,6 @@ async function ensureDatabase(influx: InfluxDB, options: InfluxStoreOptions): Pr
   if (!host?.online) throw new Error(`InfluxDB at ${options.url} does not answer /ping`);
   // 1.x creates databases over InfluxQL (idempotently); 2.x and 3 Core manage buckets themselves.
   if (/^v?1\./.test(host.version ?? '')) await influx.createDatabase(options.database);
-}
-
-/**
- * The client writes untyped fields with String(value), which line protocol reads as a float; only
- * a fixed per-measurement schema would give integers. This value formats itself as `42i`.
- */
-function integerField(value: number): { toString(): string } {
-  return { toString: () => `${Math.trunc(value)}i` };
-}
-
-function tagsOf(item: Reading | DeviceEvent): Record<string, string> {
-  const tags: Record<string, string> = { device_id: item.deviceId };
-  // Line protocol has no empty tag values; an absent tag reads back as ''.
-  if (item.gridId) tags.grid_id = item.gridId;
-  if (item.deviceType) tags.device_type = item.deviceType;
-  return tags;
-}
-
-function toReadingPoint(reading: Reading): IPoint {
-  const fields: Record<string, unknown> = { ...reading.metrics };
-  if (reading.seq !== undefined) fields.seq = integerField(reading.seq);
-  return { measurement: TELEMETRY, tags: tagsOf(reading), fields, timestamp: reading.ts };
-}
-
-function toEventPoint(event: DeviceEvent): IPoint {
-  // `type` is a tag, so two event types at the same ms are two series and both survive.
-  // `attributes` is always written: a point needs at least one field.
-  const fields: Record<string, unknown> = { attributes: JSON.stringify(event.attributes ?? {}) };
-  if (event.seq !== undefined) fields.seq = integerField(event.seq);
-  if (event.confidence !== undefined) fields.confidence = event.confidence;
-  if (event.snapshot !== undefined) fields.snapshot = event.snapshot;
-  if (event.location) Object.assign(fields, event.location);
-  return {
-    measurement: EVENTS,
-    tags: { ...tagsOf(event), type: event.type },
-    fields,
-    timestamp: event.ts,
-  };
 }
 
 function toDeviceEvent(row: Row): DeviceEvent {

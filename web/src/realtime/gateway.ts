@@ -20,6 +20,8 @@ type Readings = { deviceId: string; ts: number; metrics: Record<string, number |
 const gridRoom = (gridId: string) => `grid:${gridId}`;
 const userRoom = (userId: string) => `user:${userId}`;
 const liveRoom = (gridId: string) => `live:${gridId}`;
+/** Where the grid id starts in `gs/v1/{gridId}/{deviceId}/telemetry`. */
+const GRID_START = 'gs/v1/'.length;
 
 /**
  * The only code that touches socket.io. Each person joins a room per user and per grid they may
@@ -81,8 +83,12 @@ export async function attachGateway(httpServer: HttpServer, deps: WebDeps) {
   // Live readings, only for grids someone is watching, sent at most once a second per grid.
   const pending = new Map<string, Readings>();
   await deps.bus.subscribeTopic('gs/v1/+/+/telemetry', (topic, payload) => {
+    // Every device message passes here: look at the grid part of the topic before parsing it.
+    const gridEnd = topic.indexOf('/', GRID_START);
+    if (gridEnd < 0 || !io.sockets.adapter.rooms.get(liveRoom(topic.slice(GRID_START, gridEnd)))?.size)
+      return;
     const parsed = parseDeviceTopic(topic);
-    if (!parsed || !io.sockets.adapter.rooms.get(liveRoom(parsed.gridId))?.size) return;
+    if (!parsed) return;
     const device = deps.registry.get(parsed.deviceId);
     if (!device) return;
     const decoded = decodeTelemetry(
