@@ -153,7 +153,11 @@ export function createCaseAdmin(deps: { db: StateDb; now: () => number; regions:
 
     async setChannel(user: User, input: unknown) {
       const actor = actorOf(user);
-      const channel = validateChannel(input, deps.regions());
+      const validated = validateChannel(input, deps.regions());
+      // The console never sees a stored secret, so an edit that leaves it out keeps it; null clears it.
+      const omitted = (input as { secret?: unknown }).secret === undefined;
+      const stored = omitted ? (await listChannels(db)).find((c) => c.id === validated.id) : undefined;
+      const channel = stored ? { ...validated, secret: stored.secret } : validated;
       await upsertChannel(db, channel, actor, deps.now());
       return { ...channel, secret: channel.secret ? '***' : null };
     },

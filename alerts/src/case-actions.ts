@@ -13,7 +13,8 @@ import {
   type CaseContext,
 } from './case-writer';
 
-const HANDLING_ROLES = ['grid_worker', 'handler', 'supervisor'];
+/** Who a case can be dispatched to. */
+export const HANDLING_ROLES: readonly string[] = ['grid_worker', 'handler', 'supervisor'];
 
 /** What a move records besides its note: photos, the reason code, the dispatch and any override. */
 function entryData(command: CaseCommand): Record<string, unknown> {
@@ -62,20 +63,32 @@ async function prepareDispatch(
   command: Extract<CaseCommand, { action: 'dispatch' }>,
 ): Promise<{ command: CaseCommand; data: Record<string, unknown> }> {
   const ids = [command.assigneeId, ...(command.coHandlerIds ?? [])];
+  const names = new Map<string, string>();
   for (const id of ids) {
     const person = await findUserById(ctx.db, id);
     if (!person || !HANDLING_ROLES.includes(person.role))
       throw new AppError('validation_failed', `${id} is not a grid worker, handler or supervisor`);
+    names.set(id, person.displayName);
   }
   const departmentId = (await listUserDepartments(ctx.db, command.assigneeId))[0] ?? null;
   const suggestion = await ctx.directory.suggest(record, ctx.now(), policy.calendar);
   const override = suggestion?.leadId !== command.assigneeId;
+  // Choosing someone other than the rule list's pick is an accountable decision: say why.
+  if (suggestion && override && !command.note?.trim())
+    throw new AppError(
+      'validation_failed',
+      `dispatching to ${command.assigneeId} instead of the suggested ${suggestion.leadId} needs a reason (note)`,
+    );
+  // Names as they were at the time, so the timeline reads without another lookup.
+  const suggested = suggestion && (await findUserById(ctx.db, suggestion.leadId));
   return {
     command: { ...command, departmentId },
     data: {
       ...entryData({ ...command, departmentId }),
+      assigneeName: names.get(command.assigneeId),
       override,
       suggestedId: suggestion?.leadId ?? null,
+      suggestedName: suggested ? suggested.displayName : null,
       ruleId: suggestion?.ruleId ?? null,
     },
   };

@@ -114,6 +114,27 @@ export function createDirectory(db: StateDb, regions: () => Region[]) {
     },
 
     /**
+     * Everyone the rule list could name for a grid, on duty at `at`: the grid's workers, the
+     * community and street desks, and each department or person a rule over this grid names.
+     */
+    async gridCandidates(
+      gridId: string,
+      at: number,
+      calendar: WorkCalendar,
+    ): Promise<{ ref: HandlerRef; people: Candidate[] }[]> {
+      const regionIds = lineage(gridId).map((r) => r.id);
+      const refs: HandlerRef[] = [{ kind: 'grid_duty' }, { kind: 'community' }, { kind: 'street' }];
+      for (const rule of await listDispatchRules(db)) {
+        if (!rule.enabled || !regionIds.includes(rule.regionId)) continue;
+        for (const ref of [rule.lead, ...rule.coHandlers])
+          if (!refs.some((known) => handlerKey(known) === handlerKey(ref))) refs.push(ref);
+      }
+      return Promise.all(
+        refs.map(async (ref) => ({ ref, people: await resolveRef(ref, gridId, at, calendar) })),
+      );
+    },
+
+    /**
      * The people who answer for a level of the hierarchy above a grid: its on-duty workers, the
      * community's supervisors, the street's supervisors and operators, the district's operators.
      * An empty level hands over to the next one up.

@@ -61,7 +61,15 @@ describe('派单-退单-再次派单: the return loop stays inside the platform'
       return env.cases.act(user, id, { action: 'return', reason: 'not_my_grid' });
     };
     expect(await bounce('worker01')).toMatchObject({ returnCount: 1, escalationLevel: 'grid' });
-    await env.cases.act(op, id, { action: 'dispatch', assigneeId: 'u-worker02' });
+    // Not the rule list's pick (worker01): the operator must say why.
+    await expect(env.cases.act(op, id, { action: 'dispatch', assigneeId: 'u-worker02' })).rejects.toThrow(
+      /needs a reason/,
+    );
+    await env.cases.act(op, id, {
+      action: 'dispatch',
+      assigneeId: 'u-worker02',
+      note: '主责人退单，改派 B 角',
+    });
     expect(await bounce('worker02')).toMatchObject({ returnCount: 2, escalationLevel: 'grid' });
     await env.cases.act(op, id, { action: 'dispatch', assigneeId: 'u-worker01' });
     expect(await bounce('worker01')).toMatchObject({
@@ -88,6 +96,7 @@ describe('派单-退单-再次派单: the return loop stays inside the platform'
     const again = await env.cases.act(await env.user('op1'), id, {
       action: 'dispatch',
       assigneeId: 'u-fire1',
+      note: '需消防部门处置',
     });
     expect(again).toMatchObject({
       departmentId: 'dept-fire',

@@ -6,6 +6,7 @@ import {
   type CaseCommand,
   type CaseDetailView,
   type CaseView,
+  type DispatchPeopleView,
   type FusionGroup,
   type HotlineEntry,
   type NotificationView,
@@ -31,6 +32,7 @@ import { reportFromHotline, reportFromPatrol } from './case-channels';
 import { createDirectory } from './case-directory';
 import type { IntakeOutcome } from './case-intake';
 import { createNotifier } from './case-notices';
+import { dispatchPeople } from './case-people';
 import { applyRisk } from './case-risks';
 import { caseScope, requireVisible, visibleGrids } from './case-scope';
 import type { CaseContext } from './case-writer';
@@ -106,6 +108,11 @@ export async function createCaseService(deps: CaseServiceDeps) {
     async act(user: User, caseId: string, command: CaseCommand): Promise<CaseView> {
       const next = await actOnCase(ctx, user, caseId, command);
       return (await view(next.id))!;
+    },
+
+    /** Whom a case in the grid can be dispatched to, with the rule list's pick for `caseId`. */
+    people(user: User, gridId: string, caseId?: string): Promise<DispatchPeopleView> {
+      return dispatchPeople(ctx, user, gridId, caseId);
     },
 
     async list(user: User, options: { openOnly: boolean }): Promise<CaseView[]> {

@@ -1,7 +1,7 @@
 import type { CaseRecord, CaseSource, CaseState } from './cases';
 import type { RequesterView } from './case-intake';
 import type { CaseStats } from './case-stats';
-import type { Device, Region, User } from './model';
+import type { Device, DutyKind, Region, Role, User } from './model';
 
 /** Views the web API returns; shared with the console so a renamed field is a compile error. */
 
@@ -67,6 +67,27 @@ export interface CaseDetailView {
   childIds: string[];
 }
 
+/** Where a dispatch candidate comes from: the handler reference of the rule list that names them. */
+export type CandidateSource = 'grid_duty' | 'community' | 'street' | 'department' | 'user';
+
+/** One person an operator may dispatch a case in a grid to (on duty now, by roster). */
+export interface DispatchCandidateView {
+  userId: string;
+  name: string;
+  role: Role;
+  source: CandidateSource;
+  duty: DutyKind;
+  departmentId: string | null;
+  departmentName: string | null;
+}
+
+/** The people who can take a case in a grid, and, for a given case, whom the rule list would pick. */
+export interface DispatchPeopleView {
+  gridId: string;
+  candidates: DispatchCandidateView[];
+  suggestion: { leadId: string; coHandlerIds: string[]; ruleId: string } | null;
+}
+
 /** A grouped notice for one person: one per incident and window, not one per event. */
 export interface NotificationView {
   id: number;
@@ -128,6 +149,19 @@ export interface RegionView extends Region {
 
 export interface DeviceView extends Device {
   latest: Record<string, { ts: number; value: number | boolean }>;
+}
+
+/** A device as the registry lists it for engineers: never its secret or hash. */
+export interface DeviceRegistryView extends Device {
+  enabled: boolean;
+  /** Rejected messages so far, all reasons together. */
+  rejects: number;
+}
+
+/** A newly issued device secret: shown once, only its hash is stored. */
+export interface IssuedSecretView {
+  device: DeviceRegistryView;
+  secret: string;
 }
 
 export interface OverviewView {

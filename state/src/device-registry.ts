@@ -31,7 +31,25 @@ export class DeviceRegistry {
 
   checkDevice(deviceId: string, secret: string): { gridId: string } | undefined {
     const device = this.devices.get(deviceId);
-    return device && verifyDeviceSecret(secret, device.secretHash) ? { gridId: device.gridId } : undefined;
+    return device?.enabled && verifyDeviceSecret(secret, device.secretHash)
+      ? { gridId: device.gridId }
+      : undefined;
+  }
+
+  // Changes from the registry API land here in place, after the database write, so the next
+  // CONNECT sees them without a reload (a reload would also drop in-memory last-seen times).
+  add(device: DeviceRecord): void {
+    this.devices.set(device.id, device);
+  }
+
+  setSecretHash(deviceId: string, secretHash: string): void {
+    const device = this.devices.get(deviceId);
+    if (device) device.secretHash = secretHash;
+  }
+
+  setEnabled(deviceId: string, enabled: boolean): void {
+    const device = this.devices.get(deviceId);
+    if (device) device.enabled = enabled;
   }
 
   /** Updates the cached online flag; returns whether it changed. */

@@ -3,6 +3,8 @@ import type { StateDb } from './database';
 
 export interface DeviceRecord extends Device {
   secretHash: string;
+  /** A disabled device is refused at CONNECT; its history stays. */
+  enabled: boolean;
 }
 
 export interface NewDevice {
@@ -27,6 +29,7 @@ export async function listDevices(db: StateDb): Promise<DeviceRecord[]> {
     online: r.online === 1,
     lastSeenAt: r.last_seen_at,
     secretHash: r.secret_hash,
+    enabled: r.enabled === 1,
   }));
 }
 

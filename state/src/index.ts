@@ -4,6 +4,7 @@ export * from './settings.repository';
 export * from './region.repository';
 export * from './user.repository';
 export * from './device.repository';
+export * from './device-admin.repository';
 export * from './rule.repository';
 export * from './case.repository';
 export * from './case-view.repository';

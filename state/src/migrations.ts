@@ -3,6 +3,7 @@ import { foundation } from './migrations/0001-foundation';
 import { ingest } from './migrations/0002-ingest';
 import { rules } from './migrations/0003-rules';
 import { cases } from './migrations/0004-cases';
+import { deviceAdmin } from './migrations/0005-device-admin';
 
 /**
  * Migrations in code, so they ship inside the package and run the same on SQLite and
@@ -14,6 +15,7 @@ const migrations: Record<string, Migration> = {
   '0002_ingest': ingest,
   '0003_rules': rules,
   '0004_cases': cases,
+  '0005_device_admin': deviceAdmin,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

@@ -25,6 +25,8 @@ export interface Database {
     online: number;
     last_seen_at: number | null;
     created_at: number;
+    /** Added by 0005_device_admin: 0 refuses the device at CONNECT. */
+    enabled: Generated<number>;
   };
   device_rejects: {
     device_id: string;

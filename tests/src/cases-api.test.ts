@@ -1,4 +1,10 @@
-import type { AuditEntryView, CaseView, NotificationView } from '@gridsense/core';
+import type {
+  AuditEntryView,
+  CaseDetailView,
+  CaseView,
+  DispatchPeopleView,
+  NotificationView,
+} from '@gridsense/core';
 import { createECDH, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPlatform, type ApiClient, type TestPlatform } from './harness/test-platform';
@@ -127,6 +133,65 @@ describe('the case API over HTTP: channels, admin, audit, notifications, scope',
     expect((await op.call('GET', `/api/cases/${id}/requesters`)).body).toEqual([
       { name: '孙丽', phone: '13600001234', at: expect.any(Number) },
     ]);
+  });
+
+  it('lists who can take a case in a grid, marks the pick, and records a different pick as an override', async () => {
+    const call = await op.call<{ case: CaseView }>('POST', '/api/cases/hotline', {
+      title: '地下车库入口积水',
+      description: '暴雨后车库入口积水约二十厘米',
+      category: 'flood',
+      severity: 'warning',
+      gridId: 'G01',
+      callerName: '周平',
+      callerPhone: '13900002222',
+    });
+    const id = call.body.case.id;
+    const people = await op.call<DispatchPeopleView>('GET', `/api/grids/G01/people?caseId=${id}`);
+    expect(people.status).toBe(200);
+    // The rule list's flood entry: the grid's primary leads, the street desk co-handles.
+    expect(people.body.suggestion).toEqual({
+      leadId: 'u-worker01',
+      coHandlerIds: ['u-street1'],
+      ruleId: 'flood',
+    });
+    const bySource = (source: string) =>
+      people.body.candidates.filter((c) => c.source === source).map((c) => c.userId);
+    expect(bySource('grid_duty')).toEqual(['u-worker01', 'u-worker02']);
+    expect(bySource('community')).toEqual(['u-sup1']);
+    expect(bySource('street')).toEqual(['u-street1']);
+    expect(people.body.candidates.find((c) => c.userId === 'u-cgj1')).toMatchObject({
+      source: 'department',
+      departmentName: '区城市管理局',
+    });
+    // Operators cannot take cases, so none is offered.
+    expect(people.body.candidates.filter((c) => c.role === 'operator')).toEqual([]);
+
+    const dispatched = await op.call<CaseView>('POST', `/api/cases/${id}/actions`, {
+      action: 'dispatch',
+      assigneeId: 'u-worker02',
+      note: 'A 角今日病假',
+    });
+    expect(dispatched.body).toMatchObject({ state: 'dispatched', assigneeId: 'u-worker02' });
+    const detail = await op.call<CaseDetailView>('GET', `/api/cases/${id}`);
+    expect(detail.body.timeline.at(-1)).toMatchObject({
+      action: 'dispatch',
+      actorId: 'u-op1',
+      note: 'A 角今日病假',
+      data: { override: true, suggestedId: 'u-worker01', assigneeName: expect.stringContaining('网格员') },
+    });
+  });
+
+  it('refuses the people list to readers who do not dispatch or whose region lacks the grid', async () => {
+    expect((await worker.call<ErrorBody>('GET', '/api/grids/G01/people')).status).toBe(403);
+    const otherCommunity = await env.login('sup2');
+    expect((await otherCommunity.call<ErrorBody>('GET', '/api/grids/G01/people')).status).toBe(404);
+    expect((await otherCommunity.call('GET', '/api/grids/G04/people')).status).toBe(200);
+    expect((await op.call<ErrorBody>('GET', '/api/grids/G99/people')).status).toBe(404);
+    const [elsewhere] = (await op.call<CaseView[]>('GET', '/api/cases')).body.filter(
+      (c) => c.gridId !== 'G02',
+    );
+    const mismatch = await op.call<ErrorBody>('GET', `/api/grids/G02/people?caseId=${elsewhere!.id}`);
+    expect(mismatch.body.error.code).toBe('validation_failed');
   });
 
   it('takes a browser push subscription and hands out the VAPID key', async () => {

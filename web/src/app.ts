@@ -10,6 +10,7 @@ import { analyticsRoutes } from './routes/analytics.routes';
 import { notificationRoutes } from './routes/notification.routes';
 import { requireUser } from './routes/current-user';
 import { deviceRoutes } from './routes/device.routes';
+import { deviceAdminRoutes } from './routes/device-admin.routes';
 import { metricsRoutes } from './routes/metrics.routes';
 import { overviewRoutes } from './routes/overview.routes';
 import { photoRoutes } from './routes/photo.routes';
@@ -34,6 +35,7 @@ export function createWebApp(deps: WebDeps): { app: Express; finish(): void } {
   app.use(notificationRoutes(deps));
   app.use(overviewRoutes(deps));
   app.use(deviceRoutes(deps));
+  app.use(deviceAdminRoutes(deps));
   app.use(photoRoutes(deps));
   app.use(metricsRoutes());
   app.use(ruleRoutes(deps));

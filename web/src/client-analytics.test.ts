@@ -86,14 +86,16 @@ describe('analytics and audit routes', () => {
     expect(parseHash('#/report')).toEqual({ name: 'report' });
     expect(parseHash('#/admin')).toEqual({ name: 'admin' });
     expect(parseHash('#/hotline')).toEqual({ name: 'hotline' });
+    expect(parseHash('#/devices')).toEqual({ name: 'devices' });
+    expect(parseHash('#/devices/SMK-1')).toEqual({ name: 'device', id: 'SMK-1' });
     expect(parseHash('#/rules/smoke-high')).toEqual({ name: 'rule', id: 'smoke-high' });
   });
 
   it.each([
-    ['admin', ['map', 'cases', 'analytics', 'audit', 'rules', 'admin']],
+    ['admin', ['map', 'cases', 'analytics', 'audit', 'rules', 'devices', 'admin']],
     ['operator', ['map', 'cases', 'hotline', 'analytics', 'audit']],
     ['supervisor', ['map', 'cases', 'hotline', 'analytics']],
-    ['engineer', ['map', 'cases', 'rules']],
+    ['engineer', ['map', 'cases', 'rules', 'devices']],
     ['grid_worker', ['my', 'report', 'cases']],
     ['handler', ['my', 'cases']],
   ] as const)('gives %s the nav %o', (role, items) => {

@@ -7,6 +7,7 @@ import { fitLabel, textEms } from '../client/src/lib/map-labels';
 import {
   aspectRatio,
   boundsOf,
+  fitInverse,
   fitProjection,
   polygonPath,
   polygonPositions,
@@ -119,6 +120,26 @@ describe('projection', () => {
     expect(aspectRatio({ minLng: 1, minLat: 1, maxLng: 1, maxLat: 1 })).toBe(1);
   });
 
+  it('turns a tap on the drawing back into the longitude and latitude drawn there', () => {
+    const bounds = boundsOf(polygonPositions([square]))!;
+    const project = fitProjection(bounds, 360, 240, 16);
+    const unproject = fitInverse(bounds, 360, 240, 16);
+    for (const [lng, lat] of [
+      [120, 30],
+      [120.0037, 30.0081],
+      [120.01, 30.01],
+    ] as const) {
+      const [x, y] = project(lng, lat);
+      const [backLng, backLat] = unproject(x, y);
+      expect(backLng).toBeCloseTo(lng, 9);
+      expect(backLat).toBeCloseTo(lat, 9);
+    }
+    // The top-left padding corner lies north-west of the data.
+    const [cornerLng, cornerLat] = unproject(0, 0);
+    expect(cornerLat).toBeGreaterThan(30.01);
+    expect(cornerLng).toBeLessThan(120);
+  });
+
   it('fits the bounds inside the padded box, north up, centred on the short axis', () => {
     const bounds = boundsOf(polygonPositions([square]))!;
     const project = fitProjection(bounds, 400, 200, 10);
@@ -175,10 +196,12 @@ describe('routes', () => {
     expect(parseHash('#/map/x')).toMatchObject({ name: 'not_found' });
   });
 
-  it('parses device and grid pages, and only with an id', () => {
+  it('parses the device registry, and device and grid pages only with an id', () => {
     expect(parseHash(deviceHref('smoke-G01-1'))).toEqual({ name: 'device', id: 'smoke-G01-1' });
     expect(parseHash(gridHref('G 01'))).toEqual({ name: 'grid', id: 'G 01' });
-    expect(parseHash('#/devices')).toMatchObject({ name: 'not_found' });
+    expect(parseHash('#/devices')).toEqual({ name: 'devices' }); // the registry
+    expect(parseHash('#/devices/a/b')).toMatchObject({ name: 'not_found' });
+    expect(parseHash('#/grids')).toMatchObject({ name: 'not_found' });
     expect(parseHash('#/grids/G01/x')).toMatchObject({ name: 'not_found' });
     expect(parseHash('#/toString/x')).toMatchObject({ name: 'not_found' });
   });
@@ -208,7 +231,14 @@ describe('allowedActions', () => {
   it('offers the assignee accept or return on a dispatched case, and nothing to others', () => {
     expect(allowedActions(base, worker)).toEqual(['accept', 'return']);
     expect(allowedActions(base, { id: 'other', role: 'grid_worker' })).toEqual([]);
-    expect(allowedActions(base, operator)).toEqual([]);
+    expect(allowedActions(base, operator)).toEqual(['dispatch']);
+  });
+
+  it('offers dispatch to the command centre on registered, returned and reopened cases only', () => {
+    for (const state of ['registered', 'returned', 'reopened'] as const)
+      expect(allowedActions({ ...base, state, assigneeId: null }, operator)).toEqual(['dispatch']);
+    expect(allowedActions({ ...base, state: 'accepted' }, operator)).toEqual([]);
+    expect(allowedActions({ ...base, state: 'returned', assigneeId: null }, worker)).toEqual([]);
   });
 
   it('offers arrive, resolve and return once accepted', () => {

@@ -37,6 +37,14 @@ export function caseRoutes(deps: WebDeps): Router {
     response.json(await deps.cases.revealRequesters(currentUser(request), request.params.id));
   });
 
+  /** Who can take a case in a grid (dispatchers only); `?caseId=` adds the rule list's pick. */
+  router.get('/api/grids/:id/people', async (request, response) => {
+    const { caseId } = request.query;
+    if (caseId !== undefined && typeof caseId !== 'string')
+      throw new AppError('validation_failed', 'caseId must be one case id');
+    response.json(await deps.cases.people(currentUser(request), request.params.id, caseId));
+  });
+
   router.post('/api/cases/:id/actions', async (request, response) => {
     const parsed = parseCaseCommand(request.body);
     if (!parsed.ok) throw new AppError('validation_failed', 'invalid case action', parsed.errors);

@@ -1,7 +1,9 @@
+import { adminEn } from './admin.en';
 import type { Messages } from './zh-CN';
 
 /** English. Typed as `Messages`, so a missing or extra key does not compile. */
 export const en: Messages = {
+  ...adminEn,
   'app.title': 'GridSense',
   'app.tagline': 'Community grid risk sensing and case handling',
   'app.loading': 'Loading…',
@@ -99,6 +101,26 @@ export const en: Messages = {
   'action.report': 'Reported',
   'action.risk_cleared': 'Risk cleared',
   'action.occurred_again': 'Occurred again',
+  'action.redispatch': 'Re-dispatch',
+  'dispatch.assignee': 'Handler',
+  'dispatch.suggested': 'suggested',
+  'dispatch.suggestion': 'The dispatch list suggests {name}',
+  'dispatch.noSuggestion': 'The dispatch list has nobody on duty to suggest; choose someone',
+  'dispatch.nobody': 'Nobody on duty can take cases in this grid now',
+  'dispatch.coHandlers': 'Co-handlers: {names}',
+  'dispatch.reason': 'Reason (required when not following the suggestion)',
+  'dispatch.overrideHint': 'Not the suggestion: recorded on the timeline as an override',
+  'dispatch.submit': 'Dispatch',
+  'dispatch.source.grid_duty': 'Grid workers on duty',
+  'dispatch.source.community': 'Community',
+  'dispatch.source.street': 'Street',
+  'dispatch.source.department': 'Departments',
+  'dispatch.source.user': 'Named people',
+  'dispatch.duty.primary': 'primary',
+  'dispatch.duty.backup': 'backup',
+  'timeline.assignedTo': 'Assigned to',
+  'timeline.override': 'Override (suggested: {name})',
+  'timeline.overrideNoSuggestion': 'Chosen by hand (no suggestion)',
 
   'level.district': 'District',
   'level.street': 'Street',
@@ -307,6 +329,15 @@ export const en: Messages = {
   'my.empty': 'Nothing to do right now',
   'my.enableAlerts': 'Turn on sound and notifications',
   'my.alertsOn': 'Alerts are on',
+  'push.title': 'Push notifications',
+  'push.on': 'On: cases dispatched to me are pushed to this device, even with this page closed',
+  'push.off': 'Off: turn on to get cases dispatched to me pushed to this device',
+  'push.unsupported':
+    'This browser cannot receive push notifications; keep this page open for alerts, or use a recent Chrome, Edge or Firefox',
+  'push.denied': 'Notifications are blocked: allow them for this site in the browser settings, then reload',
+  'push.failed': 'Could not turn on push: {reason}',
+  'push.switchOn': 'On',
+  'push.switchOff': 'Off',
   'my.otherOpen': '{n} other open cases in my grids',
 
   'toast.assigned': 'New case: {title}',
@@ -409,6 +440,11 @@ export const en: Messages = {
 
   'report.opened': 'Opened case {id}',
   'report.joined': 'Joined the open case {id}',
+  'report.mapHint': 'Or tap the spot on the grid map below',
+  'report.mapLabel': 'Grid map to pick the report location',
+  'report.pickIn': 'Pick a point in {grid}',
+  'report.inGrid': 'In {grid}',
+  'report.outsideGrids': 'Outside your grids; the platform files it in the grid that contains it',
 
   'nav.admin': 'Settings',
   'admin.title': 'Settings',

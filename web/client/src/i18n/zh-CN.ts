@@ -1,5 +1,8 @@
+import { adminZhCN } from './admin.zh-CN';
+
 /** 简体中文, the default language. `en.ts` must have exactly these keys (a compile error otherwise). */
 export const zhCN = {
+  ...adminZhCN,
   'app.title': '网格感知 GridSense',
   'app.tagline': '社区网格风险感知与事件处置',
   'app.loading': '加载中…',
@@ -97,6 +100,26 @@ export const zhCN = {
   'action.report': '上报',
   'action.risk_cleared': '风险消除',
   'action.occurred_again': '再次发生',
+  'action.redispatch': '改派',
+  'dispatch.assignee': '处置人',
+  'dispatch.suggested': '建议',
+  'dispatch.suggestion': '派遣清单建议：{name}',
+  'dispatch.noSuggestion': '派遣清单暂无在岗人员可建议，请人工选择',
+  'dispatch.nobody': '该网格当前无可派遣的在岗人员',
+  'dispatch.coHandlers': '协办：{names}',
+  'dispatch.reason': '改派理由（未按建议派遣时必填）',
+  'dispatch.overrideHint': '未按建议派遣，将作为人工改派记入处置记录',
+  'dispatch.submit': '确认派遣',
+  'dispatch.source.grid_duty': '网格在岗网格员',
+  'dispatch.source.community': '社区',
+  'dispatch.source.street': '街道',
+  'dispatch.source.department': '职能部门',
+  'dispatch.source.user': '指定人员',
+  'dispatch.duty.primary': 'A 角',
+  'dispatch.duty.backup': 'B 角',
+  'timeline.assignedTo': '派给',
+  'timeline.override': '人工改派（建议：{name}）',
+  'timeline.overrideNoSuggestion': '人工指派（无建议人选）',
 
   'level.district': '区',
   'level.street': '街道',
@@ -305,6 +328,14 @@ export const zhCN = {
   'my.empty': '暂无待办工单',
   'my.enableAlerts': '开启声音与通知提醒',
   'my.alertsOn': '提醒已开启',
+  'push.title': '推送通知',
+  'push.on': '已开启：新派给我的工单会推送到本机，即使未打开本页',
+  'push.off': '未开启：开启后新派给我的工单会推送到本机',
+  'push.unsupported': '此浏览器不支持推送通知，请打开本页接收提醒，或换用新版 Chrome、Edge、Firefox',
+  'push.denied': '通知权限已被拒绝：请在浏览器的网站设置中允许本站通知后刷新页面',
+  'push.failed': '无法开启推送：{reason}',
+  'push.switchOn': '开',
+  'push.switchOff': '关',
   'my.otherOpen': '本网格其他未结案事件 {n} 件',
 
   'toast.assigned': '新工单：{title}',
@@ -406,6 +437,11 @@ export const zhCN = {
 
   'report.opened': '已立案 {id}',
   'report.joined': '已并入现有工单 {id}',
+  'report.mapHint': '或在下方网格图上点选位置',
+  'report.mapLabel': '点选上报位置的网格图',
+  'report.pickIn': '在{grid}内选点',
+  'report.inGrid': '位于：{grid}',
+  'report.outsideGrids': '所选位置不在您负责的网格内，提交后由平台按位置归属网格',
 
   'nav.admin': '系统配置',
   'admin.title': '系统配置',

@@ -9,6 +9,7 @@ import type {
   CaseStatsView,
   CaseDetailView,
   CaseView,
+  DispatchPeopleView,
   ErrorBody,
   ErrorCode,
   OverviewView,
@@ -56,7 +57,8 @@ export function configureApi(next: ApiHooks): void {
 
 type Body = object | Blob | undefined;
 
-async function request<T>(method: string, path: string, body?: Body, isLogin = false): Promise<T> {
+/** One API call with the session's token; exported for the per-area API files (admin-api.ts). */
+export async function request<T>(method: string, path: string, body?: Body, isLogin = false): Promise<T> {
   const headers: Record<string, string> = { Accept: 'application/json' };
   const token = hooks.token();
   if (token) headers.Authorization = `Bearer ${token}`;
@@ -113,6 +115,13 @@ export const api = {
   caseDetail: (id: string) => request<CaseDetailView>('GET', `/api/cases/${segment(id)}`),
   act: (id: string, command: CaseCommand) =>
     request<CaseView>('POST', `/api/cases/${segment(id)}/actions`, command),
+  gridPeople: (gridId: string, caseId: string) =>
+    request<DispatchPeopleView>('GET', `/api/grids/${segment(gridId)}/people?caseId=${segment(caseId)}`),
+  pushKey: () => request<{ publicKey: string }>('GET', '/api/notifications/push/key'),
+  savePushSubscription: (subscription: PushSubscriptionJSON) =>
+    request<{ ok: true }>('POST', '/api/notifications/push/subscriptions', subscription),
+  deletePushSubscription: (endpoint: string) =>
+    request<void>('DELETE', '/api/notifications/push/subscriptions', { endpoint }),
   device: (id: string) => request<DeviceDetail>('GET', `/api/devices/${segment(id)}`),
   analytics: (from: number, to: number) =>
     request<CaseStatsView>('GET', `/api/analytics/cases?from=${from}&to=${to}`),

@@ -1,12 +1,21 @@
 import { transition } from '@gridsense/core';
 import type { CaseAction, CaseCommand, CaseRecord, User } from '@gridsense/core';
 
-/** The actions this console offers, in button order. Dispatch needs a people picker (later). */
-export const OFFERED_ACTIONS = ['accept', 'arrive', 'resolve', 'return', 'verify', 'close'] as const;
+/** The actions this console offers, in button order (dispatch opens the people picker). */
+export const OFFERED_ACTIONS = [
+  'dispatch',
+  'accept',
+  'arrive',
+  'resolve',
+  'return',
+  'verify',
+  'close',
+] as const;
 export type OfferedAction = (typeof OFFERED_ACTIONS)[number] & CaseAction;
 
 /** A well-formed sample of each command, so only state and permission decide. */
 const SAMPLES: Record<OfferedAction, CaseCommand> = {
+  dispatch: { action: 'dispatch', assigneeId: 'sample' },
   accept: { action: 'accept' },
   arrive: { action: 'arrive' },
   resolve: { action: 'resolve', note: 'sample', photos: ['sample'] },
@@ -23,4 +32,9 @@ export function allowedActions(record: CaseRecord, user: Pick<User, 'id' | 'role
   return OFFERED_ACTIONS.filter(
     (action) => transition(record, SAMPLES[action], { id: user.id, role: user.role }, Date.now()).ok,
   );
+}
+
+/** A case that has been dispatched before is dispatched again (改派), otherwise for the first time. */
+export function dispatchLabelKey(record: Pick<CaseRecord, 'state'>): 'action.dispatch' | 'action.redispatch' {
+  return record.state === 'registered' ? 'action.dispatch' : 'action.redispatch';
 }

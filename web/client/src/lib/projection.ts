@@ -47,11 +47,14 @@ export function aspectRatio(bounds: Bounds): number {
   return width / height;
 }
 
-/**
- * Fits `bounds` into a `width` × `height` box (SVG user units, y down) with `padding` on every
- * side, centred, keeping the aspect ratio. Degenerate bounds (one point, a line) still centre.
- */
-export function fitProjection(bounds: Bounds, width: number, height: number, padding = 0): Project {
+interface Fit {
+  kx: number;
+  scale: number;
+  offsetX: number;
+  offsetY: number;
+}
+
+function fit(bounds: Bounds, width: number, height: number, padding: number): Fit {
   const midLat = (bounds.minLat + bounds.maxLat) / 2;
   const kx = Math.cos(midLat * (Math.PI / 180));
   const dataWidth = (bounds.maxLng - bounds.minLng) * kx;
@@ -64,12 +67,30 @@ export function fitProjection(bounds: Bounds, width: number, height: number, pad
   ];
   const fitted = Math.min(...scales);
   const scale = Number.isFinite(fitted) ? fitted : 1;
-  const offsetX = (width - dataWidth * scale) / 2;
-  const offsetY = (height - dataHeight * scale) / 2;
+  return { kx, scale, offsetX: (width - dataWidth * scale) / 2, offsetY: (height - dataHeight * scale) / 2 };
+}
+
+/**
+ * Fits `bounds` into a `width` × `height` box (SVG user units, y down) with `padding` on every
+ * side, centred, keeping the aspect ratio. Degenerate bounds (one point, a line) still centre.
+ */
+export function fitProjection(bounds: Bounds, width: number, height: number, padding = 0): Project {
+  const { kx, scale, offsetX, offsetY } = fit(bounds, width, height, padding);
   return (lng, lat) => [
     offsetX + (lng - bounds.minLng) * kx * scale,
     offsetY + (bounds.maxLat - lat) * scale,
   ];
+}
+
+/** The inverse of `fitProjection` with the same arguments: a point on screen back to [lng, lat]. */
+export function fitInverse(
+  bounds: Bounds,
+  width: number,
+  height: number,
+  padding = 0,
+): (x: number, y: number) => [lng: number, lat: number] {
+  const { kx, scale, offsetX, offsetY } = fit(bounds, width, height, padding);
+  return (x, y) => [bounds.minLng + (x - offsetX) / (kx * scale), bounds.maxLat - (y - offsetY) / scale];
 }
 
 const round = (n: number): number => Math.round(n * 10) / 10;

@@ -1,6 +1,6 @@
 import type { Role } from '@gridsense/core';
 
-/** Hash routes: #/login, #/map, #/cases, #/cases/:id, #/devices/:id, #/grids/:id, #/my, #/analytics, #/audit, #/rules, #/rules/:id (new: #/rules/new), #/report, #/admin, #/hotline. */
+/** Hash routes: #/login, #/map, #/cases, #/cases/:id, #/devices, #/devices/:id, #/grids/:id, #/my, #/analytics, #/audit, #/rules, #/rules/:id (new: #/rules/new), #/report, #/admin, #/hotline. */
 export type Route =
   | { name: 'login' }
   | { name: 'home' }
@@ -16,6 +16,7 @@ export type Route =
   | { name: 'report' }
   | { name: 'admin' }
   | { name: 'hotline' }
+  | { name: 'devices' }
   | { name: 'rule'; id: string }
   | { name: 'not_found'; path: string };
 
@@ -38,6 +39,7 @@ const SIMPLE_NAMES = [
   'report',
   'admin',
   'hotline',
+  'devices',
 ] as const;
 type SimpleRoute = (typeof SIMPLE_NAMES)[number];
 const SIMPLE_ROUTES = new Set<string>(SIMPLE_NAMES);
@@ -69,6 +71,11 @@ export function ruleHref(id: string): string {
   return `#/rules/${encodeURIComponent(id)}`;
 }
 
+/** Who may register devices and rotate their secrets (the API enforces the same). */
+export function canManageDevices(role: Role): boolean {
+  return role === 'admin' || role === 'engineer';
+}
+
 /** Who may edit rules and open the Node-RED editor (the API enforces the same). */
 export function canEditRules(role: Role): boolean {
   return role === 'admin' || role === 'engineer';
@@ -84,14 +91,14 @@ export function homeFor(role: Role): '#/my' | '#/map' {
 }
 
 export type NavItem =
-  'map' | 'cases' | 'my' | 'report' | 'analytics' | 'audit' | 'rules' | 'admin' | 'hotline';
+  'map' | 'cases' | 'my' | 'report' | 'analytics' | 'audit' | 'rules' | 'devices' | 'admin' | 'hotline';
 
 /** The audit log is for the command centre (the API refuses others); analytics for anyone who oversees. */
 export function navFor(role: Role): NavItem[] {
   if (role === 'grid_worker') return ['my', 'report', 'cases'];
   if (role === 'handler') return ['my', 'cases'];
-  if (role === 'admin') return ['map', 'cases', 'analytics', 'audit', 'rules', 'admin'];
+  if (role === 'admin') return ['map', 'cases', 'analytics', 'audit', 'rules', 'devices', 'admin'];
   if (role === 'operator') return ['map', 'cases', 'hotline', 'analytics', 'audit'];
   if (role === 'supervisor') return ['map', 'cases', 'hotline', 'analytics'];
-  return ['map', 'cases', 'rules'];
+  return ['map', 'cases', 'rules', 'devices'];
 }

@@ -38,3 +38,16 @@ export function triggerTime(timeline: readonly TimelineEntry[], openedAt: number
   const readingAt = timeline[0]?.data?.readingAt;
   return typeof readingAt === 'number' && Number.isFinite(readingAt) ? readingAt : openedAt;
 }
+
+/** Whom a dispatch went to, and whether it overrode the rule list's pick (and whose pick that was). */
+export function entryDispatch(
+  entry: TimelineEntry,
+): { assigneeName: string | null; override: boolean; suggestedName: string | null } | null {
+  if (entry.action !== 'dispatch' || !entry.data) return null;
+  const text = (value: unknown) => (typeof value === 'string' && value ? value : null);
+  return {
+    assigneeName: text(entry.data.assigneeName),
+    override: entry.data.override === true,
+    suggestedName: text(entry.data.suggestedName),
+  };
+}

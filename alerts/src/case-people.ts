@@ -1,0 +1,67 @@
+import {
+  AppError,
+  type CandidateSource,
+  type DispatchCandidateView,
+  type DispatchPeopleView,
+  type User,
+} from '@gridsense/core';
+import { findUserById, listDepartments } from '@gridsense/state';
+import { HANDLING_ROLES } from './case-actions';
+import { requireVisible, visibleGrids } from './case-scope';
+import { loadPolicy, type CaseContext } from './case-writer';
+
+/** The roles that dispatch by hand (the command centre and the desks), as in core's CASE_MOVES. */
+const DISPATCHING_ROLES = ['operator', 'supervisor', 'admin'];
+
+/**
+ * Whom an operator may dispatch a case in a grid to: everyone on duty whom the rule list could
+ * name there and who handles cases, each once (in the order grid, desks, rule references). With a
+ * case, also whom the rule list and rosters would pick for it, so a different pick is an override.
+ */
+export async function dispatchPeople(
+  ctx: CaseContext,
+  user: User,
+  gridId: string,
+  caseId: string | undefined,
+): Promise<DispatchPeopleView> {
+  if (!DISPATCHING_ROLES.includes(user.role))
+    throw new AppError('forbidden', 'only the command centre and the desks dispatch cases');
+  if (!(await visibleGrids(ctx, user)).includes(gridId))
+    throw new AppError('not_found', `grid ${gridId} not found`);
+  const record = caseId === undefined ? undefined : await requireVisible(ctx, user, caseId);
+  if (record && record.gridId !== gridId)
+    throw new AppError('validation_failed', `case ${record.id} is not in grid ${gridId}`);
+
+  const { calendar } = await loadPolicy(ctx);
+  const at = ctx.now();
+  const [groups, departments, suggestion] = await Promise.all([
+    ctx.directory.gridCandidates(gridId, at, calendar),
+    listDepartments(ctx.db),
+    record ? ctx.directory.suggest(record, at, calendar) : undefined,
+  ]);
+  const departmentNames = new Map(departments.map((d) => [d.id, d.name]));
+  const candidates: DispatchCandidateView[] = [];
+  for (const { ref, people } of groups) {
+    for (const person of people) {
+      if (candidates.some((c) => c.userId === person.userId)) continue;
+      const found = await findUserById(ctx.db, person.userId);
+      if (!found || !HANDLING_ROLES.includes(found.role)) continue;
+      candidates.push({
+        userId: found.id,
+        name: found.displayName,
+        role: found.role,
+        source: ref.kind satisfies CandidateSource,
+        duty: person.duty,
+        departmentId: person.departmentId,
+        departmentName: person.departmentId ? (departmentNames.get(person.departmentId) ?? null) : null,
+      });
+    }
+  }
+  return {
+    gridId,
+    candidates,
+    suggestion: suggestion
+      ? { leadId: suggestion.leadId, coHandlerIds: suggestion.coHandlerIds, ruleId: suggestion.ruleId }
+      : null,
+  };
+}

@@ -1,0 +1,132 @@
+import {
+  AppError,
+  isValidId,
+  polygonCentroid,
+  STANDARD_DEVICE_TYPE_NAMES,
+  type DeviceRegistryView,
+  type IssuedSecretView,
+  type User,
+} from '@gridsense/core';
+import {
+  countRejectsByDevice,
+  generateSecret,
+  hashDeviceSecret,
+  registerDevice,
+  setDeviceEnabled,
+  setDeviceSecretHash,
+  type DeviceRecord,
+  type NewDevice,
+} from '@gridsense/state';
+import type { WebDeps } from './web-deps';
+
+const ROLES: readonly User['role'][] = ['admin', 'engineer'];
+
+export interface DeviceFilter {
+  gridId?: string;
+  type?: string;
+  online?: boolean;
+}
+
+function viewOf(device: DeviceRecord, rejects: number): DeviceRegistryView {
+  const { secretHash: _hash, ...rest } = device;
+  return { ...rest, rejects };
+}
+
+/**
+ * The device registry for engineers and admins: list, register, rotate a secret, disable.
+ * Each change is written with its audit entry, then applied to the in-memory registry the
+ * broker authenticates against, so it holds from the next CONNECT on.
+ */
+export function createDeviceAdminService(deps: WebDeps) {
+  const actorOf = async (user: User) => {
+    if (!ROLES.includes(user.role))
+      throw new AppError('forbidden', 'the registry is for engineers and admins');
+    return { actor: { id: user.id, name: user.displayName }, grids: await deps.cases.visibleGrids(user) };
+  };
+
+  const requireDevice = (id: string, grids: readonly string[]): DeviceRecord => {
+    const device = deps.registry.get(id);
+    if (!device || !grids.includes(device.gridId)) throw new AppError('not_found', `device ${id} not found`);
+    return device;
+  };
+
+  const viewWithRejects = async (device: DeviceRecord) =>
+    viewOf(device, (await countRejectsByDevice(deps.db)).get(device.id) ?? 0);
+
+  /** Every problem at once, in the field order of the form. */
+  const checkNewDevice = (input: unknown, grids: readonly string[]): Omit<NewDevice, 'secretHash'> => {
+    const body = (typeof input === 'object' && input !== null ? input : {}) as Record<string, unknown>;
+    const errors: string[] = [];
+    const id = typeof body.id === 'string' ? body.id.trim() : '';
+    if (!isValidId(id)) errors.push('id must be 1–64 of A-Z a-z 0-9 _ -');
+    else if (deps.registry.get(id)) errors.push(`id ${id} is already registered`);
+    if (!STANDARD_DEVICE_TYPE_NAMES.includes(body.type as never))
+      errors.push(`type must be one of ${STANDARD_DEVICE_TYPE_NAMES.join(', ')}`);
+    const grid = deps.cases
+      .regions()
+      .find((r) => r.id === body.gridId && r.level === 'grid' && grids.includes(r.id));
+    if (!grid) errors.push('gridId must be a grid in your region');
+    if (body.name !== undefined && (typeof body.name !== 'string' || body.name.length > 100))
+      errors.push('name must be text of at most 100 characters');
+    const hasLocation = body.lat !== undefined || body.lng !== undefined;
+    const lat = Number(body.lat);
+    const lng = Number(body.lng);
+    if (hasLocation && !(Number.isFinite(lat) && Math.abs(lat) <= 90))
+      errors.push('lat must be a latitude (−90…90)');
+    if (hasLocation && !(Number.isFinite(lng) && Math.abs(lng) <= 180))
+      errors.push('lng must be a longitude (−180…180)');
+    if (!hasLocation && grid && !grid.boundary)
+      errors.push('lat and lng are required: the grid has no boundary to place the device in');
+    if (errors.length > 0 || !grid) throw new AppError('validation_failed', 'invalid device', errors);
+    // Without a location the device sits at its grid's centre until someone places it.
+    const at = hasLocation ? { lat, lng } : polygonCentroid(grid.boundary!);
+    const name = typeof body.name === 'string' && body.name.trim() ? body.name.trim() : id;
+    return { id, gridId: grid.id, type: body.type as string, name, lat: at.lat, lng: at.lng };
+  };
+
+  return {
+    async list(user: User, filter: DeviceFilter): Promise<DeviceRegistryView[]> {
+      const { grids } = await actorOf(user);
+      const rejects = await countRejectsByDevice(deps.db);
+      return deps.registry
+        .all()
+        .filter(
+          (d) =>
+            grids.includes(d.gridId) &&
+            (filter.gridId === undefined || d.gridId === filter.gridId) &&
+            (filter.type === undefined || d.type === filter.type) &&
+            (filter.online === undefined || d.online === filter.online),
+        )
+        .map((d) => viewOf(d, rejects.get(d.id) ?? 0));
+    },
+
+    async register(user: User, input: unknown): Promise<IssuedSecretView> {
+      const { actor, grids } = await actorOf(user);
+      const secret = generateSecret();
+      const device = { ...checkNewDevice(input, grids), secretHash: hashDeviceSecret(secret) };
+      await registerDevice(deps.db, device, actor, deps.now());
+      const record: DeviceRecord = { ...device, online: false, lastSeenAt: null, enabled: true };
+      deps.registry.add(record);
+      return { device: viewOf(record, 0), secret };
+    },
+
+    /** A new secret; the old one is refused from the next CONNECT (open sessions stay until they drop). */
+    async rotateSecret(user: User, id: string): Promise<IssuedSecretView> {
+      const { actor, grids } = await actorOf(user);
+      const device = requireDevice(id, grids);
+      const secret = generateSecret();
+      const secretHash = hashDeviceSecret(secret);
+      await setDeviceSecretHash(deps.db, id, secretHash, actor, deps.now());
+      deps.registry.setSecretHash(id, secretHash);
+      return { device: await viewWithRejects(device), secret };
+    },
+
+    async setEnabled(user: User, id: string, enabled: boolean): Promise<DeviceRegistryView> {
+      const { actor, grids } = await actorOf(user);
+      const device = requireDevice(id, grids);
+      await setDeviceEnabled(deps.db, id, enabled, actor, deps.now());
+      deps.registry.setEnabled(id, enabled);
+      return viewWithRejects(device);
+    },
+  };
+}
