@@ -71,7 +71,10 @@ export async function startPlatform(config: Config, options: PlatformOptions): P
     // Device secrets for the simulator; readable by this user only.
     if (seeded) await writeFile(provisioningFile, JSON.stringify(seeded.devices, null, 2), { mode: 0o600 });
     const registry = await DeviceRegistry.load(db);
-    const store = await openTimeSeriesStore(config);
+    const store = await openTimeSeriesStore(config, {
+      log: logger.child({ service: 'ingest' }),
+      maintainRollups: true,
+    });
     closers.add(() => store.close());
     const serviceSecret = await getOrCreateSecret(db, 'mqtt_service_secret');
 

@@ -14,7 +14,7 @@ await runService('ingest', async (config, logger) => {
   const db = await openStateDb(join(config.dataDir, 'state.db'));
   closers.add(() => db.destroy());
   const credentials = serviceCredentials(config, await getOrCreateSecret(db, 'mqtt_service_secret'));
-  const store = await openTimeSeriesStore(config);
+  const store = await openTimeSeriesStore(config, { log: logger, maintainRollups: true });
   closers.add(() => store.close());
   const bus = await connectMqttBus({
     url: config.mqttUrl,

@@ -103,8 +103,10 @@ describe('InfluxStore credentials', () => {
   };
 
   it('sends a token as Authorization: Token on every request (not the client default root:root)', async () => {
+    // The first /query reads how far the rollups got.
     expect(await requestsOf({ token: 'tok' })).toEqual([
       '/ping Token tok',
+      '/query Token tok',
       '/write Token tok',
       '/query Token tok',
     ]);
@@ -114,9 +116,10 @@ describe('InfluxStore credentials', () => {
     const basic = `Basic ${Buffer.from('ops:pw').toString('base64')}`;
     expect(await requestsOf({ username: 'ops', password: 'pw' })).toEqual([
       `/ping ${basic}`,
+      `/query ${basic}`,
       `/write ${basic}`,
       `/query ${basic}`,
     ]);
-    expect(await requestsOf({})).toEqual(['/ping -', '/write -', '/query -']);
+    expect(await requestsOf({})).toEqual(['/ping -', '/query -', '/write -', '/query -']);
   });
 });

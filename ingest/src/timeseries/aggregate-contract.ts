@@ -55,7 +55,8 @@ const close = (windows: { ts: number; value: number }[]) =>
 /**
  * Long-range and per-grid aggregates every backend must answer like the raw rows would: windows of
  * whole minutes and hours (read from rollups where a backend has them), ragged range bounds, several
- * devices at once, booleans as 1/0; and retention removing old raw readings.
+ * devices at once, booleans as 1/0; retention removing old raw readings while the rollups keep
+ * answering for them, and removing rollups by their own cut-offs.
  */
 export function describeAggregateContract(name: string, makeStore: MakeStore): void {
   describe(name, () => {
@@ -122,6 +123,73 @@ export function describeAggregateContract(name: string, makeStore: MakeStore): v
         });
         expect(got).toEqual(close(expectedWindows([...d1, ...d2], 'open', { agg, ...q })));
       }
+    });
+
+    it.each(AGGREGATES)(
+      'answers whole minutes and hours from rollups after retention deleted the raw rows: %s',
+      async (agg) => {
+        await store.applyRetention({ rawBefore: T0 + HOUR });
+        const kept = (readings: Reading[]) => readings.filter((r) => r.ts >= T0 + HOUR);
+        const cases = [
+          // Over the deleted hour: only rollups still know these windows.
+          { windowMs: HOUR, from: T0, to: T0 + 3 * HOUR - 1, within: (r: Reading[]) => r },
+          { windowMs: 5 * MIN, from: T0, to: T0 + 2 * HOUR - 1, within: (r: Reading[]) => r },
+          // After the cut-off, ragged bounds: rollups in the middle, raw rows at the edges.
+          { windowMs: MIN, from: T0 + HOUR + 30_500, to: T0 + 2 * HOUR + 45_000, within: kept },
+          { windowMs: HOUR, from: T0 + HOUR + 10 * MIN + 1, to: T0 + 3 * HOUR - 1, within: kept },
+        ];
+        for (const { within, ...range } of cases) {
+          for (const metric of ['temp', 'open']) {
+            const label = `${metric} ${range.windowMs} ms from +${range.from - T0}`;
+            const one = await store.range({ deviceId: 'dev-1', metric, agg, ...range });
+            expect(one, label).toEqual(close(expectedWindows(within(d1), metric, { agg, ...range })));
+            const grid = await store.aggregateDevices({
+              deviceIds: ['dev-1', 'dev-2'],
+              metric,
+              agg,
+              ...range,
+            });
+            expect(grid, label).toEqual(
+              close(expectedWindows(within([...d1, ...d2]), metric, { agg, ...range })),
+            );
+          }
+        }
+      },
+    );
+
+    it('deletes minute and hour rollups by their own cut-offs', async () => {
+      await store.applyRetention({ rawBefore: T0 + 4 * HOUR, minuteRollupsBefore: T0 + HOUR });
+      const counts = (windowMs: number) =>
+        store.range({
+          deviceId: 'dev-1',
+          metric: 'temp',
+          agg: 'count',
+          windowMs,
+          from: T0,
+          to: T0 + 3 * HOUR - 1,
+        });
+      const after = (cut: number) => d1.filter((r) => r.ts >= cut);
+
+      expect(await counts(30 * MIN)).toEqual(
+        expectedWindows(after(T0 + HOUR), 'temp', {
+          agg: 'count',
+          windowMs: 30 * MIN,
+          from: T0,
+          to: T0 + 3 * HOUR - 1,
+        }),
+      );
+      expect(await counts(HOUR)).toEqual(
+        expectedWindows(d1, 'temp', { agg: 'count', windowMs: HOUR, from: T0, to: T0 + 3 * HOUR - 1 }),
+      );
+      await store.applyRetention({ hourRollupsBefore: T0 + HOUR });
+      expect(await counts(HOUR)).toEqual(
+        expectedWindows(after(T0 + HOUR), 'temp', {
+          agg: 'count',
+          windowMs: HOUR,
+          from: T0,
+          to: T0 + 3 * HOUR - 1,
+        }),
+      );
     });
 
     it('deletes raw readings before the retention cut-off', async () => {

@@ -2,14 +2,21 @@ import http from 'node:http';
 import https from 'node:https';
 import { InfluxDB, escape } from 'influx';
 import type { DeviceEvent } from '@gridsense/core';
-import {
-  assertValidRange,
-  type Aggregate,
-  type LatestValues,
-  type TimeSeriesStore,
-} from './time-series-store';
+import { silentLog, type IngestLog } from '../ingest-log';
+import type { LatestValues, TimeSeriesStore } from './time-series-store';
 import { EVENTS, SeriesKeys, TELEMETRY, eventLine, readingLine } from './influx-line-protocol';
 import { createInfluxWriter } from './influx-writer';
+import { recreatingMissingDatabase } from './influx-missing-database';
+import {
+  createFieldCatalog,
+  quoteString,
+  rowsOf,
+  type InfluxQuery,
+  type RawResult,
+  type Row,
+} from './influx-query';
+import { readWindows, type WindowsQuery } from './influx-ranges';
+import { HOUR_MS, MINUTE_MS, ROLLUP_MEASUREMENTS, createInfluxRollups } from './influx-rollups';
 
 export interface InfluxStoreOptions {
   /** e.g. `http://127.0.0.1:8086`; a path prefix (reverse proxy) is kept. */
@@ -23,19 +30,17 @@ export interface InfluxStoreOptions {
    * Leave username/password unset with a token: Basic auth would replace the header.
    */
   token?: string;
+  /** Keep the minute and hour rollups up to date (default); false in a process that only reads. */
+  maintainRollups?: boolean;
+  /** How often closed minutes are rolled up (default 10 s). */
+  rollupEveryMs?: number;
+  now?: () => number;
+  log?: IngestLog;
 }
 
 const DEVICES_PER_QUERY = 200;
 // 10,000 is the row limit older 1.x servers cut responses at; paging below it never sees a cut page.
 const COUNT_PAGE = 10_000;
-const SELECTORS: Record<Aggregate, string> = {
-  mean: 'MEAN',
-  min: 'MIN',
-  max: 'MAX',
-  last: 'LAST',
-  count: 'COUNT',
-};
-
 // Without a username the client sends Basic root:root (its default), which would replace the
 // Token header; only a non-string username switches that off, which its typings do not allow for.
 const NO_BASIC_AUTH = { username: null, password: null } as unknown as {
@@ -43,24 +48,14 @@ const NO_BASIC_AUTH = { username: null, password: null } as unknown as {
   password?: string;
 };
 
-interface RawSeries {
-  tags?: Record<string, string>;
-  columns: string[];
-  values: unknown[][];
-}
-interface RawResult {
-  series?: RawSeries[];
-  error?: string;
-}
-type Row = Record<string, unknown>;
-
 /**
  * The InfluxDB store, through the v1 HTTP API that 1.x, 2.x and 3 Core all serve. Readings go to
  * measurement `telemetry` (tags device_id, grid_id, device_type; one field per metric plus an
  * integer `seq`), events to `events`; ms precision. Writes are line protocol built here
- * (`influx-line-protocol.ts`); queries and setup go through the `influx` client. InfluxDB has no unique keys: a point with the
- * same series and time overwrites the stored one, so a redelivered reading is stored once only when
- * it repeats its `ts`. A metric named `seq` or `time` would collide with our fields and is not supported.
+ * (`influx-line-protocol.ts`, decision 0007); setup and queries go through the `influx` client.
+ * InfluxDB has no unique keys: a point with the same series and time overwrites the stored one,
+ * so a redelivered reading is stored once only when it repeats its `ts`. A metric named `seq` or
+ * `time` would collide with our fields and is not supported.
  */
 export async function createInfluxStore(options: InfluxStoreOptions): Promise<TimeSeriesStore> {
   const url = new URL(options.url);
@@ -82,9 +77,11 @@ export async function createInfluxStore(options: InfluxStoreOptions): Promise<Ti
     // itself, and a hung server must not hold PUBACKs for the client's default 30 s.
     pool: { maxRetries: 0, requestTimeout: 10_000 },
   });
-  await ensureDatabase(influx, options);
+  const isV1 = await ensureDatabase(influx, options);
+  const now = options.now ?? Date.now;
+  const log = options.log ?? silentLog;
 
-  const query = async (statements: string[]): Promise<RawResult[]> => {
+  const query: InfluxQuery = async (statements) => {
     // POST: the overview's many statements would overflow a GET URL.
     const response = (await influx.queryRaw(statements.join(';\n'), { precision: 'ms', method: 'POST' })) as {
       results?: RawResult[];
@@ -95,17 +92,7 @@ export async function createInfluxStore(options: InfluxStoreOptions): Promise<Ti
     return response.results ?? [];
   };
 
-  const booleanFields = new Set<string>();
-  const knownFields = new Set<string>();
-  const loadFields = async (): Promise<string[]> => {
-    const [result] = await query([`SHOW FIELD KEYS FROM ${TELEMETRY}`]);
-    for (const row of rowsOf(result)) {
-      const name = String(row.fieldKey);
-      knownFields.add(name);
-      if (row.fieldType === 'boolean') booleanFields.add(name);
-    }
-    return [...knownFields].filter((name) => name !== 'seq');
-  };
+  const fields = createFieldCatalog(query);
 
   const writeLines = createInfluxWriter({
     url,
@@ -120,7 +107,7 @@ export async function createInfluxStore(options: InfluxStoreOptions): Promise<Ti
 
   const latestForDevices = async (deviceIds: string[]): Promise<Map<string, LatestValues>> => {
     const latest = new Map<string, LatestValues>(deviceIds.map((id) => [id, {}]));
-    const metrics = deviceIds.length > 0 ? await loadFields() : [];
+    const metrics = deviceIds.length > 0 ? await fields.load() : [];
     if (metrics.length === 0) return latest;
     for (let i = 0; i < deviceIds.length; i += DEVICES_PER_QUERY) {
       const devices = deviceIds.slice(i, i + DEVICES_PER_QUERY);
@@ -143,33 +130,20 @@ export async function createInfluxStore(options: InfluxStoreOptions): Promise<Ti
     return latest;
   };
 
-  /** Windows of one metric over the series matching `deviceClause`. */
-  const aggregate = async (
-    deviceClause: string,
-    q: { metric: string; from: number; to: number; windowMs: number; agg: Aggregate },
-  ): Promise<{ ts: number; value: number }[]> => {
-    assertValidRange(q);
-    if (!knownFields.has(q.metric)) await loadFields();
-    const field = escape.quoted(q.metric);
-    const where = `${deviceClause} AND time >= ${q.from}ms AND time <= ${q.to}ms`;
-    const groupBy = `GROUP BY time(${q.windowMs}ms) fill(none)`;
-    if (q.agg === 'mean' && booleanFields.has(q.metric)) {
-      // InfluxQL has no MEAN over booleans: the share of true values is true-count / count.
-      const [trues, all] = await query([
-        `SELECT COUNT(${field}) FROM ${TELEMETRY} WHERE ${where} AND ${field} = true ${groupBy}`,
-        `SELECT COUNT(${field}) FROM ${TELEMETRY} WHERE ${where} ${groupBy}`,
-      ]);
-      const trueCounts = new Map(windowsOf(trues).map((w) => [w.ts, w.value]));
-      return windowsOf(all).map((w) => ({ ts: w.ts, value: (trueCounts.get(w.ts) ?? 0) / w.value }));
-    }
-    const [result] = await query([
-      `SELECT ${SELECTORS[q.agg]}(${field}) FROM ${TELEMETRY} WHERE ${where} ${groupBy}`,
-    ]);
-    return windowsOf(result);
-  };
+  const rollups = await createInfluxRollups({
+    query,
+    fields,
+    writePoints: (points) => influx.writePoints(points, { precision: 'ms' }),
+    maintain: options.maintainRollups ?? true,
+    ...(options.rollupEveryMs === undefined ? {} : { everyMs: options.rollupEveryMs }),
+    now,
+    log,
+  });
+  const windows = (q: WindowsQuery) => readWindows({ query, fields, coverage: rollups.coverage }, q);
 
-  return {
+  const store: TimeSeriesStore = {
     async writeReadings(readings) {
+      rollups.noteWritten(readings);
       const lines = new Array<string>(readings.length);
       for (let i = 0; i < readings.length; i++) {
         const reading = readings[i]!;
@@ -184,17 +158,23 @@ export async function createInfluxStore(options: InfluxStoreOptions): Promise<Ti
       return (await latestForDevices([deviceId])).get(deviceId) ?? {};
     },
     latestForDevices,
-    range: (q) => aggregate(`"device_id" = ${quoteString(q.deviceId)}`, q),
-    async aggregateDevices(q) {
-      if (q.deviceIds.length === 0) return [];
-      // A regex alternation: InfluxQL has no IN. Ids are [A-Za-z0-9_-], nothing to escape.
-      return aggregate(`"device_id" =~ /^(?:${q.deviceIds.map(escapeRegexId).join('|')})$/`, q);
-    },
+    range: ({ deviceId, ...q }) => windows({ ...q, deviceIds: [deviceId] }),
+    aggregateDevices: windows,
     async applyRetention(cutoffs) {
-      // InfluxDB 1.x deletes by time over InfluxQL; 2.x and 3 Core keep data by the bucket's own
-      // retention period instead (set it there), and answer this statement with an error.
-      if (cutoffs.rawBefore !== undefined)
-        await query([`DELETE FROM ${TELEMETRY} WHERE time < ${Math.trunc(cutoffs.rawBefore)}ms`]);
+      // Raw rows are deleted only once rolled up. InfluxDB 1.x deletes by time over InfluxQL;
+      // 2.x and 3 Core keep data by the bucket's retention period instead (README, "Retention")
+      // and answer these statements with an error.
+      const deletes: [string, number | undefined][] = [
+        [TELEMETRY, cutoffs.rawBefore],
+        [ROLLUP_MEASUREMENTS[MINUTE_MS], cutoffs.minuteRollupsBefore],
+        [ROLLUP_MEASUREMENTS[HOUR_MS], cutoffs.hourRollupsBefore],
+      ];
+      if (cutoffs.rawBefore !== undefined) await rollups.flush();
+      rollups.noteDeleted(cutoffs);
+      for (const [measurement, before] of deletes) {
+        if (before !== undefined)
+          await query([`DELETE FROM ${measurement} WHERE time < ${Math.trunc(before)}ms`]);
+      }
     },
     async countReadings(deviceId, from, to) {
       // No COUNT counts rows (each counts one field), so page through the rows and count here.
@@ -257,16 +237,26 @@ export async function createInfluxStore(options: InfluxStoreOptions): Promise<Ti
       return rowsOf(result).map(toDeviceEvent);
     },
     async close() {
+      await rollups.close();
       agent.destroy();
     },
   };
+  return recreatingMissingDatabase(store, {
+    database: options.database,
+    canCreate: isV1,
+    createDatabase: () => influx.createDatabase(options.database),
+    log,
+    now,
+  });
 }
 
-async function ensureDatabase(influx: InfluxDB, options: InfluxStoreOptions): Promise<void> {
+/** Creates the database on 1.x (idempotently; 2.x and 3 Core manage buckets themselves); true on 1.x. */
+async function ensureDatabase(influx: InfluxDB, options: InfluxStoreOptions): Promise<boolean> {
   const [host] = await influx.ping(5_000);
   if (!host?.online) throw new Error(`InfluxDB at ${options.url} does not answer /ping`);
-  // 1.x creates databases over InfluxQL (idempotently); 2.x and 3 Core manage buckets themselves.
-  if (/^v?1\./.test(host.version ?? '')) await influx.createDatabase(options.database);
+  const isV1 = /^v?1\./.test(host.version ?? '');
+  if (isV1) await influx.createDatabase(options.database);
+  return isV1;
 }
 
 function toDeviceEvent(row: Row): DeviceEvent {
@@ -286,35 +276,4 @@ function toDeviceEvent(row: Row): DeviceEvent {
     typeof row.attributes === 'string' ? (JSON.parse(row.attributes) as Record<string, unknown>) : {};
   if (Object.keys(attributes).length > 0) event.attributes = attributes;
   return event;
-}
-
-function rowsOf(result: RawResult | undefined): Row[] {
-  return (result?.series ?? []).flatMap((series) =>
-    series.values.map((values) => {
-      const row: Row = { ...series.tags };
-      series.columns.forEach((column, i) => (row[column] = values[i]));
-      return row;
-    }),
-  );
-}
-
-/** [time, aggregate] rows as windows; booleans (MIN/MAX/LAST of a boolean field) become 1/0. */
-function windowsOf(result: RawResult | undefined): { ts: number; value: number }[] {
-  return (result?.series ?? []).flatMap((series) =>
-    series.values.flatMap(([ts, value]) =>
-      typeof ts === 'number' && (typeof value === 'number' || typeof value === 'boolean')
-        ? [{ ts, value: Number(value) }]
-        : [],
-    ),
-  );
-}
-
-/** A device id inside a regex literal (ids are [A-Za-z0-9_-]; anything else is escaped anyway). */
-function escapeRegexId(id: string): string {
-  return id.replace(/[^A-Za-z0-9_]/g, (c) => `\\${c}`);
-}
-
-/** An InfluxQL string literal; escape.stringLit leaves backslashes alone. */
-function quoteString(value: string): string {
-  return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 }
