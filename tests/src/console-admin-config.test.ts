@@ -1,28 +1,16 @@
 import type { DispatchRule, SlaEntry } from '@gridsense/core';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { describeViolations, findAxeViolations, seriousViolations } from './harness/axe';
+import { describe, expect, it } from 'vitest';
+import { expectNoSeriousViolations } from './harness/axe';
 import { chromiumTestMode } from './harness/chromium';
-import { PHONE, SCREENSHOTS, startPopulatedConsole, type PopulatedConsole } from './harness/console-fixture';
+import { PHONE, SCREENSHOTS, usePopulatedConsole } from './harness/console-fixture';
 import { findHorizontalOverflow, findSmallTouchTargets } from './harness/phone-checks';
 
 /** Editing the case configuration in real Chromium: SLAs, dispatch rules, rosters, channels. */
 
-async function noSeriousViolations(page: Page): Promise<void> {
-  expect(describeViolations(seriousViolations(await findAxeViolations(page)))).toBe('');
-}
-
 describe.skipIf(chromiumTestMode() === 'skip')('console case configuration in real Chromium', () => {
-  let fixture: PopulatedConsole;
-
-  beforeAll(async () => {
-    fixture = await startPopulatedConsole();
-  }, 90_000);
-
-  afterAll(async () => {
-    await fixture?.stop();
-  });
+  const fixture = usePopulatedConsole();
 
   async function openAdmin(page: Page): Promise<void> {
     await page.goto(`${fixture.env.baseUrl}/#/admin`);
@@ -47,7 +35,7 @@ describe.skipIf(chromiumTestMode() === 'skip')('console case configuration in re
       'true',
     );
     await page.screenshot({ path: path.join(SCREENSHOTS, 'admin-config-sla.png'), fullPage: true });
-    await noSeriousViolations(page);
+    await expectNoSeriousViolations(page);
 
     await page.getByTestId('sla-fire_safety-critical-accept').fill('7m');
     await page.getByTestId('sla-fire_safety-critical-escalateEveryMinutes').fill('12');
@@ -152,7 +140,7 @@ describe.skipIf(chromiumTestMode() === 'skip')('console case configuration in re
       .poll(() => page.getByTestId('channel-new-url-error').textContent())
       .toBe('url must be an http(s) URL');
     await page.screenshot({ path: path.join(SCREENSHOTS, 'admin-config-phone.png'), fullPage: true });
-    await noSeriousViolations(page);
+    await expectNoSeriousViolations(page);
     expect((await findHorizontalOverflow(page)).culprits).toEqual([]);
     expect(await findSmallTouchTargets(page)).toEqual([]);
     await page.getByTestId('channel-new-url').fill('https://oapi.dingtalk.com/robot/send?access_token=x');

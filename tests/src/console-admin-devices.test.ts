@@ -1,22 +1,17 @@
 import type { DeviceRegistryView } from '@gridsense/core';
 import mqtt from 'mqtt';
 import path from 'node:path';
-import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { describeViolations, findAxeViolations, seriousViolations } from './harness/axe';
+import { describe, expect, it } from 'vitest';
+import { expectNoSeriousViolations } from './harness/axe';
 import { chromiumTestMode } from './harness/chromium';
-import { PHONE, SCREENSHOTS, startPopulatedConsole, type PopulatedConsole } from './harness/console-fixture';
+import { PHONE, SCREENSHOTS, usePopulatedConsole } from './harness/console-fixture';
 import { publishReading } from './harness/demo-activity';
 import { findHorizontalOverflow, findSmallTouchTargets } from './harness/phone-checks';
 
 /** The device registry in real Chromium: filters, registration with a once-shown secret, rotation. */
 
-async function noSeriousViolations(page: Page): Promise<void> {
-  expect(describeViolations(seriousViolations(await findAxeViolations(page)))).toBe('');
-}
-
 describe.skipIf(chromiumTestMode() === 'skip')('console device registry in real Chromium', () => {
-  let fixture: PopulatedConsole;
+  const fixture = usePopulatedConsole();
   const connect = (id: string, secret: string) =>
     mqtt.connectAsync(fixture.env.mqttUrl, {
       clientId: id,
@@ -24,14 +19,6 @@ describe.skipIf(chromiumTestMode() === 'skip')('console device registry in real 
       password: secret,
       reconnectPeriod: 0,
     });
-
-  beforeAll(async () => {
-    fixture = await startPopulatedConsole();
-  }, 90_000);
-
-  afterAll(async () => {
-    await fixture?.stop();
-  });
 
   it('lists devices with reject counters and filters them by grid, type and online', async () => {
     const page = await fixture.logIn('eng1');
@@ -86,7 +73,7 @@ describe.skipIf(chromiumTestMode() === 'skip')('console device registry in real 
     await expect.poll(() => page.evaluate('navigator.clipboard.readText()')).toBe(secret);
     await page.getByTestId('registry-UI-GAS-1').waitFor();
     await page.screenshot({ path: path.join(SCREENSHOTS, 'admin-devices.png'), fullPage: true });
-    await noSeriousViolations(page);
+    await expectNoSeriousViolations(page);
 
     const seqs = new Map<string, number>();
     const device = { id: 'UI-GAS-1', gridId: 'G02', type: 'gas_detector', secret };
@@ -138,7 +125,7 @@ describe.skipIf(chromiumTestMode() === 'skip')('console device registry in real 
     expect((await findHorizontalOverflow(page)).culprits).toEqual([]);
     expect(await findSmallTouchTargets(page)).toEqual([]);
     await page.screenshot({ path: path.join(SCREENSHOTS, 'admin-devices-phone.png'), fullPage: true });
-    await noSeriousViolations(page);
+    await expectNoSeriousViolations(page);
     await page.context().close();
 
     const operator = await fixture.logIn('op1');

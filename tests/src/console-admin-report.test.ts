@@ -1,10 +1,10 @@
 import path from 'node:path';
 import { polygonCentroid, type CaseDetailView } from '@gridsense/core';
 import { buildDemoDistrict } from '@gridsense/state';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { describeViolations, findAxeViolations, seriousViolations } from './harness/axe';
+import { describe, expect, it } from 'vitest';
+import { expectNoSeriousViolations } from './harness/axe';
 import { chromiumTestMode } from './harness/chromium';
-import { PHONE, SCREENSHOTS, startPopulatedConsole, type PopulatedConsole } from './harness/console-fixture';
+import { PHONE, SCREENSHOTS, usePopulatedConsole } from './harness/console-fixture';
 import { findHorizontalOverflow, findSmallTouchTargets } from './harness/phone-checks';
 
 /** A grid worker's patrol report on a 360 px phone: GPS location, camera photo, category → a case. */
@@ -15,15 +15,7 @@ const PNG = Buffer.from(
 );
 
 describe.skipIf(chromiumTestMode() === 'skip')('patrol report in real Chromium', () => {
-  let fixture: PopulatedConsole;
-
-  beforeAll(async () => {
-    fixture = await startPopulatedConsole();
-  }, 90_000);
-
-  afterAll(async () => {
-    await fixture?.stop();
-  });
+  const fixture = usePopulatedConsole();
 
   it.each([
     ['city_appearance', 'opened'],
@@ -54,7 +46,7 @@ describe.skipIf(chromiumTestMode() === 'skip')('patrol report in real Chromium',
     await page.getByTestId('report-photo-thumb').waitFor();
     expect((await findHorizontalOverflow(page)).culprits).toEqual([]);
     expect(await findSmallTouchTargets(page)).toEqual([]);
-    expect(describeViolations(seriousViolations(await findAxeViolations(page)))).toBe('');
+    await expectNoSeriousViolations(page);
     if (outcome === 'opened')
       await page.screenshot({
         path: path.join(SCREENSHOTS, 'worker-patrol-report-phone.png'),
@@ -97,7 +89,7 @@ describe.skipIf(chromiumTestMode() === 'skip')('patrol report in real Chromium',
     // The API's own words, inline: the phone is too short.
     await expect.poll(() => page.getByTestId('hotline-error').textContent()).toContain('callerPhone');
     await page.screenshot({ path: path.join(SCREENSHOTS, 'operator-hotline-error.png'), fullPage: true });
-    expect(describeViolations(seriousViolations(await findAxeViolations(page)))).toBe('');
+    await expectNoSeriousViolations(page);
 
     await page.getByTestId('hotline-phone').fill('13812345678');
     await page.getByTestId('hotline-submit').click();

@@ -1,9 +1,9 @@
 import path from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { describeViolations, findAxeViolations, seriousViolations } from './harness/axe';
+import { describe, expect, it } from 'vitest';
+import { expectNoSeriousViolations } from './harness/axe';
 import { chromiumTestMode } from './harness/chromium';
-import { PHONE, SCREENSHOTS, startPopulatedConsole, type PopulatedConsole } from './harness/console-fixture';
+import { PHONE, SCREENSHOTS, usePopulatedConsole } from './harness/console-fixture';
 import { findHorizontalOverflow, findSmallTouchTargets } from './harness/phone-checks';
 
 /** Rules in the console: list, enable/disable, JSON editing with the API's errors, versions, backtest. */
@@ -16,15 +16,7 @@ async function editJson(page: Page, change: (rule: Record<string, unknown>) => v
 }
 
 describe.skipIf(chromiumTestMode() === 'skip')('console rules in real Chromium', () => {
-  let fixture: PopulatedConsole;
-
-  beforeAll(async () => {
-    fixture = await startPopulatedConsole();
-  }, 90_000);
-
-  afterAll(async () => {
-    await fixture?.stop();
-  });
+  const fixture = usePopulatedConsole();
 
   it('lets an engineer disable and enable a rule from the list, next to the Node-RED link', async () => {
     const page = await fixture.logIn('eng1');
@@ -36,7 +28,7 @@ describe.skipIf(chromiumTestMode() === 'skip')('console rules in real Chromium',
     await page.getByTestId('rule-toggle-smoke-high').click();
     await expect.poll(() => row.getAttribute('data-enabled')).toBe('false');
     await page.screenshot({ path: path.join(SCREENSHOTS, 'admin-rules.png'), fullPage: true });
-    expect(describeViolations(seriousViolations(await findAxeViolations(page)))).toBe('');
+    await expectNoSeriousViolations(page);
     await page.getByTestId('rule-toggle-smoke-high').click();
     await expect.poll(() => row.getAttribute('data-enabled')).toBe('true');
     await page.context().close();
@@ -79,7 +71,7 @@ describe.skipIf(chromiumTestMode() === 'skip')('console rules in real Chromium',
     await expect.poll(versionOf).toBe(before + 1);
     await page.getByTestId(`rule-version-${before}`).waitFor();
     await page.screenshot({ path: path.join(SCREENSHOTS, 'admin-rule-editor.png'), fullPage: true });
-    expect(describeViolations(seriousViolations(await findAxeViolations(page)))).toBe('');
+    await expectNoSeriousViolations(page);
 
     await page.getByTestId(`rule-rollback-${before}`).click();
     await expect.poll(versionOf).toBe(before + 2);

@@ -1,28 +1,15 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { describeViolations, findAxeViolations, seriousViolations } from './harness/axe';
+import { describe, expect, it } from 'vitest';
+import { expectNoSeriousViolations } from './harness/axe';
 import { chromiumTestMode } from './harness/chromium';
-import { PHONE, SCREENSHOTS, startPopulatedConsole, type PopulatedConsole } from './harness/console-fixture';
+import { PHONE, SCREENSHOTS, usePopulatedConsole } from './harness/console-fixture';
 import { findHorizontalOverflow, findSmallTouchTargets } from './harness/phone-checks';
 
 /** The command centre's analytics (三率, heat, trend, CSV, print) and audit log, in real Chromium. */
 
-async function noSeriousViolations(page: Page): Promise<void> {
-  expect(describeViolations(seriousViolations(await findAxeViolations(page)))).toBe('');
-}
-
 describe.skipIf(chromiumTestMode() === 'skip')('console analytics and audit in real Chromium', () => {
-  let fixture: PopulatedConsole;
-
-  beforeAll(async () => {
-    fixture = await startPopulatedConsole();
-  }, 90_000);
-
-  afterAll(async () => {
-    await fixture?.stop();
-  });
+  const fixture = usePopulatedConsole();
 
   it('shows 三率, the grid heat and trend, and exports the grid breakdown as CSV', async () => {
     const page = await fixture.logIn('op1');
@@ -38,7 +25,7 @@ describe.skipIf(chromiumTestMode() === 'skip')('console analytics and audit in r
     expect(Number(await page.getByTestId(`heat-${gridId}`).getAttribute('data-heat'))).toBeGreaterThan(0);
     await page.getByTestId('trend').locator('canvas').first().waitFor();
     await page.screenshot({ path: path.join(SCREENSHOTS, 'admin-analytics.png'), fullPage: true });
-    await noSeriousViolations(page);
+    await expectNoSeriousViolations(page);
 
     const [download] = await Promise.all([
       page.waitForEvent('download'),
@@ -75,7 +62,7 @@ describe.skipIf(chromiumTestMode() === 'skip')('console analytics and audit in r
         path: path.join(SCREENSHOTS, viewport ? 'admin-audit-phone.png' : 'admin-audit.png'),
         fullPage: true,
       });
-      await noSeriousViolations(page);
+      await expectNoSeriousViolations(page);
       if (viewport) {
         expect(await page.getByTestId('audit-verify').textContent()).toContain('Hash chain verified');
         expect((await findHorizontalOverflow(page)).culprits).toEqual([]);
@@ -98,7 +85,7 @@ describe.skipIf(chromiumTestMode() === 'skip')('console analytics and audit in r
         path: path.join(SCREENSHOTS, viewport ? 'admin-settings-phone.png' : 'admin-settings.png'),
         fullPage: true,
       });
-      await noSeriousViolations(page);
+      await expectNoSeriousViolations(page);
       if (viewport) {
         expect((await findHorizontalOverflow(page)).culprits).toEqual([]);
         expect(await findSmallTouchTargets(page)).toEqual([]);

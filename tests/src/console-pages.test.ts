@@ -1,9 +1,9 @@
 import path from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { describeViolations, findAxeViolations, seriousViolations } from './harness/axe';
+import { describe, expect, it } from 'vitest';
+import { expectNoSeriousViolations } from './harness/axe';
 import { chromiumTestMode } from './harness/chromium';
-import { SCREENSHOTS, startPopulatedConsole, type PopulatedConsole } from './harness/console-fixture';
+import { SCREENSHOTS, usePopulatedConsole } from './harness/console-fixture';
 import { publishReading } from './harness/demo-activity';
 
 /** What the console's pages do, against the real platform: map → grid → device, live charts, the queue. */
@@ -32,15 +32,7 @@ async function chartReady(page: Page, metric: string): Promise<void> {
 }
 
 describe.skipIf(chromiumTestMode() === 'skip')('console pages in real Chromium', () => {
-  let fixture: PopulatedConsole;
-
-  beforeAll(async () => {
-    fixture = await startPopulatedConsole();
-  }, 90_000);
-
-  afterAll(async () => {
-    await fixture?.stop();
-  });
+  const fixture = usePopulatedConsole();
 
   it('goes from the map to a grid by mouse or keyboard, and from there to a device', async () => {
     const page = await fixture.logIn('op1');
@@ -57,7 +49,7 @@ describe.skipIf(chromiumTestMode() === 'skip')('console pages in real Chromium',
     await page.getByTestId('grid-G01').click();
     expect(await page.getByTestId('grid-panel').getAttribute('data-grid')).toBe('G01');
     await page.screenshot({ path: path.join(SCREENSHOTS, 'pages-map-grid-panel.png') });
-    expect(describeViolations(seriousViolations(await findAxeViolations(page)))).toBe('');
+    await expectNoSeriousViolations(page);
 
     await page.getByTestId('panel-grid-link').click();
     await page.getByTestId('grid-page').waitFor();

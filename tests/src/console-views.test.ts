@@ -1,14 +1,14 @@
 import path from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { describeViolations, findAxeViolations, seriousViolations } from './harness/axe';
 import { chromiumTestMode } from './harness/chromium';
 import {
   DESKTOP,
   PHONE,
   SCREENSHOTS,
-  startPopulatedConsole,
   type PopulatedConsole,
+  usePopulatedConsole,
 } from './harness/console-fixture';
 import { findHorizontalOverflow, findSmallTouchTargets } from './harness/phone-checks';
 
@@ -61,15 +61,7 @@ async function showView(page: Page, baseUrl: string, view: View): Promise<void> 
 }
 
 describe.skipIf(chromiumTestMode() === 'skip')('every console view in real Chromium', () => {
-  let fixture: PopulatedConsole;
-
-  beforeAll(async () => {
-    fixture = await startPopulatedConsole();
-  }, 90_000);
-
-  afterAll(async () => {
-    await fixture?.stop();
-  });
+  const fixture = usePopulatedConsole();
 
   const matrix = [
     { locale: 'zh-CN', role: 'operator', device: 'desktop' },

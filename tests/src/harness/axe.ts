@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import type { Page } from 'playwright-core';
+import { expect } from 'vitest';
 
 /** axe-core from node_modules, injected into the page under test (nothing is fetched). */
 const AXE_SCRIPT = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
@@ -59,4 +60,9 @@ export function describeViolations(violations: readonly AxeViolation[]): string 
       ),
     )
     .join('\n');
+}
+
+/** Fails the test with one line per serious or critical violation on the page as it is now. */
+export async function expectNoSeriousViolations(page: Page): Promise<void> {
+  expect(describeViolations(seriousViolations(await findAxeViolations(page)))).toBe('');
 }

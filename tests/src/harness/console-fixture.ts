@@ -3,6 +3,7 @@ import type { DeviceCredential } from '@gridsense/state';
 import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 import { launchChromium } from './chromium';
 import { buildConsole } from './console-build';
 import {
@@ -72,6 +73,43 @@ export async function startPopulatedConsole(): Promise<PopulatedConsole> {
     await stop();
     throw error;
   }
+}
+
+/**
+ * The populated console for the enclosing `describe`: started before its tests, stopped after
+ * them. The returned object reads through to the started console, so tests use it as one.
+ */
+export function usePopulatedConsole(): PopulatedConsole {
+  let started: PopulatedConsole | undefined;
+  beforeAll(async () => {
+    started = await startPopulatedConsole();
+  }, 90_000);
+  afterAll(async () => {
+    await started?.stop();
+  });
+  const current = (): PopulatedConsole => {
+    if (!started) throw new Error('the populated console is used before it started');
+    return started;
+  };
+  return {
+    get env() {
+      return current().env;
+    },
+    get browser() {
+      return current().browser;
+    },
+    get seqs() {
+      return current().seqs;
+    },
+    get cases() {
+      return current().cases;
+    },
+    get smoke() {
+      return current().smoke;
+    },
+    logIn: (username, options) => current().logIn(username, options),
+    stop: () => current().stop(),
+  };
 }
 
 async function populate(
