@@ -85,6 +85,28 @@ describe.skipIf(influxTestMode() === 'skip')('InfluxStore rollups on a real infl
     await second.close();
   });
 
+  it('keeps the minute of a late reading stale across a crash: a reader reads it raw, the next start redoes it', async () => {
+    const database = freshDatabase();
+    const options = { url: influxd.url, database, now: () => T0 + 2 * HOUR };
+    const crashed = await createInfluxStore(options);
+    await crashed.writeReadings(HOUR_0);
+    await crashed.applyRetention({ rawBefore: T0 });
+    await crashed.writeReadings([at(T0 + 5 * MIN + 30_000, 100)]);
+    // No close(): the process died here, with the minute's redo still to do.
+
+    const reader = await createInfluxStore({ ...options, maintainRollups: false });
+    expect(await reader.range({ ...hourWindows, agg: 'max' })).toEqual([{ ts: T0, value: 100 }]);
+    expect(await minuteRollup(database, T0 + 5 * MIN)).toEqual([1, 5]);
+
+    const restarted = await createInfluxStore(options);
+    await restarted.applyRetention({ rawBefore: T0 + 2 * HOUR }); // rolls up, then deletes raw
+    expect(await minuteRollup(database, T0 + 5 * MIN)).toEqual([2, 100]);
+    expect(await restarted.range({ ...hourWindows, agg: 'count' })).toEqual([{ ts: T0, value: 61 }]);
+    await restarted.close();
+    await reader.close();
+    await crashed.close();
+  });
+
   it('resumes where it got to after a restart, and a store that only reads uses the same rollups', async () => {
     const database = freshDatabase();
     const first = await createInfluxStore({ url: influxd.url, database, now: () => T0 + 30 * MIN + 10_000 });

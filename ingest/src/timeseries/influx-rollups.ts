@@ -13,6 +13,17 @@ import { TELEMETRY } from './influx-line-protocol';
 import { numberOf, rowsOf, timeClause } from './influx-query';
 
 const PROGRESS = 'rollup_progress';
+/**
+ * One point per minute that took a late reading: `stale=true` is written in the same request as
+ * that reading, `stale=false` over it before the minute is redone, so a crash in between loses
+ * no redo and a process that only reads knows which minutes to read raw.
+ */
+const STALE = 'rollup_stale';
+
+/** The marker of a minute gone stale, to write with the late readings that made it so. */
+export function staleMarkerLine(minute: number): string {
+  return `${STALE} stale=true ${minute}`;
+}
 // Minutes per step: one query request and one write, and progress saved after each.
 const CHUNK_MS = 10 * MINUTE_MS;
 
@@ -36,8 +47,12 @@ export interface InfluxRollupsOptions extends RollupIo {
 }
 
 export interface InfluxRollups {
-  /** Tells the task which readings were written: an already rolled-up minute is redone. Cheap. */
-  noteWritten(readings: readonly Reading[]): void;
+  /**
+   * Tells the task which readings are being written: an already rolled-up minute is redone.
+   * Cheap. Returns the stale minutes these readings fall in, whose `staleMarkerLine`s belong in
+   * the same write as the readings.
+   */
+  noteWritten(readings: readonly Reading[]): number[];
   coverage(): Promise<RollupCoverage>;
   /** Rolls up every closed minute, and redoes stale ones, before raw rows are deleted. */
   flush(): Promise<void>;
@@ -58,14 +73,29 @@ export async function createInfluxRollups(options: InfluxRollupsOptions): Promis
   const everyMs = options.everyMs ?? 10_000;
   const graceMs = options.graceMs ?? 10_000;
 
-  const readProgress = async (): Promise<number | undefined> => {
-    const [result] = await query([`SELECT LAST("through") FROM ${PROGRESS}`]);
-    return numberOf(rowsOf(result)[0]?.last);
+  /** How far the rollups got, and which minutes wait to be redone (one request). */
+  const readProgress = async (): Promise<{ through: number | undefined; stale: number[] }> => {
+    const [progress, markers] = await query([
+      `SELECT LAST("through") FROM ${PROGRESS}`,
+      `SELECT "stale" FROM ${STALE} WHERE "stale" = true`,
+    ]);
+    return {
+      through: numberOf(rowsOf(progress)[0]?.last),
+      stale: rowsOf(markers).flatMap((row) => numberOf(row.time) ?? []),
+    };
   };
-  let through = await readProgress();
+  const markStale = (minutes: number[], on: boolean) =>
+    options.writePoints(minutes.map((m) => ({ measurement: STALE, fields: { stale: on }, timestamp: m })));
+  const saved = await readProgress();
+  let through = saved.through;
   // Readings older than this are in minutes a running (or finished) step covers: they go stale.
   let claimed = through ?? -Infinity;
-  const stale = new Set<number>();
+  const stale = new Set<number>(saved.stale);
+  if (stale.size > 0 && options.maintain)
+    log.warn(
+      { minutes: stale.size },
+      'rollups of minutes that took late readings before the last stop are redone',
+    );
   const redoing = new Set<number>();
   let rawBefore = -Infinity;
   let minuteRollupsBefore = -Infinity;
@@ -121,12 +151,15 @@ export async function createInfluxRollups(options: InfluxRollupsOptions): Promis
     if (redoing.size === 0) return;
     const minutes = [...redoing].sort((a, b) => a - b);
     try {
+      // Cleared first: a late reading arriving during the redo marks its minute stale again.
+      await markStale(minutes, false);
       for (let i = 0; i < minutes.length; i += CHUNK_MS / MINUTE_MS) {
         await rollUpMinutes(options, minutes.slice(i, i + CHUNK_MS / MINUTE_MS), metrics);
       }
       await rollUpHours(options, [...new Set(minutes.map((m) => floorTo(m, HOUR_MS)))], metrics);
     } catch (error) {
       for (const m of minutes) stale.add(m);
+      await markStale(minutes, true).catch(() => {}); // the error below is logged by the caller
       throw error;
     } finally {
       redoing.clear();
@@ -154,20 +187,29 @@ export async function createInfluxRollups(options: InfluxRollupsOptions): Promis
 
   return {
     noteWritten(readings) {
-      if (!options.maintain) return;
+      const marked: number[] = [];
+      if (!options.maintain) return marked;
       const limit = claimed;
       let previous = NaN;
       for (const r of readings) {
         if (r.ts >= limit) continue;
         const minute = floorTo(r.ts, MINUTE_MS);
-        if (minute !== previous) stale.add((previous = minute));
+        if (minute === previous) continue;
+        previous = minute;
+        // Marked with every write that touches it, not only the first: that one may have failed.
+        marked.push(minute);
+        stale.add(minute);
       }
+      return marked;
     },
     async coverage() {
       // Only reading: another process keeps them; its progress is re-read now and then.
       if (!options.maintain && options.now() - readAt >= everyMs) {
         readAt = options.now();
-        through = await readProgress();
+        const now = await readProgress();
+        through = now.through;
+        stale.clear();
+        for (const m of now.stale) stale.add(m);
       }
       const pending = redoing.size === 0 ? stale : new Set([...stale, ...redoing]);
       return { through: through ?? -Infinity, stale: pending };
@@ -180,8 +222,7 @@ export async function createInfluxRollups(options: InfluxRollupsOptions): Promis
     async close() {
       closing = true;
       clearInterval(timer);
-      // Stale minutes are known only here: redo them now, or their rollups stay behind. (A crash
-      // before the next step still leaves them so; see README, "InfluxDB".)
+      // Redone now rather than by the next start (which would find their markers and redo them).
       if (options.maintain && stale.size > 0)
         await serially(async () => redoStale(await options.fields.load())).catch((error: unknown) =>
           log.error({ err: error, minutes: stale.size }, 'could not redo stale rollups at close'),

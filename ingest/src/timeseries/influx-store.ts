@@ -16,7 +16,13 @@ import {
   type Row,
 } from './influx-query';
 import { readWindows, type WindowsQuery } from './influx-ranges';
-import { HOUR_MS, MINUTE_MS, ROLLUP_MEASUREMENTS, createInfluxRollups } from './influx-rollups';
+import {
+  HOUR_MS,
+  MINUTE_MS,
+  ROLLUP_MEASUREMENTS,
+  createInfluxRollups,
+  staleMarkerLine,
+} from './influx-rollups';
 
 export interface InfluxStoreOptions {
   /** e.g. `http://127.0.0.1:8086`; a path prefix (reverse proxy) is kept. */
@@ -143,12 +149,9 @@ export async function createInfluxStore(options: InfluxStoreOptions): Promise<Ti
 
   const store: TimeSeriesStore = {
     async writeReadings(readings) {
-      rollups.noteWritten(readings);
-      const lines = new Array<string>(readings.length);
-      for (let i = 0; i < readings.length; i++) {
-        const reading = readings[i]!;
-        lines[i] = readingLine(reading, seriesKeys.telemetry(reading));
-      }
+      // Markers of minutes these late readings make stale go first, in the same request.
+      const lines = rollups.noteWritten(readings).map(staleMarkerLine);
+      for (const reading of readings) lines.push(readingLine(reading, seriesKeys.telemetry(reading)));
       await writeLines(lines);
     },
     async writeEvents(events) {
