@@ -11,3 +11,5 @@ export * from './socket-events';
 export * from './geo';
 export * from './bus';
 export * from './config';
+export * from './grid-boundary';
+export * from './people-views';

@@ -4,6 +4,7 @@ import { ingest } from './migrations/0002-ingest';
 import { rules } from './migrations/0003-rules';
 import { cases } from './migrations/0004-cases';
 import { deviceAdmin } from './migrations/0005-device-admin';
+import { peopleAdmin } from './migrations/0006-people-admin';
 
 /**
  * Migrations in code, so they ship inside the package and run the same on SQLite and
@@ -16,6 +17,7 @@ const migrations: Record<string, Migration> = {
   '0003_rules': rules,
   '0004_cases': cases,
   '0005_device_admin': deviceAdmin,
+  '0006_people_admin': peopleAdmin,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

@@ -12,6 +12,8 @@ export interface Database {
     region_id: string;
     password_hash: string;
     created_at: number;
+    /** Added by 0006_people_admin: 0 refuses sign-in and keeps the person out of routing. */
+    enabled: Generated<number>;
   };
   grid_duties: { grid_id: string; user_id: string; duty: string };
   devices: {

@@ -25,13 +25,25 @@ function toUser(row: UserRow): UserRecord {
   };
 }
 
+/** Disabled people are not found: they cannot sign in, and a session they hold stops working. */
 export async function findUserByUsername(db: StateDb, username: string): Promise<UserRecord | undefined> {
-  const row = await db.selectFrom('users').selectAll().where('username', '=', username).executeTakeFirst();
+  const row = await db
+    .selectFrom('users')
+    .selectAll()
+    .where('username', '=', username)
+    .where('enabled', '=', 1)
+    .executeTakeFirst();
   return row && toUser(row);
 }
 
+/** Enabled people only (sign-in, sessions, dispatch); the admin pages read disabled ones apart. */
 export async function findUserById(db: StateDb, id: string): Promise<UserRecord | undefined> {
-  const row = await db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+  const row = await db
+    .selectFrom('users')
+    .selectAll()
+    .where('id', '=', id)
+    .where('enabled', '=', 1)
+    .executeTakeFirst();
   return row && toUser(row);
 }
 
@@ -62,7 +74,7 @@ export async function assignDuty(db: StateDb, gridId: string, userId: string, du
   await db.insertInto('grid_duties').values({ grid_id: gridId, user_id: userId, duty }).execute();
 }
 
-/** Workers on duty for a grid, primary before backup (AB角). */
+/** Workers on duty for a grid, primary before backup (AB角); disabled people are left out. */
 export async function listOnDutyWorkers(
   db: StateDb,
   gridId: string,
@@ -72,6 +84,7 @@ export async function listOnDutyWorkers(
     .innerJoin('users', 'users.id', 'grid_duties.user_id')
     .select(['grid_duties.user_id', 'grid_duties.duty', 'users.display_name'])
     .where('grid_duties.grid_id', '=', gridId)
+    .where('users.enabled', '=', 1)
     .execute();
   return rows
     .map((r) => ({ userId: r.user_id, duty: r.duty as DutyKind, displayName: r.display_name }))
@@ -95,6 +108,7 @@ export async function listUsersInRegion(
     .select(['id', 'display_name', 'role'])
     .where('region_id', '=', regionId)
     .where('role', 'in', [...roles])
+    .where('enabled', '=', 1)
     .orderBy('id')
     .execute();
   return rows.map((r) => ({ userId: r.id, displayName: r.display_name, role: r.role as Role }));
@@ -117,6 +131,7 @@ export async function listDepartmentMembers(
     .innerJoin('users', 'users.id', 'department_members.user_id')
     .select(['department_members.user_id', 'department_members.duty', 'users.display_name'])
     .where('department_members.department_id', '=', departmentId)
+    .where('users.enabled', '=', 1)
     .orderBy('department_members.user_id')
     .execute();
   return rows

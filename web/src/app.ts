@@ -13,6 +13,7 @@ import { deviceRoutes } from './routes/device.routes';
 import { deviceAdminRoutes } from './routes/device-admin.routes';
 import { metricsRoutes } from './routes/metrics.routes';
 import { overviewRoutes } from './routes/overview.routes';
+import { peopleAdminRoutes } from './routes/people-admin.routes';
 import { photoRoutes } from './routes/photo.routes';
 import { ruleRoutes } from './routes/rule.routes';
 import { sessionRoutes } from './routes/session.routes';
@@ -36,6 +37,7 @@ export function createWebApp(deps: WebDeps): { app: Express; finish(): void } {
   app.use(overviewRoutes(deps));
   app.use(deviceRoutes(deps));
   app.use(deviceAdminRoutes(deps));
+  app.use(peopleAdminRoutes(deps));
   app.use(photoRoutes(deps));
   app.use(metricsRoutes());
   app.use(ruleRoutes(deps));

@@ -92,7 +92,7 @@ describe('analytics and audit routes', () => {
   });
 
   it.each([
-    ['admin', ['map', 'cases', 'analytics', 'audit', 'rules', 'devices', 'admin']],
+    ['admin', ['map', 'cases', 'analytics', 'audit', 'rules', 'devices', 'regions', 'people', 'admin']],
     ['operator', ['map', 'cases', 'hotline', 'analytics', 'audit']],
     ['supervisor', ['map', 'cases', 'hotline', 'analytics']],
     ['engineer', ['map', 'cases', 'rules', 'devices']],

@@ -1,9 +1,11 @@
 import { adminEn } from './admin.en';
+import { peopleEn } from './people.en';
 import type { Messages } from './zh-CN';
 
 /** English. Typed as `Messages`, so a missing or extra key does not compile. */
 export const en: Messages = {
   ...adminEn,
+  ...peopleEn,
   'app.title': 'GridSense',
   'app.tagline': 'Community grid risk sensing and case handling',
   'app.loading': 'Loading…',

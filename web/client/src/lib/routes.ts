@@ -1,6 +1,6 @@
 import type { Role } from '@gridsense/core';
 
-/** Hash routes: #/login, #/map, #/cases, #/cases/:id, #/devices, #/devices/:id, #/grids/:id, #/my, #/analytics, #/audit, #/rules, #/rules/:id (new: #/rules/new), #/report, #/admin, #/hotline. */
+/** Hash routes: #/login, #/map, #/cases, #/cases/:id, #/devices, #/devices/:id, #/grids/:id, #/my, #/analytics, #/audit, #/rules, #/rules/:id (new: #/rules/new), #/report, #/admin, #/hotline, #/regions, #/people. */
 export type Route =
   | { name: 'login' }
   | { name: 'home' }
@@ -17,6 +17,8 @@ export type Route =
   | { name: 'admin' }
   | { name: 'hotline' }
   | { name: 'devices' }
+  | { name: 'regions' }
+  | { name: 'people' }
   | { name: 'rule'; id: string }
   | { name: 'not_found'; path: string };
 
@@ -40,6 +42,8 @@ const SIMPLE_NAMES = [
   'admin',
   'hotline',
   'devices',
+  'regions',
+  'people',
 ] as const;
 type SimpleRoute = (typeof SIMPLE_NAMES)[number];
 const SIMPLE_ROUTES = new Set<string>(SIMPLE_NAMES);
@@ -91,13 +95,25 @@ export function homeFor(role: Role): '#/my' | '#/map' {
 }
 
 export type NavItem =
-  'map' | 'cases' | 'my' | 'report' | 'analytics' | 'audit' | 'rules' | 'devices' | 'admin' | 'hotline';
+  | 'map'
+  | 'cases'
+  | 'my'
+  | 'report'
+  | 'analytics'
+  | 'audit'
+  | 'rules'
+  | 'devices'
+  | 'admin'
+  | 'hotline'
+  | 'regions'
+  | 'people';
 
 /** The audit log is for the command centre (the API refuses others); analytics for anyone who oversees. */
 export function navFor(role: Role): NavItem[] {
   if (role === 'grid_worker') return ['my', 'report', 'cases'];
   if (role === 'handler') return ['my', 'cases'];
-  if (role === 'admin') return ['map', 'cases', 'analytics', 'audit', 'rules', 'devices', 'admin'];
+  if (role === 'admin')
+    return ['map', 'cases', 'analytics', 'audit', 'rules', 'devices', 'regions', 'people', 'admin'];
   if (role === 'operator') return ['map', 'cases', 'hotline', 'analytics', 'audit'];
   if (role === 'supervisor') return ['map', 'cases', 'hotline', 'analytics'];
   return ['map', 'cases', 'rules', 'devices'];

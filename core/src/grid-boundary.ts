@@ -1,0 +1,116 @@
+import type { PolygonGeometry } from './model';
+
+/**
+ * A grid boundary from an imported GeoJSON file: a Feature, a FeatureCollection of one feature,
+ * or a bare geometry, holding a Polygon or a MultiPolygon of one part. Checked for WGS-84 ranges,
+ * closed rings of at least 4 positions, and which grid it belongs to. Shared by the console
+ * (preview before saving) and the API (the check that counts).
+ */
+export type ParsedBoundary =
+  | { ok: true; boundary: PolygonGeometry; gridId: string | null; name: string | null }
+  | { ok: false; errors: string[] };
+
+/** Properties a GIS export may name the grid by, in the order they are tried. */
+const GRID_ID_PROPERTIES = ['gridId', 'grid_id', 'id'] as const;
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+function checkRing(ring: unknown, label: string, errors: string[]): ring is [number, number][] {
+  if (!Array.isArray(ring)) {
+    errors.push(`${label} must be a list of positions`);
+    return false;
+  }
+  if (ring.length < 4) errors.push(`${label} needs at least 4 positions (it has ${ring.length})`);
+  let fine = ring.length >= 4;
+  ring.forEach((position: unknown, index) => {
+    const [lng, lat] = Array.isArray(position) ? (position as unknown[]) : [];
+    if (
+      typeof lng !== 'number' ||
+      typeof lat !== 'number' ||
+      !Number.isFinite(lng) ||
+      !Number.isFinite(lat)
+    ) {
+      errors.push(`${label} position ${index + 1} must be [longitude, latitude]`);
+      fine = false;
+    } else if (Math.abs(lng) > 180 || Math.abs(lat) > 90) {
+      errors.push(`${label} position ${index + 1} is outside WGS-84 (longitude −180…180, latitude −90…90)`);
+      fine = false;
+    }
+  });
+  if (!fine) return false;
+  const first = ring[0] as number[];
+  const last = ring[ring.length - 1] as number[];
+  if (first[0] !== last[0] || first[1] !== last[1]) {
+    errors.push(`${label} is not closed: its last position must repeat its first`);
+    return false;
+  }
+  return true;
+}
+
+function polygonOf(geometry: unknown, errors: string[]): PolygonGeometry | null {
+  if (!isObject(geometry)) {
+    errors.push('the feature has no geometry');
+    return null;
+  }
+  let rings: unknown = geometry.coordinates;
+  if (geometry.type === 'MultiPolygon') {
+    if (!Array.isArray(rings) || rings.length !== 1) {
+      errors.push('a grid boundary must be one polygon; this MultiPolygon has several parts');
+      return null;
+    }
+    rings = rings[0];
+  } else if (geometry.type !== 'Polygon') {
+    errors.push(`the geometry must be a Polygon or MultiPolygon, not ${String(geometry.type)}`);
+    return null;
+  }
+  if (!Array.isArray(rings) || rings.length === 0) {
+    errors.push('the polygon has no rings');
+    return null;
+  }
+  const checked = rings.map((ring, index) =>
+    checkRing(ring, index === 0 ? 'the outer ring' : `hole ${index}`, errors),
+  );
+  if (checked.includes(false)) return null;
+  return {
+    type: 'Polygon',
+    coordinates: (rings as [number, number][][]).map((ring) => ring.map(([lng, lat]) => [lng, lat])),
+  };
+}
+
+function gridIdOf(properties: unknown): string | null {
+  if (!isObject(properties)) return null;
+  for (const key of GRID_ID_PROPERTIES) {
+    const value = properties[key];
+    if (typeof value === 'string' && value.trim()) return value.trim();
+  }
+  return null;
+}
+
+/**
+ * `expectedGridId`: the grid the boundary is imported for; a feature naming another grid is
+ * refused, so a file picked for the wrong grid cannot move someone else's area.
+ */
+export function parseGridBoundary(input: unknown, expectedGridId?: string): ParsedBoundary {
+  const errors: string[] = [];
+  let feature: unknown = input;
+  if (isObject(input) && input.type === 'FeatureCollection') {
+    const features = Array.isArray(input.features) ? input.features : [];
+    if (features.length !== 1)
+      return {
+        ok: false,
+        errors: [`the FeatureCollection must hold exactly 1 feature (it has ${features.length})`],
+      };
+    feature = features[0];
+  }
+  if (!isObject(feature)) return { ok: false, errors: ['the file is not a GeoJSON object'] };
+  const isFeature = feature.type === 'Feature';
+  const boundary = polygonOf(isFeature ? feature.geometry : feature, errors);
+  const gridId = isFeature ? gridIdOf(feature.properties) : null;
+  const properties = isFeature && isObject(feature.properties) ? feature.properties : {};
+  const name = typeof properties.name === 'string' && properties.name.trim() ? properties.name.trim() : null;
+  if (expectedGridId !== undefined && gridId !== null && gridId !== expectedGridId)
+    errors.push(`the feature is for grid ${gridId}, not ${expectedGridId}`);
+  if (errors.length > 0 || !boundary) return { ok: false, errors };
+  return { ok: true, boundary, gridId, name };
+}

@@ -1,0 +1,165 @@
+import type { DutyKind, PersonView, Role } from '@gridsense/core';
+import { writeAudited } from './audited-change';
+import type { AuditActor } from './case-config.repository';
+import type { StateDb } from './database';
+import { addDepartmentMember, assignDuty, insertUser, type UserRecord } from './user.repository';
+
+/**
+ * Administrators' changes to people and grid duties, each with its audit entry. Password hashes
+ * never leave this file or reach the audit log.
+ */
+
+export type PersonChanges = Partial<{ displayName: string; role: Role; regionId: string }>;
+
+/** Everyone, disabled people too, with their standing grid duties. */
+export async function listPeople(db: StateDb, ids?: readonly string[]): Promise<PersonView[]> {
+  let users = db
+    .selectFrom('users')
+    .select(['id', 'username', 'display_name', 'role', 'region_id', 'enabled'])
+    .orderBy('username');
+  if (ids) users = users.where('id', 'in', ids.length > 0 ? [...ids] : ['']);
+  const [rows, duties] = await Promise.all([
+    users.execute(),
+    db.selectFrom('grid_duties').selectAll().orderBy('grid_id').execute(),
+  ]);
+  return rows.map((row) => ({
+    id: row.id,
+    username: row.username,
+    displayName: row.display_name,
+    role: row.role as Role,
+    regionId: row.region_id,
+    enabled: row.enabled === 1,
+    duties: duties
+      .filter((d) => d.user_id === row.id)
+      .map((d) => ({ gridId: d.grid_id, duty: d.duty as DutyKind })),
+  }));
+}
+
+export async function findPerson(db: StateDb, id: string): Promise<PersonView | undefined> {
+  return (await listPeople(db, [id]))[0];
+}
+
+export async function usernameTaken(db: StateDb, username: string): Promise<boolean> {
+  const row = await db.selectFrom('users').select('id').where('username', '=', username).executeTakeFirst();
+  return row !== undefined;
+}
+
+/** A department handler joins their department as a standing (primary) member. */
+export async function createPerson(
+  db: StateDb,
+  person: UserRecord,
+  departmentId: string | null,
+  actor: AuditActor,
+  now: number,
+) {
+  const { passwordHash: _hash, ...data } = person;
+  await writeAudited(
+    db,
+    actor,
+    now,
+    {
+      action: 'admin.person_created',
+      entityType: 'user',
+      entityId: person.id,
+      data: { ...data, departmentId },
+    },
+    async (tx) => {
+      await insertUser(tx, person, now);
+      if (departmentId) await addDepartmentMember(tx, departmentId, person.id, 'primary');
+    },
+  );
+}
+
+/** Only grid workers hold grid duties, so a change to another role ends them in the same step. */
+export async function updatePerson(
+  db: StateDb,
+  id: string,
+  changes: PersonChanges,
+  actor: AuditActor,
+  now: number,
+): Promise<void> {
+  const endsDuties = changes.role !== undefined && changes.role !== 'grid_worker';
+  await writeAudited(
+    db,
+    actor,
+    now,
+    { action: 'admin.person_updated', entityType: 'user', entityId: id, data: { ...changes, endsDuties } },
+    async (tx) => {
+      const set = {
+        ...(changes.displayName !== undefined ? { display_name: changes.displayName } : {}),
+        ...(changes.role !== undefined ? { role: changes.role } : {}),
+        ...(changes.regionId !== undefined ? { region_id: changes.regionId } : {}),
+      };
+      if (Object.keys(set).length > 0) await tx.updateTable('users').set(set).where('id', '=', id).execute();
+      if (endsDuties) await tx.deleteFrom('grid_duties').where('user_id', '=', id).execute();
+    },
+  );
+}
+
+export async function setPersonEnabled(
+  db: StateDb,
+  id: string,
+  enabled: boolean,
+  actor: AuditActor,
+  now: number,
+): Promise<void> {
+  const action = enabled ? 'admin.person_enabled' : 'admin.person_disabled';
+  await writeAudited(db, actor, now, { action, entityType: 'user', entityId: id, data: null }, (tx) =>
+    tx
+      .updateTable('users')
+      .set({ enabled: enabled ? 1 : 0 })
+      .where('id', '=', id)
+      .execute(),
+  );
+}
+
+/**
+ * Makes a worker the grid's primary or backup (AB角): whoever held that duty gives it up, and
+ * the worker's other duty in the same grid ends (one person cannot be both A and B).
+ */
+export async function setGridDuty(
+  db: StateDb,
+  gridId: string,
+  userId: string,
+  duty: DutyKind,
+  actor: AuditActor,
+  now: number,
+): Promise<void> {
+  const previous = await db
+    .selectFrom('grid_duties')
+    .select('user_id')
+    .where('grid_id', '=', gridId)
+    .where('duty', '=', duty)
+    .execute();
+  const data = { userId, duty, replaced: previous.map((p) => p.user_id).filter((id) => id !== userId) };
+  await writeAudited(
+    db,
+    actor,
+    now,
+    { action: 'admin.grid_duty_set', entityType: 'region', entityId: gridId, data },
+    async (tx) => {
+      await tx
+        .deleteFrom('grid_duties')
+        .where('grid_id', '=', gridId)
+        .where((eb) => eb.or([eb('duty', '=', duty), eb('user_id', '=', userId)]))
+        .execute();
+      await assignDuty(tx, gridId, userId, duty);
+    },
+  );
+}
+
+export async function clearGridDuty(
+  db: StateDb,
+  gridId: string,
+  duty: DutyKind,
+  actor: AuditActor,
+  now: number,
+): Promise<void> {
+  await writeAudited(
+    db,
+    actor,
+    now,
+    { action: 'admin.grid_duty_cleared', entityType: 'region', entityId: gridId, data: { duty } },
+    (tx) => tx.deleteFrom('grid_duties').where('grid_id', '=', gridId).where('duty', '=', duty).execute(),
+  );
+}

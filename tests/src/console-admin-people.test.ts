@@ -1,0 +1,141 @@
+import type { CaseView } from '@gridsense/core';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { expectNoSeriousViolations } from './harness/axe';
+import { chromiumTestMode } from './harness/chromium';
+import { PHONE, SCREENSHOTS, usePopulatedConsole } from './harness/console-fixture';
+import { findHorizontalOverflow, findSmallTouchTargets } from './harness/phone-checks';
+
+/** East of the demo district, beside 柳翠社区 (C4): no other grid holds these points. */
+const RING: [number, number][] = [
+  [120.19, 30.24],
+  [120.2, 30.24],
+  [120.2, 30.25],
+  [120.19, 30.25],
+  [120.19, 30.24],
+];
+const geojson = (ring: [number, number][]) =>
+  Buffer.from(
+    JSON.stringify({
+      type: 'FeatureCollection',
+      features: [
+        {
+          type: 'Feature',
+          properties: { gridId: 'G13', name: '柳翠社区新建网格' },
+          geometry: { type: 'Polygon', coordinates: [ring] },
+        },
+      ],
+    }),
+  );
+const pickFile = (page: Page, testId: string, ring: [number, number][]) =>
+  page
+    .getByTestId(testId)
+    .setInputFiles({ name: 'g13.geojson', mimeType: 'application/geo+json', buffer: geojson(ring) });
+
+describe.skipIf(chromiumTestMode() === 'skip')('grids and people in real Chromium', () => {
+  const fixture = usePopulatedConsole();
+
+  it('imports a new grid, gives it a new primary worker, and a patrol report there goes to them', async () => {
+    const page = await fixture.logIn('admin');
+    await page.getByTestId('nav-regions').click();
+    await page.getByTestId('region-tree').waitFor();
+    expect(await page.getByTestId('duty-G01-primary').textContent()).toContain('网格员');
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'admin-regions.png'), fullPage: true });
+    await expectNoSeriousViolations(page);
+
+    // A ring that does not close is refused before anything is sent.
+    await page.getByTestId('new-grid-parent').selectOption('C4');
+    await page.getByTestId('new-grid-id').fill('G13');
+    await pickFile(page, 'new-grid-boundary-file', RING.slice(0, 4).concat([[120.19, 30.245]]));
+    await expect
+      .poll(() => page.getByTestId('new-grid-boundary-error').textContent())
+      .toContain('is not closed');
+    expect(await page.getByTestId('new-grid-boundary-preview').count()).toBe(0);
+
+    await pickFile(page, 'new-grid-boundary-file', RING);
+    await page.getByTestId('new-grid-boundary-preview').waitFor();
+    expect(await page.getByTestId('new-grid-name').inputValue()).toBe('柳翠社区新建网格');
+    expect(await page.getByTestId('grid-__preview').count()).toBe(1);
+    await page.getByTestId('new-grid').screenshot({ path: path.join(SCREENSHOTS, 'admin-grid-import.png') });
+    await expectNoSeriousViolations(page);
+    await page.getByTestId('new-grid-submit').click();
+    await page.getByTestId('tree-G13').waitFor();
+
+    // A new worker: the initial password once, then their duty as G13's primary.
+    await page.getByTestId('nav-people').click();
+    await page.getByTestId('person-form').waitFor();
+    await page.getByTestId('person-username').fill('worker25');
+    await page.getByTestId('person-name').fill('网格员 新人');
+    await page.getByTestId('person-role').selectOption('grid_worker');
+    await page.getByTestId('person-region').selectOption('G13');
+    await page.getByTestId('person-submit').click();
+    const password = await page.getByTestId('initial-password').inputValue();
+    expect(password).toMatch(/^[A-Za-z0-9]{12}$/);
+    await page.getByTestId('person-worker25').waitFor();
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'admin-people.png'), fullPage: true });
+    await expectNoSeriousViolations(page);
+    await page.getByTestId('password-done').click();
+    expect(await page.content()).not.toContain(password);
+
+    await page.getByTestId('nav-regions').click();
+    await page.getByTestId('assign-G13').click();
+    await page.getByTestId('duty-primary').selectOption('u-worker25');
+    await page.getByTestId('duty-save').click();
+    await expect.poll(() => page.getByTestId('duty-G13-primary').textContent()).toContain('网格员 新人');
+    await page.context().close();
+
+    const op = await fixture.env.login('op1');
+    const filed = await op.call<{ case: CaseView }>('POST', '/api/cases/reports', {
+      title: '新建小区井盖缺失',
+      description: '新建网格内井盖缺失',
+      category: 'facility',
+      subcategory: 'facility.manhole',
+      caseType: 'facility.manhole.missing',
+      severity: 'warning',
+      location: { lat: 30.245, lng: 120.195 },
+      photos: ['/api/photos/00000000-0000-4000-8000-000000000000.png'],
+    });
+    expect(filed.status).toBe(201);
+    expect(filed.body.case).toMatchObject({ gridId: 'G13', assigneeId: 'u-worker25' });
+
+    // The new worker signs in with the password shown once and finds the case in their queue.
+    const worker = await fixture.browser.newPage({ viewport: PHONE });
+    await worker.goto(`${fixture.env.baseUrl}/#/login`);
+    await worker.getByTestId('login-username').fill('worker25');
+    await worker.getByTestId('login-password').fill(password);
+    await worker.getByTestId('login-submit').click();
+    await expect.poll(() => worker.getByTestId('user-name').textContent()).toContain('网格员 新人');
+    await worker.close();
+  });
+
+  it('fits a 360 px phone in English', async () => {
+    const page = await fixture.logIn('admin', { viewport: PHONE, locale: 'en' });
+    for (const [nav, ready, name] of [
+      ['nav-regions', 'region-tree', 'admin-regions-phone.png'],
+      ['nav-people', 'people-table', 'admin-people-phone.png'],
+    ] as const) {
+      await page.getByTestId(nav).click();
+      await page.getByTestId(ready).waitFor();
+      if (nav === 'nav-regions') {
+        await page.getByTestId('import-G02').click();
+        await pickFile(page, 'boundary-file', RING);
+        // The file names G13, not G02: refused on the phone too, in words.
+        await expect.poll(() => page.getByTestId('boundary-error').textContent()).toContain('not G02');
+      } else {
+        await page.getByTestId('edit-worker03').click();
+      }
+      expect((await findHorizontalOverflow(page)).culprits).toEqual([]);
+      expect(await findSmallTouchTargets(page)).toEqual([]);
+      await page.screenshot({ path: path.join(SCREENSHOTS, name), fullPage: true });
+      await expectNoSeriousViolations(page);
+    }
+    await page.context().close();
+
+    const operator = await fixture.logIn('op1');
+    expect(await operator.getByTestId('nav-people').count()).toBe(0);
+    await operator.goto(`${fixture.env.baseUrl}/#/people`);
+    await expect.poll(() => operator.getByTestId('people-error').textContent()).toMatch(/administrators/);
+    await operator.context().close();
+  });
+});

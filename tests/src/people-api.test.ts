@@ -1,0 +1,263 @@
+import type {
+  AuditEntryView,
+  AuditVerification,
+  CaseView,
+  IssuedPasswordView,
+  PersonView,
+  RegionAdminView,
+} from '@gridsense/core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestPlatform, type ApiClient, type TestPlatform } from './harness/test-platform';
+
+type ErrorBody = { error: { code: string; details?: string[] } };
+
+/** East of the demo district (120.15–120.19 E, 30.24–30.27 N), beside 柳翠社区 (C4). */
+const NEW_GRID_RING: [number, number][] = [
+  [120.19, 30.24],
+  [120.2, 30.24],
+  [120.2, 30.25],
+  [120.19, 30.25],
+  [120.19, 30.24],
+];
+const feature = (ring: unknown, properties: Record<string, unknown> = {}) => ({
+  type: 'FeatureCollection',
+  features: [{ type: 'Feature', properties, geometry: { type: 'Polygon', coordinates: [ring] } }],
+});
+const report = (lat: number, lng: number) => ({
+  title: '路灯损坏',
+  description: '新建小区门口路灯不亮',
+  category: 'facility',
+  subcategory: 'facility.manhole',
+  caseType: 'facility.manhole.missing',
+  severity: 'warning',
+  location: { lat, lng },
+  photos: ['/api/photos/00000000-0000-4000-8000-000000000000.png'],
+});
+
+describe('grids, people and duties API: roles, validation, audit and routing', () => {
+  let env: TestPlatform;
+  let admin: ApiClient;
+  let op: ApiClient;
+  let eng: ApiClient;
+  let worker: ApiClient;
+
+  async function signIn(username: string, password: string) {
+    return fetch(`${env.baseUrl}/api/session`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username, password }),
+    });
+  }
+  const auditOf = async (entityType: string, entityId: string) =>
+    (await admin.call<AuditEntryView[]>('GET', `/api/audit?entityType=${entityType}&entityId=${entityId}`))
+      .body;
+
+  beforeAll(async () => {
+    env = await startTestPlatform();
+    [admin, op, eng, worker] = await Promise.all([
+      env.login('admin'),
+      env.login('op1'),
+      env.login('eng1'),
+      env.login('worker01'),
+    ]);
+  });
+  afterAll(async () => env?.stop());
+
+  it('is for administrators only', async () => {
+    for (const client of [op, eng, worker]) {
+      expect((await client.call<ErrorBody>('GET', '/api/admin/regions')).body.error.code).toBe('forbidden');
+      expect((await client.call('GET', '/api/admin/people')).status).toBe(403);
+      expect((await client.call('POST', '/api/admin/people', {})).status).toBe(403);
+      expect((await client.call('PUT', '/api/admin/regions/G01/boundary', {})).status).toBe(403);
+      expect((await client.call('PUT', '/api/admin/regions/G01/duties/primary', {})).status).toBe(403);
+    }
+  });
+
+  it('lists the hierarchy with each grid on-duty workers, and people without password hashes', async () => {
+    const regions = (await admin.call<RegionAdminView[]>('GET', '/api/admin/regions')).body;
+    expect(regions.filter((r) => r.level === 'grid')).toHaveLength(12);
+    expect(regions.find((r) => r.id === 'G01')).toMatchObject({
+      parentId: 'C1',
+      duties: [
+        { userId: 'u-worker01', duty: 'primary' },
+        { userId: 'u-worker02', duty: 'backup' },
+      ],
+    });
+    const people = await admin.call<PersonView[]>('GET', '/api/admin/people');
+    expect(JSON.stringify(people.body)).not.toMatch(/scrypt|password/i);
+    expect(people.body.find((p) => p.username === 'worker01')).toMatchObject({
+      role: 'grid_worker',
+      regionId: 'G01',
+      enabled: true,
+      duties: [{ gridId: 'G01', duty: 'primary' }],
+    });
+  });
+
+  it('lists every problem with an imported boundary or a new grid at once', async () => {
+    const open = await admin.call<ErrorBody>('PUT', '/api/admin/regions/G01/boundary', {
+      boundary: feature(
+        [
+          [120.15, 30.24],
+          [200, 30.24],
+          [120.16, 30.25],
+          [120.15, 30.26],
+        ],
+        { gridId: 'G02' },
+      ),
+    });
+    expect(open.status).toBe(400);
+    expect(open.body.error.details).toEqual([
+      'boundary: the outer ring position 2 is outside WGS-84 (longitude −180…180, latitude −90…90)',
+      'boundary: the feature is for grid G02, not G01',
+    ]);
+    const short = await admin.call<ErrorBody>('PUT', '/api/admin/regions/G01/boundary', {
+      boundary: { type: 'Feature', geometry: { type: 'Polygon', coordinates: [NEW_GRID_RING.slice(1, 4)] } },
+    });
+    expect(short.body.error.details).toEqual([
+      'boundary: the outer ring needs at least 4 positions (it has 3)',
+    ]);
+    const unclosed = await admin.call<ErrorBody>('PUT', '/api/admin/regions/G01/boundary', {
+      boundary: feature(NEW_GRID_RING.slice(0, 4).concat([[120.19, 30.245]])),
+    });
+    expect(unclosed.body.error.details).toEqual([
+      'boundary: the outer ring is not closed: its last position must repeat its first',
+    ]);
+    const bad = await admin.call<ErrorBody>('POST', '/api/admin/regions', {
+      id: 'G01',
+      name: '',
+      parentId: 'S1',
+      boundary: { type: 'Point', coordinates: [120, 30] },
+    });
+    expect(bad.body.error.details).toEqual([
+      'id G01 is already a region',
+      'name must be 1–100 characters',
+      'parentId must be a community in your region',
+      'boundary: the geometry must be a Polygon or MultiPolygon, not Point',
+    ]);
+    expect((await admin.call<ErrorBody>('PUT', '/api/admin/regions/C1/boundary', {})).status).toBe(404);
+  });
+
+  it('creates a grid and a worker, makes them primary, and routes a patrol report there at once', async () => {
+    const outside = await op.call<ErrorBody>('POST', '/api/cases/reports', report(30.245, 120.195));
+    expect(outside.status).toBe(400);
+
+    const grid = await admin.call<RegionAdminView>('POST', '/api/admin/regions', {
+      id: 'G13',
+      name: '柳翠社区第4网格',
+      parentId: 'C4',
+      boundary: {
+        type: 'Feature',
+        properties: { gridId: 'G13' },
+        geometry: { type: 'MultiPolygon', coordinates: [[NEW_GRID_RING]] },
+      },
+    });
+    expect(grid.status).toBe(201);
+    expect(grid.body).toMatchObject({ id: 'G13', level: 'grid', parentId: 'C4', duties: [] });
+    expect(grid.body.boundary?.type).toBe('Polygon');
+
+    const bad = await admin.call<ErrorBody>('POST', '/api/admin/people', {
+      username: 'a b',
+      displayName: '',
+      role: 'grid_worker',
+      regionId: 'C4',
+    });
+    expect(bad.body.error.details).toEqual([
+      'username must be 2–32 of A-Z a-z 0-9 _ . -',
+      'displayName must be 1–50 characters',
+      'regionId must be a grid for a grid worker',
+    ]);
+    const taken = await admin.call<ErrorBody>('POST', '/api/admin/people', {
+      username: 'worker01',
+      displayName: 'x',
+      role: 'handler',
+      regionId: 'D1',
+    });
+    expect(taken.body.error.details).toEqual([
+      'username worker01 is taken',
+      'departmentId must be a department for a department handler',
+    ]);
+
+    const created = await admin.call<IssuedPasswordView>('POST', '/api/admin/people', {
+      username: 'worker25',
+      displayName: '网格员 新人',
+      role: 'grid_worker',
+      regionId: 'G13',
+    });
+    expect(created.status).toBe(201);
+    expect(created.body.password).toMatch(/^[A-Za-z0-9]{12}$/);
+    expect(JSON.stringify(created.body.person)).not.toMatch(/scrypt/);
+    expect((await signIn('worker25', created.body.password)).status).toBe(200);
+
+    const notWorker = await admin.call<ErrorBody>('PUT', '/api/admin/regions/G13/duties/middle', {
+      userId: 'u-op1',
+    });
+    expect(notWorker.body.error.details).toEqual([
+      'duty must be primary or backup',
+      'userId must be a grid worker',
+    ]);
+    const duty = await admin.call<PersonView[]>('PUT', '/api/admin/regions/G13/duties/primary', {
+      userId: 'u-worker25',
+    });
+    expect(duty.body.map((p) => p.id)).toEqual(['u-worker25']);
+
+    const filed = await op.call<{ case: CaseView }>('POST', '/api/cases/reports', report(30.245, 120.195));
+    expect(filed.status).toBe(201);
+    expect(filed.body.case).toMatchObject({ gridId: 'G13', assigneeId: 'u-worker25' });
+
+    const actions = (await auditOf('region', 'G13')).map((e) => e.action);
+    expect(actions).toEqual(['admin.region_created', 'admin.grid_duty_set']);
+    const personAudit = await auditOf('user', 'u-worker25');
+    expect(personAudit.map((e) => e.action)).toEqual(['admin.person_created']);
+    expect(JSON.stringify(personAudit)).not.toMatch(/scrypt|password/i);
+    expect(personAudit[0]).toMatchObject({ actorId: 'u-admin' });
+  });
+
+  it('moves a boundary for routing at once, and keeps the old one in the audit entry', async () => {
+    const moved = NEW_GRID_RING.map(([lng, lat]): [number, number] => [lng + 0.01, lat]);
+    const saved = await admin.call<RegionAdminView>('PUT', '/api/admin/regions/G13/boundary', {
+      boundary: feature(moved, { grid_id: 'G13' }),
+    });
+    expect(saved.status).toBe(200);
+    expect((await op.call('POST', '/api/cases/reports', report(30.245, 120.195))).status).toBe(400);
+    const there = await op.call<{ case: CaseView }>('POST', '/api/cases/reports', report(30.245, 120.205));
+    expect(there.body.case.gridId).toBe('G13');
+    const entry = (await auditOf('region', 'G13')).at(-1)!;
+    expect(entry).toMatchObject({
+      action: 'admin.region_boundary_set',
+      data: { boundary: { coordinates: [moved] }, previous: { coordinates: [NEW_GRID_RING] } },
+    });
+  });
+
+  it('changes role and scope, disables a person (no sign-in, no routing) and audits it all', async () => {
+    const self = await admin.call<ErrorBody>('POST', '/api/admin/people/u-admin/disable');
+    expect(self.body.error.details).toEqual(['you cannot disable your own account']);
+    const badScope = await admin.call<ErrorBody>('PATCH', '/api/admin/people/u-worker02', { regionId: 'C1' });
+    expect(badScope.body.error.details).toEqual(['regionId must be a grid for a grid worker']);
+    const moved = await admin.call<PersonView>('PATCH', '/api/admin/people/u-sup1', { regionId: 'S1' });
+    expect(moved.body).toMatchObject({ regionId: 'S1', role: 'supervisor' });
+
+    const disabled = await admin.call<PersonView>('POST', '/api/admin/people/u-worker01/disable');
+    expect(disabled.body.enabled).toBe(false);
+    expect((await signIn('worker01', 'test-password-1')).status).toBe(401);
+    expect((await worker.call('GET', '/api/me')).status).toBe(401);
+    // The backup takes the next report in G01.
+    const filed = await op.call<{ case: CaseView }>('POST', '/api/cases/reports', report(30.262, 120.155));
+    expect(filed.body.case).toMatchObject({ gridId: 'G01', assigneeId: 'u-worker02' });
+    await admin.call('POST', '/api/admin/people/u-worker01/enable');
+    expect((await signIn('worker01', 'test-password-1')).status).toBe(200);
+
+    const promoted = await admin.call<PersonView>('PATCH', '/api/admin/people/u-worker24', {
+      role: 'supervisor',
+    });
+    expect(promoted.body).toMatchObject({ role: 'supervisor', duties: [] });
+    expect((await auditOf('user', 'u-worker01')).map((e) => e.action)).toEqual([
+      'admin.person_disabled',
+      'admin.person_enabled',
+    ]);
+    expect((await auditOf('user', 'u-worker24'))[0]).toMatchObject({
+      action: 'admin.person_updated',
+      data: { role: 'supervisor', endsDuties: true },
+    });
+    expect((await admin.call<AuditVerification>('GET', '/api/audit/verify')).body.ok).toBe(true);
+  });
+});

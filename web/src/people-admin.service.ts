@@ -1,0 +1,156 @@
+import {
+  AppError,
+  type DutyKind,
+  type IssuedPasswordView,
+  type PersonView,
+  type Region,
+  type Role,
+  type User,
+} from '@gridsense/core';
+import {
+  clearGridDuty,
+  createPerson,
+  findPerson,
+  generatePassword,
+  hashPassword,
+  listDepartments,
+  listPeople,
+  setGridDuty,
+  setPersonEnabled,
+  updatePerson,
+  usernameTaken,
+  type PersonChanges,
+} from '@gridsense/state';
+import { regionsUnder, requireAdmin } from './admin-scope';
+import type { WebDeps } from './web-deps';
+
+const ROLES: readonly Role[] = ['grid_worker', 'supervisor', 'handler', 'operator', 'engineer', 'admin'];
+const DUTIES: readonly DutyKind[] = ['primary', 'backup'];
+const USERNAME = /^[A-Za-z0-9_.-]{2,32}$/;
+
+type Body = Record<string, unknown>;
+const bodyOf = (input: unknown): Body => (typeof input === 'object' && input !== null ? (input as Body) : {});
+
+/**
+ * People for administrators: list, create (the initial password is answered once, only its
+ * scrypt hash is stored), change name, role or scope region, disable, and grid duties (AB角).
+ * Every change is audited. A disabled person can no longer sign in, their sessions stop working,
+ * and routing passes them by (the backup takes over).
+ */
+export function createPeopleAdminService(deps: WebDeps) {
+  const scoped = (user: User) => {
+    const actor = requireAdmin(user);
+    return { actor, regions: regionsUnder(deps.cases.regions(), user.regionId) };
+  };
+
+  const requirePerson = async (id: string, regions: readonly Region[]): Promise<PersonView> => {
+    const person = await findPerson(deps.db, id);
+    if (!person || !regions.some((r) => r.id === person.regionId))
+      throw new AppError('not_found', `person ${id} not found`);
+    return person;
+  };
+
+  /** Role and scope checked together: a grid worker's scope is one grid. */
+  const checkRoleAndRegion = (
+    role: unknown,
+    regionId: unknown,
+    regions: readonly Region[],
+    errors: string[],
+  ) => {
+    if (!ROLES.includes(role as Role)) errors.push(`role must be one of ${ROLES.join(', ')}`);
+    const region = regions.find((r) => r.id === regionId);
+    if (!region) errors.push('regionId must be a region in your scope');
+    else if (role === 'grid_worker' && region.level !== 'grid')
+      errors.push('regionId must be a grid for a grid worker');
+  };
+
+  const checkName = (value: unknown, errors: string[]) => {
+    if (typeof value !== 'string' || value.trim() === '' || value.trim().length > 50)
+      errors.push('displayName must be 1–50 characters');
+  };
+
+  return {
+    async list(user: User): Promise<PersonView[]> {
+      const { regions } = scoped(user);
+      return (await listPeople(deps.db)).filter((p) => regions.some((r) => r.id === p.regionId));
+    },
+
+    async create(user: User, input: unknown): Promise<IssuedPasswordView> {
+      const { actor, regions } = scoped(user);
+      const body = bodyOf(input);
+      const errors: string[] = [];
+      const username = typeof body.username === 'string' ? body.username.trim() : '';
+      if (!USERNAME.test(username)) errors.push('username must be 2–32 of A-Z a-z 0-9 _ . -');
+      else if (await usernameTaken(deps.db, username)) errors.push(`username ${username} is taken`);
+      checkName(body.displayName, errors);
+      checkRoleAndRegion(body.role, body.regionId, regions, errors);
+      const departments = await listDepartments(deps.db);
+      const departmentId = body.role === 'handler' ? body.departmentId : undefined;
+      if (body.role === 'handler' && !departments.some((d) => d.id === departmentId))
+        errors.push('departmentId must be a department for a department handler');
+      if (errors.length > 0) throw new AppError('validation_failed', 'invalid person', errors);
+
+      const password = generatePassword();
+      const record = {
+        id: `u-${username}`,
+        username,
+        displayName: (body.displayName as string).trim(),
+        role: body.role as Role,
+        regionId: body.regionId as string,
+        passwordHash: await hashPassword(password),
+      };
+      if (await findPerson(deps.db, record.id))
+        throw new AppError('validation_failed', 'invalid person', [`username ${username} is taken`]);
+      await createPerson(deps.db, record, (departmentId as string | undefined) ?? null, actor, deps.now());
+      return { person: (await findPerson(deps.db, record.id))!, password };
+    },
+
+    async update(user: User, id: string, input: unknown): Promise<PersonView> {
+      const { actor, regions } = scoped(user);
+      const person = await requirePerson(id, regions);
+      const body = bodyOf(input);
+      const errors: string[] = [];
+      if (body.displayName !== undefined) checkName(body.displayName, errors);
+      const role = body.role ?? person.role;
+      const regionId = body.regionId ?? person.regionId;
+      checkRoleAndRegion(role, regionId, regions, errors);
+      if (id === user.id && role !== person.role) errors.push('role: you cannot change your own role');
+      if (errors.length > 0) throw new AppError('validation_failed', 'invalid person', errors);
+      const changes: PersonChanges = {
+        ...(typeof body.displayName === 'string' ? { displayName: body.displayName.trim() } : {}),
+        ...(role !== person.role ? { role: role as Role } : {}),
+        ...(regionId !== person.regionId ? { regionId: regionId as string } : {}),
+      };
+      await updatePerson(deps.db, id, changes, actor, deps.now());
+      return (await findPerson(deps.db, id))!;
+    },
+
+    async setEnabled(user: User, id: string, enabled: boolean): Promise<PersonView> {
+      const { actor, regions } = scoped(user);
+      await requirePerson(id, regions);
+      if (!enabled && id === user.id)
+        throw new AppError('validation_failed', 'invalid change', ['you cannot disable your own account']);
+      await setPersonEnabled(deps.db, id, enabled, actor, deps.now());
+      return (await findPerson(deps.db, id))!;
+    },
+
+    /** `userId: null` leaves the duty empty. */
+    async setDuty(user: User, gridId: string, duty: string, input: unknown): Promise<PersonView[]> {
+      const { actor, regions } = scoped(user);
+      if (!regions.some((r) => r.id === gridId && r.level === 'grid'))
+        throw new AppError('not_found', `grid ${gridId} not found`);
+      const errors: string[] = [];
+      if (!DUTIES.includes(duty as DutyKind)) errors.push('duty must be primary or backup');
+      const userId = bodyOf(input).userId;
+      const person = typeof userId === 'string' ? await findPerson(deps.db, userId) : undefined;
+      if (userId !== null && (!person || !regions.some((r) => r.id === person.regionId)))
+        errors.push('userId must be a person in your scope');
+      else if (person && person.role !== 'grid_worker') errors.push('userId must be a grid worker');
+      else if (person && !person.enabled) errors.push('userId is disabled');
+      if (errors.length > 0) throw new AppError('validation_failed', 'invalid duty', errors);
+      if (person) await setGridDuty(deps.db, gridId, person.id, duty as DutyKind, actor, deps.now());
+      else await clearGridDuty(deps.db, gridId, duty as DutyKind, actor, deps.now());
+      return (await listPeople(deps.db)).filter((p) => p.duties.some((d) => d.gridId === gridId));
+    },
+  };
+}

@@ -1,0 +1,88 @@
+import {
+  AppError,
+  isValidId,
+  parseGridBoundary,
+  type PolygonGeometry,
+  type Region,
+  type RegionAdminView,
+  type User,
+} from '@gridsense/core';
+import { createRegion, listOnDutyWorkers, setRegionBoundary } from '@gridsense/state';
+import { regionsUnder, requireAdmin } from './admin-scope';
+import type { WebDeps } from './web-deps';
+
+/** Boundary errors name the field, so the console shows them under the file picker. */
+function checkBoundary(input: unknown, gridId: string | undefined, errors: string[]): PolygonGeometry | null {
+  if (input === undefined || input === null) {
+    errors.push('boundary is required: a GeoJSON Feature or FeatureCollection with a Polygon');
+    return null;
+  }
+  const parsed = parseGridBoundary(input, gridId);
+  if (parsed.ok) return parsed.boundary;
+  errors.push(...parsed.errors.map((message) => `boundary: ${message}`));
+  return null;
+}
+
+/**
+ * The region hierarchy for administrators: district → street → community → grid with each grid's
+ * standing duties, boundary imports and new grids. Each change is audited, then the case
+ * service's region cache is reloaded, so point-in-polygon routing uses it from the next report.
+ */
+export function createRegionAdminService(deps: WebDeps) {
+  const scoped = (user: User) => {
+    const actor = requireAdmin(user);
+    return { actor, regions: regionsUnder(deps.cases.regions(), user.regionId) };
+  };
+
+  const viewOf = async (region: Region): Promise<RegionAdminView> => ({
+    ...region,
+    duties:
+      region.level === 'grid'
+        ? (await listOnDutyWorkers(deps.db, region.id)).map(({ userId, displayName, duty }) => ({
+            userId,
+            displayName,
+            duty,
+          }))
+        : [],
+  });
+
+  return {
+    async list(user: User): Promise<RegionAdminView[]> {
+      return Promise.all(scoped(user).regions.map(viewOf));
+    },
+
+    async setBoundary(user: User, regionId: string, input: unknown): Promise<RegionAdminView> {
+      const { actor, regions } = scoped(user);
+      const region = regions.find((r) => r.id === regionId && r.level === 'grid');
+      if (!region) throw new AppError('not_found', `grid ${regionId} not found`);
+      const errors: string[] = [];
+      const body = (typeof input === 'object' && input !== null ? input : {}) as Record<string, unknown>;
+      const boundary = checkBoundary(body.boundary, regionId, errors);
+      if (!boundary) throw new AppError('validation_failed', 'invalid boundary', errors);
+      await setRegionBoundary(deps.db, regionId, boundary, region.boundary, actor, deps.now());
+      await deps.cases.reloadRegions();
+      return viewOf({ ...region, boundary });
+    },
+
+    /** A new grid under a community, with its boundary; every problem listed at once. */
+    async createGrid(user: User, input: unknown): Promise<RegionAdminView> {
+      const { actor, regions } = scoped(user);
+      const body = (typeof input === 'object' && input !== null ? input : {}) as Record<string, unknown>;
+      const errors: string[] = [];
+      const id = typeof body.id === 'string' ? body.id.trim() : '';
+      if (!isValidId(id)) errors.push('id must be 1–64 of A-Z a-z 0-9 _ -');
+      else if (deps.cases.regions().some((r) => r.id === id)) errors.push(`id ${id} is already a region`);
+      const name = typeof body.name === 'string' ? body.name.trim() : '';
+      if (name === '' || name.length > 100) errors.push('name must be 1–100 characters');
+      const parent = regions.find((r) => r.id === body.parentId && r.level === 'community');
+      if (!parent) errors.push('parentId must be a community in your region');
+      const boundary = checkBoundary(body.boundary, isValidId(id) ? id : undefined, errors);
+      if (errors.length > 0 || !parent || !boundary)
+        throw new AppError('validation_failed', 'invalid grid', errors);
+      const region: Region = { id, level: 'grid', parentId: parent.id, name, boundary };
+      await createRegion(deps.db, region, actor, deps.now());
+      await deps.cases.reloadRegions();
+      return viewOf(region);
+    },
+  };
+}

@@ -1,0 +1,46 @@
+import { Router } from 'express';
+import { createPeopleAdminService } from '../people-admin.service';
+import { createRegionAdminService } from '../region-admin.service';
+import type { WebDeps } from '../web-deps';
+import { currentUser } from './current-user';
+
+/** Thin routes over grids, people and duties; the services check roles and audit. */
+export function peopleAdminRoutes(deps: WebDeps): Router {
+  const router = Router();
+  const regions = createRegionAdminService(deps);
+  const people = createPeopleAdminService(deps);
+
+  router.get('/api/admin/regions', async (request, response) => {
+    response.json(await regions.list(currentUser(request)));
+  });
+  router.post('/api/admin/regions', async (request, response) => {
+    response.status(201).json(await regions.createGrid(currentUser(request), request.body));
+  });
+  router.put('/api/admin/regions/:id/boundary', async (request, response) => {
+    response.json(await regions.setBoundary(currentUser(request), request.params.id, request.body));
+  });
+  router.put('/api/admin/regions/:id/duties/:duty', async (request, response) => {
+    const { id, duty } = request.params;
+    response.json(await people.setDuty(currentUser(request), id, duty, request.body));
+  });
+
+  router.get('/api/admin/people', async (request, response) => {
+    response.json(await people.list(currentUser(request)));
+  });
+  router.post('/api/admin/people', async (request, response) => {
+    response.status(201).json(await people.create(currentUser(request), request.body));
+  });
+  router.patch('/api/admin/people/:id', async (request, response) => {
+    response.json(await people.update(currentUser(request), request.params.id, request.body));
+  });
+  for (const [action, enabled] of [
+    ['enable', true],
+    ['disable', false],
+  ] as const) {
+    router.post(`/api/admin/people/:id/${action}`, async (request, response) => {
+      response.json(await people.setEnabled(currentUser(request), request.params.id, enabled));
+    });
+  }
+
+  return router;
+}
