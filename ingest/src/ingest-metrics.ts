@@ -8,8 +8,18 @@ export interface IngestGaugeSource {
   now(): number;
 }
 
+export type MessageKind = 'telemetry' | 'event' | 'status';
+export type MessageOutcome = 'accepted' | 'rejected' | 'duplicate';
+
 export interface IngestMetrics {
   registry: Registry;
+  /**
+   * Counts one device message. Kept in plain numbers and added to `messages` when it is read
+   * (a scrape, or `get()`): a labelled counter hashes its labels on every increment.
+   */
+  countMessage(kind: MessageKind, outcome: MessageOutcome): void;
+  /** Counts readings decoded from telemetry, added to `readingsIn` when it is read. */
+  countReadingsIn(count: number): void;
   messages: Counter<'kind' | 'outcome'>;
   readingsIn: Counter;
   readingsOut: Counter<'path'>;
@@ -30,6 +40,13 @@ export function createIngestMetrics(registry: Registry): IngestMetrics {
   const sum = (pick: (s: IngestGaugeSource) => number) =>
     [...sources].reduce((total, s) => total + pick(s), 0);
   const registers = [registry];
+  const zero = () => ({ accepted: 0, rejected: 0, duplicate: 0 });
+  const pendingMessages: Record<MessageKind, Record<MessageOutcome, number>> = {
+    telemetry: zero(),
+    event: zero(),
+    status: zero(),
+  };
+  let pendingReadingsIn = 0;
 
   const spoolGauge = (name: string, help: string, pick: (depth: SpoolDepth) => number) =>
     new Gauge({
@@ -73,16 +90,35 @@ export function createIngestMetrics(registry: Registry): IngestMetrics {
 
   return {
     registry,
+    countMessage(kind, outcome) {
+      pendingMessages[kind][outcome]++;
+    },
+    countReadingsIn(count) {
+      pendingReadingsIn += count;
+    },
     messages: new Counter({
       name: 'gridsense_ingest_messages_total',
       help: 'Device messages handled, by kind (telemetry, event, status) and outcome (accepted, rejected, duplicate)',
       labelNames: ['kind', 'outcome'],
       registers,
+      collect() {
+        for (const kind of Object.keys(pendingMessages) as MessageKind[]) {
+          const counts = pendingMessages[kind];
+          for (const outcome of Object.keys(counts) as MessageOutcome[]) {
+            if (counts[outcome] > 0) this.inc({ kind, outcome }, counts[outcome]);
+            counts[outcome] = 0;
+          }
+        }
+      },
     }),
     readingsIn: new Counter({
       name: 'gridsense_ingest_readings_in_total',
       help: 'Readings decoded from accepted telemetry (before duplicate removal)',
       registers,
+      collect() {
+        if (pendingReadingsIn > 0) this.inc(pendingReadingsIn);
+        pendingReadingsIn = 0;
+      },
     }),
     readingsOut: new Counter({
       name: 'gridsense_ingest_readings_out_total',

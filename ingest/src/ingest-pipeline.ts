@@ -150,7 +150,7 @@ export function createIngest(deps: IngestDeps): Ingest {
     detail: string,
     payload: Buffer,
   ): IngestOutcome => {
-    metrics.messages.inc({ kind: topic.kind, outcome: 'rejected' });
+    metrics.countMessage(topic.kind, 'rejected');
     countReject(topic.deviceId, reason, detail, excerptPayload(payload));
     return { outcome: 'rejected', reason, detail };
   };
@@ -261,7 +261,7 @@ export function createIngest(deps: IngestDeps): Ingest {
     const decoded = decodeTelemetry(payload, device, stamp);
     if (!decoded.ok) return reject(topic, decoded.reason, decoded.detail, payload);
     spreadStamps('telemetry', device.deviceId, stamp, decoded.value);
-    metrics.readingsIn.inc(decoded.value.length);
+    metrics.countReadingsIn(decoded.value.length);
     return storeFresh('telemetry', device.deviceId, decoded.value, (stored, duplicates) =>
       accept(topic, device, now, stored.length, duplicates, () =>
         stored.flatMap((r: Reading) => deps.rules.evaluateReading(r)),
@@ -292,10 +292,7 @@ export function createIngest(deps: IngestDeps): Ingest {
     counters.accepted++;
     counters.readings += readings;
     counters.duplicates += duplicates;
-    metrics.messages.inc({
-      kind: topic.kind,
-      outcome: readings === 0 && duplicates > 0 ? 'duplicate' : 'accepted',
-    });
+    metrics.countMessage(topic.kind, readings === 0 && duplicates > 0 ? 'duplicate' : 'accepted');
     deps.devices.touch(device.deviceId, now);
     deps.activity.record(device.deviceId, now, { readings, duplicates });
     publishSignals(evaluate());
@@ -306,7 +303,7 @@ export function createIngest(deps: IngestDeps): Ingest {
     const decoded = decodeStatus(payload);
     if (!decoded.ok) return reject(topic, decoded.reason, decoded.detail, payload);
     counters.accepted++;
-    metrics.messages.inc({ kind: 'status', outcome: 'accepted' });
+    metrics.countMessage('status', 'accepted');
     if (deps.devices.markOnline(device.deviceId, decoded.value === 'online', now)) {
       await deps.bus.publish('device.status_changed', {
         deviceId: device.deviceId,
