@@ -55,6 +55,10 @@ export async function createAlerts(options: AlertsOptions): Promise<{
       .then(() => undefined)
       .catch((error: unknown) => options.onError(error, `case for risk ${signal.ruleId}/${signal.deviceId}`)),
   );
+  // Routing by point-in-polygon needs the current boundaries (an admin changed one elsewhere).
+  await options.bus.subscribe('regions.changed', () =>
+    cases.reloadRegions().catch((error: unknown) => options.onError(error, 'reload regions')),
+  );
   if (options.startTimers !== false) {
     ticker.start();
     delivery.start();

@@ -10,6 +10,8 @@ export interface BusPayloads {
   'device.status_changed': { deviceId: string; gridId: string; state: DeviceState; at: number };
   /** A rule was created, changed, enabled or disabled: the engine reloads its rules. */
   'rules.changed': { ruleId: string; version: number; at: number };
+  /** A region was created or its boundary changed: services holding regions reload them. */
+  'regions.changed': { regionId: string; at: number };
   /** A grouped notice for one person, delivered in-app by the web gateway. */
   'case.notified': { userId: string; notice: NotificationView };
 }

@@ -36,7 +36,12 @@ export function devicePrefix(gridId: string, deviceId: string): string {
  */
 export const BUS_TOPIC_PREFIX = 'gridsense';
 export type BusEventName =
-  'risk.changed' | 'case.changed' | 'device.status_changed' | 'rules.changed' | 'case.notified';
+  | 'risk.changed'
+  | 'case.changed'
+  | 'device.status_changed'
+  | 'rules.changed'
+  | 'regions.changed'
+  | 'case.notified';
 
 export function busTopic(event: BusEventName): string {
   return `${BUS_TOPIC_PREFIX}/${event.replace(/\./g, '/')}`;

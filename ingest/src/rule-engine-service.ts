@@ -64,6 +64,11 @@ export async function startRuleEngine(deps: RuleEngineServiceDeps): Promise<Rule
   await deps.bus.subscribe('rules.changed', () =>
     closed ? undefined : reload().catch((error: unknown) => deps.onError(error, 'reload rules')),
   );
+  await deps.bus.subscribe('regions.changed', async () => {
+    if (closed) return;
+    // A new grid or boundary: rule scopes over communities and streets must include it.
+    engine.setRegions(await listRegions(deps.db));
+  });
   await deps.bus.subscribe('device.status_changed', (change) => {
     const device = deps.registry.get(change.deviceId);
     if (!device || closed) return;

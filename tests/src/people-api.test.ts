@@ -212,6 +212,36 @@ describe('grids, people and duties API: roles, validation, audit and routing', (
     expect(personAudit[0]).toMatchObject({ actorId: 'u-admin' });
   });
 
+  it('tells the rule engine of the new grid: a rule over its community applies to its devices', async () => {
+    // Made before G14 exists, so the engine's own reload on rules.changed cannot have seen it.
+    const rule = await eng.call('POST', '/api/rules', {
+      kind: 'threshold',
+      id: 'c4-noise',
+      name: '柳翠社区噪声',
+      category: 'public_order',
+      deviceType: 'noise',
+      metric: 'noise_db',
+      bands: [{ severity: 'warning', above: 85 }],
+      clearAtOrBelow: 70,
+      scope: { regionIds: ['C4'] },
+    });
+    expect(rule.status).toBe(201);
+    const ring = NEW_GRID_RING.map(([lng, lat]) => [lng, lat + 0.01]);
+    const grid = await admin.call('POST', '/api/admin/regions', {
+      id: 'G14',
+      name: '柳翠新区二',
+      parentId: 'C4',
+      boundary: feature(ring, { gridId: 'G14' }),
+    });
+    expect(grid.status).toBe(201);
+    const loud = { deviceId: 'noise-G14-1', gridId: 'G14', deviceType: 'noise', ts: Date.now() };
+    const fired = async () =>
+      env.platform.ingest.rules
+        .evaluateReading({ ...loud, metrics: { noise_db: 95 } })
+        .filter((s) => s.ruleId === 'c4-noise');
+    await expect.poll(async () => (await fired()).length).toBe(1);
+  });
+
   it('moves a boundary for routing at once, and keeps the old one in the audit entry', async () => {
     const moved = NEW_GRID_RING.map(([lng, lat]): [number, number] => [lng + 0.01, lat]);
     const saved = await admin.call<RegionAdminView>('PUT', '/api/admin/regions/G13/boundary', {

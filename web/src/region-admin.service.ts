@@ -46,6 +46,15 @@ export function createRegionAdminService(deps: WebDeps) {
         : [],
   });
 
+  /**
+   * Routing here uses the new boundary at once; the rule engine (grid lineage of rule scopes) and
+   * an alerts service running apart hear it on the bus and reload their regions.
+   */
+  const regionsChanged = async (regionId: string) => {
+    await deps.cases.reloadRegions();
+    await deps.bus.publish('regions.changed', { regionId, at: deps.now() });
+  };
+
   return {
     async list(user: User): Promise<RegionAdminView[]> {
       return Promise.all(scoped(user).regions.map(viewOf));
@@ -60,7 +69,7 @@ export function createRegionAdminService(deps: WebDeps) {
       const boundary = checkBoundary(body.boundary, regionId, errors);
       if (!boundary) throw new AppError('validation_failed', 'invalid boundary', errors);
       await setRegionBoundary(deps.db, regionId, boundary, region.boundary, actor, deps.now());
-      await deps.cases.reloadRegions();
+      await regionsChanged(regionId);
       return viewOf({ ...region, boundary });
     },
 
@@ -81,7 +90,7 @@ export function createRegionAdminService(deps: WebDeps) {
         throw new AppError('validation_failed', 'invalid grid', errors);
       const region: Region = { id, level: 'grid', parentId: parent.id, name, boundary };
       await createRegion(deps.db, region, actor, deps.now());
-      await deps.cases.reloadRegions();
+      await regionsChanged(id);
       return viewOf(region);
     },
   };
