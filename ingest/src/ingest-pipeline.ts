@@ -11,8 +11,8 @@ import {
 } from '@gridsense/core';
 import type { ActivityBook } from './device-activity';
 import { createDurableWriter, type StoredItem } from './durable-writer';
-import { InFlightLimiter } from './in-flight-limiter';
-import { SeqDeduper, type Deduped, type Sequenced } from './seq-dedup';
+import { createDurableStage } from './durable-stage';
+import { SeqDeduper, type Sequenced } from './seq-dedup';
 import type { IngestLog } from './ingest-log';
 import { ingestMetrics, type IngestMetrics } from './ingest-metrics';
 import type { IntentJournal } from './intent-journal';
@@ -21,7 +21,6 @@ import type { RuleEngine } from './rule-engine';
 import type { SeqBook, SeqStream } from './seq-book';
 import type { Spool, SpoolDepth } from './spool/spool';
 import type { TimeSeriesStore } from './timeseries';
-import { WriteBatcher } from './write-batcher';
 
 export interface DeviceDirectory {
   get(deviceId: string): { gridId: string; type: string } | undefined;
@@ -84,7 +83,6 @@ export interface Ingest {
 export function createIngest(deps: IngestDeps): Ingest {
   const metrics = deps.metrics ?? ingestMetrics;
   const ackPath = deps.ackPath ?? 'embedded';
-  const limiter = new InFlightLimiter(deps.maxInFlight ?? 20_000);
   const writer = createDurableWriter({
     store: deps.store,
     spool: deps.spool,
@@ -98,33 +96,22 @@ export function createIngest(deps: IngestDeps): Ingest {
         countReject(item.value.deviceId, 'store_refused', 'the store refused this point', '');
     },
   });
-  const batcher = new WriteBatcher<StoredItem>(
-    async (items) => {
-      const token = deps.journal?.begin(
-        items.map((item) => ({
-          stream: streamOf(item),
-          deviceId: item.value.deviceId,
-          seq: item.value.seq,
-          ts: item.value.ts,
-        })),
-      );
-      try {
-        return await writer.write(items);
-      } finally {
-        // After the callers have recorded the batch's seqs (microtasks run before setImmediate), so
-        // a journal file is never deleted while its seqs are in neither it nor the saved seq state.
-        if (token) setImmediate(() => deps.journal?.settle(token));
-      }
-    },
-    { maxItems: deps.maxBatch ?? 5_000 },
-  );
+  const stage = createDurableStage({
+    writer,
+    seqs: deps.seqs,
+    dedup: new SeqDeduper(deps.seqs, (stream, count) => metrics.duplicates.inc({ kind: stream }, count)),
+    metrics,
+    journal: deps.journal,
+    maxInFlight: deps.maxInFlight ?? 20_000,
+    maxBatch: deps.maxBatch ?? 5_000,
+    onRefused: (deviceId, detail) => countReject(deviceId, 'store_refused', detail, ''),
+  });
   const unwatch = metrics.watch({
     spool: () => writer.status().depth,
-    inFlight: () => limiter.stats(),
+    inFlight: () => stage.inFlight(),
     now: deps.now,
   });
   const counters = { accepted: 0, rejected: 0, readings: 0, duplicates: 0 };
-  const dedup = new SeqDeduper(deps.seqs, (stream, count) => metrics.duplicates.inc({ kind: stream }, count));
 
   /**
    * Readings without `ts` get the receive time, strictly increasing per device stream (kept in the
@@ -167,102 +154,13 @@ export function createIngest(deps: IngestDeps): Ingest {
     return { deviceId: topic.deviceId, gridId: device.gridId, deviceType: device.type };
   };
 
-  // The per-message path below avoids named inner closures: each one costs a defineProperty
-  // call at ~30,000 messages/s under the TypeScript loader (esbuild keepNames), so callbacks are
-  // anonymous arrows calling functions of this scope.
-
-  /** Admission, group commit, then the seqs of what was stored. Resolves with the stored values. */
-  function makeDurable<T extends Reading | DeviceEvent>(
-    stream: SeqStream,
-    deviceId: string,
-    values: T[],
-    claimed: string[],
-  ): Promise<T[]> {
-    const items = values.map((value): StoredItem =>
-      'metrics' in value ? { kind: 'reading', value } : { kind: 'event', value },
-    );
-    if (limiter.tryAcquire(items.length)) return writeAdmitted(stream, deviceId, values, items, claimed);
-    return limiter.acquire(items.length).then(() => writeAdmitted(stream, deviceId, values, items, claimed));
-  }
-
-  function writeAdmitted<T extends Reading | DeviceEvent>(
-    stream: SeqStream,
-    deviceId: string,
-    values: T[],
-    items: StoredItem[],
-    claimed: string[],
-  ): Promise<T[]> {
-    return batcher.add(items).then(
-      (refused) => recordStored(stream, deviceId, values, refused, claimed),
-      (error: unknown) => {
-        limiter.release(values.length);
-        dedup.release(claimed);
-        throw error;
-      },
-    );
-  }
-
-  function recordStored<T extends Reading | DeviceEvent>(
-    stream: SeqStream,
-    deviceId: string,
-    values: T[],
-    refusedItems: StoredItem[],
-    claimed: string[],
-  ): T[] {
-    let kept = values;
-    if (refusedItems.length > 0) {
-      const refused = new Set<Reading | DeviceEvent>(refusedItems.map((item) => item.value));
-      for (const value of refused)
-        countReject(
-          deviceId,
-          'store_refused',
-          `the store refused the point at ts ${value.ts} (seq ${value.seq ?? '–'})`,
-          '',
-        );
-      kept = values.filter((value) => !refused.has(value));
-    }
-    let skipped = 0;
-    for (const value of kept)
-      if (value.seq !== undefined) skipped += deps.seqs.record(stream, deviceId, value.seq);
-    if (skipped > 0) metrics.seqGaps.inc(skipped);
-    limiter.release(values.length);
-    // Claims go after the seqs are recorded: a waiting redelivery then sees them as stored.
-    dedup.release(claimed);
-    return kept;
-  }
-
-  type Finish<T> = (stored: T[], duplicates: number) => IngestOutcome;
-
-  /** Dedup, then (for what is fresh) durability, then the outcome; synchronous where it can be. */
-  function storeFresh<T extends Reading | DeviceEvent>(
-    stream: SeqStream,
-    deviceId: string,
-    values: T[],
-    finish: Finish<T>,
-  ): Promise<IngestOutcome> {
-    const deduped = dedup.drop(stream, deviceId, values);
-    return deduped instanceof Promise
-      ? deduped.then((d) => storeDeduped(stream, deviceId, d, finish))
-      : storeDeduped(stream, deviceId, deduped, finish);
-  }
-
-  function storeDeduped<T extends Reading | DeviceEvent>(
-    stream: SeqStream,
-    deviceId: string,
-    { fresh, duplicates, claimed }: Deduped<T>,
-    finish: Finish<T>,
-  ): Promise<IngestOutcome> {
-    if (fresh.length === 0) return Promise.resolve(finish([], duplicates));
-    return makeDurable(stream, deviceId, fresh, claimed).then((stored) => finish(stored, duplicates));
-  }
-
   function handleTelemetry(topic: DeviceTopic, device: DeviceIdentity, payload: Buffer, now: number) {
     const stamp = deps.seqs.nextStamp('telemetry', device.deviceId, now);
     const decoded = decodeTelemetry(payload, device, stamp);
     if (!decoded.ok) return reject(topic, decoded.reason, decoded.detail, payload);
     spreadStamps('telemetry', device.deviceId, stamp, decoded.value);
     metrics.countReadingsIn(decoded.value.length);
-    return storeFresh('telemetry', device.deviceId, decoded.value, (stored, duplicates) =>
+    return stage.storeFresh('telemetry', device.deviceId, decoded.value, (stored, duplicates) =>
       accept(topic, device, now, stored.length, duplicates, () =>
         stored.flatMap((r: Reading) => deps.rules.evaluateReading(r)),
       ),
@@ -274,7 +172,7 @@ export function createIngest(deps: IngestDeps): Ingest {
     const decoded = decodeEvent(payload, device, stamp);
     if (!decoded.ok) return reject(topic, decoded.reason, decoded.detail, payload);
     spreadStamps('event', device.deviceId, stamp, [decoded.value]);
-    return storeFresh('event', device.deviceId, [decoded.value], (stored, duplicates) =>
+    return stage.storeFresh('event', device.deviceId, [decoded.value], (stored, duplicates) =>
       accept(topic, device, now, 0, duplicates, () =>
         stored.flatMap((e: DeviceEvent) => deps.rules.evaluateEvent(e)),
       ),
@@ -370,19 +268,17 @@ export function createIngest(deps: IngestDeps): Ingest {
     counters: () => ({ ...counters }),
     status: () => {
       const { spooling, spoolFull, depth } = writer.status();
-      return { spooling, spoolFull, spool: depth, inFlight: limiter.stats() };
+      return { spooling, spoolFull, spool: depth, inFlight: stage.inFlight() };
     },
-    flush: () => batcher.flush(),
+    flush: () => stage.flush(),
     drained: async () => {
-      await batcher.flush();
+      await stage.flush();
       await writer.drained();
     },
     async close() {
-      await batcher.flush();
+      await stage.flush();
       await writer.close();
       unwatch();
     },
   };
 }
-
-const streamOf = (item: StoredItem): SeqStream => (item.kind === 'reading' ? 'telemetry' : 'event');
