@@ -81,6 +81,10 @@ describe('working-day calendar', () => {
         'makeupWorkdays must be a list of YYYY-MM-DD dates',
       ],
     });
+    expect(validateWorkCalendar({ ...CAL, makeupWorkdays: ['2026-05-09', '2026-05-04'] })).toEqual({
+      ok: false,
+      errors: ['makeupWorkdays 2026-05-04 is also a holiday'],
+    });
   });
 });
 

@@ -131,5 +131,11 @@ export function validateWorkCalendar(
     if (!Array.isArray(list) || list.some((d) => typeof d !== 'string' || !DATE.test(d)))
       errors.push(`${key} must be a list of YYYY-MM-DD dates`);
   }
+  // Make-up days win in isWorkingDay, so a date in both lists would silently be worked.
+  if (Array.isArray(c.holidays) && Array.isArray(c.makeupWorkdays)) {
+    const holidays = new Set(c.holidays);
+    for (const date of new Set(c.makeupWorkdays))
+      if (holidays.has(date)) errors.push(`makeupWorkdays ${String(date)} is also a holiday`);
+  }
   return errors.length > 0 ? { ok: false, errors } : { ok: true, calendar: input as WorkCalendar };
 }

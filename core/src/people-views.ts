@@ -16,9 +16,11 @@ export interface RegionAdminView extends Region {
 export interface PersonView extends User {
   enabled: boolean;
   duties: { gridId: string; duty: DutyKind }[];
+  /** A department handler's department (null for every other role). */
+  departmentId: string | null;
 }
 
-/** A new person's initial password: shown once, only its hash is stored. */
+/** A new person's initial (or reset) password: shown once, only its hash is stored. */
 export interface IssuedPasswordView {
   person: PersonView;
   password: string;

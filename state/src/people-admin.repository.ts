@@ -5,22 +5,33 @@ import type { StateDb } from './database';
 import { addDepartmentMember, assignDuty, insertUser, type UserRecord } from './user.repository';
 
 /**
- * Administrators' changes to people and grid duties, each with its audit entry. Password hashes
- * never leave this file or reach the audit log.
+ * Administrators' changes to people, their passwords, grid duties and departments, each with its
+ * audit entry. Password hashes never leave this file or reach the audit log.
  */
 
-export type PersonChanges = Partial<{ displayName: string; role: Role; regionId: string }>;
+/** `departmentId` moves a department handler to another department (their only one). */
+export type PersonChanges = Partial<{
+  displayName: string;
+  role: Role;
+  regionId: string;
+  departmentId: string;
+}>;
 
-/** Everyone, disabled people too, with their standing grid duties. */
+/** Everyone, disabled people too, with their standing grid duties and department. */
 export async function listPeople(db: StateDb, ids?: readonly string[]): Promise<PersonView[]> {
   let users = db
     .selectFrom('users')
     .select(['id', 'username', 'display_name', 'role', 'region_id', 'enabled'])
     .orderBy('username');
   if (ids) users = users.where('id', 'in', ids.length > 0 ? [...ids] : ['']);
-  const [rows, duties] = await Promise.all([
+  const [rows, duties, memberships] = await Promise.all([
     users.execute(),
     db.selectFrom('grid_duties').selectAll().orderBy('grid_id').execute(),
+    db
+      .selectFrom('department_members')
+      .select(['user_id', 'department_id'])
+      .orderBy('department_id')
+      .execute(),
   ]);
   return rows.map((row) => ({
     id: row.id,
@@ -32,6 +43,7 @@ export async function listPeople(db: StateDb, ids?: readonly string[]): Promise<
     duties: duties
       .filter((d) => d.user_id === row.id)
       .map((d) => ({ gridId: d.grid_id, duty: d.duty as DutyKind })),
+    departmentId: memberships.find((m) => m.user_id === row.id)?.department_id ?? null,
   }));
 }
 
@@ -70,7 +82,12 @@ export async function createPerson(
   );
 }
 
-/** Only grid workers hold grid duties, so a change to another role ends them in the same step. */
+/**
+ * Only grid workers hold grid duties and only department handlers belong to departments, so a
+ * change to another role ends them in the same step. A new department ends the handler's
+ * membership and roster shifts in the old one (a shift would keep routing them there); their
+ * standing duty (primary or backup) moves with them.
+ */
 export async function updatePerson(
   db: StateDb,
   id: string,
@@ -79,11 +96,24 @@ export async function updatePerson(
   now: number,
 ): Promise<void> {
   const endsDuties = changes.role !== undefined && changes.role !== 'grid_worker';
+  const membership = await db
+    .selectFrom('department_members')
+    .select(['department_id', 'duty'])
+    .where('user_id', '=', id)
+    .executeTakeFirst();
+  const leavesDepartment =
+    membership !== undefined &&
+    (changes.departmentId !== undefined || (changes.role !== undefined && changes.role !== 'handler'));
+  const data = {
+    ...changes,
+    endsDuties,
+    ...(leavesDepartment ? { previousDepartmentId: membership.department_id } : {}),
+  };
   await writeAudited(
     db,
     actor,
     now,
-    { action: 'admin.person_updated', entityType: 'user', entityId: id, data: { ...changes, endsDuties } },
+    { action: 'admin.person_updated', entityType: 'user', entityId: id, data },
     async (tx) => {
       const set = {
         ...(changes.displayName !== undefined ? { display_name: changes.displayName } : {}),
@@ -92,7 +122,36 @@ export async function updatePerson(
       };
       if (Object.keys(set).length > 0) await tx.updateTable('users').set(set).where('id', '=', id).execute();
       if (endsDuties) await tx.deleteFrom('grid_duties').where('user_id', '=', id).execute();
+      if (leavesDepartment) {
+        await tx.deleteFrom('department_members').where('user_id', '=', id).execute();
+        await tx
+          .deleteFrom('roster_shifts')
+          .where('user_id', '=', id)
+          .where('scope_kind', '=', 'department')
+          .execute();
+      }
+      if (changes.departmentId !== undefined) {
+        const duty = (membership?.duty as DutyKind | undefined) ?? 'primary';
+        await addDepartmentMember(tx, changes.departmentId, id, duty);
+      }
     },
+  );
+}
+
+/** A new password hash (the old one stops signing in, and its sessions stop working). */
+export async function setPasswordHash(
+  db: StateDb,
+  id: string,
+  passwordHash: string,
+  actor: AuditActor,
+  now: number,
+): Promise<void> {
+  await writeAudited(
+    db,
+    actor,
+    now,
+    { action: 'admin.person_password_reset', entityType: 'user', entityId: id, data: null },
+    (tx) => tx.updateTable('users').set({ password_hash: passwordHash }).where('id', '=', id).execute(),
   );
 }
 

@@ -16,6 +16,7 @@ import {
   listDepartments,
   listPeople,
   setGridDuty,
+  setPasswordHash,
   setPersonEnabled,
   updatePerson,
   usernameTaken,
@@ -33,9 +34,10 @@ const bodyOf = (input: unknown): Body => (typeof input === 'object' && input !==
 
 /**
  * People for administrators: list, create (the initial password is answered once, only its
- * scrypt hash is stored), change name, role or scope region, disable, and grid duties (AB角).
- * Every change is audited. A disabled person can no longer sign in, their sessions stop working,
- * and routing passes them by (the backup takes over).
+ * scrypt hash is stored), reset a password the same way, change name, role, scope region or a
+ * handler's department, disable, and grid duties (AB角). Every change is audited. A disabled
+ * person can no longer sign in, their sessions stop working, and routing passes them by (the
+ * backup takes over); a reset password ends the sessions signed with the old one.
  */
 export function createPeopleAdminService(deps: WebDeps) {
   const scoped = (user: User) => {
@@ -62,6 +64,29 @@ export function createPeopleAdminService(deps: WebDeps) {
     if (!region) errors.push('regionId must be a region in your scope');
     else if (role === 'grid_worker' && region.level !== 'grid')
       errors.push('regionId must be a grid for a grid worker');
+  };
+
+  /** A handler's department, required when they become one; nobody else has one. */
+  const checkDepartment = async (
+    body: Body,
+    role: unknown,
+    person: PersonView,
+    regions: readonly Region[],
+    errors: string[],
+  ) => {
+    if (body.departmentId === undefined) {
+      if (role === 'handler' && person.role !== 'handler')
+        errors.push('departmentId must be a department for a department handler');
+      return;
+    }
+    if (role !== 'handler') {
+      errors.push('departmentId: only department handlers have a department');
+      return;
+    }
+    const departments = await listDepartments(deps.db);
+    const department = departments.find((d) => d.id === body.departmentId);
+    if (!department || !regions.some((r) => r.id === department.regionId))
+      errors.push('departmentId must be a department in your scope');
   };
 
   const checkName = (value: unknown, errors: string[]) => {
@@ -115,14 +140,31 @@ export function createPeopleAdminService(deps: WebDeps) {
       const regionId = body.regionId ?? person.regionId;
       checkRoleAndRegion(role, regionId, regions, errors);
       if (id === user.id && role !== person.role) errors.push('role: you cannot change your own role');
+      await checkDepartment(body, role, person, regions, errors);
       if (errors.length > 0) throw new AppError('validation_failed', 'invalid person', errors);
+      const departmentId = body.departmentId as string | undefined;
       const changes: PersonChanges = {
         ...(typeof body.displayName === 'string' ? { displayName: body.displayName.trim() } : {}),
         ...(role !== person.role ? { role: role as Role } : {}),
         ...(regionId !== person.regionId ? { regionId: regionId as string } : {}),
+        ...(departmentId !== undefined && departmentId !== person.departmentId ? { departmentId } : {}),
       };
       await updatePerson(deps.db, id, changes, actor, deps.now());
       return (await findPerson(deps.db, id))!;
+    },
+
+    /** A new generated password, answered once; only its hash is stored. */
+    async resetPassword(user: User, id: string): Promise<IssuedPasswordView> {
+      const { actor, regions } = scoped(user);
+      await requirePerson(id, regions);
+      // Resetting one's own would end the very session the new password is shown in.
+      if (id === user.id)
+        throw new AppError('validation_failed', 'invalid change', [
+          'you cannot reset your own password here',
+        ]);
+      const password = generatePassword();
+      await setPasswordHash(deps.db, id, await hashPassword(password), actor, deps.now());
+      return { person: (await findPerson(deps.db, id))!, password };
     },
 
     async setEnabled(user: User, id: string, enabled: boolean): Promise<PersonView> {

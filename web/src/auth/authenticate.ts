@@ -23,9 +23,10 @@ export async function userFromToken(
   token: string | undefined,
   now: number,
 ): Promise<User> {
-  const userId = token ? tokens.verify(token, now) : undefined;
+  const userId = token ? tokens.claimedUserId(token) : undefined;
   const record = userId ? await findUserById(db, userId) : undefined;
-  if (!record) throw new AppError('unauthenticated', 'please log in');
+  if (!token || !record || !tokens.verify(token, record.passwordHash, now))
+    throw new AppError('unauthenticated', 'please log in');
   const { passwordHash: _hash, ...user } = record;
   return user;
 }

@@ -33,6 +33,9 @@ export function peopleAdminRoutes(deps: WebDeps): Router {
   router.patch('/api/admin/people/:id', async (request, response) => {
     response.json(await people.update(currentUser(request), request.params.id, request.body));
   });
+  router.post('/api/admin/people/:id/password', async (request, response) => {
+    response.json(await people.resetPassword(currentUser(request), request.params.id));
+  });
   for (const [action, enabled] of [
     ['enable', true],
     ['disable', false],

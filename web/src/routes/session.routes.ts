@@ -17,7 +17,7 @@ export function sessionRoutes(deps: WebDeps): Router {
     if (!record || !(await verifyPassword(password, record.passwordHash))) {
       throw new AppError('unauthenticated', 'wrong username or password');
     }
-    const token = deps.tokens.issue(record.id, deps.now());
+    const token = deps.tokens.issue(record.id, record.passwordHash, deps.now());
     const { passwordHash: _hash, ...user } = record;
     response.cookie(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'strict', path: '/' });
     const view: SessionView = { token, user };

@@ -64,4 +64,12 @@ export const peopleEn: Record<keyof typeof peopleZhCN, string> = {
   'people.passwordDone': 'Handed over, close',
   'people.filter': 'Filter by role',
   'people.all': 'All',
+  'people.departmentOf': 'Department: {department}',
+  'people.resetPassword': 'Reset password',
+  'people.resetConfirm': 'Confirm reset',
+  'people.resetNamed': 'Reset password: {name}',
+  'people.resetToast': "{name}'s password was reset; their sessions have ended",
+  'people.newPasswordTitle': 'New password of {username}',
+  'people.newPasswordOnce':
+    'Shown this once; only its hash is stored. The old password and existing sessions stop working now. Hand it over in person or through a secure channel.',
 };

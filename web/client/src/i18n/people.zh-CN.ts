@@ -61,4 +61,12 @@ export const peopleZhCN = {
   'people.passwordDone': '已交付，关闭',
   'people.filter': '按角色筛选',
   'people.all': '全部',
+  'people.departmentOf': '部门：{department}',
+  'people.resetPassword': '重置密码',
+  'people.resetConfirm': '确认重置',
+  'people.resetNamed': '重置密码：{name}',
+  'people.resetToast': '{name} 的密码已重置，原有登录已失效',
+  'people.newPasswordTitle': '{username} 的新密码',
+  'people.newPasswordOnce':
+    '只显示这一次，系统只保存其哈希；旧密码和已有登录即刻失效。请当面或通过安全渠道交给本人。',
 };

@@ -6,6 +6,7 @@ import type {
   RosterShift,
   Severity,
   SlaEntry,
+  WorkCalendar,
 } from '@gridsense/core';
 import type { ChannelRow, RosterRow } from './admin-types';
 import { request } from './api';
@@ -27,6 +28,7 @@ export const caseConfigApi = {
     request<CaseCategoryNode>('PUT', `/api/admin/categories/${segment(node.key)}`, node),
   setSla: (category: string, severity: Severity, sla: object) =>
     request<SlaEntry>('PUT', `/api/admin/slas/${segment(category)}/${severity}`, sla),
+  setCalendar: (calendar: WorkCalendar) => request<WorkCalendar>('PUT', '/api/admin/calendar', calendar),
   setDispatchRule: (rule: DispatchRule) =>
     request<DispatchRule>('PUT', `/api/admin/dispatch-rules/${segment(rule.id)}`, rule),
   deleteDispatchRule: (id: string) => request<void>('DELETE', `/api/admin/dispatch-rules/${segment(id)}`),

@@ -5,6 +5,7 @@ import type {
   RosterShift,
   Severity,
   SlaEntry,
+  WorkCalendar,
 } from '@gridsense/core';
 
 /**
@@ -21,6 +22,7 @@ export interface CaseConfig {
   categories: CaseCategoryNode[];
   slas: SlaEntry[];
   departments: Department[];
+  calendar: WorkCalendar;
   returnReasons: string[];
 }
 

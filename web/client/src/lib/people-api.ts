@@ -1,8 +1,11 @@
-import type { DutyKind, IssuedPasswordView, PersonView, RegionAdminView } from '@gridsense/core';
+import type { DutyKind, IssuedPasswordView, PersonView, RegionAdminView, Role } from '@gridsense/core';
 import type { CaseConfig } from './admin-types';
 import { request } from './api';
 
 const segment = encodeURIComponent;
+
+/** An edited row: role and scope, and a department handler's department. */
+export type PersonChanges = { role: Role; regionId: string; departmentId?: string };
 
 /** Administrators' calls for grids, boundaries, people and duties; each change is audited. */
 export const peopleApi = {
@@ -17,8 +20,11 @@ export const peopleApi = {
   people: () => request<PersonView[]>('GET', '/api/admin/people'),
   departments: async () => (await request<CaseConfig>('GET', '/api/case-config')).departments,
   createPerson: (person: object) => request<IssuedPasswordView>('POST', '/api/admin/people', person),
-  updatePerson: (id: string, changes: object) =>
+  updatePerson: (id: string, changes: PersonChanges) =>
     request<PersonView>('PATCH', `/api/admin/people/${segment(id)}`, changes),
+  /** A new generated password, answered once; the person's sessions end. */
+  resetPassword: (id: string) =>
+    request<IssuedPasswordView>('POST', `/api/admin/people/${segment(id)}/password`),
   setPersonEnabled: (id: string, enabled: boolean) =>
     request<PersonView>('POST', `/api/admin/people/${segment(id)}/${enabled ? 'enable' : 'disable'}`),
 };
