@@ -1,34 +1,23 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { influxTestMode } from './harness/influxd';
-import { startRestartableInfluxd, type RestartableInfluxd } from './harness/influxd-restartable';
-import { influxSeqCounts, misstored, startNumberedDevices } from './harness/numbered-devices';
-import { startTestPlatform, type TestPlatform } from './harness/test-platform';
+import { startRestartableInfluxd } from './harness/influxd-restartable';
+import {
+  finishSmokeStream,
+  influxStreamSuite,
+  sleep,
+  startSmokeStream,
+  storedSeqCounts,
+} from './harness/influx-stream';
+import { misstored } from './harness/numbered-devices';
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const totalAcked = (acked: Map<string, Set<number>>) => [...acked.values()].reduce((n, s) => n + s.size, 0);
 
 describe.skipIf(influxTestMode() === 'skip')('InfluxDB stopped and started in the middle of a stream', () => {
-  let influxd: RestartableInfluxd;
-  let env: TestPlatform;
-
-  beforeAll(async () => {
-    influxd = await startRestartableInfluxd();
-    env = await startTestPlatform({ influxUrl: influxd.url });
-  });
-  afterAll(async () => {
-    await env?.stop();
-    await influxd?.destroy();
-  });
+  const suite = influxStreamSuite(startRestartableInfluxd, (influxd) => influxd.destroy());
 
   it('keeps acknowledging into the spool, replays it, and stores every acknowledged reading exactly once', async () => {
-    const devices = env.devices.filter((d) => d.type === 'smoke_detector').slice(0, 8);
-    const fleet = await startNumberedDevices({
-      url: env.mqttUrl,
-      devices,
-      inFlight: 20,
-      metric: { name: 'battery', value: 80 },
-    });
-    await sleep(1_000);
+    const { influxd, env } = suite;
+    const { devices, fleet } = await startSmokeStream(env);
 
     await influxd.stop();
     const ackedAtStop = totalAcked(fleet.acked);
@@ -39,9 +28,7 @@ describe.skipIf(influxTestMode() === 'skip')('InfluxDB stopped and started in th
 
     await influxd.start();
     await sleep(1_000);
-    await fleet.finish(20_000);
-    await fleet.close();
-    await env.platform.ingest.drained();
+    await finishSmokeStream(env, fleet);
 
     // The outage was visible and did not stop acknowledgements.
     expect(status.spooling).toBe(true);
@@ -50,11 +37,7 @@ describe.skipIf(influxTestMode() === 'skip')('InfluxDB stopped and started in th
     expect(metrics).toMatch(/^gridsense_spool_readings [1-9]\d*$/m);
     expect(env.platform.ingest.status()).toMatchObject({ spooling: false, spool: { items: 0 } });
 
-    const counts = new Map(
-      await Promise.all(
-        devices.map(async (d) => [d.id, await influxSeqCounts(influxd.url, 'gridsense_test', d.id)] as const),
-      ),
-    );
+    const counts = await storedSeqCounts(influxd.url, devices);
     expect(misstored(fleet.acked, counts)).toEqual([]);
     expect(totalAcked(fleet.acked)).toBe(fleet.sent());
   });

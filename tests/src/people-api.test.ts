@@ -1,5 +1,4 @@
 import type {
-  AuditEntryView,
   AuditVerification,
   CaseView,
   IssuedPasswordView,
@@ -7,7 +6,8 @@ import type {
   RegionAdminView,
 } from '@gridsense/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestPlatform, type ApiClient, type TestPlatform } from './harness/test-platform';
+import { auditOf as auditEntries, signIn as signInAs, startWithAdminClients } from './harness/admin-clients';
+import type { ApiClient, TestPlatform } from './harness/test-platform';
 
 type ErrorBody = { error: { code: string; details?: string[] } };
 
@@ -41,25 +41,11 @@ describe('grids, people and duties API: roles, validation, audit and routing', (
   let eng: ApiClient;
   let worker: ApiClient;
 
-  async function signIn(username: string, password: string) {
-    return fetch(`${env.baseUrl}/api/session`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username, password }),
-    });
-  }
-  const auditOf = async (entityType: string, entityId: string) =>
-    (await admin.call<AuditEntryView[]>('GET', `/api/audit?entityType=${entityType}&entityId=${entityId}`))
-      .body;
+  const signIn = (username: string, password: string) => signInAs(env, username, password);
+  const auditOf = (entityType: string, entityId: string) => auditEntries(admin, entityType, entityId);
 
   beforeAll(async () => {
-    env = await startTestPlatform();
-    [admin, op, eng, worker] = await Promise.all([
-      env.login('admin'),
-      env.login('op1'),
-      env.login('eng1'),
-      env.login('worker01'),
-    ]);
+    ({ env, admin, op, eng, worker } = await startWithAdminClients('worker01'));
   });
   afterAll(async () => env?.stop());
 

@@ -1,6 +1,7 @@
-import type { AuditEntryView, IssuedPasswordView, PersonView } from '@gridsense/core';
+import type { IssuedPasswordView, PersonView } from '@gridsense/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestPlatform, TEST_PASSWORD, type ApiClient, type TestPlatform } from './harness/test-platform';
+import { auditOf as auditEntries, signIn as signInAs, startWithAdminClients } from './harness/admin-clients';
+import { TEST_PASSWORD, type ApiClient, type TestPlatform } from './harness/test-platform';
 
 type ErrorBody = { error: { code: string; details?: string[] } };
 type Shift = { id: number; scopeId: string; userId: string };
@@ -12,23 +13,11 @@ describe('password resets and department moves: administrators only, audited, se
   let eng: ApiClient;
   let worker: ApiClient;
 
-  const signIn = (username: string, password: string) =>
-    fetch(`${env.baseUrl}/api/session`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username, password }),
-    });
-  const auditOf = async (id: string) =>
-    (await admin.call<AuditEntryView[]>('GET', `/api/audit?entityType=user&entityId=${id}`)).body;
+  const signIn = (username: string, password: string) => signInAs(env, username, password);
+  const auditOf = (id: string) => auditEntries(admin, 'user', id);
 
   beforeAll(async () => {
-    env = await startTestPlatform();
-    [admin, op, eng, worker] = await Promise.all([
-      env.login('admin'),
-      env.login('op1'),
-      env.login('eng1'),
-      env.login('worker05'),
-    ]);
+    ({ env, admin, op, eng, worker } = await startWithAdminClients('worker05'));
   });
   afterAll(async () => env?.stop());
 
