@@ -82,6 +82,8 @@ describe.skipIf(chromiumTestMode() === 'skip')('console pages in real Chromium',
     const page = await fixture.logIn('op1');
     await page.goto(`${fixture.env.baseUrl}/#/devices/${fixture.smoke.id}`);
     await chartReady(page, 'smoke');
+    // Only once the server has put this page in the grid's live room do readings reach it.
+    await page.locator('[data-testid="device-page"][data-live-readings="true"]').waitFor();
     // 20 s ahead: certainly a new 10 s window (the contract accepts up to 5 min ahead).
     await publishReading(
       fixture.env.mqttUrl,

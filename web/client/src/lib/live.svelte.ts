@@ -12,6 +12,8 @@ type LiveSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 export type LiveStatus = 'connecting' | 'online' | 'offline';
 
 export const live = $state<{ status: LiveStatus }>({ status: 'offline' });
+/** Grids the server has confirmed it sends live readings of (a view may show that it is live). */
+export const liveGrids = $state<{ following: string[] }>({ following: [] });
 
 let socket: LiveSocket | null = null;
 /** Grids whose readings are wanted, once per watcher; re-sent after a reconnect (rooms do not survive it). */
@@ -37,6 +39,7 @@ export function connectLive(token: string, user: User): () => void {
   });
   current.on('disconnect', () => {
     live.status = current.active ? 'connecting' : 'offline';
+    liveGrids.following = []; // rooms do not survive a reconnect; each watch is confirmed again
   });
   current.on('connect_error', () => {
     live.status = current.active ? 'connecting' : 'offline';
@@ -83,6 +86,7 @@ export function watchGrid(gridId: string): () => void {
     const index = watched.indexOf(gridId);
     if (index !== -1) watched = watched.toSpliced(index, 1);
     if (watched.includes(gridId)) return; // another view still follows it
+    liveGrids.following = liveGrids.following.filter((id) => id !== gridId);
     if (socket?.connected) socket.emit('grid:unwatch', gridId);
   };
 }
@@ -90,6 +94,8 @@ export function watchGrid(gridId: string): () => void {
 function emitWatch(target: LiveSocket, gridId: string): void {
   target.emit('grid:watch', gridId, (result) => {
     if (!result.ok) console.warn(`grid:watch ${gridId} refused: ${result.error ?? 'unknown'}`);
+    else if (watched.includes(gridId) && !liveGrids.following.includes(gridId))
+      liveGrids.following = [...liveGrids.following, gridId];
   });
 }
 
