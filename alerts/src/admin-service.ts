@@ -1,5 +1,6 @@
 import {
   AppError,
+  NOTICE_KINDS,
   SEVERITIES,
   validateCategoryNode,
   validateDispatchRule,
@@ -30,19 +31,6 @@ import {
   type NotificationChannel,
   type StateDb,
 } from '@gridsense/state';
-
-const NOTICE_KINDS: NoticeKind[] = [
-  'opened',
-  'assigned',
-  'co_assigned',
-  'reminder',
-  'repeat',
-  'escalated',
-  'returned',
-  'reopened',
-  'linked',
-  'resolved',
-];
 
 function invalid(errors: string[]): never {
   throw new AppError('validation_failed', 'invalid input', errors);

@@ -100,17 +100,20 @@ export interface NotificationView {
   at: number;
 }
 
-export type NoticeKind =
-  | 'opened'
-  | 'assigned'
-  | 'co_assigned'
-  | 'reminder'
-  | 'repeat'
-  | 'escalated'
-  | 'returned'
-  | 'reopened'
-  | 'linked'
-  | 'resolved';
+/** What a notice tells its reader; channels subscribe to some of them. */
+export const NOTICE_KINDS = [
+  'opened',
+  'assigned',
+  'co_assigned',
+  'reminder',
+  'repeat',
+  'escalated',
+  'returned',
+  'reopened',
+  'linked',
+  'resolved',
+] as const;
+export type NoticeKind = (typeof NOTICE_KINDS)[number];
 
 export interface AuditEntryView {
   seq: number;

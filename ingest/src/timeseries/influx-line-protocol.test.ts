@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SeriesKeys, eventLine, readingLine } from './influx-line-protocol';
+import { SeriesKeys, eventLine, pointLine, readingLine } from './influx-line-protocol';
 
 const reading = {
   deviceId: 'smoke-1',
@@ -42,6 +42,20 @@ describe('InfluxDB line protocol', () => {
       'events,device_id=cam\\ 1,grid_id=G\\,1,device_type=camera,type=fire_smoke ' +
         'attributes="{\\"zone\\":\\"north \\\\\\"gate\\\\\\"\\"}",seq=7i,confidence=0.9,' +
         'snapshot="http://cam/\\"snap\\"\\\\1.jpg",lat=30.25,lng=120.17 5',
+    );
+  });
+
+  it('writes GridSense points with tags and float fields, as the rollups store them', () => {
+    expect(
+      pointLine({
+        measurement: 'telemetry_1m',
+        tags: { device_id: 'smoke 1' },
+        fields: { smoke_count: 3, smoke_max: 0.5 },
+        timestamp: 60_000,
+      }),
+    ).toBe('telemetry_1m,device_id=smoke\\ 1 smoke_count=3,smoke_max=0.5 60000');
+    expect(pointLine({ measurement: 'rollup_stale', fields: { stale: false }, timestamp: 5 })).toBe(
+      'rollup_stale stale=false 5',
     );
   });
 });

@@ -61,6 +61,23 @@ export function readingLine(reading: Reading, seriesKey: string): string {
   return `${seriesKey} ${fields} ${Math.trunc(reading.ts)}`;
 }
 
+/** A point of GridSense's own measurements (rollups, their progress): tags, fields, ms time. */
+export interface LinePoint {
+  measurement: string;
+  tags?: Record<string, string>;
+  fields: Record<string, number | boolean | string>;
+  timestamp: number;
+}
+
+export function pointLine(point: LinePoint): string {
+  let key = escapeKey(point.measurement);
+  for (const tag in point.tags) key += `,${escapeKey(tag)}=${escapeKey(point.tags[tag]!)}`;
+  let fields = '';
+  for (const name in point.fields)
+    fields += `${fields ? ',' : ''}${escapeKey(name)}=${fieldValue(point.fields[name]!)}`;
+  return `${key} ${fields} ${Math.trunc(point.timestamp)}`;
+}
+
 export function eventLine(event: DeviceEvent): string {
   // `type` is a tag, so two event types at the same ms are two series and both survive.
   // `attributes` is always written: a point needs at least one field.

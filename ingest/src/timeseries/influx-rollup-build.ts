@@ -1,5 +1,5 @@
-import { TELEMETRY } from './influx-line-protocol';
-import { escape, type IPoint } from 'influx';
+import { TELEMETRY, type LinePoint } from './influx-line-protocol';
+import { escape } from 'influx';
 import { numberOf, timeClause, type FieldCatalog, type InfluxQuery, type RawResult } from './influx-query';
 
 export const MINUTE_MS = 60_000;
@@ -113,7 +113,7 @@ export async function rollUpHours(
 
 export interface RollupIo {
   query: InfluxQuery;
-  writePoints(points: IPoint[]): Promise<void>;
+  writePoints(points: LinePoint[]): Promise<void>;
   fields: FieldCatalog;
 }
 
@@ -134,7 +134,7 @@ async function runAndWrite(
   const points = new PointBook(ROLLUP_MEASUREMENTS[resolution]);
   for (const part of parts) part(results, points);
   // Oldest first: a write cut short leaves a prefix, which the next pass redoes from its end.
-  const sorted = points.all().sort((a, b) => Number(a.timestamp) - Number(b.timestamp));
+  const sorted = points.all().sort((a, b) => a.timestamp - b.timestamp);
   for (let i = 0; i < sorted.length; i += POINTS_PER_WRITE) {
     await io.writePoints(sorted.slice(i, i + POINTS_PER_WRITE));
   }
@@ -160,7 +160,7 @@ function firstRows(result: RawResult | undefined): Map<string, unknown[]> {
 
 /** Rollup points being assembled, one per (bucket, device). */
 class PointBook {
-  private readonly points = new Map<string, IPoint & { fields: Record<string, number> }>();
+  private readonly points = new Map<string, LinePoint & { fields: Record<string, number> }>();
   constructor(private readonly measurement: string) {}
 
   set(bucket: number, device: string, metric: string, values: Partial<Record<RollupPart, number>>): void {
@@ -173,7 +173,7 @@ class PointBook {
     for (const [part, value] of Object.entries(values)) point.fields[`${metric}_${part}`] = value;
   }
 
-  all(): IPoint[] {
+  all(): LinePoint[] {
     return [...this.points.values()];
   }
 }

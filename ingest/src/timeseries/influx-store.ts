@@ -4,7 +4,7 @@ import { InfluxDB, escape } from 'influx';
 import type { DeviceEvent } from '@gridsense/core';
 import { silentLog, type IngestLog } from '../ingest-log';
 import type { LatestValues, TimeSeriesStore } from './time-series-store';
-import { EVENTS, SeriesKeys, TELEMETRY, eventLine, readingLine } from './influx-line-protocol';
+import { EVENTS, SeriesKeys, TELEMETRY, eventLine, pointLine, readingLine } from './influx-line-protocol';
 import { createInfluxWriter } from './influx-writer';
 import { recreatingMissingDatabase } from './influx-missing-database';
 import {
@@ -139,7 +139,8 @@ export async function createInfluxStore(options: InfluxStoreOptions): Promise<Ti
   const rollups = await createInfluxRollups({
     query,
     fields,
-    writePoints: (points) => influx.writePoints(points, { precision: 'ms' }),
+    // GridSense's own points go through the same writer as readings (one write path, one error type).
+    writePoints: (points) => writeLines(points.map(pointLine)),
     maintain: options.maintainRollups ?? true,
     ...(options.rollupEveryMs === undefined ? {} : { everyMs: options.rollupEveryMs }),
     now,
