@@ -19,23 +19,41 @@ export interface SeqRow {
   state: StoredSeqState;
 }
 
-const keyOf = (stream: SeqStream, deviceId: string): string => `${stream}\u0000${deviceId}`;
+interface Entry {
+  deviceId: string;
+  stream: SeqStream;
+  state: SeqState;
+}
 
 /**
  * The seq state of every device stream, with the ones changed since the last save marked, so
- * persisting costs one row per active device, not one per device.
+ * persisting costs one row per active device, not one per device. Looked up per stream, then
+ * per device: every reading passes here several times, so no key is built per lookup.
  */
 export class SeqBook {
-  private readonly states = new Map<string, { deviceId: string; stream: SeqStream; state: SeqState }>();
-  private dirty = new Set<string>();
+  private readonly streams: Record<SeqStream, Map<string, Entry>> = {
+    telemetry: new Map(),
+    event: new Map(),
+  };
+  private dirty = new Set<Entry>();
 
-  private entry(stream: SeqStream, deviceId: string): SeqState {
-    const key = keyOf(stream, deviceId);
-    let entry = this.states.get(key);
+  private entryOf(stream: SeqStream, deviceId: string): Entry {
+    const devices = this.streams[stream];
+    let entry = devices.get(deviceId);
     if (!entry) {
       entry = { deviceId, stream, state: createSeqState() };
-      this.states.set(key, entry);
+      devices.set(deviceId, entry);
     }
+    return entry;
+  }
+
+  private entry(stream: SeqStream, deviceId: string): SeqState {
+    return this.entryOf(stream, deviceId).state;
+  }
+
+  private touch(stream: SeqStream, deviceId: string): SeqState {
+    const entry = this.entryOf(stream, deviceId);
+    this.dirty.add(entry);
     return entry.state;
   }
 
@@ -45,13 +63,11 @@ export class SeqBook {
 
   /** Marks `seq` stored; returns how many seqs it newly skipped. */
   record(stream: SeqStream, deviceId: string, seq: number): number {
-    this.dirty.add(keyOf(stream, deviceId));
-    return recordSeq(this.entry(stream, deviceId), seq);
+    return recordSeq(this.touch(stream, deviceId), seq);
   }
 
   countDuplicate(stream: SeqStream, deviceId: string): void {
-    countDuplicate(this.entry(stream, deviceId));
-    this.dirty.add(keyOf(stream, deviceId));
+    countDuplicate(this.touch(stream, deviceId));
   }
 
   /** The receive time for a message arriving `now`: later than every stamp handed out before. */
@@ -61,10 +77,8 @@ export class SeqBook {
 
   /** Stamps up to `last` are taken (a message's readings use consecutive ones). */
   takeStamps(stream: SeqStream, deviceId: string, last: number): void {
-    const state = this.entry(stream, deviceId);
-    if (last <= state.lastStamp) return;
-    state.lastStamp = last;
-    this.dirty.add(keyOf(stream, deviceId));
+    if (last <= this.entry(stream, deviceId).lastStamp) return;
+    this.touch(stream, deviceId).lastStamp = last;
   }
 
   /**
@@ -73,9 +87,8 @@ export class SeqBook {
    * redelivery is written again with the journaled ts instead of being dropped.
    */
   restoreIntent(stream: SeqStream, deviceId: string, seq: number | undefined, ts: number): void {
-    const state = this.entry(stream, deviceId);
+    const state = this.touch(stream, deviceId);
     if (ts > state.lastStamp) state.lastStamp = ts;
-    this.dirty.add(keyOf(stream, deviceId));
     if (seq === undefined || classifySeq(state, seq).kind === 'duplicate') return;
     recordSeq(state, seq, true);
     state.maybe.set(seq, ts);
@@ -83,7 +96,7 @@ export class SeqBook {
 
   load(rows: SeqRow[]): void {
     for (const row of rows) {
-      this.states.set(keyOf(row.stream, row.deviceId), {
+      this.streams[row.stream].set(row.deviceId, {
         deviceId: row.deviceId,
         stream: row.stream,
         state: deserializeSeqState(row.state),
@@ -94,17 +107,14 @@ export class SeqBook {
   /** The streams changed since the last call, as they are now. */
   takeDirty(): SeqRow[] {
     const rows: SeqRow[] = [];
-    for (const key of this.dirty) {
-      const entry = this.states.get(key);
-      if (entry)
-        rows.push({ deviceId: entry.deviceId, stream: entry.stream, state: serializeSeqState(entry.state) });
-    }
+    for (const entry of this.dirty)
+      rows.push({ deviceId: entry.deviceId, stream: entry.stream, state: serializeSeqState(entry.state) });
     this.dirty = new Set();
     return rows;
   }
 
   /** Puts rows back as dirty (their save failed). */
   markDirty(rows: SeqRow[]): void {
-    for (const row of rows) this.dirty.add(keyOf(row.stream, row.deviceId));
+    for (const row of rows) this.touch(row.stream, row.deviceId);
   }
 }
