@@ -12,6 +12,7 @@ import {
   publishReading,
   publishStatus,
   startSnapshotServer,
+  waitForDeviceRejects,
   waitForOpenCases,
   type SeqCounter,
 } from './demo-activity';
@@ -135,7 +136,9 @@ async function populate(
   await publishReading(mqttUrl, smoke, seqs, { smoke: 0.2 }, Date.now() + 3600_000);
   await publishStatus(mqttUrl, pick(devices, 'smoke_detector', 'G05'), 'offline');
 
-  const open = await waitForOpenCases(await env.login('op1'), 4);
+  const operator = await env.login('op1');
+  const open = await waitForOpenCases(operator, 4);
+  await waitForDeviceRejects(operator, smoke.id, 2);
   const byDevice = (device: DeviceCredential) => {
     const found = open.find((view) => view.deviceId === device.id);
     if (!found) throw new Error(`no case for ${device.id}`);

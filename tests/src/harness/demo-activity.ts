@@ -133,6 +133,27 @@ export async function waitForOpenCases(
   }
 }
 
+/** Resolves once ingest has saved at least `count` rejects for the device (saves run ~1 s behind). */
+export async function waitForDeviceRejects(
+  api: ApiClient,
+  deviceId: string,
+  count: number,
+  timeoutMs = 15_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { body } = await api.call<{ health: { totals: { rejects: number } } }>(
+      'GET',
+      `/api/devices/${deviceId}`,
+    );
+    if (body.health.totals.rejects >= count) return;
+    if (Date.now() > deadline) {
+      throw new Error(`expected ${count} rejects saved for ${deviceId}, have ${body.health.totals.rejects}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
 /** A camera's own image server on loopback, serving one drawn "frame" as SVG. */
 export async function startSnapshotServer(): Promise<{ url: string; close(): Promise<void> }> {
   const frame = `<svg xmlns="http://www.w3.org/2000/svg" width="640" height="360" viewBox="0 0 640 360">
