@@ -2,6 +2,7 @@ import { createAlerts } from '@gridsense/alerts';
 import {
   attachMqttOverWebSocket,
   closeBroker,
+  closeRevokedSessions,
   connectMqttBus,
   createAedesBus,
   createBroker,
@@ -101,6 +102,10 @@ export async function startPlatform(config: Config, options: PlatformOptions): P
       );
       bus = createAedesBus(broker, (error) => onError(error, 'bus'));
       closers.add(() => closeBroker(broker!));
+      // The registry is shared in this process: only the revoked sessions need ending.
+      await closeRevokedSessions(broker, bus, {
+        onClosed: (deviceId, change) => logger.info({ deviceId, change }, 'device session ended'),
+      });
     }
     closers.add(() => bus.close());
 

@@ -4,3 +4,4 @@ export * from './listeners';
 export * from './aedes-bus';
 export * from './mqtt-bus';
 export * from './service-credentials';
+export * from './revoked-sessions';

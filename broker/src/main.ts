@@ -1,8 +1,10 @@
 import { Closers, DeviceRegistry, getOrCreateSecret, openStateDb, runService } from '@gridsense/state';
 import { join } from 'node:path';
+import { createAedesBus } from './aedes-bus';
 import { closeBroker, createBroker } from './create-broker';
 import { createDeviceAccess } from './device-access';
 import { listenMqtt } from './listeners';
+import { closeRevokedSessions } from './revoked-sessions';
 
 /**
  * The broker alone: device auth and the topic ACL, no ingest hook (run ingest against it with
@@ -21,9 +23,19 @@ await runService('broker', async (config, logger) => {
     }),
   );
   closers.add(() => closeBroker(broker));
+  // The web service announces registry changes over this broker: reload at once, and end the
+  // session a rotated secret or a disable revoked.
+  await closeRevokedSessions(
+    broker,
+    createAedesBus(broker, (error) => logger.error({ err: error }, 'bus')),
+    {
+      refresh: () => registry.reload(),
+      onClosed: (deviceId, change) => logger.info({ deviceId, change }, 'device session ended'),
+    },
+  );
   const { server, port } = await listenMqtt(broker, config.mqttPort, config.mqttHost);
   closers.add(() => new Promise<void>((done) => server.close(() => done())));
-  // New registrations become visible without a restart.
+  // A safety net for changes made while this broker was down or the event was missed.
   const timer = setInterval(
     () => void registry.reload().catch((error: unknown) => logger.error({ err: error }, 'reload devices')),
     10_000,

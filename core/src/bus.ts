@@ -3,6 +3,8 @@ import type { RiskSignal } from './rules';
 import type { DeviceState } from './reading';
 import type { BusEventName } from './topics';
 
+export type DeviceAccessChange = 'registered' | 'secret_rotated' | 'disabled' | 'enabled';
+
 /** What each bus event carries between services. */
 export interface BusPayloads {
   'risk.changed': RiskSignal;
@@ -12,6 +14,8 @@ export interface BusPayloads {
   'rules.changed': { ruleId: string; version: number; at: number };
   /** A region was created or its boundary changed: services holding regions reload them. */
   'regions.changed': { regionId: string; at: number };
+  /** A device was registered, re-keyed, disabled or enabled: brokers drop revoked sessions. */
+  'device.access_changed': { deviceId: string; change: DeviceAccessChange; at: number };
   /** A grouped notice for one person, delivered in-app by the web gateway. */
   'case.notified': { userId: string; notice: NotificationView };
 }

@@ -41,6 +41,7 @@ export type BusEventName =
   | 'device.status_changed'
   | 'rules.changed'
   | 'regions.changed'
+  | 'device.access_changed'
   | 'case.notified';
 
 export function busTopic(event: BusEventName): string {

@@ -93,11 +93,14 @@ describe.skipIf(chromiumTestMode() === 'skip')('console device registry in real 
     expect(await page.getByTestId('secret-once').count()).toBe(0);
     expect(await page.content()).not.toContain(secret);
 
-    // Rotation asks first; the old secret is then refused at CONNECT and the new one works.
+    // Rotation asks first; the session open on the old secret is ended, the old secret is then
+    // refused at CONNECT, and the new one works.
+    const onOldSecret = await connect('UI-GAS-1', secret);
     await page.getByTestId('rotate-UI-GAS-1').click();
     await page.getByTestId('rotate-confirm-UI-GAS-1').click();
     await expect.poll(() => page.getByTestId('device-secret').inputValue()).not.toBe(secret);
     const rotated = await page.getByTestId('device-secret').inputValue();
+    await expect.poll(() => onOldSecret.connected).toBe(false);
     await expect(connect('UI-GAS-1', secret)).rejects.toThrow(/Bad username or password/i);
     await publishReading(fixture.env.mqttUrl, { ...device, secret: rotated }, seqs, { gas_lel: 4 });
     const after = await eng.call<{ latest: Record<string, { value: number }> }>(
@@ -106,9 +109,11 @@ describe.skipIf(chromiumTestMode() === 'skip')('console device registry in real 
     );
     expect(after.body.latest.gas_lel?.value).toBe(4);
 
-    // Disabled from the list: refused even with the current secret.
+    // Disabled from the list: its open session ends, and it is refused even with the current secret.
+    const beforeDisable = await connect('UI-GAS-1', rotated);
     await page.getByTestId('toggle-UI-GAS-1').click();
     await expect.poll(() => page.getByTestId('registry-UI-GAS-1').getAttribute('data-enabled')).toBe('false');
+    await expect.poll(() => beforeDisable.connected).toBe(false);
     await expect(connect('UI-GAS-1', rotated)).rejects.toThrow(/Bad username or password/i);
     const listed = await eng.call<DeviceRegistryView[]>('GET', '/api/devices?gridId=G02');
     expect(listed.body.find((d) => d.id === 'UI-GAS-1')?.enabled).toBe(false);

@@ -3,6 +3,7 @@ import {
   isValidId,
   polygonCentroid,
   STANDARD_DEVICE_TYPE_NAMES,
+  type DeviceAccessChange,
   type DeviceRegistryView,
   type IssuedSecretView,
   type User,
@@ -35,7 +36,8 @@ function viewOf(device: DeviceRecord, rejects: number): DeviceRegistryView {
 /**
  * The device registry for engineers and admins: list, register, rotate a secret, disable.
  * Each change is written with its audit entry, then applied to the in-memory registry the
- * broker authenticates against, so it holds from the next CONNECT on.
+ * broker authenticates against, so it holds from the next CONNECT on; a `device.access_changed`
+ * event then tells brokers to refresh and to end the session a rotation or disable revoked.
  */
 export function createDeviceAdminService(deps: WebDeps) {
   const actorOf = async (user: User) => {
@@ -49,6 +51,9 @@ export function createDeviceAdminService(deps: WebDeps) {
     if (!device || !grids.includes(device.gridId)) throw new AppError('not_found', `device ${id} not found`);
     return device;
   };
+
+  const announce = (deviceId: string, change: DeviceAccessChange) =>
+    deps.bus.publish('device.access_changed', { deviceId, change, at: deps.now() });
 
   const viewWithRejects = async (device: DeviceRecord) =>
     viewOf(device, (await countRejectsByDevice(deps.db)).get(device.id) ?? 0);
@@ -107,10 +112,11 @@ export function createDeviceAdminService(deps: WebDeps) {
       await registerDevice(deps.db, device, actor, deps.now());
       const record: DeviceRecord = { ...device, online: false, lastSeenAt: null, enabled: true };
       deps.registry.add(record);
+      await announce(device.id, 'registered');
       return { device: viewOf(record, 0), secret };
     },
 
-    /** A new secret; the old one is refused from the next CONNECT (open sessions stay until they drop). */
+    /** A new secret; the old one is refused from now on and its open session is ended. */
     async rotateSecret(user: User, id: string): Promise<IssuedSecretView> {
       const { actor, grids } = await actorOf(user);
       const device = requireDevice(id, grids);
@@ -118,6 +124,7 @@ export function createDeviceAdminService(deps: WebDeps) {
       const secretHash = hashDeviceSecret(secret);
       await setDeviceSecretHash(deps.db, id, secretHash, actor, deps.now());
       deps.registry.setSecretHash(id, secretHash);
+      await announce(id, 'secret_rotated');
       return { device: await viewWithRejects(device), secret };
     },
 
@@ -126,6 +133,7 @@ export function createDeviceAdminService(deps: WebDeps) {
       const device = requireDevice(id, grids);
       await setDeviceEnabled(deps.db, id, enabled, actor, deps.now());
       deps.registry.setEnabled(id, enabled);
+      await announce(id, enabled ? 'enabled' : 'disabled');
       return viewWithRejects(device);
     },
   };
