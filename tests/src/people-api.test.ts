@@ -1,10 +1,12 @@
-import type {
-  AuditVerification,
-  CaseView,
-  IssuedPasswordView,
-  PersonView,
-  RegionAdminView,
+import {
+  pointInPolygon,
+  type AuditVerification,
+  type CaseView,
+  type IssuedPasswordView,
+  type PersonView,
+  type RegionAdminView,
 } from '@gridsense/core';
+import { findGridOverlaps } from '@gridsense/core/grid-overlap';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditOf as auditEntries, signIn as signInAs, startWithAdminClients } from './harness/admin-clients';
 import type { ApiClient, TestPlatform } from './harness/test-platform';
@@ -121,6 +123,38 @@ describe('grids, people and duties API: roles, validation, audit and routing', (
       'boundary: the geometry must be a Polygon or MultiPolygon, not Point',
     ]);
     expect((await admin.call<ErrorBody>('PUT', '/api/admin/regions/C1/boundary', {})).status).toBe(404);
+  });
+
+  it('refuses a boundary that overlaps another grid and names that grid; the demo tiles cleanly', async () => {
+    const grids = (await admin.call<RegionAdminView[]>('GET', '/api/admin/regions')).body.filter(
+      (r) => r.level === 'grid',
+    );
+    for (const grid of grids) expect(findGridOverlaps(grid.boundary!, grid.id, grids)).toEqual([]);
+
+    // Half a kilometre into the district's east edge, where 柳翠社区's grids end.
+    const into = NEW_GRID_RING.map(([lng, lat]): [number, number] => [lng - 0.005, lat]);
+    const overlapped = grids.filter((g) => pointInPolygon(120.1875, 30.245, g.boundary!));
+    expect(overlapped).toHaveLength(1);
+    const refused = await admin.call<ErrorBody>('POST', '/api/admin/regions', {
+      id: 'G15',
+      name: '越界网格',
+      parentId: 'C4',
+      boundary: feature(into),
+    });
+    expect(refused.status).toBe(400);
+    const pattern = /^boundary: overlaps grid (\S+) \(.+\) by [\d,]+ m² \(\d+\.\d % of the smaller grid\)$/;
+    for (const detail of refused.body.error.details!) expect(detail).toMatch(pattern);
+    expect(refused.body.error.details![0]).toContain(`grid ${overlapped[0]!.id} (${overlapped[0]!.name})`);
+
+    // Moving an existing grid onto its neighbour is refused the same way, and changes nothing.
+    const [first, second] = grids;
+    const onto = await admin.call<ErrorBody>('PUT', `/api/admin/regions/${first!.id}/boundary`, {
+      boundary: { type: 'Polygon', coordinates: second!.boundary!.coordinates },
+    });
+    expect(onto.body.error.details).toEqual([expect.stringContaining(`overlaps grid ${second!.id}`)]);
+    const after = (await admin.call<RegionAdminView[]>('GET', '/api/admin/regions')).body;
+    expect(after.some((r) => r.id === 'G15')).toBe(false);
+    expect(after.find((r) => r.id === first!.id)?.boundary).toEqual(first!.boundary);
   });
 
   it('creates a grid and a worker, makes them primary, and routes a patrol report there at once', async () => {

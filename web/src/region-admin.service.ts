@@ -7,20 +7,39 @@ import {
   type RegionAdminView,
   type User,
 } from '@gridsense/core';
+// Apart from the package index, so the console bundle does not carry the polygon clipper.
+import { findGridOverlaps } from '@gridsense/core/grid-overlap';
 import { createRegion, listOnDutyWorkers, setRegionBoundary } from '@gridsense/state';
 import { regionsUnder, requireAdmin } from './admin-scope';
 import type { WebDeps } from './web-deps';
 
-/** Boundary errors name the field, so the console shows them under the file picker. */
-function checkBoundary(input: unknown, gridId: string | undefined, errors: string[]): PolygonGeometry | null {
+/**
+ * Boundary errors name the field, so the console shows them under the file picker. A boundary
+ * that overlaps another grid is refused: a location must route to one grid's workers.
+ */
+function checkBoundary(
+  input: unknown,
+  gridId: string | undefined,
+  regions: readonly Region[],
+  errors: string[],
+): PolygonGeometry | null {
   if (input === undefined || input === null) {
     errors.push('boundary is required: a GeoJSON Feature or FeatureCollection with a Polygon');
     return null;
   }
   const parsed = parseGridBoundary(input, gridId);
-  if (parsed.ok) return parsed.boundary;
-  errors.push(...parsed.errors.map((message) => `boundary: ${message}`));
-  return null;
+  if (!parsed.ok) {
+    errors.push(...parsed.errors.map((message) => `boundary: ${message}`));
+    return null;
+  }
+  const overlaps = findGridOverlaps(parsed.boundary, gridId, regions);
+  for (const { gridId: other, name, areaM2, share } of overlaps) {
+    errors.push(
+      `boundary: overlaps grid ${other} (${name}) by ${Math.round(areaM2).toLocaleString('en')} m² ` +
+        `(${(share * 100).toFixed(1)} % of the smaller grid)`,
+    );
+  }
+  return overlaps.length === 0 ? parsed.boundary : null;
 }
 
 /**
@@ -66,7 +85,7 @@ export function createRegionAdminService(deps: WebDeps) {
       if (!region) throw new AppError('not_found', `grid ${regionId} not found`);
       const errors: string[] = [];
       const body = (typeof input === 'object' && input !== null ? input : {}) as Record<string, unknown>;
-      const boundary = checkBoundary(body.boundary, regionId, errors);
+      const boundary = checkBoundary(body.boundary, regionId, deps.cases.regions(), errors);
       if (!boundary) throw new AppError('validation_failed', 'invalid boundary', errors);
       await setRegionBoundary(deps.db, regionId, boundary, region.boundary, actor, deps.now());
       await regionsChanged(regionId);
@@ -85,7 +104,12 @@ export function createRegionAdminService(deps: WebDeps) {
       if (name === '' || name.length > 100) errors.push('name must be 1–100 characters');
       const parent = regions.find((r) => r.id === body.parentId && r.level === 'community');
       if (!parent) errors.push('parentId must be a community in your region');
-      const boundary = checkBoundary(body.boundary, isValidId(id) ? id : undefined, errors);
+      const boundary = checkBoundary(
+        body.boundary,
+        isValidId(id) ? id : undefined,
+        deps.cases.regions(),
+        errors,
+      );
       if (errors.length > 0 || !parent || !boundary)
         throw new AppError('validation_failed', 'invalid grid', errors);
       const region: Region = { id, level: 'grid', parentId: parent.id, name, boundary };
