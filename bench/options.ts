@@ -22,6 +22,8 @@ export interface BenchOptions {
     systems: SystemName[];
   };
   influxMs: number;
+  /** Mosquitto's max_queued_messages in the Node-RED stack; 0 = no limit. */
+  mosquittoMaxQueued: number;
   profile: boolean;
   verbose: boolean;
   out: string | undefined;
@@ -42,6 +44,8 @@ export const USAGE = `Usage: npm run bench -- [--quick] [options]
   --connections <n>      connection target (full: 100000, capped by ulimit -n)
   --conn-systems <list>  systems for the connection scenario (default gridsense,aedes)
   --conn-hold-s <n>      seconds the connections are held before measuring (full: 10)
+  --mosquitto-queue <n>  Mosquitto's max_queued_messages for the Node-RED stack (default 0 = no
+                         limit; Mosquitto's own default 1000 drops QoS 1 messages under load)
   --profile              --cpu-prof the systems; profiles in bench/profiles, summary printed
   --out <file>           also write the figures as JSON
   --verbose              show the children's output`;
@@ -82,6 +86,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions | 'help' {
       connections: { type: 'string' },
       'conn-systems': { type: 'string' },
       'conn-hold-s': { type: 'string' },
+      'mosquitto-queue': { type: 'string' },
       profile: { type: 'boolean' },
       out: { type: 'string' },
       verbose: { type: 'boolean' },
@@ -125,6 +130,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions | 'help' {
       systems: list('conn-systems', values['conn-systems'], SYSTEMS, ['gridsense', 'aedes']),
     },
     influxMs: quick ? 500 : 5000,
+    mosquittoMaxQueued: number('mosquitto-queue', values['mosquitto-queue'], 0),
     profile: values.profile === true,
     verbose: values.verbose === true,
     out: values.out,

@@ -78,6 +78,7 @@ export async function runBenchmark(
     devices: [...publishers, ...probes, ...connectionDevices],
     workDir,
     demoPassword: DEMO_PASSWORD,
+    mosquittoMaxQueued: options.mosquittoMaxQueued,
     childOptions: (system) => ({
       log: options.verbose ? log : undefined,
       nodeFlags: [

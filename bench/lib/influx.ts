@@ -38,6 +38,16 @@ export async function countStored(
   return counts;
 }
 
+/** Telemetry points stored in the last hour, all devices. */
+export async function countAll(url: string, database: string): Promise<number> {
+  const result = (await query(
+    url,
+    database,
+    `SELECT COUNT("seq") FROM "telemetry" WHERE time > now() - 1h`,
+  )) as { results?: { series?: { values: number[][] }[] }[] };
+  return result.results?.[0]?.series?.[0]?.values[0]?.[1] ?? 0;
+}
+
 /**
  * InfluxDB alone, for scale: one writer posting 5,000-line batches back to back for
  * `durationMs`; lines per second. Shows whether the store could be what limits a system.

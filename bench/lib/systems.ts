@@ -10,7 +10,7 @@ import type { GridSenseArgs, GridSenseInfo } from '../systems/gridsense';
 import { startMosquitto } from '../systems/mosquitto';
 import type { NodeRedArgs } from '../systems/node-red';
 import { startChild, type ChildOptions } from './child';
-import { countStored, createDatabase } from './influx';
+import { countAll, countStored, createDatabase } from './influx';
 import { connectRaw, encodePuback, encodeSubscribe } from './mqtt-wire';
 import type { BenchDevice } from '../load/load-types';
 
@@ -19,12 +19,16 @@ export interface SystemContext {
   devices: BenchDevice[];
   workDir: string;
   demoPassword: string;
+  /** Mosquitto's max_queued_messages for the Node-RED stack (0 = no limit). */
+  mosquittoMaxQueued: number;
   childOptions: (system: string) => ChildOptions;
 }
 
 const POLL_MS = 200;
 /** Stop waiting once the stored count has not moved for this long. */
 const QUIET_MS = 1500;
+/** A backlog of a few minutes' load drains within this; longer is a system that is stuck. */
+const IDLE_MAX_MS = 300_000;
 
 function tally(
   step: StepResult,
@@ -59,6 +63,17 @@ async function settle(
   }
   const { stored, lost, seqMismatches } = last;
   return { stored, lost, seqMismatches, settleMs: Date.now() - start };
+}
+
+/** Resolves once `total` has not moved for QUIET_MS (or after IDLE_MAX_MS, a system that never stops). */
+async function waitUnmoving(total: () => Promise<number>): Promise<void> {
+  const start = Date.now();
+  let [last, movedAt] = [await total(), Date.now()];
+  while (Date.now() - movedAt < QUIET_MS && Date.now() - start < IDLE_MAX_MS) {
+    await new Promise((wake) => setTimeout(wake, POLL_MS));
+    const next = await total();
+    if (next !== last) [last, movedAt] = [next, Date.now()];
+  }
 }
 
 function influxVerifier(url: string, database: string, settleMs: number) {
@@ -100,6 +115,7 @@ export async function startGridSense(context: SystemContext): Promise<SystemUnde
     pids: { gridsense: child.pid },
     // A PUBACK already means "stored": anything missing now is lost.
     verify: influxVerifier(context.influxUrl, database, 2000),
+    waitIdle: () => waitUnmoving(() => countAll(context.influxUrl, database)),
     stop: () => child.stop(),
   };
 }
@@ -107,7 +123,7 @@ export async function startGridSense(context: SystemContext): Promise<SystemUnde
 export async function startNodeRedStack(context: SystemContext): Promise<SystemUnderTest> {
   const database = 'bench_nodered';
   await createDatabase(context.influxUrl, database);
-  const mosquitto = await startMosquitto();
+  const mosquitto = await startMosquitto(context.mosquittoMaxQueued);
   const args: NodeRedArgs = {
     mqttPort: mosquitto.port,
     influxPort: Number(new URL(context.influxUrl).port),
@@ -125,6 +141,8 @@ export async function startNodeRedStack(context: SystemContext): Promise<SystemU
     pids: { mosquitto: mosquitto.pid, 'node-red': child.pid },
     // The join node holds up to 1 s, then the batch write: give it time before counting a loss.
     verify: influxVerifier(context.influxUrl, database, 8000),
+    // With Mosquitto's queue unlimited a step it could not keep up with leaves a backlog there.
+    waitIdle: () => waitUnmoving(() => countAll(context.influxUrl, database)),
     stop: async () => {
       await child.stop();
       await mosquitto.stop();
@@ -140,6 +158,7 @@ export async function startAedesRaw(context: SystemContext): Promise<SystemUnder
     context.childOptions('aedes'),
   );
   const received = new Map<string, Set<number>>();
+  let delivered = 0;
   const subscriber = await connectRaw(
     { host: '127.0.0.1', port: child.info.mqttPort },
     { clientId: 'bench-subscriber', clean: true, keepaliveS: 0 },
@@ -151,6 +170,7 @@ export async function startAedesRaw(context: SystemContext): Promise<SystemUnder
       let seqs = received.get(deviceId);
       if (!seqs) received.set(deviceId, (seqs = new Set()));
       seqs.add(seq);
+      delivered++;
     },
   );
   subscriber.write(encodeSubscribe(1, 'gs/v1/+/+/telemetry', 1));
@@ -174,6 +194,7 @@ export async function startAedesRaw(context: SystemContext): Promise<SystemUnder
         });
         return Promise.resolve(result);
       }).finally(() => received.clear()),
+    waitIdle: () => waitUnmoving(() => Promise.resolve(delivered)),
     stop: async () => {
       subscriber.destroy();
       await child.stop();

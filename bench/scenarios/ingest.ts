@@ -25,6 +25,11 @@ export interface SystemUnderTest {
   /** Counts what the system kept of a finished step (waits up to its own settle time). */
   verify(step: StepResult): Promise<Verification>;
   child: Child<unknown>;
+  /**
+   * Resolves once whatever the system still had queued has been worked off (what it stores has
+   * stopped moving), so a failed step's backlog does not count against the next step.
+   */
+  waitIdle(): Promise<void>;
   /** Every process of the system (broker, flow engine…), for CPU shares. */
   pids: Record<string, number>;
   stop(): Promise<void>;
@@ -133,6 +138,7 @@ export async function findZeroLossRate(
         ` (stored ${outcome.verification.stored}/${step.sent}, ack p99 ${step.ackP99Ms.toFixed(1)} ms, CPU ${formatCpu(outcome.cpu)})`,
     );
     await pause(500); // let the system settle between steps
+    if (!outcome.passed) await sut.waitIdle();
     return outcome.passed;
   };
 
@@ -159,8 +165,9 @@ export async function findZeroLossRate(
   let bestHoldMs = search.holdMs;
   const bestShortHold = best;
   if (best !== undefined && search.confirmHoldMs > search.holdMs) {
-    // A short step can hide a backlog; the best rate must also hold for the long run.
-    for (const candidate of [best, Math.round(best * 0.9)]) {
+    // A short step can hide a backlog; the best rate must also hold for the long run. Step down
+    // 10 % at a time (three times at most) until a rate does.
+    for (const candidate of [1, 0.9, 0.8, 0.7].map((share) => Math.round(best! * share))) {
       if (await attempt(candidate, search.confirmHoldMs)) {
         [best, bestHoldMs] = [candidate, search.confirmHoldMs];
         break;
