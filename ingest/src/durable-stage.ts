@@ -24,13 +24,15 @@ export interface DurableStageDeps {
 
 export interface DurableStage {
   /**
-   * Drops duplicates, makes the rest durable (bounded in flight, group-committed, journaled),
-   * records their seqs, then calls `finish` with what was stored; synchronous where it can be.
+   * Drops duplicates, hands the fresh ones to `onFresh` (the rules: an alert need not wait for the
+   * group commit), makes them durable (bounded in flight, group-committed, journaled), records
+   * their seqs, then calls `finish` with what was stored; synchronous where it can be.
    */
   storeFresh<T extends Reading | DeviceEvent, R>(
     stream: SeqStream,
     deviceId: string,
     values: T[],
+    onFresh: (fresh: T[]) => void,
     finish: (stored: T[], duplicates: number) => R,
   ): Promise<R>;
   inFlight(): { readings: number; waiting: number };
@@ -129,21 +131,24 @@ export function createDurableStage(deps: DurableStageDeps): DurableStage {
     stream: SeqStream,
     deviceId: string,
     values: T[],
+    onFresh: (fresh: T[]) => void,
     finish: Finish<T, R>,
   ): Promise<R> {
     const deduped = dedup.drop(stream, deviceId, values);
     return deduped instanceof Promise
-      ? deduped.then((d) => storeDeduped(stream, deviceId, d, finish))
-      : storeDeduped(stream, deviceId, deduped, finish);
+      ? deduped.then((d) => storeDeduped(stream, deviceId, d, onFresh, finish))
+      : storeDeduped(stream, deviceId, deduped, onFresh, finish);
   }
 
   function storeDeduped<T extends Reading | DeviceEvent, R>(
     stream: SeqStream,
     deviceId: string,
     { fresh, duplicates, claimed }: Deduped<T>,
+    onFresh: (fresh: T[]) => void,
     finish: Finish<T, R>,
   ): Promise<R> {
     if (fresh.length === 0) return Promise.resolve(finish([], duplicates));
+    onFresh(fresh);
     return makeDurable(stream, deviceId, fresh, claimed).then((stored) => finish(stored, duplicates));
   }
 

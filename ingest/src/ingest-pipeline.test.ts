@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import type { RiskSignal } from '@gridsense/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { IntentJournal } from './intent-journal';
 import { createIngestKit, type IngestKit } from './ingest-test-kit';
@@ -59,6 +60,38 @@ describe('ingest pipeline', () => {
     expect(await first).toMatchObject({ stored: 1 });
     expect(await redelivery).toMatchObject({ stored: 0, duplicates: 1 });
     expect(await rows()).toBe(1);
+  });
+
+  it('evaluates a fresh reading before its group commit, once, and stores it even if a rule throws', async () => {
+    const evaluated: (number | undefined)[] = [];
+    const errors: unknown[] = [];
+    kit = await createIngestKit({
+      rules: {
+        evaluateReading: (reading) => {
+          evaluated.push(reading.seq);
+          if (reading.seq === 3) throw new Error('a broken rule');
+          return [{ ruleId: 'smoke-high', deviceId: reading.deviceId } as unknown as RiskSignal];
+        },
+        evaluateEvent: () => [],
+      },
+      onError: (error) => errors.push(error),
+    });
+    const release = kit.store.hold();
+    const first = kit.send('smoke-1', 'telemetry', smoke(1));
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    // The store has not answered, yet the risk is out: alerts do not wait for InfluxDB.
+    expect(evaluated).toEqual([1]);
+    expect(kit.published).toEqual(['risk.changed']);
+    const redelivery = kit.send('smoke-1', 'telemetry', smoke(1));
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    release();
+    expect(await first).toMatchObject({ stored: 1 });
+    expect(await redelivery).toMatchObject({ stored: 0, duplicates: 1 });
+    expect(evaluated).toEqual([1]);
+
+    expect(await kit.send('smoke-1', 'telemetry', smoke(3))).toMatchObject({ stored: 1 });
+    expect(errors).toEqual([new Error('a broken rule')]);
+    expect(await count()).toBe(2);
   });
 
   it('counts gaps, and fills them when a late seq arrives', async () => {

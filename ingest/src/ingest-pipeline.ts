@@ -77,8 +77,9 @@ export interface Ingest {
 
 /**
  * The ingest pipeline, one small step after another:
- * identifyDevice → decode → dropDuplicates (seq) → admit (bounded in flight) → makeDurable
- * (group commit into the store, or the spool) → recordSeqs → evaluateRules → publishSignals.
+ * identifyDevice → decode → dropDuplicates (seq) → evaluateRules → publishSignals, and alongside
+ * admit (bounded in flight) → makeDurable (group commit into the store, or the spool) → recordSeqs
+ * → PUBACK. Rules see each fresh reading once, without waiting for the commit (decision 0008).
  */
 export function createIngest(deps: IngestDeps): Ingest {
   const metrics = deps.metrics ?? ingestMetrics;
@@ -148,6 +149,23 @@ export function createIngest(deps: IngestDeps): Ingest {
     }
   };
 
+  // A rule that throws must not keep the reading from being stored.
+  function evaluateReadings(readings: Reading[]): void {
+    try {
+      for (const reading of readings) publishSignals(deps.rules.evaluateReading(reading));
+    } catch (error) {
+      deps.onError(error, 'evaluate rules');
+    }
+  }
+
+  function evaluateEvents(events: DeviceEvent[]): void {
+    try {
+      for (const event of events) publishSignals(deps.rules.evaluateEvent(event));
+    } catch (error) {
+      deps.onError(error, 'evaluate rules');
+    }
+  }
+
   const identifyDevice = (topic: DeviceTopic): DeviceIdentity | undefined => {
     const device = deps.devices.get(topic.deviceId);
     if (!device || device.gridId !== topic.gridId) return undefined;
@@ -160,10 +178,12 @@ export function createIngest(deps: IngestDeps): Ingest {
     if (!decoded.ok) return reject(topic, decoded.reason, decoded.detail, payload);
     spreadStamps('telemetry', device.deviceId, stamp, decoded.value);
     metrics.countReadingsIn(decoded.value.length);
-    return stage.storeFresh('telemetry', device.deviceId, decoded.value, (stored, duplicates) =>
-      accept(topic, device, now, stored.length, duplicates, () =>
-        stored.flatMap((r: Reading) => deps.rules.evaluateReading(r)),
-      ),
+    return stage.storeFresh(
+      'telemetry',
+      device.deviceId,
+      decoded.value,
+      evaluateReadings,
+      (stored, duplicates) => accept(topic, device, now, stored.length, duplicates),
     );
   }
 
@@ -172,10 +192,12 @@ export function createIngest(deps: IngestDeps): Ingest {
     const decoded = decodeEvent(payload, device, stamp);
     if (!decoded.ok) return reject(topic, decoded.reason, decoded.detail, payload);
     spreadStamps('event', device.deviceId, stamp, [decoded.value]);
-    return stage.storeFresh('event', device.deviceId, [decoded.value], (stored, duplicates) =>
-      accept(topic, device, now, 0, duplicates, () =>
-        stored.flatMap((e: DeviceEvent) => deps.rules.evaluateEvent(e)),
-      ),
+    return stage.storeFresh(
+      'event',
+      device.deviceId,
+      [decoded.value],
+      evaluateEvents,
+      (_stored, duplicates) => accept(topic, device, now, 0, duplicates),
     );
   }
 
@@ -185,7 +207,6 @@ export function createIngest(deps: IngestDeps): Ingest {
     now: number,
     readings: number,
     duplicates: number,
-    evaluate: () => RiskSignal[],
   ): IngestOutcome {
     counters.accepted++;
     counters.readings += readings;
@@ -193,7 +214,6 @@ export function createIngest(deps: IngestDeps): Ingest {
     metrics.countMessage(topic.kind, readings === 0 && duplicates > 0 ? 'duplicate' : 'accepted');
     deps.devices.touch(device.deviceId, now);
     deps.activity.record(device.deviceId, now, { readings, duplicates });
-    publishSignals(evaluate());
     return { outcome: 'accepted', stored: readings, duplicates };
   }
 

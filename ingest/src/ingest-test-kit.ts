@@ -83,7 +83,7 @@ export const KIT_DEVICES: Record<string, { gridId: string; type: string }> = {
 
 /** An ingest over an in-memory embedded store, a temp spool dir and its own metrics registry. */
 export async function createIngestKit(
-  options: Partial<Pick<IngestDeps, 'maxInFlight' | 'now' | 'maxBatch' | 'journal'>> & {
+  options: Partial<Pick<IngestDeps, 'maxInFlight' | 'now' | 'maxBatch' | 'journal' | 'rules' | 'onError'>> & {
     seqs?: SeqBook;
     spoolDir?: string;
     /** Shared with another kit (a restart); not closed by cleanup. */
@@ -113,16 +113,18 @@ export async function createIngestKit(
       markOnline: () => true,
       touch: () => {},
     },
-    rules: { evaluateReading: () => [], evaluateEvent: () => [] },
+    rules: options.rules ?? { evaluateReading: () => [], evaluateEvent: () => [] },
     bus,
     rejects,
     seqs,
     activity,
     now: options.now ?? Date.now,
     log: silentLog,
-    onError: (error) => {
-      throw error;
-    },
+    onError:
+      options.onError ??
+      ((error) => {
+        throw error;
+      }),
     metrics,
     retryMs: { min: 5, max: 20 },
     ...(options.maxInFlight ? { maxInFlight: options.maxInFlight } : {}),
