@@ -15,6 +15,8 @@ export interface Machine {
   mosquitto: string;
   loadAverageAtStart: number[];
   loadAverageAtEnd: number[];
+  /** What the hypervisor took from this machine over the run, as a share of one core. */
+  stolenShare: number;
 }
 
 export interface BenchReport {
@@ -38,7 +40,10 @@ function firstLine(command: string, args: string[]): string {
   return `${result.stdout}${result.stderr}`.split('\n')[0]?.trim() ?? '';
 }
 
-export function describeMachine(loadAverageAtStart: number[]): Machine {
+export function describeMachine(
+  loadAverageAtStart: number[],
+  stolen: { ms: number; wallMs: number },
+): Machine {
   return {
     cpu: os.cpus()[0]?.model ?? 'unknown',
     cores: os.cpus().length,
@@ -49,6 +54,7 @@ export function describeMachine(loadAverageAtStart: number[]): Machine {
     mosquitto: firstLine('mosquitto', ['-h']),
     loadAverageAtStart,
     loadAverageAtEnd: os.loadavg(),
+    stolenShare: stolen.ms / stolen.wallMs,
   };
 }
 
@@ -102,7 +108,8 @@ export function formatReport(report: BenchReport): string {
     `  ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, ${m.kernel}, Node ${m.node}, ${m.influxd}, ${m.mosquitto}`,
   );
   lines.push(
-    `  load average at start ${m.loadAverageAtStart.map((x) => x.toFixed(2)).join(' ')}, at end ${m.loadAverageAtEnd.map((x) => x.toFixed(2)).join(' ')}`,
+    `  load average at start ${m.loadAverageAtStart.map((x) => x.toFixed(2)).join(' ')}, at end ${m.loadAverageAtEnd.map((x) => x.toFixed(2)).join(' ')}; ` +
+      `CPU stolen by the hypervisor ${fmt(m.stolenShare * 100)} % of one core`,
   );
   lines.push(`  command: ${report.command}`);
   if (report.ingest.length > 0) {

@@ -11,7 +11,7 @@ import { pathToFileURL } from 'node:url';
 import { startInfluxd } from '../tests/src/harness/influxd';
 import { REPO_ROOT, startChild, type Child } from './lib/child';
 import { measureInfluxWrites } from './lib/influx';
-import { findChildPid } from './lib/proc-cpu';
+import { findChildPid, readStolenMs } from './lib/proc-cpu';
 import { startAedesRaw, startGridSense, startNodeRedStack, type SystemContext } from './lib/systems';
 import type { BenchDevice } from './load/load-types';
 import { describeMachine, formatReport, judgeTargets, type BenchReport } from './report';
@@ -61,6 +61,7 @@ export async function runBenchmark(
 ): Promise<BenchReport> {
   const started = Date.now();
   const loadAverageAtStart = os.loadavg();
+  const stolenAtStart = readStolenMs();
   const workDir = await mkdtemp(join(os.tmpdir(), 'gridsense-bench-'));
   const profileDir = resolve(REPO_ROOT, 'bench/profiles');
   if (options.profile) await mkdir(profileDir, { recursive: true });
@@ -171,7 +172,10 @@ export async function runBenchmark(
       command: options.command,
       startedAt: new Date(started).toISOString(),
       durationS: (Date.now() - started) / 1000,
-      machine: describeMachine(loadAverageAtStart),
+      machine: describeMachine(loadAverageAtStart, {
+        ms: readStolenMs() - stolenAtStart,
+        wallMs: Date.now() - started,
+      }),
       publishers: options.publishers,
       ingest,
       latency,

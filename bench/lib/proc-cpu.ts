@@ -15,15 +15,35 @@ export function readCpuMs(pid: number): number {
   }
 }
 
-/** Measures the share of one core each process used between start() and the returned stop(). */
+/**
+ * CPU time the hypervisor gave to other guests while this machine wanted it ("steal" in
+ * /proc/stat, all cores), in ms; NaN off Linux. A shared host's figures are low when it is high.
+ */
+export function readStolenMs(): number {
+  try {
+    const cpu = readFileSync('/proc/stat', 'utf8').split('\n')[0]?.split(/\s+/) ?? [];
+    return (Number(cpu[8]) * 1000) / TICKS_PER_S;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/**
+ * Measures the share of one core each process used between start() and the returned stop(),
+ * and as `stolen` the share the hypervisor took from this machine meanwhile.
+ */
 export function startCpuMeter(pids: Record<string, number>): () => Record<string, number> {
   const startedAt = performance.now();
   const before = Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, readCpuMs(pid)]));
+  const stolenBefore = readStolenMs();
   return () => {
     const wallMs = performance.now() - startedAt;
-    return Object.fromEntries(
-      Object.entries(pids).map(([name, pid]) => [name, (readCpuMs(pid) - (before[name] ?? 0)) / wallMs]),
-    );
+    return {
+      ...Object.fromEntries(
+        Object.entries(pids).map(([name, pid]) => [name, (readCpuMs(pid) - (before[name] ?? 0)) / wallMs]),
+      ),
+      stolen: (readStolenMs() - stolenBefore) / wallMs,
+    };
   };
 }
 
