@@ -31,9 +31,9 @@ describe.skipIf(chromiumTestMode() === 'skip')('console working calendar in real
     await page.getByTestId('calendar-save').click();
     await expect
       .poll(() => page.getByTestId('calendar-hours-error').textContent())
-      .toBe('hours[1] must end after it starts and after the previous period');
+      .toBe('hours[1] 的结束时间须晚于开始时间，且不得早于上一时段');
     expect(await page.getByTestId('calendar-makeupWorkdays-error').textContent()).toBe(
-      'makeupWorkdays 2026-10-01 is also a holiday',
+      'makeupWorkdays：2026-10-01 同时是法定节假日',
     );
     expect(await page.getByTestId('calendar-period-1-end').getAttribute('aria-invalid')).toBe('true');
     expect(await page.getByTestId('calendar-period-0-end').getAttribute('aria-invalid')).toBeNull();

@@ -27,9 +27,9 @@ describe.skipIf(chromiumTestMode() === 'skip')('console case configuration in re
     await page.getByTestId('sla-fire_safety-critical-save').click();
     await expect
       .poll(() => page.getByTestId('sla-fire_safety-critical-accept-error').textContent())
-      .toBe('accept must be a span like 15m, 2h, 1d, 4wh or 3wd');
+      .toBe('accept 必须是时限，如 15m、2h、1d、4wh 或 3wd');
     expect(await page.getByTestId('sla-fire_safety-critical-escalateEveryMinutes-error').textContent()).toBe(
-      'escalateEveryMinutes must be a number of minutes ≥ 1',
+      'escalateEveryMinutes 必须是不少于 1 的分钟数',
     );
     expect(await page.getByTestId('sla-fire_safety-critical-accept').getAttribute('aria-invalid')).toBe(
       'true',
@@ -74,7 +74,7 @@ describe.skipIf(chromiumTestMode() === 'skip')('console case configuration in re
     await page.getByTestId('dispatch-new-save').click();
     await expect
       .poll(() => page.getByTestId('dispatch-new-lead-error').textContent())
-      .toBe('user u-nobody does not exist');
+      .toBe('用户 u-nobody 不存在');
 
     await page.getByTestId('dispatch-new-lead-user').fill('u-worker04');
     await page.getByTestId('dispatch-new-note').fill('G02 燃气由 B 角主办');
@@ -138,7 +138,7 @@ describe.skipIf(chromiumTestMode() === 'skip')('console case configuration in re
     await page.getByTestId('channel-new-save').click();
     await expect
       .poll(() => page.getByTestId('channel-new-url-error').textContent())
-      .toBe('url must be an http(s) URL');
+      .toBe('url 必须是 http(s) 地址');
     await page.screenshot({ path: path.join(SCREENSHOTS, 'admin-config-phone.png'), fullPage: true });
     await expectNoSeriousViolations(page);
     expect((await findHorizontalOverflow(page)).culprits).toEqual([]);

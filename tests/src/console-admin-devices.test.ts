@@ -57,9 +57,13 @@ describe.skipIf(chromiumTestMode() === 'skip')('console device registry in real 
     // The API's validation messages appear next to the fields they name.
     await page.getByTestId('register-id').fill('bad id');
     await page.getByTestId('register-submit').click();
-    await expect.poll(() => page.getByTestId('register-id-error').textContent()).toContain('id must be');
-    expect(await page.getByTestId('register-type-error').textContent()).toContain('type must be one of');
-    expect(await page.getByTestId('register-grid-error').textContent()).toContain('gridId must be a grid');
+    await expect
+      .poll(() => page.getByTestId('register-id-error').textContent())
+      .toContain('id 必须是 1–64 个字符');
+    expect(await page.getByTestId('register-type-error').textContent()).toContain('type 必须是以下之一：');
+    expect(await page.getByTestId('register-grid-error').textContent()).toContain(
+      'gridId 必须是您辖区内的网格',
+    );
     expect(await page.getByTestId('register-id').getAttribute('aria-invalid')).toBe('true');
 
     await page.getByTestId('register-id').fill('UI-GAS-1');
@@ -138,7 +142,7 @@ describe.skipIf(chromiumTestMode() === 'skip')('console device registry in real 
     await operator.goto(`${fixture.env.baseUrl}/#/devices`);
     await expect
       .poll(() => operator.getByTestId('devices-error').textContent())
-      .toMatch(/engineers and admins/);
+      .toMatch(/只有工程师和管理员可以管理设备台账/);
     await operator.context().close();
   });
 });

@@ -50,7 +50,7 @@ describe.skipIf(chromiumTestMode() === 'skip')('grids and people in real Chromiu
     await pickFile(page, 'new-grid-boundary-file', RING.slice(0, 4).concat([[120.19, 30.245]]));
     await expect
       .poll(() => page.getByTestId('new-grid-boundary-error').textContent())
-      .toContain('is not closed');
+      .toContain('外环未闭合');
     expect(await page.getByTestId('new-grid-boundary-preview').count()).toBe(0);
 
     await pickFile(page, 'new-grid-boundary-file', RING);
@@ -135,7 +135,9 @@ describe.skipIf(chromiumTestMode() === 'skip')('grids and people in real Chromiu
     const operator = await fixture.logIn('op1');
     expect(await operator.getByTestId('nav-people').count()).toBe(0);
     await operator.goto(`${fixture.env.baseUrl}/#/people`);
-    await expect.poll(() => operator.getByTestId('people-error').textContent()).toMatch(/administrators/);
+    await expect
+      .poll(() => operator.getByTestId('people-error').textContent())
+      .toMatch(/只有管理员可以管理网格和人员/);
     await operator.context().close();
   });
 });

@@ -87,7 +87,9 @@ describe.skipIf(chromiumTestMode() === 'skip')('patrol report in real Chromium',
     await page.getByTestId('hotline-grid').selectOption('G02');
     await page.getByTestId('hotline-submit').click();
     // The API's own words, inline: the phone is too short.
-    await expect.poll(() => page.getByTestId('hotline-error').textContent()).toContain('callerPhone');
+    await expect
+      .poll(() => page.getByTestId('hotline-error').textContent())
+      .toContain('callerPhone 必须是 5–20 位数字');
     await page.screenshot({ path: path.join(SCREENSHOTS, 'operator-hotline-error.png'), fullPage: true });
     await expectNoSeriousViolations(page);
 

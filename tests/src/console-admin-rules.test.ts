@@ -55,7 +55,7 @@ describe.skipIf(chromiumTestMode() === 'skip')('console rules in real Chromium',
     });
     await page.getByTestId('rule-save').click();
     await page.getByTestId('rule-errors-list').waitFor();
-    expect(await page.getByTestId('rule-errors-list').textContent()).toMatch(/clearAtOrBelow/);
+    expect(await page.getByTestId('rule-errors-list').textContent()).toMatch(/clearAtOrBelow 必须是数字/);
 
     await editJson(page, (rule) => {
       rule.clearAtOrBelow = 3;

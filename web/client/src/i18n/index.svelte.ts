@@ -1,3 +1,4 @@
+import { apiTextIn } from './api-text';
 import { en } from './en';
 import { zhCN, type MessageKey, type Messages } from './zh-CN';
 import type { DurationUnits } from '../lib/countdown';
@@ -30,6 +31,11 @@ export function t(key: MessageKey, params?: Record<string, string | number>): st
   const text = DICTIONARIES[i18n.locale][key];
   if (!params) return text;
   return text.replace(/\{(\w+)\}/g, (match, name: string) => (name in params ? String(params[name]) : match));
+}
+
+/** A message or detail the API sent (in English) in the current language; re-renders on a switch. */
+export function localizeApiText(text: string): string {
+  return apiTextIn(i18n.locale, text);
 }
 
 function isKey(key: string): key is MessageKey {

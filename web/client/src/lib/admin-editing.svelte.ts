@@ -6,7 +6,8 @@ import { errorText } from './errors';
  */
 export class AdminEditing {
   current = $state<string | null>(null);
-  error = $state<string | null>(null);
+  /** The failure, not its text, so the message follows a language switch. */
+  #failure = $state.raw<{ error: unknown } | null>(null);
   readonly #onsaved: () => void;
 
   constructor(onsaved: () => void) {
@@ -21,6 +22,11 @@ export class AdminEditing {
     this.current = null;
   };
 
+  /** Why the last delete failed, in the current language. */
+  get error(): string | null {
+    return this.#failure ? errorText(this.#failure.error) : null;
+  }
+
   /** A form saved: close it and reload. */
   saved = (): void => {
     this.current = null;
@@ -29,12 +35,12 @@ export class AdminEditing {
 
   /** Runs a delete; on success reloads, on failure shows why above the list. */
   async remove(action: () => Promise<unknown>): Promise<void> {
-    this.error = null;
+    this.#failure = null;
     try {
       await action();
       this.#onsaved();
     } catch (failure) {
-      this.error = errorText(failure);
+      this.#failure = { error: failure };
     }
   }
 }

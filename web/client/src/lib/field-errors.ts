@@ -1,6 +1,7 @@
 import { ApiError } from './api';
 import { errorText } from './errors';
 import { sortDetails, type FieldErrors } from './field-details';
+import { localizeApiText } from '../i18n/index.svelte';
 
 export { NO_FIELD_ERRORS, type FieldErrors } from './field-details';
 
@@ -10,6 +11,17 @@ export function fieldErrors(
   fields: readonly string[],
   aliases: Record<string, string> = {},
 ): FieldErrors {
-  if (error instanceof ApiError && error.details?.length) return sortDetails(error.details, fields, aliases);
+  if (error instanceof ApiError && error.details?.length)
+    return localized(sortDetails(error.details, fields, aliases));
   return { byField: {}, general: [errorText(error)] };
+}
+
+/** Translated only after sorting: details are sorted by the English field name they start with. */
+function localized({ byField, general }: FieldErrors): FieldErrors {
+  return {
+    byField: Object.fromEntries(
+      Object.entries(byField).map(([field, details]) => [field, details.map(localizeApiText)]),
+    ),
+    general: general.map(localizeApiText),
+  };
 }

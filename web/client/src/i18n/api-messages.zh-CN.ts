@@ -1,0 +1,209 @@
+import { FIELD_DETAILS_ZH_CN, FIELD_SHAPES_ZH_CN } from './api-details.zh-CN';
+import { zhCN } from './zh-CN';
+
+/**
+ * 简体中文 for the texts the API writes in English: error messages and validation details.
+ * A render may decline (undefined) when a captured part has no translation, so the next pattern
+ * is tried and nothing half-English is shown. Field names, ids and codes are kept as sent.
+ */
+export type ApiMessagePattern = readonly [RegExp, (match: RegExpExecArray) => string | undefined];
+
+const labels = zhCN as Record<string, string>;
+/** A code's console label (`role.grid_worker` → 网格员), or the code itself. */
+const label = (prefix: string, code: string): string => labels[`${prefix}.${code}`] ?? code;
+
+/** A boundary ring as core names it: `the outer ring`, `hole 2`. */
+const ringName = (ring: string): string =>
+  ring === 'the outer ring' ? '外环' : ring.replace(/^hole (\d+)$/, '第 $1 个内环');
+
+/** What the API names by kind and id (`grid G07 not found`, `no channel ops-robot`). */
+const THINGS: Record<string, string> = {
+  rule: '规则',
+  person: '人员',
+  user: '用户',
+  department: '部门',
+  grid: '网格',
+  region: '区域',
+  device: '设备',
+  case: '工单',
+  category: '类别',
+  parent: '上级类别',
+  channel: '通知渠道',
+  'dispatch rule': '派遣规则',
+  'roster shift': '排班',
+};
+const missing = (kind: string, id: string): string | undefined =>
+  Object.hasOwn(THINGS, kind) ? `${THINGS[kind]} ${id} 不存在` : undefined;
+
+/** Whole messages: permissions, things not found, conflicts and the case workflow's refusals. */
+const MESSAGES: readonly ApiMessagePattern[] = [
+  [/^please log in$/, () => '请先登录'],
+  [/^wrong username or password$/, () => '用户名或密码错误'],
+  [/^username and password are required$/, () => '请输入用户名和密码'],
+  [/^internal error$/, () => '服务器内部错误，请稍后重试'],
+  [/^request entity too large$/, () => '提交的内容过大'],
+  [/^no API route (\S+) (\S+)$/, (m) => `接口不存在：${m[1]} ${m[2]}`],
+
+  [/^rules are for engineers and admins$/, () => '只有工程师和管理员可以管理告警规则'],
+  [/^the registry is for engineers and admins$/, () => '只有工程师和管理员可以管理设备台账'],
+  [/^only administrators manage grids and people$/, () => '只有管理员可以管理网格和人员'],
+  [/^only administrators may change case rules$/, () => '只有管理员可以修改工单配置'],
+  [/^only administrators see the delivery log$/, () => '只有管理员可以查看发送记录'],
+  [/^the audit log is for the command centre$/, () => '只有指挥中心可以查看审计日志'],
+  [/^analytics are for the command centre and supervisors$/, () => '只有指挥中心和督办员可以查看统计分析'],
+  [/^only the command centre may see callers$/, () => '只有指挥中心可以查看来电人信息'],
+  [/^only the command centre and the desks dispatch cases$/, () => '只有指挥中心和督办员可以派遣工单'],
+  [/^(\w+) may not file patrol reports$/, (m) => `${label('role', m[1]!)}不能提交巡查上报`],
+  [/^(\w+) may not enter hotline calls$/, (m) => `${label('role', m[1]!)}不能登记热线来电`],
+
+  [/^invalid rule$/, () => '规则有误'],
+  [/^invalid backtest$/, () => '回测参数有误'],
+  [/^invalid person$/, () => '人员信息有误'],
+  [/^invalid change$/, () => '无法修改'],
+  [/^invalid duty$/, () => 'A/B 角设置有误'],
+  [/^invalid device$/, () => '设备信息有误'],
+  [/^invalid boundary$/, () => '边界有误'],
+  [/^invalid grid$/, () => '网格信息有误'],
+  [/^invalid filter$/, () => '筛选条件有误'],
+  [/^invalid series query$/, () => '数据查询参数有误'],
+  [/^invalid push subscription$/, () => '推送订阅有误'],
+  [/^invalid patrol report$/, () => '巡查上报内容有误'],
+  [/^invalid hotline entry$/, () => '热线登记内容有误'],
+  [/^invalid case action$/, () => '工单操作有误'],
+  [/^invalid classification$/, () => '事件类别有误'],
+  [/^invalid input$/, () => '输入有误'],
+
+  [/^rule (\S+) has no version (\d+)$/, (m) => `规则 ${m[1]} 没有第 ${m[2]} 版`],
+  [/^rule (\S+) already exists$/, (m) => `规则 ${m[1]} 已存在`],
+  [
+    /^rule (\S+) changed meanwhile; reload it and try again$/,
+    (m) => `规则 ${m[1]} 已被他人修改，请重新加载后再试`,
+  ],
+  [/^case (\S+) changed meanwhile; reload and try again$/, (m) => `工单 ${m[1]} 已被他人修改，请刷新后再试`],
+  [/^a rule keeps its id$/, () => '规则编号不能修改'],
+  [/^(\w+) (\S+) (?:not found|does not exist)$/, (m) => missing(m[1]!, m[2]!)],
+  [/^no ((?:dispatch |roster )?\w+) (\S+)$/, (m) => missing(m[1]!, m[2]!)],
+  [/^no such photo$/, () => '照片不存在'],
+  [/^no such subscription$/, () => '推送订阅不存在'],
+  [/^send a JPEG, PNG or WebP image as the request body$/, () => '请上传 JPEG、PNG 或 WebP 格式的照片'],
+
+  [/^case (\S+) is not in grid (\S+)$/, (m) => `工单 ${m[1]} 不在网格 ${m[2]} 内`],
+  [/^grid (\S+) is not in your region$/, (m) => `网格 ${m[1]} 不在您的辖区内`],
+  [/^the location is outside every grid$/, () => '该位置不在任何网格内'],
+  [/^(\S+) is not a grid worker, handler or supervisor$/, (m) => `${m[1]} 不是网格员、部门处置员或督办员`],
+  [
+    /^dispatching to (\S+) instead of the suggested (\S+) needs a reason \(note\)$/,
+    (m) => `未按建议派遣给 ${m[2]}，改派给 ${m[1]} 需填写改派理由（note）`,
+  ],
+
+  [/^cannot (\w+) a (\w+) case$/, (m) => `工单${label('state', m[2]!)}，不能${label('action', m[1]!)}`],
+  [
+    /^(\w+) may not (\w+) this case$/,
+    (m) => `${label('role', m[1]!)}无权对此工单执行“${label('action', m[2]!)}”`,
+  ],
+  [/^a return needs a reason code$/, () => '退单需选择退单原因'],
+  [/^the case is already paused$/, () => '工单已暂停'],
+  [/^the case is not paused$/, () => '工单未暂停'],
+  [/^pausing needs a reason$/, () => '暂停需填写原因'],
+  [/^resolving needs a note$/, () => '办结需填写处置说明'],
+  [/^a safety case needs at least one photo$/, () => '安全类工单办结须附至少一张照片'],
+  [/^verification must be by someone other than the resolver$/, () => '核查须由办结人以外的人员进行'],
+  [/^"not solved" needs a reason$/, () => '评价为“未解决”时需填写原因'],
+  [/^reopening needs a reason$/, () => '重新打开需填写原因'],
+  [/^escalating needs a reason$/, () => '升级需填写原因'],
+  [/^the case is already at the (\w+) level$/, (m) => `工单已处于${label('level', m[1]!)}级`],
+
+  [
+    /^offline rules cannot be backtested: device status history is not stored$/,
+    () => '离线规则无法回测：平台不保存设备在线状态历史',
+  ],
+  [/^name a metric to backtest a no-data rule on (\S+)$/, (m) => `回测 ${m[1]} 的无数据规则需指定 metric`],
+  [
+    /^more than (\d+) readings and events: narrow the range$/,
+    (m) => `读数和事件超过 ${m[1]} 条，请缩小时间范围`,
+  ],
+  [
+    /^more than (\d+) devices in scope: narrow the scope$/,
+    (m) => `范围内设备超过 ${m[1]} 台，请缩小规则范围`,
+  ],
+  [/^at most 31 days per backtest$/, () => '每次回测最多 31 天'],
+  [/^at most ([\d,]+) windows per query$/, (m) => `每次查询最多 ${m[1]} 个时间窗口`],
+  [/^from must be before to \(epoch ms\)$/, () => 'from 必须早于 to（毫秒时间戳）'],
+  [/^from must be before to, at most a year apart$/, () => 'from 必须早于 to，且相隔不超过一年'],
+  [/^from and to must be epoch milliseconds$/, () => 'from 和 to 必须是毫秒时间戳'],
+  [/^afterSeq must be an integer and limit 1–1000$/, () => 'afterSeq 必须是整数，limit 必须在 1–1000 之间'],
+  [/^version \(the version you edited\) is required$/, () => '缺少 version（您编辑时的版本号）'],
+  [/^toVersion is required$/, () => '缺少 toVersion'],
+];
+
+/** Grid boundaries (GeoJSON), checked by the console before saving and by the server again. */
+const BOUNDARIES: readonly ApiMessagePattern[] = [
+  [
+    /^boundary is required: a GeoJSON Feature or FeatureCollection with a Polygon$/,
+    () => 'boundary 为必填项：需要内含 Polygon 的 GeoJSON Feature 或 FeatureCollection',
+  ],
+  [
+    /^overlaps grid (\S+) \((.*)\) by ([\d,]+) m² \(([\d.]+) % of the smaller grid\)$/,
+    (m) => `与网格 ${m[1]}（${m[2]}）重叠 ${m[3]} 平方米（占较小网格的 ${m[4]} %）`,
+  ],
+  [/^the file is not a GeoJSON object$/, () => '文件不是 GeoJSON 对象'],
+  [
+    /^the FeatureCollection must hold exactly 1 feature \(it has (\d+)\)$/,
+    (m) => `FeatureCollection 必须只含 1 个要素（现有 ${m[1]} 个）`,
+  ],
+  [/^the feature has no geometry$/, () => '要素没有几何图形'],
+  [
+    /^a grid boundary must be one polygon; this MultiPolygon has several parts$/,
+    () => '网格边界必须是一个多边形，此 MultiPolygon 包含多个部分',
+  ],
+  [
+    /^the geometry must be a Polygon or MultiPolygon, not (.+)$/,
+    (m) => `几何类型必须是 Polygon 或 MultiPolygon，而不是 ${m[1]}`,
+  ],
+  [/^the polygon has no rings$/, () => '多边形没有任何环'],
+  [/^the feature is for grid (\S+), not (\S+)$/, (m) => `文件中的要素属于网格 ${m[1]}，不是 ${m[2]}`],
+  [/^(the outer ring|hole \d+) must be a list of positions$/, (m) => `${ringName(m[1]!)}必须是坐标点列表`],
+  [
+    /^(the outer ring|hole \d+) needs at least 4 positions \(it has (\d+)\)$/,
+    (m) => `${ringName(m[1]!)}至少需要 4 个坐标点（现有 ${m[2]} 个）`,
+  ],
+  [
+    /^(the outer ring|hole \d+) position (\d+) must be \[longitude, latitude\]$/,
+    (m) => `${ringName(m[1]!)}第 ${m[2]} 个坐标点必须是 [经度, 纬度]`,
+  ],
+  [
+    /^(the outer ring|hole \d+) position (\d+) is outside WGS-84 \(longitude −180…180, latitude −90…90\)$/,
+    (m) => `${ringName(m[1]!)}第 ${m[2]} 个坐标点超出 WGS-84 范围（经度 −180…180，纬度 −90…90）`,
+  ],
+  [
+    /^(the outer ring|hole \d+) is not closed: its last position must repeat its first$/,
+    (m) => `${ringName(m[1]!)}未闭合：最后一个坐标点必须与第一个相同`,
+  ],
+];
+
+function withField(name: string, message: string): string | undefined {
+  const text = translateApiText(message);
+  return text === undefined ? undefined : `${name}：${text}`;
+}
+
+/** `boundary: …`, `departmentId: …`: a field, then a message of its own. */
+const PREFIXED: readonly ApiMessagePattern[] = [[/^([\w.[\]]+): (.+)$/, (m) => withField(m[1]!, m[2]!)]];
+
+/** In order: the first pattern that matches and renders wins, so the specific come first. */
+export const API_MESSAGES_ZH_CN: readonly ApiMessagePattern[] = [
+  ...MESSAGES,
+  ...BOUNDARIES,
+  ...FIELD_DETAILS_ZH_CN,
+  ...FIELD_SHAPES_ZH_CN,
+  ...PREFIXED,
+];
+
+/** The Chinese for one API text, or undefined when no pattern knows it. */
+export function translateApiText(text: string): string | undefined {
+  for (const [pattern, render] of API_MESSAGES_ZH_CN) {
+    const match = pattern.exec(text);
+    const translated = match ? render(match) : undefined;
+    if (translated !== undefined) return translated;
+  }
+  return undefined;
+}

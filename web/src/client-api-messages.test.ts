@@ -1,0 +1,369 @@
+import {
+  CASE_ACTIONS,
+  ESCALATION_LEVELS,
+  ID_PATTERN,
+  NOTICE_KINDS,
+  RETURN_REASONS,
+  RULE_KINDS,
+  SEVERITIES,
+  STANDARD_DEVICE_TYPE_NAMES,
+} from '@gridsense/core';
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { apiTextIn } from '../client/src/i18n/api-text';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const SERVER_DIRS = ['web/src', 'alerts/src', 'state/src', 'core/src', 'ingest/src'];
+/** Configuration errors stop a process at startup and go to its log; no console ever shows them. */
+const NOT_SHOWN = new Set(['core/src/config.ts']);
+
+/** Calls whose text arguments are messages a person may see; `skip` leading arguments are codes. */
+const MESSAGE_CALLS = [
+  { opening: /\berrors\.push\(/g, skip: 0 },
+  { opening: /\b(?:problems|this)\.add\(/g, skip: 0 },
+  { opening: /\bnew AppError\(/g, skip: 1 },
+  { opening: /\brefuse\(/g, skip: 1 },
+  { opening: /\binvalid\(/g, skip: 0 },
+  { opening: /\berrors: \[/g, skip: 0 },
+];
+
+/**
+ * What each `${…}` in a message stands for: ASCII, so any Chinese in a result came from the
+ * catalog. Several values where the server sends several shapes. A new expression fails the scan.
+ */
+const SAMPLES: Record<string, string | readonly string[]> = {
+  id: 'G07',
+  gridId: 'G13',
+  expectedGridId: 'G02',
+  regionId: 'S01',
+  other: 'G03',
+  name: 'Liucui 3',
+  'o.regionId': 'G99',
+  'rule.id': 'smoke-high',
+  username: 'worker07',
+  caseId: 'C-1024',
+  'record.id': 'C-1024',
+  'next.id': 'C-1024',
+  'ref.departmentId': 'dept-fire',
+  'ref.userId': 'u-nobody',
+  'parsed.shift.scopeKind': ['grid', 'department'],
+  'parsed.shift.scopeId': 'G99',
+  category: 'fire_safety',
+  'c.category': 'fire_safety',
+  'c.subcategory': 'fire_safety.exits',
+  'c.caseType': 'fire_safety.exits.blocked',
+  parent: 'fire_safety',
+  level: 'subcategory',
+  'command.assigneeId': 'u-worker06',
+  'call.assigneeId': 'u-worker06',
+  'suggestion.leadId': 'u-worker05',
+  'user.role': 'supervisor',
+  'actor.role': 'grid_worker',
+  'command.action': 'dispatch',
+  'current.state': 'closed',
+  'current.escalationLevel': 'street',
+  'request.method': 'GET',
+  'request.originalUrl': '/api/nowhere',
+  'rule.deviceType': 'smoke_detector',
+  deviceType: 'smoke_detector',
+  metric: 'temperature',
+  "known.join(', ')": 'smoke, battery',
+  toVersion: '3',
+  i: '1',
+  'index + 1': '2',
+  'ring.length': '3',
+  'features.length': '2',
+  max: '100',
+  min: '1',
+  'limits.maxItems': '100000',
+  'limits.maxDevices': '500',
+  "Math.round(areaM2).toLocaleString('en')": '1,234',
+  '(share * 100).toFixed(1)': '4.2',
+  'String(date)': '2026-10-01',
+  'String(geometry.type)': 'LineString',
+  key: 'note',
+  clock: 'accept',
+  path: 'conditions[0]',
+  prefix: ['', 'overrides[0].'],
+  label: ['the outer ring', 'hole 1'],
+  what: ['user ids', 'photo URLs'],
+  message: 'the polygon has no rings',
+  "ROLES.join(', ')": 'grid_worker, supervisor, handler, operator, engineer, admin',
+  "AGGREGATES.join(', ')": 'mean, min, max, last, count',
+  "SEVERITIES.join(', ')": SEVERITIES.join(', '),
+  "STANDARD_DEVICE_TYPE_NAMES.join(', ')": STANDARD_DEVICE_TYPE_NAMES.join(', '),
+  "NOTICE_KINDS.join(', ')": NOTICE_KINDS.join(', '),
+  "RETURN_REASONS.join(', ')": RETURN_REASONS.join(', '),
+  "ESCALATION_LEVELS.join(', ')": ESCALATION_LEVELS.join(', '),
+  "CASE_ACTIONS.join(', ')": CASE_ACTIONS.join(', '),
+  "RULE_KINDS.join(', ')": RULE_KINDS.join(', '),
+  'ID_PATTERN.source': ID_PATTERN.source,
+  CONDITION_SHAPES: 'deviceType + metric + above, or eventType (+ minConfidence)',
+};
+
+const QUOTES = `'"\``;
+const OPENERS = '([{';
+const CLOSERS = ')]}';
+
+/** The index just past the string or template literal that starts at `start`. */
+function literalEnd(source: string, start: number): number {
+  const quote = source[start];
+  for (let i = start + 1; i < source.length; i++) {
+    if (source[i] === '\\') i++;
+    else if (source[i] === quote) return i + 1;
+    else if (quote === '`' && source.startsWith('${', i)) i = closerOf(source, i + 2);
+  }
+  throw new Error(`unterminated literal at ${source.slice(start, start + 40)}`);
+}
+
+/** The index of the bracket that closes the one just before `from`; literals and comments skipped. */
+function closerOf(source: string, from: number): number {
+  let depth = 0;
+  for (let i = from; i < source.length; i++) {
+    const char = source[i]!;
+    if (QUOTES.includes(char)) i = literalEnd(source, i) - 1;
+    else if (source.startsWith('//', i)) i = source.indexOf('\n', i);
+    else if (source.startsWith('/*', i)) i = source.indexOf('*/', i) + 1;
+    else if (OPENERS.includes(char)) depth++;
+    else if (CLOSERS.includes(char) && depth-- === 0) return i;
+    if (i < 0) break;
+  }
+  throw new Error(`unbalanced brackets in ${source.slice(from, from + 60)}`);
+}
+
+/**
+ * Splits at `separator` where it is outside every bracket and literal. A separator written with
+ * spaces (`' ? '`) needs whitespace, a line break too, on both sides.
+ */
+function splitTopLevel(text: string, separator: string): string[] {
+  const token = separator.trim();
+  const spaced = token !== separator;
+  const parts: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i < text.length; i++) {
+    const char = text[i]!;
+    if (QUOTES.includes(char)) i = literalEnd(text, i) - 1;
+    else if (OPENERS.includes(char)) depth++;
+    else if (CLOSERS.includes(char)) depth--;
+    else if (
+      depth === 0 &&
+      text.startsWith(token, i) &&
+      (!spaced || (/\s/.test(text[i - 1] ?? '') && /\s/.test(text[i + token.length] ?? '')))
+    ) {
+      parts.push(text.slice(start, i));
+      start = i + token.length;
+      i = start - 1;
+    }
+  }
+  return [...parts, text.slice(start)].map((part) => part.trim());
+}
+
+/** `cond ? a : b` → [a, b]; undefined when `text` is not a conditional. */
+function branches(text: string): [string, string] | undefined {
+  const [condition, ...rest] = splitTopLevel(text.replaceAll('?.', '\0.').replaceAll('??', '\0\0'), ' ? ');
+  if (condition === undefined || rest.length !== 1) return undefined;
+  const [then, otherwise] = splitTopLevel(rest[0]!, ' : ').map((part) => part.replaceAll('\0', '?'));
+  return then !== undefined && otherwise !== undefined ? [then, otherwise] : undefined;
+}
+
+const isLiteral = (text: string): boolean =>
+  QUOTES.includes(text[0] ?? '') && literalEnd(text, 0) === text.length;
+const combine = (parts: string[][]): string[] =>
+  parts.reduce<string[]>((done, next) => done.flatMap((head) => next.map((tail) => head + tail)), ['']);
+
+/** The sample values of one `${…}` expression. */
+function samplesOf(expression: string): string[] {
+  const sample = Object.hasOwn(SAMPLES, expression) ? SAMPLES[expression] : undefined;
+  if (sample !== undefined) return typeof sample === 'string' ? [sample] : [...sample];
+  const conditional = branches(expression);
+  if (conditional) return conditional.flatMap((branch) => valuesOf(branch) ?? samplesOf(branch));
+  const [value, fallback, ...more] = splitTopLevel(expression, ' ?? ');
+  if (fallback !== undefined && more.length === 0)
+    return [...samplesOf(value!), ...(valuesOf(fallback) ?? [])];
+  throw new Error(`no sample value for \${${expression}}: add one to SAMPLES`);
+}
+
+/** A literal's texts: each `${…}` replaced by its samples. */
+function renderLiteral(literal: string): string[] {
+  const body = literal.slice(1, -1);
+  if (literal[0] !== '`') return [body.replace(/\\(.)/g, '$1')];
+  const parts: string[][] = [];
+  let text = '';
+  for (let i = 0; i < body.length; i++) {
+    if (body[i] === '\\') text += body[++i];
+    else if (body.startsWith('${', i)) {
+      const end = closerOf(body, i + 2);
+      parts.push([text], samplesOf(body.slice(i + 2, end).trim()));
+      text = '';
+      i = end;
+    } else text += body[i];
+  }
+  return combine([...parts, [text]]);
+}
+
+/** The texts of a literal, a parenthesised conditional of literals, or undefined for anything else. */
+function valuesOf(part: string): string[] | undefined {
+  if (isLiteral(part)) return renderLiteral(part);
+  if (!part.startsWith('(') || closerOf(part, 1) !== part.length - 1) return undefined;
+  const inner = part.slice(1, -1).trim();
+  const conditional = branches(inner);
+  if (!conditional) return valuesOf(inner);
+  const [then, otherwise] = conditional.map(valuesOf);
+  return then && otherwise ? [...then, ...otherwise] : undefined;
+}
+
+/** Every literal in `text`, at any depth (`list.map((m) => \`boundary: ${m}\`)`). */
+function literalsIn(text: string): string[] {
+  const found: string[] = [];
+  for (let i = 0; i < text.length; i++) {
+    if (!QUOTES.includes(text[i]!)) continue;
+    const end = literalEnd(text, i);
+    found.push(text.slice(i, end));
+    i = end - 1;
+  }
+  return found;
+}
+
+/** The messages one argument can produce: literals joined with `+`, a list of them, or literals inside. */
+function messagesIn(argument: string): string[] {
+  const text = argument.replace(/^\.\.\./, '').trim();
+  if (text === '') return [];
+  if (text.startsWith('[') && closerOf(text, 1) === text.length - 1)
+    return splitTopLevel(text.slice(1, -1), ',').flatMap(messagesIn);
+  const parts = splitTopLevel(text, ' + ').map(valuesOf);
+  if (parts.every((part): part is string[] => part !== undefined)) return combine(parts);
+  return literalsIn(text).flatMap(renderLiteral);
+}
+
+/** The sample messages of every message call in one source file (not those in comments). */
+function messagesInSource(source: string): string[] {
+  const messages: string[] = [];
+  for (const { opening, skip } of MESSAGE_CALLS) {
+    for (const match of source.matchAll(opening)) {
+      const before = source.slice(source.lastIndexOf('\n', match.index) + 1, match.index);
+      if (/\/\/|^\s*\*/.test(before)) continue;
+      const start = match.index + match[0].length;
+      const args = splitTopLevel(source.slice(start, closerOf(source, start)), ',');
+      messages.push(...args.slice(skip).flatMap(messagesIn));
+    }
+  }
+  return messages;
+}
+
+async function serverMessages(): Promise<Map<string, string>> {
+  const found = new Map<string, string>();
+  for (const dir of SERVER_DIRS) {
+    const entries = await readdir(path.join(ROOT, dir), { withFileTypes: true, recursive: true });
+    for (const entry of entries) {
+      const file = path.relative(ROOT, path.join(entry.parentPath, entry.name));
+      if (!entry.isFile() || !file.endsWith('.ts') || file.endsWith('.test.ts') || NOT_SHOWN.has(file))
+        continue;
+      for (const message of messagesInSource(await readFile(path.join(ROOT, file), 'utf8')))
+        if (!found.has(message)) found.set(message, file);
+    }
+  }
+  return found;
+}
+
+const CJK = /[\u3400-\u9fff]/;
+const MESSAGES = await serverMessages();
+const zh = (text: string): string => apiTextIn('zh-CN', text);
+
+describe('the server message scanner', () => {
+  it('reads literals, templates, joined and conditional parts, lists and callbacks; skips codes', () => {
+    const source = `
+      errors.push('name is required');
+      errors.push(\`id \${id} is already registered\`, message);
+      errors.push(...parsed.errors.map((message) => \`boundary: \${message}\`));
+      problems.add(\`\${path} x\` + (ok ? ' (a)' : \`-\${i}\`));
+      throw new AppError('not_found', \`grid \${gridId} not found\`, ['you cannot, here', \`\${key} y\`]);
+      return refuse('forbidden', 'no'); // errors.push('a comment')
+      return { ok: false, errors: ['body must be an object'] };`;
+    expect(messagesInSource(source)).toEqual([
+      'name is required',
+      'id G07 is already registered',
+      'boundary: the polygon has no rings',
+      'conditions[0] x (a)',
+      'conditions[0] x-1',
+      'grid G13 not found',
+      'you cannot, here',
+      'note y',
+      'no',
+      'body must be an object',
+    ]);
+    expect(() => messagesInSource('errors.push(`${somethingNew} broke`)')).toThrow(/SAMPLES/);
+  });
+
+  it('finds the messages in the server sources', () => {
+    expect(MESSAGES.size).toBeGreaterThan(200);
+    for (const known of [
+      'gridId must be a grid in your region',
+      'the registry is for engineers and admins',
+      'boundary: overlaps grid G03 (Liucui 3) by 1,234 m² (4.2 % of the smaller grid)',
+      'conditions[0] temperature is not reported by smoke_detector (it reports events only)',
+      'cannot dispatch a closed case',
+    ])
+      expect(MESSAGES.has(known), known).toBe(true);
+  });
+});
+
+describe('the zh-CN catalog of server messages', () => {
+  const all = [...MESSAGES.keys()];
+
+  it('translates every message the server sends', () => {
+    const untranslated = all.filter((text) => zh(text) === text || !CJK.test(zh(text)));
+    expect(untranslated.map((text) => `${MESSAGES.get(text)}: ${text}`)).toEqual([]);
+  });
+
+  it('leaves no English phrase half translated', () => {
+    const mixed = all.map(zh).filter((text) => /\b[a-z]{2,} [a-z]{2,} [a-z]{2,}\b/i.test(text));
+    expect(mixed).toEqual([]);
+  });
+
+  it('keeps its own Chinese as it is, so translating twice does no harm', () => {
+    expect(all.map(zh).filter((text) => zh(text) !== text)).toEqual([]);
+  });
+
+  it('changes nothing in English', () => {
+    expect(all.filter((text) => apiTextIn('en', text) !== text)).toEqual([]);
+  });
+
+  it('passes a text it does not know through unchanged', () => {
+    expect(zh('the moon is made of cheese')).toBe('the moon is made of cheese');
+    expect(zh('boundary: the moon is made of cheese')).toBe('boundary: the moon is made of cheese');
+  });
+
+  it.each([
+    ['id must be 1–64 of A-Z a-z 0-9 _ -', 'id 必须是 1–64 个字符，只能包含 A-Z a-z 0-9 _ -'],
+    ['gridId must be a grid in your region', 'gridId 必须是您辖区内的网格'],
+    ['the registry is for engineers and admins', '只有工程师和管理员可以管理设备台账'],
+    ['type must be one of smoke_detector, gas_detector', 'type 必须是以下之一：smoke_detector, gas_detector'],
+    [
+      'bands[1].severity must be info, warning or critical',
+      'bands[1].severity 必须是 info、warning 或 critical',
+    ],
+    [
+      'boundary: overlaps grid G03 (柳翠三网格) by 1,234 m² (4.2 % of the smaller grid)',
+      'boundary：与网格 G03（柳翠三网格）重叠 1,234 平方米（占较小网格的 4.2 %）',
+    ],
+    ['boundary: the feature is for grid G13, not G02', 'boundary：文件中的要素属于网格 G13，不是 G02'],
+    ['hole 2 position 5 must be [longitude, latitude]', '第 2 个内环第 5 个坐标点必须是 [经度, 纬度]'],
+    ['cannot dispatch a closed case', '工单已结案，不能派遣'],
+    ['grid_worker may not verify this case', '网格员无权对此工单执行“核查通过”'],
+    ['the case is already at the street level', '工单已处于街道级'],
+    ['username worker07 is taken', '用户名 worker07 已被占用'],
+    ['scope.regionIds: no region nowhere', 'scope.regionIds：区域 nowhere 不存在'],
+    ['coHandlerIds must be a list of user ids', 'coHandlerIds 必须是用户 id 列表'],
+    ['kinds must be a list of opened, assigned', 'kinds 必须是由 opened, assigned 组成的列表'],
+    [
+      'metric temperature is not reported by smoke_detector (it reports smoke, battery)',
+      'metric：smoke_detector 设备不上报 temperature（它上报 smoke, battery）',
+    ],
+    ['more than 500 devices in scope: narrow the scope', '范围内设备超过 500 台，请缩小规则范围'],
+  ])('%s', (text, chinese) => {
+    expect(zh(text)).toBe(chinese);
+    expect(apiTextIn('en', text)).toBe(text);
+  });
+});
