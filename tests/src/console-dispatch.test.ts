@@ -103,6 +103,23 @@ describe.skipIf(chromiumTestMode() === 'skip')(
       await page.getByTestId('dispatch-assignee').selectOption('u-worker06');
       expect(await page.getByTestId('dispatch-submit').isDisabled()).toBe(true);
       await page.getByTestId('dispatch-reason').fill('A 角在社区开会，B 角离现场更近');
+      // The A worker helps as co-handler, with the street desk: chosen, not only suggested.
+      expect(await page.getByTestId('dispatch-co-u-worker06').count()).toBe(0);
+      // The rule list's co-handler (the community desk) comes open and ticked; the operator swaps it.
+      expect(await page.getByTestId('dispatch-co').evaluate((d) => (d as HTMLDetailsElement).open)).toBe(
+        true,
+      );
+      const ticked = page.locator('[data-testid^="dispatch-co-u-"]:checked');
+      expect(await ticked.count()).toBe(1);
+      const suggestedCo = (await ticked.getAttribute('data-testid'))!.replace('dispatch-co-', '');
+      expect(await page.getByTestId('dispatch-co-summary').textContent()).toContain(nameOf(suggestedCo));
+      await ticked.uncheck();
+      expect(await page.getByTestId('dispatch-co-summary').textContent()).toContain('协办：无');
+      await page.getByTestId('dispatch-co-u-worker05').check();
+      await page.getByTestId('dispatch-co-u-sup1').check();
+      await expect
+        .poll(() => page.getByTestId('dispatch-co-summary').textContent())
+        .toContain(`${nameOf('u-worker05')}、${nameOf('u-sup1')}`);
       expect(describeViolations(seriousViolations(await findAxeViolations(page)))).toBe('');
       await page.screenshot({ path: path.join(SCREENSHOTS, 'operator-dispatch-picker.png'), fullPage: true });
       const answer = page.waitForResponse((r) => r.url().endsWith(`/api/cases/${cable.id}/actions`));
@@ -122,8 +139,17 @@ describe.skipIf(chromiumTestMode() === 'skip')(
       expect((await caseDetail(page, cable.id)).timeline.at(-1)).toMatchObject({
         actorId: 'u-op1',
         note: 'A 角在社区开会，B 角离现场更近',
-        data: { assigneeId: 'u-worker06', override: true, suggestedId: 'u-worker05' },
+        data: {
+          assigneeId: 'u-worker06',
+          coHandlerIds: ['u-worker05', 'u-sup1'],
+          override: true,
+          suggestedId: 'u-worker05',
+        },
       });
+      expect((await caseDetail(page, cable.id)).case.coHandlers.map((c) => c.id)).toEqual([
+        'u-worker05',
+        'u-sup1',
+      ]);
 
       // Live on the backup's phone, and through the push service.
       await backup.getByTestId(`case-${cable.id}`).waitFor({ timeout: 10_000 });

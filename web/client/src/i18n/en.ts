@@ -110,6 +110,8 @@ export const en: Messages = {
   'dispatch.noSuggestion': 'The dispatch list has nobody on duty to suggest; choose someone',
   'dispatch.nobody': 'Nobody on duty can take cases in this grid now',
   'dispatch.coHandlers': 'Co-handlers: {names}',
+  'dispatch.coNone': 'none',
+  'dispatch.coPick': 'Choose co-handlers (any number)',
   'dispatch.reason': 'Reason (required when not following the suggestion)',
   'dispatch.overrideHint': 'Not the suggestion: recorded on the timeline as an override',
   'dispatch.submit': 'Dispatch',

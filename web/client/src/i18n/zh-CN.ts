@@ -109,6 +109,8 @@ export const zhCN = {
   'dispatch.noSuggestion': '派遣清单暂无在岗人员可建议，请人工选择',
   'dispatch.nobody': '该网格当前无可派遣的在岗人员',
   'dispatch.coHandlers': '协办：{names}',
+  'dispatch.coNone': '无',
+  'dispatch.coPick': '选择协办人（可多选）',
   'dispatch.reason': '改派理由（未按建议派遣时必填）',
   'dispatch.overrideHint': '未按建议派遣，将作为人工改派记入处置记录',
   'dispatch.submit': '确认派遣',
