@@ -7,8 +7,8 @@ import { join } from 'node:path';
 import type { StepResult } from '../load/load-types';
 import type { SystemUnderTest, Verification } from '../scenarios/ingest';
 import type { GridSenseArgs, GridSenseInfo } from '../systems/gridsense';
-import { startMosquitto } from '../systems/mosquitto';
 import type { NodeRedArgs } from '../systems/node-red';
+import { startMosquitto } from '../../tests/src/harness/mosquitto';
 import { startChild, type ChildOptions } from './child';
 import { countAll, countStored, createDatabase } from './influx';
 import { connectRaw, encodePuback, encodeSubscribe } from './mqtt-wire';
@@ -76,6 +76,9 @@ async function waitUnmoving(total: () => Promise<number>): Promise<void> {
   }
 }
 
+/** Waits until the database's telemetry count stops moving: a backlog upstream has drained. */
+const influxIdle = (url: string, database: string) => () => waitUnmoving(() => countAll(url, database));
+
 function influxVerifier(url: string, database: string, settleMs: number) {
   return (step: StepResult) => {
     const active = step.perDevice.filter((d) => d.sent > 0);
@@ -115,7 +118,7 @@ export async function startGridSense(context: SystemContext): Promise<SystemUnde
     pids: { gridsense: child.pid },
     // A PUBACK already means "stored": anything missing now is lost.
     verify: influxVerifier(context.influxUrl, database, 2000),
-    waitIdle: () => waitUnmoving(() => countAll(context.influxUrl, database)),
+    waitIdle: influxIdle(context.influxUrl, database),
     stop: () => child.stop(),
   };
 }
@@ -123,7 +126,9 @@ export async function startGridSense(context: SystemContext): Promise<SystemUnde
 export async function startNodeRedStack(context: SystemContext): Promise<SystemUnderTest> {
   const database = 'bench_nodered';
   await createDatabase(context.influxUrl, database);
-  const mosquitto = await startMosquitto(context.mosquittoMaxQueued);
+  // Packaged defaults but the queue: its default of 1,000 drops what arrives while Node-RED is
+  // that far behind (a 70 ms pause at 15,000 msg/s), so a user who needs zero loss lifts it.
+  const mosquitto = await startMosquitto({ maxQueued: context.mosquittoMaxQueued, maxInflight: 20 });
   const args: NodeRedArgs = {
     mqttPort: mosquitto.port,
     influxPort: Number(new URL(context.influxUrl).port),
@@ -142,7 +147,7 @@ export async function startNodeRedStack(context: SystemContext): Promise<SystemU
     // The join node holds up to 1 s, then the batch write: give it time before counting a loss.
     verify: influxVerifier(context.influxUrl, database, 8000),
     // With Mosquitto's queue unlimited a step it could not keep up with leaves a backlog there.
-    waitIdle: () => waitUnmoving(() => countAll(context.influxUrl, database)),
+    waitIdle: influxIdle(context.influxUrl, database),
     stop: async () => {
       await child.stop();
       await mosquitto.stop();

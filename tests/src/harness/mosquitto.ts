@@ -9,7 +9,15 @@ import { binaryTestMode, findBinary } from './required-binary';
 export interface MosquittoInstance {
   url: string;
   port: number;
+  pid: number;
   stop(): Promise<void>;
+}
+
+export interface MosquittoLimits {
+  /** QoS 1 messages queued per client past those in flight; 0 = no limit (Mosquitto: 1,000). */
+  maxQueued?: number;
+  /** QoS 1 messages in flight per client (Mosquitto: 20). */
+  maxInflight?: number;
 }
 
 const START_TIMEOUT_MS = 10_000;
@@ -22,10 +30,11 @@ export function mosquittoTestMode(): 'run' | 'skip' {
 }
 
 /**
- * A throwaway Mosquitto on a free port: anonymous clients, and room for a subscriber that is away
- * for a while (persistent sessions queue up to 100,000 QoS 1 messages instead of the default 1,000).
+ * A throwaway Mosquitto on a free port: anonymous clients, and by default room for a subscriber
+ * that is away for a while (persistent sessions queue up to 100,000 QoS 1 messages instead of the
+ * default 1,000, which drops the rest).
  */
-export async function startMosquitto(): Promise<MosquittoInstance> {
+export async function startMosquitto(limits: MosquittoLimits = {}): Promise<MosquittoInstance> {
   const port = await freePort();
   const dir = await mkdtemp(path.join(os.tmpdir(), 'gridsense-mosquitto-'));
   const configFile = path.join(dir, 'mosquitto.conf');
@@ -35,8 +44,8 @@ export async function startMosquitto(): Promise<MosquittoInstance> {
       `listener ${port} 127.0.0.1`,
       'allow_anonymous true',
       'persistence false',
-      'max_queued_messages 100000',
-      'max_inflight_messages 100',
+      `max_queued_messages ${limits.maxQueued ?? 100_000}`,
+      `max_inflight_messages ${limits.maxInflight ?? 100}`,
       'log_type error',
       '',
     ].join('\n'),
@@ -58,7 +67,7 @@ export async function startMosquitto(): Promise<MosquittoInstance> {
     await stop();
     throw new Error(`${(error as Error).message}\n--- mosquitto stderr ---\n${stderr}`, { cause: error });
   }
-  return { url: `mqtt://127.0.0.1:${port}`, port, stop };
+  return { url: `mqtt://127.0.0.1:${port}`, port, pid: child.pid ?? 0, stop };
 }
 
 async function waitForPort(port: number, child: ChildProcess): Promise<void> {
