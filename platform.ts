@@ -1,6 +1,5 @@
 import { createAlerts } from '@gridsense/alerts';
 import {
-  attachMqttOverWebSocket,
   closeBroker,
   closeRevokedSessions,
   connectMqttBus,
@@ -8,6 +7,7 @@ import {
   createBroker,
   createDeviceAccess,
   listenMqtt,
+  mqttOverWebSocket,
   serviceCredentials,
   type Broker,
 } from '@gridsense/broker';
@@ -158,14 +158,15 @@ export async function startPlatform(config: Config, options: PlatformOptions): P
         host: config.httpHost,
         port: config.httpPort,
         nodeRed: config.nodeRed,
-        beforeListen: (server) => broker && attachMqttOverWebSocket(server, broker, '/mqtt'),
+        limits: config.limits,
+        upgrades: broker ? { '/mqtt': mqttOverWebSocket(broker, config.limits) } : {},
       },
     );
     closers.add(() => web.close());
 
     let mqttPort: number | undefined;
     if (broker) {
-      const listening = await listenMqtt(broker, config.mqttPort, config.mqttHost);
+      const listening = await listenMqtt(broker, config.mqttPort, config.mqttHost, config.limits);
       mqttPort = listening.port;
       closers.add(() => new Promise<void>((done) => listening.server.close(() => done())));
     }

@@ -72,6 +72,10 @@ const parsed = parseConfig({
   INFLUX_URL: args.influxUrl,
   INFLUX_DATABASE: args.database,
   LOG_LEVEL: 'warn',
+  // The connection swarm comes from one loopback address, far past a stranger's share.
+  GRIDSENSE_MAX_CONNECTIONS: '200000',
+  GRIDSENSE_MAX_CONNECTIONS_PER_ADDRESS: '200000',
+  GRIDSENSE_CONNECTIONS_PER_SECOND: '100000',
 });
 if (!parsed.ok) throw new Error(parsed.errors.join('; '));
 const platform = await startPlatform(parsed.config, { logger: createLogger({ level: 'warn' }) });

@@ -27,6 +27,8 @@ export async function createBroker(options: BrokerOptions): Promise<Broker> {
     // Device ids may be up to 64 characters (device contract), longer than MQTT 3.1's 23.
     maxClientsIdLength: 64,
     drainTimeout: 30_000,
+    // A socket that has not sent CONNECT by then is closed (aedes' default is 30 s).
+    connectTimeout: 10_000,
   });
   return broker;
 }

@@ -7,9 +7,16 @@ import type {
   AuthorizeSubscribeHandler,
   BrokerOptions,
 } from './create-broker';
+import { raisePacketLimit } from './packet-limit';
 
 /** The username GridSense's own services use when they connect over MQTT. */
 export const SERVICE_USERNAME = 'gridsense-service';
+
+/** Client ids under this prefix belong to GridSense's own services (the bus, ingest …). */
+export const SERVICE_CLIENT_PREFIX = 'gridsense-';
+
+/** What a service may send in one packet once it has logged in (bus events carry case views). */
+const SERVICE_MAX_PACKET_BYTES = 4 * 1024 * 1024;
 
 export interface DeviceLookup {
   /** The device's grid and whether `secret` is its secret; undefined when unknown. */
@@ -38,6 +45,15 @@ function authError(): Error & { returnCode: number } {
   return Object.assign(new Error('bad user name or password'), { returnCode: 4 });
 }
 
+function notAuthorized(reason: string): Error & { returnCode: number } {
+  return Object.assign(new Error(reason), { returnCode: 5 });
+}
+
+/** The will announced in CONNECT (aedes keeps it on `_will` until the session is set up). */
+function announcedWill(client: Client): { topic: string } | undefined {
+  return (client as unknown as { _will?: { topic: string } | null })._will ?? undefined;
+}
+
 function sameSecret(a: string, b: string): boolean {
   const left = Buffer.from(a);
   const right = Buffer.from(b);
@@ -55,11 +71,20 @@ export function createDeviceAccess(options: DeviceAccessOptions): BrokerOptions 
     const secret = password?.toString('utf8') ?? '';
     if (username === SERVICE_USERNAME && options.serviceSecret && sameSecret(secret, options.serviceSecret)) {
       identities.set(client, { kind: 'service' });
+      raisePacketLimit(client, SERVICE_MAX_PACKET_BYTES);
       return done(null, true);
     }
+    // A session under a service's id would take over (and end) that service's own session.
+    if (client.id.startsWith(SERVICE_CLIENT_PREFIX))
+      return done(notAuthorized(`client id ${SERVICE_CLIENT_PREFIX}* is reserved`), false);
     if (!username || username !== client.id) return done(authError(), false);
     const device = options.devices.checkDevice(username, secret);
     if (!device) return done(authError(), false);
+    // The will is published after the device is gone, with no client to check: check it now.
+    const will = announcedWill(client);
+    const willTopic = will && parseDeviceTopic(will.topic);
+    if (will && (willTopic?.deviceId !== username || willTopic.gridId !== device.gridId))
+      return done(notAuthorized(`will topic ${will.topic} is not the device's own`), false);
     identities.set(client, { kind: 'device', deviceId: username, gridId: device.gridId });
     done(null, true);
   };

@@ -5,3 +5,5 @@ export * from './aedes-bus';
 export * from './mqtt-bus';
 export * from './service-credentials';
 export * from './revoked-sessions';
+export * from './connection-guard';
+export * from './packet-limit';

@@ -1,40 +1,49 @@
-import type { Server as HttpServer, IncomingMessage } from 'node:http';
+import type { NetworkLimits } from '@gridsense/core';
+import type { IncomingMessage } from 'node:http';
 import { createServer, type Server } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, createWebSocketStream } from 'ws';
+import { guardConnections, type ConnectionGuard } from './connection-guard';
 import type { Broker } from './create-broker';
+import { limitPacketSize } from './packet-limit';
 
 /** MQTT over TCP. Resolves with the bound port (useful when asked for port 0). */
 export function listenMqtt(
   broker: Broker,
   port: number,
   host: string,
-): Promise<{ server: Server; port: number }> {
-  const server = createServer((socket) => broker.handle(socket));
+  limits: NetworkLimits,
+): Promise<{ server: Server; port: number; guard: ConnectionGuard }> {
+  const server = createServer((socket) => {
+    // A reset before aedes has its listeners on must not become an uncaught 'error'.
+    socket.on('error', () => socket.destroy());
+    limitPacketSize(broker.handle(socket), limits.mqttMaxPacketBytes);
+  });
+  const guard = guardConnections(server, limits);
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {
       const address = server.address();
-      resolve({ server, port: typeof address === 'object' && address ? address.port : port });
+      resolve({ server, port: typeof address === 'object' && address ? address.port : port, guard });
     });
   });
 }
 
 /**
- * MQTT over WebSocket on an existing HTTP server at `path`. `noServer` so the upgrade listener
- * takes only its own path and leaves socket.io's and Node-RED's upgrades alone.
+ * MQTT over WebSocket, as an upgrade handler for an HTTP server's router (which has already
+ * checked the path; the HTTP server's connection guard already counted the connection).
+ * `noServer`: the router, not ws, owns the server's upgrade event.
  */
-export function attachMqttOverWebSocket(
-  httpServer: HttpServer,
+export function mqttOverWebSocket(
   broker: Broker,
-  path = '/mqtt',
-): WebSocketServer {
-  const wss = new WebSocketServer({ noServer: true });
-  httpServer.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
-    if (new URL(request.url ?? '/', 'http://localhost').pathname !== path) return;
+  limits: Pick<NetworkLimits, 'mqttMaxPacketBytes'>,
+): (request: IncomingMessage, socket: Duplex, head: Buffer) => void {
+  // A WebSocket frame holds one or more MQTT packets; a frame over the limit is refused by ws.
+  const wss = new WebSocketServer({ noServer: true, maxPayload: limits.mqttMaxPacketBytes + 8 });
+  return (request, socket, head) => {
     wss.handleUpgrade(request, socket, head, (ws) => {
-      broker.handle(createWebSocketStream(ws), request);
+      ws.on('error', () => ws.terminate());
+      limitPacketSize(broker.handle(createWebSocketStream(ws), request), limits.mqttMaxPacketBytes);
     });
-  });
-  return wss;
+  };
 }

@@ -33,7 +33,7 @@ await runService('broker', async (config, logger) => {
       onClosed: (deviceId, change) => logger.info({ deviceId, change }, 'device session ended'),
     },
   );
-  const { server, port } = await listenMqtt(broker, config.mqttPort, config.mqttHost);
+  const { server, port } = await listenMqtt(broker, config.mqttPort, config.mqttHost, config.limits);
   closers.add(() => new Promise<void>((done) => server.close(() => done())));
   // A safety net for changes made while this broker was down or the event was missed.
   const timer = setInterval(

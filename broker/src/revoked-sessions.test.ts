@@ -1,3 +1,4 @@
+import { DEFAULT_NETWORK_LIMITS } from '@gridsense/core';
 import mqtt, { type MqttClient } from 'mqtt';
 import type { Server } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -45,7 +46,7 @@ describe('closeRevokedSessions', () => {
         },
       },
     );
-    ({ server } = await listenMqtt(broker, 0, '127.0.0.1'));
+    ({ server } = await listenMqtt(broker, 0, '127.0.0.1', DEFAULT_NETWORK_LIMITS));
     const address = server.address();
     url = `mqtt://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
   });

@@ -26,6 +26,12 @@ const DEFAULTS: Config = {
   metricsPort: undefined,
   ingestSubscribers: 1,
   retentionDays: { raw: 0, minuteRollups: 0, hourRollups: 0 },
+  limits: {
+    mqttMaxPacketBytes: 33 * 1024,
+    connectionsTotal: 50_000,
+    connectionsPerAddress: 2_000,
+    connectionsPerSecond: 200,
+  },
 };
 
 const configOf = (env: Record<string, string | undefined>, argv: string[] = []): Config => {
@@ -100,6 +106,10 @@ describe('parseConfig: values', () => {
       GRIDSENSE_RAW_RETENTION_DAYS: '30',
       GRIDSENSE_ROLLUP_1M_RETENTION_DAYS: '180',
       GRIDSENSE_ROLLUP_1H_RETENTION_DAYS: '3650',
+      GRIDSENSE_MQTT_MAX_PACKET_KB: '20',
+      GRIDSENSE_MAX_CONNECTIONS: '1000',
+      GRIDSENSE_MAX_CONNECTIONS_PER_ADDRESS: '10',
+      GRIDSENSE_CONNECTIONS_PER_SECOND: '5',
     });
     expect(config).toEqual<Config>({
       dataDir: '/var/lib/gridsense',
@@ -126,6 +136,12 @@ describe('parseConfig: values', () => {
       metricsPort: 9464,
       ingestSubscribers: 4,
       retentionDays: { raw: 30, minuteRollups: 180, hourRollups: 3650 },
+      limits: {
+        mqttMaxPacketBytes: 20 * 1024,
+        connectionsTotal: 1000,
+        connectionsPerAddress: 10,
+        connectionsPerSecond: 5,
+      },
     });
   });
 

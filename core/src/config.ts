@@ -34,7 +34,28 @@ export interface Config {
   ingestSubscribers: number;
   /** Days to keep raw readings, minute rollups and hour rollups; 0 keeps them forever. */
   retentionDays: { raw: number; minuteRollups: number; hourRollups: number };
+  /** What one stranger on the network can make GridSense hold. */
+  limits: NetworkLimits;
 }
+
+/** Caps on what arrives from the network (MQTT, HTTP, WebSocket alike). */
+export interface NetworkLimits {
+  /** Largest MQTT packet (remaining length) accepted before login and from devices. */
+  mqttMaxPacketBytes: number;
+  /** Open connections from one remote address, per listener. */
+  connectionsPerAddress: number;
+  /** Open connections in all, per listener. */
+  connectionsTotal: number;
+  /** New connections one address may open per second (bursts of five times that). */
+  connectionsPerSecond: number;
+}
+
+export const DEFAULT_NETWORK_LIMITS: NetworkLimits = {
+  mqttMaxPacketBytes: 33 * 1024,
+  connectionsTotal: 50_000,
+  connectionsPerAddress: 2_000,
+  connectionsPerSecond: 200,
+};
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; errors: string[] };
 
@@ -66,6 +87,12 @@ export const CONFIG_DOC: Record<string, string> = {
   GRIDSENSE_ROLLUP_1H_RETENTION_DAYS: 'days to keep 1-hour rollups; 0 keeps them (default 0)',
   GRIDSENSE_INGEST_SUBSCRIBERS:
     'with MQTT_URL: subscriber connections on a shared subscription, for throughput (default 1; >1 needs $share: Mosquitto, EMQX)',
+  GRIDSENSE_MQTT_MAX_PACKET_KB:
+    'largest MQTT packet in KiB; bigger ones close the connection before they are read (default 33: twice the contract payload, plus headers)',
+  GRIDSENSE_MAX_CONNECTIONS: 'open connections per listener (MQTT, HTTP) in all (default 50000)',
+  GRIDSENSE_MAX_CONNECTIONS_PER_ADDRESS: 'open connections per listener from one address (default 2000)',
+  GRIDSENSE_CONNECTIONS_PER_SECOND:
+    'new connections one address may open per second, in bursts of five times that (default 200)',
   GRIDSENSE_METRICS_PORT:
     'ingest run alone (npm start -w ingest) serves Prometheus /metrics on this port (default: off)',
 };
@@ -157,6 +184,19 @@ export function parseConfig(
       raw: days('GRIDSENSE_RAW_RETENTION_DAYS'),
       minuteRollups: days('GRIDSENSE_ROLLUP_1M_RETENTION_DAYS'),
       hourRollups: days('GRIDSENSE_ROLLUP_1H_RETENTION_DAYS'),
+    },
+    limits: {
+      mqttMaxPacketBytes:
+        positiveInteger('GRIDSENSE_MQTT_MAX_PACKET_KB', DEFAULT_NETWORK_LIMITS.mqttMaxPacketBytes / 1024) * 1024,
+      connectionsTotal: positiveInteger('GRIDSENSE_MAX_CONNECTIONS', DEFAULT_NETWORK_LIMITS.connectionsTotal),
+      connectionsPerAddress: positiveInteger(
+        'GRIDSENSE_MAX_CONNECTIONS_PER_ADDRESS',
+        DEFAULT_NETWORK_LIMITS.connectionsPerAddress,
+      ),
+      connectionsPerSecond: positiveInteger(
+        'GRIDSENSE_CONNECTIONS_PER_SECOND',
+        DEFAULT_NETWORK_LIMITS.connectionsPerSecond,
+      ),
     },
   };
   return errors.length > 0 ? { ok: false, errors } : { ok: true, config };

@@ -65,6 +65,8 @@ export function createDeviceAdminService(deps: WebDeps) {
     const id = typeof body.id === 'string' ? body.id.trim() : '';
     if (!isValidId(id)) errors.push('id must be 1–64 of A-Z a-z 0-9 _ -');
     else if (deps.registry.get(id)) errors.push(`id ${id} is already registered`);
+    // The broker refuses devices under its services' client ids (broker/src/device-access.ts).
+    else if (id.startsWith('gridsense-')) errors.push('ids starting with gridsense- are reserved');
     if (!STANDARD_DEVICE_TYPE_NAMES.includes(body.type as never))
       errors.push(`type must be one of ${STANDARD_DEVICE_TYPE_NAMES.join(', ')}`);
     const grid = deps.cases

@@ -35,7 +35,7 @@ await runService('web', async (config, logger) => {
       staticDir: resolve(import.meta.dirname, '../dist'),
       now: Date.now,
     },
-    { host: config.httpHost, port: config.httpPort, nodeRed: config.nodeRed },
+    { host: config.httpHost, port: config.httpPort, nodeRed: config.nodeRed, limits: config.limits },
   );
   closers.add(() => web.close());
   logger.info({ port: web.port }, 'web listening');

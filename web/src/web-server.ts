@@ -1,35 +1,53 @@
+import type { NetworkLimits } from '@gridsense/core';
+import { guardConnections, type ConnectionGuard } from '@gridsense/broker';
 import { createServer, type Server } from 'node:http';
 import { createWebApp } from './app';
 import { embedNodeRed } from './node-red';
 import { attachGateway } from './realtime/gateway';
+import { UpgradeRouter, type UpgradeHandler } from './upgrade-router';
 import type { WebDeps } from './web-deps';
 
 export interface WebServer {
   server: Server;
   port: number;
+  guard: ConnectionGuard;
   close(): Promise<void>;
 }
 
+export interface WebServerOptions {
+  host: string;
+  port: number;
+  nodeRed: boolean;
+  limits: NetworkLimits;
+  /** More WebSocket endpoints by path (the embedded broker's `/mqtt`). */
+  upgrades?: Record<string, UpgradeHandler>;
+}
+
 /** Builds the app, attaches socket.io and (optionally) Node-RED, and listens. */
-export async function startWebServer(
-  deps: WebDeps,
-  options: { host: string; port: number; nodeRed: boolean; beforeListen?: (server: Server) => void },
-): Promise<WebServer> {
+export async function startWebServer(deps: WebDeps, options: WebServerOptions): Promise<WebServer> {
   const { app, finish } = createWebApp(deps);
-  const server = createServer(app);
-  const gateway = await attachGateway(server, deps);
+  const server = createServer({ maxHeaderSize: 16 * 1024 }, app);
+  // A client that trickles its headers or body is cut off instead of holding a socket for minutes.
+  server.headersTimeout = 20_000;
+  server.requestTimeout = 60_000;
+  server.keepAliveTimeout = 10_000;
+  const guard = guardConnections(server, options.limits);
+  const upgrades = new UpgradeRouter(server);
+  const gateway = await upgrades.adopt('/socket.io/', () => attachGateway(server, deps));
   const nodeRed = options.nodeRed
-    ? await embedNodeRed({
-        app,
-        server,
-        db: deps.db,
-        dataDir: deps.dataDir,
-        logger: deps.logger,
-        platform: deps,
-      })
+    ? await upgrades.adopt('/flows/comms', () =>
+        embedNodeRed({
+          app,
+          server,
+          db: deps.db,
+          dataDir: deps.dataDir,
+          logger: deps.logger,
+          platform: deps,
+        }),
+      )
     : undefined;
+  for (const [path, handle] of Object.entries(options.upgrades ?? {})) upgrades.route(path, handle);
   finish();
-  options.beforeListen?.(server);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host, () => resolve());
@@ -38,6 +56,7 @@ export async function startWebServer(
   return {
     server,
     port: typeof address === 'object' && address ? address.port : options.port,
+    guard,
     async close() {
       await nodeRed?.stop();
       server.closeAllConnections();

@@ -12,9 +12,18 @@ export function readToken(request: IncomingMessage): string | undefined {
   const cookies = request.headers.cookie?.split(';') ?? [];
   for (const cookie of cookies) {
     const [name, ...value] = cookie.trim().split('=');
-    if (name === SESSION_COOKIE) return decodeURIComponent(value.join('='));
+    if (name === SESSION_COOKIE) return decodeCookieValue(value.join('='));
   }
   return undefined;
+}
+
+/** A cookie value that does not decode (a stray `%`) is no token, not an error. */
+function decodeCookieValue(raw: string): string | undefined {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return undefined;
+  }
 }
 
 export async function userFromToken(

@@ -34,31 +34,42 @@ export async function attachGateway(httpServer: HttpServer, deps: WebDeps) {
       // Leave other upgrade paths (/mqtt, Node-RED's /flows/comms) to their own listeners.
       destroyUpgrade: false,
       serveClient: false,
+      // Clients send only small events (grid ids); socket.io's default allows 1 MB a message.
+      maxHttpBufferSize: 16 * 1024,
+      connectTimeout: 10_000,
     },
   );
 
   io.use((socket, next) => {
-    const token =
-      typeof socket.handshake.auth.token === 'string'
-        ? socket.handshake.auth.token
-        : readToken(socket.request);
-    userFromToken(deps.db, deps.tokens, token, deps.now())
-      .then(async (user) => {
-        socket.data.user = user;
-        socket.data.grids = await deps.cases.visibleGrids(user);
-        next();
-      })
-      .catch(() => next(new Error('unauthenticated')));
+    // Everything here came from the network: an async function, so any throw becomes a refusal.
+    const signIn = async () => {
+      const auth: unknown = socket.handshake.auth;
+      const offered = typeof auth === 'object' && auth !== null ? (auth as { token?: unknown }).token : undefined;
+      const token = typeof offered === 'string' ? offered : readToken(socket.request);
+      const user = await userFromToken(deps.db, deps.tokens, token, deps.now());
+      socket.data.user = user;
+      socket.data.grids = await deps.cases.visibleGrids(user);
+    };
+    signIn().then(
+      () => next(),
+      () => next(new Error('unauthenticated')),
+    );
   });
 
   io.on('connection', (socket) => {
     void socket.join([userRoom(socket.data.user.id), ...socket.data.grids.map(gridRoom)]);
-    socket.on('grid:watch', (gridId, ack) => {
-      if (!socket.data.grids.includes(gridId)) return ack({ ok: false, error: 'not_found' });
+    // Clients may send any arity and types; the declared signatures are what a good client sends.
+    socket.on('grid:watch', (...args: unknown[]) => {
+      const [gridId, ack] = args;
+      const reply = typeof ack === 'function' ? (ack as (r: { ok: boolean; error?: string }) => void) : () => {};
+      if (typeof gridId !== 'string' || !socket.data.grids.includes(gridId))
+        return reply({ ok: false, error: 'not_found' });
       void socket.join(liveRoom(gridId));
-      ack({ ok: true });
+      reply({ ok: true });
     });
-    socket.on('grid:unwatch', (gridId) => void socket.leave(liveRoom(gridId)));
+    socket.on('grid:unwatch', (...args: unknown[]) => {
+      if (typeof args[0] === 'string') void socket.leave(liveRoom(args[0]));
+    });
   });
 
   await deps.bus.subscribe('case.changed', async ({ caseId }) => {

@@ -26,6 +26,7 @@ function listOf(name: string, items: string): string | undefined {
 /** Validation details that say something particular about one field. */
 export const FIELD_DETAILS_ZH_CN: readonly ApiMessagePattern[] = [
   [/^id (\S+) is already registered$/, (m) => `id ${m[1]} 已登记`],
+  [/^ids starting with gridsense- are reserved$/, () => '以 gridsense- 开头的 id 保留给 GridSense 服务'],
   [/^id (\S+) is already a region$/, (m) => `id ${m[1]} 已被其他区划使用`],
   [/^username (\S+) is taken$/, (m) => `用户名 ${m[1]} 已被占用`],
   [/^unknown category (\S+)$/, (m) => `未知类别 ${m[1]}`],
