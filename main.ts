@@ -1,23 +1,17 @@
-import { runService } from '@gridsense/state';
-import { startPlatform } from './platform';
+import { parseConfig } from '@gridsense/core';
+import { createLogger, supervise } from '@gridsense/state';
+import { join } from 'node:path';
 
-/** `npm start`: every service in one process on embedded defaults (settings: README). */
-await runService('gridsense', async (config, logger) => {
-  const platform = await startPlatform(config, { logger });
-  const host = config.httpHost === '0.0.0.0' ? 'localhost' : config.httpHost;
-  if (platform.seeded) {
-    // Shown once: only hashes are stored. Device secrets went to the provisioning file.
-    const lines = platform.seeded.passwords.map(
-      (p) => `  ${p.username.padEnd(10)} ${p.role.padEnd(12)} ${p.password}`,
-    );
-    console.log(`\nDemo district seeded. Logins (shown only now, keep them):\n${lines.join('\n')}\n`);
-  }
-  console.log(`\nGridSense console:  http://${host}:${platform.httpPort}/`);
-  if (config.nodeRed)
-    console.log(`Node-RED editor:    http://${host}:${platform.httpPort}/flows  (engineers, admins)`);
-  if (platform.mqttPort)
-    console.log(
-      `MQTT broker:        mqtt://${host}:${platform.mqttPort}  and ws://${host}:${platform.httpPort}/mqtt\n`,
-    );
-  return platform;
+/**
+ * `npm start`: a supervisor that runs the platform (platform-main.ts: every service in one
+ * process) as a child and restarts it if it dies (decision 0010). Settings: README; the child
+ * reports bad ones.
+ */
+const parsed = parseConfig(process.env, process.argv.slice(2));
+// A handful of lines per restart: shown unless the operator asked for errors only.
+const level = parsed.ok && parsed.config.logLevel === 'error' ? 'error' : 'info';
+supervise({
+  entry: join(import.meta.dirname, 'platform-main.ts'),
+  args: process.argv.slice(2),
+  logger: createLogger({ level, service: 'supervisor' }),
 });

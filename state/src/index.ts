@@ -20,4 +20,5 @@ export * from './demo/seed-demo';
 export * from './device-registry';
 export * from './logger';
 export * from './service-runner';
+export * from './supervisor';
 export * from './demo/demo-taxonomy';

@@ -1,5 +1,6 @@
 import { CONFIG_DOC, parseConfig, type Config } from '@gridsense/core';
 import { createLogger, type Logger } from './logger';
+import { announceReady } from './supervisor';
 
 /**
  * The lifecycle every service's main.ts shares: parse and validate config (listing every bad
@@ -39,6 +40,7 @@ export async function runService(
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+  announceReady(() => stop('supervisor gone'));
 }
 
 /** Runs a list of closers in reverse order of creation, reporting (not throwing) failures. */

@@ -17,16 +17,20 @@ export interface PlatformProcess {
   restart(): Promise<void>;
   /** The process's log lines so far (JSON lines from pino, plus anything printed). */
   output(): string;
+  /** Supervised only: the pid of the platform child the supervisor started last. */
+  platformPid(): number | undefined;
 }
 
 /**
- * GridSense's real entry point (`main.ts`, as `npm start` runs it, minus the console build) in a
- * child process, on fixed free ports so devices can reconnect to the same address after a kill.
- * `env` adds or overrides settings (INFLUX_URL, MQTT_URL, …).
+ * The platform (`platform-main.ts`) in a child process, on fixed free ports so devices can
+ * reconnect to the same address after a kill. `supervised` runs GridSense's real entry point
+ * instead (`main.ts`, as `npm start` runs it, minus the console build): a supervisor with the
+ * platform as its child. `env` adds or overrides settings (INFLUX_URL, MQTT_URL, …).
  */
 export async function startPlatformProcess(
   dataDir: string,
   env: Record<string, string> = {},
+  options: { supervised?: boolean } = {},
 ): Promise<PlatformProcess> {
   const [httpPort, mqttPort] = [await freePort(), await freePort()];
   const settings: Record<string, string> = {
@@ -48,7 +52,8 @@ export async function startPlatformProcess(
 
   const start = async () => {
     const { PATH, HOME } = process.env;
-    child = spawn(process.execPath, ['--import', 'tsx', 'main.ts'], {
+    const entry = options.supervised ? 'main.ts' : 'platform-main.ts';
+    child = spawn(process.execPath, ['--import', 'tsx', entry], {
       cwd: ROOT,
       env: { PATH, HOME, ...settings },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -80,6 +85,10 @@ export async function startPlatformProcess(
     },
     restart: start,
     output: () => output,
+    platformPid() {
+      const started = [...output.matchAll(/"pid":(\d+)[^\n]*"msg":"platform process ready"/g)].at(-1);
+      return started ? Number(started[1]) : undefined;
+    },
   };
 }
 
