@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseGridBoundary } from './grid-boundary';
+import { BOUNDARY_LIMITS, parseGridBoundary } from './grid-boundary';
 
 const RING: [number, number][] = [
   [120, 30],
@@ -44,5 +44,49 @@ describe('parseGridBoundary', () => {
       ],
     });
     expect(parseGridBoundary('{}')).toEqual({ ok: false, errors: ['the file is not a GeoJSON object'] });
+  });
+
+  it('refuses boundaries past the vertex and ring limits before looking at each position', () => {
+    const circle = (n: number): [number, number][] => {
+      const ring = Array.from({ length: n }, (_, i): [number, number] => [
+        120 + 0.01 * Math.cos((2 * Math.PI * i) / n),
+        30 + 0.01 * Math.sin((2 * Math.PI * i) / n),
+      ]);
+      return [...ring, ring[0]!];
+    };
+    expect(
+      parseGridBoundary({ type: 'Polygon', coordinates: [circle(BOUNDARY_LIMITS.verticesPerRing - 1)] }).ok,
+    ).toBe(true);
+    const tooLong = circle(BOUNDARY_LIMITS.verticesPerRing);
+    expect(parseGridBoundary({ type: 'Polygon', coordinates: [tooLong] })).toEqual({
+      ok: false,
+      errors: [`the outer ring has ${tooLong.length} positions; at most ${BOUNDARY_LIMITS.verticesPerRing}`],
+    });
+    const rings = Array.from({ length: BOUNDARY_LIMITS.rings + 1 }, () => RING);
+    expect(parseGridBoundary({ type: 'Polygon', coordinates: rings })).toEqual({
+      ok: false,
+      errors: [`the polygon has ${rings.length} rings; at most ${BOUNDARY_LIMITS.rings}`],
+    });
+    const many = [circle(4_000), circle(4_000), circle(4_000)];
+    expect(parseGridBoundary({ type: 'Polygon', coordinates: many })).toEqual({
+      ok: false,
+      errors: [`the polygon has ${3 * 4_001} positions; at most ${BOUNDARY_LIMITS.vertices}`],
+    });
+  });
+
+  it('names a few bad positions and counts the rest', () => {
+    const junk = [...RING.slice(0, 1), ...Array.from({ length: 20 }, () => 'x'), RING[0]];
+    const result = parseGridBoundary({ type: 'Polygon', coordinates: [junk] });
+    expect(result).toEqual({
+      ok: false,
+      errors: [
+        'the outer ring position 2 must be [longitude, latitude]',
+        'the outer ring position 3 must be [longitude, latitude]',
+        'the outer ring position 4 must be [longitude, latitude]',
+        'the outer ring position 5 must be [longitude, latitude]',
+        'the outer ring position 6 must be [longitude, latitude]',
+        'the outer ring has 15 more bad positions',
+      ],
+    });
   });
 });

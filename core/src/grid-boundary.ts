@@ -10,6 +10,15 @@ export type ParsedBoundary =
   | { ok: true; boundary: PolygonGeometry; gridId: string | null; name: string | null }
   | { ok: false; errors: string[] };
 
+/**
+ * What one boundary may hold. A grid is a few city blocks: a few hundred vertices describe it to
+ * the metre; these limits leave room for detailed survey data while keeping the overlap check and
+ * every point-in-polygon test cheap.
+ */
+export const BOUNDARY_LIMITS = { rings: 50, verticesPerRing: 5_000, vertices: 10_000 } as const;
+
+const MAX_POSITION_ERRORS = 5;
+
 /** Properties a GIS export may name the grid by, in the order they are tried. */
 const GRID_ID_PROPERTIES = ['gridId', 'grid_id', 'id'] as const;
 
@@ -21,23 +30,26 @@ function checkRing(ring: unknown, label: string, errors: string[]): ring is [num
     errors.push(`${label} must be a list of positions`);
     return false;
   }
+  if (ring.length > BOUNDARY_LIMITS.verticesPerRing) {
+    errors.push(`${label} has ${ring.length} positions; at most ${BOUNDARY_LIMITS.verticesPerRing}`);
+    return false;
+  }
   if (ring.length < 4) errors.push(`${label} needs at least 4 positions (it has ${ring.length})`);
   let fine = ring.length >= 4;
+  let bad = 0;
   ring.forEach((position: unknown, index) => {
     const [lng, lat] = Array.isArray(position) ? (position as unknown[]) : [];
-    if (
-      typeof lng !== 'number' ||
-      typeof lat !== 'number' ||
-      !Number.isFinite(lng) ||
-      !Number.isFinite(lat)
-    ) {
-      errors.push(`${label} position ${index + 1} must be [longitude, latitude]`);
-      fine = false;
-    } else if (Math.abs(lng) > 180 || Math.abs(lat) > 90) {
-      errors.push(`${label} position ${index + 1} is outside WGS-84 (longitude −180…180, latitude −90…90)`);
-      fine = false;
-    }
+    let problem: string | undefined;
+    if (typeof lng !== 'number' || typeof lat !== 'number' || !Number.isFinite(lng) || !Number.isFinite(lat))
+      problem = `${label} position ${index + 1} must be [longitude, latitude]`;
+    else if (Math.abs(lng) > 180 || Math.abs(lat) > 90)
+      problem = `${label} position ${index + 1} is outside WGS-84 (longitude −180…180, latitude −90…90)`;
+    if (!problem) return;
+    fine = false;
+    // A few examples say what is wrong; thousands of lines would not say more.
+    if (++bad <= MAX_POSITION_ERRORS) errors.push(problem);
   });
+  if (bad > MAX_POSITION_ERRORS) errors.push(`${label} has ${bad - MAX_POSITION_ERRORS} more bad positions`);
   if (!fine) return false;
   const first = ring[0] as number[];
   const last = ring[ring.length - 1] as number[];
@@ -66,6 +78,15 @@ function polygonOf(geometry: unknown, errors: string[]): PolygonGeometry | null 
   }
   if (!Array.isArray(rings) || rings.length === 0) {
     errors.push('the polygon has no rings');
+    return null;
+  }
+  if (rings.length > BOUNDARY_LIMITS.rings) {
+    errors.push(`the polygon has ${rings.length} rings; at most ${BOUNDARY_LIMITS.rings}`);
+    return null;
+  }
+  const vertices = rings.reduce((n: number, ring: unknown) => n + (Array.isArray(ring) ? ring.length : 0), 0);
+  if (vertices > BOUNDARY_LIMITS.vertices) {
+    errors.push(`the polygon has ${vertices} positions; at most ${BOUNDARY_LIMITS.vertices}`);
     return null;
   }
   const checked = rings.map((ring, index) =>

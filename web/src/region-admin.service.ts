@@ -7,22 +7,22 @@ import {
   type RegionAdminView,
   type User,
 } from '@gridsense/core';
-// Apart from the package index, so the console bundle does not carry the polygon clipper.
-import { findGridOverlaps } from '@gridsense/core/grid-overlap';
 import { createRegion, listOnDutyWorkers, setRegionBoundary } from '@gridsense/state';
 import { regionsUnder, requireAdmin } from './admin-scope';
+import { GridOverlapCheck } from './grid-overlap-check';
 import type { WebDeps } from './web-deps';
 
 /**
  * Boundary errors name the field, so the console shows them under the file picker. A boundary
  * that overlaps another grid is refused: a location must route to one grid's workers.
  */
-function checkBoundary(
+async function checkBoundary(
+  overlapCheck: GridOverlapCheck,
   input: unknown,
   gridId: string | undefined,
   regions: readonly Region[],
   errors: string[],
-): PolygonGeometry | null {
+): Promise<PolygonGeometry | null> {
   if (input === undefined || input === null) {
     errors.push('boundary is required: a GeoJSON Feature or FeatureCollection with a Polygon');
     return null;
@@ -32,7 +32,7 @@ function checkBoundary(
     errors.push(...parsed.errors.map((message) => `boundary: ${message}`));
     return null;
   }
-  const overlaps = findGridOverlaps(parsed.boundary, gridId, regions);
+  const overlaps = await overlapCheck.find(parsed.boundary, gridId, regions);
   for (const { gridId: other, name, areaM2, share } of overlaps) {
     errors.push(
       `boundary: overlaps grid ${other} (${name}) by ${Math.round(areaM2).toLocaleString('en')} m² ` +
@@ -47,7 +47,7 @@ function checkBoundary(
  * standing duties, boundary imports and new grids. Each change is audited, then the case
  * service's region cache is reloaded, so point-in-polygon routing uses it from the next report.
  */
-export function createRegionAdminService(deps: WebDeps) {
+export function createRegionAdminService(deps: WebDeps, overlapCheck = new GridOverlapCheck()) {
   const scoped = (user: User) => {
     const actor = requireAdmin(user);
     return { actor, regions: regionsUnder(deps.cases.regions(), user.regionId) };
@@ -85,7 +85,13 @@ export function createRegionAdminService(deps: WebDeps) {
       if (!region) throw new AppError('not_found', `grid ${regionId} not found`);
       const errors: string[] = [];
       const body = (typeof input === 'object' && input !== null ? input : {}) as Record<string, unknown>;
-      const boundary = checkBoundary(body.boundary, regionId, deps.cases.regions(), errors);
+      const boundary = await checkBoundary(
+        overlapCheck,
+        body.boundary,
+        regionId,
+        deps.cases.regions(),
+        errors,
+      );
       if (!boundary) throw new AppError('validation_failed', 'invalid boundary', errors);
       await setRegionBoundary(deps.db, regionId, boundary, region.boundary, actor, deps.now());
       await regionsChanged(regionId);
@@ -104,7 +110,8 @@ export function createRegionAdminService(deps: WebDeps) {
       if (name === '' || name.length > 100) errors.push('name must be 1–100 characters');
       const parent = regions.find((r) => r.id === body.parentId && r.level === 'community');
       if (!parent) errors.push('parentId must be a community in your region');
-      const boundary = checkBoundary(
+      const boundary = await checkBoundary(
+        overlapCheck,
         body.boundary,
         isValidId(id) ? id : undefined,
         deps.cases.regions(),

@@ -15,7 +15,7 @@ export function originFormPath(target: string | undefined): string | undefined {
   return end < 0 ? target : target.slice(0, end);
 }
 
-function refuse(socket: Duplex, status: 400 | 404 | 503, reason: string): void {
+function rejectUpgrade(socket: Duplex, status: 400 | 404 | 503, reason: string): void {
   if (socket.writable)
     socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
   // Do not wait for a peer that never reads.
@@ -48,7 +48,8 @@ export class UpgradeRouter {
     const result = await attach();
     const added = this.server.listeners('upgrade').filter((l) => !before.has(l)) as UpgradeHandler[];
     for (const listener of added) this.server.removeListener('upgrade', listener);
-    if (added.length > 0) this.route(prefix, (request, socket, head) => added.forEach((l) => l(request, socket, head)));
+    if (added.length > 0)
+      this.route(prefix, (request, socket, head) => added.forEach((l) => l(request, socket, head)));
     return result;
   }
 
@@ -56,15 +57,15 @@ export class UpgradeRouter {
     // A reset peer must not become an uncaught 'error' on a socket nobody else listens to.
     socket.on('error', () => socket.destroy());
     const path = originFormPath(request.url);
-    if (!path) return refuse(socket, 400, 'Bad Request');
+    if (!path) return rejectUpgrade(socket, 400, 'Bad Request');
     const route = this.routes.find(
       (r) => path === r.prefix || path.startsWith(r.prefix.endsWith('/') ? r.prefix : `${r.prefix}/`),
     );
-    if (!route) return refuse(socket, 404, 'Not Found');
+    if (!route) return rejectUpgrade(socket, 404, 'Not Found');
     try {
       route.handle(request, socket, head);
     } catch {
-      refuse(socket, 400, 'Bad Request');
+      rejectUpgrade(socket, 400, 'Bad Request');
     }
   }
 }

@@ -176,6 +176,20 @@ const BOUNDARIES: readonly ApiMessagePattern[] = [
     (m) => `${ringName(m[1]!)}第 ${m[2]} 个坐标点超出 WGS-84 范围（经度 −180…180，纬度 −90…90）`,
   ],
   [
+    /^(the outer ring|hole \d+) has (\d+) positions; at most (\d+)$/,
+    (m) => `${ringName(m[1]!)}有 ${m[2]} 个坐标点，最多 ${m[3]} 个`,
+  ],
+  [
+    /^(the outer ring|hole \d+) has (\d+) more bad positions$/,
+    (m) => `${ringName(m[1]!)}另有 ${m[2]} 个坐标点有误`,
+  ],
+  [/^the polygon has (\d+) rings; at most (\d+)$/, (m) => `多边形有 ${m[1]} 个环，最多 ${m[2]} 个`],
+  [/^the polygon has (\d+) positions; at most (\d+)$/, (m) => `多边形有 ${m[1]} 个坐标点，最多 ${m[2]} 个`],
+  [
+    /^boundary is too complex to check for overlaps in time$/,
+    () => '边界过于复杂，无法及时检查与其他网格的重叠',
+  ],
+  [
     /^(the outer ring|hole \d+) is not closed: its last position must repeat its first$/,
     (m) => `${ringName(m[1]!)}未闭合：最后一个坐标点必须与第一个相同`,
   ],
