@@ -40,7 +40,10 @@ export interface DurableStage {
   flush(): Promise<void>;
 }
 
-/** From fresh readings to durable ones: admission, group commit with its journal, seq records. */
+/**
+ * From fresh readings to durable ones: admission (bounded, one device at a time in turn when the
+ * store is slow), group commit with its journal, seq records.
+ */
 export function createDurableStage(deps: DurableStageDeps): DurableStage {
   const { dedup, metrics } = deps;
   const limiter = new InFlightLimiter(deps.maxInFlight);
@@ -80,7 +83,9 @@ export function createDurableStage(deps: DurableStageDeps): DurableStage {
       'metrics' in value ? { kind: 'reading', value } : { kind: 'event', value },
     );
     if (limiter.tryAcquire(items.length)) return writeAdmitted(stream, deviceId, values, items, claimed);
-    return limiter.acquire(items.length).then(() => writeAdmitted(stream, deviceId, values, items, claimed));
+    return limiter
+      .acquire(deviceId, items.length)
+      .then(() => writeAdmitted(stream, deviceId, values, items, claimed));
   }
 
   function writeAdmitted<T extends Reading | DeviceEvent>(
@@ -90,7 +95,7 @@ export function createDurableStage(deps: DurableStageDeps): DurableStage {
     items: StoredItem[],
     claimed: string[],
   ): Promise<T[]> {
-    return batcher.add(items).then(
+    return batcher.add(items, deviceId).then(
       (refused) => recordStored(stream, deviceId, values, refused, claimed),
       (error: unknown) => {
         limiter.release(values.length);
