@@ -1,4 +1,5 @@
 import type { Breakdown, Rate } from '@gridsense/core';
+import { toCsv } from './csv';
 
 export const DAY_MS = 86_400_000;
 export type Period = 'day' | 'week' | 'month';
@@ -32,30 +33,23 @@ export function heatOf(row: Breakdown, rows: readonly Breakdown[]): number {
   return max === 0 ? 0 : (row.opened + 2 * row.overdue) / max;
 }
 
-function csvCell(value: string | number): string {
-  const text = String(value);
-  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
-/** CSV (RFC 4180, CRLF) of a breakdown, ids replaced by names where known; a BOM keeps Excel on UTF-8. */
+/** CSV of a breakdown, ids replaced by names where known. */
 export function breakdownCsv(
   header: readonly string[],
   rows: readonly Breakdown[],
   names: Record<string, string>,
 ): string {
-  const lines = [header.map(csvCell).join(',')];
-  for (const row of rows) {
-    const cells = [
+  return toCsv([
+    header,
+    ...rows.map((row) => [
       names[row.key] ?? row.key,
       row.opened,
       row.resolved,
       row.resolvedOnTime,
       row.overdue,
       formatRate(rowOnTimeRate(row)),
-    ];
-    lines.push(cells.map(csvCell).join(','));
-  }
-  return `\uFEFF${lines.join('\r\n')}\r\n`;
+    ]),
+  ]);
 }
 
 /** Days are local (UTC+8) in the API; a day's midnight there, in chart seconds. */
