@@ -17,6 +17,7 @@ import { peopleAdminRoutes } from './routes/people-admin.routes';
 import { photoRoutes } from './routes/photo.routes';
 import { ruleRoutes } from './routes/rule.routes';
 import { sessionRoutes } from './routes/session.routes';
+import { securityHeaders } from './security-headers';
 import type { WebDeps } from './web-deps';
 
 /**
@@ -26,6 +27,7 @@ import type { WebDeps } from './web-deps';
 export function createWebApp(deps: WebDeps): { app: Express; finish(): void } {
   const app = express();
   app.disable('x-powered-by');
+  app.use(securityHeaders());
   app.use('/api', express.json({ limit: '256kb' }));
   app.use('/api', requireUser(deps));
   app.use(sessionRoutes(deps));
