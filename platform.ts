@@ -20,11 +20,13 @@ import {
 } from '@gridsense/ingest';
 import { startSimulation } from '@gridsense/simulators';
 import {
+  auditAnchorFile,
   Closers,
   DeviceRegistry,
   getOrCreateSecret,
   openStateDb,
   seedDemoDistrict,
+  startAuditAnchoring,
   type DeviceCredential,
   type Logger,
   type SeedResult,
@@ -62,7 +64,7 @@ export async function startPlatform(config: Config, options: PlatformOptions): P
 
   try {
     await mkdir(config.dataDir, { recursive: true });
-    const db = await openStateDb(join(config.dataDir, 'state.db'));
+    const db = await openStateDb(join(config.dataDir, 'state.db'), { auditKey: config.auditKey });
     closers.add(() => db.destroy());
     const seeded = await seedDemoDistrict(db, {
       now: now(),
@@ -71,6 +73,12 @@ export async function startPlatform(config: Config, options: PlatformOptions): P
     const provisioningFile = join(config.dataDir, 'demo-devices.json');
     // Device secrets for the simulator; readable by this user only.
     if (seeded) await writeFile(provisioningFile, JSON.stringify(seeded.devices, null, 2), { mode: 0o600 });
+    const anchoring = startAuditAnchoring(db, {
+      file: auditAnchorFile(config.dataDir),
+      now,
+      onError: (error) => onError(error, 'audit anchor'),
+    });
+    closers.add(() => anchoring.close());
     const registry = await DeviceRegistry.load(db);
     const store = await openTimeSeriesStore(config, {
       log: logger.child({ service: 'ingest' }),

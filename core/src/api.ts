@@ -134,8 +134,13 @@ export interface AuditVerification {
   /** The first entry whose hash or link does not match, when not ok. */
   brokenAt: number | null;
   reason: string | null;
-  /** The last entry's hash: keep a copy elsewhere to detect a truncated tail too. */
+  /** The last entry's hash (checked entries only). */
   headHash: string;
+  /**
+   * The newest head anchored outside the database, which the chain must still reach; entries after
+   * it could vanish unnoticed until the next anchor. Null when nothing was anchored yet.
+   */
+  anchor: { seq: number; at: number } | null;
 }
 
 /** Analytics with the ids of each breakdown named for people. */

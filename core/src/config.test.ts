@@ -16,6 +16,7 @@ const DEFAULTS: Config = {
   influxPassword: undefined,
   influxToken: undefined,
   demoPassword: undefined,
+  auditKey: undefined,
   simulator: true,
   simulatorIntervalMs: 5000,
   nodeRed: true,
@@ -62,6 +63,7 @@ describe('parseConfig: defaults', () => {
       'MQTT_URL',
       'INFLUX_URL',
       'INFLUX_TOKEN',
+      'GRIDSENSE_AUDIT_KEY',
     ];
     const env = Object.fromEntries(
       [...blank, 'GRIDSENSE_DATA_DIR', 'GRIDSENSE_SIMULATOR', 'GRIDSENSE_NODE_RED', 'INFLUX_DATABASE'].map(
@@ -94,6 +96,7 @@ describe('parseConfig: values', () => {
       INFLUX_PASSWORD: 'ip',
       INFLUX_TOKEN: 'tok',
       GRIDSENSE_DEMO_PASSWORD: 'demo',
+      GRIDSENSE_AUDIT_KEY: 'k'.repeat(32),
       GRIDSENSE_SIMULATOR: 'off',
       GRIDSENSE_SIM_INTERVAL_MS: '250',
       GRIDSENSE_NODE_RED: 'no',
@@ -126,6 +129,7 @@ describe('parseConfig: values', () => {
       influxPassword: 'ip',
       influxToken: 'tok',
       demoPassword: 'demo',
+      auditKey: 'k'.repeat(32),
       simulator: false,
       simulatorIntervalMs: 250,
       nodeRed: false,
@@ -253,6 +257,10 @@ describe('parseConfig: invalid values', () => {
     [
       { GRIDSENSE_ROLLUP_1H_RETENTION_DAYS: 'forever' },
       'GRIDSENSE_ROLLUP_1H_RETENTION_DAYS: "forever" must be a whole number of days ≥ 0',
+    ],
+    [
+      { GRIDSENSE_AUDIT_KEY: 'too-short' },
+      'GRIDSENSE_AUDIT_KEY: must be at least 32 characters (e.g. 32 random bytes in base64)',
     ],
   ])('%o → %s', (env, error) => {
     expect(parseConfig(env)).toEqual({ ok: false, errors: [error] });

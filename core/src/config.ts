@@ -19,6 +19,8 @@ export interface Config {
   influxToken: string | undefined;
   /** Fixed password for every seeded demo user (otherwise generated and printed once). */
   demoPassword: string | undefined;
+  /** The audit log's HMAC key; otherwise `<dataDir>/keys/audit.key`, created at first start. */
+  auditKey: string | undefined;
   simulator: boolean;
   simulatorIntervalMs: number;
   nodeRed: boolean;
@@ -74,6 +76,8 @@ export const CONFIG_DOC: Record<string, string> = {
   INFLUX_PASSWORD: 'InfluxDB 1.x password',
   INFLUX_TOKEN: 'InfluxDB 2.x / 3 Core token',
   GRIDSENSE_DEMO_PASSWORD: 'one password for every seeded demo user (default: generated, printed once)',
+  GRIDSENSE_AUDIT_KEY:
+    'HMAC key sealing the audit log, at least 32 characters; keep it out of the data dir (default: <data dir>/keys/audit.key, created at first start)',
   GRIDSENSE_SIMULATOR: 'run the built-in device simulator: on/off (default on; --no-sim also turns it off)',
   GRIDSENSE_SIM_INTERVAL_MS: 'how often each simulated device reports (default 5000)',
   GRIDSENSE_NODE_RED: 'embed Node-RED at /flows: on/off (default on)',
@@ -155,6 +159,10 @@ export function parseConfig(
   if (!['debug', 'info', 'warn', 'error'].includes(logLevel))
     errors.push('LOG_LEVEL: must be debug, info, warn or error');
 
+  const auditKey = env.GRIDSENSE_AUDIT_KEY || undefined;
+  if (auditKey !== undefined && auditKey.length < 32)
+    errors.push('GRIDSENSE_AUDIT_KEY: must be at least 32 characters (e.g. 32 random bytes in base64)');
+
   const dataDir = env.GRIDSENSE_DATA_DIR || './data';
   const config: Config = {
     dataDir,
@@ -171,6 +179,7 @@ export function parseConfig(
     influxPassword: env.INFLUX_PASSWORD || undefined,
     influxToken: env.INFLUX_TOKEN || undefined,
     demoPassword: env.GRIDSENSE_DEMO_PASSWORD || undefined,
+    auditKey,
     simulator: flag('GRIDSENSE_SIMULATOR', true) && !argv.includes('--no-sim'),
     simulatorIntervalMs: interval,
     nodeRed: flag('GRIDSENSE_NODE_RED', true),

@@ -1,11 +1,18 @@
 import type { AuditEntryView, AuditVerification } from '@gridsense/core';
+import { sql, type ExpressionBuilder } from 'kysely';
 import { createHash } from 'node:crypto';
+import { isAnchorSealed, readAuditAnchors, type AnchorLine } from './audit-anchor';
+import { AUDIT_MAC_FUNCTION, sealWithAuditKey } from './audit-key';
 import type { StateDb } from './database';
+import type { Database } from './schema';
 
 /**
- * The tamper-evident audit log (全程留痕): every case move and every admin change, each row
- * hashed together with the previous row's hash. Changing, deleting or reordering a row breaks
- * every hash after it, which `verifyAuditChain` finds.
+ * The tamper-evident audit log (全程留痕): every case move and every admin change, each row sealed
+ * together with the previous row's hash. Rows are sealed with HMAC-SHA256 under the audit key, which
+ * never enters the database (`audit-key.ts`), so rewriting a row needs the key as well as the file;
+ * rows from before the key (below `audit_chain_start`) keep their plain SHA-256 links. Triggers
+ * refuse UPDATE and DELETE, and the head is anchored outside the database (`audit-anchor.ts`), so
+ * a removed tail is found too.
  */
 export interface AuditInput {
   at: number;
@@ -19,7 +26,7 @@ export interface AuditInput {
 
 export const GENESIS_HASH = '0'.repeat(64);
 
-function hashRow(row: {
+interface AuditRow {
   seq: number;
   at: number;
   actor_id: string;
@@ -29,27 +36,35 @@ function hashRow(row: {
   entity_id: string;
   data: string;
   prev_hash: string;
-}): string {
-  const body = JSON.stringify([
-    row.seq,
-    row.at,
-    row.actor_id,
-    row.actor_name,
-    row.action,
-    row.entity_type,
-    row.entity_id,
-    row.data,
-  ]);
-  return createHash('sha256').update(`${row.prev_hash}\n${body}`).digest('hex');
+}
+
+const sealedFields = (row: AuditRow) => [
+  row.seq,
+  row.at,
+  row.actor_id,
+  row.actor_name,
+  row.action,
+  row.entity_type,
+  row.entity_id,
+  row.data,
+];
+
+/** How rows were linked before the audit key: anyone can recompute this, so it proves little alone. */
+function sha256Link(row: AuditRow): string {
+  return createHash('sha256')
+    .update(`${row.prev_hash}\n${JSON.stringify(sealedFields(row))}`)
+    .digest('hex');
 }
 
 /**
  * Appends entries after the current head. Call inside the transaction that makes the change, so
- * the change and its record commit together. (SQLite serialises writers; on PostgreSQL take an
- * advisory lock first so two writers cannot fork the chain.)
+ * the change and its record commit together; called outside one, it opens its own, so reading the
+ * head and writing after it cannot interleave with another append. (SQLite serialises writers; on
+ * PostgreSQL take an advisory lock first so two writers cannot fork the chain.)
  */
 export async function appendAudit(db: StateDb, entries: readonly AuditInput[]): Promise<void> {
   if (entries.length === 0) return;
+  if (!db.isTransaction) return db.transaction().execute((tx) => appendAudit(tx, entries));
   const head = await db
     .selectFrom('audit_log')
     .select(['seq', 'hash'])
@@ -58,7 +73,8 @@ export async function appendAudit(db: StateDb, entries: readonly AuditInput[]): 
     .executeTakeFirst();
   let seq = head?.seq ?? 0;
   let prev = head?.hash ?? GENESIS_HASH;
-  const rows = entries.map((entry) => {
+  const rows = [];
+  for (const entry of entries) {
     seq++;
     const row = {
       seq,
@@ -71,54 +87,160 @@ export async function appendAudit(db: StateDb, entries: readonly AuditInput[]): 
       data: JSON.stringify(entry.data ?? null),
       prev_hash: prev,
     };
-    prev = hashRow(row);
-    return { ...row, hash: prev };
-  });
+    prev = await sealWithAuditKey(db, row.prev_hash, sealedFields(row));
+    rows.push({ ...row, hash: prev });
+  }
   await db.insertInto('audit_log').values(rows).execute();
 }
 
-/** Recomputes the whole chain in pages; the first row that does not match breaks it. */
-export async function verifyAuditChain(db: StateDb, pageSize = 1000): Promise<AuditVerification> {
+const when = (at: number) => new Date(at).toISOString();
+
+/**
+ * Recomputes the whole chain in pages; the first row that does not match breaks it. With the
+ * anchor file, also: a row at an anchored seq must carry the anchored hash, the chain must reach
+ * the newest anchor (else its tail was removed), and the keyed part must start where anchored.
+ */
+export async function verifyAuditChain(
+  db: StateDb,
+  options: { pageSize?: number; anchorFile?: string } = {},
+): Promise<AuditVerification> {
+  const pageSize = options.pageSize ?? 1000;
+  const { anchors, malformed } = options.anchorFile
+    ? await readAuditAnchors(options.anchorFile)
+    : { anchors: [], malformed: [] };
+  const newest = anchors.reduce<AnchorLine | undefined>((a, b) => (a && a.seq > b.seq ? a : b), undefined);
   let prev = GENESIS_HASH;
   let expectedSeq = 1;
   let checked = 0;
+  const result = (brokenAt: number | null, reason: string | null): AuditVerification => ({
+    ok: reason === null,
+    checked,
+    brokenAt,
+    reason,
+    headHash: prev,
+    anchor: newest ? { seq: newest.seq, at: newest.at } : null,
+  });
+  /** A forged line cannot excuse a broken chain, but it is tampering worth naming on its own. */
+  const unsealed = (anchor: AnchorLine) =>
+    result(null, `line ${anchor.line} of the anchor file is not sealed with the audit key`);
+
+  if (malformed.length > 0) return result(null, `line ${malformed[0]} of the anchor file is not an anchor`);
+  const start = await db.selectFrom('audit_chain_start').select('hmac_from_seq').executeTakeFirst();
+  if (!start) return result(null, 'the start of the keyed chain is not recorded');
+  const keyedFrom = start.hmac_from_seq;
+  const moved = anchors.find((a) => a.keyedFrom !== keyedFrom);
+  if (moved) {
+    if (!(await isAnchorSealed(db, moved))) return unsealed(moved);
+    return result(
+      Math.min(keyedFrom, moved.keyedFrom),
+      `the keyed chain starts at entry ${keyedFrom}, but at entry ${moved.keyedFrom} when anchored at ${when(moved.at)}`,
+    );
+  }
+  const anchoredAt = new Map<number, AnchorLine[]>();
+  for (const anchor of anchors) anchoredAt.set(anchor.seq, [...(anchoredAt.get(anchor.seq) ?? []), anchor]);
+
   for (;;) {
     const rows = await db
       .selectFrom('audit_log')
       .selectAll()
+      .select(
+        sql<string>`${sql.raw(AUDIT_MAC_FUNCTION)}(prev_hash, seq, at, actor_id, actor_name, action, entity_type, entity_id, data)`.as(
+          'mac',
+        ),
+      )
       .where('seq', '>=', expectedSeq)
       .orderBy('seq')
       .limit(pageSize)
       .execute();
     for (const row of rows) {
-      const broken = (reason: string): AuditVerification => ({
-        ok: false,
-        checked,
-        brokenAt: row.seq,
-        reason,
-        headHash: prev,
-      });
-      if (row.seq !== expectedSeq)
-        return { ...broken(`entry ${expectedSeq} is missing`), brokenAt: expectedSeq };
-      if (row.prev_hash !== prev) return broken('does not link to the previous entry');
-      if (hashRow({ ...row, at: Number(row.at) }) !== row.hash)
-        return broken('content does not match its hash');
+      if (row.seq !== expectedSeq) return result(expectedSeq, `entry ${expectedSeq} is missing`);
+      if (row.prev_hash !== prev) return result(row.seq, 'does not link to the previous entry');
+      const expected = row.seq < keyedFrom ? sha256Link({ ...row, at: Number(row.at) }) : row.mac;
+      if (expected !== row.hash) return result(row.seq, 'content does not match its hash');
+      for (const anchor of anchoredAt.get(row.seq) ?? []) {
+        if (anchor.hash === row.hash) continue;
+        if (!(await isAnchorSealed(db, anchor))) return unsealed(anchor);
+        return result(row.seq, `differs from the entry anchored at ${when(anchor.at)}`);
+      }
       prev = row.hash;
       expectedSeq++;
       checked++;
     }
-    if (rows.length < pageSize) return { ok: true, checked, brokenAt: null, reason: null, headHash: prev };
+    if (rows.length < pageSize) break;
   }
+  const headSeq = expectedSeq - 1;
+  if (newest && newest.seq > headSeq) {
+    if (!(await isAnchorSealed(db, newest))) return unsealed(newest);
+    return result(
+      headSeq + 1,
+      `the chain ends at entry ${headSeq}, but entry ${newest.seq} was anchored at ${when(newest.at)}: its newest entries were removed`,
+    );
+  }
+  return result(null, null);
+}
+
+/**
+ * Who reads which entries. Undefined: everything (district readers). Otherwise only entries whose
+ * entity lies in these regions and grids; entries that cannot be placed in a region (district-wide
+ * settings such as categories, deadlines, the calendar) are for district readers only.
+ */
+export interface AuditScope {
+  regionIds: readonly string[];
+  gridIds: readonly string[];
+}
+
+/** Entity types whose id is a region (readers and exporters are recorded against their region). */
+const REGION_ENTITIES = ['region', 'audit_log', 'analytics'];
+
+function inScope(scope: AuditScope) {
+  const regionIds = scope.regionIds.length > 0 ? [...scope.regionIds] : [''];
+  const gridIds = scope.gridIds.length > 0 ? [...scope.gridIds] : [''];
+  return (eb: ExpressionBuilder<Database, 'audit_log'>) =>
+    eb.or([
+      eb.and([eb('entity_type', 'in', REGION_ENTITIES), eb('entity_id', 'in', regionIds)]),
+      eb.and([
+        eb('entity_type', '=', 'case'),
+        eb('entity_id', 'in', eb.selectFrom('cases').select('id').where('grid_id', 'in', gridIds)),
+      ]),
+      eb.and([
+        eb('entity_type', '=', 'device'),
+        eb('entity_id', 'in', eb.selectFrom('devices').select('id').where('grid_id', 'in', gridIds)),
+      ]),
+      eb.and([
+        eb('entity_type', '=', 'user'),
+        eb('entity_id', 'in', eb.selectFrom('users').select('id').where('region_id', 'in', regionIds)),
+      ]),
+      eb.and([
+        eb('entity_type', '=', 'channel'),
+        eb(
+          'entity_id',
+          'in',
+          eb.selectFrom('notification_channels').select('id').where('region_id', 'in', regionIds),
+        ),
+      ]),
+      eb.and([
+        eb('entity_type', '=', 'dispatch_rule'),
+        eb(sql<string>`json_extract(audit_log.data, '$.regionId')`, 'in', regionIds),
+      ]),
+      // A detection rule belongs to a region when it names only regions inside it.
+      eb.and([
+        eb('entity_type', '=', 'rule'),
+        sql<boolean>`exists (select 1 from json_each(audit_log.data, '$.rule.scope.regionIds'))`,
+        sql<boolean>`not exists (select 1 from json_each(audit_log.data, '$.rule.scope.regionIds') as r
+          where r.value not in (${sql.join(regionIds)}))`,
+      ]),
+    ]);
 }
 
 export async function listAudit(
   db: StateDb,
-  filter: { entityType?: string; entityId?: string; afterSeq?: number; limit: number },
+  filter: { entityType?: string; entityId?: string; afterSeq?: number; limit: number; scope?: AuditScope },
 ): Promise<AuditEntryView[]> {
   let q = db.selectFrom('audit_log').selectAll();
   if (filter.entityType) q = q.where('entity_type', '=', filter.entityType);
   if (filter.entityId) q = q.where('entity_id', '=', filter.entityId);
   if (filter.afterSeq !== undefined) q = q.where('seq', '>', filter.afterSeq);
+  if (filter.scope) q = q.where(inScope(filter.scope));
   const rows = await q.orderBy('seq').limit(filter.limit).execute();
   return rows.map((r) => ({
     seq: r.seq,

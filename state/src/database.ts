@@ -1,14 +1,19 @@
 import SQLite from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
+import { generateAuditKey, loadOrCreateAuditKeyFile, registerAuditKey } from './audit-key';
 import { migrateToLatest } from './migrations';
 import type { Database } from './schema';
 
 export type StateDb = Kysely<Database>;
 
-/** Opens (creating and migrating) the state database. `:memory:` gives a private one for tests. */
-export async function openStateDb(path: string): Promise<StateDb> {
+/**
+ * Opens (creating and migrating) the state database. `:memory:` gives a private one for tests.
+ * The audit key is `auditKey` (GRIDSENSE_AUDIT_KEY) or the key file beside the database
+ * (`keys/audit.key`; a fresh key each time for `:memory:`), held by the connection, never stored in it.
+ */
+export async function openStateDb(path: string, options: { auditKey?: string } = {}): Promise<StateDb> {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const sqlite = new SQLite(path);
   sqlite.pragma('journal_mode = WAL');
@@ -16,6 +21,9 @@ export async function openStateDb(path: string): Promise<StateDb> {
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
+  const fileKey = () =>
+    path === ':memory:' ? generateAuditKey() : loadOrCreateAuditKeyFile(join(dirname(path), 'keys'));
+  registerAuditKey(sqlite, options.auditKey ?? fileKey());
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
   await migrateToLatest(db as Kysely<unknown>);
   return db;

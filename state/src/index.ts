@@ -13,6 +13,7 @@ export * from './case.repository';
 export * from './case-view.repository';
 export * from './case-config.repository';
 export * from './audit.repository';
+export * from './audit-anchor';
 export * from './notification.repository';
 export * from './notification-channel.repository';
 export * from './demo/demo-district';

@@ -5,6 +5,7 @@ import { rules } from './migrations/0003-rules';
 import { cases } from './migrations/0004-cases';
 import { deviceAdmin } from './migrations/0005-device-admin';
 import { peopleAdmin } from './migrations/0006-people-admin';
+import { auditGuard } from './migrations/0008-audit-guard';
 
 /**
  * Migrations in code, so they ship inside the package and run the same on SQLite and
@@ -18,6 +19,7 @@ const migrations: Record<string, Migration> = {
   '0004_cases': cases,
   '0005_device_admin': deviceAdmin,
   '0006_people_admin': peopleAdmin,
+  '0008_audit_guard': auditGuard,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

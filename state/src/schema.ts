@@ -204,6 +204,10 @@ export interface Database {
     prev_hash: string;
     hash: string;
   };
+  /** The first audit row sealed with the audit key; rows before it are plain SHA-256. */
+  audit_chain_start: {
+    hmac_from_seq: number;
+  };
   notification_channels: {
     id: string;
     kind: string;

@@ -1,7 +1,15 @@
 import { createCaseService } from '@gridsense/alerts';
 import { connectServiceBus } from '@gridsense/broker';
 import { openTimeSeriesStore } from '@gridsense/ingest';
-import { Closers, DeviceRegistry, getOrCreateSecret, openStateDb, runService } from '@gridsense/state';
+import {
+  auditAnchorFile,
+  Closers,
+  DeviceRegistry,
+  getOrCreateSecret,
+  openStateDb,
+  runService,
+  startAuditAnchoring,
+} from '@gridsense/state';
 import { join, resolve } from 'node:path';
 import { SessionTokens } from './auth/session-tokens';
 import { startWebServer } from './web-server';
@@ -11,8 +19,14 @@ await runService('web', async (config, logger) => {
   if (!config.mqttUrl) throw new Error('MQTT_URL is required to run the web server on its own');
   const onError = (error: unknown, context: string) => logger.error({ err: error, context }, context);
   const closers = new Closers((error) => onError(error, 'shutdown'));
-  const db = await openStateDb(join(config.dataDir, 'state.db'));
+  const db = await openStateDb(join(config.dataDir, 'state.db'), { auditKey: config.auditKey });
   closers.add(() => db.destroy());
+  const anchoring = startAuditAnchoring(db, {
+    file: auditAnchorFile(config.dataDir),
+    now: Date.now,
+    onError: (error) => onError(error, 'audit anchor'),
+  });
+  closers.add(() => anchoring.close());
   const bus = await connectServiceBus({
     config: { ...config, mqttUrl: config.mqttUrl },
     serviceSecret: await getOrCreateSecret(db, 'mqtt_service_secret'),

@@ -1,0 +1,37 @@
+import { sql, type Kysely, type Migration } from 'kysely';
+
+const APPEND_ONLY = ['audit_log', 'audit_chain_start'] as const;
+
+/**
+ * The audit log becomes append-only and keyed. Rows written before this migration keep their plain
+ * SHA-256 links; `audit_chain_start` records the first row sealed with the audit key (HMAC-SHA256),
+ * so verification knows which rule applies to which row. Triggers refuse UPDATE and DELETE on both
+ * tables: a mistaken write fails loudly, and changing history needs a deliberate DROP TRIGGER, which
+ * the keyed chain and the anchor file then reveal. (SQLite syntax: the state database is SQLite;
+ * PostgreSQL would need the same triggers in PL/pgSQL.)
+ */
+export const auditGuard: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .createTable('audit_chain_start')
+      .addColumn('hmac_from_seq', 'integer', (c) => c.notNull())
+      .execute();
+    await sql`insert into audit_chain_start (hmac_from_seq) select coalesce(max(seq), 0) + 1 from audit_log`.execute(
+      db,
+    );
+    for (const table of APPEND_ONLY)
+      for (const statement of ['update', 'delete'])
+        await sql
+          .raw(
+            `create trigger ${table}_no_${statement} before ${statement} on ${table} ` +
+              `begin select raise(abort, '${table} is append-only'); end`,
+          )
+          .execute(db);
+  },
+  async down(db: Kysely<unknown>) {
+    for (const table of APPEND_ONLY)
+      for (const statement of ['update', 'delete'])
+        await sql.raw(`drop trigger if exists ${table}_no_${statement}`).execute(db);
+    await db.schema.dropTable('audit_chain_start').execute();
+  },
+};
