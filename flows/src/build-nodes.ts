@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 const NODES_SRC = join(import.meta.dirname, 'nodes');
+const CHILD_ENTRY = join(import.meta.dirname, 'node-red-main.ts');
 const NODE_HTML = ['telemetry-in', 'event-in', 'raise-risk', 'case-in'];
 
 /**
@@ -35,6 +36,26 @@ export async function buildFlowNodes(outDir: string): Promise<string> {
   };
   await writeFile(join(outDir, 'package.json'), `${JSON.stringify(pkg, null, 2)}\n`);
   return outDir;
+}
+
+/**
+ * Compiles Node-RED's process entry (node-red-main.ts, core included) into one CommonJS file in
+ * `outDir`. It runs on plain `node` under the permission model: tsx's loader needs worker
+ * threads, and a process allowed workers can start one without the permission flags.
+ */
+export async function buildNodeRedChild(outDir: string): Promise<string> {
+  await mkdir(outDir, { recursive: true });
+  const outfile = join(outDir, 'node-red-main.cjs');
+  await build({
+    entryPoints: [CHILD_ENTRY],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    logLevel: 'silent',
+  });
+  return outfile;
 }
 
 // `tsx flows/src/build-nodes.ts [outDir]` builds a copy by hand (default flows/lib/gridsense-nodes).

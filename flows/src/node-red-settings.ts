@@ -1,16 +1,30 @@
 import type { FlowPlatform } from './flow-platform';
+import type { EditorAccount } from './node-red-protocol';
 
 export const FLOW_FILE = 'flows.json';
 
-export interface EditorAccount {
-  username: string;
-  permissions: '*';
+/**
+ * Core node files Node-RED does not load (`nodesExcludes` matches file names in
+ * @node-red/nodes): `exec` runs shell commands.
+ */
+export const EXCLUDED_NODE_FILES = ['90-exec.js'];
+
+/** One Node-RED log record, as its custom log handlers receive it (util/lib/log.js). */
+export interface NodeRedLogRecord {
+  level: number;
+  msg?: unknown;
+  type?: string;
+  name?: string;
+  id?: string;
 }
 
 /**
- * Settings for the Node-RED runtime embedded at /flows. Node-RED extends GridSense (scenario
- * flows wired by engineers); it is not on the critical alert path, so its editor is locked down:
- * no projects, no palette installs (nothing is downloaded at run time).
+ * Settings for the Node-RED runtime at /flows, in its own process (see node-red-main.ts).
+ * Node-RED extends GridSense (scenario flows wired by engineers); it is not on the critical alert
+ * path, and what engineers deploy is code, so the runtime is locked down: no `exec` node, no
+ * modules in function nodes, nothing installed at run time (palette, node-specified modules,
+ * auto-install), no projects. Names checked against Node-RED 4.1 (`editorTheme.palette.editable`
+ * is deprecated there in favour of `externalModules.palette.allowInstall`).
  */
 export function nodeRedSettings(options: {
   userDir: string;
@@ -21,6 +35,10 @@ export function nodeRedSettings(options: {
   credentialSecret: string;
   findEditor(username: string): Promise<EditorAccount | null>;
   authenticateEditor(username: string, password: string): Promise<EditorAccount | null>;
+  /** Node-RED's storage (the default one, wrapped to report deploys). */
+  storageModule: object;
+  /** Where Node-RED's log records go (warn and worse). */
+  onLog(record: NodeRedLogRecord): void;
 }): Record<string, unknown> {
   return {
     httpAdminRoot: '/flows',
@@ -30,9 +48,18 @@ export function nodeRedSettings(options: {
     gridsense: options.platform,
     flowFile: FLOW_FILE,
     credentialSecret: options.credentialSecret,
+    storageModule: options.storageModule,
+    nodesExcludes: EXCLUDED_NODE_FILES,
+    functionExternalModules: false,
+    externalModules: {
+      autoInstall: false,
+      palette: { allowInstall: false, allowUpload: false, allowUpdate: false },
+      modules: { allowInstall: false },
+    },
     editorTheme: { projects: { enabled: false }, tours: false },
-    externalModules: { autoInstall: false, palette: { allowInstall: false } },
-    logging: { console: { level: 'warn', metrics: false, audit: false } },
+    logging: {
+      platform: { level: 'warn', metrics: false, audit: false, handler: () => options.onLog },
+    },
     adminAuth: {
       type: 'credentials',
       users: options.findEditor,

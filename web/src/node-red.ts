@@ -1,111 +1,103 @@
-import {
-  findUserByUsername,
-  getOrCreateSecret,
-  verifyPassword,
-  type Logger,
-  type StateDb,
-} from '@gridsense/state';
-import {
-  buildFlowNodes,
-  createFlowPlatform,
-  FLOW_FILE,
-  installExampleFlows,
-  nodeRedSettings,
-} from '@gridsense/flows';
-import type { Express } from 'express';
-import { mkdir } from 'node:fs/promises';
+import { buildFlowNodes, buildNodeRedChild, FLOW_FILE, installExampleFlows } from '@gridsense/flows';
+import { getOrCreateSecret } from '@gridsense/state';
+import type { RequestHandler } from 'express';
+import { chmod, lstat, mkdir, readdir, realpath } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import type { Server as HttpServer } from 'node:http';
-import { join } from 'node:path';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { createNodeRedBridge } from './node-red-bridge';
+import { superviseNodeRed } from './node-red-process';
+import { nodeRedProxy } from './node-red-proxy';
+import type { UpgradeHandler } from './upgrade-router';
 import type { WebDeps } from './web-deps';
 
-/** The small part of Node-RED's embedding API we use (it ships no types). */
-interface NodeRedRuntime {
-  init(server: HttpServer, settings: Record<string, unknown>): void;
-  start(): Promise<void>;
+export interface NodeRedHandle {
+  /** For the app: every request under /flows. */
+  handleRequest: RequestHandler;
+  /** For the upgrade router: the editor's WebSocket (/flows/comms) and flows' own. */
+  handleUpgrade: UpgradeHandler;
+  /** The Node-RED process while one runs (tests end it to show the platform does not care). */
+  pid(): number | undefined;
   stop(): Promise<void>;
-  httpAdmin: Express;
-  httpNode: Express;
-  events: { once(event: 'flows:started', listener: () => void): void };
 }
 
-const EDITOR_ROLES = ['engineer', 'admin'];
+/** How long the platform's start waits for Node-RED before serving without it (503 at /flows). */
+const FIRST_START_WAIT_MS = 60_000;
+
+const isWithin = (path: string, dir: string): boolean => {
+  const rel = relative(dir, path);
+  return rel === '' || (rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel));
+};
+
+/** node_modules itself, and where its links lead (workspaces, `npm link`ed packages). */
+async function readableRoots(nodeModules: string): Promise<string[]> {
+  const roots = [await realpath(nodeModules)];
+  const entries = await readdir(nodeModules, { withFileTypes: true });
+  const scoped = await Promise.all(
+    entries
+      .filter((e) => e.name.startsWith('@') && e.isDirectory())
+      .map(async (e) => (await readdir(join(nodeModules, e.name))).map((name) => join(e.name, name))),
+  );
+  for (const name of [...entries.map((e) => e.name), ...scoped.flat()]) {
+    const path = join(nodeModules, name);
+    if ((await lstat(path)).isSymbolicLink()) roots.push(await realpath(path));
+  }
+  return roots;
+}
 
 /**
- * Node-RED embedded at /flows for scenario flows. Its editor logs in with GridSense accounts and
- * admits engineers and admins only. Node-RED is a per-process singleton: init it once.
+ * Node-RED at /flows, in a process of its own (web/src/node-red-process.ts): scenario flows are
+ * code written by engineers, and that code must not reach the state database, the session key or
+ * anything else the platform holds. The child gets its own userDir under the data directory
+ * (`node-red/`, 0700: flows and their credentials), read access to Node-RED's modules and the
+ * compiled GridSense code, and the pipe to the bridge. Decision 0009.
  */
-export async function embedNodeRed(options: {
-  app: Express;
-  server: HttpServer;
-  db: StateDb;
-  dataDir: string;
-  logger: Logger;
-  /** What GridSense nodes may use: the bus (risks, cases, device traffic), devices and regions. */
-  platform: Pick<WebDeps, 'bus' | 'registry' | 'cases' | 'now'>;
-}): Promise<{ stop(): Promise<void> }> {
-  const requireFromHere = createRequire(import.meta.url);
-  const RED = requireFromHere('node-red') as NodeRedRuntime;
-  const requireFromNodeRed = createRequire(requireFromHere.resolve('node-red'));
-  const editorUser = async (username: string) => {
-    const user = await findUserByUsername(options.db, username);
-    return user && EDITOR_ROLES.includes(user.role) ? { username, permissions: '*' as const } : null;
-  };
-  const userDir = join(options.dataDir, 'node-red');
-  await mkdir(userDir, { recursive: true });
-  // The custom nodes are compiled at every start (CommonJS for Node-RED); examples on the first.
-  const nodesDir = await buildFlowNodes(join(userDir, 'lib', 'gridsense-nodes'));
-  if (await installExampleFlows(join(userDir, FLOW_FILE))) options.logger.info('example flows installed');
-  const { bus, registry, cases, now } = options.platform;
-  const platform = await createFlowPlatform({
-    bus,
-    device(deviceId) {
-      const device = registry.get(deviceId);
-      return device && { deviceId: device.id, gridId: device.gridId, deviceType: device.type };
-    },
-    caseView: (caseId) => cases.view(caseId),
-    regions: () => cases.regions(),
-    now,
-    onError: (error, context) => options.logger.error({ err: error, context }, context),
-  });
-  RED.init(
-    options.server,
-    nodeRedSettings({
+export async function startNodeRed(deps: WebDeps): Promise<NodeRedHandle> {
+  const dataDir = resolve(deps.dataDir);
+  const userDir = join(dataDir, 'node-red');
+  await mkdir(userDir, { recursive: true, mode: 0o700 });
+  await chmod(userDir, 0o700);
+  if (await installExampleFlows(join(userDir, FLOW_FILE))) deps.logger.info('example flows installed');
+  // Compiled at every start, outside the userDir, so the child can read its code but not change it.
+  const codeDir = join(dataDir, 'node-red-code');
+  const nodesDir = await buildFlowNodes(join(codeDir, 'gridsense-nodes'));
+  const entry = await buildNodeRedChild(codeDir);
+  const nodeRedEntry = createRequire(import.meta.url).resolve('node-red');
+  const modulesMark = `${sep}node_modules${sep}`;
+  const nodeModules = nodeRedEntry.slice(0, nodeRedEntry.lastIndexOf(modulesMark) + modulesMark.length - 1);
+  const stateDb = join(await realpath(dataDir), 'state.db');
+  for (const root of await readableRoots(nodeModules))
+    if (isWithin(stateDb, root))
+      throw new Error(`Node-RED could read ${stateDb} through ${root}; move the data dir`);
+
+  const bridge = createNodeRedBridge(deps);
+  await bridge.subscribe();
+  const child = superviseNodeRed({
+    entry,
+    readDirs: [nodeModules, codeDir],
+    userDir,
+    start: {
+      t: 'start',
       userDir,
       nodesDir,
-      platform,
+      nodeRedEntry,
       // Flow credentials (e.g. an InfluxDB password in a node) are encrypted with a generated key.
-      credentialSecret: await getOrCreateSecret(options.db, 'node_red_credential_secret'),
-      findEditor: editorUser,
-      async authenticateEditor(username, password) {
-        const user = await findUserByUsername(options.db, username);
-        if (
-          !user ||
-          !EDITOR_ROLES.includes(user.role) ||
-          !(await verifyPassword(password, user.passwordHash))
-        )
-          return null;
-        return { username, permissions: '*' };
-      },
-    }),
-  );
-  // Node-RED's http-in node needs its root app to be Express 4 (it edits `_router.stack`), so its
-  // routes live in an Express 4 app of Node-RED's own, called from ours for /flows paths.
-  const express4 = requireFromNodeRed('express') as () => Express;
-  const nodeRedRoot = express4();
-  nodeRedRoot.use('/flows/http', RED.httpNode);
-  nodeRedRoot.use('/flows', RED.httpAdmin);
-  options.app.use((request, response, next) => {
-    if (request.path === '/flows' || request.path.startsWith('/flows/')) nodeRedRoot(request, response, next);
-    else next();
+      credentialSecret: await getOrCreateSecret(deps.db, 'node_red_credential_secret'),
+    },
+    logger: deps.logger,
+    onMessage: (message, link) => bridge.handle(message, link),
+    onReady: (link) => bridge.attach(link),
+    onDown: () => bridge.detach(),
   });
-  // Flows start after RED.start() resolves; wait (briefly) so a reading right after start-up is seen.
-  const flowsStarted = new Promise<void>((resolve) => {
-    RED.events.once('flows:started', () => resolve());
-    setTimeout(resolve, 10_000).unref();
-  });
-  await RED.start();
-  await flowsStarted;
-  options.logger.info('Node-RED editor at /flows');
-  return { stop: () => RED.stop() };
+  const proxy = nodeRedProxy(() => child.port());
+  if (!(await child.whenReady(FIRST_START_WAIT_MS)))
+    deps.logger.warn('Node-RED is not serving yet; /flows answers 503 until it does');
+  return {
+    handleRequest: proxy.handleRequest,
+    handleUpgrade: proxy.handleUpgrade,
+    pid: () => child.pid(),
+    async stop() {
+      await child.stop();
+      proxy.close();
+    },
+  };
 }

@@ -2,7 +2,7 @@ import type { NetworkLimits } from '@gridsense/core';
 import { guardConnections, type ConnectionGuard } from '@gridsense/broker';
 import { createServer, type Server } from 'node:http';
 import { createWebApp } from './app';
-import { embedNodeRed } from './node-red';
+import { startNodeRed } from './node-red';
 import { attachGateway } from './realtime/gateway';
 import { UpgradeRouter, type UpgradeHandler } from './upgrade-router';
 import type { WebDeps } from './web-deps';
@@ -34,18 +34,12 @@ export async function startWebServer(deps: WebDeps, options: WebServerOptions): 
   const guard = guardConnections(server, options.limits);
   const upgrades = new UpgradeRouter(server);
   const gateway = await upgrades.adopt('/socket.io/', () => attachGateway(server, deps));
-  const nodeRed = options.nodeRed
-    ? await upgrades.adopt('/flows/comms', () =>
-        embedNodeRed({
-          app,
-          server,
-          db: deps.db,
-          dataDir: deps.dataDir,
-          logger: deps.logger,
-          platform: deps,
-        }),
-      )
-    : undefined;
+  // Node-RED runs in a process of its own; /flows (its editor, API and WebSocket) is passed to it.
+  const nodeRed = options.nodeRed ? await startNodeRed(deps) : undefined;
+  if (nodeRed) {
+    app.use('/flows', nodeRed.handleRequest);
+    upgrades.route('/flows', nodeRed.handleUpgrade);
+  }
   for (const [path, handle] of Object.entries(options.upgrades ?? {})) upgrades.route(path, handle);
   finish();
   await new Promise<void>((resolve, reject) => {

@@ -2,7 +2,6 @@ import {
   checkRaiseRiskConfig,
   newSettledState,
   parseRaisedRisk,
-  scenarioSignal,
   settleSeverity,
   type RaiseRiskConfig,
   type SettledState,
@@ -25,29 +24,32 @@ export function registerRaiseRisk(RED: NodeRedApi): void {
       return;
     }
     const states = new Map<string, SettledState>();
+    const { scenarioId, name, category, severity } = config;
     this.on('input', (msg, send, done) => {
       const parsed = parseRaisedRisk(msg.payload, config);
       if (!parsed.ok) return done(new Error(parsed.errors.join('; ')));
-      const device = platform.device(parsed.risk.deviceId);
-      if (!device) return done(new Error(`unknown device ${parsed.risk.deviceId}`));
-      const now = platform.now();
-      let state = states.get(device.deviceId);
-      if (!state) states.set(device.deviceId, (state = newSettledState()));
-      const previous = state.severity;
-      const published = settleSeverity(state, parsed.risk.severity, now);
+      const { deviceId } = parsed.risk;
+      let state = states.get(deviceId);
+      if (!state) states.set(deviceId, (state = newSettledState()));
+      const before = { ...state, changes: [...state.changes] };
+      const published = settleSeverity(state, parsed.risk.severity, platform.now());
       if (published === undefined) return done();
-      const signal = scenarioSignal(config, device, { ...parsed.risk, severity: published }, previous, now);
-      platform.raiseRisk(signal).then(
-        () => {
+      // The platform checks the device and builds the signal; a refusal leaves the state as it was.
+      const request = { config: { scenarioId, name, category, severity }, risk: parsed.risk };
+      platform.raiseRisk({ ...request, previousSeverity: before.severity, severity: published }).then(
+        (signal) => {
           this.status({
             fill: published ? 'red' : 'green',
             shape: 'dot',
-            text: `${device.deviceId}: ${published ?? '已恢复'}`,
+            text: `${deviceId}: ${published ?? '已恢复'}`,
           });
           send({ ...msg, payload: signal });
           done();
         },
-        (error: unknown) => done(error instanceof Error ? error : new Error(String(error))),
+        (error: unknown) => {
+          states.set(deviceId, before);
+          done(error instanceof Error ? error : new Error(String(error)));
+        },
       );
     });
   });

@@ -43,6 +43,7 @@ const MESSAGES: readonly ApiMessagePattern[] = [
   [/^internal error$/, () => '服务器内部错误，请稍后重试'],
   [/^request entity too large$/, () => '提交的内容过大'],
   [/^no API route (\S+) (\S+)$/, (m) => `接口不存在：${m[1]} ${m[2]}`],
+  [/^the flow editor is starting; try again in a moment$/, () => '流程编辑器正在启动，请稍后再试'],
 
   [/^rules are for engineers and admins$/, () => '只有工程师和管理员可以管理告警规则'],
   [/^the registry is for engineers and admins$/, () => '只有工程师和管理员可以管理设备台账'],
