@@ -26,6 +26,7 @@ const DEFAULTS: Config = {
   ingestMaxInFlight: 20_000,
   metricsPort: undefined,
   ingestSubscribers: 1,
+  timeseriesMoveConfirmed: false,
   retentionDays: { raw: 0, minuteRollups: 0, hourRollups: 0 },
   limits: {
     mqttMaxPacketBytes: 33 * 1024,
@@ -66,9 +67,14 @@ describe('parseConfig: defaults', () => {
       'GRIDSENSE_AUDIT_KEY',
     ];
     const env = Object.fromEntries(
-      [...blank, 'GRIDSENSE_DATA_DIR', 'GRIDSENSE_SIMULATOR', 'GRIDSENSE_NODE_RED', 'INFLUX_DATABASE'].map(
-        (k) => [k, ''],
-      ),
+      [
+        ...blank,
+        'GRIDSENSE_DATA_DIR',
+        'GRIDSENSE_SIMULATOR',
+        'GRIDSENSE_NODE_RED',
+        'INFLUX_DATABASE',
+        'GRIDSENSE_TIMESERIES_MOVE',
+      ].map((k) => [k, '']),
     );
     expect(configOf(env)).toEqual(DEFAULTS);
   });
@@ -106,6 +112,7 @@ describe('parseConfig: values', () => {
       GRIDSENSE_INGEST_MAX_IN_FLIGHT: '500',
       GRIDSENSE_METRICS_PORT: '9464',
       GRIDSENSE_INGEST_SUBSCRIBERS: '4',
+      GRIDSENSE_TIMESERIES_MOVE: 'confirm',
       GRIDSENSE_RAW_RETENTION_DAYS: '30',
       GRIDSENSE_ROLLUP_1M_RETENTION_DAYS: '180',
       GRIDSENSE_ROLLUP_1H_RETENTION_DAYS: '3650',
@@ -139,6 +146,7 @@ describe('parseConfig: values', () => {
       ingestMaxInFlight: 500,
       metricsPort: 9464,
       ingestSubscribers: 4,
+      timeseriesMoveConfirmed: true,
       retentionDays: { raw: 30, minuteRollups: 180, hourRollups: 3650 },
       limits: {
         mqttMaxPacketBytes: 20 * 1024,
@@ -250,6 +258,7 @@ describe('parseConfig: invalid values', () => {
       'GRIDSENSE_INGEST_MAX_IN_FLIGHT: "many" must be a whole number ≥ 1',
     ],
     [{ GRIDSENSE_METRICS_PORT: '99999' }, 'GRIDSENSE_METRICS_PORT: "99999" is not a port number'],
+    [{ GRIDSENSE_TIMESERIES_MOVE: 'yes' }, 'GRIDSENSE_TIMESERIES_MOVE: "yes" must be confirm (or unset)'],
     [
       { GRIDSENSE_RAW_RETENTION_DAYS: '-1' },
       'GRIDSENSE_RAW_RETENTION_DAYS: "-1" must be a whole number of days ≥ 0',

@@ -34,6 +34,8 @@ export interface Config {
   metricsPort: number | undefined;
   /** Subscriber connections to an external broker (>1: a shared subscription). */
   ingestSubscribers: number;
+  /** GRIDSENSE_TIMESERIES_MOVE=confirm: start on another time-series store than the data dir served. */
+  timeseriesMoveConfirmed: boolean;
   /** Days to keep raw readings, minute rollups and hour rollups; 0 keeps them forever. */
   retentionDays: { raw: number; minuteRollups: number; hourRollups: number };
   /** What one stranger on the network can make GridSense hold. */
@@ -86,6 +88,8 @@ export const CONFIG_DOC: Record<string, string> = {
     "ingest's on-disk spool while the time-series store is down (default <data dir>/spool)",
   GRIDSENSE_SPOOL_MAX_MB: 'spool limit in MiB; when full, device acknowledgements wait (default 1024)',
   GRIDSENSE_INGEST_MAX_IN_FLIGHT: 'readings accepted but not yet durable before PUBACKs wait (default 20000)',
+  GRIDSENSE_TIMESERIES_MOVE:
+    'confirm: start on another time-series store than the one the data dir served (refused otherwise; its readings stay in the old store, see npm run migrate:readings); unset it afterwards',
   GRIDSENSE_RAW_RETENTION_DAYS: 'days to keep raw readings; 0 keeps them (default 0)',
   GRIDSENSE_ROLLUP_1M_RETENTION_DAYS: 'days to keep 1-minute rollups; 0 keeps them (default 0)',
   GRIDSENSE_ROLLUP_1H_RETENTION_DAYS: 'days to keep 1-hour rollups; 0 keeps them (default 0)',
@@ -152,6 +156,13 @@ export function parseConfig(
       errors.push(`${key}: "${raw}" must be a whole number of days ≥ 0`);
     return value;
   };
+  const confirmed = (key: string): boolean => {
+    const raw = env[key];
+    if (raw === undefined || raw === '') return false;
+    if (raw.toLowerCase() === 'confirm') return true;
+    errors.push(`${key}: "${raw}" must be confirm (or unset)`);
+    return false;
+  };
   const interval = Number(env.GRIDSENSE_SIM_INTERVAL_MS || 5000);
   if (!Number.isFinite(interval) || interval < 10)
     errors.push('GRIDSENSE_SIM_INTERVAL_MS: must be a number ≥ 10');
@@ -189,6 +200,7 @@ export function parseConfig(
     ingestMaxInFlight: positiveInteger('GRIDSENSE_INGEST_MAX_IN_FLIGHT', 20_000),
     ingestSubscribers: positiveInteger('GRIDSENSE_INGEST_SUBSCRIBERS', 1),
     metricsPort: env.GRIDSENSE_METRICS_PORT ? port('GRIDSENSE_METRICS_PORT', 0) : undefined,
+    timeseriesMoveConfirmed: confirmed('GRIDSENSE_TIMESERIES_MOVE'),
     retentionDays: {
       raw: days('GRIDSENSE_RAW_RETENTION_DAYS'),
       minuteRollups: days('GRIDSENSE_ROLLUP_1M_RETENTION_DAYS'),

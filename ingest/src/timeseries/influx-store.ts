@@ -16,6 +16,7 @@ import {
   type Row,
 } from './influx-query';
 import { readWindows, type WindowsQuery } from './influx-ranges';
+import { readReadingsBetween } from './influx-readings';
 import {
   HOUR_MS,
   MINUTE_MS,
@@ -240,6 +241,7 @@ export async function createInfluxStore(options: InfluxStoreOptions): Promise<Ti
       ]);
       return rowsOf(result).map(toDeviceEvent);
     },
+    readingsBetween: (q) => readReadingsBetween(query, q),
     async close() {
       await rollups.close();
       agent.destroy();

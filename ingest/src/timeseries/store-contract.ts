@@ -308,6 +308,35 @@ export function describeTimeSeriesStoreContract(name: string, makeStore: MakeSto
       ).toEqual([]);
     });
 
+    it('lists the readings of every device oldest first, then by device, whole, bounds inclusive, up to the limit', async () => {
+      await store.writeReadings([
+        reading(D2, 2000, { temp: 21.5, open: true }, 3),
+        reading(D1, 2000, { temp: 20 }, 8),
+        reading(D1, 1000, { temp: 19, open: false }, 7),
+        reading(D1, 5000, { temp: 18 }),
+        reading(D2, 9000, { temp: 30 }, 4),
+      ]);
+      const between = async (from: number, to: number, limit = 100) =>
+        (await store.readingsBetween({ from: T0 + from, to: T0 + to, limit })).map((r) => {
+          // Grid and type are kept by InfluxDB only.
+          expect([r.gridId, r.deviceType]).toEqual(r.gridId ? ['grid-1', 'smoke_detector'] : ['', '']);
+          return [r.ts - T0, r.deviceId, r.seq, r.metrics];
+        });
+
+      expect(await between(1000, 5000)).toEqual([
+        [1000, D1, 7, { temp: 19, open: false }],
+        [2000, D1, 8, { temp: 20 }],
+        [2000, D2, 3, { temp: 21.5, open: true }],
+        [5000, D1, undefined, { temp: 18 }],
+      ]);
+      expect(await between(0, 10_000, 2)).toEqual([
+        [1000, D1, 7, { temp: 19, open: false }],
+        [2000, D1, 8, { temp: 20 }],
+      ]);
+      expect(await between(9000, 9000)).toEqual([[9000, D2, 4, { temp: 30 }]]);
+      expect(await between(9001, 20_000)).toEqual([]);
+    });
+
     it('lists events between two times oldest first, by device, grid or type', async () => {
       const at = (deviceId: string, gridId: string, offset: number, type: string): DeviceEvent => ({
         deviceId,

@@ -45,6 +45,14 @@ export interface RawPoint {
   seq?: number;
 }
 
+/** Readings of every device in a time range (copying history from one store to another). */
+export interface ReadingsQuery {
+  /** Inclusive bounds, epoch ms. */
+  from: number;
+  to: number;
+  limit: number;
+}
+
 /** Events in a time range, narrowed by any of device, grid and type. */
 export interface EventQuery {
   deviceId?: string;
@@ -86,6 +94,12 @@ export interface TimeSeriesStore {
   readRaw(query: RawQuery): Promise<RawPoint[]>;
   /** Events in [from, to], oldest first, at most `limit`. */
   eventsBetween(query: EventQuery): Promise<DeviceEvent[]>;
+  /**
+   * Readings of every device in [from, to], oldest first (then by device), at most `limit`, each
+   * with all its metrics. `gridId` and `deviceType` are '' where the store does not keep them
+   * (the embedded store). The embedded store builds an index on time at its first call.
+   */
+  readingsBetween(query: ReadingsQuery): Promise<Reading[]>;
   close(): Promise<void>;
 }
 
