@@ -1,4 +1,4 @@
-import { createAlerts } from '@gridsense/alerts';
+import { createAlerts, type PushTargetPolicy } from '@gridsense/alerts';
 import {
   closeBroker,
   closeRevokedSessions,
@@ -50,6 +50,8 @@ export interface PlatformOptions {
   now?: () => number;
   /** Where the built console is (default web/dist next to this file). */
   staticDir?: string;
+  /** Tests only (push receivers on loopback); main.ts never sets it. */
+  pushTargets?: PushTargetPolicy;
 }
 
 /**
@@ -145,7 +147,8 @@ export async function startPlatform(config: Config, options: PlatformOptions): P
       closers.add(() => subscriber.endAsync());
     }
 
-    const alerts = await createAlerts({ db, bus, now, onError });
+    const { pushTargets } = options;
+    const alerts = await createAlerts({ db, bus, now, onError, ...(pushTargets ? { pushTargets } : {}) });
     closers.add(() => alerts.close());
     const { cases } = alerts;
     const tokens = new SessionTokens(await getOrCreateSecret(db, 'session_key'));
@@ -161,6 +164,7 @@ export async function startPlatform(config: Config, options: PlatformOptions): P
         dataDir: config.dataDir,
         staticDir: options.staticDir ?? resolve(import.meta.dirname, 'web/dist'),
         now,
+        ...(pushTargets ? { pushTargets } : {}),
       },
       {
         host: config.httpHost,

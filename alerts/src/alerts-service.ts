@@ -3,6 +3,7 @@ import type { StateDb } from '@gridsense/state';
 import { createCaseService, type CaseService } from './case-service';
 import { createCaseTicker } from './case-ticker';
 import { createDelivery, type DeliveryOptions } from './notify/delivery';
+import type { PushTargetPolicy } from './notify/push-endpoint';
 
 export interface AlertsOptions {
   db: StateDb;
@@ -18,6 +19,8 @@ export interface AlertsOptions {
   suppressionRules?: SuppressionRule[];
   /** Tests drive the ticker and delivery by hand. */
   startTimers?: boolean;
+  /** Tests only (push receivers on loopback); no production entry point sets it. */
+  pushTargets?: PushTargetPolicy;
 }
 
 /** The alerts service: risks from the bus become cases; the ticker watches deadlines; notices go out. */
@@ -34,6 +37,7 @@ export async function createAlerts(options: AlertsOptions): Promise<{
     now,
     options: options.delivery ?? {},
     onError: options.onError,
+    ...(options.pushTargets ? { pushTargets: options.pushTargets } : {}),
   });
   const cases = await createCaseService({
     db: options.db,

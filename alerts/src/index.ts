@@ -7,3 +7,5 @@ export * from './admin-service';
 export * from './notify/delivery';
 export * from './notify/channel-senders';
 export * from './notify/web-push';
+export * from './notify/push-endpoint';
+export * from './notify/push-subscriptions';

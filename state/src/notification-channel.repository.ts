@@ -103,17 +103,38 @@ export interface PushSubscriptionRecord {
   auth: string;
 }
 
+/**
+ * Saves (or refreshes) a subscription; with `keepPerUser`, the person's least recently saved
+ * ones beyond that many are removed in the same transaction. Answers how many were removed.
+ */
 export async function savePushSubscription(
   db: StateDb,
   sub: PushSubscriptionRecord,
   now: number,
-): Promise<void> {
+  keepPerUser = Infinity,
+): Promise<number> {
   const row = { user_id: sub.userId, p256dh: sub.p256dh, auth: sub.auth, created_at: now };
-  await db
-    .insertInto('push_subscriptions')
-    .values({ endpoint: sub.endpoint, ...row })
-    .onConflict((oc) => oc.column('endpoint').doUpdateSet(row))
-    .execute();
+  return db.transaction().execute(async (tx) => {
+    await tx
+      .insertInto('push_subscriptions')
+      .values({ endpoint: sub.endpoint, ...row })
+      .onConflict((oc) => oc.column('endpoint').doUpdateSet(row))
+      .execute();
+    if (!Number.isFinite(keepPerUser)) return 0;
+    const newest = tx
+      .selectFrom('push_subscriptions')
+      .select('endpoint')
+      .where('user_id', '=', sub.userId)
+      .orderBy('created_at', 'desc')
+      .orderBy((eb) => eb.case().when('endpoint', '=', sub.endpoint).then(0).else(1).end())
+      .limit(keepPerUser);
+    const removed = await tx
+      .deleteFrom('push_subscriptions')
+      .where('user_id', '=', sub.userId)
+      .where('endpoint', 'not in', newest)
+      .executeTakeFirst();
+    return Number(removed.numDeletedRows);
+  });
 }
 
 export async function deletePushSubscription(

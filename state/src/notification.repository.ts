@@ -115,15 +115,46 @@ export async function enqueueNotice(
   });
 }
 
-export async function listDueMessages(db: StateDb, now: number, limit: number): Promise<OutboxMessage[]> {
-  const rows = await db
+export async function listDueMessages(
+  db: StateDb,
+  now: number,
+  limit: number,
+  targetKind?: TargetKind,
+): Promise<OutboxMessage[]> {
+  let query = db
     .selectFrom('notification_messages')
     .selectAll()
     .where('status', '=', 'pending')
+    .where('not_before', '<=', now);
+  if (targetKind) query = query.where('target_kind', '=', targetKind);
+  const rows = await query.orderBy('not_before').orderBy('id').limit(limit).execute();
+  return rows.map(toMessage);
+}
+
+/**
+ * Due messages of one target kind, at most one per target (its oldest), leaving out targets the
+ * delivery worker is still sending to: a slow target holds only its own messages back.
+ */
+export async function listDueByTarget(
+  db: StateDb,
+  now: number,
+  targetKind: TargetKind,
+  options: { busyTargets: readonly string[]; limit: number },
+): Promise<OutboxMessage[]> {
+  let due = db
+    .selectFrom('notification_messages')
+    .select((eb) => eb.fn.min('id').as('id'))
+    .where('status', '=', 'pending')
     .where('not_before', '<=', now)
+    .where('target_kind', '=', targetKind);
+  if (options.busyTargets.length > 0) due = due.where('target_id', 'not in', [...options.busyTargets]);
+  const rows = await db
+    .selectFrom('notification_messages')
+    .selectAll()
+    .where('id', 'in', due.groupBy('target_id'))
     .orderBy('not_before')
     .orderBy('id')
-    .limit(limit)
+    .limit(options.limit)
     .execute();
   return rows.map(toMessage);
 }

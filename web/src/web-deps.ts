@@ -1,5 +1,5 @@
 import type { Bus } from '@gridsense/core';
-import type { CaseService } from '@gridsense/alerts';
+import type { CaseService, PushTargetPolicy } from '@gridsense/alerts';
 import type { TimeSeriesStore } from '@gridsense/ingest';
 import type { DeviceRegistry, Logger, StateDb } from '@gridsense/state';
 import type { SessionTokens } from './auth/session-tokens';
@@ -17,4 +17,6 @@ export interface WebDeps {
   /** Built console (web/dist); not served when absent. */
   staticDir: string | undefined;
   now: () => number;
+  /** Tests only (loopback push receivers); the platform never sets it. */
+  pushTargets?: PushTargetPolicy;
 }

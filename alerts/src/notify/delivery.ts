@@ -3,12 +3,15 @@ import {
   deletePushSubscription,
   findPushSubscription,
   listChannels,
+  listDueByTarget,
   listDueMessages,
   recordAttempt,
   type OutboxMessage,
   type StateDb,
 } from '@gridsense/state';
 import { buildChannelRequest, interpretChannelResponse, type ChannelMessage } from './channel-senders';
+import { postOnce } from './http-post';
+import { guardedLookup, PushTargetRefused, refuseBadPushUrl, type PushTargetPolicy } from './push-endpoint';
 import { buildPushRequest, loadVapidKeys, type VapidKeys } from './web-push';
 
 export interface DeliveryOptions {
@@ -17,9 +20,14 @@ export interface DeliveryOptions {
   retryMaxMs: number;
   /** Attempts before a message is marked failed for good. */
   maxAttempts: number;
+  /** One attempt to one push service or webhook (connect, send, answer) gives up after this. */
   timeoutMs: number;
   /** How often the outbox is polled when nothing wakes the worker. */
   pollMs: number;
+  /** Push services sent to at once; each gets one message at a time. */
+  pushConcurrency: number;
+  /** Webhooks and robots sent to at once; each gets one message at a time. */
+  channelConcurrency: number;
 }
 
 export const DEFAULT_DELIVERY_OPTIONS: DeliveryOptions = {
@@ -28,6 +36,8 @@ export const DEFAULT_DELIVERY_OPTIONS: DeliveryOptions = {
   maxAttempts: 8,
   timeoutMs: 10_000,
   pollMs: 5_000,
+  pushConcurrency: 16,
+  channelConcurrency: 8,
 };
 
 interface Outcome {
@@ -47,10 +57,17 @@ export function backoffMs(
 
 const retryable = (status: number) => status === 408 || status === 429 || status >= 500;
 
+/** In-app notices go out in the pass; these go out beside it, one message at a time per target. */
+type Lane = 'push' | 'channel';
+const LANES: readonly Lane[] = ['push', 'channel'];
+const IN_APP_BATCH = 200;
+
 /**
  * Sends what the outbox holds: in-app over the bus (the web gateway puts it in the person's
  * room), Web Push to each subscription, webhooks to each channel; every attempt is logged, and
  * failures are retried with exponential backoff from stored state (a restart resumes them).
+ * A pass never waits for a push service or webhook: each target has its own lane with one
+ * message in flight and a timeout, so a slow one holds back only its own messages.
  */
 export function createDelivery(deps: {
   db: StateDb;
@@ -58,60 +75,67 @@ export function createDelivery(deps: {
   now: () => number;
   options?: Partial<DeliveryOptions>;
   onError: (error: unknown, context: string) => void;
+  /** Tests only (push receivers on loopback); no production entry point sets it. */
+  pushTargets?: PushTargetPolicy;
 }) {
   const options = { ...DEFAULT_DELIVERY_OPTIONS, ...deps.options };
+  const concurrency: Record<Lane, number> = {
+    push: options.pushConcurrency,
+    channel: options.channelConcurrency,
+  };
+  const lookup = guardedLookup(deps.pushTargets);
   let vapid: VapidKeys | undefined;
   let timer: NodeJS.Timeout | undefined;
   let stopped = true;
   let running: Promise<number> | undefined;
   let again = false;
+  /** Targets with a message in flight, per lane. */
+  const sending: Record<Lane, Map<string, Promise<void>>> = { push: new Map(), channel: new Map() };
+  const stopping = new AbortController();
 
-  async function post(
-    url: string,
-    headers: Record<string, string>,
-    body: string | Buffer,
-  ): Promise<{ status: number; text: string }> {
-    const response = await fetch(url, {
-      method: 'POST',
-      headers,
-      body,
-      signal: AbortSignal.timeout(options.timeoutMs),
+  const post = (url: string, headers: Record<string, string>, body: string | Buffer, guarded: boolean) =>
+    postOnce(url, headers, body, {
+      timeoutMs: options.timeoutMs,
+      signal: stopping.signal,
+      ...(guarded ? { lookup } : {}),
     });
-    return { status: response.status, text: await response.text() };
+
+  async function deliverInApp(message: OutboxMessage, now: number): Promise<Outcome> {
+    const { kind, title, lines, caseIds, count } = message;
+    await deps.bus.publish('case.notified', {
+      userId: message.targetId,
+      notice: { id: message.id, kind, title, lines, caseIds, count, at: now },
+    });
+    return { ok: true, statusCode: null, error: null, retry: false };
   }
 
-  async function deliver(message: OutboxMessage, now: number): Promise<Outcome> {
+  async function deliverPush(message: OutboxMessage): Promise<Outcome> {
+    const sub = await findPushSubscription(deps.db, message.targetId);
+    if (!sub) return { ok: false, statusCode: null, error: 'the subscription is gone', retry: false };
+    vapid ??= await loadVapidKeys(deps.db);
+    const payload = JSON.stringify({
+      title: message.title,
+      body: message.lines.at(-1) ?? '',
+      caseIds: message.caseIds,
+      count: message.count,
+      kind: message.kind,
+    });
+    refuseBadPushUrl(sub.endpoint, deps.pushTargets);
+    const request = buildPushRequest(sub, payload, vapid, 3600);
+    const { status } = await post(request.url, request.headers, request.bodyBytes, true);
+    if (status === 404 || status === 410) await deletePushSubscription(deps.db, sub.endpoint);
+    const ok = status >= 200 && status < 300;
+    return { ok, statusCode: status, error: ok ? null : `HTTP ${status}`, retry: !ok && retryable(status) };
+  }
+
+  async function deliverToChannel(message: OutboxMessage, now: number): Promise<Outcome> {
     const view: ChannelMessage = { ...message, at: now };
-    if (message.targetKind === 'inapp') {
-      const { kind, title, lines, caseIds, count } = message;
-      await deps.bus.publish('case.notified', {
-        userId: message.targetId,
-        notice: { id: message.id, kind, title, lines, caseIds, count, at: now },
-      });
-      return { ok: true, statusCode: null, error: null, retry: false };
-    }
-    if (message.targetKind === 'push') {
-      const sub = await findPushSubscription(deps.db, message.targetId);
-      if (!sub) return { ok: false, statusCode: null, error: 'the subscription is gone', retry: false };
-      vapid ??= await loadVapidKeys(deps.db);
-      const payload = JSON.stringify({
-        title: message.title,
-        body: message.lines.at(-1) ?? '',
-        caseIds: message.caseIds,
-        count: message.count,
-        kind: message.kind,
-      });
-      const request = buildPushRequest(sub, payload, vapid, 3600);
-      const { status } = await post(request.url, request.headers, request.bodyBytes);
-      if (status === 404 || status === 410) await deletePushSubscription(deps.db, sub.endpoint);
-      const ok = status >= 200 && status < 300;
-      return { ok, statusCode: status, error: ok ? null : `HTTP ${status}`, retry: !ok && retryable(status) };
-    }
     const channel = (await listChannels(deps.db)).find((c) => c.id === message.targetId);
     if (!channel?.enabled)
       return { ok: false, statusCode: null, error: 'the channel is deleted or disabled', retry: false };
     const request = buildChannelRequest(channel, view, now);
-    const { status, text } = await post(request.url, request.headers, request.body);
+    // Webhook URLs are set by admins and may well be on the LAN: not guarded like push endpoints.
+    const { status, text } = await post(request.url, request.headers, request.body, false);
     const verdict = interpretChannelResponse(channel.kind, status, text);
     // A robot's own errcode (e.g. rate limited) is worth retrying; a 4xx from a webhook is not.
     return {
@@ -121,17 +145,30 @@ export function createDelivery(deps: {
     };
   }
 
+  function deliver(message: OutboxMessage, now: number): Promise<Outcome> {
+    switch (message.targetKind) {
+      case 'inapp':
+        return deliverInApp(message, now);
+      case 'push':
+        return deliverPush(message);
+      case 'channel':
+        return deliverToChannel(message, now);
+    }
+  }
+
   async function attempt(message: OutboxMessage): Promise<void> {
     const started = deps.now();
     let outcome: Outcome;
     try {
       outcome = await deliver(message, started);
     } catch (error) {
+      // Stopping mid-send: the message stays due and goes out after the restart.
+      if (stopping.signal.aborted) return;
       outcome = {
         ok: false,
         statusCode: null,
         error: error instanceof Error ? error.message : String(error),
-        retry: true,
+        retry: !(error instanceof PushTargetRefused),
       };
     }
     const at = deps.now();
@@ -148,12 +185,35 @@ export function createDelivery(deps: {
     );
   }
 
-  async function runOnce(): Promise<number> {
-    const due = await listDueMessages(deps.db, deps.now(), 50);
-    await Promise.all(
-      due.map((m) => attempt(m).catch((error: unknown) => deps.onError(error, `notification ${m.id}`))),
-    );
-    return due.length;
+  /** Starts sending to a target in its lane; when done, the lane is free and a pass looks again. */
+  function launch(lane: Lane, message: OutboxMessage): void {
+    const send = attempt(message)
+      .catch((error: unknown) => deps.onError(error, `notification ${message.id}`))
+      .finally(() => {
+        sending[lane].delete(message.targetId);
+        if (!stopped) schedule(0);
+      });
+    sending[lane].set(message.targetId, send);
+  }
+
+  async function pass(): Promise<number> {
+    const now = deps.now();
+    const inApp = await listDueMessages(deps.db, now, IN_APP_BATCH, 'inapp');
+    for (const message of inApp)
+      await attempt(message).catch((error: unknown) => deps.onError(error, `notification ${message.id}`));
+    if (inApp.length === IN_APP_BATCH) again = true;
+    let launched = 0;
+    for (const lane of LANES) {
+      const free = concurrency[lane] - sending[lane].size;
+      if (free <= 0) continue;
+      const due = await listDueByTarget(deps.db, now, lane, {
+        busyTargets: [...sending[lane].keys()],
+        limit: free,
+      });
+      for (const message of due) launch(lane, message);
+      launched += due.length;
+    }
+    return inApp.length + launched;
   }
 
   function schedule(delayMs: number): void {
@@ -163,7 +223,7 @@ export function createDelivery(deps: {
     timer.unref();
   }
 
-  /** Runs passes until the outbox has nothing due; overlapping calls fold into one more pass. */
+  /** Runs passes until one finds nothing more to start; overlapping calls fold into one more pass. */
   async function run(): Promise<number> {
     if (running) {
       again = true;
@@ -173,7 +233,7 @@ export function createDelivery(deps: {
       let total = 0;
       do {
         again = false;
-        total += await runOnce().catch((error: unknown) => (deps.onError(error, 'notification delivery'), 0));
+        total += await pass().catch((error: unknown) => (deps.onError(error, 'notification delivery'), 0));
       } while (again);
       return total;
     })();
@@ -185,13 +245,29 @@ export function createDelivery(deps: {
     }
   }
 
+  const inFlight = () => [...sending.push.values(), ...sending.channel.values()];
+
+  /** Delivers everything due and waits for the sends, until nothing more is due (tests). */
+  async function drain(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const started = await run();
+      total += started;
+      const pending = inFlight();
+      if (pending.length === 0 && started === 0) return total;
+      await Promise.all(pending);
+    }
+  }
+
   return {
     /** Something is due now: deliver without waiting for the next poll. */
     wake(): void {
       if (!stopped) schedule(0);
     },
-    /** One delivery pass (tests). */
-    runOnce: run,
+    /** One pass: in-app notices sent, push and webhook sends started, not waited for (tests). */
+    pass: run,
+    /** Everything due delivered, sends included (tests). */
+    runOnce: drain,
     start(): void {
       stopped = false;
       schedule(0);
@@ -200,6 +276,8 @@ export function createDelivery(deps: {
       stopped = true;
       clearTimeout(timer);
       await running?.catch(() => undefined);
+      stopping.abort();
+      await Promise.all(inFlight());
     },
   };
 }

@@ -67,6 +67,8 @@ export async function startCaseEnv(
     now: clock.now,
     startTimers: false,
     groupIntervalMs: 0,
+    // The receivers in these tests are on loopback.
+    pushTargets: { allowLoopbackForTests: true },
     ...options,
     db,
     bus,

@@ -1,5 +1,5 @@
 import { createServer, type IncomingHttpHeaders } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 
 export interface ReceivedRequest {
   method: string;
@@ -37,5 +37,48 @@ export async function startReceiver(
     received,
     json: (i: number) => JSON.parse(received[i]!.body.toString('utf8')) as Record<string, unknown>,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+/**
+ * A real loopback server that takes requests and answers none of them until `release()` (201):
+ * a push service or webhook that has gone slow.
+ */
+export async function startHeldReceiver() {
+  const held: { url: string; answer: () => void }[] = [];
+  const sockets = new Set<Socket>();
+  let released = false;
+  const server = createServer((request, response) => {
+    request.resume();
+    request.on('end', () => {
+      const answer = () => {
+        if (!response.headersSent) response.writeHead(201).end();
+      };
+      held.push({ url: request.url ?? '', answer });
+      if (released) answer();
+    });
+  });
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    /** Requests received, answered or not. */
+    get received() {
+      return held.map((request) => request.url);
+    },
+    /** Answers what is held, and from now on answers at once. */
+    release() {
+      released = true;
+      for (const request of held) request.answer();
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
   };
 }

@@ -1,3 +1,4 @@
+import type { PushTargetPolicy } from '@gridsense/alerts';
 import {
   parseConfig,
   type CaseView,
@@ -31,7 +32,13 @@ export interface ApiClient {
 
 /** The whole platform in this process on free ports and a temp data dir (simulator off). */
 export async function startTestPlatform(
-  options: { influxUrl?: string; nodeRed?: boolean; staticDir?: string } = {},
+  options: {
+    influxUrl?: string;
+    nodeRed?: boolean;
+    staticDir?: string;
+    /** Where push may be sent; default: loopback too, where the tests' receivers are. */
+    pushTargets?: PushTargetPolicy;
+  } = {},
 ): Promise<TestPlatform> {
   const dataDir = await mkdtemp(join(tmpdir(), 'gridsense-test-'));
   const parsed = parseConfig({
@@ -50,6 +57,7 @@ export async function startTestPlatform(
   const platform = await startPlatform(parsed.config, {
     logger: createLogger({ level: 'warn' }),
     ...(options.staticDir ? { staticDir: options.staticDir } : {}),
+    pushTargets: options.pushTargets ?? { allowLoopbackForTests: true },
   });
   const baseUrl = `http://127.0.0.1:${platform.httpPort}`;
   const devices = JSON.parse(

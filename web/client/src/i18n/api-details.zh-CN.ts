@@ -66,6 +66,13 @@ export const FIELD_DETAILS_ZH_CN: readonly ApiMessagePattern[] = [
   [field('must be a taxonomy key or \\*'), (m) => `${m[1]} 必须是类别 key 或 *`],
   [field('must be a handler reference'), (m) => `${m[1]} 必须是处置部门或人员`],
   [field('must be the push service URL'), (m) => `${m[1]} 必须是推送服务的地址`],
+  [field('must be an https URL'), (m) => `${m[1]} 必须是 https 地址`],
+  [field('must not carry a user name or password'), (m) => `${m[1]} 不能包含用户名或密码`],
+  [
+    field('must not point to a private, loopback, link-local or unique-local address'),
+    (m) => `${m[1]} 不能指向内网、本机、链路本地或唯一本地地址`,
+  ],
+  [field('host does not resolve'), (m) => `${m[1]} 的主机名无法解析`],
   [field(String.raw`must be an http\(s\) URL`), (m) => `${m[1]} 必须是 http(s) 地址`],
   [field('must be base64url'), (m) => `${m[1]} 必须是 base64url 编码`],
   [field('must be text of at most (\\d+) characters'), (m) => `${m[1]} 必须是不超过 ${m[2]} 个字符的文本`],
