@@ -1,4 +1,6 @@
 import { validateRule, type Rule, type RuleVersionView, type RuleView, type Severity } from '@gridsense/core';
+import { appendAudit } from './audit.repository';
+import type { AuditActor } from './case-config.repository';
 import type { StateDb } from './database';
 
 /** The engine's saved state of one (rule, subject); `state` is the engine's own JSON. */
@@ -25,36 +27,85 @@ export async function findRule(db: StateDb, id: string): Promise<RuleView | unde
   return row && toView(row);
 }
 
-/** A new rule at version 1 (its history starts here). Throws on an invalid definition. */
-export async function insertRule(db: StateDb, rule: Rule, now: number, changedBy: string | null = null) {
-  const checked = validateRule(rule);
-  if (!checked.ok) throw new Error(`invalid rule ${rule.id}: ${checked.errors.join('; ')}`);
-  const definition = JSON.stringify(rule);
-  await db
-    .insertInto('rules')
-    .values({
-      id: rule.id,
-      name: rule.name,
-      kind: rule.kind,
-      definition,
-      enabled: 1,
-      version: 1,
-      updated_at: now,
-    })
-    .execute();
-  await db
-    .insertInto('rule_versions')
-    .values({ rule_id: rule.id, version: 1, definition, enabled: 1, changed_at: now, changed_by: changedBy })
-    .execute();
+/** How a rule's new version came about, as its audit entry names it. */
+export type RuleChange =
+  'rule.created' | 'rule.edited' | 'rule.enabled' | 'rule.disabled' | 'rule.rolled_back';
+
+/** The audit entry of a rule version: the whole definition, so the log alone shows what changed. */
+async function auditRuleVersion(
+  db: StateDb,
+  actor: AuditActor,
+  change: RuleChange,
+  at: number,
+  data: { rule: Rule; enabled: boolean; version: number; rolledBackTo?: number },
+): Promise<void> {
+  await appendAudit(db, [
+    {
+      at,
+      actorId: actor.id,
+      actorName: actor.name,
+      action: change,
+      entityType: 'rule',
+      entityId: data.rule.id,
+      data,
+    },
+  ]);
 }
 
 /**
- * Writes the next version of a rule (new definition and/or enabled flag) if the stored version
- * is still `expectedVersion`; returns the new view, or undefined when someone else got there first.
+ * A new rule at version 1 (its history starts here). Throws on an invalid definition. With an
+ * actor (a person through the API) the audit entry is written in the same transaction.
+ */
+export async function insertRule(db: StateDb, rule: Rule, now: number, changedBy: AuditActor | null = null) {
+  const checked = validateRule(rule);
+  if (!checked.ok) throw new Error(`invalid rule ${rule.id}: ${checked.errors.join('; ')}`);
+  const definition = JSON.stringify(rule);
+  const write = async (tx: StateDb) => {
+    await tx
+      .insertInto('rules')
+      .values({
+        id: rule.id,
+        name: rule.name,
+        kind: rule.kind,
+        definition,
+        enabled: 1,
+        version: 1,
+        updated_at: now,
+      })
+      .execute();
+    await tx
+      .insertInto('rule_versions')
+      .values({
+        rule_id: rule.id,
+        version: 1,
+        definition,
+        enabled: 1,
+        changed_at: now,
+        changed_by: changedBy?.id ?? null,
+      })
+      .execute();
+    if (changedBy)
+      await auditRuleVersion(tx, changedBy, 'rule.created', now, { rule, enabled: true, version: 1 });
+  };
+  await (db.isTransaction ? write(db) : db.transaction().execute(write));
+}
+
+/**
+ * Writes the next version of a rule (new definition and/or enabled flag) and its audit entry if
+ * the stored version is still `expectedVersion`; returns the new view, or undefined when someone
+ * else got there first.
  */
 export async function saveRuleVersion(
   db: StateDb,
-  change: { rule: Rule; enabled: boolean; expectedVersion: number; now: number; changedBy: string | null },
+  change: {
+    rule: Rule;
+    enabled: boolean;
+    expectedVersion: number;
+    now: number;
+    changedBy: AuditActor;
+    change: RuleChange;
+    rolledBackTo?: number;
+  },
 ): Promise<RuleView | undefined> {
   const { rule, enabled, expectedVersion, now, changedBy } = change;
   const definition = JSON.stringify(rule);
@@ -82,9 +133,15 @@ export async function saveRuleVersion(
         definition,
         enabled: enabled ? 1 : 0,
         changed_at: now,
-        changed_by: changedBy,
+        changed_by: changedBy.id,
       })
       .execute();
+    await auditRuleVersion(tx, changedBy, change.change, now, {
+      rule,
+      enabled,
+      version,
+      ...(change.rolledBackTo === undefined ? {} : { rolledBackTo: change.rolledBackTo }),
+    });
     return { rule, enabled, version, updatedAt: now };
   });
 }

@@ -8,7 +8,14 @@ import {
   type User,
 } from '@gridsense/core';
 import { backtestRule } from '@gridsense/ingest';
-import { findRule, insertRule, listRuleVersions, listRules, saveRuleVersion } from '@gridsense/state';
+import {
+  findRule,
+  insertRule,
+  listRuleVersions,
+  listRules,
+  saveRuleVersion,
+  type RuleChange,
+} from '@gridsense/state';
 import type { WebDeps } from './web-deps';
 
 const READ_ROLES: readonly User['role'][] = ['admin', 'engineer', 'operator', 'supervisor'];
@@ -20,7 +27,8 @@ export type RuleService = ReturnType<typeof createRuleService>;
 
 /**
  * Rules through the API: read by the command centre, written and backtested by engineers and
- * admins. Every write is a new version and tells the rule engine (bus `rules.changed`).
+ * admins. Every write is a new version with its audit entry, and tells the rule engine (bus
+ * `rules.changed`).
  */
 export function createRuleService(deps: WebDeps) {
   const requireRole = (user: User, roles: readonly User['role'][]) => {
@@ -60,14 +68,25 @@ export function createRuleService(deps: WebDeps) {
     return view;
   };
 
-  /** Writes the next version, or 409 when `expectedVersion` is not the stored one. */
-  const saveVersion = async (user: User, rule: Rule, enabled: boolean, expectedVersion: number) => {
+  const actorOf = (user: User) => ({ id: user.id, name: user.displayName });
+
+  /** Writes the next version with its audit entry, or 409 when `expectedVersion` is not the stored one. */
+  const saveVersion = async (
+    user: User,
+    rule: Rule,
+    enabled: boolean,
+    expectedVersion: number,
+    change: RuleChange,
+    rolledBackTo?: number,
+  ) => {
     const saved = await saveRuleVersion(deps.db, {
       rule,
       enabled,
       expectedVersion,
       now: deps.now(),
-      changedBy: user.id,
+      changedBy: actorOf(user),
+      change,
+      ...(rolledBackTo === undefined ? {} : { rolledBackTo }),
     });
     if (!saved) throw new AppError('conflict', `rule ${rule.id} changed meanwhile; reload it and try again`);
     return announce(saved);
@@ -88,7 +107,7 @@ export function createRuleService(deps: WebDeps) {
       requireRole(user, WRITE_ROLES);
       const rule = checkDraft(input);
       if (await findRule(deps.db, rule.id)) throw new AppError('conflict', `rule ${rule.id} already exists`);
-      await insertRule(deps.db, rule, deps.now(), user.id);
+      await insertRule(deps.db, rule, deps.now(), actorOf(user));
       return announce(await requireRule(rule.id));
     },
 
@@ -98,14 +117,20 @@ export function createRuleService(deps: WebDeps) {
       const rule = checkDraft(input);
       if (rule.id !== id)
         throw new AppError('validation_failed', 'a rule keeps its id', [`id must be ${id}`]);
-      return saveVersion(user, rule, current.enabled, expectedVersion);
+      return saveVersion(user, rule, current.enabled, expectedVersion, 'rule.edited');
     },
 
     async setEnabled(user: User, id: string, enabled: boolean, expectedVersion: number): Promise<RuleView> {
       requireRole(user, WRITE_ROLES);
       const current = await requireRule(id);
       if (current.enabled === enabled) return current;
-      return saveVersion(user, current.rule, enabled, expectedVersion);
+      return saveVersion(
+        user,
+        current.rule,
+        enabled,
+        expectedVersion,
+        enabled ? 'rule.enabled' : 'rule.disabled',
+      );
     },
 
     /** Brings back an old version's definition as the newest version. */
@@ -114,7 +139,14 @@ export function createRuleService(deps: WebDeps) {
       const current = await requireRule(id);
       const old = (await listRuleVersions(deps.db, id)).find((v) => v.version === toVersion);
       if (!old) throw new AppError('not_found', `rule ${id} has no version ${toVersion}`);
-      return saveVersion(user, checkDraft(old.rule), current.enabled, expectedVersion);
+      return saveVersion(
+        user,
+        checkDraft(old.rule),
+        current.enabled,
+        expectedVersion,
+        'rule.rolled_back',
+        toVersion,
+      );
     },
 
     async backtest(user: User, input: unknown, from: number, to: number): Promise<BacktestResult> {

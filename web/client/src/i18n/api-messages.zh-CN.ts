@@ -73,6 +73,7 @@ const MESSAGES: readonly ApiMessagePattern[] = [
   [/^invalid case action$/, () => '工单操作有误'],
   [/^invalid classification$/, () => '事件类别有误'],
   [/^invalid input$/, () => '输入有误'],
+  [/^invalid export record$/, () => '导出记录有误'],
 
   [/^rule (\S+) has no version (\d+)$/, (m) => `规则 ${m[1]} 没有第 ${m[2]} 版`],
   [/^rule (\S+) already exists$/, (m) => `规则 ${m[1]} 已存在`],
