@@ -1,10 +1,13 @@
 import { runService } from '@gridsense/state';
 import { startPlatform } from './platform';
 
-/** `npm start`: every service in one process on embedded defaults (settings: README). */
+/** The platform: every service in one process on embedded defaults (settings: README). */
 await runService('gridsense', async (config, logger) => {
+  // Everything this process creates under the data dir (state, keys, spool, photos) is its own.
+  process.umask(0o077);
   const platform = await startPlatform(config, { logger });
   const host = config.httpHost === '0.0.0.0' ? 'localhost' : config.httpHost;
+  const [http, ws] = platform.tlsFingerprint ? ['https', 'wss'] : ['http', 'ws'];
   if (platform.seeded) {
     // Shown once: only hashes are stored. Device secrets went to the provisioning file.
     const lines = platform.seeded.passwords.map(
@@ -12,12 +15,15 @@ await runService('gridsense', async (config, logger) => {
     );
     console.log(`\nDemo district seeded. Logins (shown only now, keep them):\n${lines.join('\n')}\n`);
   }
-  console.log(`\nGridSense console:  http://${host}:${platform.httpPort}/`);
+  console.log(`\nGridSense console:  ${http}://${host}:${platform.httpPort}/`);
   if (config.nodeRed)
-    console.log(`Node-RED editor:    http://${host}:${platform.httpPort}/flows  (engineers, admins)`);
-  if (platform.mqttPort)
-    console.log(
-      `MQTT broker:        mqtt://${host}:${platform.mqttPort}  and ws://${host}:${platform.httpPort}/mqtt\n`,
-    );
+    console.log(`Node-RED editor:    ${http}://${host}:${platform.httpPort}/flows  (engineers, admins)`);
+  if (platform.mqttPort) console.log(`MQTT broker:        mqtt://${host}:${platform.mqttPort}`);
+  if (platform.mqttsPort) console.log(`MQTT over TLS:      mqtts://${host}:${platform.mqttsPort}`);
+  if (platform.mqttPort || platform.mqttsPort)
+    console.log(`MQTT over ${ws}:     ${ws}://${host}:${platform.httpPort}/mqtt`);
+  if (platform.tlsFingerprint)
+    console.log(`TLS certificate:    SHA-256 ${platform.tlsFingerprint} (compare it where a browser warns)`);
+  console.log('');
   return platform;
 });

@@ -1,30 +1,48 @@
 import type { NetworkLimits } from '@gridsense/core';
 import type { IncomingMessage } from 'node:http';
-import { createServer, type Server } from 'node:net';
+import { createServer, type Server, type Socket } from 'node:net';
+import { createServer as createTlsServer } from 'node:tls';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, createWebSocketStream } from 'ws';
 import { guardConnections, type ConnectionGuard } from './connection-guard';
 import type { Broker } from './create-broker';
 import { limitPacketSize } from './packet-limit';
 
-/** MQTT over TCP. Resolves with the bound port (useful when asked for port 0). */
+/**
+ * MQTT over TCP, or over TLS when given a certificate and key (MQTTS). Resolves with the bound
+ * port (useful when asked for port 0).
+ */
 export function listenMqtt(
   broker: Broker,
   port: number,
   host: string,
   limits: NetworkLimits,
-): Promise<{ server: Server; port: number; guard: ConnectionGuard }> {
-  const server = createServer((socket) => {
+  tls?: { cert: string; key: string },
+): Promise<{ server: Server; port: number; guard: ConnectionGuard; close(): Promise<void> }> {
+  const sockets = new Set<Socket>();
+  const handle = (socket: Socket) => {
     // A reset before aedes has its listeners on must not become an uncaught 'error'.
     socket.on('error', () => socket.destroy());
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
     limitPacketSize(broker.handle(socket), limits.mqttMaxPacketBytes);
-  });
+  };
+  // server.close() waits for every connection to end: a device that stays would hold shutdown.
+  const close = () =>
+    new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      for (const socket of sockets) socket.destroy();
+    });
+  const server = tls
+    ? createTlsServer({ cert: tls.cert, key: tls.key, handshakeTimeout: 10_000 }, handle)
+    : createServer(handle);
+  if (tls) server.on('tlsClientError', (_error, socket) => socket.destroy());
   const guard = guardConnections(server, limits);
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {
       const address = server.address();
-      resolve({ server, port: typeof address === 'object' && address ? address.port : port, guard });
+      resolve({ server, port: typeof address === 'object' && address ? address.port : port, guard, close });
     });
   });
 }

@@ -33,8 +33,8 @@ await runService('broker', async (config, logger) => {
       onClosed: (deviceId, change) => logger.info({ deviceId, change }, 'device session ended'),
     },
   );
-  const { server, port } = await listenMqtt(broker, config.mqttPort, config.mqttHost, config.limits);
-  closers.add(() => new Promise<void>((done) => server.close(() => done())));
+  const { port, close } = await listenMqtt(broker, config.mqttPort, config.mqttHost, config.limits);
+  closers.add(close);
   // A safety net for changes made while this broker was down or the event was missed.
   const timer = setInterval(
     () => void registry.reload().catch((error: unknown) => logger.error({ err: error }, 'reload devices')),

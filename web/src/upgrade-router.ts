@@ -30,6 +30,8 @@ function rejectUpgrade(socket: Duplex, status: 400 | 404 | 503, reason: string):
  */
 export class UpgradeRouter {
   private readonly routes: { prefix: string; handle: UpgradeHandler }[] = [];
+  /** Upgraded sockets leave the HTTP server's books; closing the server must still end them. */
+  private readonly open = new Set<Duplex>();
 
   constructor(private readonly server: Server) {
     server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) =>
@@ -53,9 +55,16 @@ export class UpgradeRouter {
     return result;
   }
 
+  /** Ends every upgraded connection (MQTT over WebSocket, socket.io, Node-RED's comms). */
+  destroyAll(): void {
+    for (const socket of this.open) socket.destroy();
+  }
+
   private dispatch(request: IncomingMessage, socket: Duplex, head: Buffer): void {
     // A reset peer must not become an uncaught 'error' on a socket nobody else listens to.
     socket.on('error', () => socket.destroy());
+    this.open.add(socket);
+    socket.once('close', () => this.open.delete(socket));
     const path = originFormPath(request.url);
     if (!path) return rejectUpgrade(socket, 400, 'Bad Request');
     const route = this.routes.find(

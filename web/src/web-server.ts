@@ -1,6 +1,7 @@
 import type { NetworkLimits } from '@gridsense/core';
 import { guardConnections, type ConnectionGuard } from '@gridsense/broker';
 import { createServer, type Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import { createWebApp } from './app';
 import { startNodeRed } from './node-red';
 import { attachGateway } from './realtime/gateway';
@@ -21,12 +22,24 @@ export interface WebServerOptions {
   limits: NetworkLimits;
   /** More WebSocket endpoints by path (the embedded broker's `/mqtt`). */
   upgrades?: Record<string, UpgradeHandler>;
+  /** Serve HTTPS (and WSS) with this certificate and key instead of plain HTTP. */
+  tls?: { cert: string; key: string };
+  /** A TLS-terminating proxy on this host: believe its X-Forwarded-Proto (`request.secure`). */
+  behindTlsProxy?: boolean;
 }
 
 /** Builds the app, attaches socket.io and (optionally) Node-RED, and listens. */
 export async function startWebServer(deps: WebDeps, options: WebServerOptions): Promise<WebServer> {
   const { app, finish } = createWebApp(deps);
-  const server = createServer({ maxHeaderSize: 16 * 1024 }, app);
+  if (options.behindTlsProxy) app.set('trust proxy', 'loopback');
+  const server: Server = options.tls
+    ? // An https.Server is an http.Server on TLS sockets; Node's types keep them apart.
+      (createHttpsServer(
+        { cert: options.tls.cert, key: options.tls.key, maxHeaderSize: 16 * 1024, handshakeTimeout: 10_000 },
+        app,
+      ) as unknown as Server)
+    : createServer({ maxHeaderSize: 16 * 1024 }, app);
+  if (options.tls) server.on('tlsClientError', (_error, socket: { destroy(): void }) => socket.destroy());
   // A client that trickles its headers or body is cut off instead of holding a socket for minutes.
   server.headersTimeout = 20_000;
   server.requestTimeout = 60_000;
@@ -54,6 +67,7 @@ export async function startWebServer(deps: WebDeps, options: WebServerOptions): 
     async close() {
       await nodeRed?.stop();
       server.closeAllConnections();
+      upgrades.destroyAll();
       // Closing socket.io also closes the HTTP server.
       await gateway.close();
     },
