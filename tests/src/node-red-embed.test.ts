@@ -1,8 +1,59 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { request } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPlatform, TEST_PASSWORD, type TestPlatform } from './harness/test-platform';
 
-/** Node-RED runs embedded for real at /flows, and its editor admits engineers and admins only. */
-describe('embedded Node-RED', () => {
+/** A WebSocket handshake on `url`; resolves with the socket once the server switched protocols. */
+function openWebSocket(url: string): Promise<Duplex> {
+  const key = randomBytes(16).toString('base64');
+  const accept = createHash('sha1').update(`${key}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`).digest('base64');
+  return new Promise((resolve, reject) => {
+    const upgrade = request(url, {
+      headers: {
+        connection: 'Upgrade',
+        upgrade: 'websocket',
+        'sec-websocket-version': '13',
+        'sec-websocket-key': key,
+      },
+    });
+    upgrade.on('upgrade', (response, socket) =>
+      response.headers['sec-websocket-accept'] === accept ? resolve(socket) : reject(new Error('bad accept')),
+    );
+    upgrade.on('response', (response) => reject(new Error(`no upgrade: ${response.statusCode}`)));
+    upgrade.on('error', reject);
+    upgrade.end();
+  });
+}
+
+/** One masked text frame, as a browser sends it. */
+function textFrame(text: string): Buffer {
+  const payload = Buffer.from(text);
+  const mask = randomBytes(4);
+  const length =
+    payload.length < 126
+      ? Buffer.from([0x80 | payload.length])
+      : Buffer.from([0x80 | 126, payload.length >> 8, payload.length & 255]);
+  return Buffer.concat([Buffer.from([0x81]), length, mask, payload.map((b, i) => b ^ mask[i % 4]!)]);
+}
+
+/** The text of the first (unmasked, short) frame the server sends. */
+function firstText(socket: Duplex): Promise<string> {
+  return new Promise((resolve) => {
+    let got = Buffer.alloc(0);
+    socket.on('data', (chunk: Buffer) => {
+      got = Buffer.concat([got, chunk]);
+      const length = got[1]! & 127;
+      if (got.length >= 2 + length) resolve(got.subarray(2, 2 + length).toString());
+    });
+  });
+}
+
+/**
+ * Node-RED runs for real at /flows (in its own process, reached through the platform's port),
+ * and its editor admits engineers and admins only.
+ */
+describe('Node-RED at /flows', () => {
   let env: TestPlatform;
 
   beforeAll(async () => {
@@ -41,6 +92,21 @@ describe('embedded Node-RED', () => {
     });
     expect(flows.status).toBe(200);
     expect(Array.isArray(await flows.json())).toBe(true);
+  });
+
+  it("passes the editor's WebSocket through, signed in with the editor's token", async () => {
+    const granted = (await (await requestToken('eng1')).json()) as { access_token: string };
+    const socket = await openWebSocket(`${env.baseUrl}/flows/comms`);
+    const answer = firstText(socket);
+    socket.write(textFrame(JSON.stringify({ auth: granted.access_token })));
+    expect(JSON.parse(await answer)).toEqual({ auth: 'ok' });
+    socket.destroy();
+
+    const stranger = await openWebSocket(`${env.baseUrl}/flows/comms`);
+    const refused = firstText(stranger);
+    stranger.write(textFrame(JSON.stringify({ auth: 'not-a-token' })));
+    expect(JSON.parse(await refused)).toEqual({ auth: 'fail' });
+    stranger.destroy();
   });
 
   it('refuses a grid worker', async () => {

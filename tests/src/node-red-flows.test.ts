@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nextCaseUpdate, startTestPlatform, TEST_PASSWORD, type TestPlatform } from './harness/test-platform';
 
 /**
- * The example scenario flows run in the embedded Node-RED for real: a device publishes over MQTT,
+ * The example scenario flows run in Node-RED (its own process) for real: a device publishes over MQTT,
  * GridSense's custom nodes carry the reading through the flow, and the "raise risk" node's signal
  * becomes a case routed like any rule's.
  */

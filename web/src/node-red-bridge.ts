@@ -69,19 +69,17 @@ export function createNodeRedBridge(deps: NodeRedBridgeDeps) {
       .then(async () => {
         const user = username === null ? undefined : await findUserByUsername(deps.db, username);
         const editor = user && EDITOR_ROLES.includes(user.role) ? user : undefined;
-        await deps.db.transaction().execute((tx) =>
-          appendAudit(tx, [
-            {
-              at: deps.now(),
-              actorId: editor?.id ?? 'node-red',
-              actorName: editor?.displayName ?? 'Node-RED',
-              action: 'flows.deployed',
-              entityType: 'flows',
-              entityId: 'node-red',
-              data: { username, ...diff },
-            },
-          ]),
-        );
+        await appendAudit(deps.db, [
+          {
+            at: deps.now(),
+            actorId: editor?.id ?? 'node-red',
+            actorName: editor?.displayName ?? 'Node-RED',
+            action: 'flows.deployed',
+            entityType: 'flows',
+            entityId: 'node-red',
+            data: { username, ...diff },
+          },
+        ]);
       })
       .catch((error: unknown) => deps.logger.error({ err: error }, 'Node-RED deploy not audited'));
   };

@@ -42,7 +42,7 @@ export interface NodeRedProcess {
   /** The child's loopback HTTP port while it serves. */
   port(): number | undefined;
   pid(): number | undefined;
-  /** Resolves true once a child serves, false if none does within `timeoutMs`. */
+  /** Resolves true once a child serves; false if one dies first, or none serves within `timeoutMs`. */
   whenReady(timeoutMs: number): Promise<boolean>;
   stop(): Promise<void>;
 }
@@ -92,7 +92,7 @@ export function superviseNodeRed(options: NodeRedProcessOptions): NodeRedProcess
   let stopping = false;
   let delayMs = initialDelayMs;
   let restartTimer: NodeJS.Timeout | undefined;
-  const readyWaiters = new Set<() => void>();
+  const readyWaiters = new Set<(ready: boolean) => void>();
 
   const start = () => {
     const env: Record<string, string> = process.env.TZ ? { TZ: process.env.TZ } : {};
@@ -130,7 +130,7 @@ export function superviseNodeRed(options: NodeRedProcessOptions): NodeRedProcess
           port = message.port;
           logger.info({ pid: current.pid, port }, 'Node-RED serving at /flows');
           options.onReady(link);
-          for (const wake of readyWaiters) wake();
+          for (const wake of readyWaiters) wake(true);
           return;
         }
         if (message.t === 'log') return logLine(message.level, message.message);
@@ -167,6 +167,7 @@ export function superviseNodeRed(options: NodeRedProcessOptions): NodeRedProcess
         port = undefined;
       }
       options.onDown();
+      for (const wake of readyWaiters) wake(false);
       if (stopping) return;
       if (readyAt !== undefined && Date.now() - readyAt > stableAfterMs) delayMs = initialDelayMs;
       logger.error(
@@ -187,15 +188,12 @@ export function superviseNodeRed(options: NodeRedProcessOptions): NodeRedProcess
     whenReady(timeoutMs) {
       if (port !== undefined) return Promise.resolve(true);
       return new Promise((resolve) => {
-        const wake = () => {
+        const wake = (ready: boolean) => {
           clearTimeout(timer);
           readyWaiters.delete(wake);
-          resolve(true);
+          resolve(ready);
         };
-        const timer = setTimeout(() => {
-          readyWaiters.delete(wake);
-          resolve(false);
-        }, timeoutMs);
+        const timer = setTimeout(() => wake(false), timeoutMs);
         readyWaiters.add(wake);
       });
     },

@@ -20,8 +20,12 @@ export interface NodeRedHandle {
   stop(): Promise<void>;
 }
 
-/** How long the platform's start waits for Node-RED before serving without it (503 at /flows). */
-const FIRST_START_WAIT_MS = 60_000;
+/**
+ * How long the platform's start waits for Node-RED (so flows see the first readings) before going
+ * on without it; a Node-RED that dies while starting is not waited for. /flows answers 503 until
+ * it serves.
+ */
+const FIRST_START_WAIT_MS = 30_000;
 
 const isWithin = (path: string, dir: string): boolean => {
   const rel = relative(dir, path);
