@@ -5,7 +5,7 @@ import { appendFileSync, mkdtempSync, readFileSync, rmSync, statSync, existsSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { anchorAuditHead, readAuditAnchors } from './audit-anchor';
+import { anchorAuditHead, readAuditAnchors, startAuditAnchoring } from './audit-anchor';
 import { appendAudit, GENESIS_HASH, listAudit, verifyAuditChain, type AuditInput } from './audit.repository';
 import { openStateDb, type StateDb } from './database';
 import { foundation } from './migrations/0001-foundation';
@@ -335,5 +335,31 @@ describe('the anchor outside the database', () => {
       brokenAt: 1,
       reason: 'the keyed chain starts at entry 3, but at entry 1 when anchored at 2023-11-14T22:15:00.000Z',
     });
+  });
+
+  it('is written at start, again only when the head moved, and at close', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'audit-anchor.log');
+    const db = await openDb(join(dir, 'state.db'));
+    await appendAudit(db, entries(1, 2));
+    const errors: unknown[] = [];
+    let ticks = 0;
+    const anchoring = startAuditAnchoring(db, {
+      file,
+      now: () => 1_700_000_000_000 + ticks++,
+      onError: (error) => errors.push(error),
+      intervalMs: 10,
+    });
+    const seqs = async () => (await readAuditAnchors(file)).anchors.map((a) => a.seq);
+    await expect.poll(seqs).toEqual([2]);
+    await expect.poll(() => ticks).toBeGreaterThan(5); // idle ticks: the head did not move
+    expect(await seqs()).toEqual([2]);
+    await appendAudit(db, entries(3, 1));
+    await expect.poll(seqs).toEqual([2, 3]);
+    await appendAudit(db, entries(4, 1));
+    await anchoring.close();
+    expect((await seqs()).at(-1)).toBe(4);
+    expect(errors).toEqual([]);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
   });
 });
