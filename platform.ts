@@ -31,7 +31,7 @@ import {
   type Logger,
   type SeedResult,
 } from '@gridsense/state';
-import { SessionTokens, startWebServer } from '@gridsense/web';
+import { startWebServer } from '@gridsense/web';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 
@@ -151,7 +151,6 @@ export async function startPlatform(config: Config, options: PlatformOptions): P
     const alerts = await createAlerts({ db, bus, now, onError, ...(pushTargets ? { pushTargets } : {}) });
     closers.add(() => alerts.close());
     const { cases } = alerts;
-    const tokens = new SessionTokens(await getOrCreateSecret(db, 'session_key'));
     const web = await startWebServer(
       {
         db,
@@ -159,7 +158,7 @@ export async function startPlatform(config: Config, options: PlatformOptions): P
         cases,
         store,
         registry,
-        tokens,
+        session: config.session,
         logger,
         dataDir: config.dataDir,
         staticDir: options.staticDir ?? resolve(import.meta.dirname, 'web/dist'),

@@ -34,6 +34,7 @@ const DEFAULTS: Config = {
     connectionsPerAddress: 2_000,
     connectionsPerSecond: 200,
   },
+  session: { idleTimeoutMs: 30 * 60_000, lifetimeMs: 12 * 3600_000, passwordMaxAgeMs: 90 * 86_400_000 },
 };
 
 const configOf = (env: Record<string, string | undefined>, argv: string[] = []): Config => {
@@ -120,6 +121,8 @@ describe('parseConfig: values', () => {
       GRIDSENSE_MAX_CONNECTIONS: '1000',
       GRIDSENSE_MAX_CONNECTIONS_PER_ADDRESS: '10',
       GRIDSENSE_CONNECTIONS_PER_SECOND: '5',
+      GRIDSENSE_SESSION_IDLE_MINUTES: '10',
+      GRIDSENSE_PASSWORD_MAX_AGE_DAYS: '0',
     });
     expect(config).toEqual<Config>({
       dataDir: '/var/lib/gridsense',
@@ -154,6 +157,7 @@ describe('parseConfig: values', () => {
         connectionsPerAddress: 10,
         connectionsPerSecond: 5,
       },
+      session: { idleTimeoutMs: 10 * 60_000, lifetimeMs: 12 * 3600_000, passwordMaxAgeMs: 0 },
     });
   });
 
@@ -270,6 +274,14 @@ describe('parseConfig: invalid values', () => {
     [
       { GRIDSENSE_AUDIT_KEY: 'too-short' },
       'GRIDSENSE_AUDIT_KEY: must be at least 32 characters (e.g. 32 random bytes in base64)',
+    ],
+    [
+      { GRIDSENSE_SESSION_IDLE_MINUTES: '0' },
+      'GRIDSENSE_SESSION_IDLE_MINUTES: "0" must be a whole number ≥ 1',
+    ],
+    [
+      { GRIDSENSE_PASSWORD_MAX_AGE_DAYS: '30.5' },
+      'GRIDSENSE_PASSWORD_MAX_AGE_DAYS: "30.5" must be a whole number of days ≥ 0',
     ],
   ])('%o → %s', (env, error) => {
     expect(parseConfig(env)).toEqual({ ok: false, errors: [error] });

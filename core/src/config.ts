@@ -40,7 +40,23 @@ export interface Config {
   retentionDays: { raw: number; minuteRollups: number; hourRollups: number };
   /** What one stranger on the network can make GridSense hold. */
   limits: NetworkLimits;
+  /** How long people's sessions and passwords last. */
+  session: SessionPolicy;
 }
+
+/** Sessions end after `idleTimeoutMs` without an API request and at `lifetimeMs` after sign-in. */
+export interface SessionPolicy {
+  idleTimeoutMs: number;
+  lifetimeMs: number;
+  /** A password older than this must be changed at sign-in; 0: never. */
+  passwordMaxAgeMs: number;
+}
+
+export const DEFAULT_SESSION_POLICY: SessionPolicy = {
+  idleTimeoutMs: 30 * 60_000,
+  lifetimeMs: 12 * 3600_000,
+  passwordMaxAgeMs: 90 * 86_400_000,
+};
 
 /** Caps on what arrives from the network (MQTT, HTTP, WebSocket alike). */
 export interface NetworkLimits {
@@ -101,6 +117,10 @@ export const CONFIG_DOC: Record<string, string> = {
   GRIDSENSE_MAX_CONNECTIONS_PER_ADDRESS: 'open connections per listener from one address (default 2000)',
   GRIDSENSE_CONNECTIONS_PER_SECOND:
     'new connections one address may open per second, in bursts of five times that (default 200)',
+  GRIDSENSE_SESSION_IDLE_MINUTES:
+    'a console session ends after this many minutes without an API request (default 30; sessions end 12 h after sign-in anyway)',
+  GRIDSENSE_PASSWORD_MAX_AGE_DAYS:
+    'a password older than this must be changed at the next sign-in; 0: never (default 90)',
   GRIDSENSE_METRICS_PORT:
     'ingest run alone (npm start -w ingest) serves Prometheus /metrics on this port (default: off)',
 };
@@ -148,9 +168,9 @@ export function parseConfig(
     if (!Number.isSafeInteger(value) || value < 1) errors.push(`${key}: "${raw}" must be a whole number ≥ 1`);
     return value;
   };
-  const days = (key: string): number => {
+  const days = (key: string, fallback = 0): number => {
     const raw = env[key];
-    if (raw === undefined || raw === '') return 0;
+    if (raw === undefined || raw === '') return fallback;
     const value = Number(raw);
     if (!Number.isSafeInteger(value) || value < 0)
       errors.push(`${key}: "${raw}" must be a whole number of days ≥ 0`);
@@ -218,6 +238,13 @@ export function parseConfig(
         'GRIDSENSE_CONNECTIONS_PER_SECOND',
         DEFAULT_NETWORK_LIMITS.connectionsPerSecond,
       ),
+    },
+    session: {
+      idleTimeoutMs:
+        positiveInteger('GRIDSENSE_SESSION_IDLE_MINUTES', DEFAULT_SESSION_POLICY.idleTimeoutMs / 60_000) * 60_000,
+      lifetimeMs: DEFAULT_SESSION_POLICY.lifetimeMs,
+      passwordMaxAgeMs:
+        days('GRIDSENSE_PASSWORD_MAX_AGE_DAYS', DEFAULT_SESSION_POLICY.passwordMaxAgeMs / 86_400_000) * 86_400_000,
     },
   };
   return errors.length > 0 ? { ok: false, errors } : { ok: true, config };

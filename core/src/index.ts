@@ -13,3 +13,4 @@ export * from './bus';
 export * from './config';
 export * from './grid-boundary';
 export * from './people-views';
+export * from './password-policy';

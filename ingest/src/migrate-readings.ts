@@ -113,7 +113,8 @@ async function main(): Promise<number> {
       );
       if (result.untagged > 0)
         console.warn(
-          `${result.untagged} readings belong to devices no longer registered: stored without grid and type`,
+          `${result.untagged.toLocaleString('en')} readings belong to devices no longer registered: ` +
+            'stored without grid and type',
         );
       if (result.shortfalls.length > 0) {
         for (const s of result.shortfalls)

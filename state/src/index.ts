@@ -23,3 +23,4 @@ export * from './logger';
 export * from './service-runner';
 export * from './supervisor';
 export * from './demo/demo-taxonomy';
+export * from './session.repository';

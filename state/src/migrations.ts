@@ -5,6 +5,7 @@ import { rules } from './migrations/0003-rules';
 import { cases } from './migrations/0004-cases';
 import { deviceAdmin } from './migrations/0005-device-admin';
 import { peopleAdmin } from './migrations/0006-people-admin';
+import { sessions } from './migrations/0007-sessions';
 import { auditGuard } from './migrations/0008-audit-guard';
 
 /**
@@ -19,6 +20,7 @@ const migrations: Record<string, Migration> = {
   '0004_cases': cases,
   '0005_device_admin': deviceAdmin,
   '0006_people_admin': peopleAdmin,
+  '0007_sessions': sessions,
   '0008_audit_guard': auditGuard,
 };
 

@@ -14,6 +14,19 @@ export interface Database {
     created_at: number;
     /** Added by 0006_people_admin: 0 refuses sign-in and keeps the person out of routing. */
     enabled: Generated<number>;
+    /** Added by 0007_sessions: when the password was last set (its age counts from here). */
+    password_changed_at: Generated<number>;
+    /** Added by 0007_sessions: 1 after an administrator issued the password. */
+    must_change_password: Generated<number>;
+  };
+  /** Added by 0007_sessions: one row per signed-in session; the token itself is never stored. */
+  sessions: {
+    id: string;
+    token_hash: string;
+    user_id: string;
+    created_at: number;
+    last_seen_at: number;
+    expires_at: number;
   };
   grid_duties: { grid_id: string; user_id: string; duty: string };
   devices: {

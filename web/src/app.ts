@@ -2,6 +2,7 @@ import { AppError } from '@gridsense/core';
 import express, { type Express } from 'express';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { refuseCrossSiteWrites } from './auth/same-origin';
 import { errorHandler } from './error-handler';
 import { caseRoutes } from './routes/case.routes';
 import { caseAdminRoutes } from './routes/case-admin.routes';
@@ -28,6 +29,7 @@ export function createWebApp(deps: WebDeps): { app: Express; finish(): void } {
   const app = express();
   app.disable('x-powered-by');
   app.use(securityHeaders());
+  app.use('/api', refuseCrossSiteWrites());
   app.use('/api', express.json({ limit: '256kb' }));
   app.use('/api', requireUser(deps));
   app.use(sessionRoutes(deps));

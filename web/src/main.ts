@@ -11,7 +11,6 @@ import {
   startAuditAnchoring,
 } from '@gridsense/state';
 import { join, resolve } from 'node:path';
-import { SessionTokens } from './auth/session-tokens';
 import { startWebServer } from './web-server';
 
 /** The web server alone: API, console, socket.io and Node-RED, on the bus at MQTT_URL. */
@@ -43,7 +42,7 @@ await runService('web', async (config, logger) => {
       cases: await createCaseService({ db, bus }),
       store,
       registry: await DeviceRegistry.load(db),
-      tokens: new SessionTokens(await getOrCreateSecret(db, 'session_key')),
+      session: config.session,
       logger,
       dataDir: config.dataDir,
       staticDir: resolve(import.meta.dirname, '../dist'),

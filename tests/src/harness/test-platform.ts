@@ -20,14 +20,23 @@ export interface TestPlatform {
   mqttUrl: string;
   dataDir: string;
   devices: DeviceCredential[];
-  login(username: string): Promise<ApiClient>;
+  /** Signs in (one slow password check: sign in once per person and file, and keep the client). */
+  login(username: string, password?: string): Promise<ApiClient>;
   stop(): Promise<void>;
 }
 
 export interface ApiClient {
-  token: string;
+  /** `gs_session=…`, the session cookie as a `Cookie` header sends it. */
+  cookie: string;
   call<T = unknown>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }>;
   socket(): Promise<Socket<ServerToClientEvents, ClientToServerEvents>>;
+}
+
+/** The session cookie a sign-in response set, as a `Cookie` header value (the body has no token). */
+export function sessionCookieOf(response: Response): string {
+  const cookie = response.headers.getSetCookie().find((c) => c.startsWith('gs_session='));
+  if (!cookie) throw new Error(`no session cookie in the answer (${response.status})`);
+  return cookie.split(';')[0]!;
 }
 
 /** The whole platform in this process on free ports and a temp data dir (simulator off). */
@@ -38,6 +47,8 @@ export async function startTestPlatform(
     staticDir?: string;
     /** Where push may be sent; default: loopback too, where the tests' receivers are. */
     pushTargets?: PushTargetPolicy;
+    /** The platform's clock (sessions, passwords, deadlines); tests move it to skip idle minutes. */
+    now?: () => number;
   } = {},
 ): Promise<TestPlatform> {
   const dataDir = await mkdtemp(join(tmpdir(), 'gridsense-test-'));
@@ -58,6 +69,7 @@ export async function startTestPlatform(
     logger: createLogger({ level: 'warn' }),
     ...(options.staticDir ? { staticDir: options.staticDir } : {}),
     pushTargets: options.pushTargets ?? { allowLoopbackForTests: true },
+    ...(options.now ? { now: options.now } : {}),
   });
   const baseUrl = `http://127.0.0.1:${platform.httpPort}`;
   const devices = JSON.parse(
@@ -65,23 +77,23 @@ export async function startTestPlatform(
   ) as DeviceCredential[];
   const sockets: Socket[] = [];
 
-  async function login(username: string): Promise<ApiClient> {
+  async function login(username: string, password = TEST_PASSWORD): Promise<ApiClient> {
     const response = await fetch(`${baseUrl}/api/session`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username, password: TEST_PASSWORD }),
+      body: JSON.stringify({ username, password }),
     });
     if (response.status !== 200)
       throw new Error(`login ${username}: ${response.status} ${await response.text()}`);
-    const { token } = (await response.json()) as { token: string };
+    const cookie = sessionCookieOf(response);
     return {
-      token,
+      cookie,
       async call<T>(method: string, path: string, body?: unknown) {
         const isBinary = Buffer.isBuffer(body);
         const res = await fetch(`${baseUrl}${path}`, {
           method,
           headers: {
-            authorization: `Bearer ${token}`,
+            cookie,
             ...(body === undefined ? {} : { 'content-type': isBinary ? 'image/png' : 'application/json' }),
           },
           ...(body === undefined ? {} : { body: isBinary ? (body as Buffer) : JSON.stringify(body) }),
@@ -91,7 +103,7 @@ export async function startTestPlatform(
       },
       async socket() {
         const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(baseUrl, {
-          auth: { token },
+          extraHeaders: { cookie },
           transports: ['websocket'],
         });
         sockets.push(socket);
