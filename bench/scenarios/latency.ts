@@ -49,6 +49,7 @@ export function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
+/** Signs in; the answer is the session cookie (`gs_session=…`), the only place the token travels. */
 async function login(baseUrl: string, worker: LatencyOptions['worker']): Promise<string> {
   const response = await fetch(`${baseUrl}/api/session`, {
     method: 'POST',
@@ -57,7 +58,9 @@ async function login(baseUrl: string, worker: LatencyOptions['worker']): Promise
   });
   if (response.status !== 200)
     throw new Error(`login ${worker.username}: ${response.status} ${await response.text()}`);
-  return ((await response.json()) as { token: string }).token;
+  const cookie = response.headers.getSetCookie().find((c) => c.startsWith('gs_session='));
+  if (!cookie) throw new Error(`login ${worker.username}: no session cookie`);
+  return cookie.split(';')[0]!;
 }
 
 /**
@@ -85,9 +88,9 @@ function nextCaseIn(
 
 export async function runAlertLatency(options: LatencyOptions): Promise<LatencyLevel[]> {
   const baseUrl = `http://127.0.0.1:${options.httpPort}`;
-  const token = await login(baseUrl, options.worker);
+  const cookie = await login(baseUrl, options.worker);
   const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(baseUrl, {
-    auth: { token },
+    extraHeaders: { cookie },
     transports: ['websocket'],
   });
   await new Promise<void>((ready, fail) => {

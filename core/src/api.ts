@@ -5,9 +5,15 @@ import type { Device, DutyKind, Region, Role, User } from './model';
 
 /** Views the web API returns; shared with the console so a renamed field is a compile error. */
 
+/** The signed-in session; its token travels only in an HttpOnly cookie, never in a body. */
 export interface SessionView {
-  token: string;
   user: User;
+  /** An administrator issued the password, or it is older than the maximum age: change it first. */
+  passwordChangeRequired: boolean;
+  /** The session ends after this long without an API request. */
+  idleTimeoutMs: number;
+  /** The session ends at this time (epoch ms) whatever the activity. */
+  expiresAt: number;
 }
 
 export interface CaseView extends CaseRecord {

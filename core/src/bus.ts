@@ -16,6 +16,8 @@ export interface BusPayloads {
   'regions.changed': { regionId: string; at: number };
   /** A device was registered, re-keyed, disabled or enabled: brokers drop revoked sessions. */
   'device.access_changed': { deviceId: string; change: DeviceAccessChange; at: number };
+  /** Sessions ended (sign-out, disable, password, role or scope change): the gateway drops their sockets. */
+  'user.sessions_ended': { userId: string; sessionIds: string[]; at: number };
   /** A grouped notice for one person, delivered in-app by the web gateway. */
   'case.notified': { userId: string; notice: NotificationView };
 }

@@ -3,10 +3,13 @@ export const ERROR_STATUS = {
   validation_failed: 400,
   unauthenticated: 401,
   forbidden: 403,
+  /** Signed in with a password that must be changed first: only changing it is allowed. */
+  password_change_required: 403,
   not_found: 404,
   invalid_transition: 409,
   conflict: 409,
   payload_too_large: 413,
+  too_many_requests: 429,
   unavailable: 503,
   internal_error: 500,
 } as const;

@@ -42,6 +42,7 @@ export type BusEventName =
   | 'rules.changed'
   | 'regions.changed'
   | 'device.access_changed'
+  | 'user.sessions_ended'
   | 'case.notified';
 
 export function busTopic(event: BusEventName): string {

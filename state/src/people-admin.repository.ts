@@ -2,11 +2,14 @@ import type { DutyKind, PersonView, Role } from '@gridsense/core';
 import { writeAudited } from './audited-change';
 import type { AuditActor } from './case-config.repository';
 import type { StateDb } from './database';
+import { endUserSessions } from './session.repository';
 import { addDepartmentMember, assignDuty, insertUser, type UserRecord } from './user.repository';
 
 /**
  * Administrators' changes to people, their passwords, grid duties and departments, each with its
- * audit entry. Password hashes never leave this file or reach the audit log.
+ * audit entry. Password hashes never leave this file or reach the audit log. A change to what a
+ * person may do or see (disable, password, role, scope, department) ends their sessions in the
+ * same transaction; those functions return the ended sessions' ids.
  */
 
 /** `departmentId` moves a department handler to another department (their only one). */
@@ -56,7 +59,10 @@ export async function usernameTaken(db: StateDb, username: string): Promise<bool
   return row !== undefined;
 }
 
-/** A department handler joins their department as a standing (primary) member. */
+/**
+ * A department handler joins their department as a standing (primary) member. The administrator
+ * has seen the initial password, so the person changes it at first sign-in.
+ */
 export async function createPerson(
   db: StateDb,
   person: UserRecord,
@@ -76,7 +82,7 @@ export async function createPerson(
       data: { ...data, departmentId },
     },
     async (tx) => {
-      await insertUser(tx, person, now);
+      await insertUser(tx, person, now, { mustChangePassword: true });
       if (departmentId) await addDepartmentMember(tx, departmentId, person.id, 'primary');
     },
   );
@@ -94,8 +100,10 @@ export async function updatePerson(
   changes: PersonChanges,
   actor: AuditActor,
   now: number,
-): Promise<void> {
+): Promise<string[]> {
   const endsDuties = changes.role !== undefined && changes.role !== 'grid_worker';
+  const endsSessions =
+    changes.role !== undefined || changes.regionId !== undefined || changes.departmentId !== undefined;
   const membership = await db
     .selectFrom('department_members')
     .select(['department_id', 'duty'])
@@ -109,7 +117,7 @@ export async function updatePerson(
     endsDuties,
     ...(leavesDepartment ? { previousDepartmentId: membership.department_id } : {}),
   };
-  await writeAudited(
+  return writeAudited(
     db,
     actor,
     now,
@@ -134,24 +142,36 @@ export async function updatePerson(
         const duty = (membership?.duty as DutyKind | undefined) ?? 'primary';
         await addDepartmentMember(tx, changes.departmentId, id, duty);
       }
+      // Their sockets sit in rooms of the old scope: they sign in again into the new one.
+      return endsSessions ? endUserSessions(tx, id) : [];
     },
   );
 }
 
-/** A new password hash (the old one stops signing in, and its sessions stop working). */
+/**
+ * A new password issued by an administrator: the old one stops signing in, its sessions end, and
+ * the person must change the new one at their next sign-in (the administrator has seen it).
+ */
 export async function setPasswordHash(
   db: StateDb,
   id: string,
   passwordHash: string,
   actor: AuditActor,
   now: number,
-): Promise<void> {
-  await writeAudited(
+): Promise<string[]> {
+  return writeAudited(
     db,
     actor,
     now,
     { action: 'admin.person_password_reset', entityType: 'user', entityId: id, data: null },
-    (tx) => tx.updateTable('users').set({ password_hash: passwordHash }).where('id', '=', id).execute(),
+    async (tx) => {
+      await tx
+        .updateTable('users')
+        .set({ password_hash: passwordHash, password_changed_at: now, must_change_password: 1 })
+        .where('id', '=', id)
+        .execute();
+      return endUserSessions(tx, id);
+    },
   );
 }
 
@@ -161,14 +181,21 @@ export async function setPersonEnabled(
   enabled: boolean,
   actor: AuditActor,
   now: number,
-): Promise<void> {
+): Promise<string[]> {
   const action = enabled ? 'admin.person_enabled' : 'admin.person_disabled';
-  await writeAudited(db, actor, now, { action, entityType: 'user', entityId: id, data: null }, (tx) =>
-    tx
-      .updateTable('users')
-      .set({ enabled: enabled ? 1 : 0 })
-      .where('id', '=', id)
-      .execute(),
+  return writeAudited(
+    db,
+    actor,
+    now,
+    { action, entityType: 'user', entityId: id, data: null },
+    async (tx) => {
+      await tx
+        .updateTable('users')
+        .set({ enabled: enabled ? 1 : 0 })
+        .where('id', '=', id)
+        .execute();
+      return enabled ? [] : endUserSessions(tx, id);
+    },
   );
 }
 

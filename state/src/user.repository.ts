@@ -1,5 +1,7 @@
 import type { DutyKind, Role, User } from '@gridsense/core';
+import { writeAudited } from './audited-change';
 import type { StateDb } from './database';
+import { endUserSessions } from './session.repository';
 
 export interface UserRecord extends User {
   passwordHash: string;
@@ -47,6 +49,57 @@ export async function findUserById(db: StateDb, id: string): Promise<UserRecord 
   return row && toUser(row);
 }
 
+/** A person's password as sign-in needs it; enabled people only. */
+export interface PasswordState {
+  passwordHash: string;
+  changedAt: number;
+  mustChange: boolean;
+}
+
+export async function findPasswordState(db: StateDb, userId: string): Promise<PasswordState | undefined> {
+  const row = await db
+    .selectFrom('users')
+    .select(['password_hash', 'password_changed_at', 'must_change_password'])
+    .where('id', '=', userId)
+    .where('enabled', '=', 1)
+    .executeTakeFirst();
+  return (
+    row && {
+      passwordHash: row.password_hash,
+      changedAt: row.password_changed_at,
+      mustChange: row.must_change_password === 1,
+    }
+  );
+}
+
+/** The same password hashed again at today's cost: neither its age nor its "must change" mark moves. */
+export async function replacePasswordHash(db: StateDb, userId: string, passwordHash: string): Promise<void> {
+  await db.updateTable('users').set({ password_hash: passwordHash }).where('id', '=', userId).execute();
+}
+
+/**
+ * A person sets their own password (the old one checked by the caller): its age restarts, a
+ * "must change" mark is cleared, and every other session of theirs ends. Returns their ids.
+ */
+export async function changeOwnPassword(
+  db: StateDb,
+  user: User,
+  passwordHash: string,
+  now: number,
+  keepSessionId: string,
+): Promise<string[]> {
+  const actor = { id: user.id, name: user.displayName };
+  const change = { action: 'session.password_changed', entityType: 'user', entityId: user.id, data: null };
+  return writeAudited(db, actor, now, change, async (tx) => {
+    await tx
+      .updateTable('users')
+      .set({ password_hash: passwordHash, password_changed_at: now, must_change_password: 0 })
+      .where('id', '=', user.id)
+      .execute();
+    return endUserSessions(tx, user.id, keepSessionId);
+  });
+}
+
 export async function listUsers(db: StateDb): Promise<User[]> {
   const rows = await db.selectFrom('users').selectAll().orderBy('username').execute();
   return rows.map((row) => {
@@ -55,7 +108,13 @@ export async function listUsers(db: StateDb): Promise<User[]> {
   });
 }
 
-export async function insertUser(db: StateDb, user: UserRecord, now: number): Promise<void> {
+/** `mustChangePassword`: the password was issued by someone else and is changed at first sign-in. */
+export async function insertUser(
+  db: StateDb,
+  user: UserRecord,
+  now: number,
+  options: { mustChangePassword?: boolean } = {},
+): Promise<void> {
   await db
     .insertInto('users')
     .values({
@@ -66,6 +125,8 @@ export async function insertUser(db: StateDb, user: UserRecord, now: number): Pr
       region_id: user.regionId,
       password_hash: user.passwordHash,
       created_at: now,
+      password_changed_at: now,
+      must_change_password: options.mustChangePassword ? 1 : 0,
     })
     .execute();
 }

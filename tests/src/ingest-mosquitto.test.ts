@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mosquittoTestMode, startMosquitto, type MosquittoInstance } from './harness/mosquitto';
 import { embeddedSeqCounts, misstored, startNumberedDevices } from './harness/numbered-devices';
 import { startPlatformProcess, type PlatformProcess } from './harness/platform-process';
+import { sessionCookieOf } from './harness/test-platform';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -69,11 +70,11 @@ describe.skipIf(mosquittoTestMode() === 'skip').each(['1', '3'])(
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ username: 'op1', password: 'test-password-1' }),
       });
-      const { token } = (await login.json()) as { token: string };
+      const cookie = sessionCookieOf(login);
       const health = async () =>
         (await (
           await fetch(`${platform.httpUrl}/api/devices/${device!.id}`, {
-            headers: { authorization: `Bearer ${token}` },
+            headers: { cookie },
           })
         ).json()) as {
           rejects: { reason: string; count: number }[];

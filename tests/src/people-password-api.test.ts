@@ -1,7 +1,7 @@
-import type { IssuedPasswordView, PersonView } from '@gridsense/core';
+import type { IssuedPasswordView, PersonView, SessionView } from '@gridsense/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditOf as auditEntries, signIn as signInAs, startWithAdminClients } from './harness/admin-clients';
-import { TEST_PASSWORD, type ApiClient, type TestPlatform } from './harness/test-platform';
+import { sessionCookieOf, TEST_PASSWORD, type ApiClient, type TestPlatform } from './harness/test-platform';
 
 type ErrorBody = { error: { code: string; details?: string[] } };
 type Shift = { id: number; scopeId: string; userId: string };
@@ -45,9 +45,11 @@ describe('password resets and department moves: administrators only, audited, se
     expect((await signIn('worker05', TEST_PASSWORD)).status).toBe(401);
     const fresh = await signIn('worker05', password);
     expect(fresh.status).toBe(200);
-    const { token } = (await fresh.json()) as { token: string };
-    const me = await fetch(`${env.baseUrl}/api/me`, { headers: { authorization: `Bearer ${token}` } });
-    expect(me.status).toBe(200);
+    // The administrator has seen it: the person must choose their own before anything else.
+    expect(((await fresh.json()) as SessionView).passwordChangeRequired).toBe(true);
+    const cookie = sessionCookieOf(fresh);
+    expect((await fetch(`${env.baseUrl}/api/session`, { headers: { cookie } })).status).toBe(200);
+    expect((await fetch(`${env.baseUrl}/api/cases`, { headers: { cookie } })).status).toBe(403);
 
     const audit = await auditOf('u-worker05');
     expect(audit).toHaveLength(1);

@@ -16,6 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPlatform } from '../../platform';
 import {
   nextCaseUpdate,
+  sessionCookieOf,
   startTestPlatform,
   TEST_PASSWORD,
   type ApiClient,
@@ -231,9 +232,8 @@ describe('rule state across a restart', () => {
           headers: { 'content-type': 'application/json' },
           body: JSON.stringify({ username: 'op1', password: TEST_PASSWORD }),
         });
-        const { token } = (await login.json()) as { token: string };
         const response = await fetch(`http://127.0.0.1:${platform.httpPort}/api/cases?scope=all`, {
-          headers: { authorization: `Bearer ${token}` },
+          headers: { cookie: sessionCookieOf(login) },
         });
         return ((await response.json()) as CaseView[]).filter(
           (c) => c.deviceId === smoke.id && c.ruleId === 'smoke-high',

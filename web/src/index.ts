@@ -1,4 +1,3 @@
 export * from './app';
 export * from './web-server';
 export * from './web-deps';
-export * from './auth/session-tokens';

@@ -23,6 +23,7 @@ import {
   type PersonChanges,
 } from '@gridsense/state';
 import { regionsUnder, requireAdmin } from './admin-scope';
+import { announceSessionsEnded } from './auth/session-store';
 import type { WebDeps } from './web-deps';
 
 const ROLES: readonly Role[] = ['grid_worker', 'supervisor', 'handler', 'operator', 'engineer', 'admin'];
@@ -36,8 +37,9 @@ const bodyOf = (input: unknown): Body => (typeof input === 'object' && input !==
  * People for administrators: list, create (the initial password is answered once, only its
  * scrypt hash is stored), reset a password the same way, change name, role, scope region or a
  * handler's department, disable, and grid duties (AB角). Every change is audited. A disabled
- * person can no longer sign in, their sessions stop working, and routing passes them by (the
- * backup takes over); a reset password ends the sessions signed with the old one.
+ * person can no longer sign in and routing passes them by (the backup takes over). Disabling,
+ * a reset password and a new role, scope or department end the person's sessions and close
+ * their sockets; an issued password (initial or reset) must be changed at the next sign-in.
  */
 export function createPeopleAdminService(deps: WebDeps) {
   const scoped = (user: User) => {
@@ -115,7 +117,7 @@ export function createPeopleAdminService(deps: WebDeps) {
         errors.push('departmentId must be a department for a department handler');
       if (errors.length > 0) throw new AppError('validation_failed', 'invalid person', errors);
 
-      const password = generatePassword();
+      const password = generatePassword(username);
       const record = {
         id: `u-${username}`,
         username,
@@ -149,21 +151,22 @@ export function createPeopleAdminService(deps: WebDeps) {
         ...(regionId !== person.regionId ? { regionId: regionId as string } : {}),
         ...(departmentId !== undefined && departmentId !== person.departmentId ? { departmentId } : {}),
       };
-      await updatePerson(deps.db, id, changes, actor, deps.now());
+      await announceSessionsEnded(deps, id, await updatePerson(deps.db, id, changes, actor, deps.now()));
       return (await findPerson(deps.db, id))!;
     },
 
     /** A new generated password, answered once; only its hash is stored. */
     async resetPassword(user: User, id: string): Promise<IssuedPasswordView> {
       const { actor, regions } = scoped(user);
-      await requirePerson(id, regions);
+      const person = await requirePerson(id, regions);
       // Resetting one's own would end the very session the new password is shown in.
       if (id === user.id)
         throw new AppError('validation_failed', 'invalid change', [
           'you cannot reset your own password here',
         ]);
-      const password = generatePassword();
-      await setPasswordHash(deps.db, id, await hashPassword(password), actor, deps.now());
+      const password = generatePassword(person.username);
+      const ended = await setPasswordHash(deps.db, id, await hashPassword(password), actor, deps.now());
+      await announceSessionsEnded(deps, id, ended);
       return { person: (await findPerson(deps.db, id))!, password };
     },
 
@@ -172,7 +175,7 @@ export function createPeopleAdminService(deps: WebDeps) {
       await requirePerson(id, regions);
       if (!enabled && id === user.id)
         throw new AppError('validation_failed', 'invalid change', ['you cannot disable your own account']);
-      await setPersonEnabled(deps.db, id, enabled, actor, deps.now());
+      await announceSessionsEnded(deps, id, await setPersonEnabled(deps.db, id, enabled, actor, deps.now()));
       return (await findPerson(deps.db, id))!;
     },
 

@@ -1,8 +1,7 @@
-import type { Bus } from '@gridsense/core';
+import type { Bus, SessionPolicy } from '@gridsense/core';
 import type { CaseService, PushTargetPolicy } from '@gridsense/alerts';
 import type { TimeSeriesStore } from '@gridsense/ingest';
 import type { DeviceRegistry, Logger, StateDb } from '@gridsense/state';
-import type { SessionTokens } from './auth/session-tokens';
 
 /** Everything the web server is built from; tests pass in-memory parts. */
 export interface WebDeps {
@@ -11,12 +10,13 @@ export interface WebDeps {
   cases: CaseService;
   store: TimeSeriesStore;
   registry: DeviceRegistry;
-  tokens: SessionTokens;
+  /** Idle timeout, lifetime and password age of people's sessions. */
+  session: SessionPolicy;
   logger: Logger;
   dataDir: string;
   /** Built console (web/dist); not served when absent. */
   staticDir: string | undefined;
   now: () => number;
-  /** Tests only (loopback push receivers); the platform never sets it. */
+  /** Tests only (push receivers on loopback); no production entry point sets it. */
   pushTargets?: PushTargetPolicy;
 }

@@ -34,11 +34,13 @@ export async function seedDemoDistrict(
   const demo = buildDemoDistrict();
   const passwords: SeedResult['passwords'] = [];
   const devices = demo.devices.map((d) => ({ ...d, secret: generateSecret() }));
+  // Everyone shares a fixed password, so one (slow) hash serves them all.
+  const fixedHash = options.fixedPassword ? await hashPassword(options.fixedPassword) : undefined;
   const hashed = await Promise.all(
     demo.users.map(async (user) => {
-      const password = options.fixedPassword ?? generatePassword();
+      const password = options.fixedPassword ?? generatePassword(user.username);
       passwords.push({ username: user.username, role: user.role, password });
-      return { user, passwordHash: await hashPassword(password) };
+      return { user, passwordHash: fixedHash ?? (await hashPassword(password)) };
     }),
   );
   await db.transaction().execute(async (tx) => {

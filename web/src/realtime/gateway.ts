@@ -7,11 +7,15 @@ import {
 } from '@gridsense/core';
 import type { Server as HttpServer } from 'node:http';
 import { Server } from 'socket.io';
-import { readToken, userFromToken } from '../auth/authenticate';
+import { isSameOrigin } from '../auth/same-origin';
+import { readSessionToken } from '../auth/session-cookie';
+import { createSessionStore } from '../auth/session-store';
 import type { WebDeps } from '../web-deps';
 
 interface SocketData {
   user: User;
+  /** The session that opened this socket; the socket closes when it ends. */
+  sessionId: string;
   grids: string[];
 }
 
@@ -22,6 +26,8 @@ const userRoom = (userId: string) => `user:${userId}`;
 const liveRoom = (gridId: string) => `live:${gridId}`;
 /** Where the grid id starts in `gs/v1/{gridId}/{deviceId}/telemetry`. */
 const GRID_START = 'gs/v1/'.length;
+/** How often open sockets are checked for sessions that went idle or expired. */
+const SESSION_SWEEP_MS = 10_000;
 
 /**
  * The only code that touches socket.io. Each person joins a room per user and per grid they may
@@ -40,15 +46,18 @@ export async function attachGateway(httpServer: HttpServer, deps: WebDeps) {
     },
   );
 
+  const sessions = createSessionStore(deps);
   io.use((socket, next) => {
     // Everything here came from the network: an async function, so any throw becomes a refusal.
     const signIn = async () => {
-      const auth: unknown = socket.handshake.auth;
-      const offered = typeof auth === 'object' && auth !== null ? (auth as { token?: unknown }).token : undefined;
-      const token = typeof offered === 'string' ? offered : readToken(socket.request);
-      const user = await userFromToken(deps.db, deps.tokens, token, deps.now());
-      socket.data.user = user;
-      socket.data.grids = await deps.cases.visibleGrids(user);
+      // The session cookie rides along with any page's WebSocket: only this console's may use it.
+      const { origin, host } = socket.handshake.headers;
+      if (!isSameOrigin(origin, host)) throw new Error('cross-site');
+      const signedIn = await sessions.resolve(readSessionToken(socket.request));
+      if (!signedIn || signedIn.passwordChangeRequired) throw new Error('unauthenticated');
+      socket.data.user = signedIn.user;
+      socket.data.sessionId = signedIn.sessionId;
+      socket.data.grids = await deps.cases.visibleGrids(signedIn.user);
     };
     signIn().then(
       () => next(),
@@ -61,7 +70,8 @@ export async function attachGateway(httpServer: HttpServer, deps: WebDeps) {
     // Clients may send any arity and types; the declared signatures are what a good client sends.
     socket.on('grid:watch', (...args: unknown[]) => {
       const [gridId, ack] = args;
-      const reply = typeof ack === 'function' ? (ack as (r: { ok: boolean; error?: string }) => void) : () => {};
+      const reply =
+        typeof ack === 'function' ? (ack as (r: { ok: boolean; error?: string }) => void) : () => {};
       if (typeof gridId !== 'string' || !socket.data.grids.includes(gridId))
         return reply({ ok: false, error: 'not_found' });
       void socket.join(liveRoom(gridId));
@@ -81,6 +91,23 @@ export async function attachGateway(httpServer: HttpServer, deps: WebDeps) {
     );
     io.to([gridRoom(view.gridId), ...people.map(userRoom)]).emit('case:updated', view);
   });
+
+  // Signed out, disabled, password reset, role or scope changed: those sessions' sockets close.
+  await deps.bus.subscribe('user.sessions_ended', async ({ userId, sessionIds }) => {
+    for (const socket of await io.in(userRoom(userId)).fetchSockets())
+      if (sessionIds.includes(socket.data.sessionId)) socket.disconnect(true);
+  });
+  // Sessions also end without an event, by going idle or reaching their lifetime.
+  const sweep = setInterval(() => {
+    const open = [...io.sockets.sockets.values()];
+    sessions.liveIds([...new Set(open.map((socket) => socket.data.sessionId))]).then(
+      (live) => {
+        for (const socket of open) if (!live.has(socket.data.sessionId)) socket.disconnect(true);
+      },
+      (error: unknown) => deps.logger.error({ err: error }, 'session sweep failed'),
+    );
+  }, SESSION_SWEEP_MS);
+  sweep.unref();
 
   // Grouped notices, each to its one person.
   await deps.bus.subscribe('case.notified', ({ userId, notice }) => {
@@ -124,6 +151,7 @@ export async function attachGateway(httpServer: HttpServer, deps: WebDeps) {
     close: () =>
       new Promise<void>((resolve) => {
         clearInterval(timer);
+        clearInterval(sweep);
         void io.close(() => resolve());
       }),
   };

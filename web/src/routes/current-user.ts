@@ -1,22 +1,47 @@
 import { AppError, type User } from '@gridsense/core';
-import type { RequestHandler, Request } from 'express';
-import { readToken, userFromToken } from '../auth/authenticate';
+import type { Request, RequestHandler } from 'express';
+import { clearSessionCookie, readSessionToken } from '../auth/session-cookie';
+import { createSessionStore, type SignedIn } from '../auth/session-store';
 import type { WebDeps } from '../web-deps';
 
-const USER = Symbol('user');
-type WithUser = Request & { [USER]?: User };
+const SESSION = Symbol('session');
+type WithSession = Request & { [SESSION]?: SignedIn };
 
-/** Resolves the caller for every /api route except login; 401 when there is no valid session. */
+/** What a session that must change its password first may still do (paths under /api). */
+const OPEN_WHILE_CHANGE_REQUIRED = new Set(['GET /session', 'DELETE /session', 'POST /me/password']);
+
+/**
+ * Resolves the caller's session for every /api route except sign-in; 401 without a live one.
+ * Each request counts as activity for the idle timeout. A session that must change its password
+ * gets 403 `password_change_required` everywhere but changing it (and signing out).
+ */
 export function requireUser(deps: WebDeps): RequestHandler {
-  return async (request, _response, next) => {
+  const sessions = createSessionStore(deps);
+  return async (request, response, next) => {
     if (request.path === '/session' && request.method === 'POST') return next();
-    (request as WithUser)[USER] = await userFromToken(deps.db, deps.tokens, readToken(request), deps.now());
+    const token = readSessionToken(request);
+    const signedIn = await sessions.resolve(token);
+    if (!signedIn) {
+      // An ended session's cookie is of no further use: let the browser drop it.
+      if (token) clearSessionCookie(response, request);
+      throw new AppError('unauthenticated', 'please log in');
+    }
+    if (
+      signedIn.passwordChangeRequired &&
+      !OPEN_WHILE_CHANGE_REQUIRED.has(`${request.method} ${request.path}`)
+    )
+      throw new AppError('password_change_required', 'change your password first');
+    (request as WithSession)[SESSION] = signedIn;
     next();
   };
 }
 
+export function currentSession(request: Request): SignedIn {
+  const signedIn = (request as WithSession)[SESSION];
+  if (!signedIn) throw new AppError('unauthenticated', 'please log in');
+  return signedIn;
+}
+
 export function currentUser(request: Request): User {
-  const user = (request as WithUser)[USER];
-  if (!user) throw new AppError('unauthenticated', 'please log in');
-  return user;
+  return currentSession(request).user;
 }

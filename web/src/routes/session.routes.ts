@@ -1,36 +1,73 @@
 import { AppError, type SessionView } from '@gridsense/core';
-import { findUserByUsername, verifyPassword } from '@gridsense/state';
-import { Router } from 'express';
-import { SESSION_COOKIE } from '../auth/authenticate';
+import { appendAudit } from '@gridsense/state';
+import { Router, type Request, type Response } from 'express';
+import { LoginThrottle } from '../auth/login-throttle';
+import { createPasswordChange } from '../auth/password-change';
+import { clearSessionCookie, setSessionCookie } from '../auth/session-cookie';
+import { createSessionStore, sessionView } from '../auth/session-store';
+import { createSignIn } from '../auth/sign-in';
 import type { WebDeps } from '../web-deps';
-import { currentUser } from './current-user';
+import { currentSession, currentUser } from './current-user';
 
+/** The connecting address (a proxy in front would need Express's `trust proxy` to be seen through). */
+const addressOf = (request: Request): string => request.ip ?? request.socket.remoteAddress ?? 'unknown';
+
+function tooManyAttempts(response: Response, retryAfterMs: number): never {
+  response.setHeader('Retry-After', String(Math.ceil(retryAfterMs / 1000)));
+  throw new AppError('too_many_requests', 'too many attempts; try again later');
+}
+
+/** Sign-in, the session, sign-out and one's own password; the token is only ever in the cookie. */
 export function sessionRoutes(deps: WebDeps): Router {
   const router = Router();
+  const sessions = createSessionStore(deps);
+  const throttle = new LoginThrottle();
+  const signIn = createSignIn(deps, sessions, throttle);
+  const changePassword = createPasswordChange(deps, throttle);
 
   router.post('/api/session', async (request, response) => {
-    const { username, password } = (request.body ?? {}) as { username?: unknown; password?: unknown };
-    if (typeof username !== 'string' || typeof password !== 'string') {
-      throw new AppError('validation_failed', 'username and password are required');
-    }
-    const record = await findUserByUsername(deps.db, username);
-    if (!record || !(await verifyPassword(password, record.passwordHash))) {
-      throw new AppError('unauthenticated', 'wrong username or password');
-    }
-    const token = deps.tokens.issue(record.id, record.passwordHash, deps.now());
-    const { passwordHash: _hash, ...user } = record;
-    response.cookie(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'strict', path: '/' });
-    const view: SessionView = { token, user };
-    response.json(view);
+    const result = await signIn(request.body, addressOf(request));
+    if (!result.ok) return tooManyAttempts(response, result.retryAfterMs);
+    setSessionCookie(response, request, result.token, deps.session.lifetimeMs);
+    // The password's state is read through the new session, as every later request will.
+    const signedIn = await sessions.resolve(result.token);
+    if (!signedIn) throw new AppError('unauthenticated', 'please log in');
+    response.json(sessionView(signedIn, deps.session) satisfies SessionView);
   });
 
-  router.delete('/api/session', (_request, response) => {
-    response.clearCookie(SESSION_COOKIE, { path: '/' });
+  router.get('/api/session', (request, response) => {
+    response.json(sessionView(currentSession(request), deps.session) satisfies SessionView);
+  });
+
+  router.delete('/api/session', async (request, response) => {
+    const signedIn = currentSession(request);
+    await sessions.end(signedIn);
+    const { user } = signedIn;
+    await appendAudit(deps.db, [
+      {
+        at: deps.now(),
+        actorId: user.id,
+        actorName: user.displayName,
+        action: 'session.logout',
+        entityType: 'session',
+        entityId: user.id,
+        data: null,
+      },
+    ]);
+    clearSessionCookie(response, request);
     response.status(204).end();
   });
 
   router.get('/api/me', (request, response) => {
     response.json(currentUser(request));
+  });
+
+  router.post('/api/me/password', async (request, response) => {
+    const signedIn = currentSession(request);
+    const result = await changePassword(signedIn, request.body, addressOf(request));
+    if (!result.ok) return tooManyAttempts(response, result.retryAfterMs);
+    const view: SessionView = sessionView({ ...signedIn, passwordChangeRequired: false }, deps.session);
+    response.json(view);
   });
 
   return router;

@@ -1,11 +1,13 @@
 import { adminEn } from './admin.en';
 import { peopleEn } from './people.en';
+import { sessionEn } from './session.en';
 import type { Messages } from './zh-CN';
 
 /** English. Typed as `Messages`, so a missing or extra key does not compile. */
 export const en: Messages = {
   ...adminEn,
   ...peopleEn,
+  ...sessionEn,
   'app.title': 'GridSense',
   'app.tagline': 'Community grid risk sensing and case handling',
   'app.loading': 'Loading…',

@@ -44,12 +44,15 @@ export class ApiError extends Error {
 }
 
 interface ApiHooks {
-  token: () => string | null;
   /** Called on a 401 from any call but login (the session has expired or was revoked). */
   onUnauthorized: () => void;
+  /** Called on a 403 `password_change_required`: only changing the password is allowed. */
+  onPasswordChangeRequired: () => void;
+  /** Called when the server answered: every answered call counts as activity for the idle timeout. */
+  onAnswered: () => void;
 }
 
-let hooks: ApiHooks = { token: () => null, onUnauthorized: () => {} };
+let hooks: ApiHooks = { onUnauthorized: () => {}, onPasswordChangeRequired: () => {}, onAnswered: () => {} };
 
 export function configureApi(next: ApiHooks): void {
   hooks = next;
@@ -57,11 +60,12 @@ export function configureApi(next: ApiHooks): void {
 
 type Body = object | Blob | undefined;
 
-/** One API call with the session's token; exported for the per-area API files (admin-api.ts). */
+/**
+ * One API call; the session cookie (HttpOnly, never seen here) rides along. Exported for the
+ * per-area API files (admin-api.ts).
+ */
 export async function request<T>(method: string, path: string, body?: Body, isLogin = false): Promise<T> {
   const headers: Record<string, string> = { Accept: 'application/json' };
-  const token = hooks.token();
-  if (token) headers.Authorization = `Bearer ${token}`;
   let payload: BodyInit | undefined;
   if (body instanceof Blob) {
     headers['Content-Type'] = body.type;
@@ -77,9 +81,11 @@ export async function request<T>(method: string, path: string, body?: Body, isLo
   } catch (error) {
     throw new ApiError(0, 'network', error instanceof Error ? error.message : String(error));
   }
+  hooks.onAnswered();
   if (!response.ok) {
     const failure = await errorFrom(response);
     if (response.status === 401 && !isLogin) hooks.onUnauthorized();
+    if (failure.code === 'password_change_required') hooks.onPasswordChangeRequired();
     throw failure;
   }
   if (response.status === 204) return undefined as T;
@@ -108,7 +114,10 @@ const segment = encodeURIComponent;
 export const api = {
   login: (username: string, password: string) =>
     request<SessionView>('POST', '/api/session', { username, password }, true),
+  session: () => request<SessionView>('GET', '/api/session'),
   logout: () => request<void>('DELETE', '/api/session'),
+  changePassword: (currentPassword: string, newPassword: string) =>
+    request<SessionView>('POST', '/api/me/password', { currentPassword, newPassword }),
   me: () => request<User>('GET', '/api/me'),
   overview: () => request<OverviewView>('GET', '/api/overview'),
   cases: (scope: 'open' | 'all') => request<CaseView[]>('GET', `/api/cases?scope=${scope}`),

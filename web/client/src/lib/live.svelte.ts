@@ -19,9 +19,13 @@ let socket: LiveSocket | null = null;
 /** Grids whose readings are wanted, once per watcher; re-sent after a reconnect (rooms do not survive it). */
 let watched: string[] = [];
 
-/** Opens the socket for this session; returns the function that closes it. */
-export function connectLive(token: string, user: User): () => void {
-  const current: LiveSocket = io({ auth: { token } });
+/**
+ * Opens the socket for this session (the session cookie signs it in); returns the function that
+ * closes it. When the server closes it (the session ended: signed out elsewhere, disabled, a new
+ * password or role), `stillSignedIn` asks the server; the socket opens again only if it says yes.
+ */
+export function connectLive(user: User, stillSignedIn: () => Promise<boolean>): () => void {
+  const current: LiveSocket = io();
   socket = current;
   live.status = 'connecting';
   let connectedBefore = false;
@@ -37,7 +41,11 @@ export function connectLive(token: string, user: User): () => void {
     }
     connectedBefore = true;
   });
-  current.on('disconnect', () => {
+  current.on('disconnect', (reason) => {
+    if (reason === 'io server disconnect')
+      void stillSignedIn().then((yes) => {
+        if (yes && socket === current) current.connect();
+      });
     live.status = current.active ? 'connecting' : 'offline';
     liveGrids.following = []; // rooms do not survive a reconnect; each watch is confirmed again
   });

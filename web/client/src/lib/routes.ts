@@ -1,6 +1,6 @@
 import type { Role } from '@gridsense/core';
 
-/** Hash routes: #/login, #/map, #/cases, #/cases/:id, #/devices, #/devices/:id, #/grids/:id, #/my, #/analytics, #/audit, #/rules, #/rules/:id (new: #/rules/new), #/report, #/admin, #/hotline, #/regions, #/people. */
+/** Hash routes: #/login, #/map, #/cases, #/cases/:id, #/devices, #/devices/:id, #/grids/:id, #/my, #/analytics, #/audit, #/rules, #/rules/:id (new: #/rules/new), #/report, #/admin, #/hotline, #/regions, #/people, #/password. */
 export type Route =
   | { name: 'login' }
   | { name: 'home' }
@@ -19,6 +19,7 @@ export type Route =
   | { name: 'devices' }
   | { name: 'regions' }
   | { name: 'people' }
+  | { name: 'password' }
   | { name: 'rule'; id: string }
   | { name: 'not_found'; path: string };
 
@@ -44,6 +45,7 @@ const SIMPLE_NAMES = [
   'devices',
   'regions',
   'people',
+  'password',
 ] as const;
 type SimpleRoute = (typeof SIMPLE_NAMES)[number];
 const SIMPLE_ROUTES = new Set<string>(SIMPLE_NAMES);

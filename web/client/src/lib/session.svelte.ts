@@ -1,46 +1,84 @@
-import type { User } from '@gridsense/core';
+import type { SessionView, User } from '@gridsense/core';
 import { ApiError, api, configureApi } from './api';
+import { noteActivity, startIdleWatch, stopIdleWatch } from './idle.svelte';
 
-const TOKEN_KEY = 'gs_token';
-
+/**
+ * Who is signed in. The session token is in an HttpOnly cookie this code never sees; whether
+ * there is a session is asked of the server (`GET /api/session`).
+ */
 class Session {
-  token = $state<string | null>(localStorage.getItem(TOKEN_KEY));
   user = $state.raw<User | null>(null);
-  /** False until a stored token has been checked against /api/me. */
+  /** Only changing the password is allowed until it is done. */
+  passwordChangeRequired = $state(false);
+  /** False until the server has said whether the cookie holds a session. */
   ready = $state(false);
-  /** Set when that check could not reach the server (as opposed to a rejected token). */
+  /** Set when that check could not reach the server (as opposed to a rejected session). */
   restoreError = $state<ApiError | null>(null);
+  /** Set when the session ended for lack of activity, for the login page to say so. */
+  endedIdle = $state(false);
 }
 
 export const session = new Session();
 
-configureApi({ token: () => session.token, onUnauthorized: endSession });
+configureApi({
+  onUnauthorized: endSession,
+  onPasswordChangeRequired: () => {
+    session.passwordChangeRequired = true;
+  },
+  onAnswered: noteActivity,
+});
+
+function apply(view: SessionView): void {
+  // The same person again keeps the same object, so the live connection is not reopened.
+  if (JSON.stringify(view.user) !== JSON.stringify(session.user)) session.user = view.user;
+  session.passwordChangeRequired = view.passwordChangeRequired;
+  session.endedIdle = false;
+  startIdleWatch(view.idleTimeoutMs, () => {
+    session.endedIdle = true;
+    void logout();
+  });
+}
 
 export async function restoreSession(): Promise<void> {
   session.restoreError = null;
-  if (!session.token) {
-    session.ready = true;
-    return;
-  }
   try {
-    session.user = await api.me();
+    apply(await api.session());
   } catch (error) {
-    // A 401 has already ended the session; anything else keeps the token for a retry.
+    // A 401 has already ended the session; anything else is worth a retry.
     if (error instanceof ApiError && error.status !== 401) session.restoreError = error;
   } finally {
     session.ready = true;
   }
 }
 
-export async function login(username: string, password: string): Promise<User> {
-  const { token, user } = await api.login(username, password);
-  localStorage.setItem(TOKEN_KEY, token);
-  session.token = token;
-  session.user = user;
-  return user;
+export async function login(username: string, password: string): Promise<SessionView> {
+  const view = await api.login(username, password);
+  apply(view);
+  return view;
+}
+
+/** Changes one's own password; the other sessions end on the server, this one carries on. */
+export async function changePassword(currentPassword: string, newPassword: string): Promise<void> {
+  apply(await api.changePassword(currentPassword, newPassword));
+}
+
+/** Whether the server still knows this session (a 401 signs out here too). */
+export async function stillSignedIn(): Promise<boolean> {
+  try {
+    apply(await api.session());
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** "Stay signed in": any answered request restarts the idle clock. */
+export async function keepAlive(): Promise<void> {
+  apply(await api.session());
 }
 
 export async function logout(): Promise<void> {
+  stopIdleWatch();
   try {
     await api.logout();
   } catch {
@@ -49,10 +87,10 @@ export async function logout(): Promise<void> {
   endSession();
 }
 
-/** Forget the token and go to the login page. */
+/** Forget who was signed in and go to the login page. */
 export function endSession(): void {
-  localStorage.removeItem(TOKEN_KEY);
-  session.token = null;
+  stopIdleWatch();
   session.user = null;
+  session.passwordChangeRequired = false;
   location.hash = '#/login';
 }

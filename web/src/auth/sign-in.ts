@@ -1,0 +1,79 @@
+import { AppError, type User } from '@gridsense/core';
+import {
+  appendAudit,
+  dummyPasswordHash,
+  findUserByUsername,
+  hashPassword,
+  passwordNeedsRehash,
+  replacePasswordHash,
+  verifyPassword,
+  type Logger,
+  type UserRecord,
+} from '@gridsense/state';
+import type { LoginThrottle } from './login-throttle';
+import type { SessionDeps, SessionStore } from './session-store';
+
+export type SignInResult =
+  | { ok: true; token: string; sessionId: string; user: User; expiresAt: number }
+  | { ok: false; retryAfterMs: number };
+
+/** A typed name goes to the log and the audit chain; a pasted novel does not. */
+const shown = (username: string): string => username.slice(0, 64);
+
+/**
+ * Checks a username and password. An unknown (or disabled) name is checked against a dummy
+ * hash of the same cost, so it takes as long to refuse as a wrong password. Every outcome is
+ * logged and appended to the audit chain; a hash of an older cost is redone on success.
+ */
+export function createSignIn(
+  deps: SessionDeps & { logger: Logger },
+  sessions: SessionStore,
+  throttle: LoginThrottle,
+) {
+  const audit = (action: string, record: UserRecord | undefined, username: string, address: string) =>
+    appendAudit(deps.db, [
+      {
+        at: deps.now(),
+        actorId: record?.id ?? '',
+        actorName: record?.displayName ?? shown(username),
+        action,
+        entityType: 'session',
+        entityId: record?.id ?? shown(username),
+        data: { username: shown(username), address },
+      },
+    ]);
+
+  return async function signIn(input: unknown, address: string): Promise<SignInResult> {
+    const { username, password } = (typeof input === 'object' && input !== null ? input : {}) as {
+      username?: unknown;
+      password?: unknown;
+    };
+    if (typeof username !== 'string' || typeof password !== 'string')
+      throw new AppError('validation_failed', 'username and password are required');
+
+    const waitMs = throttle.waitMs(username, address, deps.now());
+    if (waitMs > 0) {
+      throttle.refused(username, address, deps.now());
+      deps.logger.warn({ username: shown(username), address, waitMs }, 'sign-in refused: too many attempts');
+      return { ok: false, retryAfterMs: waitMs };
+    }
+
+    const record = await findUserByUsername(deps.db, username);
+    const matches = await verifyPassword(password, record?.passwordHash ?? (await dummyPasswordHash()));
+    if (!record || !matches) {
+      throttle.failed(username, address, deps.now());
+      deps.logger.warn({ username: shown(username), address }, 'sign-in failed');
+      await audit('session.login_failed', record, username, address);
+      throw new AppError('unauthenticated', 'wrong username or password');
+    }
+
+    throttle.succeeded(username);
+    if (passwordNeedsRehash(record.passwordHash))
+      await replacePasswordHash(deps.db, record.id, await hashPassword(password));
+    const started = await sessions.start(record.id);
+    deps.logger.info({ userId: record.id, address }, 'signed in');
+    await audit('session.login', record, username, address);
+    const { passwordHash: _hash, ...user } = record;
+    return { ok: true, ...started, user };
+  };
+}
