@@ -202,6 +202,28 @@ const BOUNDARIES: readonly ApiMessagePattern[] = [
   ],
 ];
 
+/** The audit chain's verdicts (`GET /api/audit/verify`); times stay as sent (ISO, UTC). */
+const AUDIT_VERDICTS: readonly ApiMessagePattern[] = [
+  [/^entry (\d+) is missing$/, (m) => `第 ${m[1]} 条缺失`],
+  [/^does not link to the previous entry$/, () => '与上一条记录衔接不上'],
+  [/^content does not match its hash$/, () => '内容与其哈希不符'],
+  [/^differs from the entry anchored at (\S+)$/, (m) => `与 ${m[1]} 在数据库外锚定的记录不同`],
+  [
+    /^the chain ends at entry (\d+), but entry (\d+) was anchored at (\S+): its newest entries were removed$/,
+    (m) => `链止于第 ${m[1]} 条，但第 ${m[2]} 条已于 ${m[3]} 锚定：最新的记录被删除了`,
+  ],
+  [
+    /^the keyed chain starts at entry (\d+), but at entry (\d+) when anchored at (\S+)$/,
+    (m) => `密钥链从第 ${m[1]} 条开始，但 ${m[3]} 锚定时从第 ${m[2]} 条开始`,
+  ],
+  [/^the start of the keyed chain is not recorded$/, () => '密钥链的起点没有记录'],
+  [/^line (\d+) of the anchor file is not an anchor$/, (m) => `锚点文件第 ${m[1]} 行不是锚点`],
+  [
+    /^line (\d+) of the anchor file is not sealed with the audit key$/,
+    (m) => `锚点文件第 ${m[1]} 行没有用审计密钥签名`,
+  ],
+];
+
 function withField(name: string, message: string): string | undefined {
   const text = translateApiText(message);
   return text === undefined ? undefined : `${name}：${text}`;
@@ -214,6 +236,7 @@ const PREFIXED: readonly ApiMessagePattern[] = [[/^([\w.[\]]+): (.+)$/, (m) => w
 export const API_MESSAGES_ZH_CN: readonly ApiMessagePattern[] = [
   ...MESSAGES,
   ...BOUNDARIES,
+  ...AUDIT_VERDICTS,
   ...FIELD_DETAILS_ZH_CN,
   ...FIELD_SHAPES_ZH_CN,
   ...PREFIXED,

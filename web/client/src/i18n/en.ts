@@ -394,6 +394,8 @@ export const en: Messages = {
   'audit.hash': 'Hash',
   'audit.empty': 'No audit entries yet',
   'audit.head': 'Head hash {hash}',
+  'audit.anchor': 'Anchored outside the database up to entry {seq} ({at})',
+  'audit.noAnchor': 'Not anchored outside the database yet',
 
   'nav.rules': 'Rules',
   'rules.title': 'Alert rules',

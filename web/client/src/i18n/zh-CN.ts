@@ -392,6 +392,8 @@ export const zhCN = {
   'audit.hash': '哈希',
   'audit.empty': '暂无审计记录',
   'audit.head': '链尾哈希 {hash}',
+  'audit.anchor': '已在数据库外锚定至第 {seq} 条（{at}）',
+  'audit.noAnchor': '尚未在数据库外锚定',
 
   'nav.rules': '规则',
   'rules.title': '告警规则',
