@@ -101,7 +101,7 @@ describe('Node-RED apart from the platform', () => {
   it("keeps the state database from a function node that escapes Node-RED's sandbox", async () => {
     // The worst case: the flow knows where the database is and reaches the real `process`.
     const probe = `
-      const report = { requireInSandbox: typeof require };
+      const report = { requireInSandbox: typeof require, cookie: msg.req.headers.cookie };
       const proc = msg.constructor.constructor('return process')();
       report.escaped = typeof proc.pid === 'number';
       const fs = proc.getBuiltinModule('fs');
@@ -131,12 +131,17 @@ describe('Node-RED apart from the platform', () => {
       { id: 'probe-out', type: 'http response', z: 'probe-tab', wires: [] },
     ]);
     expect(deployed.status).toBe(204);
-    const answer = await waitFor('the probe flow', async () => {
-      const response = await fetch(`${env.baseUrl}/flows/http/probe`);
-      return response.status === 200 ? ((await response.json()) as Record<string, string>) : undefined;
+    // A visitor's GridSense session is not passed on, and the flow's page runs sandboxed.
+    const visitor = { cookie: 'gs_session=the-visitors-session; theme=dark' };
+    const response = await waitFor('the probe flow', async () => {
+      const answer = await fetch(`${env.baseUrl}/flows/HTTP/probe`, { headers: visitor });
+      return answer.status === 200 ? answer : undefined;
     });
+    expect(response.headers.get('content-security-policy')).toMatch(/(^|, )sandbox allow-scripts/);
+    const answer = (await response.json()) as Record<string, string>;
     expect(answer).toEqual({
       requireInSandbox: 'undefined',
+      cookie: 'theme=dark',
       escaped: true,
       read: 'ERR_ACCESS_DENIED',
       readDevices: 'ERR_ACCESS_DENIED',

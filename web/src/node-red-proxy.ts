@@ -23,6 +23,49 @@ function endToEnd(headers: IncomingHttpHeaders): IncomingHttpHeaders {
   return kept;
 }
 
+/** GridSense's own cookies (the session): Node-RED runs engineers' code and never sees them. */
+const isPlatformCookie = (cookie: string) => cookie.trim().startsWith('gs_');
+
+function withoutPlatformCookies(cookie: string | undefined): string | undefined {
+  const kept = cookie
+    ?.split(';')
+    .map((c) => c.trim())
+    .filter((c) => c !== '' && !isPlatformCookie(c));
+  return kept && kept.length > 0 ? kept.join('; ') : undefined;
+}
+
+/** What goes to Node-RED: end-to-end headers, less the platform's cookies. */
+function towardsNodeRed(headers: IncomingHttpHeaders): IncomingHttpHeaders {
+  const kept = endToEnd(headers);
+  const cookie = withoutPlatformCookies(headers.cookie);
+  if (cookie === undefined) delete kept.cookie;
+  else kept.cookie = cookie;
+  return kept;
+}
+
+/**
+ * What comes back: end-to-end headers, less any the platform set itself (its security headers
+ * win) and any cookie under the platform's names (a flow must not replace someone's session).
+ */
+function fromNodeRed(
+  headers: IncomingHttpHeaders,
+  alreadySet: (name: string) => boolean,
+): IncomingHttpHeaders {
+  const kept = endToEnd(headers);
+  for (const name of Object.keys(kept)) if (alreadySet(name)) delete kept[name];
+  if (kept['set-cookie']) kept['set-cookie'] = kept['set-cookie'].filter((c) => !isPlatformCookie(c));
+  return kept;
+}
+
+/**
+ * Pages that flows serve (http-in nodes, /flows/http) are engineers' content on the console's
+ * origin: they run in a sandbox (an opaque origin), so their scripts cannot call the API as
+ * whoever opened them.
+ */
+const FLOW_PAGE_SANDBOX = 'sandbox allow-scripts allow-forms allow-popups allow-downloads';
+/** Express (and Node-RED's Express) match paths without regard to case. */
+const FLOW_PAGES = /^\/flows\/http(?:[/?#]|$)/i;
+
 const unavailable = () => new AppError('unavailable', 'the flow editor is starting; try again in a moment');
 
 /**
@@ -45,11 +88,18 @@ export function nodeRedProxy(port: () => number | undefined): {
       port: target,
       method: request.method,
       path: request.originalUrl,
-      headers: endToEnd(request.headers),
+      headers: towardsNodeRed(request.headers),
       agent,
     });
     upstream.on('response', (answer) => {
-      response.writeHead(answer.statusCode ?? 502, endToEnd(answer.headers));
+      if (FLOW_PAGES.test(request.originalUrl)) {
+        const policies = response.getHeader('content-security-policy') ?? [];
+        response.setHeader('content-security-policy', [policies, FLOW_PAGE_SANDBOX].flat().map(String));
+      }
+      response.writeHead(
+        answer.statusCode ?? 502,
+        fromNodeRed(answer.headers, (name) => response.hasHeader(name)),
+      );
       answer.pipe(response);
       answer.on('error', () => response.destroy());
     });
@@ -80,10 +130,13 @@ export function nodeRedProxy(port: () => number | undefined): {
     socket.on('error', closeBoth);
     socket.on('close', closeBoth);
     upstream.on('connect', () => {
-      // The upgrade request as it came (its headers are needed for the WebSocket handshake).
+      // The upgrade request as it came (the WebSocket handshake needs its headers), less our cookies.
       const lines = [`${request.method} ${request.url} HTTP/1.1`];
-      for (let i = 0; i < request.rawHeaders.length; i += 2)
-        lines.push(`${request.rawHeaders[i]}: ${request.rawHeaders[i + 1]}`);
+      for (let i = 0; i < request.rawHeaders.length; i += 2) {
+        const [name, value] = [request.rawHeaders[i]!, request.rawHeaders[i + 1]!];
+        const kept = name.toLowerCase() === 'cookie' ? withoutPlatformCookies(value) : value;
+        if (kept !== undefined) lines.push(`${name}: ${kept}`);
+      }
       upstream.write(`${lines.join('\r\n')}\r\n\r\n`);
       if (head.length > 0) upstream.write(head);
       upstream.pipe(socket);
