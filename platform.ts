@@ -24,6 +24,7 @@ import {
   Closers,
   DeviceRegistry,
   getOrCreateSecret,
+  loadTlsMaterial,
   openStateDb,
   seedDemoDistrict,
   startAuditAnchoring,
@@ -37,8 +38,12 @@ import { join, resolve } from 'node:path';
 
 export interface Platform {
   httpPort: number;
-  /** The embedded broker's TCP port (undefined with an external broker). */
+  /** The embedded broker's TCP port (undefined with an external broker, or plain MQTT off). */
   mqttPort: number | undefined;
+  /** Its MQTT-over-TLS port, with TLS on. */
+  mqttsPort: number | undefined;
+  /** The certificate's SHA-256 fingerprint, with TLS on. */
+  tlsFingerprint: string | undefined;
   /** Present on the first start only: the generated credentials. */
   seeded: SeedResult | undefined;
   ingest: IngestService;
@@ -66,7 +71,7 @@ export async function startPlatform(config: Config, options: PlatformOptions): P
 
   try {
     await mkdir(config.dataDir, { recursive: true });
-    const db = await openStateDb(join(config.dataDir, 'state.db'), { auditKey: config.auditKey });
+    const db = await openStateDb(join(config.dataDir, 'state.db'), config);
     closers.add(() => db.destroy());
     const seeded = await seedDemoDistrict(db, {
       now: now(),
@@ -147,6 +152,8 @@ export async function startPlatform(config: Config, options: PlatformOptions): P
       closers.add(() => subscriber.endAsync());
     }
 
+    const tls = await loadTlsMaterial(config.tls, config.dataDir);
+    if (tls) logger.info({ certificate: tls.source, sha256: tls.fingerprint }, 'TLS on');
     const { pushTargets } = options;
     const alerts = await createAlerts({ db, bus, now, onError, ...(pushTargets ? { pushTargets } : {}) });
     closers.add(() => alerts.close());
@@ -171,19 +178,29 @@ export async function startPlatform(config: Config, options: PlatformOptions): P
         nodeRed: config.nodeRed,
         limits: config.limits,
         upgrades: broker ? { '/mqtt': mqttOverWebSocket(broker, config.limits) } : {},
+        ...(tls ? { tls } : {}),
+        behindTlsProxy: config.behindTlsProxy,
       },
     );
     closers.add(() => web.close());
 
     let mqttPort: number | undefined;
-    if (broker) {
+    let mqttsPort: number | undefined;
+    if (broker && (config.mqttPlain || !tls)) {
       const listening = await listenMqtt(broker, config.mqttPort, config.mqttHost, config.limits);
       mqttPort = listening.port;
-      closers.add(() => new Promise<void>((done) => listening.server.close(() => done())));
+      closers.add(() => listening.close());
+    }
+    if (broker && tls) {
+      const listening = await listenMqtt(broker, config.mqttsPort, config.mqttHost, config.limits, tls);
+      mqttsPort = listening.port;
+      closers.add(() => listening.close());
     }
 
     if (config.simulator) {
       const devices = JSON.parse(await readFile(provisioningFile, 'utf8')) as DeviceCredential[];
+      // The built-in simulator is a demo's devices on this host: plain MQTT on loopback.
+      if (!config.mqttUrl && !mqttPort) throw new Error('the device simulator needs GRIDSENSE_MQTT_PLAIN=on');
       const url = config.mqttUrl ?? `mqtt://127.0.0.1:${mqttPort}`;
       const simulation = startSimulation({
         url,
@@ -206,12 +223,21 @@ export async function startPlatform(config: Config, options: PlatformOptions): P
       {
         http: web.port,
         mqtt: mqttPort ?? config.mqttUrl,
+        mqtts: mqttsPort,
         influx: config.influxUrl ?? 'embedded',
         dataDir: config.dataDir,
       },
       'GridSense is up',
     );
-    return { httpPort: web.port, mqttPort, seeded, ingest, close: () => closers.closeAll() };
+    return {
+      httpPort: web.port,
+      mqttPort,
+      mqttsPort,
+      tlsFingerprint: tls?.fingerprint,
+      seeded,
+      ingest,
+      close: () => closers.closeAll(),
+    };
   } catch (error) {
     await closers.closeAll();
     throw error;

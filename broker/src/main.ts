@@ -12,7 +12,7 @@ import { closeRevokedSessions } from './revoked-sessions';
  */
 await runService('broker', async (config, logger) => {
   const closers = new Closers((error) => logger.error({ err: error }, 'shutdown'));
-  const db = await openStateDb(join(config.dataDir, 'state.db'), { auditKey: config.auditKey });
+  const db = await openStateDb(join(config.dataDir, 'state.db'), config);
   closers.add(() => db.destroy());
   const registry = await DeviceRegistry.load(db);
   const broker = await createBroker(

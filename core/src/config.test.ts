@@ -17,6 +17,7 @@ const DEFAULTS: Config = {
   influxToken: undefined,
   demoPassword: undefined,
   auditKey: undefined,
+  personalDataKey: undefined,
   simulator: true,
   simulatorIntervalMs: 5000,
   nodeRed: true,
@@ -28,6 +29,11 @@ const DEFAULTS: Config = {
   ingestSubscribers: 1,
   timeseriesMoveConfirmed: false,
   retentionDays: { raw: 0, minuteRollups: 0, hourRollups: 0 },
+  tls: { kind: 'off' },
+  mqttsPort: 8883,
+  mqttPlain: true,
+  behindTlsProxy: false,
+  production: false,
   limits: {
     mqttMaxPacketBytes: 33 * 1024,
     connectionsTotal: 50_000,
@@ -66,6 +72,7 @@ describe('parseConfig: defaults', () => {
       'INFLUX_URL',
       'INFLUX_TOKEN',
       'GRIDSENSE_AUDIT_KEY',
+      'GRIDSENSE_DATA_KEY',
     ];
     const env = Object.fromEntries(
       [
@@ -104,6 +111,7 @@ describe('parseConfig: values', () => {
       INFLUX_TOKEN: 'tok',
       GRIDSENSE_DEMO_PASSWORD: 'demo',
       GRIDSENSE_AUDIT_KEY: 'k'.repeat(32),
+      GRIDSENSE_DATA_KEY: 'p'.repeat(32),
       GRIDSENSE_SIMULATOR: 'off',
       GRIDSENSE_SIM_INTERVAL_MS: '250',
       GRIDSENSE_NODE_RED: 'no',
@@ -118,6 +126,12 @@ describe('parseConfig: values', () => {
       GRIDSENSE_ROLLUP_1M_RETENTION_DAYS: '180',
       GRIDSENSE_ROLLUP_1H_RETENTION_DAYS: '3650',
       GRIDSENSE_MQTT_MAX_PACKET_KB: '20',
+      GRIDSENSE_TLS_CERT: '/etc/gridsense/cert.pem',
+      GRIDSENSE_TLS_KEY: '/etc/gridsense/key.pem',
+      MQTTS_PORT: '8884',
+      GRIDSENSE_MQTT_PLAIN: 'off',
+      GRIDSENSE_BEHIND_TLS_PROXY: 'on',
+      GRIDSENSE_DEMO: 'off',
       GRIDSENSE_MAX_CONNECTIONS: '1000',
       GRIDSENSE_MAX_CONNECTIONS_PER_ADDRESS: '10',
       GRIDSENSE_CONNECTIONS_PER_SECOND: '5',
@@ -140,6 +154,7 @@ describe('parseConfig: values', () => {
       influxToken: 'tok',
       demoPassword: 'demo',
       auditKey: 'k'.repeat(32),
+      personalDataKey: 'p'.repeat(32),
       simulator: false,
       simulatorIntervalMs: 250,
       nodeRed: false,
@@ -151,6 +166,11 @@ describe('parseConfig: values', () => {
       ingestSubscribers: 4,
       timeseriesMoveConfirmed: true,
       retentionDays: { raw: 30, minuteRollups: 180, hourRollups: 3650 },
+      tls: { kind: 'files', certFile: '/etc/gridsense/cert.pem', keyFile: '/etc/gridsense/key.pem' },
+      mqttsPort: 8884,
+      mqttPlain: false,
+      behindTlsProxy: true,
+      production: true,
       limits: {
         mqttMaxPacketBytes: 20 * 1024,
         connectionsTotal: 1000,
@@ -272,6 +292,10 @@ describe('parseConfig: invalid values', () => {
       'GRIDSENSE_ROLLUP_1H_RETENTION_DAYS: "forever" must be a whole number of days ≥ 0',
     ],
     [
+      { GRIDSENSE_DATA_KEY: 'too-short' },
+      'GRIDSENSE_DATA_KEY: must be at least 32 characters (e.g. 32 random bytes in base64)',
+    ],
+    [
       { GRIDSENSE_AUDIT_KEY: 'too-short' },
       'GRIDSENSE_AUDIT_KEY: must be at least 32 characters (e.g. 32 random bytes in base64)',
     ],
@@ -315,5 +339,29 @@ describe('parseConfig: invalid values', () => {
         'LOG_LEVEL: must be debug, info, warn or error',
       ].sort(),
     );
+  });
+
+  describe('TLS and production', () => {
+    it('makes a self-signed pair on request, and never with certificate files', () => {
+      expect(configOf({ GRIDSENSE_TLS: 'self-signed' }).tls).toEqual({ kind: 'self-signed' });
+      expect(errorsOf({ GRIDSENSE_TLS: 'yes' })).toEqual(['GRIDSENSE_TLS: the only value is self-signed']);
+      expect(errorsOf({ GRIDSENSE_TLS_CERT: '/c.pem' })).toEqual([
+        'GRIDSENSE_TLS_CERT and GRIDSENSE_TLS_KEY go together: set both',
+      ]);
+      expect(
+        errorsOf({ GRIDSENSE_TLS: 'self-signed', GRIDSENSE_TLS_CERT: '/c.pem', GRIDSENSE_TLS_KEY: '/k.pem' }),
+      ).toEqual(['GRIDSENSE_TLS: self-signed and certificate files exclude each other']);
+    });
+
+    it('refuses production without TLS, and runs no simulator and no plain MQTT there by default', () => {
+      const needsTls = [
+        'production needs TLS: set GRIDSENSE_TLS_CERT and GRIDSENSE_TLS_KEY, or GRIDSENSE_TLS=self-signed, or GRIDSENSE_BEHIND_TLS_PROXY=on',
+      ];
+      expect(errorsOf({ GRIDSENSE_DEMO: 'off' })).toEqual(needsTls);
+      expect(parseConfig({}, ['--production'])).toEqual({ ok: false, errors: needsTls });
+      const production = configOf({ GRIDSENSE_TLS: 'self-signed' }, ['--production']);
+      expect(production).toMatchObject({ production: true, simulator: false, mqttPlain: false });
+      expect(configOf({ GRIDSENSE_DEMO: 'off', GRIDSENSE_BEHIND_TLS_PROXY: 'on' }).production).toBe(true);
+    });
   });
 });

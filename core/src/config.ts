@@ -21,6 +21,8 @@ export interface Config {
   demoPassword: string | undefined;
   /** The audit log's HMAC key; otherwise `<dataDir>/keys/audit.key`, created at first start. */
   auditKey: string | undefined;
+  /** Seals hotline callers' names and numbers; otherwise `<dataDir>/keys/personal-data.key`. */
+  personalDataKey: string | undefined;
   simulator: boolean;
   simulatorIntervalMs: number;
   nodeRed: boolean;
@@ -40,6 +42,16 @@ export interface Config {
   retentionDays: { raw: number; minuteRollups: number; hourRollups: number };
   /** What one stranger on the network can make GridSense hold. */
   limits: NetworkLimits;
+  /** TLS for the console, API and WSS on HTTP_PORT, and MQTT over TLS on MQTTS_PORT. */
+  tls: TlsSetting;
+  /** The embedded broker's TLS port (only with TLS). */
+  mqttsPort: number;
+  /** Keep the embedded broker's plain MQTT port open (with TLS on, devices may still use it). */
+  mqttPlain: boolean;
+  /** A TLS-terminating proxy is in front: trust its X-Forwarded-Proto from loopback. */
+  behindTlsProxy: boolean;
+  /** A real deployment: no demo people, devices or simulator; TLS required. */
+  production: boolean;
   /** How long people's sessions and passwords last. */
   session: SessionPolicy;
 }
@@ -57,6 +69,12 @@ export const DEFAULT_SESSION_POLICY: SessionPolicy = {
   lifetimeMs: 12 * 3600_000,
   passwordMaxAgeMs: 90 * 86_400_000,
 };
+
+export type TlsSetting =
+  | { kind: 'off' }
+  | { kind: 'files'; certFile: string; keyFile: string }
+  /** Generated under `<dataDir>/tls` at first start, for a trial on a LAN (phones need HTTPS). */
+  | { kind: 'self-signed' };
 
 /** Caps on what arrives from the network (MQTT, HTTP, WebSocket alike). */
 export interface NetworkLimits {
@@ -96,6 +114,8 @@ export const CONFIG_DOC: Record<string, string> = {
   GRIDSENSE_DEMO_PASSWORD: 'one password for every seeded demo user (default: generated, printed once)',
   GRIDSENSE_AUDIT_KEY:
     'HMAC key sealing the audit log, at least 32 characters; keep it out of the data dir (default: <data dir>/keys/audit.key, created at first start)',
+  GRIDSENSE_DATA_KEY:
+    "AES key material sealing hotline callers' names and numbers in the state database, at least 32 characters (default: <data dir>/keys/personal-data.key, created at first start)",
   GRIDSENSE_SIMULATOR: 'run the built-in device simulator: on/off (default on; --no-sim also turns it off)',
   GRIDSENSE_SIM_INTERVAL_MS: 'how often each simulated device reports (default 5000)',
   GRIDSENSE_NODE_RED: 'embed Node-RED at /flows: on/off (default on)',
@@ -121,6 +141,17 @@ export const CONFIG_DOC: Record<string, string> = {
     'a console session ends after this many minutes without an API request (default 30; sessions end 12 h after sign-in anyway)',
   GRIDSENSE_PASSWORD_MAX_AGE_DAYS:
     'a password older than this must be changed at the next sign-in; 0: never (default 90)',
+  GRIDSENSE_TLS:
+    'self-signed: make a certificate for this host under <data dir>/tls at first start (a LAN trial); otherwise set the two files below',
+  GRIDSENSE_TLS_CERT: 'TLS certificate chain (PEM) for HTTPS, WSS and MQTTS',
+  GRIDSENSE_TLS_KEY: 'its private key (PEM)',
+  MQTTS_PORT: 'embedded broker MQTT-over-TLS port, with TLS on (default 8883)',
+  GRIDSENSE_MQTT_PLAIN:
+    'with TLS on, keep plain MQTT on MQTT_PORT open too: on/off (default on; off in production)',
+  GRIDSENSE_BEHIND_TLS_PROXY:
+    'on: a TLS-terminating proxy on this host serves HTTPS; trust its X-Forwarded-Proto (default off)',
+  GRIDSENSE_DEMO:
+    'off: production — no demo district, people, devices or simulator; TLS required (also --production) (default on)',
   GRIDSENSE_METRICS_PORT:
     'ingest run alone (npm start -w ingest) serves Prometheus /metrics on this port (default: off)',
 };
@@ -190,9 +221,30 @@ export function parseConfig(
   if (!['debug', 'info', 'warn', 'error'].includes(logLevel))
     errors.push('LOG_LEVEL: must be debug, info, warn or error');
 
+  const personalDataKey = env.GRIDSENSE_DATA_KEY || undefined;
+  if (personalDataKey !== undefined && personalDataKey.length < 32)
+    errors.push('GRIDSENSE_DATA_KEY: must be at least 32 characters (e.g. 32 random bytes in base64)');
   const auditKey = env.GRIDSENSE_AUDIT_KEY || undefined;
   if (auditKey !== undefined && auditKey.length < 32)
     errors.push('GRIDSENSE_AUDIT_KEY: must be at least 32 characters (e.g. 32 random bytes in base64)');
+
+  const production = !flag('GRIDSENSE_DEMO', true) || argv.includes('--production');
+  const certFile = env.GRIDSENSE_TLS_CERT || undefined;
+  const keyFile = env.GRIDSENSE_TLS_KEY || undefined;
+  let tls: TlsSetting = { kind: 'off' };
+  if (certFile && keyFile) tls = { kind: 'files', certFile, keyFile };
+  else if (certFile || keyFile) errors.push('GRIDSENSE_TLS_CERT and GRIDSENSE_TLS_KEY go together: set both');
+  if ((env.GRIDSENSE_TLS ?? '') !== '') {
+    if (env.GRIDSENSE_TLS !== 'self-signed') errors.push('GRIDSENSE_TLS: the only value is self-signed');
+    else if (tls.kind === 'files')
+      errors.push('GRIDSENSE_TLS: self-signed and certificate files exclude each other');
+    else tls = { kind: 'self-signed' };
+  }
+  const behindTlsProxy = flag('GRIDSENSE_BEHIND_TLS_PROXY', false);
+  if (production && tls.kind === 'off' && !behindTlsProxy)
+    errors.push(
+      'production needs TLS: set GRIDSENSE_TLS_CERT and GRIDSENSE_TLS_KEY, or GRIDSENSE_TLS=self-signed, or GRIDSENSE_BEHIND_TLS_PROXY=on',
+    );
 
   const dataDir = env.GRIDSENSE_DATA_DIR || './data';
   const config: Config = {
@@ -211,7 +263,8 @@ export function parseConfig(
     influxToken: env.INFLUX_TOKEN || undefined,
     demoPassword: env.GRIDSENSE_DEMO_PASSWORD || undefined,
     auditKey,
-    simulator: flag('GRIDSENSE_SIMULATOR', true) && !argv.includes('--no-sim'),
+    personalDataKey,
+    simulator: flag('GRIDSENSE_SIMULATOR', !production) && !argv.includes('--no-sim'),
     simulatorIntervalMs: interval,
     nodeRed: flag('GRIDSENSE_NODE_RED', true),
     logLevel,
@@ -226,9 +279,15 @@ export function parseConfig(
       minuteRollups: days('GRIDSENSE_ROLLUP_1M_RETENTION_DAYS'),
       hourRollups: days('GRIDSENSE_ROLLUP_1H_RETENTION_DAYS'),
     },
+    tls,
+    mqttsPort: port('MQTTS_PORT', 8883),
+    mqttPlain: flag('GRIDSENSE_MQTT_PLAIN', !production),
+    behindTlsProxy,
+    production,
     limits: {
       mqttMaxPacketBytes:
-        positiveInteger('GRIDSENSE_MQTT_MAX_PACKET_KB', DEFAULT_NETWORK_LIMITS.mqttMaxPacketBytes / 1024) * 1024,
+        positiveInteger('GRIDSENSE_MQTT_MAX_PACKET_KB', DEFAULT_NETWORK_LIMITS.mqttMaxPacketBytes / 1024) *
+        1024,
       connectionsTotal: positiveInteger('GRIDSENSE_MAX_CONNECTIONS', DEFAULT_NETWORK_LIMITS.connectionsTotal),
       connectionsPerAddress: positiveInteger(
         'GRIDSENSE_MAX_CONNECTIONS_PER_ADDRESS',
@@ -241,10 +300,12 @@ export function parseConfig(
     },
     session: {
       idleTimeoutMs:
-        positiveInteger('GRIDSENSE_SESSION_IDLE_MINUTES', DEFAULT_SESSION_POLICY.idleTimeoutMs / 60_000) * 60_000,
+        positiveInteger('GRIDSENSE_SESSION_IDLE_MINUTES', DEFAULT_SESSION_POLICY.idleTimeoutMs / 60_000) *
+        60_000,
       lifetimeMs: DEFAULT_SESSION_POLICY.lifetimeMs,
       passwordMaxAgeMs:
-        days('GRIDSENSE_PASSWORD_MAX_AGE_DAYS', DEFAULT_SESSION_POLICY.passwordMaxAgeMs / 86_400_000) * 86_400_000,
+        days('GRIDSENSE_PASSWORD_MAX_AGE_DAYS', DEFAULT_SESSION_POLICY.passwordMaxAgeMs / 86_400_000) *
+        86_400_000,
     },
   };
   return errors.length > 0 ? { ok: false, errors } : { ok: true, config };

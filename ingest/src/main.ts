@@ -11,7 +11,7 @@ await runService('ingest', async (config, logger) => {
   if (!config.mqttUrl) throw new Error('MQTT_URL is required to run ingest on its own');
   const onError = (error: unknown, context: string) => logger.error({ err: error, context }, context);
   const closers = new Closers((error) => onError(error, 'shutdown'));
-  const db = await openStateDb(join(config.dataDir, 'state.db'), { auditKey: config.auditKey });
+  const db = await openStateDb(join(config.dataDir, 'state.db'), config);
   closers.add(() => db.destroy());
   const credentials = serviceCredentials(config, await getOrCreateSecret(db, 'mqtt_service_secret'));
   const store = await openTimeSeriesStore(config, { log: logger, maintainRollups: true });

@@ -30,7 +30,12 @@ export function generateAuditKey(): string {
  * a temporary name and linked into place, so services starting together agree on one key.
  */
 export function loadOrCreateAuditKeyFile(dir: string): string {
-  const file = join(dir, 'audit.key');
+  return loadOrCreateKeyFile(dir, 'audit.key');
+}
+
+/** A key in `<dir>/<name>`, created at first start the same way (the personal-data key too). */
+export function loadOrCreateKeyFile(dir: string, name: string): string {
+  const file = join(dir, name);
   try {
     return readAuditKeyFile(file);
   } catch (error) {
@@ -65,7 +70,7 @@ export function loadOrCreateAuditKeyFile(dir: string): string {
 function readAuditKeyFile(file: string): string {
   const key = readFileSync(file, 'utf8').trim();
   if (key.length < MIN_AUDIT_KEY_LENGTH)
-    throw new Error(`${file}: the audit key must be at least ${MIN_AUDIT_KEY_LENGTH} characters`);
+    throw new Error(`${file}: the key must be at least ${MIN_AUDIT_KEY_LENGTH} characters`);
   return key;
 }
 

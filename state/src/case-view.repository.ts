@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import {
   OPEN_CASE_STATES,
   maskName,
@@ -40,14 +41,14 @@ export async function listCaseViews(db: StateDb, query: CaseQuery): Promise<Case
       'case_categories.name as category_name',
       eb
         .selectFrom('case_requesters')
-        .select('case_requesters.name')
+        .select(sql<string>`gridsense_unseal(case_requesters.name)`.as('name'))
         .whereRef('case_requesters.case_id', '=', 'cases.id')
         .orderBy('case_requesters.id')
         .limit(1)
         .as('requester_name'),
       eb
         .selectFrom('case_requesters')
-        .select('case_requesters.phone')
+        .select(sql<string>`gridsense_unseal(case_requesters.phone)`.as('phone'))
         .whereRef('case_requesters.case_id', '=', 'cases.id')
         .orderBy('case_requesters.id')
         .limit(1)
@@ -182,7 +183,11 @@ export async function listRequesters(
 ): Promise<{ name: string; phone: string; at: number }[]> {
   const rows = await db
     .selectFrom('case_requesters')
-    .select(['name', 'phone', 'created_at'])
+    .select([
+      sql<string>`gridsense_unseal(name)`.as('name'),
+      sql<string>`gridsense_unseal(phone)`.as('phone'),
+      'created_at',
+    ])
     .where('case_id', '=', caseId)
     .orderBy('id')
     .execute();

@@ -6,7 +6,7 @@ import { runService } from './service-runner';
 
 /** Migrates the state database and seeds the demo district (for services run apart). */
 await runService('state', async (config, logger) => {
-  const db = await openStateDb(join(config.dataDir, 'state.db'), { auditKey: config.auditKey });
+  const db = await openStateDb(join(config.dataDir, 'state.db'), config);
   const seeded = await seedDemoDistrict(db, {
     now: Date.now(),
     ...(config.demoPassword ? { fixedPassword: config.demoPassword } : {}),

@@ -6,6 +6,8 @@ import type {
   NotificationView,
 } from '@gridsense/core';
 import { createECDH, randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPlatform, type ApiClient, type TestPlatform } from './harness/test-platform';
 
@@ -133,6 +135,13 @@ describe('the case API over HTTP: channels, admin, audit, notifications, scope',
     expect((await op.call('GET', `/api/cases/${id}/requesters`)).body).toEqual([
       { name: '孙丽', phone: '13600001234', at: expect.any(Number) },
     ]);
+    expect(call.body.case.requester).toMatchObject({ phone: '136****1234', masked: true });
+    // At rest only sealed: neither the number nor the name is anywhere in the database files.
+    for (const file of ['state.db', 'state.db-wal']) {
+      const bytes = await readFile(join(env.dataDir, file)).catch(() => Buffer.alloc(0));
+      expect(bytes.includes(Buffer.from('13600001234')), file).toBe(false);
+      expect(bytes.includes(Buffer.from('孙丽')), file).toBe(false);
+    }
   });
 
   it('lists who can take a case in a grid, marks the pick, and records a different pick as an override', async () => {

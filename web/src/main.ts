@@ -18,7 +18,7 @@ await runService('web', async (config, logger) => {
   if (!config.mqttUrl) throw new Error('MQTT_URL is required to run the web server on its own');
   const onError = (error: unknown, context: string) => logger.error({ err: error, context }, context);
   const closers = new Closers((error) => onError(error, 'shutdown'));
-  const db = await openStateDb(join(config.dataDir, 'state.db'), { auditKey: config.auditKey });
+  const db = await openStateDb(join(config.dataDir, 'state.db'), config);
   closers.add(() => db.destroy());
   const anchoring = startAuditAnchoring(db, {
     file: auditAnchorFile(config.dataDir),
