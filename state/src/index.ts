@@ -22,5 +22,6 @@ export * from './device-registry';
 export * from './logger';
 export * from './service-runner';
 export * from './supervisor';
+export * from './tls-files';
 export * from './demo/demo-taxonomy';
 export * from './session.repository';
