@@ -77,7 +77,7 @@ describe('the audit key', () => {
     const path = join(dir, 'state.db');
     const db = await openDb(path, { auditKey: KEY });
     await appendAudit(db, entries(1, 3));
-    expect(existsSync(join(dir, 'keys'))).toBe(false);
+    expect(existsSync(join(dir, 'keys', 'audit.key'))).toBe(false);
     await db.destroy();
     open.pop();
 
