@@ -32,6 +32,7 @@ import { reportFromHotline, reportFromPatrol } from './case-channels';
 import { createDirectory } from './case-directory';
 import type { IntakeOutcome } from './case-intake';
 import { createNotifier } from './case-notices';
+import { canReadPhoto } from './case-photos';
 import { dispatchPeople } from './case-people';
 import { applyRisk } from './case-risks';
 import { caseScope, requireVisible, visibleGrids } from './case-scope';
@@ -161,6 +162,9 @@ export async function createCaseService(deps: CaseServiceDeps) {
     view,
 
     visibleGrids: (user: User) => visibleGrids(ctx, user),
+
+    /** Whether the person may look at an evidence photo (see `canReadPhoto`). */
+    canReadPhoto: (user: User, photoId: string) => canReadPhoto(ctx, user, photoId),
 
     async reloadRegions(): Promise<void> {
       regions = await listRegions(deps.db);

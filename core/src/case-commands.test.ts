@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { parseCaseCommand } from './case-commands';
 import type { CaseCommand } from './case-types';
 
+const PHOTO_ID = '3f0e2e0e-0000-4000-8000-000000000001';
+
 describe('parseCaseCommand', () => {
   const actions =
     'register, dispatch, accept, return, arrive, pause, resume, resolve, verify, close, feedback, reopen, escalate';
@@ -41,6 +43,24 @@ describe('parseCaseCommand', () => {
       { action: 'resolve', note: 'x', photos: 'a.jpg' },
       ['photos must be a list of photo URLs'],
     ],
+    ...[
+      'https://x/1.jpg',
+      'javascript:alert(1)',
+      '/api/photos/a.jpg',
+      '/api/photos/../state.db',
+      `/api/photos/${PHOTO_ID}.html`,
+      `/api/photos/${PHOTO_ID}.png?x=1`,
+      `https://evil.example/api/photos/${PHOTO_ID}.png`,
+    ].map((photo): [string, unknown, string[]] => [
+      `resolve with the photo ${photo}`,
+      { action: 'resolve', note: 'x', photos: [photo] },
+      ['photos must be photos uploaded to /api/photos'],
+    ]),
+    [
+      'arrive with 21 photos',
+      { action: 'arrive', photos: Array.from({ length: 21 }, () => `/api/photos/${PHOTO_ID}.jpg`) },
+      ['photos must hold at most 20 photos'],
+    ],
     ['verify with a numeric note', { action: 'verify', note: 5 }, ['note must be a string']],
     [
       'feedback without fields',
@@ -63,9 +83,13 @@ describe('parseCaseCommand', () => {
     { action: 'dispatch', assigneeId: 'w2', coHandlerIds: ['h1'], note: '改派消防' },
     { action: 'return', reason: 'duplicate', note: 'see c-9' },
     { action: 'return', reason: 'not_my_duty' },
-    { action: 'arrive', photos: ['/api/photos/a.jpg'] },
+    { action: 'arrive', photos: [`/api/photos/${PHOTO_ID}.jpg`] },
     { action: 'pause', reason: '等待供电公司' },
-    { action: 'resolve', note: 'done', photos: ['https://x/1.jpg'] },
+    {
+      action: 'resolve',
+      note: 'done',
+      photos: [`/api/photos/${PHOTO_ID}.png`, `/api/photos/${PHOTO_ID}.webp`],
+    },
     { action: 'verify', note: 'checked on site' },
     { action: 'feedback', satisfaction: 4, solved: true },
     { action: 'feedback', satisfaction: 1, solved: false, comment: '没修好' },

@@ -6,6 +6,7 @@ import {
   type ReturnReason,
 } from './case-types';
 import type { RegionLevel } from './model';
+import { photoListProblems } from './photo-paths';
 
 /** Validates a command from an API body, listing every problem. */
 export function parseCaseCommand(
@@ -43,14 +44,14 @@ export function parseCaseCommand(
       optionalString('note');
       break;
     case 'arrive':
-      optionalList('photos', 'photo URLs');
+      errors.push(...photoListProblems(body.photos, false));
       break;
     case 'pause':
       requiredText('reason');
       break;
     case 'resolve':
       requiredText('note');
-      optionalList('photos', 'photo URLs');
+      errors.push(...photoListProblems(body.photos, false));
       break;
     case 'verify':
       optionalString('note');

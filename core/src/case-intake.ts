@@ -1,4 +1,5 @@
 import { SEVERITIES, type Severity } from './model';
+import { photoListProblems } from './photo-paths';
 
 /**
  * The people-facing discovery channels, validated at the boundary: patrol reports by grid workers
@@ -81,8 +82,7 @@ export function parsePatrolReport(input: unknown): Parsed<PatrolReport> {
   if (body.location === undefined || body.location === null)
     errors.push('location is required for a patrol report');
   const photos = body.photos;
-  if (!Array.isArray(photos) || photos.length === 0 || photos.some((p) => typeof p !== 'string' || !p))
-    errors.push('photos must be a non-empty list of photo URLs');
+  errors.push(...photoListProblems(photos, true));
   if (body.selfHandle !== undefined && typeof body.selfHandle !== 'boolean')
     errors.push('selfHandle must be true or false');
   if (errors.length > 0) return { ok: false, errors };

@@ -14,3 +14,4 @@ export * from './config';
 export * from './grid-boundary';
 export * from './people-views';
 export * from './password-policy';
+export * from './photo-paths';

@@ -9,6 +9,7 @@ import {
 import { appendAudit } from './audit.repository';
 import type { StateDb } from './database';
 import { toCaseRecord, toCaseRow } from './case-rows';
+import { recordPhotoUses } from './photo.repository';
 
 export type NewTimelineEntry = Omit<TimelineEntry, 'id' | 'caseId'>;
 
@@ -92,6 +93,7 @@ async function writeDetails(tx: StateDb, caseId: string, write: CaseWrite): Prom
       .values({ case_id: caseId, ...write.requester, created_at: at })
       .execute();
   }
+  await recordPhotoUses(tx, caseId, write.entries);
   await appendAudit(
     tx,
     write.entries.map((e) => ({

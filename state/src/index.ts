@@ -25,3 +25,4 @@ export * from './supervisor';
 export * from './tls-files';
 export * from './demo/demo-taxonomy';
 export * from './session.repository';
+export * from './photo.repository';

@@ -7,6 +7,7 @@ import { deviceAdmin } from './migrations/0005-device-admin';
 import { peopleAdmin } from './migrations/0006-people-admin';
 import { sessions } from './migrations/0007-sessions';
 import { auditGuard } from './migrations/0008-audit-guard';
+import { photos } from './migrations/0009-photos';
 
 /**
  * Migrations in code, so they ship inside the package and run the same on SQLite and
@@ -22,6 +23,7 @@ const migrations: Record<string, Migration> = {
   '0006_people_admin': peopleAdmin,
   '0007_sessions': sessions,
   '0008_audit_guard': auditGuard,
+  '0009_photos': photos,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

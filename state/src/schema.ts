@@ -260,4 +260,7 @@ export interface Database {
     duration_ms: number;
   };
   push_subscriptions: { endpoint: string; user_id: string; p256dh: string; auth: string; created_at: number };
+  // 0009_photos
+  photos: { id: string; uploader_id: string; content_type: string; bytes: number; created_at: number };
+  photo_uses: { photo_id: string; case_id: string };
 }

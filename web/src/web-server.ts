@@ -3,6 +3,7 @@ import { guardConnections, type ConnectionGuard } from '@gridsense/broker';
 import { createServer, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { createWebApp } from './app';
+import { createPhotoStore, photosDir, startPhotoSweep } from './photo-store';
 import { startNodeRed } from './node-red';
 import { attachGateway } from './realtime/gateway';
 import { UpgradeRouter, type UpgradeHandler } from './upgrade-router';
@@ -59,12 +60,18 @@ export async function startWebServer(deps: WebDeps, options: WebServerOptions): 
     server.once('error', reject);
     server.listen(options.port, options.host, () => resolve());
   });
+  // Uploads no case or report used are removed after a day: swept now and hourly.
+  const photoSweep = startPhotoSweep(
+    createPhotoStore({ db: deps.db, dir: photosDir(deps.dataDir), now: deps.now }),
+    { onError: (error) => deps.logger.error({ err: error }, 'photo sweep') },
+  );
   const address = server.address();
   return {
     server,
     port: typeof address === 'object' && address ? address.port : options.port,
     guard,
     async close() {
+      await photoSweep.stop();
       await nodeRed?.stop();
       server.closeAllConnections();
       upgrades.destroyAll();

@@ -1,44 +1,45 @@
 import { AppError } from '@gridsense/core';
 import express, { Router } from 'express';
-import { randomUUID } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { createPhotoStore, MAX_PHOTO_BYTES, PHOTO_CONTENT_TYPES, photosDir } from '../photo-store';
 import type { WebDeps } from '../web-deps';
 import { currentUser } from './current-user';
+import { declaredRouter } from '../route-actions';
 
-const TYPES: Record<string, string> = { 'image/jpeg': 'jpg', 'image/png': 'png', 'image/webp': 'webp' };
-const MAX_BYTES = 8 * 1024 * 1024;
+/**
+ * A photo is served so that nothing in it can run: its own type (from its bytes), no sniffing, and
+ * a sandbox policy should the file be opened on its own.
+ */
+const PHOTO_HEADERS = {
+  'Content-Disposition': 'inline',
+  'Content-Security-Policy': "sandbox; default-src 'none'",
+  'X-Content-Type-Options': 'nosniff',
+  // Access can end (a case moves to another grid): the browser asks again, cheaply, with its ETag.
+  'Cache-Control': 'private, no-cache',
+};
 
 /** Evidence photos (resolution, patrol reports), stored as files under the data dir. */
 export function photoRoutes(deps: WebDeps): Router {
-  const router = Router();
-  const dir = join(deps.dataDir, 'photos');
+  const router = declaredRouter();
+  const store = createPhotoStore({ db: deps.db, dir: photosDir(deps.dataDir), now: deps.now });
 
   router.post(
     '/api/photos',
-    express.raw({ type: Object.keys(TYPES), limit: MAX_BYTES }),
+    express.raw({ type: [...PHOTO_CONTENT_TYPES], limit: MAX_PHOTO_BYTES }),
     async (request, response) => {
-      currentUser(request);
-      const extension = TYPES[request.headers['content-type']?.split(';')[0] ?? ''];
-      if (!extension || !Buffer.isBuffer(request.body) || request.body.length === 0) {
+      const user = currentUser(request);
+      if (!Buffer.isBuffer(request.body) || request.body.length === 0)
         throw new AppError('validation_failed', 'send a JPEG, PNG or WebP image as the request body');
-      }
-      const name = `${randomUUID()}.${extension}`;
-      await mkdir(dir, { recursive: true });
-      await writeFile(join(dir, name), request.body);
-      response.status(201).json({ url: `/api/photos/${name}` });
+      response.status(201).json(await store.save(user.id, request.body));
     },
   );
 
   router.get('/api/photos/:name', async (request, response) => {
-    currentUser(request);
+    const user = currentUser(request);
     const name = request.params.name;
-    if (!/^[0-9a-f-]{36}\.(jpg|png|webp)$/.test(name)) throw new AppError('not_found', 'no such photo');
-    const body = await readFile(join(dir, name)).catch(() => {
-      throw new AppError('not_found', 'no such photo');
-    });
-    const type = Object.entries(TYPES).find(([, ext]) => name.endsWith(ext))![0];
-    response.type(type).set('Cache-Control', 'private, max-age=86400').send(body);
+    const photo = (await deps.cases.canReadPhoto(user, name)) ? await store.read(name) : undefined;
+    // Someone else's photo is "no such photo" too: its existence is not told.
+    if (!photo) throw new AppError('not_found', 'no such photo');
+    response.type(photo.contentType).set(PHOTO_HEADERS).send(photo.body);
   });
 
   return router;

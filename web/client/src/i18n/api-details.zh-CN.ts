@@ -113,6 +113,8 @@ export const FIELD_DETAILS_ZH_CN: readonly ApiMessagePattern[] = [
   ],
   [field('must be a non-empty list of ISO weekdays 1–7'), (m) => `${m[1]} 必须是非空的 ISO 星期列表（1–7）`],
   [field('must be a non-empty list of photo URLs'), (m) => `${m[1]} 至少需要一张照片`],
+  [field('must be photos uploaded to /api/photos'), (m) => `${m[1]} 必须是上传到 /api/photos 的照片`],
+  [field(String.raw`must hold at most (\d+) photos`), (m) => `${m[1]} 最多 ${m[2]} 张照片`],
   [
     field('must be 1–3 dotted lower_snake_case parts'),
     (m) => `${m[1]} 必须由 1–3 段以点分隔的 lower_snake_case 组成`,

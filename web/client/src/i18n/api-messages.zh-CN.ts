@@ -93,6 +93,8 @@ const MESSAGES: readonly ApiMessagePattern[] = [
   [/^no such photo$/, () => '照片不存在'],
   [/^no such subscription$/, () => '推送订阅不存在'],
   [/^send a JPEG, PNG or WebP image as the request body$/, () => '请上传 JPEG、PNG 或 WebP 格式的照片'],
+  [/^too many photos uploaded in the last 24 hours$/, () => '24 小时内上传的照片数量已达上限'],
+  [/^too many photo bytes uploaded in the last 24 hours$/, () => '24 小时内上传的照片总大小已达上限'],
 
   [/^case (\S+) is not in grid (\S+)$/, (m) => `工单 ${m[1]} 不在网格 ${m[2]} 内`],
   [/^grid (\S+) is not in your region$/, (m) => `网格 ${m[1]} 不在您的辖区内`],

@@ -1,0 +1,154 @@
+import { AppError, isPhotoId, photoPath } from '@gridsense/core';
+import {
+  deleteUnusedPhotos,
+  findPhoto,
+  knownPhotoIds,
+  listUnusedPhotos,
+  recordPhotoUpload,
+  type StateDb,
+  type UploadQuota,
+} from '@gridsense/state';
+import { randomUUID } from 'node:crypto';
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+/** What an evidence photo may be, told by its first bytes, never by what the client says it is. */
+const SIGNATURES = [
+  {
+    type: 'image/jpeg',
+    extension: 'jpg',
+    matches: (b: Buffer) => b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff,
+  },
+  {
+    type: 'image/png',
+    extension: 'png',
+    matches: (b: Buffer) =>
+      b.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])),
+  },
+  {
+    type: 'image/webp',
+    extension: 'webp',
+    matches: (b: Buffer) => b.toString('latin1', 0, 4) === 'RIFF' && b.toString('latin1', 8, 12) === 'WEBP',
+  },
+] as const;
+
+export type PhotoType = (typeof SIGNATURES)[number]['type'];
+/** Content types the upload route reads a body for; the bytes decide what it really is. */
+export const PHOTO_CONTENT_TYPES: readonly string[] = SIGNATURES.map((s) => s.type);
+export const MAX_PHOTO_BYTES = 8 * 1024 * 1024;
+
+/** The photo type these bytes start with (JPEG, PNG or WebP), if any. */
+export function sniffPhotoType(bytes: Buffer): { type: PhotoType; extension: string } | undefined {
+  const found = SIGNATURES.find((signature) => bytes.length >= 12 && signature.matches(bytes));
+  return found && { type: found.type, extension: found.extension };
+}
+
+export interface PhotoLimits extends UploadQuota {
+  /** An upload no case or report uses is removed once it is this old. */
+  keepUnusedMs: number;
+}
+
+/** A grid worker's busy day is dozens of photos; these stop a runaway client, not a person. */
+export const DEFAULT_PHOTO_LIMITS: PhotoLimits = {
+  perDay: 200,
+  bytesPerDay: 500 * 1024 * 1024,
+  keepUnusedMs: 24 * 3600_000,
+};
+
+export type PhotoStore = ReturnType<typeof createPhotoStore>;
+
+/** Where the photo files are. */
+export const photosDir = (dataDir: string): string => join(dataDir, 'photos');
+
+/** Evidence photo files under `dir`, their records in the state database, quotas and the sweep. */
+export function createPhotoStore(deps: {
+  db: StateDb;
+  dir: string;
+  now: () => number;
+  limits?: Partial<PhotoLimits>;
+}) {
+  const limits = { ...DEFAULT_PHOTO_LIMITS, ...deps.limits };
+  const fileOf = (id: string) => join(deps.dir, id);
+
+  /** Files with no record: uploads from before records were kept, or half-written ones. */
+  async function removeLeftoverFiles(cutoff: number): Promise<number> {
+    const names = await readdir(deps.dir).catch(() => [] as string[]);
+    let removed = 0;
+    for (let i = 0; i < names.length; i += 500) {
+      const batch = names.slice(i, i + 500);
+      const known = await knownPhotoIds(deps.db, batch.filter(isPhotoId));
+      for (const name of batch) {
+        if (known.has(name) || !(isPhotoId(name) || name.endsWith('.tmp'))) continue;
+        const { mtimeMs } = await stat(fileOf(name)).catch(() => ({ mtimeMs: Infinity }));
+        if (mtimeMs >= cutoff) continue;
+        await rm(fileOf(name), { force: true });
+        removed++;
+      }
+    }
+    return removed;
+  }
+
+  return {
+    /** Stores an upload for `uploaderId`; answers its path, the only way a case may refer to it. */
+    async save(uploaderId: string, bytes: Buffer): Promise<{ url: string }> {
+      const kind = sniffPhotoType(bytes);
+      if (!kind)
+        throw new AppError('validation_failed', 'send a JPEG, PNG or WebP image as the request body');
+      const id = `${randomUUID()}.${kind.extension}`;
+      const refused = await recordPhotoUpload(
+        deps.db,
+        { id, uploaderId, contentType: kind.type, bytes: bytes.length, createdAt: deps.now() },
+        limits,
+      );
+      if (refused === 'count')
+        throw new AppError('too_many_requests', 'too many photos uploaded in the last 24 hours');
+      if (refused === 'bytes')
+        throw new AppError('too_many_requests', 'too many photo bytes uploaded in the last 24 hours');
+      try {
+        await mkdir(deps.dir, { recursive: true });
+        // Written aside and renamed, so a reader never sees half a file.
+        await writeFile(fileOf(`${id}.tmp`), bytes);
+        await rename(fileOf(`${id}.tmp`), fileOf(id));
+      } catch (error) {
+        await deleteUnusedPhotos(deps.db, [id]);
+        throw error;
+      }
+      return { url: photoPath(id) };
+    },
+
+    /** A stored photo's bytes and type (who may read it is the caller's question). */
+    async read(id: string): Promise<{ body: Buffer; contentType: string } | undefined> {
+      const photo = isPhotoId(id) ? await findPhoto(deps.db, id) : undefined;
+      const body = photo && (await readFile(fileOf(id)).catch(() => undefined));
+      return body && { body, contentType: photo.contentType };
+    },
+
+    /** Removes uploads no case uses once they are older than `keepUnusedMs`. */
+    async sweep(): Promise<number> {
+      const cutoff = deps.now() - limits.keepUnusedMs;
+      const removed = await deleteUnusedPhotos(deps.db, await listUnusedPhotos(deps.db, cutoff));
+      for (const id of removed) await rm(fileOf(id), { force: true });
+      return removed.length + (await removeLeftoverFiles(cutoff));
+    },
+  };
+}
+
+/** Sweeps unused uploads now and then every `intervalMs` (an hour), until stopped. */
+export function startPhotoSweep(
+  store: PhotoStore,
+  options: { onError: (error: unknown) => void; intervalMs?: number },
+): { stop(): Promise<void> } {
+  let running: Promise<unknown> = Promise.resolve();
+  const sweep = () => {
+    running = running.then(() => store.sweep()).catch(options.onError);
+  };
+  sweep();
+  const timer = setInterval(sweep, options.intervalMs ?? 3600_000);
+  timer.unref();
+  return {
+    async stop() {
+      clearInterval(timer);
+      await running;
+    },
+  };
+}
