@@ -1,5 +1,5 @@
 import { Duplex, PassThrough } from 'node:stream';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { LineChannel } from './line-channel';
 
 /** Two ends of a pipe: what one writes the other reads. */
@@ -10,11 +10,12 @@ function pipePair(): [Duplex, Duplex] {
   return [end(bToA, aToB), end(aToB, bToA)];
 }
 
-function open(stream: Duplex, maxLineBytes = 1024) {
+function open(stream: Duplex, maxLineBytes = 1024, maxMessagesPerSecond?: number) {
   const got: unknown[] = [];
   const events: string[] = [];
   const channel = new LineChannel<unknown, unknown>(stream, {
     maxLineBytes,
+    ...(maxMessagesPerSecond === undefined ? {} : { maxMessagesPerSecond }),
     onMessage: (message) => got.push(message),
     onOverflow: () => events.push('overflow'),
     onInvalid: (line) => events.push(`invalid ${line}`),
@@ -58,6 +59,26 @@ describe('LineChannel', () => {
       expect(reader.events).toEqual(['close', 'overflow']);
       expect(reader.channel.isClosed).toBe(true);
       expect(reader.channel.send({ late: true })).toBe(false);
+    }
+  });
+
+  it('stops reading for the rest of the second once a peer sends more than its budget', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'Date'] });
+    try {
+      vi.setSystemTime(1_000_000);
+      const raw = new PassThrough();
+      const reader = open(raw, 1024, 3);
+      for (const n of [1, 3, 5]) {
+        raw.write(`{"n":${n}}\n{"n":${n + 1}}\n`);
+        await settle();
+      }
+      // The chunk that crossed the budget is read whole; the next waits in the pipe.
+      expect(reader.got).toEqual([{ n: 1 }, { n: 2 }, { n: 3 }, { n: 4 }]);
+      await vi.advanceTimersByTimeAsync(1000);
+      await settle();
+      expect(reader.got).toHaveLength(6);
+    } finally {
+      vi.useRealTimers();
     }
   });
 

@@ -3,6 +3,11 @@ import type { Duplex } from 'node:stream';
 export interface LineChannelOptions<In> {
   /** A longer line is a broken or hostile peer: `onOverflow` runs and nothing more is read. */
   maxLineBytes: number;
+  /**
+   * Past this many messages in a second, reading pauses until the next second: the peer's writes
+   * back up in the pipe instead of taking the reader's event loop.
+   */
+  maxMessagesPerSecond?: number;
   onMessage(message: In): void;
   onOverflow(): void;
   /** A line that is not JSON; it is skipped. */
@@ -19,12 +24,17 @@ export class LineChannel<In, Out> {
   private pending: Buffer[] = [];
   private pendingBytes = 0;
   private closed = false;
+  private second = 0;
+  private messagesThisSecond = 0;
 
   constructor(
     private readonly stream: Duplex,
     private readonly options: LineChannelOptions<In>,
   ) {
-    stream.on('data', (chunk: Buffer) => this.read(chunk));
+    stream.on('data', (chunk: Buffer) => {
+      this.read(chunk);
+      this.pauseWhenOverBudget();
+    });
     // A peer that goes away (or a pipe error) ends the channel; both sides treat it alike.
     stream.on('error', () => this.finish());
     stream.on('end', () => this.finish());
@@ -77,7 +87,20 @@ export class LineChannel<In, Out> {
     this.pendingBytes += rest.length;
   }
 
+  private pauseWhenOverBudget(): void {
+    const budget = this.options.maxMessagesPerSecond;
+    if (budget === undefined || this.closed || this.messagesThisSecond < budget) return;
+    this.stream.pause();
+    setTimeout(() => this.stream.resume(), 1000 - (Date.now() % 1000)).unref();
+  }
+
   private deliver(line: string): void {
+    const second = Math.floor(Date.now() / 1000);
+    if (second !== this.second) {
+      this.second = second;
+      this.messagesThisSecond = 0;
+    }
+    this.messagesThisSecond++;
     let message: In;
     try {
       message = JSON.parse(line) as In;

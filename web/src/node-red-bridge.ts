@@ -10,6 +10,8 @@ import type { WebDeps } from './web-deps';
 const MAX_BACKLOG_BYTES = 8 * 1024 * 1024;
 /** Deploy reports accepted per minute (people deploy a few times an hour). */
 const DEPLOYS_PER_MINUTE = 30;
+/** Requests from the child being answered at once; more are declined until some finish. */
+const MAX_OPEN_REQUESTS = 64;
 const NONE: FlowInterest = { telemetry: false, events: false, cases: false };
 
 export type NodeRedBridgeDeps = Pick<WebDeps, 'db' | 'bus' | 'registry' | 'cases' | 'logger' | 'now'>;
@@ -28,6 +30,7 @@ export function createNodeRedBridge(deps: NodeRedBridgeDeps) {
   let flushing = false;
   let sentRegions: readonly Region[] | undefined;
   let dropped = 0;
+  let openRequests = 0;
   let audits = Promise.resolve();
   const deployBudget = { minute: 0, left: DEPLOYS_PER_MINUTE };
 
@@ -45,6 +48,13 @@ export function createNodeRedBridge(deps: NodeRedBridgeDeps) {
     link.sendAll(batch);
   };
 
+  // Everything that arrives in one turn of the event loop goes over the pipe in one write.
+  const scheduleFlush = () => {
+    if (flushing) return;
+    flushing = true;
+    setImmediate(flush);
+  };
+
   const enqueue = (message: ParentMessage) => {
     if (!link) return;
     if (link.backlogBytes > MAX_BACKLOG_BYTES) {
@@ -53,10 +63,7 @@ export function createNodeRedBridge(deps: NodeRedBridgeDeps) {
       return;
     }
     queue.push(message);
-    if (!flushing) {
-      flushing = true;
-      setImmediate(flush);
-    }
+    scheduleFlush();
   };
 
   const recordDeploy = (username: string | null, diff: FlowDiff) => {
@@ -134,10 +141,7 @@ export function createNodeRedBridge(deps: NodeRedBridgeDeps) {
     attach(to: NodeRedLink): void {
       link = to;
       sentRegions = undefined;
-      if (!flushing) {
-        flushing = true;
-        setImmediate(flush);
-      }
+      scheduleFlush();
     },
 
     detach(): void {
@@ -160,10 +164,15 @@ export function createNodeRedBridge(deps: NodeRedBridgeDeps) {
         case 'editor.find':
         case 'editor.authenticate':
         case 'risk.raise':
-          answer(message, from).catch((error: unknown) => {
-            deps.logger.error({ err: error, request: message.t }, 'Node-RED request failed');
-            from.send({ t: 'reply', id: message.id, ok: false, error: 'the platform could not answer' });
-          });
+          if (openRequests >= MAX_OPEN_REQUESTS)
+            return void from.send({ t: 'reply', id: message.id, ok: false, error: 'the platform is busy' });
+          openRequests++;
+          answer(message, from)
+            .catch((error: unknown) => {
+              deps.logger.error({ err: error, request: message.t }, 'Node-RED request failed');
+              from.send({ t: 'reply', id: message.id, ok: false, error: 'the platform could not answer' });
+            })
+            .finally(() => openRequests--);
           return;
       }
     },

@@ -49,6 +49,8 @@ export interface NodeRedProcess {
 
 /** A message line longer than this from the child is an attack or a bug: the child is killed. */
 const MAX_CHILD_LINE_BYTES = 1024 * 1024;
+/** Messages a second read from the child; a child that sends more waits (it backs up its own pipe). */
+const MAX_CHILD_MESSAGES_PER_SECOND = 2000;
 const STOP_GRACE_MS = 5000;
 /** Node-RED's own log lines per second passed on to the platform's log; more are counted. */
 const LOG_LINES_PER_SECOND = 20;
@@ -115,6 +117,7 @@ export function superviseNodeRed(options: NodeRedProcessOptions): NodeRedProcess
 
     const channel: LineChannel<unknown, ParentMessage> = new LineChannel(current.stdio[3] as Duplex, {
       maxLineBytes: MAX_CHILD_LINE_BYTES,
+      maxMessagesPerSecond: MAX_CHILD_MESSAGES_PER_SECOND,
       onOverflow: () => {
         logger.error({ pid: current.pid }, 'Node-RED sent an oversized message; killing it');
         current.kill('SIGKILL');
