@@ -4,7 +4,7 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { expectNoSeriousViolations } from './harness/axe';
 import { chromiumTestMode } from './harness/chromium';
-import { PHONE, SCREENSHOTS, usePopulatedConsole } from './harness/console-fixture';
+import { chooseNewPassword, PHONE, SCREENSHOTS, usePopulatedConsole } from './harness/console-fixture';
 import { findHorizontalOverflow, findSmallTouchTargets } from './harness/phone-checks';
 
 /** East of the demo district, beside 柳翠社区 (C4): no other grid holds these points. */
@@ -99,12 +99,13 @@ describe.skipIf(chromiumTestMode() === 'skip')('grids and people in real Chromiu
     expect(filed.status).toBe(201);
     expect(filed.body.case).toMatchObject({ gridId: 'G13', assigneeId: 'u-worker25' });
 
-    // The new worker signs in with the password shown once and finds the case in their queue.
+    // The new worker signs in with the password shown once, chooses their own, and is in.
     const worker = await fixture.browser.newPage({ viewport: PHONE });
     await worker.goto(`${fixture.env.baseUrl}/#/login`);
     await worker.getByTestId('login-username').fill('worker25');
     await worker.getByTestId('login-password').fill(password);
     await worker.getByTestId('login-submit').click();
+    await chooseNewPassword(worker, password);
     await expect.poll(() => worker.getByTestId('user-name').textContent()).toContain('网格员 新人');
     await worker.close();
   });

@@ -175,3 +175,19 @@ async function logIn(
   await page.getByTestId('user-name').waitFor();
   return page;
 }
+
+/**
+ * A password an administrator issued must be replaced at the first sign-in: fills in the
+ * console's forced change-password page (the new one meets the policy).
+ */
+export async function chooseNewPassword(
+  page: Page,
+  issued: string,
+  next = 'Night-patrol-2026',
+): Promise<void> {
+  await page.getByTestId('password-forced').waitFor();
+  await page.getByTestId('password-current').fill(issued);
+  await page.getByTestId('password-new').fill(next);
+  await page.getByTestId('password-again').fill(next);
+  await page.getByTestId('password-submit').click();
+}
