@@ -84,12 +84,24 @@ function request<K extends ChildRequestType>(
   });
 }
 
-const log = (level: 'error' | 'warn' | 'info', message: string) => channel.send({ t: 'log', level, message });
+/** The platform keeps this much of a log line (and kills a child that sends a 1 MiB line). */
+const LOG_LINE_CHARS = 4000;
+/** What the platform accepts in a sign-in request (a longer name or password is no account). */
+const MAX_USERNAME = 200;
+const MAX_PASSWORD = 1024;
+
+const log = (level: 'error' | 'warn' | 'info', message: string) =>
+  channel.send({ t: 'log', level, message: message.slice(0, LOG_LINE_CHARS) });
 
 function describeLog(record: NodeRedLogRecord): string {
   const { msg } = record;
-  const text = msg instanceof Error ? msg.message : typeof msg === 'string' ? msg : JSON.stringify(msg);
-  return record.type ? `[${record.type}:${record.name ?? record.id ?? ''}] ${text}` : String(text);
+  let text: string;
+  try {
+    text = msg instanceof Error ? msg.message : typeof msg === 'string' ? msg : String(JSON.stringify(msg));
+  } catch {
+    text = String(msg);
+  }
+  return record.type ? `[${record.type}:${record.name ?? record.id ?? ''}] ${text}` : text;
 }
 
 const flows = createFlowPlatform({
@@ -135,8 +147,12 @@ async function start(options: NodeRedStart): Promise<void> {
       nodesDir: options.nodesDir,
       platform: flows.platform,
       credentialSecret: options.credentialSecret,
-      findEditor: (username) => request('editor.find', { username }),
-      authenticateEditor: (username, password) => request('editor.authenticate', { username, password }),
+      findEditor: (username) =>
+        username.length > MAX_USERNAME ? Promise.resolve(null) : request('editor.find', { username }),
+      authenticateEditor: (username, password) =>
+        username.length > MAX_USERNAME || password.length > MAX_PASSWORD
+          ? Promise.resolve(null)
+          : request('editor.authenticate', { username, password }),
       storageModule: reportingStorage(storage),
       onLog: (record) => log(LOG_LEVELS[record.level] ?? 'info', describeLog(record)),
     }),

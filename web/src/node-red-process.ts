@@ -128,6 +128,9 @@ export function superviseNodeRed(options: NodeRedProcessOptions): NodeRedProcess
         const message = parseChildMessage(raw);
         if (!message) return void logger.warn({ pid: current.pid }, 'Node-RED sent an unknown message');
         if (message.t === 'ready') {
+          // Once per child: code in a running Node-RED must not point the proxy at another port.
+          if (readyAt !== undefined)
+            return void logger.warn({ pid: current.pid }, 'Node-RED was ready again');
           clearTimeout(startTimer);
           readyAt = Date.now();
           port = message.port;
