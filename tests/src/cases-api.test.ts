@@ -211,12 +211,13 @@ describe('the case API over HTTP: channels, admin, audit, notifications, scope',
       keys: {},
     });
     expect(bad.body.error.details).toEqual([
-      'endpoint must be the push service URL',
+      'endpoint must be an https URL',
       'keys.p256dh must be base64url',
       'keys.auth must be base64url',
     ]);
     const subscription = {
-      endpoint: 'https://push.example/send/abc',
+      // A public address: a name would need DNS, which a closed test network does not have.
+      endpoint: 'https://203.0.113.9/send/abc',
       keys: {
         p256dh: createECDH('prime256v1').generateKeys().toString('base64url'),
         auth: randomBytes(16).toString('base64url'),
