@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import {
   AppError,
   OPEN_CASE_STATES,
@@ -90,7 +91,13 @@ async function writeDetails(tx: StateDb, caseId: string, write: CaseWrite): Prom
     const at = write.entries[0]?.at ?? 0;
     await tx
       .insertInto('case_requesters')
-      .values({ case_id: caseId, ...write.requester, created_at: at })
+      // Sealed with the personal-data key (state/src/personal-data-key.ts); views show it masked.
+      .values({
+        case_id: caseId,
+        name: sql<string>`gridsense_seal(${write.requester.name})`,
+        phone: sql<string>`gridsense_seal(${write.requester.phone})`,
+        created_at: at,
+      })
       .execute();
   }
   await recordPhotoUses(tx, caseId, write.entries);

@@ -8,6 +8,7 @@ import { peopleAdmin } from './migrations/0006-people-admin';
 import { sessions } from './migrations/0007-sessions';
 import { auditGuard } from './migrations/0008-audit-guard';
 import { photos } from './migrations/0009-photos';
+import { personalData } from './migrations/0010-personal-data';
 
 /**
  * Migrations in code, so they ship inside the package and run the same on SQLite and
@@ -24,6 +25,7 @@ const migrations: Record<string, Migration> = {
   '0007_sessions': sessions,
   '0008_audit_guard': auditGuard,
   '0009_photos': photos,
+  '0010_personal_data': personalData,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };
