@@ -6,11 +6,13 @@ import { listCaseSources, listCaseViews } from './case-view.repository';
 import type { StateDb } from './database';
 import { migrateToLatest } from './migrations';
 import { foundation } from './migrations/0001-foundation';
+import { registerPersonalDataKey } from './personal-data-key';
 
 it('0004_cases upgrades a database with cases from before: sources, dispatch times and the ticker', async () => {
-  const db = new Kysely<unknown>({
-    dialect: new SqliteDialect({ database: new SQLite(':memory:') }),
-  }) as unknown as StateDb;
+  const sqlite = new SQLite(':memory:');
+  // What openStateDb gives every connection; later migrations and the views use it.
+  registerPersonalDataKey(sqlite, 'k'.repeat(32));
+  const db = new Kysely<unknown>({ dialect: new SqliteDialect({ database: sqlite }) }) as unknown as StateDb;
   await new Migrator({
     db,
     provider: { getMigrations: () => Promise.resolve({ '0001_foundation': foundation }) },
