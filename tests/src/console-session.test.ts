@@ -59,10 +59,10 @@ describe.skipIf(chromiumTestMode() === 'skip')('the console’s session in real 
     const page = await openLogin();
     await signIn(page, 'op2', TEST_PASSWORD);
     await page.getByTestId('user-name').waitFor();
-    const visible = await page.evaluate(() => ({
-      cookie: document.cookie,
-      storage: JSON.stringify({ ...localStorage }),
-    }));
+    // Tests have no DOM types: the page runs this as a string.
+    const visible = (await page.evaluate(
+      `({ cookie: document.cookie, storage: JSON.stringify({ ...localStorage }) })`,
+    )) as { cookie: string; storage: string };
     expect(visible.cookie).toBe('');
     expect(visible.storage).not.toMatch(/token|session/i);
     const [cookie] = await page.context().cookies();
