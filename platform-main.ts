@@ -1,10 +1,11 @@
 import { runService } from '@gridsense/state';
 import { startPlatform } from './platform';
 
-/** The platform: every service in one process on embedded defaults (settings: README). */
+/**
+ * The platform: every service in one process on embedded defaults (settings: README). `runService`
+ * sets the umask that keeps the data dir this user's only.
+ */
 await runService('gridsense', async (config, logger) => {
-  // Everything this process creates under the data dir (state, keys, spool, photos) is its own.
-  process.umask(0o077);
   const platform = await startPlatform(config, { logger });
   const host = config.httpHost === '0.0.0.0' ? 'localhost' : config.httpHost;
   const [http, ws] = platform.tlsFingerprint ? ['https', 'wss'] : ['http', 'ws'];

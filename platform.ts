@@ -27,10 +27,12 @@ import {
   loadTlsMaterial,
   openStateDb,
   seedDemoDistrict,
+  seedProductionDistrict,
   startAuditAnchoring,
   type DeviceCredential,
   type Logger,
   type SeedResult,
+  type StateDb,
 } from '@gridsense/state';
 import { startWebServer } from '@gridsense/web';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
@@ -59,6 +61,17 @@ export interface PlatformOptions {
   pushTargets?: PushTargetPolicy;
 }
 
+/** A production data dir's first start: the root region only; people come from `npm run admin:create`. */
+async function seedDistrictRoot(db: StateDb, config: Config, at: number, logger: Logger): Promise<undefined> {
+  const root = await seedProductionDistrict(db, { now: at, districtName: config.districtName });
+  if (root)
+    logger.info(
+      { regionId: root.id, name: root.name },
+      'district seeded; create the first administrator with npm run admin:create',
+    );
+  return undefined;
+}
+
 /**
  * Every GridSense service in one process (`npm start`): on the embedded broker and store unless
  * MQTT_URL / INFLUX_URL say otherwise. The services' own main.ts files run them apart.
@@ -73,10 +86,13 @@ export async function startPlatform(config: Config, options: PlatformOptions): P
     await mkdir(config.dataDir, { recursive: true });
     const db = await openStateDb(join(config.dataDir, 'state.db'), config);
     closers.add(() => db.destroy());
-    const seeded = await seedDemoDistrict(db, {
-      now: now(),
-      ...(config.demoPassword ? { fixedPassword: config.demoPassword } : {}),
-    });
+    // Production seeds only the district root and the standard case configuration.
+    const seeded = config.production
+      ? await seedDistrictRoot(db, config, now(), logger)
+      : await seedDemoDistrict(db, {
+          now: now(),
+          ...(config.demoPassword ? { fixedPassword: config.demoPassword } : {}),
+        });
     const provisioningFile = join(config.dataDir, 'demo-devices.json');
     // Device secrets for the simulator; readable by this user only.
     if (seeded) await writeFile(provisioningFile, JSON.stringify(seeded.devices, null, 2), { mode: 0o600 });

@@ -34,6 +34,8 @@ const DEFAULTS: Config = {
   mqttPlain: true,
   behindTlsProxy: false,
   production: false,
+  districtName: '辖区',
+  mosquittoDir: undefined,
   limits: {
     mqttMaxPacketBytes: 33 * 1024,
     connectionsTotal: 50_000,
@@ -132,6 +134,8 @@ describe('parseConfig: values', () => {
       GRIDSENSE_MQTT_PLAIN: 'off',
       GRIDSENSE_BEHIND_TLS_PROXY: 'on',
       GRIDSENSE_DEMO: 'off',
+      GRIDSENSE_DISTRICT_NAME: ' 清河区 ',
+      GRIDSENSE_MOSQUITTO_DIR: '/mosquitto/auth',
       GRIDSENSE_MAX_CONNECTIONS: '1000',
       GRIDSENSE_MAX_CONNECTIONS_PER_ADDRESS: '10',
       GRIDSENSE_CONNECTIONS_PER_SECOND: '5',
@@ -171,6 +175,8 @@ describe('parseConfig: values', () => {
       mqttPlain: false,
       behindTlsProxy: true,
       production: true,
+      districtName: '清河区',
+      mosquittoDir: '/mosquitto/auth',
       limits: {
         mqttMaxPacketBytes: 20 * 1024,
         connectionsTotal: 1000,
@@ -362,6 +368,14 @@ describe('parseConfig: invalid values', () => {
       const production = configOf({ GRIDSENSE_TLS: 'self-signed' }, ['--production']);
       expect(production).toMatchObject({ production: true, simulator: false, mqttPlain: false });
       expect(configOf({ GRIDSENSE_DEMO: 'off', GRIDSENSE_BEHIND_TLS_PROXY: 'on' }).production).toBe(true);
+    });
+
+    it('refuses the simulator in production, and names the district root from the setting', () => {
+      expect(
+        errorsOf({ GRIDSENSE_DEMO: 'off', GRIDSENSE_TLS: 'self-signed', GRIDSENSE_SIMULATOR: 'on' }),
+      ).toEqual(["GRIDSENSE_SIMULATOR: production runs no simulated devices (the simulator is the demo's)"]);
+      expect(configOf({ GRIDSENSE_DISTRICT_NAME: '  ' }).districtName).toBe('辖区');
+      expect(configOf({ GRIDSENSE_DISTRICT_NAME: '清河区' }).districtName).toBe('清河区');
     });
   });
 });

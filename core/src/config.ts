@@ -52,6 +52,10 @@ export interface Config {
   behindTlsProxy: boolean;
   /** A real deployment: no demo people, devices or simulator; TLS required. */
   production: boolean;
+  /** The name of the district's root region, seeded on a production start. */
+  districtName: string;
+  /** With an external Mosquitto: the shared folder where GridSense writes its password file and ACL. */
+  mosquittoDir: string | undefined;
   /** How long people's sessions and passwords last. */
   session: SessionPolicy;
 }
@@ -152,6 +156,10 @@ export const CONFIG_DOC: Record<string, string> = {
     'on: a TLS-terminating proxy on this host serves HTTPS; trust its X-Forwarded-Proto (default off)',
   GRIDSENSE_DEMO:
     'off: production — no demo district, people, devices or simulator; TLS required (also --production) (default on)',
+  GRIDSENSE_DISTRICT_NAME:
+    "production: the district root region's name, seeded at first start (default 辖区)",
+  GRIDSENSE_MOSQUITTO_DIR:
+    'with MQTT_URL on Mosquitto: folder where GridSense keeps its password file and ACL from the device registry (default: none)',
   GRIDSENSE_METRICS_PORT:
     'ingest run alone (npm start -w ingest) serves Prometheus /metrics on this port (default: off)',
 };
@@ -240,6 +248,9 @@ export function parseConfig(
       errors.push('GRIDSENSE_TLS: self-signed and certificate files exclude each other');
     else tls = { kind: 'self-signed' };
   }
+  const simulator = flag('GRIDSENSE_SIMULATOR', !production) && !argv.includes('--no-sim');
+  if (production && simulator)
+    errors.push("GRIDSENSE_SIMULATOR: production runs no simulated devices (the simulator is the demo's)");
   const behindTlsProxy = flag('GRIDSENSE_BEHIND_TLS_PROXY', false);
   if (production && tls.kind === 'off' && !behindTlsProxy)
     errors.push(
@@ -264,7 +275,7 @@ export function parseConfig(
     demoPassword: env.GRIDSENSE_DEMO_PASSWORD || undefined,
     auditKey,
     personalDataKey,
-    simulator: flag('GRIDSENSE_SIMULATOR', !production) && !argv.includes('--no-sim'),
+    simulator,
     simulatorIntervalMs: interval,
     nodeRed: flag('GRIDSENSE_NODE_RED', true),
     logLevel,
@@ -284,6 +295,8 @@ export function parseConfig(
     mqttPlain: flag('GRIDSENSE_MQTT_PLAIN', !production),
     behindTlsProxy,
     production,
+    districtName: env.GRIDSENSE_DISTRICT_NAME?.trim() || '辖区',
+    mosquittoDir: env.GRIDSENSE_MOSQUITTO_DIR || undefined,
     limits: {
       mqttMaxPacketBytes:
         positiveInteger('GRIDSENSE_MQTT_MAX_PACKET_KB', DEFAULT_NETWORK_LIMITS.mqttMaxPacketBytes / 1024) *

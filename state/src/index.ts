@@ -23,6 +23,7 @@ export * from './logger';
 export * from './service-runner';
 export * from './supervisor';
 export * from './tls-files';
-export * from './demo/demo-taxonomy';
+export * from './district/standard-taxonomy';
+export * from './district/seed-district';
 export * from './session.repository';
 export * from './photo.repository';

@@ -2,11 +2,23 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { openStateDb } from './database';
 import { seedDemoDistrict } from './demo/seed-demo';
+import { seedProductionDistrict } from './district/seed-district';
 import { runService } from './service-runner';
 
-/** Migrates the state database and seeds the demo district (for services run apart). */
+/**
+ * Migrates the state database and seeds it once (for services run apart): the demo district, or
+ * in production only the district root and the standard case configuration.
+ */
 await runService('state', async (config, logger) => {
   const db = await openStateDb(join(config.dataDir, 'state.db'), config);
+  if (config.production) {
+    const root = await seedProductionDistrict(db, { now: Date.now(), districtName: config.districtName });
+    if (root)
+      logger.info({ regionId: root.id, name: root.name }, 'district seeded; next: npm run admin:create');
+    else logger.info('already seeded');
+    await db.destroy();
+    process.exit(0);
+  }
   const seeded = await seedDemoDistrict(db, {
     now: Date.now(),
     ...(config.demoPassword ? { fixedPassword: config.demoPassword } : {}),

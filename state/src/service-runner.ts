@@ -21,6 +21,9 @@ export async function runService(
     process.exit(2);
   }
   const logger = createLogger({ level: parsed.config.logLevel, service });
+  // Everything a service creates under the data dir (state, keys, TLS, spool, photos, Node-RED's
+  // userDir) is this user's only: files 0600, folders 0700.
+  process.umask(0o077);
   const running = await start(parsed.config, logger).catch((error: unknown) => {
     logger.fatal({ err: error }, `${service} failed to start`);
     process.exit(1);

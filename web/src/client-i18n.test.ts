@@ -6,7 +6,7 @@ import {
   STANDARD_DEVICE_TYPE_NAMES,
   type RejectReason,
 } from '@gridsense/core';
-import { buildDemoTaxonomy, DEMO_RULES } from '@gridsense/state';
+import { buildStandardTaxonomy, DEMO_RULES } from '@gridsense/state';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -86,7 +86,7 @@ describe('the console dictionaries', () => {
     ['demo rule categories', DEMO_RULES.map((rule) => `category.${rule.category}`)],
     [
       'taxonomy categories',
-      buildDemoTaxonomy()
+      buildStandardTaxonomy()
         .filter((node) => node.level === 'category')
         .map((node) => `category.${node.key}`),
     ],

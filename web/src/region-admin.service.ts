@@ -42,10 +42,23 @@ async function checkBoundary(
   return overlaps.length === 0 ? parsed.boundary : null;
 }
 
+/** Where each level an administrator may add goes: the district's root is seeded, never added. */
+const PARENT_LEVEL = { street: 'district', community: 'street', grid: 'community' } as const;
+
+/** A street's or community's outline is for the map only: checked when given, never required. */
+function optionalBoundary(input: unknown, id: string | undefined, errors: string[]): PolygonGeometry | null {
+  if (input === undefined || input === null) return null;
+  const parsed = parseGridBoundary(input, id);
+  if (parsed.ok) return parsed.boundary;
+  errors.push(...parsed.errors.map((message) => `boundary: ${message}`));
+  return null;
+}
+
 /**
  * The region hierarchy for administrators: district → street → community → grid with each grid's
- * standing duties, boundary imports and new grids. Each change is audited, then the case
- * service's region cache is reloaded, so point-in-polygon routing uses it from the next report.
+ * standing duties, boundary imports and new streets, communities and grids. Each change is
+ * audited, then the case service's region cache is reloaded, so point-in-polygon routing uses it
+ * from the next report.
  */
 export function createRegionAdminService(deps: WebDeps, overlapCheck = new GridOverlapCheck()) {
   const scoped = (user: User) => {
@@ -98,28 +111,38 @@ export function createRegionAdminService(deps: WebDeps, overlapCheck = new GridO
       return viewOf({ ...region, boundary });
     },
 
-    /** A new grid under a community, with its boundary; every problem listed at once. */
-    async createGrid(user: User, input: unknown): Promise<RegionAdminView> {
+    /**
+     * A new street under the district, community under a street or grid under a community
+     * (`level`, default grid); a grid needs its boundary, the others may have one. Every problem
+     * is listed at once.
+     */
+    async addRegion(user: User, input: unknown): Promise<RegionAdminView> {
       const { actor, regions } = scoped(user);
       const body = (typeof input === 'object' && input !== null ? input : {}) as Record<string, unknown>;
       const errors: string[] = [];
+      const level = body.level ?? 'grid';
+      if (level !== 'street' && level !== 'community' && level !== 'grid')
+        throw new AppError('validation_failed', 'invalid region', [
+          'level must be street, community or grid',
+        ]);
       const id = typeof body.id === 'string' ? body.id.trim() : '';
       if (!isValidId(id)) errors.push('id must be 1–64 of A-Z a-z 0-9 _ -');
       else if (deps.cases.regions().some((r) => r.id === id)) errors.push(`id ${id} is already a region`);
       const name = typeof body.name === 'string' ? body.name.trim() : '';
       if (name === '' || name.length > 100) errors.push('name must be 1–100 characters');
-      const parent = regions.find((r) => r.id === body.parentId && r.level === 'community');
-      if (!parent) errors.push('parentId must be a community in your region');
-      const boundary = await checkBoundary(
-        overlapCheck,
-        body.boundary,
-        isValidId(id) ? id : undefined,
-        deps.cases.regions(),
-        errors,
-      );
-      if (errors.length > 0 || !parent || !boundary)
-        throw new AppError('validation_failed', 'invalid grid', errors);
-      const region: Region = { id, level: 'grid', parentId: parent.id, name, boundary };
+      const parentLevel = PARENT_LEVEL[level];
+      const parent = regions.find((r) => r.id === body.parentId && r.level === parentLevel);
+      if (!parent && level === 'street') errors.push('parentId must be the district in your region');
+      if (!parent && level === 'community') errors.push('parentId must be a street in your region');
+      if (!parent && level === 'grid') errors.push('parentId must be a community in your region');
+      const gridId = isValidId(id) ? id : undefined;
+      const boundary =
+        level === 'grid'
+          ? await checkBoundary(overlapCheck, body.boundary, gridId, deps.cases.regions(), errors)
+          : optionalBoundary(body.boundary, gridId, errors);
+      if (errors.length > 0 || !parent || (level === 'grid' && !boundary))
+        throw new AppError('validation_failed', level === 'grid' ? 'invalid grid' : 'invalid region', errors);
+      const region: Region = { id, level, parentId: parent.id, name, boundary };
       await createRegion(deps.db, region, actor, deps.now());
       await regionsChanged(id);
       return viewOf(region);

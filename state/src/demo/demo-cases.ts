@@ -1,12 +1,10 @@
-import type { DispatchRule, RosterShift, WorkCalendar } from '@gridsense/core';
-import { DEFAULT_WORK_CALENDAR } from '@gridsense/core';
+import type { DispatchRule, RosterShift } from '@gridsense/core';
 import { appendAudit } from '../audit.repository';
 import { insertDepartment, type Department } from '../case-config.repository';
 import type { StateDb } from '../database';
-import { setSetting } from '../settings.repository';
 import { addDepartmentMember } from '../user.repository';
 import type { DemoUser } from './demo-district';
-import { buildDemoSlas, buildDemoTaxonomy } from './demo-taxonomy';
+import { seedStandardCaseConfig } from '../district/standard-case-config';
 
 /** Departments that receive cases of their matters (条), beside the grids (块). */
 export const DEMO_DEPARTMENTS: Department[] = [
@@ -129,79 +127,15 @@ export const DEMO_ROSTERS: RosterShift[] = [
 ];
 
 /**
- * The 2026 public holidays and the weekend days worked in exchange, as published by the State
- * Council (check against the official notice before relying on them; admins can edit the calendar).
+ * Seeds the standard case configuration and the demo's departments, dispatch rules and rosters
+ * (inside the demo seed's transaction), with one audit entry.
  */
-export const DEMO_CALENDAR: WorkCalendar = {
-  ...DEFAULT_WORK_CALENDAR,
-  holidays: [
-    '2026-01-01',
-    '2026-01-02',
-    '2026-01-03',
-    '2026-02-15',
-    '2026-02-16',
-    '2026-02-17',
-    '2026-02-18',
-    '2026-02-19',
-    '2026-02-20',
-    '2026-02-21',
-    '2026-02-22',
-    '2026-02-23',
-    '2026-04-04',
-    '2026-04-05',
-    '2026-04-06',
-    '2026-05-01',
-    '2026-05-02',
-    '2026-05-03',
-    '2026-05-04',
-    '2026-05-05',
-    '2026-06-19',
-    '2026-06-20',
-    '2026-06-21',
-    '2026-09-25',
-    '2026-09-26',
-    '2026-09-27',
-    '2026-10-01',
-    '2026-10-02',
-    '2026-10-03',
-    '2026-10-04',
-    '2026-10-05',
-    '2026-10-06',
-    '2026-10-07',
-  ],
-  makeupWorkdays: ['2026-01-04', '2026-02-14', '2026-02-28', '2026-05-09', '2026-09-20', '2026-10-10'],
-};
-
-/** Seeds the case rules and departments (inside the demo seed's transaction), with one audit entry. */
 export async function seedDemoCaseConfig(
   tx: StateDb,
   users: ReturnType<typeof demoCaseUsers>,
   now: number,
 ): Promise<void> {
-  const taxonomy = buildDemoTaxonomy();
-  await tx
-    .insertInto('case_categories')
-    .values(
-      taxonomy.map((n, sort) => ({
-        key: n.key,
-        level: n.level,
-        name: n.name,
-        safety: n.safety ? 1 : 0,
-        matches: JSON.stringify(n.matches),
-        sort,
-      })),
-    )
-    .execute();
-  await tx
-    .insertInto('case_slas')
-    .values(
-      buildDemoSlas().map((e) => ({
-        category: e.category,
-        severity: e.severity,
-        sla: JSON.stringify(e.sla),
-      })),
-    )
-    .execute();
+  const { categories } = await seedStandardCaseConfig(tx);
   await tx
     .insertInto('dispatch_rules')
     .values(
@@ -235,7 +169,6 @@ export async function seedDemoCaseConfig(
       })),
     )
     .execute();
-  await setSetting(tx, 'work_calendar', JSON.stringify(DEMO_CALENDAR));
   await appendAudit(tx, [
     {
       at: now,
@@ -245,7 +178,7 @@ export async function seedDemoCaseConfig(
       entityType: 'config',
       entityId: 'demo',
       data: {
-        categories: taxonomy.length,
+        categories,
         dispatchRules: DEMO_DISPATCH_RULES.length,
         departments: DEMO_DEPARTMENTS.length,
       },

@@ -3,7 +3,8 @@ import { generatePassword, generateSecret, hashDeviceSecret, hashPassword } from
 import { insertDevices } from '../device.repository';
 import { insertRegions } from '../region.repository';
 import { insertRule } from '../rule.repository';
-import { getSetting, setSetting } from '../settings.repository';
+import { districtAlreadySeeded } from '../district/seed-district';
+import { setSetting } from '../settings.repository';
 import { assignDuty, insertUser } from '../user.repository';
 import { demoCaseUsers, seedDemoCaseConfig } from './demo-cases';
 import { buildDemoDistrict } from './demo-district';
@@ -23,14 +24,15 @@ export interface SeedResult {
 }
 
 /**
- * Seeds the demo district on first start; returns undefined if it was already seeded.
+ * Seeds the demo district on first start; returns undefined if this data dir was already seeded
+ * (as the demo, or as a production district).
  * `fixedPassword` (e.g. from GRIDSENSE_DEMO_PASSWORD) replaces generated passwords.
  */
 export async function seedDemoDistrict(
   db: StateDb,
   options: { now: number; fixedPassword?: string },
 ): Promise<SeedResult | undefined> {
-  if (await getSetting(db, 'demo_seeded_at')) return undefined;
+  if (await districtAlreadySeeded(db)) return undefined;
   const demo = buildDemoDistrict();
   const passwords: SeedResult['passwords'] = [];
   const devices = demo.devices.map((d) => ({ ...d, secret: generateSecret() }));

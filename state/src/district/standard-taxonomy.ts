@@ -250,7 +250,7 @@ const TREE: Tree[] = [
   ],
 ];
 
-export function buildDemoTaxonomy(): CaseCategoryNode[] {
+export function buildStandardTaxonomy(): CaseCategoryNode[] {
   const nodes: CaseCategoryNode[] = [];
   for (const [key, name, safety, subs] of TREE) {
     nodes.push({ key, level: 'category', name, safety, matches: [] });
@@ -331,7 +331,7 @@ const SLA_TABLE: Record<string, Partial<Record<Severity, CaseSla>>> = {
   device_health: { warning: sla('4h', '1wd', '3wd', 120, 480), info: sla('1wd', '2wd', '5wd', 240, 960) },
 };
 
-export function buildDemoSlas(): SlaEntry[] {
+export function buildStandardSlas(): SlaEntry[] {
   return Object.entries(SLA_TABLE).flatMap(([category, bySeverity]) =>
     (Object.entries(bySeverity) as [Severity, CaseSla][]).map(([severity, value]) => ({
       category,

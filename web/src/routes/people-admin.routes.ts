@@ -14,7 +14,7 @@ export function peopleAdminRoutes(deps: WebDeps): Router {
     response.json(await regions.list(currentUser(request)));
   });
   router.post('/api/admin/regions', async (request, response) => {
-    response.status(201).json(await regions.createGrid(currentUser(request), request.body));
+    response.status(201).json(await regions.addRegion(currentUser(request), request.body));
   });
   router.put('/api/admin/regions/:id/boundary', async (request, response) => {
     response.json(await regions.setBoundary(currentUser(request), request.params.id, request.body));

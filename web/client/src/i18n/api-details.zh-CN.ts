@@ -64,6 +64,12 @@ export const FIELD_DETAILS_ZH_CN: readonly ApiMessagePattern[] = [
   [field('is disabled'), (m) => `${m[1]} 的账号已停用`],
   [field('must be a grid in your region'), (m) => `${m[1]} 必须是您辖区内的网格`],
   [field('must be a community in your region'), (m) => `${m[1]} 必须是您辖区内的社区`],
+  [field('must be a street in your region'), (m) => `${m[1]} 必须是您辖区内的街道`],
+  [field('must be the district in your region'), (m) => `${m[1]} 必须是您辖区内的区`],
+  [
+    /^level must be street, community or grid$/,
+    () => 'level 必须是 street（街道）、community（社区）或 grid（网格）',
+  ],
   [field('must be a region'), (m) => `${m[1]} 必须是已有的区域`],
   [field('must be a region id'), (m) => `${m[1]} 必须是区域编号`],
   [field('must be one case id'), (m) => `${m[1]} 必须是单个工单编号`],

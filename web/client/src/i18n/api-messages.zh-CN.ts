@@ -70,6 +70,7 @@ const MESSAGES: readonly ApiMessagePattern[] = [
   [/^invalid device$/, () => '设备信息有误'],
   [/^invalid boundary$/, () => '边界有误'],
   [/^invalid grid$/, () => '网格信息有误'],
+  [/^invalid region$/, () => '区划信息有误'],
   [/^invalid filter$/, () => '筛选条件有误'],
   [/^invalid series query$/, () => '数据查询参数有误'],
   [/^invalid push subscription$/, () => '推送订阅有误'],
