@@ -34,7 +34,7 @@ import {
   type SeedResult,
   type StateDb,
 } from '@gridsense/state';
-import { startWebServer } from '@gridsense/web';
+import { startWebServer, type WebServer } from '@gridsense/web';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 
@@ -49,6 +49,8 @@ export interface Platform {
   /** Present on the first start only: the generated credentials. */
   seeded: SeedResult | undefined;
   ingest: IngestService;
+  /** The web server's Express app (tests walk its routes). */
+  webApp: WebServer['app'];
   close(): Promise<void>;
 }
 
@@ -252,6 +254,7 @@ export async function startPlatform(config: Config, options: PlatformOptions): P
       tlsFingerprint: tls?.fingerprint,
       seeded,
       ingest,
+      webApp: web.app,
       close: () => closers.closeAll(),
     };
   } catch (error) {

@@ -1,6 +1,9 @@
 import {
   AppError,
+  authorize,
+  can,
   NOTICE_KINDS,
+  resourceIn,
   SEVERITIES,
   validateCategoryNode,
   validateDispatchRule,
@@ -9,6 +12,7 @@ import {
   validateWorkCalendar,
   type NoticeKind,
   type Region,
+  type RosterShift,
   type Severity,
   type User,
 } from '@gridsense/core';
@@ -60,23 +64,47 @@ export function validateChannel(input: unknown, regions: readonly Region[]): Not
   return { ...(input as NotificationChannel), secret: (c.secret as string | null | undefined) ?? null };
 }
 
-/** Administrators' changes to the case rules, each validated and audited with its author. */
+/**
+ * Administrators' changes to the case rules, each validated and audited with its author, and
+ * each within the administrator's region: dispatch rules, rosters and channels of regions in it;
+ * the taxonomy, deadlines and calendar are district-wide, so only a district administrator's.
+ */
 export function createCaseAdmin(deps: { db: StateDb; now: () => number; regions: () => Region[] }) {
   const { db } = deps;
   const actorOf = (user: User) => {
-    if (user.role !== 'admin') throw new AppError('forbidden', 'only administrators may change case rules');
+    authorize(user, 'case_config.manage');
     return { id: user.id, name: user.displayName };
   };
   const regionExists = (id: string) => deps.regions().some((r) => r.id === id);
+  const inScope = (user: User, regionId: string) =>
+    can(user, 'case_config.manage', resourceIn(deps.regions(), regionId));
+  /** For what holds district-wide: the administrator's region must be the district. */
+  const districtActorOf = (user: User) => {
+    const actor = actorOf(user);
+    const district = deps.regions().find((r) => r.parentId === null);
+    authorize(
+      user,
+      'case_config.manage',
+      district ? resourceIn(deps.regions(), district.id) : { lineage: [] },
+    );
+    return actor;
+  };
+  /** Whose region a roster shift lies in: its grid's, or its department's. */
+  const shiftRegion = async (shift: RosterShift): Promise<string | undefined> =>
+    shift.scopeKind === 'grid'
+      ? deps.regions().find((r) => r.id === shift.scopeId && r.level === 'grid')?.id
+      : (await listDepartments(db)).find((d) => d.id === shift.scopeId)?.regionId;
 
   return {
     async setDispatchRule(user: User, input: unknown) {
       const actor = actorOf(user);
       const parsed = validateDispatchRule(input);
       if (!parsed.ok) invalid(parsed.errors);
-      const errors = regionExists(parsed.rule.regionId)
-        ? []
-        : [`region ${parsed.rule.regionId} does not exist`];
+      const errors = !regionExists(parsed.rule.regionId)
+        ? [`region ${parsed.rule.regionId} does not exist`]
+        : inScope(user, parsed.rule.regionId)
+          ? []
+          : ['regionId must be a region in your scope'];
       const departments = (await listDepartments(db)).map((d) => d.id);
       for (const ref of [parsed.rule.lead, ...parsed.rule.coHandlers]) {
         if (ref.kind === 'department' && !departments.includes(ref.departmentId))
@@ -87,13 +115,31 @@ export function createCaseAdmin(deps: { db: StateDb; now: () => number; regions:
       if (errors.length > 0) invalid(errors);
       const existing = await listDispatchRules(db);
       const sort = existing.findIndex((r) => r.id === parsed.rule.id);
+      // Another region's rule of that id is not the administrator's to overwrite.
+      const { id } = parsed.rule;
+      if (sort >= 0 && !inScope(user, existing[sort]!.regionId))
+        throw new AppError('not_found', `no dispatch rule ${id}`);
       await upsertDispatchRule(db, parsed.rule, actor, deps.now(), sort < 0 ? existing.length : sort);
       return parsed.rule;
     },
-    deleteDispatchRule: (user: User, id: string) => deleteDispatchRule(db, id, actorOf(user), deps.now()),
+    async deleteDispatchRule(user: User, id: string) {
+      const actor = actorOf(user);
+      const rule = (await listDispatchRules(db)).find((r) => r.id === id);
+      if (rule && !inScope(user, rule.regionId)) throw new AppError('not_found', `no dispatch rule ${id}`);
+      await deleteDispatchRule(db, id, actor, deps.now());
+    },
+
+    /** The rules that can route cases in the administrator's region: its own and those above it. */
+    async listDispatchRules(user: User) {
+      actorOf(user);
+      const above = resourceIn(deps.regions(), user.regionId).lineage;
+      return (await listDispatchRules(db)).filter(
+        (r) => above.includes(r.regionId) || inScope(user, r.regionId),
+      );
+    },
 
     async setCategory(user: User, input: unknown) {
-      const actor = actorOf(user);
+      const actor = districtActorOf(user);
       const parsed = validateCategoryNode(input, await listCategories(db));
       if (!parsed.ok) invalid(parsed.errors);
       await upsertCategory(db, parsed.node, actor, deps.now());
@@ -101,7 +147,7 @@ export function createCaseAdmin(deps: { db: StateDb; now: () => number; regions:
     },
 
     async setSla(user: User, category: string, severity: string, input: unknown) {
-      const actor = actorOf(user);
+      const actor = districtActorOf(user);
       const parsed = validateSla(input);
       const errors = parsed.ok ? [] : parsed.errors;
       if (!SEVERITIES.includes(severity as Severity))
@@ -118,7 +164,7 @@ export function createCaseAdmin(deps: { db: StateDb; now: () => number; regions:
     },
 
     async setCalendar(user: User, input: unknown) {
-      const actor = actorOf(user);
+      const actor = districtActorOf(user);
       const parsed = validateWorkCalendar(input);
       if (!parsed.ok) invalid(parsed.errors);
       await setWorkCalendar(db, parsed.calendar, actor, deps.now());
@@ -129,19 +175,36 @@ export function createCaseAdmin(deps: { db: StateDb; now: () => number; regions:
       const actor = actorOf(user);
       const parsed = validateRosterShift(input);
       if (!parsed.ok) invalid(parsed.errors);
-      const scopeOk =
-        parsed.shift.scopeKind === 'grid'
-          ? deps.regions().some((r) => r.id === parsed.shift.scopeId && r.level === 'grid')
-          : (await listDepartments(db)).some((d) => d.id === parsed.shift.scopeId);
-      if (!scopeOk) invalid([`${parsed.shift.scopeKind} ${parsed.shift.scopeId} does not exist`]);
+      // Outside the administrator's region is as good as absent.
+      const region = await shiftRegion(parsed.shift);
+      if (!region || !inScope(user, region))
+        invalid([`${parsed.shift.scopeKind} ${parsed.shift.scopeId} does not exist`]);
+      const person = await findUserById(db, parsed.shift.userId);
+      if (!person || !inScope(user, person.regionId)) invalid(['userId must be a person in your scope']);
       return { id: await insertRosterShift(db, parsed.shift, actor, deps.now()), ...parsed.shift };
     },
-    deleteRosterShift: (user: User, id: number) => deleteRosterShift(db, id, actorOf(user), deps.now()),
-    listRosterShifts: (user: User) => (actorOf(user), listRosterShifts(db)),
+    async deleteRosterShift(user: User, id: number) {
+      const actor = actorOf(user);
+      const shift = (await listRosterShifts(db)).find((r) => r.id === id);
+      const region = shift && (await shiftRegion(shift));
+      if (shift && (!region || !inScope(user, region)))
+        throw new AppError('not_found', `no roster shift ${id}`);
+      await deleteRosterShift(db, id, actor, deps.now());
+    },
+    async listRosterShifts(user: User) {
+      actorOf(user);
+      const shifts = await listRosterShifts(db);
+      const regions = await Promise.all(shifts.map(shiftRegion));
+      return shifts.filter((_, i) => regions[i] !== undefined && inScope(user, regions[i]));
+    },
 
     async setChannel(user: User, input: unknown) {
       const actor = actorOf(user);
       const validated = validateChannel(input, deps.regions());
+      if (!inScope(user, validated.regionId)) invalid(['regionId must be a region in your scope']);
+      const { id } = validated;
+      const existing = (await listChannels(db)).find((c) => c.id === id);
+      if (existing && !inScope(user, existing.regionId)) throw new AppError('not_found', `no channel ${id}`);
       // The console never sees a stored secret, so an edit that leaves it out keeps it; null clears it.
       const omitted = (input as { secret?: unknown }).secret === undefined;
       const stored = omitted ? (await listChannels(db)).find((c) => c.id === validated.id) : undefined;
@@ -149,10 +212,17 @@ export function createCaseAdmin(deps: { db: StateDb; now: () => number; regions:
       await upsertChannel(db, channel, actor, deps.now());
       return { ...channel, secret: channel.secret ? '***' : null };
     },
-    deleteChannel: (user: User, id: string) => deleteChannel(db, id, actorOf(user), deps.now()),
+    async deleteChannel(user: User, id: string) {
+      const actor = actorOf(user);
+      const channel = (await listChannels(db)).find((c) => c.id === id);
+      if (channel && !inScope(user, channel.regionId)) throw new AppError('not_found', `no channel ${id}`);
+      await deleteChannel(db, id, actor, deps.now());
+    },
     async listChannels(user: User) {
       actorOf(user);
-      return (await listChannels(db)).map((c) => ({ ...c, secret: c.secret ? '***' : null }));
+      return (await listChannels(db))
+        .filter((c) => inScope(user, c.regionId))
+        .map((c) => ({ ...c, secret: c.secret ? '***' : null }));
     },
   };
 }

@@ -1,5 +1,6 @@
 import {
   AppError,
+  authorize,
   CASE_STATS_DEFINITIONS,
   computeCaseStats,
   gridsInRegion,
@@ -15,7 +16,6 @@ import {
   type StateDb,
 } from '@gridsense/state';
 
-const READERS = ['operator', 'supervisor', 'admin'];
 const MAX_PERIOD_MS = 366 * 86_400_000;
 
 /**
@@ -30,8 +30,7 @@ export async function caseAnalytics(
   query: { from: number; to: number; regionId?: string },
   now: number,
 ): Promise<CaseStatsView> {
-  if (!READERS.includes(user.role))
-    throw new AppError('forbidden', 'analytics are for the command centre and supervisors');
+  authorize(user, 'analytics.read');
   if (!(query.from < query.to) || query.to - query.from > MAX_PERIOD_MS)
     throw new AppError('validation_failed', 'from must be before to, at most a year apart');
   const mine = gridsInRegion(regions, user.regionId);

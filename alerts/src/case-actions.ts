@@ -1,4 +1,13 @@
-import { AppError, transition, type CaseCommand, type CaseRecord, type User } from '@gridsense/core';
+import {
+  AppError,
+  can,
+  regionLineage,
+  resourceIn,
+  transition,
+  type CaseCommand,
+  type CaseRecord,
+  type User,
+} from '@gridsense/core';
 import { findUserById, listChildCases, listUserDepartments, type NewTimelineEntry } from '@gridsense/state';
 import type { Notice } from './case-notices';
 import { noticeLine } from './case-notices';
@@ -12,9 +21,6 @@ import {
   timelineEntry,
   type CaseContext,
 } from './case-writer';
-
-/** Who a case can be dispatched to. */
-export const HANDLING_ROLES: readonly string[] = ['grid_worker', 'handler', 'supervisor'];
 
 /** What a move records besides its note: photos, the reason code, the dispatch and any override. */
 function entryData(command: CaseCommand): Record<string, unknown> {
@@ -53,11 +59,32 @@ function noteOf(command: CaseCommand): string | null {
 }
 
 /**
- * A person's dispatch: the assignee and co-handlers must be people who handle cases, the lead's
- * department comes from their membership, and a choice other than the rule list's is an override.
+ * Whether a person may be given a case in the grid by this dispatcher: they take cases, and
+ * their region lies on the grid's line up to the district (its workers, desks and departments)
+ * or inside the dispatcher's own region (a neighbouring grid's worker lending a hand).
+ */
+export function withinReach(
+  ctx: CaseContext,
+  dispatcher: User,
+  person: Pick<User, 'role' | 'regionId'>,
+  gridId: string,
+): boolean {
+  if (!can(person, 'case.take')) return false;
+  const regions = ctx.regions();
+  const line = regionLineage(regions, gridId).map((r) => r.id);
+  return (
+    line.includes(person.regionId) || can(dispatcher, 'case.dispatch', resourceIn(regions, person.regionId))
+  );
+}
+
+/**
+ * A person's dispatch: the assignee and co-handlers must be people who handle cases within the
+ * case's reach, the lead's department comes from their membership, and a choice other than the
+ * rule list's is an override.
  */
 async function prepareDispatch(
   ctx: CaseContext,
+  user: User,
   policy: CasePolicy,
   record: CaseRecord,
   command: Extract<CaseCommand, { action: 'dispatch' }>,
@@ -66,8 +93,10 @@ async function prepareDispatch(
   const names = new Map<string, string>();
   for (const id of ids) {
     const person = await findUserById(ctx.db, id);
-    if (!person || !HANDLING_ROLES.includes(person.role))
+    if (!person || !can(person, 'case.take'))
       throw new AppError('validation_failed', `${id} is not a grid worker, handler or supervisor`);
+    if (!withinReach(ctx, user, person, record.gridId))
+      throw new AppError('validation_failed', `${id} is outside the case's region`);
     names.set(id, person.displayName);
   }
   const departmentId = (await listUserDepartments(ctx.db, command.assigneeId))[0] ?? null;
@@ -106,7 +135,8 @@ export async function actOnCase(
   const actor = { id: user.id, name: user.displayName };
   let command = input;
   let data = entryData(input);
-  if (input.action === 'dispatch') ({ command, data } = await prepareDispatch(ctx, policy, current, input));
+  if (input.action === 'dispatch')
+    ({ command, data } = await prepareDispatch(ctx, user, policy, current, input));
 
   const now = ctx.now();
   const result = transition(

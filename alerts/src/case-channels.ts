@@ -1,5 +1,7 @@
 import {
   AppError,
+  authorize,
+  can,
   checkClassification,
   gridsInRegion,
   type HotlineEntry,
@@ -7,12 +9,11 @@ import {
   type User,
 } from '@gridsense/core';
 import { findUserById } from '@gridsense/state';
+import { withinReach } from './case-actions';
 import { openOrJoin, type IntakeOutcome } from './case-intake';
 import type { CasePolicy } from './case-policy';
+import { visibleGrids } from './case-scope';
 import { loadPolicy, type CaseContext } from './case-writer';
-
-const REPORTERS = ['grid_worker', 'supervisor', 'operator', 'admin'];
-const HOTLINE_DESK = ['operator', 'supervisor', 'admin'];
 
 function checkCategory(policy: CasePolicy, input: PatrolReport | HotlineEntry): void {
   const errors = checkClassification(policy.categories, input);
@@ -25,12 +26,14 @@ export async function reportFromPatrol(
   user: User,
   report: PatrolReport,
 ): Promise<IntakeOutcome> {
-  if (!REPORTERS.includes(user.role))
-    throw new AppError('forbidden', `${user.role} may not file patrol reports`);
+  authorize(user, 'case.report');
   const policy = await loadPolicy(ctx);
   checkCategory(policy, report);
   const gridId = ctx.directory.gridAt(report.location.lat, report.location.lng);
   if (!gridId) throw new AppError('validation_failed', 'the location is outside every grid');
+  // A grid worker reports in their duty grids, anyone else in their region.
+  if (!(await visibleGrids(ctx, user)).includes(gridId))
+    throw new AppError('forbidden', `grid ${gridId} is not in your region`);
   return openOrJoin(ctx, policy, {
     source: 'patrol',
     title: report.title,
@@ -58,8 +61,7 @@ export async function reportFromHotline(
   user: User,
   call: HotlineEntry,
 ): Promise<IntakeOutcome> {
-  if (!HOTLINE_DESK.includes(user.role))
-    throw new AppError('forbidden', `${user.role} may not enter hotline calls`);
+  authorize(user, 'case.hotline');
   const policy = await loadPolicy(ctx);
   checkCategory(policy, call);
   const located = call.location ? ctx.directory.gridAt(call.location.lat, call.location.lng) : undefined;
@@ -69,11 +71,13 @@ export async function reportFromHotline(
     throw new AppError('validation_failed', `grid ${gridId} is not in your region`);
   if (call.assigneeId) {
     const assignee = await findUserById(ctx.db, call.assigneeId);
-    if (!assignee || !['grid_worker', 'handler', 'supervisor'].includes(assignee.role))
+    if (!assignee || !can(assignee, 'case.take'))
       throw new AppError(
         'validation_failed',
         `${call.assigneeId} is not a grid worker, handler or supervisor`,
       );
+    if (!withinReach(ctx, user, assignee, gridId))
+      throw new AppError('validation_failed', `${call.assigneeId} is outside the case's region`);
   }
   return openOrJoin(ctx, policy, {
     source: 'hotline',

@@ -1,17 +1,15 @@
 import {
   AppError,
+  authorize,
+  can,
   type CandidateSource,
   type DispatchCandidateView,
   type DispatchPeopleView,
   type User,
 } from '@gridsense/core';
 import { findUserById, listDepartments } from '@gridsense/state';
-import { HANDLING_ROLES } from './case-actions';
 import { requireVisible, visibleGrids } from './case-scope';
 import { loadPolicy, type CaseContext } from './case-writer';
-
-/** The roles that dispatch by hand (the command centre and the desks), as in core's CASE_MOVES. */
-const DISPATCHING_ROLES = ['operator', 'supervisor', 'admin'];
 
 /**
  * Whom an operator may dispatch a case in a grid to: everyone on duty whom the rule list could
@@ -24,8 +22,7 @@ export async function dispatchPeople(
   gridId: string,
   caseId: string | undefined,
 ): Promise<DispatchPeopleView> {
-  if (!DISPATCHING_ROLES.includes(user.role))
-    throw new AppError('forbidden', 'only the command centre and the desks dispatch cases');
+  authorize(user, 'case.dispatch');
   if (!(await visibleGrids(ctx, user)).includes(gridId))
     throw new AppError('not_found', `grid ${gridId} not found`);
   const record = caseId === undefined ? undefined : await requireVisible(ctx, user, caseId);
@@ -45,7 +42,7 @@ export async function dispatchPeople(
     for (const person of people) {
       if (candidates.some((c) => c.userId === person.userId)) continue;
       const found = await findUserById(ctx.db, person.userId);
-      if (!found || !HANDLING_ROLES.includes(found.role)) continue;
+      if (!found || !can(found, 'case.take')) continue;
       candidates.push({
         userId: found.id,
         name: found.displayName,

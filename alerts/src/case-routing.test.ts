@@ -198,7 +198,7 @@ describe('discovery channels', () => {
       assigneeId: 'u-worker09',
       state: 'dispatched',
     });
-    const timeline = (await env.cases.detail(worker, view.id)).timeline;
+    const timeline = (await env.cases.detail(worker, view!.id)).timeline;
     expect(timeline[0]).toMatchObject({
       action: 'report',
       actorId: 'u-worker09',

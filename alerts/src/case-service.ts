@@ -1,5 +1,5 @@
 import {
-  AppError,
+  authorize,
   DEFAULT_FUSION_GROUPS,
   DEFAULT_SUPPRESSION_RULES,
   type Bus,
@@ -18,6 +18,7 @@ import {
 } from '@gridsense/core';
 import {
   appendAudit,
+  findCase,
   listCaseSources,
   listCaseViews,
   listChildCaseIds,
@@ -35,7 +36,7 @@ import { createNotifier } from './case-notices';
 import { canReadPhoto } from './case-photos';
 import { dispatchPeople } from './case-people';
 import { applyRisk } from './case-risks';
-import { caseScope, requireVisible, visibleGrids } from './case-scope';
+import { canSee, caseScope, requireVisible, visibleGrids } from './case-scope';
 import type { CaseContext } from './case-writer';
 
 export interface CaseServiceDeps {
@@ -98,8 +99,16 @@ export async function createCaseService(deps: CaseServiceDeps) {
       return serially(() => applyRisk(ctx, signal));
     },
 
-    async report(user: User, report: PatrolReport): Promise<IntakeOutcome & { case: CaseView }> {
-      return viewOf(await serially(() => reportFromPatrol(ctx, user, report)));
+    /**
+     * A report that joined a case the reporter may not see (a parent in another grid) answers
+     * only which case and how, not the case.
+     */
+    async report(user: User, report: PatrolReport): Promise<IntakeOutcome & { case?: CaseView }> {
+      const outcome = await serially(() => reportFromPatrol(ctx, user, report));
+      const record = await findCase(deps.db, outcome.caseId);
+      if (!record || !(await canSee(ctx, user, record)))
+        return { caseId: outcome.caseId, outcome: outcome.outcome };
+      return viewOf(outcome);
     },
 
     async hotline(user: User, call: HotlineEntry): Promise<IntakeOutcome & { case: CaseView }> {
@@ -136,8 +145,7 @@ export async function createCaseService(deps: CaseServiceDeps) {
       user: User,
       caseId: string,
     ): Promise<{ name: string; phone: string; at: number }[]> {
-      if (!['operator', 'supervisor', 'admin'].includes(user.role))
-        throw new AppError('forbidden', 'only the command centre may see callers');
+      authorize(user, 'case.requesters');
       await requireVisible(ctx, user, caseId);
       const requesters = await listRequesters(deps.db, caseId);
       await appendAudit(deps.db, [

@@ -15,3 +15,4 @@ export * from './grid-boundary';
 export * from './people-views';
 export * from './password-policy';
 export * from './photo-paths';
+export * from './permissions';

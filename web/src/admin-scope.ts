@@ -1,8 +1,11 @@
-import { AppError, regionLineage, type Region, type User } from '@gridsense/core';
+import { authorize, regionLineage, type Action, type Region, type User } from '@gridsense/core';
 
 /** Administrators manage the regions under their own (a district admin: the whole district). */
-export function requireAdmin(user: User): { id: string; name: string } {
-  if (user.role !== 'admin') throw new AppError('forbidden', 'only administrators manage grids and people');
+export function requireAdmin(
+  user: User,
+  action: Extract<Action, 'people.manage' | 'region.manage'>,
+): { id: string; name: string } {
+  authorize(user, action);
   return { id: user.id, name: user.displayName };
 }
 

@@ -1,5 +1,6 @@
 import {
   AppError,
+  authorize,
   type AuditEntryView,
   type AuditVerification,
   type Region,
@@ -16,9 +17,6 @@ import {
 import { regionsUnder } from './admin-scope';
 import type { WebDeps } from './web-deps';
 
-const AUDITORS: readonly User['role'][] = ['admin', 'operator'];
-/** Who may export analytics: whoever may read them (`alerts/src/analytics-service.ts`). */
-const EXPORTERS: readonly User['role'][] = ['operator', 'supervisor', 'admin'];
 export const EXPORT_TABLES = ['grid', 'worker', 'department', 'category'] as const;
 const MAX_EXPORT_ROWS = 100_000;
 
@@ -61,16 +59,12 @@ export function auditScopeOf(regions: readonly Region[], user: User): AuditScope
  * read what), before the answer leaves, so an unrecorded read is a failed one.
  */
 export function createAuditService(deps: WebDeps) {
-  const requireRole = (user: User, roles: readonly User['role'][], message: string) => {
-    if (!roles.includes(user.role)) throw new AppError('forbidden', message);
-  };
-
   const record = (user: User, entry: Omit<AuditInput, 'at' | 'actorId' | 'actorName'>) =>
     appendAudit(deps.db, [{ at: deps.now(), actorId: user.id, actorName: user.displayName, ...entry }]);
 
   return {
     async list(user: User, query: Record<string, unknown>): Promise<AuditEntryView[]> {
-      requireRole(user, AUDITORS, 'the audit log is for the command centre');
+      authorize(user, 'audit.read');
       const filter = parseFilter(query);
       const scope = auditScopeOf(deps.cases.regions(), user);
       const entries = await listAudit(deps.db, { ...filter, ...(scope ? { scope } : {}) });
@@ -88,7 +82,7 @@ export function createAuditService(deps: WebDeps) {
     },
 
     async verify(user: User): Promise<AuditVerification> {
-      requireRole(user, AUDITORS, 'the audit log is for the command centre');
+      authorize(user, 'audit.read');
       const verification = await verifyAuditChain(deps.db, { anchorFile: auditAnchorFile(deps.dataDir) });
       const { ok, checked, brokenAt } = verification;
       await record(user, {
@@ -106,7 +100,7 @@ export function createAuditService(deps: WebDeps) {
      * which region and period away; a client that skips it has still read only what it may read.
      */
     async recordExport(user: User, input: Record<string, unknown>): Promise<void> {
-      requireRole(user, EXPORTERS, 'analytics are for the command centre and supervisors');
+      authorize(user, 'analytics.export');
       const { table, from, to, regionId, rows } = input;
       const errors: string[] = [];
       if (!EXPORT_TABLES.includes(table as (typeof EXPORT_TABLES)[number]))

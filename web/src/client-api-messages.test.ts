@@ -24,6 +24,8 @@ const MESSAGE_CALLS = [
   { opening: /\b(?:problems|this)\.add\(/g, skip: 0 },
   { opening: /\bnew AppError\(/g, skip: 1 },
   { opening: /\brefuse\(/g, skip: 1 },
+  /** The refusals in core's permission table (`permission(roles, scoped, refusal)`). */
+  { opening: /\bpermission\(/g, skip: 2 },
   { opening: /\binvalid\(/g, skip: 0 },
   { opening: /\berrors: \[/g, skip: 0 },
 ];
@@ -34,6 +36,7 @@ const MESSAGE_CALLS = [
  */
 const SAMPLES: Record<string, string | readonly string[]> = {
   id: 'G07',
+  role: 'handler',
   gridId: 'G13',
   expectedGridId: 'G02',
   regionId: 'S01',

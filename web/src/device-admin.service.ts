@@ -1,5 +1,6 @@
 import {
   AppError,
+  authorize,
   isValidId,
   polygonCentroid,
   STANDARD_DEVICE_TYPE_NAMES,
@@ -20,8 +21,6 @@ import {
 } from '@gridsense/state';
 import type { WebDeps } from './web-deps';
 
-const ROLES: readonly User['role'][] = ['admin', 'engineer'];
-
 export interface DeviceFilter {
   gridId?: string;
   type?: string;
@@ -41,8 +40,7 @@ function viewOf(device: DeviceRecord, rejects: number): DeviceRegistryView {
  */
 export function createDeviceAdminService(deps: WebDeps) {
   const actorOf = async (user: User) => {
-    if (!ROLES.includes(user.role))
-      throw new AppError('forbidden', 'the registry is for engineers and admins');
+    authorize(user, 'device.manage');
     return { actor: { id: user.id, name: user.displayName }, grids: await deps.cases.visibleGrids(user) };
   };
 

@@ -1,7 +1,7 @@
 import { parseDeviceTopic, type Region } from '@gridsense/core';
 import type { ChildMessage, FlowDiff, FlowInterest, ParentMessage } from '@gridsense/flows';
 import { appendAudit, findUserByUsername } from '@gridsense/state';
-import { editorAccounts, EDITOR_ROLES } from './node-red-editors';
+import { editorAccounts, mayEditFlows } from './node-red-editors';
 import type { NodeRedLink } from './node-red-process';
 import { riskFromFlow } from './node-red-risks';
 import type { WebDeps } from './web-deps';
@@ -75,7 +75,7 @@ export function createNodeRedBridge(deps: NodeRedBridgeDeps) {
     audits = audits
       .then(async () => {
         const user = username === null ? undefined : await findUserByUsername(deps.db, username);
-        const editor = user && EDITOR_ROLES.includes(user.role) ? user : undefined;
+        const editor = user && mayEditFlows(user) ? user : undefined;
         await appendAudit(deps.db, [
           {
             at: deps.now(),

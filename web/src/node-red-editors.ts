@@ -1,8 +1,9 @@
+import { can, type User } from '@gridsense/core';
 import type { EditorAccount } from '@gridsense/flows';
 import { findUserByUsername, verifyPassword, type StateDb } from '@gridsense/state';
 
-/** Who may open the flow editor: what engineers deploy there runs as code. */
-export const EDITOR_ROLES: readonly string[] = ['engineer', 'admin'];
+/** Who may open the flow editor (`flows.edit`): what engineers deploy there runs as code. */
+export const mayEditFlows = (user: Pick<User, 'role' | 'regionId'>): boolean => can(user, 'flows.edit');
 
 /** Wrong passwords one name may try in a window before its editor sign-in is refused unchecked. */
 const FAILURES_PER_NAME = 5;
@@ -37,7 +38,7 @@ export function editorAccounts(db: StateDb, now: () => number) {
   return {
     async find(username: string): Promise<EditorAccount | null> {
       const user = await findUserByUsername(db, username);
-      return user && EDITOR_ROLES.includes(user.role) ? { username, permissions: '*' } : null;
+      return user && mayEditFlows(user) ? { username, permissions: '*' } : null;
     },
 
     async authenticate(username: string, password: string): Promise<EditorAccount | null> {
@@ -46,9 +47,7 @@ export function editorAccounts(db: StateDb, now: () => number) {
       try {
         const user = await findUserByUsername(db, username);
         const ok =
-          user !== undefined &&
-          EDITOR_ROLES.includes(user.role) &&
-          (await verifyPassword(password, user.passwordHash));
+          user !== undefined && mayEditFlows(user) && (await verifyPassword(password, user.passwordHash));
         if (!ok) recordFailure(username);
         else failures.delete(username);
         return ok ? { username, permissions: '*' } : null;

@@ -43,7 +43,7 @@ const bodyOf = (input: unknown): Body => (typeof input === 'object' && input !==
  */
 export function createPeopleAdminService(deps: WebDeps) {
   const scoped = (user: User) => {
-    const actor = requireAdmin(user);
+    const actor = requireAdmin(user, 'people.manage');
     return { actor, regions: regionsUnder(deps.cases.regions(), user.regionId) };
   };
 
@@ -113,8 +113,11 @@ export function createPeopleAdminService(deps: WebDeps) {
       checkRoleAndRegion(body.role, body.regionId, regions, errors);
       const departments = await listDepartments(deps.db);
       const departmentId = body.role === 'handler' ? body.departmentId : undefined;
-      if (body.role === 'handler' && !departments.some((d) => d.id === departmentId))
+      const department = departments.find((d) => d.id === departmentId);
+      if (body.role === 'handler' && !department)
         errors.push('departmentId must be a department for a department handler');
+      else if (department && !regions.some((r) => r.id === department.regionId))
+        errors.push('departmentId must be a department in your scope');
       if (errors.length > 0) throw new AppError('validation_failed', 'invalid person', errors);
 
       const password = generatePassword(username);

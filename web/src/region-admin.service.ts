@@ -62,7 +62,7 @@ function optionalBoundary(input: unknown, id: string | undefined, errors: string
  */
 export function createRegionAdminService(deps: WebDeps, overlapCheck = new GridOverlapCheck()) {
   const scoped = (user: User) => {
-    const actor = requireAdmin(user);
+    const actor = requireAdmin(user, 'region.manage');
     return { actor, regions: regionsUnder(deps.cases.regions(), user.regionId) };
   };
 

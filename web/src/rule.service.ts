@@ -1,5 +1,9 @@
 import {
   AppError,
+  authorize,
+  can,
+  regionLineage,
+  resourceIn,
   validateRule,
   type BacktestResult,
   type Rule,
@@ -18,8 +22,6 @@ import {
 } from '@gridsense/state';
 import type { WebDeps } from './web-deps';
 
-const READ_ROLES: readonly User['role'][] = ['admin', 'engineer', 'operator', 'supervisor'];
-const WRITE_ROLES: readonly User['role'][] = ['admin', 'engineer'];
 /** A backtest replays at most this much history. */
 const MAX_BACKTEST_MS = 31 * 24 * 3600_000;
 
@@ -31,8 +33,35 @@ export type RuleService = ReturnType<typeof createRuleService>;
  * `rules.changed`).
  */
 export function createRuleService(deps: WebDeps) {
-  const requireRole = (user: User, roles: readonly User['role'][]) => {
-    if (!roles.includes(user.role)) throw new AppError('forbidden', 'rules are for engineers and admins');
+  /**
+   * The regions a rule watches: its scope's regions and its devices' grids, the regions of its
+   * threshold overrides, or the whole district when its scope names neither regions nor devices.
+   */
+  const reachOf = (rule: Rule): string[] => {
+    const regions = deps.cases.regions();
+    const scope = rule.scope;
+    const reach = [
+      ...(scope?.regionIds ?? []),
+      ...(scope?.deviceIds ?? []).map((id) => deps.registry.get(id)?.gridId ?? id),
+    ];
+    if (reach.length === 0) reach.push(...regions.filter((r) => r.parentId === null).map((r) => r.id));
+    if (rule.kind === 'threshold') reach.push(...(rule.overrides ?? []).map((o) => o.regionId));
+    return reach;
+  };
+
+  /** A rule is the engineer's to write only when everything it watches lies in their region. */
+  const requireWritable = (user: User, rule: Rule) => {
+    authorize(user, 'rule.write');
+    const regions = deps.cases.regions();
+    if (!reachOf(rule).every((id) => can(user, 'rule.write', resourceIn(regions, id))))
+      throw new AppError('forbidden', `rule ${rule.id} reaches outside your region`);
+  };
+
+  /** Readable when it watches something in the reader's region, or a region above it. */
+  const readable = (user: User, rule: Rule): boolean => {
+    const regions = deps.cases.regions();
+    const above = regionLineage(regions, user.regionId).map((r) => r.id);
+    return reachOf(rule).some((id) => above.includes(id) || can(user, 'rule.read', resourceIn(regions, id)));
   };
 
   /** Validation plus what only the platform knows: the regions and devices named exist. */
@@ -53,9 +82,10 @@ export function createRuleService(deps: WebDeps) {
     return rule;
   };
 
-  const requireRule = async (id: string): Promise<RuleView> => {
+  /** The rule, or not_found when it does not exist or lies outside the reader's region. */
+  const requireRule = async (user: User, id: string): Promise<RuleView> => {
     const found = await findRule(deps.db, id);
-    if (!found) throw new AppError('not_found', `rule ${id} not found`);
+    if (!found || !readable(user, found.rule)) throw new AppError('not_found', `rule ${id} not found`);
     return found;
   };
 
@@ -94,35 +124,39 @@ export function createRuleService(deps: WebDeps) {
 
   return {
     async list(user: User): Promise<RuleView[]> {
-      requireRole(user, READ_ROLES);
-      return listRules(deps.db);
+      authorize(user, 'rule.read');
+      return (await listRules(deps.db)).filter((view) => readable(user, view.rule));
     },
 
     async detail(user: User, id: string): Promise<RuleView & { versions: RuleVersionView[] }> {
-      requireRole(user, READ_ROLES);
-      return { ...(await requireRule(id)), versions: await listRuleVersions(deps.db, id) };
+      authorize(user, 'rule.read');
+      return { ...(await requireRule(user, id)), versions: await listRuleVersions(deps.db, id) };
     },
 
     async create(user: User, input: unknown): Promise<RuleView> {
-      requireRole(user, WRITE_ROLES);
+      authorize(user, 'rule.write');
       const rule = checkDraft(input);
+      requireWritable(user, rule);
       if (await findRule(deps.db, rule.id)) throw new AppError('conflict', `rule ${rule.id} already exists`);
       await insertRule(deps.db, rule, deps.now(), actorOf(user));
-      return announce(await requireRule(rule.id));
+      return announce(await requireRule(user, rule.id));
     },
 
     async update(user: User, id: string, input: unknown, expectedVersion: number): Promise<RuleView> {
-      requireRole(user, WRITE_ROLES);
-      const current = await requireRule(id);
+      authorize(user, 'rule.write');
+      const current = await requireRule(user, id);
+      requireWritable(user, current.rule);
       const rule = checkDraft(input);
       if (rule.id !== id)
         throw new AppError('validation_failed', 'a rule keeps its id', [`id must be ${id}`]);
+      requireWritable(user, rule);
       return saveVersion(user, rule, current.enabled, expectedVersion, 'rule.edited');
     },
 
     async setEnabled(user: User, id: string, enabled: boolean, expectedVersion: number): Promise<RuleView> {
-      requireRole(user, WRITE_ROLES);
-      const current = await requireRule(id);
+      authorize(user, 'rule.write');
+      const current = await requireRule(user, id);
+      requireWritable(user, current.rule);
       if (current.enabled === enabled) return current;
       return saveVersion(
         user,
@@ -135,28 +169,25 @@ export function createRuleService(deps: WebDeps) {
 
     /** Brings back an old version's definition as the newest version. */
     async rollback(user: User, id: string, toVersion: number, expectedVersion: number): Promise<RuleView> {
-      requireRole(user, WRITE_ROLES);
-      const current = await requireRule(id);
+      authorize(user, 'rule.write');
+      const current = await requireRule(user, id);
+      requireWritable(user, current.rule);
       const old = (await listRuleVersions(deps.db, id)).find((v) => v.version === toVersion);
       if (!old) throw new AppError('not_found', `rule ${id} has no version ${toVersion}`);
-      return saveVersion(
-        user,
-        checkDraft(old.rule),
-        current.enabled,
-        expectedVersion,
-        'rule.rolled_back',
-        toVersion,
-      );
+      const restored = checkDraft(old.rule);
+      requireWritable(user, restored);
+      return saveVersion(user, restored, current.enabled, expectedVersion, 'rule.rolled_back', toVersion);
     },
 
     async backtest(user: User, input: unknown, from: number, to: number): Promise<BacktestResult> {
-      requireRole(user, WRITE_ROLES);
+      authorize(user, 'rule.write');
       const errors: string[] = [];
       if (!Number.isSafeInteger(from) || !Number.isSafeInteger(to) || from >= to)
         errors.push('from must be before to (epoch ms)');
       else if (to - from > MAX_BACKTEST_MS) errors.push('at most 31 days per backtest');
       if (errors.length > 0) throw new AppError('validation_failed', 'invalid backtest', errors);
       const rule = checkDraft(input);
+      requireWritable(user, rule);
       const devices = deps.registry.all().map(({ id, gridId, type }) => ({ id, gridId, type }));
       return backtestRule(rule, { from, to }, { store: deps.store, devices, regions: deps.cases.regions() });
     },

@@ -1,5 +1,6 @@
 import type { NetworkLimits } from '@gridsense/core';
 import { guardConnections, type ConnectionGuard } from '@gridsense/broker';
+import type { Express } from 'express';
 import { createServer, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { createWebApp } from './app';
@@ -11,6 +12,8 @@ import type { WebDeps } from './web-deps';
 
 export interface WebServer {
   server: Server;
+  /** The Express app (its router stack lists every route, for the permission matrix test). */
+  app: Express;
   port: number;
   guard: ConnectionGuard;
   close(): Promise<void>;
@@ -68,6 +71,7 @@ export async function startWebServer(deps: WebDeps, options: WebServerOptions): 
   const address = server.address();
   return {
     server,
+    app,
     port: typeof address === 'object' && address ? address.port : options.port,
     guard,
     async close() {

@@ -1,14 +1,15 @@
 import { AppError } from '@gridsense/core';
 import { caseAnalytics } from '@gridsense/alerts';
-import { Router } from 'express';
+import type { Router } from 'express';
 import type { WebDeps } from '../web-deps';
 import { currentUser } from './current-user';
+import { declaredRouter } from '../route-actions';
 
 const DAY_MS = 86_400_000;
 
 /** 三率, MTTA/MTTR, breakdowns and trends; definitions in the response and in ARCHITECTURE.md. */
 export function analyticsRoutes(deps: WebDeps): Router {
-  const router = Router();
+  const router = declaredRouter();
 
   router.get('/api/analytics/cases', async (request, response) => {
     const now = deps.now();

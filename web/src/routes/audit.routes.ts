@@ -1,14 +1,15 @@
-import { Router } from 'express';
+import type { Router } from 'express';
 import { createAuditService } from '../audit.service';
 import type { WebDeps } from '../web-deps';
 import { currentUser } from './current-user';
+import { declaredRouter } from '../route-actions';
 
 /**
  * The keyed, anchored audit log: read it (scoped to the reader's region), check that no entry was
  * changed, removed or reordered, and record an export the console made. Reads are recorded too.
  */
 export function auditRoutes(deps: WebDeps): Router {
-  const router = Router();
+  const router = declaredRouter();
   const audit = createAuditService(deps);
 
   router.get('/api/audit/verify', async (request, response) => {

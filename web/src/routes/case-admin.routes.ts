@@ -1,24 +1,25 @@
-import { AppError, RETURN_REASONS } from '@gridsense/core';
+import { AppError, authorize, resourceIn, RETURN_REASONS } from '@gridsense/core';
 import { createCaseAdmin } from '@gridsense/alerts';
 import {
   getWorkCalendar,
   listCategories,
   listDeliveryLog,
   listDepartments,
-  listDispatchRules,
   listSlas,
   type TargetKind,
 } from '@gridsense/state';
-import { Router } from 'express';
+import type { Router } from 'express';
 import type { WebDeps } from '../web-deps';
 import { currentUser } from './current-user';
+import { declaredRouter } from '../route-actions';
 
 /**
  * The case rules: everyone signed in reads the taxonomy and deadlines (forms need them);
- * administrators change the rule list, taxonomy, SLAs, calendar, rosters and channels (audited).
+ * administrators read and change the rule list, rosters and channels of their region, and a
+ * district administrator the taxonomy, SLAs and calendar (audited; `alerts/src/admin-service.ts`).
  */
 export function caseAdminRoutes(deps: WebDeps): Router {
-  const router = Router();
+  const router = declaredRouter();
   const admin = createCaseAdmin({ db: deps.db, now: deps.now, regions: () => deps.cases.regions() });
 
   router.get('/api/case-config', async (request, response) => {
@@ -33,8 +34,7 @@ export function caseAdminRoutes(deps: WebDeps): Router {
   });
 
   router.get('/api/admin/dispatch-rules', async (request, response) => {
-    currentUser(request);
-    response.json(await listDispatchRules(deps.db));
+    response.json(await admin.listDispatchRules(currentUser(request)));
   });
   router.put('/api/admin/dispatch-rules/:id', async (request, response) => {
     response.json(
@@ -85,8 +85,10 @@ export function caseAdminRoutes(deps: WebDeps): Router {
 
   /** The delivery log: every message and attempt, for a channel or a target kind. */
   router.get('/api/admin/deliveries', async (request, response) => {
-    if (currentUser(request).role !== 'admin')
-      throw new AppError('forbidden', 'only administrators see the delivery log');
+    // Every region's messages are in the log: a district administrator's to read.
+    const regions = deps.cases.regions();
+    const district = regions.find((r) => r.parentId === null)?.id ?? '';
+    authorize(currentUser(request), 'deliveries.read', resourceIn(regions, district));
     const { channel, kind } = request.query;
     if (kind !== undefined && !['inapp', 'push', 'channel'].includes(String(kind)))
       throw new AppError('validation_failed', 'kind must be inapp, push or channel');

@@ -1,11 +1,12 @@
 import { AppError, parseCaseCommand, parseHotlineEntry, parsePatrolReport } from '@gridsense/core';
-import { Router } from 'express';
+import type { Router } from 'express';
 import type { WebDeps } from '../web-deps';
 import { currentUser } from './current-user';
+import { declaredRouter } from '../route-actions';
 
 /** Thin routes: the case service checks scope and decides every move. */
 export function caseRoutes(deps: WebDeps): Router {
-  const router = Router();
+  const router = declaredRouter();
 
   router.get('/api/cases', async (request, response) => {
     const scope = request.query.scope ?? 'open';

@@ -1,8 +1,9 @@
 import { AppError } from '@gridsense/core';
-import { Router } from 'express';
+import type { Router } from 'express';
 import { createDeviceAdminService, type DeviceFilter } from '../device-admin.service';
 import type { WebDeps } from '../web-deps';
 import { currentUser } from './current-user';
+import { declaredRouter } from '../route-actions';
 
 /** `?gridId=&type=&online=true|false`; an empty value means no filter. */
 function parseFilter(query: Record<string, unknown>): DeviceFilter {
@@ -21,7 +22,7 @@ function parseFilter(query: Record<string, unknown>): DeviceFilter {
 
 /** Thin routes over the device registry; the service checks roles and audits. */
 export function deviceAdminRoutes(deps: WebDeps): Router {
-  const router = Router();
+  const router = declaredRouter();
   const devices = createDeviceAdminService(deps);
 
   router.get('/api/devices', async (request, response) => {

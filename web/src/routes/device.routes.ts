@@ -3,12 +3,13 @@ import { readDeviceHealth } from '@gridsense/ingest';
 import { Router } from 'express';
 import type { WebDeps } from '../web-deps';
 import { currentUser } from './current-user';
+import { declaredRouter } from '../route-actions';
 
 const AGGREGATES = ['mean', 'min', 'max', 'last', 'count'] as const;
 type Aggregate = (typeof AGGREGATES)[number];
 
 export function deviceRoutes(deps: WebDeps): Router {
-  const router = Router();
+  const router = declaredRouter();
 
   async function visibleDevice(request: Parameters<Parameters<Router['get']>[1]>[0], id: string) {
     const device = deps.registry.get(id);

@@ -1,5 +1,6 @@
 import { metricsRegistry } from '@gridsense/ingest';
-import { Router } from 'express';
+import type { Router } from 'express';
+import { declaredRouter } from '../route-actions';
 
 /**
  * Prometheus scrape endpoint (text format): ingest's counters and histograms plus Node's process
@@ -7,7 +8,7 @@ import { Router } from 'express';
  * personal data. Keep it off the public internet (reverse proxy rule) like any /metrics.
  */
 export function metricsRoutes(): Router {
-  const router = Router();
+  const router = declaredRouter();
   router.get('/metrics', async (_request, response) => {
     response.type(metricsRegistry.contentType).send(await metricsRegistry.metrics());
   });

@@ -1,11 +1,12 @@
 import { loadVapidKeys, subscribeToPush, unsubscribeFromPush } from '@gridsense/alerts';
-import { Router } from 'express';
+import type { Router } from 'express';
 import type { WebDeps } from '../web-deps';
 import { currentUser } from './current-user';
+import { declaredRouter } from '../route-actions';
 
 /** A person's notices, and their Web Push subscriptions (the service worker is /sw.js). */
 export function notificationRoutes(deps: WebDeps): Router {
-  const router = Router();
+  const router = declaredRouter();
 
   router.get('/api/notifications', async (request, response) => {
     response.json(await deps.cases.notifications(currentUser(request)));

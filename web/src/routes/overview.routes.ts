@@ -5,15 +5,16 @@ import {
   type RegionView,
   type Severity,
 } from '@gridsense/core';
-import { Router } from 'express';
+import type { Router } from 'express';
 import type { WebDeps } from '../web-deps';
 import { currentUser } from './current-user';
+import { declaredRouter } from '../route-actions';
 
 const RISK_BY_RANK = ['green', 'green', 'yellow', 'red'] as const;
 
 /** The map's data: the caller's regions coloured by their open cases, and their devices. */
 export function overviewRoutes(deps: WebDeps): Router {
-  const router = Router();
+  const router = declaredRouter();
 
   router.get('/api/overview', async (request, response) => {
     const user = currentUser(request);

@@ -1,12 +1,13 @@
-import { Router } from 'express';
+import type { Router } from 'express';
 import { createPeopleAdminService } from '../people-admin.service';
 import { createRegionAdminService } from '../region-admin.service';
 import type { WebDeps } from '../web-deps';
 import { currentUser } from './current-user';
+import { declaredRouter } from '../route-actions';
 
 /** Thin routes over grids, people and duties; the services check roles and audit. */
 export function peopleAdminRoutes(deps: WebDeps): Router {
-  const router = Router();
+  const router = declaredRouter();
   const regions = createRegionAdminService(deps);
   const people = createPeopleAdminService(deps);
 

@@ -1,8 +1,9 @@
 import { AppError } from '@gridsense/core';
-import { Router } from 'express';
+import type { Router } from 'express';
 import { createRuleService } from '../rule.service';
 import type { WebDeps } from '../web-deps';
 import { currentUser } from './current-user';
+import { declaredRouter } from '../route-actions';
 
 type Body = Record<string, unknown>;
 const bodyOf = (request: { body?: unknown }): Body =>
@@ -19,7 +20,7 @@ function editedVersion(body: Body): number {
 
 /** Thin routes: the rule service checks roles, validates and versions. */
 export function ruleRoutes(deps: WebDeps): Router {
-  const router = Router();
+  const router = declaredRouter();
   const rules = createRuleService(deps);
 
   router.get('/api/rules', async (request, response) => {

@@ -8,6 +8,7 @@ import { createSessionStore, sessionView } from '../auth/session-store';
 import { createSignIn } from '../auth/sign-in';
 import type { WebDeps } from '../web-deps';
 import { currentSession, currentUser } from './current-user';
+import { declaredRouter } from '../route-actions';
 
 /** The connecting address (a proxy in front would need Express's `trust proxy` to be seen through). */
 const addressOf = (request: Request): string => request.ip ?? request.socket.remoteAddress ?? 'unknown';
@@ -19,7 +20,7 @@ function tooManyAttempts(response: Response, retryAfterMs: number): never {
 
 /** Sign-in, the session, sign-out and one's own password; the token is only ever in the cookie. */
 export function sessionRoutes(deps: WebDeps): Router {
-  const router = Router();
+  const router = declaredRouter();
   const sessions = createSessionStore(deps);
   const throttle = new LoginThrottle();
   const signIn = createSignIn(deps, sessions, throttle);

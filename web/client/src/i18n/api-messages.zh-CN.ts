@@ -48,6 +48,7 @@ const MESSAGES: readonly ApiMessagePattern[] = [
   [/^internal error$/, () => '服务器内部错误，请稍后重试'],
   [/^request entity too large$/, () => '提交的内容过大'],
   [/^no API route (\S+) (\S+)$/, (m) => `接口不存在：${m[1]} ${m[2]}`],
+  [/^the request path does not decode$/, () => '请求路径的编码有误'],
   [/^the flow editor is starting; try again in a moment$/, () => '流程编辑器正在启动，请稍后再试'],
 
   [/^rules are for engineers and admins$/, () => '只有工程师和管理员可以管理告警规则'],
@@ -101,6 +102,14 @@ const MESSAGES: readonly ApiMessagePattern[] = [
   [/^grid (\S+) is not in your region$/, (m) => `网格 ${m[1]} 不在您的辖区内`],
   [/^the location is outside every grid$/, () => '该位置不在任何网格内'],
   [/^(\S+) is not a grid worker, handler or supervisor$/, (m) => `${m[1]} 不是网格员、部门处置员或督办员`],
+  [/^(\S+) is outside the case's region$/, (m) => `${m[1]} 不在该工单所在辖区内`],
+  [/^outside your region$/, () => '超出您的辖区'],
+  [
+    /^only grid workers, handlers and supervisors take cases$/,
+    () => '只有网格员、部门处置员和督办员可以承办工单',
+  ],
+  [/^rule (\S+) reaches outside your region$/, (m) => `规则 ${m[1]} 的适用范围超出您的辖区`],
+  [/^the flow editor is for engineers and admins$/, () => '只有工程师和管理员可以编辑流程'],
   [
     /^dispatching to (\S+) instead of the suggested (\S+) needs a reason \(note\)$/,
     (m) => `未按建议派遣给 ${m[2]}，改派给 ${m[1]} 需填写改派理由（note）`,

@@ -149,8 +149,9 @@ export const api = {
   backtest: (rule: unknown, from: number, to: number) =>
     request<BacktestResult>('POST', '/api/rules/backtest', { rule, from, to }),
   caseConfig: () => request<{ categories: CaseCategoryNode[] }>('GET', '/api/case-config'),
+  /** Without `case` when the report joined a case the reporter may not see. */
   report: (report: object) =>
-    request<{ case: CaseView; outcome: 'opened' | 'fused' | 'suppressed' }>(
+    request<{ caseId: string; case?: CaseView; outcome: 'opened' | 'fused' | 'suppressed' }>(
       'POST',
       '/api/cases/reports',
       report,

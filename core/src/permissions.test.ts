@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import type { Region, Role } from './model';
+import { ACTIONS, authorize, can, PERMISSIONS, refusalFor, resourceIn } from './permissions';
+
+const region = (id: string, level: Region['level'], parentId: string | null): Region => ({
+  id,
+  level,
+  parentId,
+  name: id,
+  boundary: null,
+});
+const REGIONS = [
+  region('D1', 'district', null),
+  region('S1', 'street', 'D1'),
+  region('C1', 'community', 'S1'),
+  region('G01', 'grid', 'C1'),
+  region('S2', 'street', 'D1'),
+  region('C3', 'community', 'S2'),
+  region('G07', 'grid', 'C3'),
+];
+const ROLES: Role[] = ['grid_worker', 'supervisor', 'handler', 'operator', 'engineer', 'admin'];
+
+describe('can', () => {
+  it.each(ACTIONS.flatMap((action) => ROLES.map((role) => [action, role] as const)))(
+    '%s by %s follows the table',
+    (action, role) => {
+      const allowed = (PERMISSIONS[action].roles as readonly Role[]).includes(role);
+      expect(can({ role, regionId: 'D1' }, action)).toBe(allowed);
+      if (!allowed)
+        expect(() => authorize({ role, regionId: 'D1' }, action)).toThrow(refusalFor(action, role));
+    },
+  );
+
+  it('a scoped action needs the resource inside the person’s region', () => {
+    const engineer = { role: 'engineer' as const, regionId: 'S1' };
+    expect(can(engineer, 'rule.write', resourceIn(REGIONS, 'G01'))).toBe(true);
+    expect(can(engineer, 'rule.write', resourceIn(REGIONS, 'S1'))).toBe(true);
+    expect(can(engineer, 'rule.write', resourceIn(REGIONS, 'G07'))).toBe(false);
+    // Above the person's region is outside it too.
+    expect(can(engineer, 'rule.write', resourceIn(REGIONS, 'D1'))).toBe(false);
+    expect(can(engineer, 'rule.write', resourceIn(REGIONS, 'nowhere'))).toBe(false);
+    expect(() => authorize(engineer, 'rule.write', resourceIn(REGIONS, 'G07'))).toThrow(
+      'outside your region',
+    );
+  });
+
+  it('an unscoped action ignores the resource', () => {
+    expect(can({ role: 'engineer', regionId: 'S1' }, 'flows.edit', resourceIn(REGIONS, 'G07'))).toBe(true);
+  });
+
+  it('a refusal can name the role', () => {
+    expect(refusalFor('case.report', 'handler')).toBe('handler may not file patrol reports');
+  });
+});
