@@ -39,12 +39,16 @@ export function sessionCookieOf(response: Response): string {
   return cookie.split(';')[0]!;
 }
 
-/** The whole platform in this process on free ports and a temp data dir (simulator off). */
+/**
+ * The whole platform in this process on free ports and a temp data dir (simulator off). `env`
+ * adds or overrides settings (connection caps, packet limits …).
+ */
 export async function startTestPlatform(
   options: {
     influxUrl?: string;
     nodeRed?: boolean;
     staticDir?: string;
+    env?: Record<string, string>;
     /** Where push may be sent; default: loopback too, where the tests' receivers are. */
     pushTargets?: PushTargetPolicy;
     /** The platform's clock (sessions, passwords, deadlines); tests move it to skip idle minutes. */
@@ -63,6 +67,7 @@ export async function startTestPlatform(
     GRIDSENSE_DEMO_PASSWORD: TEST_PASSWORD,
     LOG_LEVEL: 'warn',
     ...(options.influxUrl ? { INFLUX_URL: options.influxUrl, INFLUX_DATABASE: 'gridsense_test' } : {}),
+    ...options.env,
   });
   if (!parsed.ok) throw new Error(parsed.errors.join('; '));
   const platform = await startPlatform(parsed.config, {
