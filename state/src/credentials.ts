@@ -94,7 +94,10 @@ let dummyHash: Promise<string> | undefined;
  * an unknown name takes as long to refuse as a wrong password does.
  */
 export function dummyPasswordHash(): Promise<string> {
-  dummyHash ??= hashPassword(randomBytes(16).toString('base64'));
+  dummyHash ??= hashPassword(randomBytes(16).toString('base64')).catch((error: unknown) => {
+    dummyHash = undefined;
+    throw error;
+  });
   return dummyHash;
 }
 

@@ -43,6 +43,11 @@ export function createSignIn(
       },
     ]);
 
+  // Made now, so the first unknown name is not the one that waits for it to be made.
+  dummyPasswordHash().catch((error: unknown) =>
+    deps.logger.error({ err: error }, 'dummy password hash failed'),
+  );
+
   return async function signIn(input: unknown, address: string): Promise<SignInResult> {
     const { username, password } = (typeof input === 'object' && input !== null ? input : {}) as {
       username?: unknown;
