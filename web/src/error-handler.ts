@@ -5,7 +5,12 @@ import type { Logger } from '@gridsense/state';
 
 /** Turns what routes throw into `{ error: { code, message } }`; the one place errors become responses. */
 export function errorHandler(logger: Logger): ErrorRequestHandler {
-  return (error: unknown, _request, response, _next) => {
+  return (thrown: unknown, _request, response, _next) => {
+    // The router throws a URIError for a path parameter with a stray `%`: the client's mistake.
+    const error =
+      thrown instanceof URIError
+        ? new AppError('validation_failed', 'the request path does not decode')
+        : thrown;
     let body: ErrorBody;
     let status: number;
     if (error instanceof AppError) {
