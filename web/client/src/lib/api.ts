@@ -163,7 +163,11 @@ export const api = {
       request<AdminData['dispatchRules']>('GET', '/api/admin/dispatch-rules'),
       request<AdminData['rosters']>('GET', '/api/admin/rosters'),
       request<AdminData['channels']>('GET', '/api/admin/channels'),
-      request<AdminData['deliveries']>('GET', '/api/admin/deliveries'),
+      // The delivery log is a district administrator's; a street's sees the page without it.
+      request<AdminData['deliveries']>('GET', '/api/admin/deliveries').catch((failure: unknown) => {
+        if (failure instanceof ApiError && failure.status === 403) return [];
+        throw failure;
+      }),
     ]);
     return { config, dispatchRules, rosters, channels, deliveries };
   },
