@@ -29,6 +29,8 @@ import {
   seedDemoDistrict,
   seedProductionDistrict,
   startAuditAnchoring,
+  syncMosquittoAuthFiles,
+  writeMosquittoAuthFiles,
   type DeviceCredential,
   type Logger,
   type SeedResult,
@@ -117,12 +119,26 @@ export async function startPlatform(config: Config, options: PlatformOptions): P
     // The broker's publish hook needs ingest, and ingest needs the broker's bus: tie the knot late.
     const late: { ingest?: IngestService } = {};
     if (config.mqttUrl) {
+      const service = serviceCredentials(config, serviceSecret);
+      // An external Mosquitto learns the service account (and the devices) before the bus logs in.
+      if (config.mosquittoDir) await writeMosquittoAuthFiles(db, config.mosquittoDir, service);
       bus = await connectMqttBus({
         url: config.mqttUrl,
         clientId: 'gridsense-bus',
-        ...serviceCredentials(config, serviceSecret),
+        ...service,
         onError: (error) => onError(error, 'bus'),
       });
+      if (config.mosquittoDir)
+        await syncMosquittoAuthFiles({
+          db,
+          bus,
+          dir: config.mosquittoDir,
+          service,
+          onWritten: ({ withoutHash }) =>
+            withoutHash.length > 0 &&
+            logger.warn({ devices: withoutHash }, 'not in the Mosquitto password file: rotate their secrets'),
+          onError: (error) => onError(error, 'mosquitto files'),
+        });
     } else {
       broker = await createBroker(
         createDeviceAccess({

@@ -37,7 +37,7 @@ export async function registerDevice(
   actor: AuditActor,
   now: number,
 ): Promise<void> {
-  const { secretHash: _hash, ...data } = device;
+  const { secretHash: _hash, mosquittoHash: _mosquittoHash, ...data } = device;
   await auditedDeviceChange(
     db,
     actor,
@@ -47,10 +47,11 @@ export async function registerDevice(
   );
 }
 
+/** A new secret's hashes: GridSense's own and Mosquitto's (`hashIssuedDeviceSecret`). */
 export async function setDeviceSecretHash(
   db: StateDb,
   deviceId: string,
-  secretHash: string,
+  hashes: { secretHash: string; mosquittoHash: string },
   actor: AuditActor,
   now: number,
 ): Promise<void> {
@@ -59,7 +60,12 @@ export async function setDeviceSecretHash(
     actor,
     now,
     { action: 'admin.device_secret_rotated', deviceId, data: null },
-    (tx) => tx.updateTable('devices').set({ secret_hash: secretHash }).where('id', '=', deviceId).execute(),
+    (tx) =>
+      tx
+        .updateTable('devices')
+        .set({ secret_hash: hashes.secretHash, mosquitto_hash: hashes.mosquittoHash })
+        .where('id', '=', deviceId)
+        .execute(),
   );
 }
 

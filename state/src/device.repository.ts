@@ -15,6 +15,8 @@ export interface NewDevice {
   lat: number;
   lng: number;
   secretHash: string;
+  /** The secret for an external Mosquitto's password file (`mosquittoPasswordHash`). */
+  mosquittoHash?: string;
 }
 
 export async function listDevices(db: StateDb): Promise<DeviceRecord[]> {
@@ -46,6 +48,7 @@ export async function insertDevices(db: StateDb, devices: NewDevice[], now: numb
         lat: d.lat,
         lng: d.lng,
         secret_hash: d.secretHash,
+        mosquitto_hash: d.mosquittoHash ?? null,
         online: 0,
         last_seen_at: null,
         created_at: now,

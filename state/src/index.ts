@@ -5,6 +5,7 @@ export * from './region.repository';
 export * from './user.repository';
 export * from './device.repository';
 export * from './device-admin.repository';
+export * from './mosquitto-auth';
 export * from './audited-change';
 export * from './people-admin.repository';
 export * from './region-admin.repository';

@@ -9,6 +9,7 @@ import { sessions } from './migrations/0007-sessions';
 import { auditGuard } from './migrations/0008-audit-guard';
 import { photos } from './migrations/0009-photos';
 import { personalData } from './migrations/0010-personal-data';
+import { mosquittoHash } from './migrations/0011-mosquitto-hash';
 
 /**
  * Migrations in code, so they ship inside the package and run the same on SQLite and
@@ -26,6 +27,7 @@ const migrations: Record<string, Migration> = {
   '0008_audit_guard': auditGuard,
   '0009_photos': photos,
   '0010_personal_data': personalData,
+  '0011_mosquitto_hash': mosquittoHash,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

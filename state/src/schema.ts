@@ -42,6 +42,8 @@ export interface Database {
     created_at: number;
     /** Added by 0005_device_admin: 0 refuses the device at CONNECT. */
     enabled: Generated<number>;
+    /** Added by 0011_mosquitto_hash: the secret as Mosquitto's password file holds it. */
+    mosquitto_hash: string | null;
   };
   device_rejects: {
     device_id: string;

@@ -12,7 +12,7 @@ import {
 import {
   countRejectsByDevice,
   generateSecret,
-  hashDeviceSecret,
+  hashIssuedDeviceSecret,
   registerDevice,
   setDeviceEnabled,
   setDeviceSecretHash,
@@ -108,7 +108,7 @@ export function createDeviceAdminService(deps: WebDeps) {
     async register(user: User, input: unknown): Promise<IssuedSecretView> {
       const { actor, grids } = await actorOf(user);
       const secret = generateSecret();
-      const device = { ...checkNewDevice(input, grids), secretHash: hashDeviceSecret(secret) };
+      const device = { ...checkNewDevice(input, grids), ...hashIssuedDeviceSecret(secret) };
       await registerDevice(deps.db, device, actor, deps.now());
       const record: DeviceRecord = { ...device, online: false, lastSeenAt: null, enabled: true };
       deps.registry.add(record);
@@ -121,9 +121,9 @@ export function createDeviceAdminService(deps: WebDeps) {
       const { actor, grids } = await actorOf(user);
       const device = requireDevice(id, grids);
       const secret = generateSecret();
-      const secretHash = hashDeviceSecret(secret);
-      await setDeviceSecretHash(deps.db, id, secretHash, actor, deps.now());
-      deps.registry.setSecretHash(id, secretHash);
+      const hashes = hashIssuedDeviceSecret(secret);
+      await setDeviceSecretHash(deps.db, id, hashes, actor, deps.now());
+      deps.registry.setSecretHash(id, hashes.secretHash);
       await announce(id, 'secret_rotated');
       return { device: await viewWithRejects(device), secret };
     },

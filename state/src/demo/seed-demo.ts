@@ -1,6 +1,7 @@
 import type { StateDb } from '../database';
-import { generatePassword, generateSecret, hashDeviceSecret, hashPassword } from '../credentials';
+import { generatePassword, generateSecret, hashPassword } from '../credentials';
 import { insertDevices } from '../device.repository';
+import { hashIssuedDeviceSecret } from '../mosquitto-auth';
 import { insertRegions } from '../region.repository';
 import { insertRule } from '../rule.repository';
 import { districtAlreadySeeded } from '../district/seed-district';
@@ -53,7 +54,7 @@ export async function seedDemoDistrict(
     }
     await insertDevices(
       tx,
-      devices.map((d) => ({ ...d, secretHash: hashDeviceSecret(d.secret) })),
+      devices.map((d) => ({ ...d, ...hashIssuedDeviceSecret(d.secret) })),
       options.now,
     );
     for (const rule of demo.rules) await insertRule(tx, rule, options.now);

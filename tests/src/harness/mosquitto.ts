@@ -10,6 +10,8 @@ export interface MosquittoInstance {
   url: string;
   port: number;
   pid: number;
+  /** SIGHUP: Mosquitto re-reads its password file and ACL. */
+  reload(): void;
   stop(): Promise<void>;
 }
 
@@ -18,6 +20,8 @@ export interface MosquittoLimits {
   maxQueued?: number;
   /** QoS 1 messages in flight per client (Mosquitto: 20). */
   maxInflight?: number;
+  /** A folder with `passwd` and `acl` (as GridSense writes them): no anonymous clients then. */
+  authDir?: string;
 }
 
 const START_TIMEOUT_MS = 10_000;
@@ -30,9 +34,9 @@ export function mosquittoTestMode(): 'run' | 'skip' {
 }
 
 /**
- * A throwaway Mosquitto on a free port: anonymous clients, and by default room for a subscriber
- * that is away for a while (persistent sessions queue up to 100,000 QoS 1 messages instead of the
- * default 1,000, which drops the rest).
+ * A throwaway Mosquitto on a free port: anonymous clients (or `authDir`'s accounts), and by
+ * default room for a subscriber that is away for a while (persistent sessions queue up to 100,000
+ * QoS 1 messages instead of the default 1,000, which drops the rest).
  */
 export async function startMosquitto(limits: MosquittoLimits = {}): Promise<MosquittoInstance> {
   const port = await freePort();
@@ -42,7 +46,15 @@ export async function startMosquitto(limits: MosquittoLimits = {}): Promise<Mosq
     configFile,
     [
       `listener ${port} 127.0.0.1`,
-      'allow_anonymous true',
+      ...(limits.authDir
+        ? [
+            // Mosquitto started as root reads them as its own user: stay this user, who wrote them 0600.
+            `user ${os.userInfo().username}`,
+            'allow_anonymous false',
+            `password_file ${path.join(limits.authDir, 'passwd')}`,
+            `acl_file ${path.join(limits.authDir, 'acl')}`,
+          ]
+        : ['allow_anonymous true']),
       'persistence false',
       `max_queued_messages ${limits.maxQueued ?? 100_000}`,
       `max_inflight_messages ${limits.maxInflight ?? 100}`,
@@ -67,7 +79,8 @@ export async function startMosquitto(limits: MosquittoLimits = {}): Promise<Mosq
     await stop();
     throw new Error(`${(error as Error).message}\n--- mosquitto stderr ---\n${stderr}`, { cause: error });
   }
-  return { url: `mqtt://127.0.0.1:${port}`, port, pid: child.pid ?? 0, stop };
+  const reload = () => void child.kill('SIGHUP');
+  return { url: `mqtt://127.0.0.1:${port}`, port, pid: child.pid ?? 0, reload, stop };
 }
 
 async function waitForPort(port: number, child: ChildProcess): Promise<void> {

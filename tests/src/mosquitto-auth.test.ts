@@ -1,0 +1,161 @@
+import type { DeviceCredential } from '@gridsense/state';
+import mqtt from 'mqtt';
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mosquittoTestMode, startMosquitto, type MosquittoInstance } from './harness/mosquitto';
+import { embeddedSeqCounts } from './harness/numbered-devices';
+import { startTestPlatform, type ApiClient, type TestPlatform } from './harness/test-platform';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+
+/** `npm run mosquitto:acl -- --out <dir>` on a data dir, as the compose file runs it first. */
+function writeAuthFilesFromCli(
+  env: Record<string, string>,
+  out: string,
+): Promise<{ code: number | null; output: string }> {
+  const { PATH, HOME } = process.env;
+  const child = spawn(process.execPath, ['--import', 'tsx', 'ingest/src/mosquitto-acl.ts', '--out', out], {
+    cwd: ROOT,
+    env: { PATH, HOME, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  return new Promise((resolve) => child.once('exit', (code) => resolve({ code, output })));
+}
+
+const connectAs = (url: string, id: string, secret: string) =>
+  mqtt.connectAsync(url, { clientId: id, username: id, password: secret, reconnectPeriod: 0 });
+
+/** Waits until `check` holds (Mosquitto reloads on SIGHUP, GridSense writes after a bus event). */
+async function eventually<T>(check: () => Promise<T>, what: string, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await check();
+    } catch (error) {
+      if (Date.now() > deadline) throw new Error(`${what}: ${(error as Error).message}`, { cause: error });
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+}
+
+describe.skipIf(mosquittoTestMode() === 'skip')(
+  'Mosquitto with the password file and ACL GridSense writes from its registry',
+  () => {
+    let authDir: string;
+    let cliDataDir: string;
+    let mosquitto: MosquittoInstance;
+    let stack: TestPlatform;
+    let admin: ApiClient;
+    let device: DeviceCredential;
+    let neighbour: DeviceCredential;
+
+    beforeAll(async () => {
+      authDir = await mkdtemp(path.join(tmpdir(), 'gridsense-mosquitto-auth-'));
+      cliDataDir = await mkdtemp(path.join(tmpdir(), 'gridsense-test-'));
+      const service = { MQTT_USERNAME: 'gridsense', MQTT_PASSWORD: 'service-password-1' };
+      // Before Mosquitto's first start: the files with GridSense's service account, no devices yet.
+      const written = await writeAuthFilesFromCli({ GRIDSENSE_DATA_DIR: cliDataDir, ...service }, authDir);
+      expect(written.code, written.output).toBe(0);
+      mosquitto = await startMosquitto({ authDir });
+      stack = await startTestPlatform({
+        env: { MQTT_URL: mosquitto.url, GRIDSENSE_MOSQUITTO_DIR: authDir, ...service },
+      });
+      [device, neighbour] = stack.devices.filter((d) => d.type === 'smoke_detector') as [
+        DeviceCredential,
+        DeviceCredential,
+      ];
+      admin = await stack.login('admin');
+      // The compose file's watcher sends SIGHUP when the files change; here the test does.
+      mosquitto.reload();
+    }, 90_000);
+
+    afterAll(async () => {
+      await stack?.stop();
+      await mosquitto?.stop();
+      await rm(authDir, { recursive: true, force: true });
+      await rm(cliDataDir, { recursive: true, force: true });
+    });
+
+    it('lets a seeded device in with its secret and refuses a wrong one', async () => {
+      const client = await eventually(() => connectAs(mosquitto.url, device.id, device.secret), 'connect');
+      await client.endAsync();
+      await expect(connectAs(mosquitto.url, device.id, `${device.secret}x`)).rejects.toThrow(
+        /not authorized/i,
+      );
+      await expect(connectAs(mosquitto.url, 'nobody', device.secret)).rejects.toThrow(/not authorized/i);
+    });
+
+    it("lets a device publish under its own prefix only, never under another device's", async () => {
+      const client = await connectAs(mosquitto.url, device.id, device.secret);
+      const reading = (seq: number) => JSON.stringify({ seq, metrics: { battery: 80 } });
+      // Mosquitto acknowledges a refused QoS 1 publish over MQTT 3.1.1 but delivers it to nobody.
+      await client.publishAsync(`gs/v1/${neighbour.gridId}/${neighbour.id}/telemetry`, reading(1), {
+        qos: 1,
+      });
+      await client.publishAsync(`gs/v1/${device.gridId}/${neighbour.id}/telemetry`, reading(2), { qos: 1 });
+      await client.publishAsync(`gs/v1/${device.gridId}/${device.id}/telemetry`, reading(3), { qos: 1 });
+      await client.endAsync();
+      // GridSense's ingest, subscribed on Mosquitto, stores what Mosquitto delivered, in order.
+      await eventually(async () => {
+        if (!embeddedSeqCounts(stack.dataDir, device.id).has(3)) throw new Error('reading 3 not stored');
+      }, 'own reading stored');
+      expect([...embeddedSeqCounts(stack.dataDir, neighbour.id).keys()]).toEqual([]);
+    });
+
+    it('admits a device registered in the console, and only its new secret after a rotation', async () => {
+      const registered = await admin.call<{ secret: string }>('POST', '/api/devices', {
+        id: 'smoke-mosq-1',
+        gridId: device.gridId,
+        type: 'smoke_detector',
+      });
+      expect(registered.status).toBe(201);
+      const passwd = () => readFile(path.join(authDir, 'passwd'), 'utf8');
+      const lineOf = async () => (await passwd()).split('\n').find((l) => l.startsWith('smoke-mosq-1:'));
+      const first = await eventually(
+        async () => (await lineOf()) ?? Promise.reject(new Error('absent')),
+        'listed',
+      );
+      expect(first).toMatch(/^smoke-mosq-1:\$7\$101\$[A-Za-z0-9+/]{16}\$[A-Za-z0-9+/]{86}==$/);
+      mosquitto.reload();
+      const client = await eventually(
+        () => connectAs(mosquitto.url, 'smoke-mosq-1', registered.body.secret),
+        'new device connects',
+      );
+      await client.endAsync();
+
+      const rotated = await admin.call<{ secret: string }>('POST', '/api/devices/smoke-mosq-1/secret');
+      expect(rotated.status).toBe(200);
+      await eventually(async () => {
+        if ((await lineOf()) === first) throw new Error('not rewritten yet');
+      }, 'rewritten');
+      mosquitto.reload();
+      await eventually(
+        () => connectAs(mosquitto.url, 'smoke-mosq-1', rotated.body.secret).then((c) => c.endAsync()),
+        'new secret accepted',
+      );
+      await expect(connectAs(mosquitto.url, 'smoke-mosq-1', registered.body.secret)).rejects.toThrow(
+        /not authorized/i,
+      );
+
+      expect((await admin.call('POST', '/api/devices/smoke-mosq-1/disable')).status).toBe(200);
+      await eventually(async () => {
+        if (await lineOf()) throw new Error('still listed');
+      }, 'removed');
+      mosquitto.reload();
+      await eventually(
+        () =>
+          connectAs(mosquitto.url, 'smoke-mosq-1', rotated.body.secret).then(
+            (c) => c.endAsync().then(() => Promise.reject(new Error('still admitted'))),
+            () => undefined,
+          ),
+        'disabled device refused',
+      );
+    }, 30_000);
+  },
+);
