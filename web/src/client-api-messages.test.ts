@@ -235,12 +235,15 @@ function literalsIn(text: string): string[] {
   return found;
 }
 
-/** The messages one argument can produce: literals joined with `+`, a list of them, or literals inside. */
+/** The messages one argument can produce: literals joined with `+`, a list or conditional of them, or literals inside. */
 function messagesIn(argument: string): string[] {
   const text = argument.replace(/^\.\.\./, '').trim();
   if (text === '') return [];
   if (text.startsWith('[') && closerOf(text, 1) === text.length - 1)
     return splitTopLevel(text.slice(1, -1), ',').flatMap(messagesIn);
+  // `level === 'grid' ? 'invalid grid' : 'invalid region'`: the branches, not the condition's literals.
+  const conditional = branches(text);
+  if (conditional) return conditional.flatMap(messagesIn);
   const parts = splitTopLevel(text, ' + ').map(valuesOf);
   if (parts.every((part): part is string[] => part !== undefined)) return combine(parts);
   return literalsIn(text).flatMap(renderLiteral);
