@@ -134,6 +134,7 @@ const SCOPED: Record<string, { kind: Kind; as: Caller; body?: (id: string, insid
   'PUT /api/admin/regions/:id/duties/:duty': { kind: 'grid', as: 'adminS1' },
   'PATCH /api/admin/people/:id': { kind: 'person', as: 'adminS1' },
   'POST /api/admin/people/:id/password': { kind: 'person', as: 'adminS1' },
+  'POST /api/admin/people/:id/totp/reset': { kind: 'person', as: 'adminS1' },
   'POST /api/admin/people/:id/enable': { kind: 'person', as: 'adminS1' },
   'POST /api/admin/people/:id/disable': { kind: 'person', as: 'adminS1' },
 };
