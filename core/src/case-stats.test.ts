@@ -120,7 +120,7 @@ describe('discovery channels at the boundary', () => {
       parsePatrolReport({
         ...base,
         location: { lat: 30.25, lng: 120.16 },
-        photos: ['/api/photos/a.png'],
+        photos: ['/api/photos/0b9a3c1e-5f2d-4c7a-9e1b-2d3f4a5b6c7d.png'],
         selfHandle: true,
       }),
     ).toMatchObject({
