@@ -14,6 +14,26 @@ export interface SessionView {
   idleTimeoutMs: number;
   /** The session ends at this time (epoch ms) whatever the activity. */
   expiresAt: number;
+  /** Two-factor sign-in is on for this person. */
+  totpEnabled: boolean;
+  /** The role requires two-factor sign-in and it is not set up: only enrolling is allowed. */
+  totpEnrolmentRequired: boolean;
+}
+
+/** A started two-factor enrolment (`POST /api/me/totp`): what the authenticator app needs. */
+export interface TotpEnrolmentView {
+  /** Base32, for typing into the app by hand. */
+  secret: string;
+  /** `otpauth://totp/GridSense:<username>?secret=…&issuer=GridSense` */
+  uri: string;
+  /** The URI as a QR code: an SVG `data:` URL. */
+  qrCode: string;
+}
+
+/** A confirmed enrolment: the recovery codes, shown this once (only their hashes are kept). */
+export interface TotpConfirmedView {
+  session: SessionView;
+  recoveryCodes: string[];
 }
 
 export interface CaseView extends CaseRecord {

@@ -5,6 +5,10 @@ export const ERROR_STATUS = {
   forbidden: 403,
   /** Signed in with a password that must be changed first: only changing it is allowed. */
   password_change_required: 403,
+  /** The password was right; two-factor sign-in is on, so a code (or a recovery code) is needed too. */
+  totp_required: 401,
+  /** Two-factor sign-in is required for the role and not set up yet: only enrolling is allowed. */
+  totp_enrolment_required: 403,
   not_found: 404,
   invalid_transition: 409,
   conflict: 409,

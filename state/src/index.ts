@@ -27,4 +27,5 @@ export * from './tls-files';
 export * from './district/standard-taxonomy';
 export * from './district/seed-district';
 export * from './session.repository';
+export * from './totp.repository';
 export * from './photo.repository';

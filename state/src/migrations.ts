@@ -10,6 +10,7 @@ import { auditGuard } from './migrations/0008-audit-guard';
 import { photos } from './migrations/0009-photos';
 import { personalData } from './migrations/0010-personal-data';
 import { mosquittoHash } from './migrations/0011-mosquitto-hash';
+import { totp } from './migrations/0012-totp';
 
 /**
  * Migrations in code, so they ship inside the package and run the same on SQLite and
@@ -28,6 +29,7 @@ const migrations: Record<string, Migration> = {
   '0009_photos': photos,
   '0010_personal_data': personalData,
   '0011_mosquitto_hash': mosquittoHash,
+  '0012_totp': totp,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

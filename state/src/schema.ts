@@ -28,6 +28,16 @@ export interface Database {
     last_seen_at: number;
     expires_at: number;
   };
+  /** Added by 0012_totp: secrets are sealed (`gridsense_seal`); `enabled_at` null until confirmed. */
+  user_totp: {
+    user_id: string;
+    secret: string | null;
+    pending_secret: string | null;
+    enabled_at: number | null;
+    last_step: number | null;
+  };
+  /** Added by 0012_totp: SHA-256 of each recovery code; `used_at` set when it signs in. */
+  user_recovery_codes: { user_id: string; code_hash: string; used_at: number | null };
   grid_duties: { grid_id: string; user_id: string; duty: string };
   devices: {
     id: string;

@@ -15,6 +15,8 @@ export interface SessionRecord {
   user: User;
   passwordChangedAt: number;
   mustChangePassword: boolean;
+  /** Two-factor sign-in is on for the person. */
+  totpEnabled: boolean;
 }
 
 export async function insertSession(
@@ -42,6 +44,7 @@ export async function findSessionByTokenHash(
   const row = await db
     .selectFrom('sessions')
     .innerJoin('users', 'users.id', 'sessions.user_id')
+    .leftJoin('user_totp', 'user_totp.user_id', 'sessions.user_id')
     .select([
       'sessions.id',
       'sessions.user_id',
@@ -54,6 +57,7 @@ export async function findSessionByTokenHash(
       'users.region_id',
       'users.password_changed_at',
       'users.must_change_password',
+      'user_totp.enabled_at as totp_enabled_at',
     ])
     .where('sessions.token_hash', '=', tokenHash)
     .where('users.enabled', '=', 1)
@@ -74,6 +78,7 @@ export async function findSessionByTokenHash(
     },
     passwordChangedAt: row.password_changed_at,
     mustChangePassword: row.must_change_password === 1,
+    totpEnabled: row.totp_enabled_at !== null,
   };
 }
 

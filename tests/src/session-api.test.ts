@@ -46,6 +46,9 @@ describe('sessions: kept on the server, in an HttpOnly cookie only, ended everyw
       passwordChangeRequired: false,
       idleTimeoutMs: 30 * 60_000,
       expiresAt: expect.any(Number) as number,
+      // An operator must set up two-factor sign-in before anything else.
+      totpEnabled: false,
+      totpEnrolmentRequired: true,
     });
     const [setCookie] = response.headers.getSetCookie();
     expect(setCookie).toMatch(
@@ -57,10 +60,10 @@ describe('sessions: kept on the server, in an HttpOnly cookie only, ended everyw
     // Only the cookie signs in: the same token as a bearer header is nobody.
     const token = sessionCookieOf(response).slice('gs_session='.length);
     expect(
-      (await fetch(`${env.baseUrl}/api/me`, { headers: { authorization: `Bearer ${token}` } })).status,
+      (await fetch(`${env.baseUrl}/api/session`, { headers: { authorization: `Bearer ${token}` } })).status,
     ).toBe(401);
     expect(
-      (await fetch(`${env.baseUrl}/api/me`, { headers: { cookie: `gs_session=${token}` } })).status,
+      (await fetch(`${env.baseUrl}/api/session`, { headers: { cookie: `gs_session=${token}` } })).status,
     ).toBe(200);
   });
 

@@ -71,6 +71,7 @@ describe('passwords: scrypt, a policy, changing one’s own, forced changes afte
     expect((await signIn(env, 'op1', TEST_PASSWORD)).status).toBe(401);
     expect((await signIn(env, 'op1', 'Harbour-lights-7')).status).toBe(200);
     expect((await auditOf(admin, 'user', 'u-op1')).map((e) => [e.action, e.actorId, e.data])).toEqual([
+      ['totp.enrolled', 'u-op1', null],
       ['session.password_changed', 'u-op1', null],
     ]);
   });

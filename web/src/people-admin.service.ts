@@ -15,6 +15,7 @@ import {
   hashPassword,
   listDepartments,
   listPeople,
+  resetTotp,
   setGridDuty,
   setPasswordHash,
   setPersonEnabled,
@@ -171,6 +172,14 @@ export function createPeopleAdminService(deps: WebDeps) {
       const ended = await setPasswordHash(deps.db, id, await hashPassword(password), actor, deps.now());
       await announceSessionsEnded(deps, id, ended);
       return { person: (await findPerson(deps.db, id))!, password };
+    },
+
+    /** A lost phone: the person's second factor is removed and their sessions end; they enrol again. */
+    async resetTotp(user: User, id: string): Promise<PersonView> {
+      const { actor, regions } = scoped(user);
+      const person = await requirePerson(id, regions);
+      await announceSessionsEnded(deps, id, await resetTotp(deps.db, id, actor, deps.now()));
+      return person;
     },
 
     async setEnabled(user: User, id: string, enabled: boolean): Promise<PersonView> {

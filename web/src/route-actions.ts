@@ -20,6 +20,8 @@ export const ROUTE_ACTIONS: Readonly<Record<string, Action | typeof PUBLIC>> = {
   'DELETE /api/session': 'self.use',
   'GET /api/me': 'self.use',
   'POST /api/me/password': 'self.use',
+  'POST /api/me/totp': 'self.use',
+  'POST /api/me/totp/confirm': 'self.use',
   'GET /api/notifications': 'self.use',
   'GET /api/notifications/push/key': 'self.use',
   'POST /api/notifications/push/subscriptions': 'self.use',
@@ -77,6 +79,7 @@ export const ROUTE_ACTIONS: Readonly<Record<string, Action | typeof PUBLIC>> = {
   'POST /api/admin/people': 'people.manage',
   'PATCH /api/admin/people/:id': 'people.manage',
   'POST /api/admin/people/:id/password': 'people.manage',
+  'POST /api/admin/people/:id/totp/reset': 'people.manage',
   'POST /api/admin/people/:id/enable': 'people.manage',
   'POST /api/admin/people/:id/disable': 'people.manage',
 

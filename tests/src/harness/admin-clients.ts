@@ -25,12 +25,15 @@ export async function startWithAdminClients(worker: string): Promise<{
   }
 }
 
-/** The raw sign-in request, for asserting on its status (a refused password, a fresh one). */
+/**
+ * The raw sign-in request, for asserting on its status (a refused password, a fresh one); a
+ * person the harness enrolled brings their next code.
+ */
 export function signIn(env: TestPlatform, username: string, password: string): Promise<Response> {
   return fetch(`${env.baseUrl}/api/session`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username, password }),
+    body: JSON.stringify({ username, password, ...env.authenticator.nextFactor(username) }),
   });
 }
 

@@ -2,6 +2,7 @@ import type { PushTargetPolicy } from '@gridsense/alerts';
 import {
   parseConfig,
   type CaseView,
+  type SessionView,
   type ServerToClientEvents,
   type ClientToServerEvents,
 } from '@gridsense/core';
@@ -11,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { io, type Socket } from 'socket.io-client';
 import { startPlatform, type Platform } from '../../../platform';
+import { TestAuthenticator } from './authenticator';
 
 export const TEST_PASSWORD = 'test-password-1';
 
@@ -20,8 +22,14 @@ export interface TestPlatform {
   mqttUrl: string;
   dataDir: string;
   devices: DeviceCredential[];
-  /** Signs in (one slow password check: sign in once per person and file, and keep the client). */
+  /**
+   * Signs in (one slow password check: sign in once per person and file, and keep the client).
+   * A person whose role requires two-factor sign-in is enrolled through the API at their first
+   * sign-in (after a required password change, when that is done); later sign-ins bring a code.
+   */
   login(username: string, password?: string): Promise<ApiClient>;
+  /** The authenticator app holding the secrets of the people `login` enrolled. */
+  authenticator: TestAuthenticator;
   stop(): Promise<void>;
 }
 
@@ -81,16 +89,22 @@ export async function startTestPlatform(
     await readFile(join(dataDir, 'demo-devices.json'), 'utf8'),
   ) as DeviceCredential[];
   const sockets: Socket[] = [];
+  const authenticator = new TestAuthenticator(options.now);
 
   async function login(username: string, password = TEST_PASSWORD): Promise<ApiClient> {
     const response = await fetch(`${baseUrl}/api/session`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username, password }),
+      body: JSON.stringify({ username, password, ...authenticator.nextFactor(username) }),
     });
     if (response.status !== 200)
       throw new Error(`login ${username}: ${response.status} ${await response.text()}`);
     const cookie = sessionCookieOf(response);
+    const enrolIfRequired = async (view: SessionView) => {
+      if (view.totpEnrolmentRequired && !view.passwordChangeRequired)
+        await authenticator.enrol(baseUrl, cookie, username);
+    };
+    await enrolIfRequired((await response.json()) as SessionView);
     return {
       cookie,
       async call<T>(method: string, path: string, body?: unknown) {
@@ -104,7 +118,11 @@ export async function startTestPlatform(
           ...(body === undefined ? {} : { body: isBinary ? (body as Buffer) : JSON.stringify(body) }),
         });
         const text = await res.text();
-        return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T };
+        const answer = (text ? JSON.parse(text) : undefined) as T;
+        // A required password change done: the session now asks for enrolment.
+        if (method === 'POST' && path === '/api/me/password' && res.status === 200)
+          await enrolIfRequired(answer as SessionView);
+        return { status: res.status, body: answer };
       },
       async socket() {
         const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(baseUrl, {
@@ -128,6 +146,7 @@ export async function startTestPlatform(
     dataDir,
     devices,
     login,
+    authenticator,
     async stop() {
       for (const socket of sockets) socket.disconnect();
       await platform.close();

@@ -10,12 +10,16 @@ import {
   type StateDb,
 } from '@gridsense/state';
 import { createHash, randomBytes } from 'node:crypto';
+import { totpRequiredFor } from './second-factor';
 
 /** A request's signed-in session. */
 export interface SignedIn {
   sessionId: string;
   user: User;
   passwordChangeRequired: boolean;
+  totpEnabled: boolean;
+  /** The role requires two-factor sign-in and it is not on yet: only enrolling is allowed. */
+  totpEnrolmentRequired: boolean;
   expiresAt: number;
 }
 
@@ -44,6 +48,8 @@ export function sessionView(signedIn: SignedIn, policy: SessionPolicy): SessionV
     passwordChangeRequired: signedIn.passwordChangeRequired,
     idleTimeoutMs: policy.idleTimeoutMs,
     expiresAt: signedIn.expiresAt,
+    totpEnabled: signedIn.totpEnabled,
+    totpEnrolmentRequired: signedIn.totpEnrolmentRequired,
   };
 }
 
@@ -89,6 +95,8 @@ export function createSessionStore(deps: SessionDeps) {
         sessionId: record.id,
         user: record.user,
         passwordChangeRequired: passwordChangeRequired(record, policy, now),
+        totpEnabled: record.totpEnabled,
+        totpEnrolmentRequired: !record.totpEnabled && totpRequiredFor(record.user.role),
         expiresAt: record.expiresAt,
       };
     },

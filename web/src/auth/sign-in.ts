@@ -11,6 +11,7 @@ import {
   type UserRecord,
 } from '@gridsense/state';
 import type { LoginThrottle } from './login-throttle';
+import { checkSecondFactor, readSecondFactor } from './second-factor';
 import type { SessionDeps, SessionStore } from './session-store';
 
 export type SignInResult =
@@ -21,16 +22,25 @@ export type SignInResult =
 const shown = (username: string): string => username.slice(0, 64);
 
 /**
- * Checks a username and password. An unknown (or disabled) name is checked against a dummy
- * hash of the same cost, so it takes as long to refuse as a wrong password. Every outcome is
- * logged and appended to the audit chain; a hash of an older cost is redone on success.
+ * Checks a username and password, then the second factor of a person who has it on (only once
+ * the password checked out, so the answer `totp_required` tells nothing about a wrong one). An
+ * unknown (or disabled) name is checked against a dummy hash of the same cost, so it takes as
+ * long to refuse as a wrong password. A wrong code counts as a failure like a wrong password.
+ * Every outcome is logged and appended to the audit chain; a hash of an older cost is redone on
+ * success.
  */
 export function createSignIn(
   deps: SessionDeps & { logger: Logger },
   sessions: SessionStore,
   throttle: LoginThrottle,
 ) {
-  const audit = (action: string, record: UserRecord | undefined, username: string, address: string) =>
+  const audit = (
+    action: string,
+    record: UserRecord | undefined,
+    username: string,
+    address: string,
+    extra: Record<string, unknown> = {},
+  ) =>
     appendAudit(deps.db, [
       {
         at: deps.now(),
@@ -39,7 +49,7 @@ export function createSignIn(
         action,
         entityType: 'session',
         entityId: record?.id ?? shown(username),
-        data: { username: shown(username), address },
+        data: { username: shown(username), address, ...extra },
       },
     ]);
 
@@ -55,6 +65,7 @@ export function createSignIn(
     };
     if (typeof username !== 'string' || typeof password !== 'string')
       throw new AppError('validation_failed', 'username and password are required');
+    const factor = readSecondFactor(input);
 
     const waitMs = throttle.waitMs(username, address, deps.now());
     if (waitMs > 0) {
@@ -72,12 +83,27 @@ export function createSignIn(
       throw new AppError('unauthenticated', 'wrong username or password');
     }
 
+    const second = await checkSecondFactor(deps.db, record.id, factor, deps.now());
+    if (second === 'missing') {
+      await audit('session.login_totp_required', record, username, address);
+      throw new AppError('totp_required', 'enter the code from your authenticator app');
+    }
+    if (second === 'wrong') {
+      throttle.failed(username, address, deps.now());
+      deps.logger.warn({ userId: record.id, address }, 'sign-in failed: wrong second factor');
+      await audit('session.login_totp_failed', record, username, address);
+      throw new AppError('unauthenticated', 'wrong or used code');
+    }
+    if (second === 'recovery_code') await audit('totp.recovery_used', record, username, address);
+
     throttle.succeeded(username);
     if (passwordNeedsRehash(record.passwordHash))
       await replacePasswordHash(deps.db, record.id, await hashPassword(password));
     const started = await sessions.start(record.id);
     deps.logger.info({ userId: record.id, address }, 'signed in');
-    await audit('session.login', record, username, address);
+    await audit('session.login', record, username, address, {
+      factor: second === 'not_enabled' ? 'password' : second,
+    });
     const { passwordHash: _hash, ...user } = record;
     return { ok: true, ...started, user };
   };

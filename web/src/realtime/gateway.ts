@@ -54,7 +54,8 @@ export async function attachGateway(httpServer: HttpServer, deps: WebDeps) {
       const { origin, host } = socket.handshake.headers;
       if (!isSameOrigin(origin, host)) throw new Error('cross-site');
       const signedIn = await sessions.resolve(readSessionToken(socket.request));
-      if (!signedIn || signedIn.passwordChangeRequired) throw new Error('unauthenticated');
+      if (!signedIn || signedIn.passwordChangeRequired || signedIn.totpEnrolmentRequired)
+        throw new Error('unauthenticated');
       socket.data.user = signedIn.user;
       socket.data.sessionId = signedIn.sessionId;
       socket.data.grids = await deps.cases.visibleGrids(signedIn.user);

@@ -9,11 +9,20 @@ type WithSession = Request & { [SESSION]?: SignedIn };
 
 /** What a session that must change its password first may still do (paths under /api). */
 const OPEN_WHILE_CHANGE_REQUIRED = new Set(['GET /session', 'DELETE /session', 'POST /me/password']);
+/** What a session that must set up two-factor sign-in first may still do. */
+const OPEN_WHILE_ENROLMENT_REQUIRED = new Set([
+  'GET /session',
+  'DELETE /session',
+  'POST /me/totp',
+  'POST /me/totp/confirm',
+]);
 
 /**
  * Resolves the caller's session for every /api route except sign-in; 401 without a live one.
  * Each request counts as activity for the idle timeout. A session that must change its password
- * gets 403 `password_change_required` everywhere but changing it (and signing out).
+ * gets 403 `password_change_required` everywhere but changing it (and signing out); then one
+ * whose role requires two-factor sign-in and has none gets 403 `totp_enrolment_required`
+ * everywhere but enrolling.
  */
 export function requireUser(deps: WebDeps): RequestHandler {
   const sessions = createSessionStore(deps);
@@ -31,6 +40,12 @@ export function requireUser(deps: WebDeps): RequestHandler {
       !OPEN_WHILE_CHANGE_REQUIRED.has(`${request.method} ${request.path}`)
     )
       throw new AppError('password_change_required', 'change your password first');
+    if (
+      signedIn.totpEnrolmentRequired &&
+      !signedIn.passwordChangeRequired &&
+      !OPEN_WHILE_ENROLMENT_REQUIRED.has(`${request.method} ${request.path}`)
+    )
+      throw new AppError('totp_enrolment_required', 'set up two-factor sign-in first');
     (request as WithSession)[SESSION] = signedIn;
     next();
   };

@@ -37,6 +37,9 @@ export function peopleAdminRoutes(deps: WebDeps): Router {
   router.post('/api/admin/people/:id/password', async (request, response) => {
     response.json(await people.resetPassword(currentUser(request), request.params.id));
   });
+  router.post('/api/admin/people/:id/totp/reset', async (request, response) => {
+    response.json(await people.resetTotp(currentUser(request), request.params.id));
+  });
   for (const [action, enabled] of [
     ['enable', true],
     ['disable', false],

@@ -1,4 +1,4 @@
-import { AppError, type SessionView } from '@gridsense/core';
+import { AppError, type SessionView, type TotpConfirmedView, type TotpEnrolmentView } from '@gridsense/core';
 import { appendAudit } from '@gridsense/state';
 import { Router, type Request, type Response } from 'express';
 import { LoginThrottle } from '../auth/login-throttle';
@@ -6,6 +6,7 @@ import { createPasswordChange } from '../auth/password-change';
 import { clearSessionCookie, setSessionCookie } from '../auth/session-cookie';
 import { createSessionStore, sessionView } from '../auth/session-store';
 import { createSignIn } from '../auth/sign-in';
+import { createTotpEnrolment } from '../auth/totp-enrolment';
 import type { WebDeps } from '../web-deps';
 import { currentSession, currentUser } from './current-user';
 import { declaredRouter } from '../route-actions';
@@ -18,13 +19,17 @@ function tooManyAttempts(response: Response, retryAfterMs: number): never {
   throw new AppError('too_many_requests', 'too many attempts; try again later');
 }
 
-/** Sign-in, the session, sign-out and one's own password; the token is only ever in the cookie. */
+/**
+ * Sign-in, the session, sign-out, one's own password and two-factor enrolment; the token is only
+ * ever in the cookie.
+ */
 export function sessionRoutes(deps: WebDeps): Router {
   const router = declaredRouter();
   const sessions = createSessionStore(deps);
   const throttle = new LoginThrottle();
   const signIn = createSignIn(deps, sessions, throttle);
   const changePassword = createPasswordChange(deps, throttle);
+  const totp = createTotpEnrolment(deps);
 
   router.post('/api/session', async (request, response) => {
     const result = await signIn(request.body, addressOf(request));
@@ -69,6 +74,20 @@ export function sessionRoutes(deps: WebDeps): Router {
     if (!result.ok) return tooManyAttempts(response, result.retryAfterMs);
     const view: SessionView = sessionView({ ...signedIn, passwordChangeRequired: false }, deps.session);
     response.json(view);
+  });
+
+  router.post('/api/me/totp', async (request, response) => {
+    response.json((await totp.start(currentSession(request))) satisfies TotpEnrolmentView);
+  });
+
+  router.post('/api/me/totp/confirm', async (request, response) => {
+    const signedIn = currentSession(request);
+    const recoveryCodes = await totp.confirm(signedIn, request.body);
+    const session = sessionView(
+      { ...signedIn, totpEnabled: true, totpEnrolmentRequired: false },
+      deps.session,
+    );
+    response.json({ session, recoveryCodes } satisfies TotpConfirmedView);
   });
 
   return router;

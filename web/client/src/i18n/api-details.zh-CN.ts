@@ -46,6 +46,7 @@ export const FIELD_DETAILS_ZH_CN: readonly ApiMessagePattern[] = [
   [/^password must not contain the username$/, () => '密码不能包含用户名'],
   [/^the new password must differ from the current one$/, () => '新密码不能与当前密码相同'],
   [/^the current password is wrong$/, () => '当前密码不正确'],
+  [/^the code does not match; check the time on your phone$/, () => '验证码不匹配，请检查手机时间是否准确'],
   [/^you cannot disable your own account$/, () => '不能停用自己的账号'],
   [/^only department handlers have a department$/, () => '只有部门处置员才有所属部门'],
   [/^give a location or a gridId$/, () => '请提供 location 或 gridId'],

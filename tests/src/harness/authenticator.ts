@@ -1,0 +1,84 @@
+import type { SessionView, TotpConfirmedView, TotpEnrolmentView } from '@gridsense/core';
+import { decodeBase32, totpCode, totpStep, TOTP_TOLERANCE_STEPS } from '@gridsense/web';
+
+/** What a sign-in body carries besides the password. */
+export type SecondFactor = { code: string } | { recoveryCode: string } | Record<string, never>;
+
+interface Enrolled {
+  secret: Buffer;
+  /** The step of the last code handed out (the platform refuses it and earlier ones). */
+  lastStep: number;
+  recoveryCodes: string[];
+}
+
+/**
+ * The tests' authenticator app: one per platform, holding the secret and recovery codes of each
+ * person it enrolled. A code is accepted once, so each sign-in takes the next unused step within
+ * the platform's tolerance (now − 1 … now + 1) and, once those are spent within one 30 s step, a
+ * recovery code; no test waits for the clock and the rule stays as strict as in production.
+ */
+export class TestAuthenticator {
+  private readonly people = new Map<string, Enrolled>();
+
+  /** `now`: the platform's clock, which tests may move ahead of the wall clock. */
+  constructor(private readonly now: () => number = Date.now) {}
+
+  isEnrolled(username: string): boolean {
+    return this.people.has(username);
+  }
+
+  /** The next code nobody has used, or undefined once the steps within reach are spent. */
+  nextCode(username: string, now = this.now()): string | undefined {
+    const person = this.people.get(username);
+    if (!person) return undefined;
+    const step = Math.max(totpStep(now) - TOTP_TOLERANCE_STEPS, person.lastStep + 1);
+    if (step > totpStep(now) + TOTP_TOLERANCE_STEPS) return undefined;
+    person.lastStep = step;
+    return totpCode(person.secret, step);
+  }
+
+  /** A code, or a recovery code when the codes within reach are spent; nothing when not enrolled. */
+  nextFactor(username: string): SecondFactor {
+    if (!this.people.has(username)) return {};
+    const code = this.nextCode(username);
+    if (code) return { code };
+    const recoveryCode = this.people.get(username)!.recoveryCodes.shift();
+    if (!recoveryCode) throw new Error(`${username}: codes and recovery codes are spent for this 30 s step`);
+    return { recoveryCode };
+  }
+
+  /** Forgets a person (an administrator reset their second factor). */
+  forget(username: string): void {
+    this.people.delete(username);
+  }
+
+  /**
+   * Turns two-factor sign-in on through the API for a session (the only thing a required role's
+   * first session may do); returns the confirmed session and the recovery codes.
+   */
+  async enrol(
+    baseUrl: string,
+    cookie: string,
+    username: string,
+  ): Promise<{ session: SessionView; recoveryCodes: string[] }> {
+    const call = async <T>(path: string, body?: unknown): Promise<T> => {
+      const response = await fetch(`${baseUrl}${path}`, {
+        method: 'POST',
+        headers: { cookie, 'content-type': 'application/json' },
+        body: JSON.stringify(body ?? {}),
+      });
+      if (!response.ok)
+        throw new Error(`${path} for ${username}: ${response.status} ${await response.text()}`);
+      return (await response.json()) as T;
+    };
+    const started = await call<TotpEnrolmentView>('/api/me/totp');
+    const secret = decodeBase32(started.secret)!;
+    const person: Enrolled = { secret, lastStep: -Infinity, recoveryCodes: [] };
+    this.people.set(username, person);
+    const confirmed = await call<TotpConfirmedView>('/api/me/totp/confirm', {
+      code: this.nextCode(username),
+    });
+    person.recoveryCodes = [...confirmed.recoveryCodes];
+    return confirmed;
+  }
+}
