@@ -128,7 +128,7 @@ export function credentialsEntryPoint(target: FuzzTarget): EntryPoint<Case> {
         arbitrary: fc.record({
           via: fc.constant('rest' as const),
           path: fc.constantFrom('/api/me', '/api/cases', '/api/overview', '/api/notifications', '/healthz'),
-          offers: fc.array(offers, { minLength: 1, maxLength: 16 }),
+          offers: fc.array(offers, { minLength: 1, maxLength: 32, size: 'max' }),
         }),
       },
       {

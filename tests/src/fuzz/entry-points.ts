@@ -25,11 +25,11 @@ const entry = <Case>(
 
 /** Every way into the platform from the network, in the order a run visits them. */
 export const ENTRY_POINTS: FuzzEntry[] = [
-  entry('REST routes', 10, restEntryPoint),
-  entry('socket.io events', 15, socketEventsEntryPoint),
-  entry('cookies and auth', 15, credentialsEntryPoint),
+  entry('REST routes', 8, restEntryPoint),
+  entry('socket.io events', 20, socketEventsEntryPoint),
+  entry('cookies and auth', 17, credentialsEntryPoint),
   entry('HTTP raw requests', 25, httpRawEntryPoint),
-  entry('MQTT raw packets', 35, mqttRawEntryPoint),
+  entry('MQTT raw packets', 30, mqttRawEntryPoint),
 ];
 
 /**

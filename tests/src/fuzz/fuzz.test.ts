@@ -21,7 +21,8 @@ describe('generated hostile inputs on every entry point', () => {
   });
 
   afterAll(async () => {
-    if (reports.length > 0) console.info(`fuzz seed ${seed}\n${summarize(reports, 0)}`);
+    const durationMs = reports.reduce((sum, r) => sum + r.durationMs, 0);
+    if (reports.length > 0) console.info(`fuzz seed ${seed}\n${summarize(reports, durationMs)}`);
     await env?.stop();
   });
 

@@ -168,7 +168,7 @@ export function httpRawEntryPoint(target: FuzzTarget): EntryPoint<RawRequest[]> 
   return {
     lanes: 4,
     counters,
-    cases: fc.array(requests, { minLength: 1, maxLength: 16 }),
+    cases: fc.array(requests, { minLength: 1, maxLength: 16, size: 'max' }),
     async send(batch) {
       await Promise.all(batch.map(sendOne));
       return batch.length;

@@ -320,7 +320,7 @@ export function mqttRawEntryPoint(target: FuzzTarget): EntryPoint<Connection[]> 
     lanes: LANES,
     counters,
     // One device per connection in a batch and lane, so no two take each other's session over.
-    cases: fc.array(connections(devices), { minLength: 1, maxLength: perLane }),
+    cases: fc.array(connections(devices), { minLength: 1, maxLength: perLane, size: 'max' }),
     async send(batch, lane) {
       await Promise.all(batch.map((c, i) => sendOne(c, devices[lane * perLane + i]!)));
       return batch.length;

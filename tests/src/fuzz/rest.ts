@@ -301,7 +301,7 @@ export async function restEntryPoint(target: FuzzTarget): Promise<EntryPoint<Req
 
   return {
     lanes: 4,
-    cases: fc.array(requests(routes, corpus), { minLength: 1, maxLength: 12 }),
+    cases: fc.array(requests(routes, corpus), { minLength: 1, maxLength: 12, size: 'max' }),
     async send(batch) {
       await Promise.all(batch.map(sendOne));
       return batch.length;

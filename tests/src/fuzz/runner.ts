@@ -32,6 +32,7 @@ const RECENT_CASES = 20;
 const MAX_SHOWN = 4_000;
 /** Cases per fast-check round: rounds end often enough to stop close to the input budget. */
 const MAX_ROUND = 2_000;
+const CALIBRATION_ROUND = 10;
 
 const excerpt = (text: string) => (text.length > MAX_SHOWN ? `${text.slice(0, MAX_SHOWN)} …` : text);
 
@@ -73,8 +74,10 @@ export async function fuzzEntryPoint<Case>(
       }
     });
     for (let round = 0; delivered < inputs && findings.length === 0 && !downAfter; round += 1) {
-      const perCase = cases > 0 ? Math.max(1, delivered / cases) : 4;
-      const numRuns = Math.min(MAX_ROUND, Math.ceil((inputs - delivered) / perCase / entryPoint.lanes));
+      // The first round is short: it measures how many inputs a case sends.
+      const perCase = cases > 0 ? Math.max(1, delivered / cases) : 1;
+      const rounds = cases > 0 ? MAX_ROUND : CALIBRATION_ROUND;
+      const numRuns = Math.min(rounds, Math.ceil((inputs - delivered) / perCase / entryPoint.lanes));
       const details = await fc.check(property, {
         numRuns: Math.max(1, numRuns),
         seed: seed + 1000 * index + round,

@@ -131,7 +131,9 @@ export function socketEventsEntryPoint(target: FuzzTarget): EntryPoint<Case> {
     lanes: 4,
     cases: fc.record({
       as: fc.constantFrom<Identity>('admin', 'worker', 'anonymous'),
-      frames: fc.array(eventFrames(), { minLength: 1, maxLength: 24 }).map((events) => events.flat()),
+      frames: fc
+        .array(eventFrames(), { minLength: 1, maxLength: 64, size: 'max' })
+        .map((events) => events.flat()),
       tail: fc.option(
         fc.oneof(
           fc.constantFrom(...BROKEN_PACKETS),
