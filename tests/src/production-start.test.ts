@@ -1,3 +1,4 @@
+import { decodeBase32, totpCode, totpStep } from '@gridsense/web';
 import mqtt from 'mqtt';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -171,7 +172,7 @@ describe('production start (GRIDSENSE_DEMO=off, self-signed TLS, as npm start ru
     expect(again.output).toContain('username chief is taken');
   }, 60_000);
 
-  it('signs the administrator in over HTTPS, who must change the password first', async () => {
+  it('signs the administrator in over HTTPS, who changes the password and enrols a second factor first', async () => {
     const signIn = await httpsJson<{ passwordChangeRequired: boolean }>(`${base}/api/session`, ca, {
       method: 'POST',
       body: { username: 'chief', password: adminPassword },
@@ -186,6 +187,20 @@ describe('production start (GRIDSENSE_DEMO=off, self-signed TLS, as npm start ru
       body: { currentPassword: adminPassword, newPassword: 'Qinghe-Command-2026' },
     });
     expect(changed.status).toBe(200);
+    // Administrators then set up two-factor sign-in before anything else.
+    expect((await httpsJson(`${base}/api/admin/regions`, ca, { cookie })).status).toBe(403);
+    const started = await httpsJson<{ secret: string }>(`${base}/api/me/totp`, ca, {
+      method: 'POST',
+      cookie,
+      body: {},
+    });
+    const code = totpCode(decodeBase32(started.body.secret)!, totpStep(Date.now()));
+    const confirmed = await httpsJson(`${base}/api/me/totp/confirm`, ca, {
+      method: 'POST',
+      cookie,
+      body: { code },
+    });
+    expect(confirmed.status).toBe(200);
   }, 30_000);
 
   it('has the district root and the standard taxonomy, and nobody and nothing else', async () => {
