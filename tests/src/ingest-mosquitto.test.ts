@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mosquittoTestMode, startMosquitto, type MosquittoInstance } from './harness/mosquitto';
 import { embeddedSeqCounts, misstored, startNumberedDevices } from './harness/numbered-devices';
 import { startPlatformProcess, type PlatformProcess } from './harness/platform-process';
-import { sessionCookieOf } from './harness/test-platform';
+import { TestAuthenticator } from './harness/authenticator';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -65,12 +65,8 @@ describe.skipIf(mosquittoTestMode() === 'skip').each(['1', '3'])(
       expect(await eventually(() => embeddedSeqCounts(dataDir, device!.id).size === 20, 10_000)).toBe(true);
       const counts = embeddedSeqCounts(dataDir, device!.id);
       expect([...counts.values()].every((n) => n === 1)).toBe(true);
-      const login = await fetch(`${platform.httpUrl}/api/session`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ username: 'op1', password: 'test-password-1' }),
-      });
-      const cookie = sessionCookieOf(login);
+      // The operator enrols in two-factor sign-in at this first sign-in, as the harness does.
+      const cookie = await new TestAuthenticator().signIn(platform.httpUrl, 'op1', 'test-password-1');
       const health = async () =>
         (await (
           await fetch(`${platform.httpUrl}/api/devices/${device!.id}`, {

@@ -13,10 +13,10 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TestAuthenticator } from './harness/authenticator';
 import { startPlatform } from '../../platform';
 import {
   nextCaseUpdate,
-  sessionCookieOf,
   startTestPlatform,
   TEST_PASSWORD,
   type ApiClient,
@@ -226,15 +226,12 @@ describe('rule state across a restart', () => {
       ) as DeviceCredential[];
       const smoke = devices.find((d) => d.type === 'smoke_detector')!;
       const url = () => `mqtt://127.0.0.1:${platform.mqttPort}`;
+      // The operator enrols in two-factor sign-in at the first sign-in; the secret outlives the restart.
+      const authenticator = new TestAuthenticator();
       const cases = async () => {
-        const login = await fetch(`http://127.0.0.1:${platform.httpPort}/api/session`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ username: 'op1', password: TEST_PASSWORD }),
-        });
-        const response = await fetch(`http://127.0.0.1:${platform.httpPort}/api/cases?scope=all`, {
-          headers: { cookie: sessionCookieOf(login) },
-        });
+        const baseUrl = `http://127.0.0.1:${platform.httpPort}`;
+        const cookie = await authenticator.signIn(baseUrl, 'op1', TEST_PASSWORD);
+        const response = await fetch(`${baseUrl}/api/cases?scope=all`, { headers: { cookie } });
         return ((await response.json()) as CaseView[]).filter(
           (c) => c.deviceId === smoke.id && c.ruleId === 'smoke-high',
         );

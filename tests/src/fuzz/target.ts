@@ -1,6 +1,7 @@
 import type { DeviceView } from '@gridsense/core';
 import type { DeviceCredential } from '@gridsense/state';
 import mqtt from 'mqtt';
+import { TestAuthenticator } from '../harness/authenticator';
 import type { TestPlatform } from '../harness/test-platform';
 
 /** Settings that let one fuzzing address open thousands of connections a second. */
@@ -27,20 +28,13 @@ export interface FuzzTarget {
   assertAlive(): Promise<void>;
 }
 
-/** Signs in and returns the session cookie's value as the server set it. */
+/**
+ * Signs in and returns the session cookie's value as the server set it; an administrator
+ * enrols in two-factor sign-in at this first sign-in.
+ */
 async function signIn(baseUrl: string, username: string, password: string): Promise<string> {
-  const response = await fetch(`${baseUrl}/api/session`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username, password }),
-  });
-  if (response.status !== 200) throw new Error(`sign-in ${username}: ${response.status}`);
-  const cookie = response.headers
-    .getSetCookie()
-    .map((line) => /^gs_session=([^;]*)/.exec(line)?.[1])
-    .find((value) => value);
-  if (!cookie) throw new Error(`sign-in ${username}: no session cookie`);
-  return cookie;
+  const cookie = await new TestAuthenticator().signIn(baseUrl, username, password);
+  return cookie.slice('gs_session='.length);
 }
 
 /** Request headers that carry a session (the cookie a browser would send). */

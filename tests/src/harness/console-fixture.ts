@@ -167,13 +167,28 @@ async function logIn(
       : {}),
   });
   if (options.locale === 'en') await context.addInitScript(`localStorage.setItem('gs_lang', 'en')`);
+  // A role that requires two-factor sign-in is enrolled through the API first (once per platform).
+  if (!env.authenticator.isEnrolled(username)) await env.login(username);
   const page = await context.newPage();
   await page.goto(`${env.baseUrl}/#/login`);
   await page.getByTestId('login-username').fill(username);
   await page.getByTestId('login-password').fill(TEST_PASSWORD);
   await page.getByTestId('login-submit').click();
+  if (env.authenticator.isEnrolled(username)) await enterSecondFactor(page, env, username);
   await page.getByTestId('user-name').waitFor();
   return page;
+}
+
+/** The console's second sign-in step: the next code, or a recovery code once those are spent. */
+export async function enterSecondFactor(page: Page, env: TestPlatform, username: string): Promise<void> {
+  const factor = env.authenticator.nextFactor(username);
+  if ('recoveryCode' in factor) {
+    await page.getByTestId('login-toggle-recovery').click();
+    await page.getByTestId('login-recovery-code').fill(factor.recoveryCode);
+  } else if ('code' in factor) {
+    await page.getByTestId('login-code').fill(factor.code);
+  }
+  await page.getByTestId('login-submit').click();
 }
 
 /**

@@ -48,6 +48,8 @@ interface ApiHooks {
   onUnauthorized: () => void;
   /** Called on a 403 `password_change_required`: only changing the password is allowed. */
   onPasswordChangeRequired: () => void;
+  /** Called on a 403 `totp_enrolment_required`: only setting up two-factor sign-in is allowed. */
+  onTotpEnrolmentRequired?: () => void;
   /** Called when the server answered: every answered call counts as activity for the idle timeout. */
   onAnswered: () => void;
 }
@@ -86,6 +88,7 @@ export async function request<T>(method: string, path: string, body?: Body, isLo
     const failure = await errorFrom(response);
     if (response.status === 401 && !isLogin) hooks.onUnauthorized();
     if (failure.code === 'password_change_required') hooks.onPasswordChangeRequired();
+    if (failure.code === 'totp_enrolment_required') hooks.onTotpEnrolmentRequired?.();
     throw failure;
   }
   if (response.status === 204) return undefined as T;
@@ -112,8 +115,9 @@ export interface SeriesQuery {
 const segment = encodeURIComponent;
 
 export const api = {
-  login: (username: string, password: string) =>
-    request<SessionView>('POST', '/api/session', { username, password }, true),
+  /** `factor`: the 6-digit code or a recovery code, once the server answered `totp_required`. */
+  login: (username: string, password: string, factor: { code?: string; recoveryCode?: string } = {}) =>
+    request<SessionView>('POST', '/api/session', { username, password, ...factor }, true),
   session: () => request<SessionView>('GET', '/api/session'),
   logout: () => request<void>('DELETE', '/api/session'),
   changePassword: (currentPassword: string, newPassword: string) =>

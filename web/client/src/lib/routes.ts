@@ -1,6 +1,6 @@
 import type { Role } from '@gridsense/core';
 
-/** Hash routes: #/login, #/map, #/cases, #/cases/:id, #/devices, #/devices/:id, #/grids/:id, #/my, #/analytics, #/audit, #/rules, #/rules/:id (new: #/rules/new), #/report, #/admin, #/hotline, #/regions, #/people, #/password. */
+/** Hash routes: #/login, #/map, #/cases, #/cases/:id, #/devices, #/devices/:id, #/grids/:id, #/my, #/analytics, #/audit, #/rules, #/rules/:id (new: #/rules/new), #/report, #/admin, #/hotline, #/regions, #/people, #/password, #/totp. */
 export type Route =
   | { name: 'login' }
   | { name: 'home' }
@@ -20,6 +20,7 @@ export type Route =
   | { name: 'regions' }
   | { name: 'people' }
   | { name: 'password' }
+  | { name: 'totp' }
   | { name: 'rule'; id: string }
   | { name: 'not_found'; path: string };
 
@@ -46,6 +47,7 @@ const SIMPLE_NAMES = [
   'regions',
   'people',
   'password',
+  'totp',
 ] as const;
 type SimpleRoute = (typeof SIMPLE_NAMES)[number];
 const SIMPLE_ROUTES = new Set<string>(SIMPLE_NAMES);

@@ -1,5 +1,5 @@
-import type { SessionView, User } from '@gridsense/core';
-import { ApiError, api, configureApi } from './api';
+import type { SessionView, TotpConfirmedView, TotpEnrolmentView, User } from '@gridsense/core';
+import { ApiError, api, configureApi, request } from './api';
 import { noteActivity, startIdleWatch, stopIdleWatch } from './idle.svelte';
 
 /**
@@ -10,6 +10,9 @@ class Session {
   user = $state.raw<User | null>(null);
   /** Only changing the password is allowed until it is done. */
   passwordChangeRequired = $state(false);
+  /** Only setting up two-factor sign-in is allowed until it is done (the role requires it). */
+  totpEnrolmentRequired = $state(false);
+  totpEnabled = $state(false);
   /** False until the server has said whether the cookie holds a session. */
   ready = $state(false);
   /** Set when that check could not reach the server (as opposed to a rejected session). */
@@ -25,6 +28,9 @@ configureApi({
   onPasswordChangeRequired: () => {
     session.passwordChangeRequired = true;
   },
+  onTotpEnrolmentRequired: () => {
+    session.totpEnrolmentRequired = true;
+  },
   onAnswered: noteActivity,
 });
 
@@ -32,6 +38,8 @@ function apply(view: SessionView): void {
   // The same person again keeps the same object, so the live connection is not reopened.
   if (JSON.stringify(view.user) !== JSON.stringify(session.user)) session.user = view.user;
   session.passwordChangeRequired = view.passwordChangeRequired;
+  session.totpEnrolmentRequired = view.totpEnrolmentRequired;
+  session.totpEnabled = view.totpEnabled;
   session.endedIdle = false;
   startIdleWatch(view.idleTimeoutMs, () => {
     session.endedIdle = true;
@@ -51,8 +59,12 @@ export async function restoreSession(): Promise<void> {
   }
 }
 
-export async function login(username: string, password: string): Promise<SessionView> {
-  const view = await api.login(username, password);
+export async function login(
+  username: string,
+  password: string,
+  factor: { code?: string; recoveryCode?: string } = {},
+): Promise<SessionView> {
+  const view = await api.login(username, password, factor);
   apply(view);
   return view;
 }
@@ -60,6 +72,23 @@ export async function login(username: string, password: string): Promise<Session
 /** Changes one's own password; the other sessions end on the server, this one carries on. */
 export async function changePassword(currentPassword: string, newPassword: string): Promise<void> {
   apply(await api.changePassword(currentPassword, newPassword));
+}
+
+/** Starts two-factor enrolment: a new secret, its URI and QR code. */
+export function startTotpEnrolment(): Promise<TotpEnrolmentView> {
+  return request<TotpEnrolmentView>('POST', '/api/me/totp', {});
+}
+
+/**
+ * Confirms enrolment with a code from the app. The answered session is applied by `finish`,
+ * once the person has seen the recovery codes (applying it at once would leave the page that
+ * shows them while enrolment is what the session was limited to).
+ */
+export async function confirmTotpEnrolment(
+  code: string,
+): Promise<{ recoveryCodes: string[]; finish(): void }> {
+  const confirmed = await request<TotpConfirmedView>('POST', '/api/me/totp/confirm', { code });
+  return { recoveryCodes: confirmed.recoveryCodes, finish: () => apply(confirmed.session) };
 }
 
 /** Whether the server still knows this session (a 401 signs out here too). */
@@ -92,5 +121,7 @@ export function endSession(): void {
   stopIdleWatch();
   session.user = null;
   session.passwordChangeRequired = false;
+  session.totpEnrolmentRequired = false;
+  session.totpEnabled = false;
   location.hash = '#/login';
 }
