@@ -41,7 +41,10 @@ export function guardConnections(
     const address = socket.remoteAddress ?? 'unknown';
     const state = addresses.get(address) ?? { open: 0, tokens: burst, refilledAt: now() };
     const at = now();
-    state.tokens = Math.min(burst, state.tokens + ((at - state.refilledAt) / 1000) * limits.connectionsPerSecond);
+    state.tokens = Math.min(
+      burst,
+      state.tokens + ((at - state.refilledAt) / 1000) * limits.connectionsPerSecond,
+    );
     state.refilledAt = at;
     if (open >= limits.connectionsTotal) return refuse(socket, 'total');
     if (state.open >= limits.connectionsPerAddress) return refuse(socket, 'per_address');
