@@ -80,10 +80,11 @@ export async function confirmTotpEnrolment(
       .where('user_id', '=', actor.id)
       .execute();
     await tx.deleteFrom('user_recovery_codes').where('user_id', '=', actor.id).execute();
-    await tx
-      .insertInto('user_recovery_codes')
-      .values(recoveryCodeHashes.map((hash) => ({ user_id: actor.id, code_hash: hash, used_at: null })))
-      .execute();
+    if (recoveryCodeHashes.length > 0)
+      await tx
+        .insertInto('user_recovery_codes')
+        .values(recoveryCodeHashes.map((hash) => ({ user_id: actor.id, code_hash: hash, used_at: null })))
+        .execute();
   });
 }
 

@@ -4,7 +4,13 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { expectNoSeriousViolations } from './harness/axe';
 import { chromiumTestMode } from './harness/chromium';
-import { chooseNewPassword, PHONE, SCREENSHOTS, usePopulatedConsole } from './harness/console-fixture';
+import {
+  chooseNewPassword,
+  fillSignIn,
+  PHONE,
+  SCREENSHOTS,
+  usePopulatedConsole,
+} from './harness/console-fixture';
 import { findHorizontalOverflow, findSmallTouchTargets } from './harness/phone-checks';
 import { TEST_PASSWORD } from './harness/test-platform';
 
@@ -22,9 +28,7 @@ describe.skipIf(chromiumTestMode() === 'skip')(
 
     async function signIn(page: Page, username: string, password: string): Promise<void> {
       await page.goto(`${fixture.env.baseUrl}/#/login`);
-      await page.getByTestId('login-username').fill(username);
-      await page.getByTestId('login-password').fill(password);
-      await page.getByTestId('login-submit').click();
+      await fillSignIn(page, fixture.env, username, password);
     }
 
     it('resets a password: shown once, the old one and its session stop working, the new one signs in once changed', async () => {

@@ -7,7 +7,7 @@ import { expectNoSeriousViolations } from './harness/axe';
 import { chromiumTestMode, launchChromium } from './harness/chromium';
 import { buildConsole } from './harness/console-build';
 import { decodeBase32, totpCode, totpStep } from '@gridsense/web';
-import { enterSecondFactor, PHONE, SCREENSHOTS } from './harness/console-fixture';
+import { fillSignIn, PHONE, SCREENSHOTS } from './harness/console-fixture';
 import { findHorizontalOverflow, findSmallTouchTargets } from './harness/phone-checks';
 import { startTestPlatform, TEST_PASSWORD, type ApiClient, type TestPlatform } from './harness/test-platform';
 
@@ -50,14 +50,8 @@ describe.skipIf(chromiumTestMode() === 'skip')('the console’s session in real 
     return page;
   }
 
-  /** With the usual password, a role that requires a second factor is enrolled through the API first. */
-  async function signIn(page: Page, username: string, password: string): Promise<void> {
-    if (password === TEST_PASSWORD && !env.authenticator.isEnrolled(username)) await env.login(username);
-    await page.getByTestId('login-username').fill(username);
-    await page.getByTestId('login-password').fill(password);
-    await page.getByTestId('login-submit').click();
-    if (env.authenticator.isEnrolled(username)) await enterSecondFactor(page, env, username);
-  }
+  const signIn = (page: Page, username: string, password: string) =>
+    fillSignIn(page, env, username, password);
 
   it('keeps the session in an HttpOnly cookie only: nothing for page scripts, and gone after signing out', async () => {
     const page = await openLogin();

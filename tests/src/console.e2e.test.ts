@@ -6,7 +6,8 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumTestMode, launchChromium } from './harness/chromium';
 import { buildConsole } from './harness/console-build';
-import { startTestPlatform, TEST_PASSWORD, type TestPlatform } from './harness/test-platform';
+import { fillSignIn } from './harness/console-fixture';
+import { startTestPlatform, type TestPlatform } from './harness/test-platform';
 
 /** Screenshots of the main views land here (CI keeps the folder). */
 const SCREENSHOTS = path.resolve(import.meta.dirname, '../../test-results/screenshots');
@@ -37,9 +38,7 @@ describe.skipIf(chromiumTestMode() === 'skip')('the console in real Chromium', (
     const context = await browser.newContext({ viewport, locale: 'zh-CN' });
     const page = await context.newPage();
     await page.goto(`${env.baseUrl}/#/login`);
-    await page.getByTestId('login-username').fill(username);
-    await page.getByTestId('login-password').fill(TEST_PASSWORD);
-    await page.getByTestId('login-submit').click();
+    await fillSignIn(page, env, username);
     return page;
   }
 

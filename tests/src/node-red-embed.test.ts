@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { request } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestPlatform, TEST_PASSWORD, type TestPlatform } from './harness/test-platform';
+import { startTestPlatform, type TestPlatform } from './harness/test-platform';
 
 /** A WebSocket handshake on `url`; resolves with the socket once the server switched protocols. */
 function openWebSocket(url: string): Promise<Duplex> {
@@ -64,7 +64,8 @@ describe('Node-RED at /flows', () => {
     await env?.stop();
   });
 
-  const requestToken = (username: string, password = TEST_PASSWORD) =>
+  /** Node-RED's sign-in: the password followed by the person's next code in its password field. */
+  const requestToken = async (username: string, password?: string) =>
     fetch(`${env.baseUrl}/flows/auth/token`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
@@ -73,7 +74,7 @@ describe('Node-RED at /flows', () => {
         grant_type: 'password',
         scope: '*',
         username,
-        password,
+        password: password ?? (await env.editorPassword(username)),
       }),
     });
 

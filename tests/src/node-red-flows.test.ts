@@ -1,7 +1,7 @@
 import type { CaseDetailView, CaseView } from '@gridsense/core';
 import mqtt, { type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { nextCaseUpdate, startTestPlatform, TEST_PASSWORD, type TestPlatform } from './harness/test-platform';
+import { nextCaseUpdate, startTestPlatform, type TestPlatform } from './harness/test-platform';
 
 /**
  * The example scenario flows run in Node-RED (its own process) for real: a device publishes over MQTT,
@@ -22,7 +22,7 @@ describe('Node-RED scenario flows', () => {
         grant_type: 'password',
         scope: '*',
         username: 'eng1',
-        password: TEST_PASSWORD,
+        password: await env.editorPassword('eng1'),
       }),
     });
     editorToken = ((await granted.json()) as { access_token: string }).access_token;

@@ -4,7 +4,7 @@ import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nodeRedChildPid, processArgs, processEnvironment, waitFor } from './harness/node-red-child';
-import { startTestPlatform, TEST_PASSWORD, type ApiClient, type TestPlatform } from './harness/test-platform';
+import { startTestPlatform, type ApiClient, type TestPlatform } from './harness/test-platform';
 
 /**
  * What a flow can do is code: Node-RED runs in a confined process of its own, which holds no
@@ -30,7 +30,7 @@ describe('Node-RED apart from the platform', () => {
         grant_type: 'password',
         scope: '*',
         username: 'eng1',
-        password: TEST_PASSWORD,
+        password: await env.editorPassword('eng1'),
       }),
     });
     editorToken = ((await granted.json()) as { access_token: string }).access_token;

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumTestMode, launchChromium } from './harness/chromium';
 import { buildConsole } from './harness/console-build';
 import { watchCspViolations } from './harness/csp-violations';
-import { startTestPlatform, TEST_PASSWORD, type TestPlatform } from './harness/test-platform';
+import { startTestPlatform, type TestPlatform } from './harness/test-platform';
 
 /** The security headers on what the real platform serves: console, API, errors, Node-RED. */
 describe('security headers from the platform', () => {
@@ -78,7 +78,8 @@ describe('security headers from the platform', () => {
       const violations = await watchCspViolations(page);
       await page.goto(`${env.baseUrl}/flows/`);
       await page.locator('#node-dialog-login-username').fill('eng1');
-      await page.locator('#node-dialog-login-password').fill(TEST_PASSWORD);
+      // Node-RED's form has one password field: the password followed by the 6-digit code.
+      await page.locator('#node-dialog-login-password').fill(await env.editorPassword('eng1'));
       await page.locator('#node-dialog-login-submit').click();
       // The palette fills from node definitions Node-RED loads as inline scripts.
       await page.locator('.red-ui-palette-node[data-palette-type="gridsense-event-in"]').waitFor();

@@ -1,6 +1,7 @@
 import { can, type User } from '@gridsense/core';
 import type { EditorAccount } from '@gridsense/flows';
-import { findUserByUsername, verifyPassword, type StateDb } from '@gridsense/state';
+import { findTotpState, findUserByUsername, verifyPassword, type StateDb } from '@gridsense/state';
+import { checkSecondFactor } from './auth/second-factor';
 
 /** Who may open the flow editor (`flows.edit`): what engineers deploy there runs as code. */
 export const mayEditFlows = (user: Pick<User, 'role' | 'regionId'>): boolean => can(user, 'flows.edit');
@@ -18,6 +19,11 @@ const NAMES_KEPT = 1000;
  * process asks with a name (and a password) and learns only whether that person may edit. It
  * never sees a password hash. Guessing is bounded per name and in total, whether the guesses
  * come through the editor's login or from code running inside Node-RED.
+ *
+ * Editors are roles that require two-factor sign-in, and Node-RED's form has only a password
+ * field: the password is typed followed by the 6-digit code (`secret123456`). The code is taken
+ * once, as at the console's sign-in. A person who has not enrolled (in the console) cannot sign
+ * in here, and an administrator's reset shuts them out of the editor too.
  */
 export function editorAccounts(db: StateDb, now: () => number) {
   const failures = new Map<string, { count: number; since: number }>();
@@ -35,10 +41,13 @@ export function editorAccounts(db: StateDb, now: () => number) {
     if (failures.size > NAMES_KEPT) failures.delete(failures.keys().next().value!);
   };
 
+  const enrolled = async (userId: string): Promise<boolean> =>
+    (await findTotpState(db, userId))?.enabled === true;
+
   return {
     async find(username: string): Promise<EditorAccount | null> {
       const user = await findUserByUsername(db, username);
-      return user && mayEditFlows(user) ? { username, permissions: '*' } : null;
+      return user && mayEditFlows(user) && (await enrolled(user.id)) ? { username, permissions: '*' } : null;
     },
 
     async authenticate(username: string, password: string): Promise<EditorAccount | null> {
@@ -46,8 +55,13 @@ export function editorAccounts(db: StateDb, now: () => number) {
       checking++;
       try {
         const user = await findUserByUsername(db, username);
+        const split = /^(.*)(\d{6})$/s.exec(password);
         const ok =
-          user !== undefined && mayEditFlows(user) && (await verifyPassword(password, user.passwordHash));
+          user !== undefined &&
+          split !== null &&
+          mayEditFlows(user) &&
+          (await verifyPassword(split[1]!, user.passwordHash)) &&
+          (await checkSecondFactor(db, user.id, { code: split[2]! }, now())) === 'totp';
         if (!ok) recordFailure(username);
         else failures.delete(username);
         return ok ? { username, permissions: '*' } : null;

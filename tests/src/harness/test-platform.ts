@@ -30,6 +30,11 @@ export interface TestPlatform {
   login(username: string, password?: string): Promise<ApiClient>;
   /** The authenticator app holding the secrets of the people `login` enrolled. */
   authenticator: TestAuthenticator;
+  /**
+   * What a person types into Node-RED's password field: the password followed by their next
+   * code (enrolled through `login` first when they are not yet).
+   */
+  editorPassword(username: string, password?: string): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -147,6 +152,12 @@ export async function startTestPlatform(
     devices,
     login,
     authenticator,
+    async editorPassword(username, password = TEST_PASSWORD) {
+      if (!authenticator.isEnrolled(username)) await login(username, password);
+      const code = authenticator.nextCode(username);
+      if (!code) throw new Error(`${username}: the codes within reach are spent for this 30 s step`);
+      return password + code;
+    },
     async stop() {
       for (const socket of sockets) socket.disconnect();
       await platform.close();
