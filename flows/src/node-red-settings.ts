@@ -3,6 +3,10 @@ import type { EditorAccount } from './node-red-protocol';
 
 export const FLOW_FILE = 'flows.json';
 
+/** Shown on the editor's login form (`editorTheme.login.message`, Node-RED 4.1). */
+export const EDITOR_LOGIN_MESSAGE =
+  '密码后紧接 6 位动态验证码，例如 secret123456 / Type your password followed by the 6-digit code, e.g. secret123456';
+
 /**
  * Core node files Node-RED does not load (`nodesExcludes` matches file names in
  * @node-red/nodes): `exec` runs shell commands.
@@ -56,7 +60,12 @@ export function nodeRedSettings(options: {
       palette: { allowInstall: false, allowUpload: false, allowUpdate: false },
       modules: { allowInstall: false },
     },
-    editorTheme: { projects: { enabled: false }, tours: false },
+    editorTheme: {
+      projects: { enabled: false },
+      tours: false,
+      // The form has one password field; GridSense editors sign in with two factors.
+      login: { message: EDITOR_LOGIN_MESSAGE },
+    },
     logging: {
       platform: { level: 'warn', metrics: false, audit: false, handler: () => options.onLog },
     },

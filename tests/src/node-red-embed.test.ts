@@ -84,6 +84,12 @@ describe('Node-RED at /flows', () => {
     expect(await editor.text()).toContain('Node-RED');
 
     expect((await fetch(`${env.baseUrl}/flows/flows`)).status).toBe(401);
+    // The login form says how to bring the second factor in its one password field.
+    const login = (await (await fetch(`${env.baseUrl}/flows/auth/login`)).json()) as {
+      loginMessage?: string;
+    };
+    expect(login.loginMessage).toContain('6-digit code');
+    expect((await requestToken('eng1', 'test-password-1')).status).toBe(403);
 
     const granted = await requestToken('eng1');
     expect(granted.status).toBe(200);
