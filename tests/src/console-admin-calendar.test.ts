@@ -21,6 +21,8 @@ describe.skipIf(chromiumTestMode() === 'skip')('console working calendar in real
 
   it('adds a holiday and drops a make-up day, with the API errors inline; it survives a reload and is audited', async () => {
     const page = await fixture.logIn('admin');
+    // Signed in through the API before the change: the sign-in goes to the audit log too.
+    const api = await fixture.env.login('admin');
     await openCalendar(page);
     expect(await page.getByTestId('calendar-hours').textContent()).toContain('09:00–12:00, 13:30–17:30');
 
@@ -55,7 +57,6 @@ describe.skipIf(chromiumTestMode() === 'skip')('console working calendar in real
     await page.getByTestId('calendar-holidays').waitFor();
     expect(await page.getByTestId('calendar-holidays').textContent()).toContain('2026-12-31 周四');
     expect(await page.getByTestId('calendar-makeupWorkdays').textContent()).not.toContain('2026-10-10');
-    const api = await fixture.env.login('admin');
     const { calendar } = (await api.call<{ calendar: WorkCalendar }>('GET', '/api/case-config')).body;
     expect(calendar.holidays.at(-1)).toBe('2026-12-31');
     expect(calendar.makeupWorkdays).not.toContain('2026-10-10');

@@ -19,6 +19,8 @@ describe.skipIf(chromiumTestMode() === 'skip')('console case configuration in re
 
   it('edits an SLA with the API errors inline; the change survives a reload and is audited', async () => {
     const page = await fixture.logIn('admin');
+    // Signed in through the API before the change: the sign-in goes to the audit log too.
+    const api = await fixture.env.login('admin');
     await openAdmin(page);
     const row = page.getByTestId('sla-fire_safety-critical');
     await page.getByTestId('sla-fire_safety-critical-edit').click();
@@ -46,7 +48,6 @@ describe.skipIf(chromiumTestMode() === 'skip')('console case configuration in re
     expect(await row.textContent()).toMatch(/签收时限\s*7m/);
     expect(await row.textContent()).toContain('超时每 12 分钟升级一级');
 
-    const api = await fixture.env.login('admin');
     const config = await api.call<{ slas: SlaEntry[] }>('GET', '/api/case-config');
     expect(
       config.body.slas.find((e) => e.category === 'fire_safety' && e.severity === 'critical')?.sla,
@@ -62,6 +63,8 @@ describe.skipIf(chromiumTestMode() === 'skip')('console case configuration in re
 
   it('adds and edits dispatch rules, naming a missing person next to the lead', async () => {
     const page = await fixture.logIn('admin');
+    // Signed in through the API before the change: the sign-in goes to the audit log too.
+    const api = await fixture.env.login('admin');
     await openAdmin(page);
     await page.getByTestId('dispatch-new').click();
     await page.getByTestId('dispatch-new-id').fill('gas-g02');
@@ -92,7 +95,6 @@ describe.skipIf(chromiumTestMode() === 'skip')('console case configuration in re
     await page.getByTestId('dispatch-gas-g02').waitFor();
     expect(await page.getByTestId('dispatch-gas-g02').textContent()).toContain('G02 燃气由 B 角主办');
     expect(await page.getByTestId('dispatch-gas').textContent()).toContain('已停用');
-    const api = await fixture.env.login('admin');
     const rules = (await api.call<DispatchRule[]>('GET', '/api/admin/dispatch-rules')).body;
     expect(rules.find((r) => r.id === 'gas-g02')).toMatchObject({
       match: 'gas_safety',
