@@ -1,4 +1,5 @@
-import { parseConfig, type Config } from '@gridsense/core';
+import type { Config } from '@gridsense/core';
+import { commandConfig } from '@gridsense/state';
 import Database from 'better-sqlite3';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -82,12 +83,8 @@ async function main(): Promise<number> {
     console.error(USAGE);
     return values.help ? 0 : 2;
   }
-  const parsed = parseConfig(process.env);
-  if (!parsed.ok) {
-    console.error(`fix these settings first:\n  ${parsed.errors.join('\n  ')}`);
-    return 2;
-  }
-  const { config } = parsed;
+  const config = commandConfig();
+  if (!config) return 2;
   const problems = await checkRequest(config, from, to);
   if (problems.length > 0) {
     console.error(`cannot copy the readings: ${problems.join('; ')}`);

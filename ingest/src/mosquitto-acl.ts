@@ -1,6 +1,5 @@
 import { serviceCredentials } from '@gridsense/broker';
-import { parseConfig } from '@gridsense/core';
-import { getOrCreateSecret, openStateDb, writeMosquittoAuthFiles } from '@gridsense/state';
+import { commandConfig, getOrCreateSecret, openStateDb, writeMosquittoAuthFiles } from '@gridsense/state';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 
@@ -20,13 +19,8 @@ async function main(): Promise<number> {
     console.error(USAGE);
     return values.help ? 0 : 2;
   }
-  const parsed = parseConfig(process.env);
-  if (!parsed.ok) {
-    console.error(`fix these settings first:\n  ${parsed.errors.join('\n  ')}`);
-    return 2;
-  }
-  const { config } = parsed;
-  process.umask(0o077);
+  const config = commandConfig();
+  if (!config) return 2;
   const db = await openStateDb(join(config.dataDir, 'state.db'), config);
   try {
     const service = serviceCredentials(config, await getOrCreateSecret(db, 'mqtt_service_secret'));

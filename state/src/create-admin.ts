@@ -1,7 +1,7 @@
-import { parseConfig } from '@gridsense/core';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { openStateDb } from './database';
+import { commandConfig } from './service-runner';
 import { createDistrictAdmin } from './district/first-admin';
 
 const USAGE = `Usage: npm run admin:create -- --username <name> --name <display name>
@@ -23,14 +23,8 @@ async function main(): Promise<number> {
     console.error(USAGE);
     return values.help ? 0 : 2;
   }
-  const parsed = parseConfig(process.env);
-  if (!parsed.ok) {
-    console.error(`fix these settings first:\n  ${parsed.errors.join('\n  ')}`);
-    return 2;
-  }
-  const { config } = parsed;
-  // The database, its -wal/-shm and the key files are this user's only, as the platform makes them.
-  process.umask(0o077);
+  const config = commandConfig();
+  if (!config) return 2;
   const db = await openStateDb(join(config.dataDir, 'state.db'), config);
   try {
     const result = await createDistrictAdmin(db, {

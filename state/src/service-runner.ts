@@ -46,6 +46,21 @@ export async function runService(
   announceReady(() => stop('supervisor gone'));
 }
 
+/**
+ * The settings for a command-line tool on the same data dir (admin:create, migrate:readings,
+ * mosquitto:acl): undefined, with every bad setting printed, when they do not parse. Files it
+ * creates are this user's only, as the platform's are.
+ */
+export function commandConfig(): Config | undefined {
+  const parsed = parseConfig(process.env);
+  if (!parsed.ok) {
+    console.error(`fix these settings first:\n  ${parsed.errors.join('\n  ')}`);
+    return undefined;
+  }
+  process.umask(0o077);
+  return parsed.config;
+}
+
 /** Runs a list of closers in reverse order of creation, reporting (not throwing) failures. */
 export class Closers {
   private readonly closers: (() => Promise<unknown>)[] = [];
