@@ -21,6 +21,8 @@ export function listenMqtt(
 ): Promise<{ server: Server; port: number; guard: ConnectionGuard; close(): Promise<void> }> {
   const sockets = new Set<Socket>();
   const handle = (socket: Socket) => {
+    // Refused by the connection guard (which runs first): no aedes client for it.
+    if (socket.destroyed) return;
     // A reset before aedes has its listeners on must not become an uncaught 'error'.
     socket.on('error', () => socket.destroy());
     sockets.add(socket);
