@@ -53,7 +53,8 @@ function viewsFor(fixture: PopulatedConsole, role: 'operator' | 'worker'): View[
 async function showView(page: Page, baseUrl: string, view: View): Promise<void> {
   await page.goto(`${baseUrl}/${view.hash}`);
   await page.locator(view.ready).first().waitFor();
-  await page.waitForFunction(`document.querySelectorAll('figure[data-state="loading"]').length === 0`);
+  // A locator, not waitForFunction: its string predicate is eval'd in the page, which the CSP refuses.
+  await page.locator('figure[data-state="loading"]').first().waitFor({ state: 'detached' });
   // Charts draw on the next frame after their data lands.
   await page.evaluate(
     'new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)))',
