@@ -69,6 +69,10 @@ export const peopleEn: Record<keyof typeof peopleZhCN, string> = {
   'people.resetConfirm': 'Confirm reset',
   'people.resetNamed': 'Reset password: {name}',
   'people.resetToast': "{name}'s password was reset; their sessions have ended",
+  'people.resetTotp': 'Reset two-factor sign-in',
+  'people.resetTotpNamed': 'Reset two-factor sign-in: {name}',
+  'people.resetTotpToast':
+    "{name}'s two-factor sign-in was reset; their sessions have ended and they set it up again at their next sign-in",
   'people.newPasswordTitle': 'New password of {username}',
   'people.newPasswordOnce':
     'Shown this once; only its hash is stored. The old password and existing sessions stop working now. Hand it over in person or through a secure channel.',

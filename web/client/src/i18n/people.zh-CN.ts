@@ -66,6 +66,9 @@ export const peopleZhCN = {
   'people.resetConfirm': '确认重置',
   'people.resetNamed': '重置密码：{name}',
   'people.resetToast': '{name} 的密码已重置，原有登录已失效',
+  'people.resetTotp': '重置双因素登录',
+  'people.resetTotpNamed': '重置双因素登录：{name}',
+  'people.resetTotpToast': '{name} 的双因素登录已重置，原有登录已失效，下次登录时重新设置',
   'people.newPasswordTitle': '{username} 的新密码',
   'people.newPasswordOnce':
     '只显示这一次，系统只保存其哈希；旧密码和已有登录即刻失效。请当面或通过安全渠道交给本人。',

@@ -25,6 +25,8 @@ export const peopleApi = {
   /** A new generated password, answered once; the person's sessions end. */
   resetPassword: (id: string) =>
     request<IssuedPasswordView>('POST', `/api/admin/people/${segment(id)}/password`),
+  /** Removes the person's second factor (a lost phone); their sessions end and they enrol again. */
+  resetTotp: (id: string) => request<PersonView>('POST', `/api/admin/people/${segment(id)}/totp/reset`),
   setPersonEnabled: (id: string, enabled: boolean) =>
     request<PersonView>('POST', `/api/admin/people/${segment(id)}/${enabled ? 'enable' : 'disable'}`),
 };
