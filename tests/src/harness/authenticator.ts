@@ -14,7 +14,7 @@ interface Enrolled {
 /**
  * The tests' authenticator app: one per platform, holding the secret and recovery codes of each
  * person it enrolled. A code is accepted once, so each sign-in takes the next unused step within
- * the platform's tolerance (now − 1 … now + 1) and, once those are spent within one 30 s step, a
+ * the platform's tolerance (now … now + 1) and, once those are spent within one 30 s step, a
  * recovery code; no test waits for the clock and the rule stays as strict as in production.
  */
 export class TestAuthenticator {
@@ -31,7 +31,8 @@ export class TestAuthenticator {
   nextCode(username: string, now = this.now()): string | undefined {
     const person = this.people.get(username);
     if (!person) return undefined;
-    const step = Math.max(totpStep(now) - TOTP_TOLERANCE_STEPS, person.lastStep + 1);
+    // Never the step before now: computed late in a step, it could expire before it arrives.
+    const step = Math.max(totpStep(now), person.lastStep + 1);
     if (step > totpStep(now) + TOTP_TOLERANCE_STEPS) return undefined;
     person.lastStep = step;
     return totpCode(person.secret, step);
