@@ -127,6 +127,11 @@ describe('hostile single requests', () => {
       error: 'not_found',
     });
     expect(await socket.timeout(5_000).emitWithAck('grid:watch', 'G01')).toEqual({ ok: true });
+    // In scope only: worker01's grid is G01; G07 lies in the other street.
+    expect(await socket.timeout(5_000).emitWithAck('grid:watch', 'G07')).toEqual({
+      ok: false,
+      error: 'not_found',
+    });
     expect(socket.connected).toBe(true);
     expect(await healthz(env)).toBe(200);
   });
