@@ -1,7 +1,6 @@
 import { AppError } from '@gridsense/core';
 import express, { type Express } from 'express';
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { refuseCrossSiteWrites } from './auth/same-origin';
 import { errorHandler } from './error-handler';
 import { caseRoutes } from './routes/case.routes';
@@ -19,6 +18,7 @@ import { photoRoutes } from './routes/photo.routes';
 import { ruleRoutes } from './routes/rule.routes';
 import { sessionRoutes } from './routes/session.routes';
 import { securityHeaders } from './security-headers';
+import { serveConsole } from './static-assets';
 import type { WebDeps } from './web-deps';
 
 /**
@@ -57,10 +57,7 @@ export function createWebApp(deps: WebDeps): { app: Express; finish(): void } {
         throw new AppError('not_found', `no API route ${request.method} ${request.originalUrl}`);
       });
       if (deps.staticDir && existsSync(deps.staticDir)) {
-        app.use(express.static(deps.staticDir, { index: 'index.html', maxAge: '1h' }));
-        app.get(/^\/(?!api\/|flows|socket\.io|mqtt).*/, (_request, response) => {
-          response.sendFile(join(deps.staticDir!, 'index.html'));
-        });
+        app.use(serveConsole(deps.staticDir));
       }
       app.use(errorHandler(deps.logger));
     },
