@@ -17,6 +17,11 @@ export interface DurableWriterOptions {
   onReplayRefused(items: StoredItem[], error: unknown): void;
   /** Backoff between replay attempts while the store is down (defaults 100 ms … 5 s). */
   retryMs?: { min: number; max: number };
+  /**
+   * A store write unanswered this long counts as failed (default 2,000 ms): the batch goes to the
+   * spool and its PUBACKs out, instead of waiting for the write's own timeout (10 s for InfluxDB).
+   */
+  stallMs?: number;
 }
 
 export interface DurableWriter {
@@ -44,6 +49,27 @@ export function isPermanentWriteError(error: unknown): boolean {
 }
 
 const LOUD_EVERY_MS = 10_000;
+const HOLD_RETRY_MS = 250;
+
+/** A store write that did not answer within `stallMs`; it may still land (a repeat is harmless). */
+export class StoreStalledError extends Error {
+  constructor(ms: number) {
+    super(`the time-series store did not answer a write within ${ms} ms (stalled)`);
+    this.name = 'StoreStalledError';
+  }
+}
+
+/**
+ * Why acknowledgements are held: `full`, the spool at its limit while the store is down; `disk`,
+ * the spool's disk refused the append (full, failing); `replaying`, the spool at its limit while
+ * the store, answering again, replays it (not an alarm: room comes as the replay goes).
+ */
+type HoldReason = 'full' | 'disk' | 'replaying';
+
+const errorCode = (error: unknown): string => {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : 'unknown';
+};
 
 /**
  * The store, or the spool while the store is down: batches go straight to the store while the
@@ -56,7 +82,11 @@ export function createDurableWriter(options: DurableWriterOptions): DurableWrite
   const retry = options.retryMs ?? { min: 100, max: 5_000 };
   let draining: Promise<void> | undefined;
   let closed = false;
-  let spoolFull = false;
+  const stallMs = options.stallMs ?? 2_000;
+  let holding: HoldReason | undefined;
+  let lastHoldLogAt = -Infinity;
+  // Whether the store took the last write (live or replay): a full spool then means "replaying".
+  let storeAnswers = false;
   let outageSince: number | undefined;
   let lastLoudAt = 0;
   const sleepers = new Set<() => void>();
@@ -106,33 +136,100 @@ export function createDurableWriter(options: DurableWriterOptions): DurableWrite
     ];
   }
 
+  /** The write, or StoreStalledError once it has not answered within stallMs (it may still land). */
+  function writeWithinStall(items: StoredItem[]): Promise<StoredItem[]> {
+    const attempt = writeIsolating(items);
+    let timer: NodeJS.Timeout | undefined;
+    const stalled = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(() => reject(new StoreStalledError(stallMs)), stallMs);
+    });
+    // A stalled attempt that fails later has nobody waiting for it.
+    attempt.catch(() => undefined);
+    return Promise.race([attempt, stalled]).finally(() => clearTimeout(timer));
+  }
+
   const countOut = (items: StoredItem[], path: 'store' | 'spool' | 'replay', refused: StoredItem[] = []) => {
     const skip = new Set(refused);
     const readings = items.filter((i) => i.kind === 'reading' && !skip.has(i)).length;
     metrics.readingsOut.inc({ path }, readings);
   };
 
-  async function appendHolding(items: StoredItem[]): Promise<void> {
+  /** Logs a hold when it starts or changes, and again every 10 s while it is an alarm. */
+  function holdAcknowledgements(error: unknown): void {
+    const reason: HoldReason =
+      error instanceof SpoolFullError ? (storeAnswers ? 'replaying' : 'full') : 'disk';
+    const changed = reason !== holding;
+    holding = reason;
+    metrics.spoolFull.set(reason === 'replaying' ? 0 : 1);
+    if (reason === 'disk') metrics.spoolWriteErrors.inc({ code: errorCode(error) });
+    if (!changed && (reason === 'replaying' || options.now() - lastHoldLogAt < LOUD_EVERY_MS)) return;
+    lastHoldLogAt = options.now();
+    const depth = spool.depth();
+    switch (reason) {
+      case 'full':
+        // Loud on purpose: devices get no PUBACK until the store is back and drains the spool.
+        log.error(
+          { depth, err: error },
+          'SPOOL FULL: the time-series store is down and the spool reached its limit; device acknowledgements are held until the store is back',
+        );
+        return;
+      case 'disk': {
+        const code = errorCode(error);
+        log.error(
+          { depth, code, err: error },
+          `SPOOL DISK FAILING (${code === 'ENOSPC' ? 'ENOSPC: disk full' : code}): batches cannot be spooled; ` +
+            'device acknowledgements are held until the disk takes them again or the store does',
+        );
+        return;
+      }
+      case 'replaying':
+        log.info(
+          { depth },
+          'spool at its limit while the store replays it; acknowledgements wait for the replay to make room',
+        );
+        return;
+      default: {
+        const unreachable: never = reason;
+        return unreachable;
+      }
+    }
+  }
+
+  function releaseHold(): void {
+    if (holding === undefined) return;
+    if (holding !== 'replaying')
+      log.warn({ depth: spool.depth() }, 'spool takes batches again; acknowledging');
+    holding = undefined;
+    metrics.spoolFull.set(0);
+  }
+
+  /**
+   * Appends a batch to the spool; while the spool cannot take it (full, or its disk failing), the
+   * batch waits and so do its PUBACKs: nothing is dropped, no device is disconnected. A batch
+   * held while the spool is empty also goes to the store as soon as the store takes it.
+   */
+  async function spoolHolding(items: StoredItem[]): Promise<StoredItem[]> {
     for (;;) {
       try {
         await spool.append(items, options.now());
-        if (spoolFull) log.warn({ depth: spool.depth() }, 'spool has room again; acknowledging');
-        spoolFull = false;
-        metrics.spoolFull.set(0);
-        return;
+        releaseHold();
+        countOut(items, 'spool');
+        kickDrainer();
+        return [];
       } catch (error) {
-        if (!(error instanceof SpoolFullError) || closed) throw error;
-        // Loud on purpose: devices get no PUBACK until the store is back and drains the spool.
-        if (!spoolFull || options.now() - lastLoudAt >= LOUD_EVERY_MS) {
-          lastLoudAt = options.now();
-          log.error(
-            { depth: spool.depth(), err: error },
-            'SPOOL FULL: the time-series store is down and the spool reached its limit; device acknowledgements are held until the store is back',
-          );
-        }
-        spoolFull = true;
-        metrics.spoolFull.set(1);
-        await sleep(250);
+        if (closed) throw error;
+        holdAcknowledgements(error);
+      }
+      await sleep(HOLD_RETRY_MS);
+      if (closed || !spool.isEmpty()) continue;
+      try {
+        const refused = await writeWithinStall(items);
+        storeAnswers = true;
+        releaseHold();
+        countOut(items, 'store', refused);
+        return refused;
+      } catch {
+        storeAnswers = false;
       }
     }
   }
@@ -144,11 +241,13 @@ export function createDurableWriter(options: DurableWriterOptions): DurableWrite
       if (!entry) break;
       try {
         const refused = await writeIsolating(entry.items);
+        storeAnswers = true;
         if (refused.length > 0) options.onReplayRefused(refused, new Error('refused by the store'));
         await spool.shift();
         countOut(entry.items, 'replay', refused);
         delay = retry.min;
       } catch (error) {
+        storeAnswers = false;
         if (options.now() - lastLoudAt >= LOUD_EVERY_MS) {
           lastLoudAt = options.now();
           log.warn(
@@ -186,21 +285,24 @@ export function createDurableWriter(options: DurableWriterOptions): DurableWrite
       metrics.batchSize.observe(items.length);
       if (spool.isEmpty()) {
         try {
-          const refused = await writeIsolating(items);
+          const refused = await writeWithinStall(items);
+          storeAnswers = true;
           countOut(items, 'store', refused);
           return refused;
         } catch (error) {
+          storeAnswers = false;
           outageSince = options.now();
           lastLoudAt = options.now();
           log.error({ err: error }, 'time-series store unavailable; spooling readings to disk');
         }
       }
-      await appendHolding(items);
-      countOut(items, 'spool');
-      kickDrainer();
-      return [];
+      return spoolHolding(items);
     },
-    status: () => ({ spooling: !spool.isEmpty(), spoolFull, depth: spool.depth() }),
+    status: () => ({
+      spooling: !spool.isEmpty(),
+      spoolFull: holding === 'full' || holding === 'disk',
+      depth: spool.depth(),
+    }),
     async drained() {
       while (!closed && (draining || !spool.isEmpty())) {
         kickDrainer();

@@ -30,6 +30,7 @@ export interface IngestMetrics {
   batchSize: Histogram;
   pubackDelaySeconds: Histogram<'path'>;
   spoolFull: Gauge;
+  spoolWriteErrors: Counter<'code'>;
   /** Reports a running ingest's spool and in-flight numbers until the returned function is called. */
   watch(source: IngestGaugeSource): () => void;
 }
@@ -165,7 +166,13 @@ export function createIngestMetrics(registry: Registry): IngestMetrics {
     }),
     spoolFull: new Gauge({
       name: 'gridsense_spool_full',
-      help: '1 while the spool is full and acknowledgements are held (see README: spool full)',
+      help: '1 while acknowledgements are held because the spool cannot take batches: at its limit with the store down, or its disk failing (see README: spool full)',
+      registers,
+    }),
+    spoolWriteErrors: new Counter({
+      name: 'gridsense_spool_write_errors_total',
+      help: 'Spool appends the disk refused, by error code (ENOSPC: disk full); their acknowledgements are held',
+      labelNames: ['code'],
       registers,
     }),
     watch(source) {

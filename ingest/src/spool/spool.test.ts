@@ -2,6 +2,7 @@ import { appendFile, mkdtemp, readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createFailingDisk } from './failing-disk';
 import { Spool, SpoolFullError } from './spool';
 
 describe('Spool', () => {
@@ -101,6 +102,58 @@ describe('Spool', () => {
     await Promise.all(appends);
     expect(drained).toEqual(Array.from({ length: 30 }, (_, i) => i));
     expect(spool.isEmpty()).toBe(true);
+    await spool.close();
+  });
+
+  it('cuts a failed append on a full disk back, so the next batch is not joined to its part', async () => {
+    const dir = await tempDir();
+    const disk = createFailingDisk();
+    const spool = await Spool.open<number>(dir, { maxBytes: 1 << 20, openFile: disk.openFile });
+    await spool.append([1], 10);
+    disk.room = 10; // part of the next line fits
+    await expect(spool.append([2, 3], 20)).rejects.toMatchObject({ code: 'ENOSPC' });
+    expect(disk.failures).toBe(1);
+    disk.room = undefined; // space freed
+    await spool.append([4], 30);
+    expect(spool.depth()).toMatchObject({ batches: 2, items: 2 });
+    await spool.close();
+
+    const reopened = await Spool.open<number>(dir, { maxBytes: 1 << 20 });
+    expect(reopened.corruptLines).toBe(0);
+    expect(await takeAll(reopened)).toEqual([[1], [4]]);
+    await reopened.close();
+  });
+
+  it('closes the segment when the cut fails too, and appends to a new one', async () => {
+    const dir = await tempDir();
+    const disk = createFailingDisk();
+    const spool = await Spool.open<number>(dir, { maxBytes: 1 << 20, openFile: disk.openFile });
+    await spool.append([1], 10);
+    disk.room = 10;
+    disk.truncateFails = true;
+    await expect(spool.append([2], 20)).rejects.toMatchObject({ code: 'ENOSPC' });
+    disk.room = undefined;
+    await spool.append([3], 30);
+    expect(await readdir(dir)).toHaveLength(2);
+    await spool.close();
+
+    const reopened = await Spool.open<number>(dir, { maxBytes: 1 << 20 });
+    expect(reopened.corruptLines).toBe(1); // the torn tail, alone on its line
+    expect(await takeAll(reopened)).toEqual([[1], [3]]);
+    await reopened.close();
+  });
+
+  it('deletes a segment whose first append failed, so an empty spool stays empty', async () => {
+    const dir = await tempDir();
+    const disk = createFailingDisk();
+    disk.room = 5;
+    const spool = await Spool.open<number>(dir, { maxBytes: 1 << 20, openFile: disk.openFile });
+    await expect(spool.append([1], 10)).rejects.toMatchObject({ code: 'ENOSPC' });
+    expect(spool.isEmpty()).toBe(true);
+    expect(await readdir(dir)).toEqual([]);
+    disk.room = undefined;
+    await spool.append([2], 20);
+    expect(await takeAll(spool)).toEqual([[2]]);
     await spool.close();
   });
 });

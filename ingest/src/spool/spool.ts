@@ -1,4 +1,4 @@
-import { mkdir, open, readFile, readdir, rm, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, readFile, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 
 /** A batch waiting in the spool, oldest first. */
@@ -22,6 +22,19 @@ export class SpoolFullError extends Error {
   }
 }
 
+/** The file a segment is appended through (a `FileHandle` opened for appending is one). */
+export interface SpoolFile {
+  appendFile(data: string): Promise<void>;
+  datasync(): Promise<void>;
+  truncate(length: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** How the spool opens a segment for appending; tests put a failing disk in its place. */
+export type OpenSpoolFile = (path: string) => Promise<SpoolFile>;
+
+const openForAppend: OpenSpoolFile = (path) => open(path, 'a');
+
 interface Segment {
   file: string;
   bytes: number;
@@ -30,6 +43,13 @@ interface Segment {
   oldestAt: number | undefined;
   /** Entries not yet taken, with their size on disk; parsed when the segment reaches the head. */
   entries?: { entry: SpoolEntry<unknown>; bytes: number }[];
+}
+
+/** The segment appended to, and its length on disk (its `bytes` shrink as the drainer takes). */
+interface Writer {
+  handle: SpoolFile;
+  segment: Segment;
+  length: number;
 }
 
 const SEGMENT = /^seg-(\d{16})\.jsonl$/;
@@ -43,7 +63,7 @@ const SEGMENT = /^seg-(\d{16})\.jsonl$/;
  */
 export class Spool<T> {
   private segments: Segment[] = [];
-  private writer: { handle: FileHandle; segment: Segment } | undefined;
+  private writer: Writer | undefined;
   private nextNumber = 1;
   private skippedLines = 0;
   // File operations one at a time: the drainer must not close the segment an append is writing.
@@ -51,12 +71,15 @@ export class Spool<T> {
 
   private constructor(
     private readonly dir: string,
-    private readonly options: { maxBytes: number; segmentBytes: number },
+    private readonly options: { maxBytes: number; segmentBytes: number; openFile: OpenSpoolFile },
   ) {}
 
-  static async open<T>(dir: string, options: { maxBytes: number; segmentBytes?: number }): Promise<Spool<T>> {
+  static async open<T>(
+    dir: string,
+    options: { maxBytes: number; segmentBytes?: number; openFile?: OpenSpoolFile },
+  ): Promise<Spool<T>> {
     await mkdir(dir, { recursive: true });
-    const spool = new Spool<T>(dir, { segmentBytes: 8 * 1024 * 1024, ...options });
+    const spool = new Spool<T>(dir, { segmentBytes: 8 * 1024 * 1024, openFile: openForAppend, ...options });
     const files = (await readdir(dir)).filter((f) => SEGMENT.test(f)).sort();
     for (const file of files) {
       const segment: Segment = { file, bytes: 0, batches: 0, items: 0, oldestAt: undefined };
@@ -91,7 +114,11 @@ export class Spool<T> {
     return this.segments.length === 0;
   }
 
-  /** Appends one batch durably. Throws SpoolFullError when it would pass maxBytes. */
+  /**
+   * Appends one batch durably. Throws SpoolFullError when it would pass maxBytes, and the disk's
+   * error (ENOSPC: disk full, EIO, …) when the write or its fdatasync fails; a failed append leaves
+   * nothing behind (see `undoAppend`), so the next one starts on a clean line.
+   */
   append(items: T[], spooledAt: number): Promise<void> {
     return this.serialize(() => this.appendNow(items, spooledAt));
   }
@@ -107,18 +134,44 @@ export class Spool<T> {
       await this.closeWriter();
       const file = `seg-${String(this.nextNumber++).padStart(16, '0')}.jsonl`;
       const segment: Segment = { file, bytes: 0, batches: 0, items: 0, oldestAt: undefined, entries: [] };
-      writer = { handle: await open(join(this.dir, file), 'a'), segment };
+      writer = { handle: await this.options.openFile(join(this.dir, file)), segment, length: 0 };
       this.writer = writer;
       this.segments.push(segment);
     }
-    await writer.handle.appendFile(line);
-    await writer.handle.datasync();
+    try {
+      await writer.handle.appendFile(line);
+      await writer.handle.datasync();
+    } catch (error) {
+      await this.undoAppend(writer);
+      throw error;
+    }
     const { segment } = writer;
+    writer.length += size;
     segment.bytes += size;
     segment.batches++;
     segment.items += items.length;
     segment.oldestAt ??= spooledAt;
     segment.entries?.push({ entry: { spooledAt, items }, bytes: size });
+  }
+
+  /**
+   * After a failed append (a full disk writes part of the line, then fails): cuts the segment back
+   * to its last whole line, so the next append does not join that part and become one unreadable
+   * line at replay. If the cut fails too, the segment is closed: its torn tail stays the last line
+   * of a segment nobody appends to, skipped at replay, and the next append opens a new segment.
+   * A segment the failed append had just opened, still without a batch, is deleted.
+   */
+  private async undoAppend(writer: Writer): Promise<void> {
+    try {
+      await writer.handle.truncate(writer.length);
+    } catch {
+      await this.closeWriter().catch(() => undefined);
+    }
+    const { segment } = writer;
+    if (segment.batches > 0) return;
+    if (this.writer === writer) await this.closeWriter().catch(() => undefined);
+    this.segments = this.segments.filter((s) => s !== segment);
+    await rm(join(this.dir, segment.file), { force: true }).catch(() => undefined);
   }
 
   /** The oldest batch, without taking it. */
