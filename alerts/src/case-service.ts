@@ -1,10 +1,13 @@
 import {
   authorize,
+  mayVerifyCases,
   DEFAULT_FUSION_GROUPS,
   DEFAULT_SUPPRESSION_RULES,
   type Bus,
   type CaseCommand,
   type CaseDetailView,
+  type CasePageView,
+  type CaseSearch,
   type CaseView,
   type DispatchPeopleView,
   type FusionGroup,
@@ -25,7 +28,10 @@ import {
   listRegions,
   listRequesters,
   listTimeline,
+  countUnreadNotifications,
   listUserNotifications,
+  markNotificationsRead,
+  searchCaseViews,
   type StateDb,
 } from '@gridsense/state';
 import { actOnCase } from './case-actions';
@@ -129,6 +135,19 @@ export async function createCaseService(deps: CaseServiceDeps) {
       return listCaseViews(deps.db, { ...(await caseScope(ctx, user)), openOnly: options.openOnly });
     },
 
+    /** One page of the list with its filters; "awaiting my verification" only for those who verify. */
+    async search(user: User, search: CaseSearch): Promise<CasePageView> {
+      const { limit, offset } = search;
+      if (search.awaitingMyVerification && !mayVerifyCases(user))
+        return { cases: [], total: 0, limit, offset };
+      const page = await searchCaseViews(deps.db, {
+        ...(await caseScope(ctx, user)),
+        search,
+        viewerId: user.id,
+      });
+      return { ...page, limit, offset };
+    },
+
     async detail(user: User, caseId: string): Promise<CaseDetailView> {
       await requireVisible(ctx, user, caseId);
       const [caseView, timeline, sources, childIds] = await Promise.all([
@@ -164,6 +183,17 @@ export async function createCaseService(deps: CaseServiceDeps) {
 
     notifications(user: User, limit = 50): Promise<NotificationView[]> {
       return listUserNotifications(deps.db, user.id, limit);
+    },
+
+    unreadNotifications: (user: User): Promise<number> => countUnreadNotifications(deps.db, user.id),
+
+    /** Marks one's own notices read (the listed ones, or all up to `upTo`); answers what is left unread. */
+    async markNotificationsRead(
+      user: User,
+      which: { ids: readonly number[] } | { upTo: number },
+    ): Promise<number> {
+      await markNotificationsRead(deps.db, user.id, which, now());
+      return countUnreadNotifications(deps.db, user.id);
     },
 
     /** A case as the web pushes it (no scope check: the caller routes it to the right rooms). */

@@ -16,3 +16,4 @@ export * from './people-views';
 export * from './password-policy';
 export * from './photo-paths';
 export * from './permissions';
+export * from './case-search';

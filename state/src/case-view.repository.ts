@@ -1,9 +1,11 @@
 import { sql } from 'kysely';
 import {
   OPEN_CASE_STATES,
+  SEVERITIES,
   maskName,
   maskPhone,
   type CaseSource,
+  type CaseSearch,
   type CaseSourceView,
   type CaseState,
   type CaseView,
@@ -22,9 +24,8 @@ export interface CaseQuery {
   ids?: string[];
 }
 
-/** Cases as people see them: names joined, the hotline caller masked, sources counted. */
-export async function listCaseViews(db: StateDb, query: CaseQuery): Promise<CaseView[]> {
-  if (query.gridIds?.length === 0 && !query.handler) return [];
+/** The cases a person may see, with everything a view shows joined (not yet ordered or limited). */
+function scopedCases(db: StateDb, query: Pick<CaseQuery, 'gridIds' | 'handler'>) {
   let q = db
     .selectFrom('cases')
     .innerJoin('regions', 'regions.id', 'cases.grid_id')
@@ -84,12 +85,25 @@ export async function listCaseViews(db: StateDb, query: CaseQuery): Promise<Case
       ]),
     );
   }
+  return q;
+}
+
+type CaseViewRow = Awaited<ReturnType<ReturnType<typeof scopedCases>['execute']>>[number];
+
+/** Cases as people see them: names joined, the hotline caller masked, sources counted. */
+export async function listCaseViews(db: StateDb, query: CaseQuery): Promise<CaseView[]> {
+  if (query.gridIds?.length === 0 && !query.handler) return [];
+  let q = scopedCases(db, query);
   if (query.ids) q = q.where('cases.id', 'in', query.ids);
   if (query.openOnly) q = q.where('cases.state', 'in', OPEN_CASE_STATES);
   const rows = await q
     .orderBy('cases.opened_at', 'desc')
     .limit(query.limit ?? 500)
     .execute();
+  return toViews(db, rows);
+}
+
+async function toViews(db: StateDb, rows: CaseViewRow[]): Promise<CaseView[]> {
   const coIds = [...new Set(rows.flatMap((r) => JSON.parse(r.co_handler_ids) as string[]))];
   const names = new Map(
     coIds.length === 0
@@ -116,6 +130,83 @@ export async function listCaseViews(db: StateDb, query: CaseQuery): Promise<Case
       suppressedCount: Number(row.suppressed_count ?? 0),
     };
   });
+}
+
+export interface CaseSearchQuery extends Pick<CaseQuery, 'gridIds' | 'handler'> {
+  search: CaseSearch;
+  /** The person asking: "awaiting my verification" leaves out what they resolved themselves. */
+  viewerId: string;
+}
+
+const CLOCKLESS_STATES: readonly CaseState[] = ['resolved', 'verified', 'closed'];
+/** The clock that runs now (accept, then resolve), as `activeDeadline` in the console reads it. */
+const activeDueAt = sql<number | null>`case when cases.state in ('resolved', 'verified', 'closed') then null
+  else coalesce(cases.accept_due_at, cases.resolve_due_at) end`;
+const severityRank = sql<number>`case cases.severity ${sql.join(
+  SEVERITIES.map((severity, i) => sql`when ${sql.lit(severity)} then ${sql.lit(i + 1)}`),
+  sql` `,
+)} else 0 end`;
+
+/** `%`, `_` and `\` match themselves in a search. */
+const likePattern = (text: string) => `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+/**
+ * One page of the cases a person may see, with the number that match. Filters narrow the scoped
+ * query; the text search scans title, description and address of what is left.
+ */
+export async function searchCaseViews(
+  db: StateDb,
+  query: CaseSearchQuery,
+): Promise<{ cases: CaseView[]; total: number }> {
+  const { search } = query;
+  if (query.gridIds?.length === 0 && !query.handler) return { cases: [], total: 0 };
+  let q = scopedCases(db, query);
+  if (search.state === 'open') q = q.where('cases.state', 'in', OPEN_CASE_STATES);
+  else if (search.state !== 'all') q = q.where('cases.state', '=', search.state);
+  if (search.severity) q = q.where('cases.severity', '=', search.severity);
+  if (search.category) {
+    const depth = search.category.split('.').length;
+    const column = depth === 1 ? 'cases.category' : depth === 2 ? 'cases.subcategory' : 'cases.case_type';
+    q = q.where(column, '=', search.category);
+  }
+  if (search.gridId) q = q.where('cases.grid_id', '=', search.gridId);
+  if (search.assignee === 'none') q = q.where('cases.assignee_id', 'is', null);
+  else if (search.assignee) q = q.where('cases.assignee_id', '=', search.assignee);
+  if (search.source) q = q.where('cases.source', '=', search.source);
+  if (search.openedFrom !== null) q = q.where('cases.opened_at', '>=', search.openedFrom);
+  if (search.openedTo !== null) q = q.where('cases.opened_at', '<=', search.openedTo);
+  if (search.text) {
+    const pattern = likePattern(search.text);
+    const like = (column: 'title' | 'description' | 'address') =>
+      sql<boolean>`lower(${sql.ref(`cases.${column}`)}) like ${pattern} escape '\\'`;
+    q = q.where((eb) => eb.or([like('title'), like('description'), like('address')]));
+  }
+  if (search.awaitingMyVerification)
+    q = q
+      .where('cases.state', '=', 'resolved')
+      .where((eb) =>
+        eb.or([eb('cases.resolved_by_id', 'is', null), eb('cases.resolved_by_id', '<>', query.viewerId)]),
+      );
+  if (search.dueBefore !== null)
+    q = q
+      .where('cases.state', 'not in', CLOCKLESS_STATES)
+      .where(sql<boolean>`coalesce(cases.accept_due_at, cases.resolve_due_at) < ${search.dueBefore}`);
+
+  const counted = await q
+    .clearSelect()
+    .select((eb) => eb.fn.countAll<number | string>().as('n'))
+    .executeTakeFirst();
+  const deadlineLast = sql<number>`case when ${activeDueAt} is null then 1 else 0 end`;
+  let ordered = q;
+  if (search.sort === 'severity') ordered = ordered.orderBy(severityRank, 'desc');
+  if (search.sort !== 'newest') ordered = ordered.orderBy(deadlineLast).orderBy(activeDueAt);
+  const rows = await ordered
+    .orderBy('cases.opened_at', 'desc')
+    .orderBy('cases.id')
+    .limit(search.limit)
+    .offset(search.offset)
+    .execute();
+  return { cases: await toViews(db, rows), total: Number(counted?.n ?? 0) };
 }
 
 export async function listTimeline(db: StateDb, caseId: string): Promise<TimelineEntry[]> {

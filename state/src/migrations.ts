@@ -11,6 +11,9 @@ import { photos } from './migrations/0009-photos';
 import { personalData } from './migrations/0010-personal-data';
 import { mosquittoHash } from './migrations/0011-mosquitto-hash';
 import { totp } from './migrations/0012-totp';
+import { caseClosing } from './migrations/0014-case-closing';
+import { caseList } from './migrations/0015-case-list';
+import { notificationRead } from './migrations/0018-notification-read';
 
 /**
  * Migrations in code, so they ship inside the package and run the same on SQLite and
@@ -30,6 +33,9 @@ const migrations: Record<string, Migration> = {
   '0010_personal_data': personalData,
   '0011_mosquitto_hash': mosquittoHash,
   '0012_totp': totp,
+  '0014_case_closing': caseClosing,
+  '0015_case_list': caseList,
+  '0018_notification_read': notificationRead,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

@@ -1,4 +1,10 @@
-import { AppError, parseCaseCommand, parseHotlineEntry, parsePatrolReport } from '@gridsense/core';
+import {
+  AppError,
+  parseCaseCommand,
+  parseCaseSearch,
+  parseHotlineEntry,
+  parsePatrolReport,
+} from '@gridsense/core';
 import type { Router } from 'express';
 import type { WebDeps } from '../web-deps';
 import { currentUser } from './current-user';
@@ -13,6 +19,13 @@ export function caseRoutes(deps: WebDeps): Router {
     if (scope !== 'open' && scope !== 'all')
       throw new AppError('validation_failed', 'scope must be open or all');
     response.json(await deps.cases.list(currentUser(request), { openOnly: scope === 'open' }));
+  });
+
+  /** A page of the list: search, filters, sort; the total counts every page. */
+  router.get('/api/cases/search', async (request, response) => {
+    const parsed = parseCaseSearch(request.query);
+    if (!parsed.ok) throw new AppError('validation_failed', 'invalid case search', parsed.errors);
+    response.json(await deps.cases.search(currentUser(request), parsed.value));
   });
 
   /** 主动发现: a patrol report with photos and a location (the grid is found from it). */

@@ -1,0 +1,151 @@
+import type { CasePageView, CaseView } from '@gridsense/core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestPlatform, type ApiClient, type TestPlatform } from './harness/test-platform';
+
+type ErrorBody = { error: { code: string; details?: string[] } };
+
+/** The case list over HTTP: search, filters, "awaiting my verification", paging with a total. */
+describe('GET /api/cases/search', () => {
+  let env: TestPlatform;
+  let op: ApiClient;
+  let worker: ApiClient;
+  let sup: ApiClient;
+  const opened: Record<string, CaseView> = {};
+
+  const page = async (client: ApiClient, query: string) => {
+    const answer = await client.call<CasePageView>('GET', `/api/cases/search?${query}`);
+    expect(answer.status, JSON.stringify(answer.body)).toBe(200);
+    return answer.body;
+  };
+  const ids = async (client: ApiClient, query: string) => (await page(client, query)).cases.map((c) => c.id);
+
+  const hotline = async (key: string, call: Record<string, unknown>) => {
+    const answer = await op.call<{ case: CaseView }>('POST', '/api/cases/hotline', {
+      category: 'facility',
+      severity: 'warning',
+      callerName: '赵敏',
+      callerPhone: '13700001111',
+      ...call,
+    });
+    expect(answer.status).toBe(201);
+    opened[key] = answer.body.case;
+    return answer.body.case;
+  };
+  const act = async (client: ApiClient, id: string, command: Record<string, unknown>) => {
+    const answer = await client.call<CaseView>('POST', `/api/cases/${id}/actions`, command);
+    expect(answer.status, JSON.stringify(answer.body)).toBe(200);
+    return answer.body;
+  };
+
+  beforeAll(async () => {
+    env = await startTestPlatform();
+    [op, worker, sup] = await Promise.all([env.login('op1'), env.login('worker01'), env.login('sup1')]);
+    await hotline('lamp', {
+      title: '路灯不亮',
+      description: '小区东门路灯整晚不亮',
+      gridId: 'G01',
+      address: '清河路 12 号东门',
+    });
+    await hotline('manhole', {
+      title: '井盖松动',
+      description: '车辆经过时井盖响动，100% 会响',
+      gridId: 'G02',
+      address: '望江路 3 号',
+    });
+    await hotline('bench', { title: '长椅损坏', description: '公园长椅断裂', gridId: 'G01', address: null });
+  }, 60_000);
+  afterAll(async () => env?.stop());
+
+  it('finds cases by words in the title, the description or the address', async () => {
+    expect(await ids(op, `state=all&q=${encodeURIComponent('清河路')}`)).toEqual([opened.lamp!.id]);
+    expect(await ids(op, `state=all&q=${encodeURIComponent('响动')}`)).toEqual([opened.manhole!.id]);
+    expect(await ids(op, `state=all&q=${encodeURIComponent('长椅')}`)).toEqual([opened.bench!.id]);
+    // `%` and `_` are text, not wildcards.
+    expect(await ids(op, `state=all&q=${encodeURIComponent('100%')}`)).toEqual([opened.manhole!.id]);
+    expect(await ids(op, `state=all&q=${encodeURIComponent('%')}`)).toEqual([opened.manhole!.id]);
+    expect(await ids(op, `state=all&q=_`)).toEqual([]);
+  });
+
+  it('filters by source, assignee and opening time, within the person’s scope', async () => {
+    const hotlineIds = await ids(op, 'state=all&source=hotline');
+    expect(hotlineIds).toEqual(
+      expect.arrayContaining([opened.lamp!.id, opened.manhole!.id, opened.bench!.id]),
+    );
+    expect(await ids(op, 'state=all&source=patrol')).toEqual([]);
+
+    await act(op, opened.bench!.id, { action: 'dispatch', assigneeId: 'u-worker02', note: 'B 角' });
+    expect(await ids(op, 'state=all&source=hotline&assignee=u-worker02')).toEqual([opened.bench!.id]);
+    const unassigned = await ids(op, 'state=all&source=hotline&assignee=none');
+    expect(unassigned).not.toContain(opened.bench!.id);
+
+    const lamp = opened.lamp!;
+    expect(await ids(op, `state=all&source=hotline&from=${lamp.openedAt}&to=${lamp.openedAt}`)).toEqual([
+      lamp.id,
+    ]);
+    expect(await ids(op, `state=all&from=${Date.now() + 60_000}`)).toEqual([]);
+
+    // worker01 is on duty in G01 only: G02's case is not theirs to find.
+    expect(await ids(worker, `state=all&q=${encodeURIComponent('井盖')}`)).toEqual([]);
+  });
+
+  it('pages through every case with one total, newest first, without gaps or repeats', async () => {
+    const whole = await page(op, 'state=all&limit=100');
+    expect(whole.total).toBe(whole.cases.length);
+    expect(whole.total).toBeGreaterThanOrEqual(3);
+    const seen: string[] = [];
+    for (let offset = 0; offset < whole.total; offset += 2) {
+      const part = await page(op, `state=all&limit=2&offset=${offset}`);
+      expect(part).toMatchObject({ total: whole.total, limit: 2, offset });
+      seen.push(...part.cases.map((c) => c.id));
+    }
+    expect(seen).toEqual(whole.cases.map((c) => c.id));
+    const opens = whole.cases.map((c) => c.openedAt);
+    expect(opens).toEqual([...opens].sort((a, b) => b - a));
+  });
+
+  it('lists resolved cases awaiting my verification, never my own, and only for those who verify', async () => {
+    const id = opened.lamp!.id;
+    await act(op, id, { action: 'dispatch', assigneeId: 'u-sup1', note: '社区主任顺路处理' });
+    await act(sup, id, { action: 'accept' });
+    await act(sup, id, { action: 'arrive' });
+    await act(sup, id, { action: 'resolve', note: '已更换灯泡' });
+
+    expect(await ids(op, 'state=all&awaiting=verification')).toEqual([id]);
+    // sup1 resolved it: someone else verifies.
+    expect(await ids(sup, 'state=all&awaiting=verification')).toEqual([]);
+    // A grid worker verifies nothing.
+    expect(await page(worker, 'state=all&awaiting=verification')).toMatchObject({ cases: [], total: 0 });
+
+    await act(op, id, { action: 'verify' });
+    expect(await ids(op, 'state=all&awaiting=verification')).toEqual([]);
+  });
+
+  it('answers hostile or malformed queries with a 400 that names each problem', async () => {
+    const refused = async (query: string) => {
+      const answer = await op.call<ErrorBody>('GET', `/api/cases/search?${query}`);
+      expect(answer.status, query).toBe(400);
+      expect(answer.body.error.code).toBe('validation_failed');
+      return answer.body.error.details ?? [];
+    };
+    expect(await refused('limit=0&offset=-1&state=gone')).toEqual([
+      'state must be open, all or a case state',
+      'limit must be 1–100',
+      'offset must be 0–10000',
+    ]);
+    expect(await refused('limit=100000')).toEqual(['limit must be 1–100']);
+    expect(await refused('offset=10001')).toEqual(['offset must be 0–10000']);
+    expect(await refused(`q=${'灯'.repeat(51)}`)).toEqual(['the search text must be at most 50 characters']);
+    expect(await refused('state=open&state=all')).toEqual(['each filter may be given once']);
+    expect(await refused('q[$ne]=x')).toEqual(['unknown filter q[$ne]']);
+    expect(await refused('from=9&to=1')).toEqual(['from must not be after to']);
+    expect(await refused('from=yesterday')).toEqual(['from and to must be epoch milliseconds']);
+    expect(await refused('assignee=%27%20or%201%3D1')).toEqual(['assignee must be a person id or none']);
+    expect(await refused('sort=random()&awaiting=me')).toEqual([
+      'awaiting must be verification',
+      'sort must be newest, deadline or severity',
+    ]);
+    expect(await refused('scope=all')).toEqual(['unknown filter scope']);
+    // Fifty characters is fine.
+    expect((await page(op, `q=${'灯'.repeat(50)}`)).total).toBe(0);
+  });
+});
