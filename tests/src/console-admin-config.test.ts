@@ -45,7 +45,7 @@ describe.skipIf(chromiumTestMode() === 'skip')('console case configuration in re
     await page.getByTestId('sla-fire_safety-critical-form').waitFor({ state: 'detached' });
     await page.reload();
     await row.waitFor();
-    expect(await row.textContent()).toMatch(/签收时限\s*7m/);
+    expect(await row.textContent()).toMatch(/签收时限\s*7 分钟/);
     expect(await row.textContent()).toContain('超时每 12 分钟升级一级');
 
     const config = await api.call<{ slas: SlaEntry[] }>('GET', '/api/case-config');

@@ -1,8 +1,10 @@
 import { AppError, authorize, resourceIn, RETURN_REASONS } from '@gridsense/core';
 import { createCaseAdmin } from '@gridsense/alerts';
 import {
+  findUserNames,
   getWorkCalendar,
   listCategories,
+  listChannels,
   listDeliveryLog,
   listDepartments,
   listSlas,
@@ -34,7 +36,13 @@ export function caseAdminRoutes(deps: WebDeps): Router {
   });
 
   router.get('/api/admin/dispatch-rules', async (request, response) => {
-    response.json(await admin.listDispatchRules(currentUser(request)));
+    const rules = await admin.listDispatchRules(currentUser(request));
+    const userIds = rules.flatMap((rule) =>
+      [rule.lead, ...rule.coHandlers].flatMap((ref) => (ref.kind === 'user' ? [ref.userId] : [])),
+    );
+    const names = Object.fromEntries(await findUserNames(deps.db, [...new Set(userIds)]));
+    // The people a rule names, by name, so the console never shows their ids.
+    response.json(rules.map((rule) => ({ ...rule, userNames: names })));
   });
   router.put('/api/admin/dispatch-rules/:id', async (request, response) => {
     response.json(
@@ -60,7 +68,10 @@ export function caseAdminRoutes(deps: WebDeps): Router {
   });
 
   router.get('/api/admin/rosters', async (request, response) => {
-    response.json(await admin.listRosterShifts(currentUser(request)));
+    const shifts = await admin.listRosterShifts(currentUser(request));
+    const names = await findUserNames(deps.db, [...new Set(shifts.map((shift) => shift.userId))]);
+    // The console shows whose shift it is by name; the id stays for the API's own use.
+    response.json(shifts.map((shift) => ({ ...shift, userName: names.get(shift.userId) ?? null })));
   });
   router.post('/api/admin/rosters', async (request, response) => {
     response.status(201).json(await admin.addRosterShift(currentUser(request), request.body));
@@ -92,13 +103,22 @@ export function caseAdminRoutes(deps: WebDeps): Router {
     const { channel, kind } = request.query;
     if (kind !== undefined && !['inapp', 'push', 'channel'].includes(String(kind)))
       throw new AppError('validation_failed', 'kind must be inapp, push or channel');
+    const log = await listDeliveryLog(deps.db, {
+      ...(typeof channel === 'string' ? { targetKind: 'channel' as TargetKind, targetId: channel } : {}),
+      ...(typeof kind === 'string' && typeof channel !== 'string' ? { targetKind: kind as TargetKind } : {}),
+      limit: 200,
+    });
+    // Whom each message went to, by name: a person (in-app, push) or a channel.
+    const [people, channels] = await Promise.all([
+      findUserNames(deps.db, [...new Set(log.map((entry) => entry.message.targetId))]),
+      listChannels(deps.db),
+    ]);
+    const channelNames = new Map(channels.map((c) => [c.id, c.name]));
     response.json(
-      await listDeliveryLog(deps.db, {
-        ...(typeof channel === 'string' ? { targetKind: 'channel' as TargetKind, targetId: channel } : {}),
-        ...(typeof kind === 'string' && typeof channel !== 'string'
-          ? { targetKind: kind as TargetKind }
-          : {}),
-        limit: 200,
+      log.map((entry) => {
+        const { targetKind, targetId } = entry.message;
+        const targetName = (targetKind === 'channel' ? channelNames : people).get(targetId) ?? null;
+        return { ...entry, message: { ...entry.message, targetName } };
       }),
     );
   });

@@ -48,7 +48,8 @@ export const adminZhCN = {
   'config.categoryName': '类别名称',
   'config.safety': '安全类（办结须附照片）',
   'config.default': '沿用默认',
-  'config.spanHint': '时限如 15m、2h、1d（自然时间），4wh、3wd（工作时间）',
+  'config.spanHint':
+    '时限写法：15m（15 分钟）、2h（2 小时）、1d（1 天）按自然时间；4wh（4 个工作小时）、3wd（3 个工作日）按工作时间',
   'config.repeatEvery': '未签收重复提醒（分钟）',
   'config.escalateEvery': '超时升级间隔（分钟）',
   'config.newRule': '新增派遣规则',

@@ -1,7 +1,35 @@
 import type { ApiMessagePattern } from './api-messages.zh-CN';
+import { zhCN } from './zh-CN';
 
-/** `a, b or c` → `a、b 或 c`. */
-const orList = (first: string, last: string): string => `${first.split(', ').join('、')} 或 ${last}`;
+/** The dictionary families whose keys end in an API code (`severity.critical` → 严重). */
+const CODE_FAMILIES = [
+  'severity',
+  'level',
+  'state',
+  'reason',
+  'noticeKind',
+  'channelKind',
+  'duty',
+  'handler',
+  'ruleKind',
+  'deliveryTarget',
+  'deviceType',
+  'category',
+];
+
+/** A code the API lists as allowed, as the option label the form shows for it; else as sent. */
+export function codeLabel(code: string): string {
+  const messages: Record<string, string> = zhCN;
+  for (const family of CODE_FAMILIES) {
+    const label = messages[`${family}.${code}`];
+    if (label !== undefined) return label;
+  }
+  return code;
+}
+
+/** `a, b or c` → `A、B 或 C`, each code as its label. */
+const orList = (first: string, last: string): string =>
+  `${first.split(', ').map(codeLabel).join('、')} 或 ${codeLabel(last)}`;
 
 /** `<field> must be a list of …`, by what the list must hold. */
 const LIST_OF: Record<string, string> = {
@@ -19,8 +47,10 @@ const field = (rest: string): RegExp => new RegExp(String.raw`^([\w.[\]]+) ${res
 
 function listOf(name: string, items: string): string | undefined {
   if (Object.hasOwn(LIST_OF, items)) return `${name} ${LIST_OF[items]}`;
-  // A list of codes (`opened, assigned, …`) stays as sent.
-  return /^[\w-]+(?:, [\w-]+)*$/.test(items) ? `${name} 必须是由 ${items} 组成的列表` : undefined;
+  // A list of codes (`opened, assigned, …`): by their labels.
+  return /^[\w-]+(?:, [\w-]+)*$/.test(items)
+    ? `${name} 必须是由 ${items.split(', ').map(codeLabel).join('、')} 组成的列表`
+    : undefined;
 }
 
 /** Validation details that say something particular about one field. */
@@ -157,7 +187,13 @@ export const FIELD_SHAPES_ZH_CN: readonly ApiMessagePattern[] = [
   [field('must be (\\d+)–(\\d+) characters'), (m) => `${m[1]} 必须是 ${m[2]}–${m[3]} 个字符`],
   [field('must be (\\d+)–(\\d+) of (.+)'), (m) => `${m[1]} 必须是 ${m[2]}–${m[3]} 个字符，只能包含 ${m[4]}`],
   // Condition shapes are listed as `a, or b`.
-  [field('must be one of:? (.+)'), (m) => `${m[1]} 必须是以下之一：${m[2]!.split(', or ').join('；')}`],
+  [
+    field('must be one of:? (.+)'),
+    (m) =>
+      /^[\w-]+(?:, [\w-]+)*$/.test(m[2]!)
+        ? `${m[1]} 必须是以下之一：${m[2]!.split(', ').map(codeLabel).join('、')}`
+        : `${m[1]} 必须是以下之一：${m[2]!.split(', or ').join('；')}`,
+  ],
   [field('must be ((?:[\\w-]+, )*[\\w-]+) or ([\\w-]+)'), (m) => `${m[1]} 必须是 ${orList(m[2]!, m[3]!)}`],
   [field('must be a list of (.+)'), (m) => listOf(m[1]!, m[2]!)],
   [field('must be a non-empty (?:list|array)'), (m) => `${m[1]} 必须是非空列表`],
@@ -174,5 +210,5 @@ export const FIELD_SHAPES_ZH_CN: readonly ApiMessagePattern[] = [
   [field('must be an id'), (m) => `${m[1]} 必须是编号`],
   [field('must be HH:MM'), (m) => `${m[1]} 必须是 HH:MM 格式`],
   [field('must match (.+)'), (m) => `${m[1]} 必须符合 ${m[2]}`],
-  [field('must be ([\\w-]+)'), (m) => `${m[1]} 必须是 ${m[2]}`],
+  [field('must be ([\\w-]+)'), (m) => `${m[1]} 必须是 ${codeLabel(m[2]!)}`],
 ];

@@ -1,10 +1,12 @@
 import { adminZhCN } from './admin.zh-CN';
+import { codesZhCN } from './codes.zh-CN';
 import { peopleZhCN } from './people.zh-CN';
 import { sessionZhCN } from './session.zh-CN';
 
 /** 简体中文, the default language. `en.ts` must have exactly these keys (a compile error otherwise). */
 export const zhCN = {
   ...adminZhCN,
+  ...codesZhCN,
   ...peopleZhCN,
   ...sessionZhCN,
   'app.title': '网格感知 GridSense',

@@ -26,7 +26,8 @@ export interface CaseConfig {
   returnReasons: string[];
 }
 
-export type RosterRow = RosterShift & { id: number };
+/** A shift with the name of whose it is (`userName`, null if that person is gone). */
+export type RosterRow = RosterShift & { id: number; userName: string | null };
 
 export interface ChannelRow {
   id: string;
@@ -45,6 +46,8 @@ export interface DeliveryRow {
   message: Omit<NotificationView, 'at'> & {
     targetKind: string;
     targetId: string;
+    /** The person's or channel's name, when it still exists. */
+    targetName: string | null;
     severity: Severity;
     attempts: number;
     createdAt: number;
@@ -63,7 +66,8 @@ export interface DeliveryRow {
 
 export type AdminData = {
   config: CaseConfig;
-  dispatchRules: DispatchRule[];
+  /** Each with the names of the people it names (`userNames`, by user id). */
+  dispatchRules: (DispatchRule & { userNames?: Record<string, string> })[];
   rosters: RosterRow[];
   channels: ChannelRow[];
   deliveries: DeliveryRow[];

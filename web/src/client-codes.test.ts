@@ -1,0 +1,86 @@
+import { RULE_KINDS } from '@gridsense/core';
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { apiTextIn } from '../client/src/i18n/api-text';
+import { en } from '../client/src/i18n/en';
+import { zhCN, type MessageKey } from '../client/src/i18n/zh-CN';
+import {
+  deliveryStatusLabel,
+  deliveryTargetLabel,
+  spanText,
+  timelineActionLabel,
+  type Translate,
+} from '../client/src/lib/code-labels';
+
+/** Codes reach the Chinese console only as words: timeline actions, statuses, spans, enum lists. */
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+
+/** The console's `t` over one dictionary. */
+const translator =
+  (messages: Record<string, string>): Translate =>
+  (key: MessageKey, params?: Record<string, string | number>) =>
+    messages[key]!.replace(/\{(\w+)\}/g, (match, name: string) =>
+      params && name in params ? String(params[name]) : match,
+    );
+const zh = translator(zhCN);
+
+/** Every action literal the platform writes into a case timeline (`timelineEntry(actor, 'x', …)`). */
+async function writtenTimelineActions(): Promise<string[]> {
+  const dir = path.join(ROOT, 'alerts/src');
+  const found = new Set<string>();
+  for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile() || !entry.name.endsWith('.ts') || entry.name.endsWith('.test.ts')) continue;
+    const source = await readFile(path.join(entry.parentPath, entry.name), 'utf8');
+    for (const match of source.matchAll(/timelineEntry\(\s*[\w.?! ]+,\s*'(\w+)'/g)) found.add(match[1]!);
+  }
+  return [...found].sort();
+}
+
+describe('codes in the console', () => {
+  it('names every timeline action the platform writes, in both languages', async () => {
+    const actions = await writtenTimelineActions();
+    // The scan itself finds the platform's own entries.
+    expect(actions).toEqual(expect.arrayContaining(['notify_repeat', 'linked', 'remind', 'risk_cleared']));
+    const missing = actions.flatMap((action) =>
+      [zhCN, en].some((messages) => !(`action.${action}` in messages)) ? [action] : [],
+    );
+    expect(missing).toEqual([]);
+    expect(timelineActionLabel('notify_repeat', zh)).toBe('再次通知承办人');
+    expect(timelineActionLabel('linked', zh)).toBe('并入新报告');
+  });
+
+  it('shows an action it does not know yet as "other", not its code', () => {
+    expect(timelineActionLabel('merged_by_hand', zh)).toBe('其他操作');
+  });
+
+  it.each([
+    ['3wd', '3 个工作日'],
+    ['4wh', '4 个工作小时'],
+    ['30m', '30 分钟'],
+    ['2h', '2 小时'],
+    ['1.5d', '1.5 天'],
+    ['soon', 'soon'],
+  ])('says the SLA span %s as "%s"', (span, words) => {
+    expect(spanText(span, zh)).toBe(words);
+  });
+
+  it('names delivery statuses and whom a message went to', () => {
+    expect(deliveryStatusLabel('sent', zh)).toBe('已发送');
+    expect(deliveryStatusLabel('failed', zh)).toBe('发送失败');
+    expect(deliveryTargetLabel('inapp', '王芳', zh)).toBe('站内消息：王芳');
+    expect(deliveryTargetLabel('channel', null, zh)).toBe('通知渠道：未知人员');
+  });
+
+  it.each([
+    ['severity must be info, warning or critical', ['提示', '预警', '紧急'], ['info', 'warning', 'critical']],
+    [`kind must be one of ${RULE_KINDS.join(', ')}`, ['阈值', '无数据', '组合'], ['threshold', 'no_data']],
+    ['kinds must be a list of opened, assigned, linked', ['新事件', '派遣主办', '关联事件'], ['opened']],
+    ['duty must be primary or backup', ['A 角', 'B 角'], ['primary', 'backup']],
+  ])('lists the allowed values of "%s" by their labels', (detail, labels, codes) => {
+    const text = apiTextIn('zh-CN', detail);
+    for (const label of labels) expect(text).toContain(label);
+    for (const code of codes) expect(text).not.toMatch(new RegExp(`\\b${code}\\b`));
+  });
+});
