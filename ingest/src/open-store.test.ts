@@ -3,7 +3,9 @@ import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { isPermanentWriteError } from './durable-writer';
 import { openTimeSeriesStore, StoreMismatchError } from './open-store';
+import { StoreNotReachableError } from './timeseries/store-when-reachable';
 import { REMEMBERED_STORE_FILE, readRememberedStore, rememberStore } from './remembered-store';
 
 // Nothing listens here: a refusal must come before any attempt to connect.
@@ -110,5 +112,25 @@ describe('openTimeSeriesStore: the data dir remembers its store', () => {
     await expect(openTimeSeriesStore(configOf({ GRIDSENSE_DATA_DIR: dir }), writer)).rejects.toThrow(
       /does not say which time-series store this data dir serves/,
     );
+  });
+
+  it('starts on an InfluxDB that does not answer; writes fail as an outage does, so ingest spools', async () => {
+    const dir = await dataDir();
+    const store = await openTimeSeriesStore(
+      configOf({ GRIDSENSE_DATA_DIR: dir, INFLUX_URL: CLOSED_INFLUX }),
+      {
+        ...writer,
+        reconnectMs: { min: 10, max: 20 },
+      },
+    );
+    const write = store.writeReadings([
+      { deviceId: 'd1', gridId: 'G01', deviceType: 'smoke_detector', ts: T0, metrics: { smoke: 1 } },
+    ]);
+    await expect(write).rejects.toBeInstanceOf(StoreNotReachableError);
+    expect(isPermanentWriteError(await write.catch((error: unknown) => error))).toBe(false);
+    await expect(store.latest('d1')).rejects.toThrow(/not reachable yet/);
+    // The data dir records the store all the same: it is the configured one.
+    expect(await readRememberedStore(dir)).toMatchObject({ kind: 'influx', url: CLOSED_INFLUX });
+    await store.close();
   });
 });

@@ -11,6 +11,7 @@ import {
 } from './remembered-store';
 import { chooseStore } from './store-choice';
 import { createEmbeddedStore, createInfluxStore, type TimeSeriesStore } from './timeseries';
+import { openWhenReachable } from './timeseries/store-when-reachable';
 
 export interface OpenStoreOptions {
   /** Where InfluxDB trouble GridSense handles itself is told (a dropped database, failed rollups). */
@@ -22,6 +23,8 @@ export interface OpenStoreOptions {
    */
   maintainRollups?: boolean;
   now?: () => number;
+  /** Backoff between attempts to open an InfluxDB that did not answer at start (default 1 s … 30 s). */
+  reconnectMs?: { min: number; max: number };
 }
 
 /** A start refused because the settings name another store than the one the data dir serves. */
@@ -34,7 +37,9 @@ export class StoreMismatchError extends Error {
  * data dir serves that store (`store-choice.ts`): another one is refused unless the operator
  * confirms the move. The web server apart is refused too, though it only reads: it would show a
  * history that is not the one ingest writes, and an empty chart reads as lost data. Only a
- * writing process records the store (at its first start, and on a confirmed move).
+ * writing process records the store (at its first start, and on a confirmed move). An InfluxDB
+ * that does not answer does not stop the start: it is opened once it answers (ingest spools
+ * meanwhile, `store-when-reachable.ts`).
  */
 export async function openTimeSeriesStore(
   config: Config,
@@ -50,9 +55,16 @@ export async function openTimeSeriesStore(
     dataDir: config.dataDir,
   });
   if (choice.verdict === 'refuse') throw new StoreMismatchError(choice.message);
-  const store = await openStoreOfKind(configured.kind, config, options);
-  if (!writes) return store;
   const served = describeStore(configured, config.dataDir);
+  const store =
+    configured.kind === 'influx'
+      ? await openWhenReachable(() => openStoreOfKind('influx', config, options), {
+          describe: served,
+          log,
+          ...(options.reconnectMs ? { retryMs: options.reconnectMs } : {}),
+        })
+      : await openStoreOfKind('embedded', config, options);
+  if (!writes) return store;
   try {
     if (choice.verdict === 'first' || choice.verdict === 'move')
       await rememberStore(config.dataDir, configured, (options.now ?? Date.now)());
