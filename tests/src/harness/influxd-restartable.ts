@@ -10,6 +10,10 @@ export interface RestartableInfluxd {
   stop(): Promise<void>;
   /** Starts it again on the same ports and data. */
   start(): Promise<void>;
+  /** Freezes it (SIGSTOP): connections are accepted by the kernel, nothing answers. A hung store. */
+  freeze(): void;
+  /** Lets a frozen influxd run on (SIGCONT). */
+  thaw(): void;
   /** Stops it and deletes its data. */
   destroy(): Promise<void>;
 }
@@ -73,7 +77,10 @@ bind-address = ${q(`127.0.0.1:${rpcPort}`)}
     url,
     stop,
     start,
+    freeze: () => void child?.kill('SIGSTOP'),
+    thaw: () => void child?.kill('SIGCONT'),
     async destroy() {
+      child?.kill('SIGCONT');
       await stop();
       process.removeListener('exit', killOnExit);
       await rm(dir, { recursive: true, force: true });
