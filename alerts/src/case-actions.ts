@@ -26,8 +26,12 @@ import {
 function entryData(command: CaseCommand): Record<string, unknown> {
   switch (command.action) {
     case 'resolve':
-    case 'arrive':
       return command.photos?.length ? { photos: command.photos } : {};
+    case 'arrive':
+      return {
+        ...(command.photos?.length ? { photos: command.photos } : {}),
+        ...(command.position ? { position: command.position } : {}),
+      };
     case 'return':
       return { reason: command.reason };
     case 'dispatch':

@@ -8,6 +8,30 @@ import {
 import type { RegionLevel } from './model';
 import { photoListProblems } from './photo-paths';
 
+const MAX_ACCURACY_M = 100_000;
+
+/** An arrival position: finite degrees within range, and an accuracy (metres) or null. */
+function arrivalPositionProblems(input: unknown): string[] {
+  if (typeof input !== 'object' || input === null || Array.isArray(input))
+    return ['position must be an object with lat, lng and accuracyM'];
+  const { lat, lng, accuracyM, ...rest } = input as Record<string, unknown>;
+  const errors: string[] = [];
+  if (typeof lat !== 'number' || !Number.isFinite(lat) || Math.abs(lat) > 90)
+    errors.push('position.lat must be a number from -90 to 90');
+  if (typeof lng !== 'number' || !Number.isFinite(lng) || Math.abs(lng) > 180)
+    errors.push('position.lng must be a number from -180 to 180');
+  if (
+    accuracyM !== null &&
+    (typeof accuracyM !== 'number' ||
+      !Number.isFinite(accuracyM) ||
+      accuracyM < 0 ||
+      accuracyM > MAX_ACCURACY_M)
+  )
+    errors.push('position.accuracyM must be a number of metres from 0 to 100000, or null');
+  if (Object.keys(rest).length > 0) errors.push('position takes only lat, lng and accuracyM');
+  return errors;
+}
+
 /** Validates a command from an API body, listing every problem. */
 export function parseCaseCommand(
   input: unknown,
@@ -45,6 +69,7 @@ export function parseCaseCommand(
       break;
     case 'arrive':
       errors.push(...photoListProblems(body.photos, false));
+      if (body.position !== undefined) errors.push(...arrivalPositionProblems(body.position));
       break;
     case 'pause':
       requiredText('reason');

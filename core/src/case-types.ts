@@ -122,6 +122,13 @@ export const RETURN_REASONS: readonly ReturnReason[] = [
   'other',
 ];
 
+/** Where the phone was at 到达 (when the person allowed it): WGS-84 degrees, accuracy in metres. */
+export interface ArrivalPosition {
+  lat: number;
+  lng: number;
+  accuracyM: number | null;
+}
+
 export type CaseCommand =
   | { action: 'register' }
   | {
@@ -133,7 +140,7 @@ export type CaseCommand =
     }
   | { action: 'accept' }
   | { action: 'return'; reason: ReturnReason; note?: string }
-  | { action: 'arrive'; photos?: string[] }
+  | { action: 'arrive'; photos?: string[]; position?: ArrivalPosition }
   | { action: 'pause'; reason: string }
   | { action: 'resume' }
   | { action: 'resolve'; note: string; photos?: string[] }

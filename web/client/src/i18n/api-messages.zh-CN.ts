@@ -1,4 +1,5 @@
 import { FIELD_DETAILS_ZH_CN, FIELD_SHAPES_ZH_CN } from './api-details.zh-CN';
+import { FIELD_MESSAGES_ZH_CN } from './api-field.zh-CN';
 import { zhCN } from './zh-CN';
 
 /**
@@ -279,6 +280,7 @@ export const API_MESSAGES_ZH_CN: readonly ApiMessagePattern[] = [
   ...MESSAGES,
   ...BOUNDARIES,
   ...AUDIT_VERDICTS,
+  ...FIELD_MESSAGES_ZH_CN,
   ...FIELD_DETAILS_ZH_CN,
   ...FIELD_SHAPES_ZH_CN,
   ...PREFIXED,

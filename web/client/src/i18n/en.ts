@@ -1,4 +1,5 @@
 import { adminEn } from './admin.en';
+import { fieldEn } from './field.en';
 import { codesEn } from './codes.en';
 import { peopleEn } from './people.en';
 import { sessionEn } from './session.en';
@@ -7,6 +8,7 @@ import type { Messages } from './zh-CN';
 /** English. Typed as `Messages`, so a missing or extra key does not compile. */
 export const en: Messages = {
   ...adminEn,
+  ...fieldEn,
   ...codesEn,
   ...peopleEn,
   ...sessionEn,

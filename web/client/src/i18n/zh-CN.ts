@@ -1,4 +1,5 @@
 import { adminZhCN } from './admin.zh-CN';
+import { fieldZhCN } from './field.zh-CN';
 import { codesZhCN } from './codes.zh-CN';
 import { peopleZhCN } from './people.zh-CN';
 import { sessionZhCN } from './session.zh-CN';
@@ -6,6 +7,7 @@ import { sessionZhCN } from './session.zh-CN';
 /** 简体中文, the default language. `en.ts` must have exactly these keys (a compile error otherwise). */
 export const zhCN = {
   ...adminZhCN,
+  ...fieldZhCN,
   ...codesZhCN,
   ...peopleZhCN,
   ...sessionZhCN,

@@ -1,0 +1,46 @@
+/** Where a case is, as links a phone's map apps open: no map script is loaded for this. */
+
+export interface Point {
+  lat: number;
+  lng: number;
+}
+
+const fixed = (value: number): string => value.toFixed(6);
+
+/** The platform's positions are WGS-84; each link says so, and the map app converts. */
+export function navigationLinks(point: Point, label: string): { geo: string; amap: string; baidu: string } {
+  const lat = fixed(point.lat);
+  const lng = fixed(point.lng);
+  const name = encodeURIComponent(label);
+  return {
+    // RFC 5870; Android hands it to whichever map app the person uses.
+    geo: `geo:${lat},${lng}?q=${lat},${lng}(${name})`,
+    amap: `https://uri.amap.com/marker?position=${lng},${lat}&name=${name}&coordinate=wgs84&callnative=1`,
+    baidu: `https://api.map.baidu.com/marker?location=${lat},${lng}&title=${name}&content=${name}&coord_type=wgs84&output=html&src=gridsense`,
+  };
+}
+
+/** A phone number as a `tel:` link: digits and a leading + only. */
+export function telHref(phone: string): string | null {
+  const digits = phone.replace(/[\s()-]/g, '');
+  return /^\+?\d{3,20}$/.test(digits) ? `tel:${digits}` : null;
+}
+
+/** The phone's position at arrival, or null when refused, unavailable or too slow. */
+export function currentPosition(
+  timeoutMs = 15_000,
+): Promise<{ lat: number; lng: number; accuracyM: number | null } | null> {
+  if (!('geolocation' in navigator)) return Promise.resolve(null);
+  return new Promise((resolve) => {
+    navigator.geolocation.getCurrentPosition(
+      ({ coords }) =>
+        resolve({
+          lat: coords.latitude,
+          lng: coords.longitude,
+          accuracyM: Number.isFinite(coords.accuracy) ? Math.round(coords.accuracy) : null,
+        }),
+      () => resolve(null),
+      { enableHighAccuracy: true, timeout: timeoutMs, maximumAge: 60_000 },
+    );
+  });
+}
