@@ -54,17 +54,28 @@ export function sourceOf(draft: CaseDraft, at: number, suppressed: boolean): New
 }
 
 /** What a joining source looks like in the timeline (a hotline caller stays masked). */
-export function describeSource(draft: CaseDraft): Record<string, unknown> {
+export function describeSource(
+  draft: CaseDraft,
+  device?: { name: string; type: string; lat: number; lng: number },
+): Record<string, unknown> {
+  const photos = draft.trigger?.photos;
+  const place = draft.location ?? (device ? { lat: device.lat, lng: device.lng } : null);
   return {
     kind: draft.source,
     category: draft.category,
     ...(draft.deviceId ? { deviceId: draft.deviceId, ruleId: draft.ruleId } : {}),
+    ...(device ? { deviceName: device.name, deviceType: device.type } : {}),
     ...(draft.eventType ? { eventType: draft.eventType } : {}),
     ...(draft.snapshot ? { snapshot: draft.snapshot } : {}),
+    ...(Array.isArray(photos) && photos.length > 0 ? { photos } : {}),
+    ...(place ? { location: place } : {}),
+    ...(draft.address ? { address: draft.address } : {}),
+    gridId: draft.gridId,
+    severity: draft.severity,
     ...(draft.requester
       ? { caller: `${maskName(draft.requester.name)} ${maskPhone(draft.requester.phone)}` }
       : {}),
-    ...(draft.reporter ? { reporterId: draft.reporter.id } : {}),
+    ...(draft.reporter ? { reporterId: draft.reporter.id, reporterName: draft.reporter.name } : {}),
     title: draft.title,
   };
 }

@@ -36,56 +36,55 @@ describe('one case per cause, one case per incident', () => {
     expect(source).toMatchObject({ count: 2, active: true });
   });
 
-  it('smoke sensor + camera fire_smoke + a hotline call in one grid within the window become one case', async () => {
+  it('a smoke alarm and a camera fire_smoke 254 m apart in one grid become one case, with both devices shown', async () => {
     env = await startCaseEnv();
-    const smoke = await env.risk('smoke-G01-1', 'G01', 'smoke-high', 'fire_safety', 'critical');
+    const smoke = await env.risk('smoke-G01-2', 'G01', 'smoke-high', 'fire_safety', 'critical');
     env.clock.advance(2 * MIN);
     const camera = await env.risk('camera-G01-4', 'G01', 'camera-fire', 'fire_safety', 'critical', {
       eventType: 'fire_smoke',
       snapshot: 'https://cam.example/snap/1.jpg',
+      deviceType: 'camera',
     });
-    env.clock.advance(3 * MIN);
-    const call = await env.cases.hotline(await env.user('op1'), fireCall('G01'));
-    expect([smoke!.outcome, camera!.outcome, call.outcome]).toEqual(['opened', 'fused', 'fused']);
-    expect(new Set([smoke!.caseId, camera!.caseId, call.caseId]).size).toBe(1);
+    expect([smoke!.outcome, camera!.outcome]).toEqual(['opened', 'fused']);
+    expect(camera!.caseId).toBe(smoke!.caseId);
 
     const detail = await env.cases.detail(await env.user('op1'), smoke!.caseId);
-    expect(detail.case).toMatchObject({
-      sourceCount: 3,
-      occurrences: 3,
-      requester: { name: '王*', masked: true },
-    });
+    expect(detail.case).toMatchObject({ sourceCount: 2, occurrences: 2 });
     expect(detail.sources.map((s) => [s.kind, s.deviceId, s.eventType])).toEqual([
-      ['auto', 'smoke-G01-1', null],
+      ['auto', 'smoke-G01-2', null],
       ['auto', 'camera-G01-4', 'fire_smoke'],
-      ['hotline', null, null],
     ]);
     expect(detail.sources[1]!.snapshot).toBe('https://cam.example/snap/1.jpg');
-    expect(detail.timeline.filter((e) => e.action === 'linked').map((e) => e.data?.kind)).toEqual([
-      'auto',
-      'hotline',
-    ]);
-    expect(JSON.stringify(detail.timeline)).not.toContain('13700002222');
+    const linked = detail.timeline.find((e) => e.action === 'linked')!;
+    expect(linked.data).toMatchObject({
+      kind: 'auto',
+      title: 'camera-fire 告警',
+      deviceId: 'camera-G01-4',
+      deviceName: '江城社区第1网格 智能摄像头 4号',
+      deviceType: 'camera',
+      location: { lat: 30.267581, lng: 120.153288 },
+      gridId: 'G01',
+    });
 
     // The camera's own repeat is an occurrence of its source, not a new case.
     env.clock.advance(MIN);
     expect(
       await env.risk('camera-G01-4', 'G01', 'camera-fire', 'fire_safety', 'critical', {
         eventType: 'fire_smoke',
+        deviceType: 'camera',
       }),
-    ).toMatchObject({
-      caseId: smoke!.caseId,
-    });
+    ).toMatchObject({ caseId: smoke!.caseId });
   });
 
-  it.each<[string, string, number]>([
-    ['another grid', 'G02', 1],
-    ['after the 10-minute window', 'G01', 11],
-  ])('a fire in %s opens its own case', async (_name, gridId, minutes) => {
+  it.each<[string, string, string, number]>([
+    ['another grid', 'camera-G02-4', 'G02', 1],
+    ['the same grid but 1.1 km away', 'camera-G01-4', 'G01', 1],
+    ['after the 10-minute window', 'smoke-G01-2', 'G01', 11],
+  ])('a fire in %s opens its own case', async (_name, deviceId, gridId, minutes) => {
     env = await startCaseEnv();
     const smoke = await env.risk('smoke-G01-1', 'G01', 'smoke-high', 'fire_safety', 'critical');
     env.clock.advance(minutes * MIN);
-    const other = await env.risk(`camera-${gridId}-4`, gridId, 'camera-fire', 'fire_safety', 'critical', {
+    const other = await env.risk(deviceId, gridId, 'camera-fire', 'fire_safety', 'critical', {
       eventType: 'fire_smoke',
     });
     expect(other).toMatchObject({ outcome: 'opened' });
@@ -94,12 +93,127 @@ describe('one case per cause, one case per incident', () => {
 
   it('the case stays risk-active until every fused source has cleared', async () => {
     env = await startCaseEnv();
-    const smoke = await env.risk('smoke-G01-1', 'G01', 'smoke-high', 'fire_safety', 'critical');
-    await env.risk('smoke-G01-2', 'G01', 'smoke-high', 'fire_safety', 'warning');
-    await env.risk('smoke-G01-1', 'G01', 'smoke-high', 'fire_safety', null);
-    expect((await env.record(smoke!.caseId)).riskActive).toBe(true);
+    const smoke = await env.risk('smoke-G01-2', 'G01', 'smoke-high', 'fire_safety', 'critical');
+    await env.risk('camera-G01-4', 'G01', 'camera-fire', 'fire_safety', 'warning');
     await env.risk('smoke-G01-2', 'G01', 'smoke-high', 'fire_safety', null);
+    expect((await env.record(smoke!.caseId)).riskActive).toBe(true);
+    await env.risk('camera-G01-4', 'G01', 'camera-fire', 'fire_safety', null);
     expect(await env.record(smoke!.caseId)).toMatchObject({ riskActive: false, state: 'dispatched' });
+  });
+});
+
+describe('a real alarm never disappears into an unrelated case', () => {
+  const corridorCall = {
+    title: '楼道堆物',
+    description: '3 号楼 2 单元楼道堆放纸箱杂物',
+    category: 'fire_safety',
+    subcategory: 'fire_safety.hazard',
+    caseType: 'fire_safety.hazard.corridor_storage',
+    severity: 'warning' as const,
+    location: null,
+    address: '江城社区 3 号楼 2 单元',
+    callerName: '李四',
+    callerPhone: '13900001111',
+    gridId: 'G01',
+    assigneeId: null,
+    overrideNote: null,
+  };
+  const lightOut = {
+    title: '路灯不亮',
+    description: '小区东门路灯不亮',
+    category: 'electrical_safety',
+    subcategory: null,
+    caseType: null,
+    severity: 'info' as const,
+    location: { lat: 30.2578, lng: 120.1552 },
+    address: '江城社区东门',
+    photos: ['/api/photos/3f0e2e0e-0000-4000-8000-00000000000a.jpg'],
+    selfHandle: false,
+  };
+
+  it('a hotline hazard, a patrol report and a smoke alarm in one grid within 10 minutes stay three cases', async () => {
+    env = await startCaseEnv();
+    const call = await env.cases.hotline(await env.user('op1'), corridorCall);
+    env.clock.advance(3 * MIN);
+    const patrol = await env.cases.report(await env.user('worker01'), lightOut);
+    env.clock.advance(3 * MIN);
+    const alarm = await env.risk('smoke-G01-1', 'G01', 'smoke-high', 'fire_safety', 'critical');
+
+    expect([call.outcome, patrol.outcome, alarm!.outcome]).toEqual(['opened', 'opened', 'opened']);
+    expect(new Set([call.caseId, patrol.caseId, alarm!.caseId]).size).toBe(3);
+    // The hotline case is untouched: its title, severity and single source stay its own.
+    expect(await env.record(call.caseId)).toMatchObject({
+      title: '楼道堆物',
+      severity: 'warning',
+      occurrences: 1,
+    });
+    // The alarm is a case of its own, with its device, that reached the desk like any new alarm.
+    expect(await env.record(alarm!.caseId)).toMatchObject({
+      source: 'auto',
+      deviceId: 'smoke-G01-1',
+      severity: 'critical',
+    });
+    // Each side's timeline names the other as possibly related, for a merge by hand.
+    const op = await env.user('op1');
+    const related = async (id: string) =>
+      (await env.cases.detail(op, id)).timeline
+        .filter((e) => e.action === 'possibly_related')
+        .flatMap((e) => (e.data?.cases as { id: string }[]).map((c) => c.id));
+    expect(await related(alarm!.caseId)).toEqual(expect.arrayContaining([call.caseId, patrol.caseId]));
+    expect(await related(call.caseId)).toContain(alarm!.caseId);
+    expect((await env.cases.detail(op, call.caseId)).timeline.map((e) => e.action)).not.toContain('linked');
+  });
+
+  it('a hotline fire call during a smoke alarm opens its own case, listed as possibly related', async () => {
+    env = await startCaseEnv();
+    const smoke = await env.risk('smoke-G01-2', 'G01', 'smoke-high', 'fire_safety', 'critical');
+    env.clock.advance(3 * MIN);
+    const call = await env.cases.hotline(await env.user('op1'), fireCall('G01'));
+    expect(call.outcome).toBe('opened');
+    expect(call.caseId).not.toBe(smoke!.caseId);
+    const entry = (await env.cases.detail(await env.user('op1'), call.caseId)).timeline.find(
+      (e) => e.action === 'possibly_related',
+    );
+    expect(entry?.data?.cases).toEqual([{ id: smoke!.caseId, title: 'smoke-high 告警', source: 'auto' }]);
+    expect(JSON.stringify(entry)).not.toContain('13700002222');
+  });
+
+  it('a fused alarm that raises the severity tells the desk and the handler, and says so on the timeline', async () => {
+    env = await startCaseEnv();
+    const first = await env.risk('smoke-G01-2', 'G01', 'smoke-high', 'fire_safety', 'warning');
+    await env.deliver();
+    const before = env.notified.length;
+    env.clock.advance(MIN);
+    const camera = await env.risk('camera-G01-4', 'G01', 'camera-fire', 'fire_safety', 'critical', {
+      eventType: 'fire_smoke',
+    });
+    expect(camera).toEqual({ caseId: first!.caseId, outcome: 'fused' });
+    const record = await env.record(first!.caseId);
+    expect(record.severity).toBe('critical');
+
+    await env.deliver();
+    const raised = env.notified.slice(before).filter((n) => n.notice.kind === 'severity_raised');
+    const told = raised.map((n) => n.userId);
+    expect(told).toEqual(expect.arrayContaining(['u-sup1', 'u-op1', record.assigneeId!]));
+    expect(raised[0]!.notice.lines.join()).toContain('等级由预警升为紧急');
+    expect(raised[0]!.notice.lines.join()).toContain('智能摄像头 4号');
+    expect(env.changed.some((c) => c.caseId === first!.caseId && c.action === 'severity_raised')).toBe(true);
+
+    const linked = (await env.cases.detail(await env.user('op1'), first!.caseId)).timeline.find(
+      (e) => e.action === 'linked',
+    );
+    expect(linked?.data?.severityRaised).toEqual({ from: 'warning', to: 'critical' });
+  });
+
+  it('a fused alarm of the same or lower severity joins without the raised notice', async () => {
+    env = await startCaseEnv();
+    const first = await env.risk('smoke-G01-2', 'G01', 'smoke-high', 'fire_safety', 'critical');
+    await env.deliver();
+    const before = env.notified.length;
+    await env.risk('camera-G01-4', 'G01', 'camera-fire', 'fire_safety', 'warning');
+    await env.deliver();
+    expect((await env.record(first!.caseId)).severity).toBe('critical');
+    expect(env.notified.slice(before).some((n) => n.notice.kind === 'severity_raised')).toBe(false);
   });
 });
 

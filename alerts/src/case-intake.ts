@@ -3,13 +3,22 @@ import {
   AppError,
   addSpan,
   findFusionTarget,
+  findPossiblyRelated,
   findSuppressingParent,
+  severityRank,
   transition,
   type CaseActor,
   type CaseCommand,
   type CaseRecord,
 } from '@gridsense/core';
-import { findCase, listOpenCasesByCategory, type NewTimelineEntry } from '@gridsense/state';
+import {
+  findCase,
+  findFusionDevice,
+  listCaseAlarmDevices,
+  listOpenCasesByCategory,
+  type FusionDeviceRecord,
+  type NewTimelineEntry,
+} from '@gridsense/state';
 import {
   describeSource,
   newCaseRecord,
@@ -26,7 +35,9 @@ export type { CaseDraft, IntakeOutcome } from './case-draft';
 
 /**
  * Opens a case from any channel, or joins the draft to the case it belongs to: under an open
- * parent (suppressed, silent) or into a related case of the same grid and window (fused).
+ * parent (suppressed, silent) or, for a device's alarm, into the case of a nearby device of a
+ * related type (fused; see `findFusionTarget`). A fused signal that raises the case's severity is
+ * announced to the dispatch desk; a new case lists the open cases it may repeat, for a hand merge.
  */
 export async function openOrJoin(
   ctx: CaseContext,
@@ -56,43 +67,111 @@ export async function openOrJoin(
     return { caseId: parent.id, outcome: 'suppressed' };
   }
 
-  const target = findFusionTarget(risk, related, ctx.fusionGroups);
-  if (target) {
-    const next: CaseRecord = {
-      ...tightenForSeverity(policy, target, draft.severity),
-      occurrences: target.occurrences + 1,
-      riskActive: target.riskActive || draft.source === 'auto',
-      lastSignalAt: at,
-      updatedAt: at,
-    };
-    const entry = timelineEntry(
-      draft.reporter ?? SYSTEM,
-      'linked',
-      target,
-      next,
-      null,
-      describeSource(draft),
-    );
-    const notices: Notice[] = next.assigneeId
-      ? [{ kind: 'linked', record: next, to: [next.assigneeId], line: noticeLine.linked(draft.title) }]
-      : [];
-    await commitCase(ctx, policy, {
-      next,
-      previous: target,
-      write: {
-        entries: [entry],
-        newSources: [sourceOf(draft, at, false)],
-        ...(draft.requester ? { requester: draft.requester } : {}),
-      },
-      notices,
-      action: 'linked',
-    });
-    return { caseId: target.id, outcome: 'fused' };
-  }
-  return { caseId: await openCase(ctx, policy, draft, at), outcome: 'opened' };
+  const device = draft.deviceId ? await findFusionDevice(ctx.db, draft.deviceId) : undefined;
+  const alarmDevices = await listCaseAlarmDevices(
+    ctx.db,
+    related.map((c) => c.id),
+  );
+  const hit = findFusionTarget(
+    { ...risk, source: draft.source, device: device ?? null },
+    related.map((c) => ({ ...c, devices: alarmDevices.get(c.id) ?? [] })),
+    ctx.fusionGroups,
+  );
+  const target = hit && related.find((c) => c.id === hit.id);
+  if (target) return joinCase(ctx, policy, draft, target, device, at);
+  const caseId = await openCase(ctx, policy, draft, at, device);
+  const maybe = findPossiblyRelated(risk, related, ctx.fusionGroups).filter((c) => c.parentId === null);
+  if (maybe.length > 0) await notePossiblyRelated(ctx, policy, caseId, maybe);
+  return { caseId, outcome: 'opened' };
 }
 
-async function openCase(ctx: CaseContext, policy: CasePolicy, draft: CaseDraft, at: number): Promise<string> {
+/** A fused signal joins its case; a raised severity is announced to the desk and the handler. */
+async function joinCase(
+  ctx: CaseContext,
+  policy: CasePolicy,
+  draft: CaseDraft,
+  target: CaseRecord,
+  device: FusionDeviceRecord | undefined,
+  at: number,
+): Promise<IntakeOutcome> {
+  const next: CaseRecord = {
+    ...tightenForSeverity(policy, target, draft.severity),
+    occurrences: target.occurrences + 1,
+    riskActive: target.riskActive || draft.source === 'auto',
+    lastSignalAt: at,
+    updatedAt: at,
+  };
+  const raised = severityRank(next.severity) > severityRank(target.severity);
+  const data = {
+    ...describeSource(draft, device),
+    ...(raised ? { severityRaised: { from: target.severity, to: next.severity } } : {}),
+  };
+  const entry = timelineEntry(draft.reporter ?? SYSTEM, 'linked', target, next, null, data);
+  const what = device ? `${draft.title}（${device.name}）` : draft.title;
+  // A raised severity is one notice (to the handler too), never a quiet 'linked'.
+  const notices: Notice[] =
+    next.assigneeId && !raised
+      ? [{ kind: 'linked', record: next, to: [next.assigneeId], line: noticeLine.linked(what) }]
+      : [];
+  if (raised) {
+    // The community desk and the command centre's operators, whoever dispatched it, and its handler.
+    const desk = [
+      ...(await ctx.directory.levelPeople(next.gridId, 'community', at, policy.calendar)),
+      ...(await ctx.directory.levelPeople(next.gridId, 'district', at, policy.calendar)),
+    ];
+    const dispatcher = next.dispatcherId && next.dispatcherId !== SYSTEM.id ? [next.dispatcherId] : [];
+    notices.push({
+      kind: 'severity_raised',
+      record: next,
+      to: [...desk, ...dispatcher, ...(next.assigneeId ? [next.assigneeId] : [])],
+      line: noticeLine.severityRaised(target.severity, next.severity, what),
+    });
+  }
+  await commitCase(ctx, policy, {
+    next,
+    previous: target,
+    write: {
+      entries: [entry],
+      newSources: [sourceOf(draft, at, false)],
+      ...(draft.requester ? { requester: draft.requester } : {}),
+    },
+    notices,
+    action: raised ? 'severity_raised' : 'linked',
+  });
+  return { caseId: target.id, outcome: 'fused' };
+}
+
+/**
+ * A new case that joined none by rule but shares grid, kind and window with open ones: each side's
+ * timeline names the other, so the desk sees them together and may merge them by hand.
+ */
+async function notePossiblyRelated(
+  ctx: CaseContext,
+  policy: CasePolicy,
+  caseId: string,
+  maybe: readonly CaseRecord[],
+): Promise<void> {
+  const opened = await findCase(ctx.db, caseId);
+  if (!opened) return;
+  const brief = (c: CaseRecord) => ({ id: c.id, title: c.title, source: c.source });
+  const note = async (record: CaseRecord, cases: ReturnType<typeof brief>[]) =>
+    commitCase(ctx, policy, {
+      next: record,
+      previous: record,
+      write: { entries: [timelineEntry(SYSTEM, 'possibly_related', record, record, null, { cases })] },
+      action: 'possibly_related',
+    });
+  await note(opened, maybe.map(brief));
+  for (const other of maybe) await note(other, [brief(opened)]);
+}
+
+async function openCase(
+  ctx: CaseContext,
+  policy: CasePolicy,
+  draft: CaseDraft,
+  at: number,
+  device: FusionDeviceRecord | undefined,
+): Promise<string> {
   const sla = slaFor(policy, draft);
   let id = newCaseId(at);
   // Intake is serial, so checking first is enough to never reuse an id.
@@ -105,7 +184,14 @@ async function openCase(ctx: CaseContext, policy: CasePolicy, draft: CaseDraft, 
     addSpan(at, sla.resolve, policy.calendar),
   );
   const entries: NewTimelineEntry[] = [
-    timelineEntry(draft.reporter ?? SYSTEM, 'report', null, reported, draft.description, draft.trigger),
+    timelineEntry(
+      draft.reporter ?? SYSTEM,
+      'report',
+      null,
+      reported,
+      draft.description,
+      device ? { ...draft.trigger, deviceName: device.name, deviceType: device.type } : draft.trigger,
+    ),
   ];
   const notices: Notice[] = [{ kind: 'opened', record: reported, to: [], line: noticeLine.opened(reported) }];
   let current = reported;
@@ -159,6 +245,12 @@ async function openCase(ctx: CaseContext, policy: CasePolicy, draft: CaseDraft, 
       coHandlerIds: suggestion.coHandlerIds,
       ruleId: suggestion.ruleId,
     });
+  }
+  // A worker's own find that comes back to them is theirs already: taken (签收) at once, no alarm.
+  if (reporter && current.state === 'dispatched' && current.assigneeId === reporter.id) {
+    const alarm = notices.findIndex((n) => n.kind === 'assigned' && n.to.includes(reporter.id));
+    if (alarm >= 0) notices.splice(alarm, 1);
+    await step({ action: 'accept' }, reporter, null, { selfReported: true });
   }
   // Nobody to route to (no rule, nobody on duty): the community desk dispatches by hand.
   if (current.state === 'registered')

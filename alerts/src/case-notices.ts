@@ -6,6 +6,7 @@ import {
   type Region,
   type RegionLevel,
   type ReturnReason,
+  type Severity,
   type SlaClock,
 } from '@gridsense/core';
 import {
@@ -34,6 +35,7 @@ const LEVEL_NAMES: Record<RegionLevel, string> = {
   street: '街道',
   district: '区指挥中心',
 };
+const SEVERITY_NAMES: Record<Severity, string> = { info: '提示', warning: '预警', critical: '紧急' };
 const CLOCK_NAMES: Record<SlaClock, string> = { accept: '签收', arrive: '到场', resolve: '办结' };
 const REASON_NAMES: Record<ReturnReason, string> = {
   not_my_grid: '非本网格',
@@ -63,6 +65,8 @@ export const noticeLine = {
   returned: (reason: ReturnReason, by: string) => `被 ${by} 退单（${REASON_NAMES[reason]}），请重新派遣`,
   reopened: (why: string) => `已重新打开：${why}`,
   linked: (what: string) => `新关联：${what}`,
+  severityRaised: (from: Severity, to: Severity, by: string) =>
+    `等级由${SEVERITY_NAMES[from]}升为${SEVERITY_NAMES[to]}：${by}`,
   resolved: (by: string) => `${by} 已办结，待核查`,
 };
 

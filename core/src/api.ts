@@ -137,6 +137,8 @@ export const NOTICE_KINDS = [
   'returned',
   'reopened',
   'linked',
+  /** A fused signal raised a case's severity (the desk hears it, never silently). */
+  'severity_raised',
   'resolved',
 ] as const;
 export type NoticeKind = (typeof NOTICE_KINDS)[number];

@@ -1,81 +1,170 @@
 import { describe, expect, it } from 'vitest';
-import { findFusionTarget, findSuppressingParent } from './case-fusion';
+import {
+  findFusionTarget,
+  findPossiblyRelated,
+  findSuppressingParent,
+  metresBetween,
+  type FusionDevice,
+  type IncomingSignal,
+} from './case-fusion';
 import { caseIn, NOW } from './case-test-fixture';
+import type { CaseRecord, CaseState } from './case-types';
 import type { RegionLevel } from './model';
 
 const MIN = 60_000;
+/** About 111 m per 0.001° of latitude. */
+const north = (d: FusionDevice, metres: number, id: string, type = d.type): FusionDevice => ({
+  id,
+  type,
+  lat: d.lat + metres / 111_195,
+  lng: d.lng,
+});
+const smoke1: FusionDevice = { id: 'smoke-1', type: 'smoke_detector', lat: 30.26, lng: 120.155 };
+const camera100 = north(smoke1, 100, 'camera-100m', 'camera');
+const smoke250 = north(smoke1, 250, 'smoke-250m');
+const smoke400 = north(smoke1, 400, 'smoke-400m');
+const gas50 = north(smoke1, 50, 'gas-50m', 'gas_detector');
+const noise20 = north(smoke1, 20, 'noise-20m', 'noise');
+
+const candidate = (state: CaseState, extra: Partial<CaseRecord>, devices: FusionDevice[]) => ({
+  ...caseIn(state, extra),
+  devices,
+});
+
 const open = [
-  caseIn('dispatched', {
-    id: 'fire-G01',
-    gridId: 'G01',
-    category: 'fire_safety',
-    lastSignalAt: NOW - 5 * MIN,
-  }),
-  caseIn('accepted', {
-    id: 'fire-G01-old',
-    gridId: 'G01',
-    category: 'fire_safety',
-    lastSignalAt: NOW - 9 * MIN,
-  }),
-  caseIn('resolved', {
-    id: 'fire-G02-done',
-    gridId: 'G02',
-    category: 'fire_safety',
-    lastSignalAt: NOW - MIN,
-  }),
-  caseIn('dispatched', {
-    id: 'gas-G03',
-    gridId: 'G03',
-    category: 'gas_safety',
-    lastSignalAt: NOW - 20 * MIN,
-  }),
-  caseIn('dispatched', {
-    id: 'power-C1',
-    gridId: 'G01',
-    category: 'power_outage',
-    lastSignalAt: NOW - 60 * MIN,
-  }),
+  candidate(
+    'dispatched',
+    {
+      id: 'fire-G01',
+      gridId: 'G01',
+      category: 'fire_safety',
+      lastSignalAt: NOW - 5 * MIN,
+    },
+    [smoke1],
+  ),
+  candidate(
+    'accepted',
+    {
+      id: 'fire-G01-old',
+      gridId: 'G01',
+      category: 'fire_safety',
+      lastSignalAt: NOW - 9 * MIN,
+    },
+    [smoke1],
+  ),
+  candidate(
+    'dispatched',
+    {
+      id: 'hotline-G01',
+      gridId: 'G01',
+      category: 'fire_safety',
+      source: 'hotline',
+      lastSignalAt: NOW - MIN,
+    },
+    [],
+  ),
+  candidate(
+    'resolved',
+    {
+      id: 'fire-G02-done',
+      gridId: 'G02',
+      category: 'fire_safety',
+      lastSignalAt: NOW - MIN,
+    },
+    [smoke1],
+  ),
+  candidate(
+    'dispatched',
+    {
+      id: 'gas-G03',
+      gridId: 'G03',
+      category: 'gas_safety',
+      lastSignalAt: NOW - 20 * MIN,
+    },
+    [gas50],
+  ),
+  candidate(
+    'dispatched',
+    {
+      id: 'power-C1',
+      gridId: 'G01',
+      category: 'power_outage',
+      lastSignalAt: NOW - 60 * MIN,
+    },
+    [],
+  ),
 ];
 
-describe('fusion: related risks in one grid within a window become one case', () => {
-  it.each<[string, { gridId: string; category: string; at: number }, string | undefined]>([
+const alarm = (device: FusionDevice, extra: Partial<IncomingSignal> = {}): IncomingSignal => ({
+  gridId: 'G01',
+  category: 'fire_safety',
+  at: NOW,
+  source: 'auto',
+  device,
+  ...extra,
+});
+
+describe('metresBetween', () => {
+  it('measures a few hundred metres to within a metre', () => {
+    expect(metresBetween(smoke1, smoke250)).toBeCloseTo(250, 0);
+    expect(metresBetween(smoke1, { lat: smoke1.lat, lng: smoke1.lng + 0.001 })).toBeCloseTo(96.2, 0);
+  });
+});
+
+describe('fusion: only the same matter joins, by itself', () => {
+  it.each<[string, IncomingSignal, string | undefined]>([
+    ['a camera 100 m from the smoke alarm joins the latest fire case', alarm(camera100), 'fire-G01'],
+    ['another smoke detector 250 m away joins', alarm(smoke250), 'fire-G01'],
+    ['the same device under another rule joins', alarm(smoke1), 'fire-G01'],
+    ['just inside the window of the older one only', alarm(camera100, { at: NOW + 5 * MIN }), 'fire-G01'],
     [
-      'a camera fire in the same grid joins the latest fire case',
-      { gridId: 'G01', category: 'fire_safety', at: NOW },
+      'an electrical-fire alarm belongs to the fire group too',
+      alarm(north(smoke1, 30, 'elec-30m', 'electrical_fire'), { category: 'electrical_safety' }),
       'fire-G01',
     ],
-    [
-      'just inside the window of the older one only',
-      { gridId: 'G01', category: 'fire_safety', at: NOW + 5 * MIN },
-      'fire-G01',
-    ],
-    [
-      'an electrical fire belongs to the fire group too',
-      { gridId: 'G01', category: 'electrical_safety', at: NOW },
-      'fire-G01',
-    ],
-    ['a fire in another grid does not', { gridId: 'G04', category: 'fire_safety', at: NOW }, undefined],
-    [
-      'nor does one after the window',
-      { gridId: 'G01', category: 'fire_safety', at: NOW + 6 * MIN },
-      undefined,
-    ],
-    ['a resolved case is not joined', { gridId: 'G02', category: 'fire_safety', at: NOW }, undefined],
-    ['gas after its 10-minute window', { gridId: 'G03', category: 'gas_safety', at: NOW }, undefined],
-    ['a category without a fusion group', { gridId: 'G01', category: 'public_order', at: NOW }, undefined],
-  ])('%s', (_name, risk, expected) => {
-    expect(findFusionTarget(risk, open)?.id).toBe(expected);
+    ['a smoke detector 400 m away is another matter', alarm(smoke400), undefined],
+    ['a device of an unrelated type next to it does not join', alarm(noise20), undefined],
+    ['a gas alarm 50 m away is not a fire', alarm(gas50, { category: 'gas_safety' }), undefined],
+    ['a fire in another grid does not', alarm(camera100, { gridId: 'G04' }), undefined],
+    ['nor does one after the window', alarm(camera100, { at: NOW + 6 * MIN }), undefined],
+    ['a resolved case is not joined', alarm(smoke1, { gridId: 'G02' }), undefined],
+    ['gas after its 10-minute window', alarm(gas50, { gridId: 'G03', category: 'gas_safety' }), undefined],
+    ['a category without a fusion group', alarm(smoke1, { category: 'public_order' }), undefined],
+    ['an alarm without a known device', alarm(smoke1, { device: null }), undefined],
+    ['a hotline call never fuses', alarm(smoke1, { source: 'hotline', device: null }), undefined],
+    ['a patrol report never fuses', alarm(smoke1, { source: 'patrol', device: null }), undefined],
+  ])('%s', (_name, signal, expected) => {
+    expect(findFusionTarget(signal, open)?.id).toBe(expected);
+  });
+
+  it('a case opened by a person never absorbs a device alarm, however close and recent', () => {
+    const human = open.filter((c) => c.id === 'hotline-G01');
+    expect(findFusionTarget(alarm(smoke1), human)).toBeUndefined();
   });
 
   it('a case under a parent is not a fusion target', () => {
-    const child = caseIn('dispatched', {
-      id: 'child',
-      gridId: 'G05',
-      category: 'fire_safety',
-      lastSignalAt: NOW,
-      parentId: 'p',
-    });
-    expect(findFusionTarget({ gridId: 'G05', category: 'fire_safety', at: NOW }, [child])).toBeUndefined();
+    const child = candidate(
+      'dispatched',
+      {
+        id: 'child',
+        gridId: 'G05',
+        category: 'fire_safety',
+        lastSignalAt: NOW,
+        parentId: 'p',
+      },
+      [smoke1],
+    );
+    expect(findFusionTarget(alarm(smoke1, { gridId: 'G05' }), [child])).toBeUndefined();
+  });
+
+  it('cases of the same grid, group and window that were not joined are listed as possibly related', () => {
+    const risk = { gridId: 'G01', category: 'fire_safety', at: NOW };
+    expect(findPossiblyRelated(risk, open).map((c) => c.id)).toEqual([
+      'fire-G01',
+      'fire-G01-old',
+      'hotline-G01',
+    ]);
+    expect(findPossiblyRelated({ ...risk, category: 'public_order' }, open)).toEqual([]);
   });
 });
 

@@ -1,15 +1,23 @@
-import { ACTIVE_CASE_STATES, type CaseRecord } from './case-types';
+import { ACTIVE_CASE_STATES, type CaseRecord, type CaseSource } from './case-types';
 import type { RegionLevel } from './model';
 
 /**
- * One case per cause, and one case per incident: related risks in the same grid within a window
- * (a smoke sensor, a camera's `fire_smoke`, a hotline fire call) join one case; a parent case
- * (a community power cut) swallows the flood of child risks (devices offline) beneath it.
+ * One case per incident, never one case per neighbourhood. Automatic fusion joins only the same
+ * matter: a device's alarm joins an open case of its kind when that case already holds an alarm
+ * from a device of a related type, in the same grid, within `radiusM` of the new device, and within
+ * the window. A case opened by a person (hotline, patrol) holds no device, so it never absorbs an
+ * alarm; a person's report never fuses automatically either. Anything else is joined only by an
+ * operator's explicit merge. A parent case (a community power cut) still swallows the flood of
+ * child risks (devices offline) beneath it.
  */
 export interface FusionGroup {
   key: string;
   /** Categories that describe the same kind of incident. */
   categories: string[];
+  /** Device types whose alarms describe this kind of incident (a smoke detector and a camera for fire). */
+  deviceTypes: string[];
+  /** A signal within this distance of a device already in the case is the same matter. */
+  radiusM: number;
   /** A risk joins a case whose last signal is at most this old. */
   windowMs: number;
 }
@@ -22,10 +30,34 @@ export interface SuppressionRule {
 }
 
 export const DEFAULT_FUSION_GROUPS: FusionGroup[] = [
-  { key: 'fire', categories: ['fire_safety', 'electrical_safety'], windowMs: 10 * 60_000 },
-  { key: 'gas', categories: ['gas_safety'], windowMs: 10 * 60_000 },
-  { key: 'flood', categories: ['flood'], windowMs: 30 * 60_000 },
-  { key: 'structure', categories: ['structural_safety'], windowMs: 30 * 60_000 },
+  {
+    key: 'fire',
+    categories: ['fire_safety', 'electrical_safety'],
+    deviceTypes: ['smoke_detector', 'camera', 'electrical_fire'],
+    radiusM: 300,
+    windowMs: 10 * 60_000,
+  },
+  {
+    key: 'gas',
+    categories: ['gas_safety'],
+    deviceTypes: ['gas_detector'],
+    radiusM: 200,
+    windowMs: 10 * 60_000,
+  },
+  {
+    key: 'flood',
+    categories: ['flood'],
+    deviceTypes: ['water_level', 'camera'],
+    radiusM: 500,
+    windowMs: 30 * 60_000,
+  },
+  {
+    key: 'structure',
+    categories: ['structural_safety'],
+    deviceTypes: ['structure_tilt'],
+    radiusM: 100,
+    windowMs: 30 * 60_000,
+  },
 ];
 
 export const DEFAULT_SUPPRESSION_RULES: SuppressionRule[] = [
@@ -33,33 +65,93 @@ export const DEFAULT_SUPPRESSION_RULES: SuppressionRule[] = [
   { parentCategories: ['network_outage'], scope: 'street', childCategories: ['device_health'] },
 ];
 
+export interface Point {
+  lat: number;
+  lng: number;
+}
+
+/** A device as fusion sees it: what kind it is and where it stands. */
+export interface FusionDevice extends Point {
+  id: string;
+  type: string;
+}
+
 export interface IncomingRisk {
   gridId: string;
   category: string;
   at: number;
 }
 
+/** A new signal: a device's alarm (with its device) or a person's report (no device). */
+export interface IncomingSignal extends IncomingRisk {
+  source: CaseSource;
+  /** The alarming device; null for reports by people. */
+  device: FusionDevice | null;
+}
+
 type Candidate = Pick<CaseRecord, 'id' | 'gridId' | 'category' | 'state' | 'lastSignalAt' | 'parentId'>;
 
-/** The open case this risk belongs to by fusion, if any (the most recently active one). */
-export function findFusionTarget<C extends Candidate>(
-  risk: IncomingRisk,
+/** An open case with the devices whose alarms it holds (none for a case opened by a person). */
+export type FusionCandidate = Candidate & { devices: readonly FusionDevice[] };
+
+/** Great-circle distance in metres (haversine; ample for a few hundred metres). */
+export function metresBetween(a: Point, b: Point): number {
+  const rad = (deg: number) => (deg * Math.PI) / 180;
+  const dLat = rad(b.lat - a.lat);
+  const dLng = rad(b.lng - a.lng);
+  const h = Math.sin(dLat / 2) ** 2 + Math.cos(rad(a.lat)) * Math.cos(rad(b.lat)) * Math.sin(dLng / 2) ** 2;
+  return 2 * 6_371_000 * Math.asin(Math.min(1, Math.sqrt(h)));
+}
+
+/**
+ * The open case this signal belongs to by fusion, if any (the most recently active one). Only a
+ * device's alarm fuses, and only into a case that holds an alarm from a device of a related type in
+ * the same grid within the group's radius, inside the window. A person's report never fuses (an
+ * operator merges it by hand when it is the same matter).
+ */
+export function findFusionTarget<C extends FusionCandidate>(
+  signal: IncomingSignal,
   open: readonly C[],
   groups: readonly FusionGroup[] = DEFAULT_FUSION_GROUPS,
 ): C | undefined {
-  const group = groups.find((g) => g.categories.includes(risk.category));
-  if (!group) return undefined;
+  const { device } = signal;
+  if (signal.source !== 'auto' || !device) return undefined;
+  const group = groups.find((g) => g.categories.includes(signal.category));
+  if (!group || !group.deviceTypes.includes(device.type)) return undefined;
   return open
     .filter(
       (c) =>
-        c.gridId === risk.gridId &&
+        c.gridId === signal.gridId &&
         c.parentId === null &&
         ACTIVE_CASE_STATES.includes(c.state) &&
         group.categories.includes(c.category) &&
-        risk.at - c.lastSignalAt <= group.windowMs &&
-        risk.at >= c.lastSignalAt - group.windowMs,
+        signal.at - c.lastSignalAt <= group.windowMs &&
+        signal.at >= c.lastSignalAt - group.windowMs &&
+        c.devices.some(
+          (d) => group.deviceTypes.includes(d.type) && metresBetween(d, device) <= group.radiusM,
+        ),
     )
     .sort((a, b) => b.lastSignalAt - a.lastSignalAt)[0];
+}
+
+/**
+ * Open cases of the same grid, group and window that a new case did not join: the dispatchers see
+ * them as possibly related and may merge them by hand (nothing joins on this list alone).
+ */
+export function findPossiblyRelated<C extends Candidate>(
+  risk: IncomingRisk,
+  open: readonly C[],
+  groups: readonly FusionGroup[] = DEFAULT_FUSION_GROUPS,
+): C[] {
+  const group = groups.find((g) => g.categories.includes(risk.category));
+  if (!group) return [];
+  return open.filter(
+    (c) =>
+      c.gridId === risk.gridId &&
+      ACTIVE_CASE_STATES.includes(c.state) &&
+      group.categories.includes(c.category) &&
+      Math.abs(risk.at - c.lastSignalAt) <= group.windowMs,
+  );
 }
 
 /**

@@ -12,6 +12,7 @@ export * from './region-admin.repository';
 export * from './rule.repository';
 export * from './case.repository';
 export * from './case-view.repository';
+export * from './case-fusion.repository';
 export * from './case-config.repository';
 export * from './audit.repository';
 export * from './audit-anchor';

@@ -73,7 +73,7 @@ describe('a fire, from MQTT to the requester’s feedback', () => {
     return response.body;
   }
 
-  it('fuses three sources, bounces once, is re-dispatched, resolved with a photo, verified and rated', async () => {
+  it('fuses two sensors (the hotline call stays its own case), bounces once, is re-dispatched, resolved with a photo, verified and rated', async () => {
     const [admin, op, worker, fire] = await Promise.all([
       env.login('admin'),
       env.login('op1'),
@@ -95,7 +95,8 @@ describe('a fire, from MQTT to the requester’s feedback', () => {
     const workerSocket = await worker.socket();
     const notices: NotificationView[] = [];
     workerSocket.on('notification:new', (n) => notices.push(n));
-    const smoke = env.devices.find((d) => d.type === 'smoke_detector' && d.gridId === 'G01')!;
+    // Two devices of the same fire: the smoke detector 254 m from the camera (fusion's radius is 300 m).
+    const smoke = env.devices.find((d) => d.id === 'smoke-G01-2')!;
     const camera = env.devices.find((d) => d.type === 'camera' && d.gridId === 'G01')!;
     const pushed = nextCaseUpdate(workerSocket, (v) => v.deviceId === smoke.id);
 
@@ -142,7 +143,8 @@ describe('a fire, from MQTT to the requester’s feedback', () => {
       })
       .toBe(2);
 
-    // 2. A resident calls the hotline about the same fire: it joins the case; the caller stays masked.
+    // 2. A resident calls the hotline about the same fire. A person's report never fuses by itself:
+    //    it opens its own case (the caller masked), and each case names the other as possibly related.
     const call = await op.call<{ outcome: string; case: CaseView }>('POST', '/api/cases/hotline', {
       title: '居民来电：楼下冒黑烟',
       description: '江城社区 3 号楼楼下冒黑烟，有焦糊味',
@@ -156,9 +158,14 @@ describe('a fire, from MQTT to the requester’s feedback', () => {
     });
     expect(call.status).toBe(201);
     expect(call.body).toMatchObject({
-      outcome: 'fused',
-      case: { id, sourceCount: 3, requester: { name: '刘*', phone: '139****5678' } },
+      outcome: 'opened',
+      case: { sourceCount: 1, requester: { name: '刘*', phone: '139****5678' } },
     });
+    expect(call.body.case.id).not.toBe(id);
+    const callDetail = (await op.call<CaseDetailView>('GET', `/api/cases/${call.body.case.id}`)).body;
+    expect(callDetail.timeline.find((e) => e.action === 'possibly_related')?.data?.cases).toEqual([
+      expect.objectContaining({ id }),
+    ]);
 
     // 3. The grid worker is told (in-app), goes, and returns it: it needs the fire brigade.
     await expect.poll(() => notices.map((n) => n.kind), { timeout: 10_000 }).toContain('assigned');
@@ -218,7 +225,7 @@ describe('a fire, from MQTT to the requester’s feedback', () => {
       'register',
       'dispatch',
       'linked',
-      'linked',
+      'possibly_related',
       'accept',
       'return',
       'dispatch',
@@ -231,7 +238,7 @@ describe('a fire, from MQTT to the requester’s feedback', () => {
     expect(detail.timeline.find((e) => e.action === 'dispatch' && e.actorId === 'u-op1')!.data).toMatchObject(
       { override: true, suggestedId: 'u-worker01' },
     );
-    expect(detail.sources.map((s) => s.kind)).toEqual(['auto', 'auto', 'hotline']);
+    expect(detail.sources.map((s) => s.kind)).toEqual(['auto', 'auto']);
     expect(detail.sources[1]).toMatchObject({
       deviceId: camera.id,
       eventType: 'fire_smoke',
@@ -239,9 +246,12 @@ describe('a fire, from MQTT to the requester’s feedback', () => {
     });
     expect(JSON.stringify(detail)).not.toContain('13912345678');
 
-    // The street's DingTalk group heard about the new case once (the return waits for the digest).
-    await expect.poll(() => robot.received.length, { timeout: 10_000 }).toBe(1);
-    expect(robot.received[0]!.body.markdown.title).toBe('【紧急】烟雾浓度超限（江城社区第1网格）');
+    // The street's DingTalk group heard about each new case once (the return waits for the digest).
+    await expect.poll(() => robot.received.length, { timeout: 10_000 }).toBe(2);
+    expect(robot.received.map((r) => r.body.markdown.title).sort()).toEqual([
+      '【紧急】居民来电：楼下冒黑烟（江城社区第1网格）',
+      '【紧急】烟雾浓度超限（江城社区第1网格）',
+    ]);
 
     // Every move is on the audit chain, and the chain holds; the figures count the case.
     const audit = await op.call<AuditVerification>('GET', '/api/audit/verify');
@@ -251,12 +261,16 @@ describe('a fire, from MQTT to the requester’s feedback', () => {
       `/api/analytics/cases?from=${opened.openedAt}&to=${Date.now() + 1}`,
     );
     expect(stats.body).toMatchObject({
-      opened: 1,
+      opened: 2,
       satisfactionRate: { value: 1 },
       onTimeResolutionRate: { numerator: 1 },
     });
-    expect(stats.body.byDepartment).toEqual([
-      { key: 'dept-fire', opened: 1, resolved: 1, resolvedOnTime: 1, overdue: 0 },
-    ]);
+    expect(stats.body.byDepartment).toContainEqual({
+      key: 'dept-fire',
+      opened: 1,
+      resolved: 1,
+      resolvedOnTime: 1,
+      overdue: 0,
+    });
   });
 });

@@ -175,7 +175,8 @@ describe('webhooks to real receivers on loopback', () => {
     await env.deliver();
     for (let i = 0; i < 5; i++) {
       env.clock.advance(2000);
-      await env.risk(`smoke-G01-${i + 10}`, 'G01', 'smoke-high', 'fire_safety', 'critical');
+      // Another rule of the same detector: the same matter, fused as a linked source.
+      await env.risk('smoke-G01-1', 'G01', `smoke-rule-${i}`, 'fire_safety', 'critical');
       await env.deliver();
     }
     expect(hook.received).toHaveLength(1);

@@ -4,10 +4,12 @@ import { codesEn } from './codes.en';
 import { peopleEn } from './people.en';
 import { sessionEn } from './session.en';
 import type { Messages } from './zh-CN';
+import { fusionEn } from './fusion.en';
 
 /** English. Typed as `Messages`, so a missing or extra key does not compile. */
 export const en: Messages = {
   ...adminEn,
+  ...fusionEn,
   ...fieldEn,
   ...codesEn,
   ...peopleEn,

@@ -3,10 +3,12 @@ import { fieldZhCN } from './field.zh-CN';
 import { codesZhCN } from './codes.zh-CN';
 import { peopleZhCN } from './people.zh-CN';
 import { sessionZhCN } from './session.zh-CN';
+import { fusionZhCN } from './fusion.zh-CN';
 
 /** 简体中文, the default language. `en.ts` must have exactly these keys (a compile error otherwise). */
 export const zhCN = {
   ...adminZhCN,
+  ...fusionZhCN,
   ...fieldZhCN,
   ...codesZhCN,
   ...peopleZhCN,

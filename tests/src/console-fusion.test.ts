@@ -1,0 +1,144 @@
+import type { CaseDetailView, CaseView, NotificationView } from '@gridsense/core';
+import { rm } from 'node:fs/promises';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromiumTestMode, launchChromium } from './harness/chromium';
+import { buildConsole } from './harness/console-build';
+import { DESKTOP, fillSignIn } from './harness/console-fixture';
+import { publishEvent, publishReading, startSnapshotServer, type SeqCounter } from './harness/demo-activity';
+import { startTestPlatform, type ApiClient, type TestPlatform } from './harness/test-platform';
+
+/**
+ * Case fusion as the command centre sees it: a hotline hazard and a nearby smoke alarm stay two
+ * cases that name each other; a camera 254 m from the smoke detector joins the alarm's case, and
+ * its row shows what it is (title, device, place, frame) and that it raised the severity.
+ */
+describe.skipIf(chromiumTestMode() === 'skip')('case fusion in real Chromium', () => {
+  let env: TestPlatform;
+  let browser: Browser;
+  let consoleDir: string;
+  let snapshots: Awaited<ReturnType<typeof startSnapshotServer>>;
+  const seqs: SeqCounter = new Map();
+
+  beforeAll(async () => {
+    consoleDir = await buildConsole();
+    env = await startTestPlatform({ staticDir: consoleDir });
+    snapshots = await startSnapshotServer();
+    browser = await launchChromium();
+  }, 180_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await snapshots?.close();
+    await env?.stop();
+    if (consoleDir) await rm(consoleDir, { recursive: true, force: true });
+  });
+
+  async function openAs(username: string, hash: string): Promise<Page> {
+    const context = await browser.newContext({
+      viewport: DESKTOP,
+      locale: 'zh-CN',
+      timezoneId: 'Asia/Shanghai',
+    });
+    const page = await context.newPage();
+    await page.goto(`${env.baseUrl}/#/login`);
+    await fillSignIn(page, env, username);
+    await page.getByTestId('user-name').waitFor();
+    await page.goto(`${env.baseUrl}/${hash}`);
+    return page;
+  }
+
+  async function pollCase(op: ApiClient, match: (view: CaseView) => boolean): Promise<CaseView> {
+    let found: CaseView | undefined;
+    await expect
+      .poll(
+        async () => {
+          const { body } = await op.call<CaseView[]>('GET', '/api/cases?scope=open');
+          found = body.find(match);
+          return found !== undefined;
+        },
+        { timeout: 20_000 },
+      )
+      .toBe(true);
+    return found!;
+  }
+
+  it('a hazard call and an alarm stay apart; a nearby camera joins the alarm, shown as itself, and the desk is told', async () => {
+    const op = await env.login('op1');
+    const device = (id: string) => env.devices.find((d) => d.id === id)!;
+    const smoke = device('smoke-G01-2');
+    const camera = device('camera-G01-4');
+
+    // 1. A hotline call about stored goods in a stairwell (a fire hazard, not a fire).
+    const call = await op.call<{ outcome: string; case: CaseView }>('POST', '/api/cases/hotline', {
+      title: '楼道堆物',
+      description: '3 号楼 2 单元楼道堆放纸箱杂物',
+      category: 'fire_safety',
+      subcategory: 'fire_safety.hazard',
+      caseType: 'fire_safety.hazard.corridor_storage',
+      severity: 'warning',
+      gridId: 'G01',
+      address: '江城社区 3 号楼 2 单元',
+      callerName: '李四',
+      callerPhone: '13900001111',
+    });
+    expect(call.status).toBe(201);
+    expect(call.body.outcome).toBe('opened');
+
+    // 2. The smoke detector alarms (warning): its own case, not swallowed by the call's.
+    await publishReading(env.mqttUrl, smoke, seqs, { smoke: 7, temperature: 30, battery: 90 });
+    const alarm = await pollCase(op, (v) => v.deviceId === smoke.id);
+    expect(alarm.id).not.toBe(call.body.case.id);
+    expect(alarm).toMatchObject({ severity: 'warning', source: 'auto' });
+
+    // 3. The camera 254 m away sees fire and smoke: it joins the alarm's case and raises it.
+    await publishEvent(env.mqttUrl, camera, seqs, {
+      type: 'fire_smoke',
+      confidence: 0.93,
+      snapshot: snapshots.url,
+    });
+    await expect
+      .poll(async () => (await op.call<CaseDetailView>('GET', `/api/cases/${alarm.id}`)).body.case.severity, {
+        timeout: 20_000,
+      })
+      .toBe('critical');
+    const callCase = (await op.call<CaseDetailView>('GET', `/api/cases/${call.body.case.id}`)).body.case;
+    expect(callCase).toMatchObject({ title: '楼道堆物', severity: 'warning', sourceCount: 1 });
+
+    // The desk heard it: a severity_raised notice for the operator (the console's toast shows it).
+    await expect
+      .poll(
+        async () =>
+          (await op.call<NotificationView[]>('GET', '/api/notifications')).body
+            .filter((n) => n.kind === 'severity_raised')
+            .flatMap((n) => n.caseIds),
+        { timeout: 20_000 },
+      )
+      .toContain(alarm.id);
+
+    // 4. In the console, the joined camera's row says what it is, where, and what it did.
+    const page = await openAs('op1', `#/cases/${alarm.id}`);
+    const row = page.locator('[data-testid="timeline-entry"][data-action="linked"]');
+    await row.waitFor({ timeout: 20_000 });
+    const source = row.getByTestId('linked-source');
+    await expect.poll(() => source.getAttribute('data-kind')).toBe('auto');
+    expect(await source.getByTestId('linked-source-title').textContent()).toBe('视频识别烟火');
+    const deviceText = await source.getByTestId('linked-source-device').textContent();
+    expect(deviceText).toContain('江城社区第1网格 智能摄像头 4号');
+    expect(deviceText).toContain('智能摄像头');
+    expect(await source.getByTestId('linked-source-place').textContent()).toBe('30.26758, 120.15329');
+    expect(await source.getByTestId('linked-source-raised').textContent()).toContain('等级由预警升为紧急');
+    expect(await source.getByRole('link', { name: /抓拍画面/ }).getAttribute('href')).toBe(snapshots.url);
+    expect(await row.textContent()).not.toMatch(/\blinked\b/);
+
+    // 5. The alarm's case names the hazard call as possibly related, with a link to it.
+    const related = page.getByTestId(`related-case-${call.body.case.id}`);
+    await related.waitFor();
+    expect(await related.textContent()).toContain('楼道堆物');
+    await related.getByRole('link').click();
+    await expect.poll(() => page.getByTestId('case-title').textContent()).toBe('楼道堆物');
+    // …and the call's case names the alarm back.
+    await page.getByTestId(`related-case-${alarm.id}`).waitFor();
+    await page.context().close();
+  }, 180_000);
+});
