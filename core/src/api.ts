@@ -1,7 +1,7 @@
 import type { CaseRecord, CaseSource, CaseState } from './cases';
 import type { RequesterView } from './case-intake';
 import type { CaseStats } from './case-stats';
-import type { Device, DutyKind, Region, Role, User } from './model';
+import type { Device, DutyKind, Region, Role, Severity, User } from './model';
 
 /** Views the web API returns; shared with the console so a renamed field is a compile error. */
 
@@ -123,7 +123,16 @@ export interface NotificationView {
   caseIds: string[];
   /** How many notices were grouped into this one. */
   count: number;
+  /** The highest severity of the grouped notices (a critical one is announced with a sound). */
+  severity: Severity;
+  /** Whether its reader has marked it read. */
+  read: boolean;
   at: number;
+}
+
+/** How many of a person's notices are unread (`GET /api/notifications/unread`, and after marking read). */
+export interface UnreadNoticesView {
+  unread: number;
 }
 
 /** What a notice tells its reader; channels subscribe to some of them. */

@@ -18,7 +18,7 @@ export interface OutgoingNotice {
 }
 
 type MessageRow = Selectable<Database['notification_messages']>;
-export type OutboxMessage = Omit<NotificationView, 'at'> & {
+export type OutboxMessage = Omit<NotificationView, 'at' | 'read'> & {
   targetKind: TargetKind;
   targetId: string;
   severity: Severity;
@@ -277,7 +277,56 @@ export async function listUserNotifications(
     .limit(limit)
     .execute();
   return rows.map((r) => {
-    const { id, kind, title, lines, caseIds, count } = toMessage(r);
-    return { id, kind, title, lines, caseIds, count, at: Number(r.sent_at) };
+    const { id, kind, title, lines, caseIds, count, severity } = toMessage(r);
+    return {
+      id,
+      kind,
+      title,
+      lines,
+      caseIds,
+      count,
+      severity,
+      read: r.read_at !== null,
+      at: Number(r.sent_at),
+    };
   });
+}
+
+const userInApp = (db: StateDb, userId: string) =>
+  db
+    .updateTable('notification_messages')
+    .where('target_kind', '=', 'inapp')
+    .where('target_id', '=', userId)
+    .where('status', '=', 'sent')
+    .where('read_at', 'is', null);
+
+/** How many of a person's delivered in-app notices are unread. */
+export async function countUnreadNotifications(db: StateDb, userId: string): Promise<number> {
+  const row = await db
+    .selectFrom('notification_messages')
+    .select((eb) => eb.fn.countAll<number | string>().as('n'))
+    .where('target_kind', '=', 'inapp')
+    .where('target_id', '=', userId)
+    .where('status', '=', 'sent')
+    .where('read_at', 'is', null)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/**
+ * Marks a person's notices read: the listed ones, or all up to and including `upTo` (notices
+ * delivered later stay unread). Others' notices are never touched. Returns how many changed.
+ */
+export async function markNotificationsRead(
+  db: StateDb,
+  userId: string,
+  which: { ids: readonly number[] } | { upTo: number },
+  now: number,
+): Promise<number> {
+  if ('ids' in which && which.ids.length === 0) return 0;
+  const query = userInApp(db, userId).set({ read_at: now });
+  const result = await (
+    'ids' in which ? query.where('id', 'in', [...which.ids]) : query.where('id', '<=', which.upTo)
+  ).executeTakeFirst();
+  return Number(result.numUpdatedRows);
 }

@@ -38,6 +38,14 @@ export interface Database {
   };
   /** Added by 0012_totp: SHA-256 of each recovery code; `used_at` set when it signs in. */
   user_recovery_codes: { user_id: string; code_hash: string; used_at: number | null };
+  /** Added by 0016_person_contacts: `phone` is sealed (`gridsense_seal`). */
+  person_contacts: {
+    user_id: string;
+    phone: string | null;
+    dingtalk_user_id: string | null;
+    wecom_user_id: string | null;
+    updated_at: number;
+  };
   grid_duties: { grid_id: string; user_id: string; duty: string };
   devices: {
     id: string;
@@ -150,6 +158,9 @@ export interface Database {
     satisfaction: number | null;
     feedback_at: number | null;
     next_check_at: number | null;
+    close_reason: string | null;
+    duplicate_of_id: string | null;
+    returned_by_id: string | null;
   };
   case_events: {
     id: Generated<number>;
@@ -261,6 +272,7 @@ export interface Database {
     last_error: string | null;
     created_at: number;
     sent_at: number | null;
+    read_at: Generated<number | null>;
   };
   notification_attempts: {
     id: Generated<number>;

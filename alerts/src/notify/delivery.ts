@@ -101,10 +101,10 @@ export function createDelivery(deps: {
     });
 
   async function deliverInApp(message: OutboxMessage, now: number): Promise<Outcome> {
-    const { kind, title, lines, caseIds, count } = message;
+    const { kind, title, lines, caseIds, count, severity } = message;
     await deps.bus.publish('case.notified', {
       userId: message.targetId,
-      notice: { id: message.id, kind, title, lines, caseIds, count, at: now },
+      notice: { id: message.id, kind, title, lines, caseIds, count, severity, read: false, at: now },
     });
     return { ok: true, statusCode: null, error: null, retry: false };
   }

@@ -1,4 +1,5 @@
 import { loadVapidKeys, subscribeToPush, unsubscribeFromPush } from '@gridsense/alerts';
+import { AppError } from '@gridsense/core';
 import type { Router } from 'express';
 import type { WebDeps } from '../web-deps';
 import { currentUser } from './current-user';
@@ -10,6 +11,17 @@ export function notificationRoutes(deps: WebDeps): Router {
 
   router.get('/api/notifications', async (request, response) => {
     response.json(await deps.cases.notifications(currentUser(request)));
+  });
+
+  router.get('/api/notifications/unread', async (request, response) => {
+    response.json({ unread: await deps.cases.unreadNotifications(currentUser(request)) });
+  });
+
+  /** Body: `{ ids: [notice ids] }` or `{ upTo: notice id }` (all up to it); answers `{ unread }`. */
+  router.post('/api/notifications/read', async (request, response) => {
+    const user = currentUser(request);
+    const which = parseReadRequest(request.body);
+    response.json({ unread: await deps.cases.markNotificationsRead(user, which) });
   });
 
   /** The VAPID public key the browser needs for `pushManager.subscribe`. */
@@ -31,4 +43,16 @@ export function notificationRoutes(deps: WebDeps): Router {
   });
 
   return router;
+}
+
+const MAX_IDS = 500;
+const isNoticeId = (value: unknown): value is number =>
+  typeof value === 'number' && Number.isSafeInteger(value) && value > 0;
+
+function parseReadRequest(body: unknown): { ids: number[] } | { upTo: number } {
+  const { ids, upTo } = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
+  if (ids !== undefined && upTo === undefined) {
+    if (Array.isArray(ids) && ids.length <= MAX_IDS && ids.every(isNoticeId)) return { ids };
+  } else if (upTo !== undefined && ids === undefined && isNoticeId(upTo)) return { upTo };
+  throw new AppError('validation_failed', 'give ids (up to 500 notice numbers) or upTo (a notice number)');
 }

@@ -112,6 +112,7 @@ const MESSAGES: readonly ApiMessagePattern[] = [
   [/^invalid classification$/, () => '事件类别有误'],
   [/^invalid input$/, () => '输入有误'],
   [/^invalid export record$/, () => '导出记录有误'],
+  [/^invalid audit query$/, () => '审计日志查询条件有误'],
 
   [/^rule (\S+) has no version (\d+)$/, (m) => `规则 ${m[1]} 没有第 ${m[2]} 版`],
   [/^rule (\S+) already exists$/, (m) => `规则 ${m[1]} 已存在`],
@@ -160,6 +161,20 @@ const MESSAGES: readonly ApiMessagePattern[] = [
   [/^verification must be by someone other than the resolver$/, () => '核查须由办结人以外的人员进行'],
   [/^"not solved" needs a reason$/, () => '评价为“未解决”时需填写原因'],
   [/^reopening needs a reason$/, () => '重新打开需填写原因'],
+  [/^failing verification needs a reason$/, () => '核查不通过需填写原因'],
+  [/^a duplicate must name the case it repeats$/, () => '重复件须填写所重复的工单编号'],
+  [/^a case cannot be a duplicate of itself$/, () => '工单不能是自身的重复件'],
+  [/^closing as void or false alarm needs a reason$/, () => '作废或误报关闭需填写原因'],
+  [/^duplicateOfId is only for a duplicate$/, () => '只有重复件需要填写 duplicateOfId'],
+  [
+    /^case (\S+) is itself a duplicate of (\S+): name that one$/,
+    (m) => `工单 ${m[1]} 本身是 ${m[2]} 的重复件，请填写原工单 ${m[2]}`,
+  ],
+  [/^only the command centre and supervisors verify cases$/, () => '只有指挥中心和督导员可以核查工单'],
+  [
+    /^only the command centre and supervisors close cases as void, false alarm or duplicate$/,
+    () => '只有指挥中心和督导员可以作废、按误报或重复件关闭工单',
+  ],
   [/^escalating needs a reason$/, () => '升级需填写原因'],
   [/^the case is already at the (\w+) level$/, (m) => `工单已处于${label('level', m[1]!)}级`],
 
@@ -181,7 +196,6 @@ const MESSAGES: readonly ApiMessagePattern[] = [
   [/^from must be before to \(epoch ms\)$/, () => 'from 必须早于 to（毫秒时间戳）'],
   [/^from must be before to, at most a year apart$/, () => 'from 必须早于 to，且相隔不超过一年'],
   [/^from and to must be epoch milliseconds$/, () => 'from 和 to 必须是毫秒时间戳'],
-  [/^afterSeq must be an integer and limit 1–1000$/, () => 'afterSeq 必须是整数，limit 必须在 1–1000 之间'],
   [/^version \(the version you edited\) is required$/, () => '缺少 version（您编辑时的版本号）'],
   [/^toVersion is required$/, () => '缺少 toVersion'],
 ];

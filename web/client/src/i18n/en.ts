@@ -1,8 +1,11 @@
-import { adminEn } from './admin.en';
+import { workflowEn } from './workflow.en';
 import { fieldEn } from './field.en';
+import { adminEn } from './admin.en';
 import { codesEn } from './codes.en';
+import { intakeEn } from './intake.en';
 import { peopleEn } from './people.en';
 import { sessionEn } from './session.en';
+import { shellEn } from './shell.en';
 import type { Messages } from './zh-CN';
 import { fusionEn } from './fusion.en';
 
@@ -12,8 +15,11 @@ export const en: Messages = {
   ...fusionEn,
   ...fieldEn,
   ...codesEn,
+  ...intakeEn,
   ...peopleEn,
   ...sessionEn,
+  ...workflowEn,
+  ...shellEn,
   'app.title': 'GridSense',
   'app.tagline': 'Community grid risk sensing and case handling',
   'app.loading': 'Loading…',

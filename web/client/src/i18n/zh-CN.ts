@@ -1,8 +1,11 @@
-import { adminZhCN } from './admin.zh-CN';
+import { workflowZhCN } from './workflow.zh-CN';
 import { fieldZhCN } from './field.zh-CN';
+import { adminZhCN } from './admin.zh-CN';
 import { codesZhCN } from './codes.zh-CN';
+import { intakeZhCN } from './intake.zh-CN';
 import { peopleZhCN } from './people.zh-CN';
 import { sessionZhCN } from './session.zh-CN';
+import { shellZhCN } from './shell.zh-CN';
 import { fusionZhCN } from './fusion.zh-CN';
 
 /** 简体中文, the default language. `en.ts` must have exactly these keys (a compile error otherwise). */
@@ -11,8 +14,11 @@ export const zhCN = {
   ...fusionZhCN,
   ...fieldZhCN,
   ...codesZhCN,
+  ...intakeZhCN,
   ...peopleZhCN,
   ...sessionZhCN,
+  ...workflowZhCN,
+  ...shellZhCN,
   'app.title': '网格感知 GridSense',
   'app.tagline': '社区网格风险感知与事件处置',
   'app.loading': '加载中…',

@@ -1,7 +1,8 @@
 import { io, type Socket } from 'socket.io-client';
 import type { CaseView, ClientToServerEvents, ServerToClientEvents, User } from '@gridsense/core';
-import { beep, notify } from './alerting';
+import { beep, notify } from './alerting.svelte';
 import { caseStore } from './case-store.svelte';
+import { clearNotices, loadNotices, receiveNotice } from './notices.svelte';
 import { overview } from './overview-store.svelte';
 import { caseHref } from './routes';
 import { navigate } from './router.svelte';
@@ -11,7 +12,14 @@ import { t } from '../i18n/index.svelte';
 type LiveSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 export type LiveStatus = 'connecting' | 'online' | 'offline';
 
-export const live = $state<{ status: LiveStatus }>({ status: 'offline' });
+/**
+ * `lostAt`: when a connection that was up went down (null while online or before the first
+ * connection): what is on screen is as of then, and the console says so.
+ */
+export const live = $state<{ status: LiveStatus; lostAt: number | null }>({
+  status: 'offline',
+  lostAt: null,
+});
 /** Grids the server has confirmed it sends live readings of (a view may show that it is live). */
 export const liveGrids = $state<{ following: string[] }>({ following: [] });
 
@@ -32,6 +40,8 @@ export function connectLive(user: User, stillSignedIn: () => Promise<boolean>): 
 
   current.on('connect', () => {
     live.status = 'online';
+    live.lostAt = null;
+    loadNotices().catch((error: unknown) => console.warn('notices could not be loaded', error));
     const grids = watched.filter((id, index) => watched.indexOf(id) === index);
     for (const gridId of grids) emitWatch(current, gridId);
     // Anything pushed while we were away is gone; fetch the state again.
@@ -47,12 +57,15 @@ export function connectLive(user: User, stillSignedIn: () => Promise<boolean>): 
         if (yes && socket === current) current.connect();
       });
     live.status = current.active ? 'connecting' : 'offline';
+    live.lostAt ??= Date.now();
     liveGrids.following = []; // rooms do not survive a reconnect; each watch is confirmed again
   });
   current.on('connect_error', () => {
     live.status = current.active ? 'connecting' : 'offline';
+    live.lostAt ??= Date.now(); // what the page loaded is all there is until it connects
   });
   current.on('case:updated', (view) => onCaseUpdated(view, user));
+  current.on('notification:new', receiveNotice);
   current.on('device:status', (update) => {
     overview.applyStatus(update);
     for (const listener of listeners['device:status']) listener(update);
@@ -66,7 +79,14 @@ export function connectLive(user: User, stillSignedIn: () => Promise<boolean>): 
     current.disconnect();
     if (socket === current) socket = null;
     live.status = 'offline';
+    live.lostAt = null;
+    clearNotices();
   };
+}
+
+/** Opens the live connection again after signing in again in place (the server had closed it). */
+export function resumeLive(): void {
+  if (socket && !socket.connected && !socket.active) socket.connect();
 }
 
 type DeviceEvent = 'device:status' | 'device:readings';
@@ -123,10 +143,13 @@ function onCaseUpdated(view: CaseView, user: User): void {
     notify(title, `${view.gridName} · ${t(`severity.${view.severity}`)}`, () => navigate(href));
     showToast({ tone: 'alert', text: title, href });
   } else if (known && !previous && DISPATCHER_ROLES.includes(user.role)) {
-    showToast({
-      tone: view.severity === 'critical' ? 'alert' : 'info',
-      text: t('toast.newCase', { title: view.title }),
-      href,
-    });
+    const critical = view.severity === 'critical';
+    const text = t('toast.newCase', { title: view.title });
+    showToast({ tone: critical ? 'alert' : 'info', text, href });
+    // A dispatcher hears a new critical case even with the console in another tab.
+    if (critical) {
+      beep();
+      notify(text, `${view.gridName} · ${t('severity.critical')}`, () => navigate(href));
+    }
   }
 }

@@ -19,12 +19,17 @@ class Session {
   restoreError = $state<ApiError | null>(null);
   /** Set when the session ended for lack of activity, for the login page to say so. */
   endedIdle = $state(false);
+  /**
+   * The server ended the session under an open page (expired, ended elsewhere, reset): the page
+   * stays as it is, with what is being typed, behind a sign-in in place.
+   */
+  reauthRequired = $state(false);
 }
 
 export const session = new Session();
 
 configureApi({
-  onUnauthorized: endSession,
+  onUnauthorized: sessionLost,
   onPasswordChangeRequired: () => {
     session.passwordChangeRequired = true;
   },
@@ -41,6 +46,7 @@ function apply(view: SessionView): void {
   session.totpEnrolmentRequired = view.totpEnrolmentRequired;
   session.totpEnabled = view.totpEnabled;
   session.endedIdle = false;
+  session.reauthRequired = false;
   startIdleWatch(view.idleTimeoutMs, () => {
     session.endedIdle = true;
     void logout();
@@ -116,9 +122,21 @@ export async function logout(): Promise<void> {
   endSession();
 }
 
+/**
+ * A 401: with a page open, ask to sign in again over it (nothing typed is lost); with a forced
+ * password change or enrolment showing, or nobody signed in, start from the login page.
+ */
+function sessionLost(): void {
+  if (session.user && !session.passwordChangeRequired && !session.totpEnrolmentRequired) {
+    stopIdleWatch();
+    session.reauthRequired = true;
+  } else endSession();
+}
+
 /** Forget who was signed in and go to the login page. */
 export function endSession(): void {
   stopIdleWatch();
+  session.reauthRequired = false;
   session.user = null;
   session.passwordChangeRequired = false;
   session.totpEnrolmentRequired = false;

@@ -13,8 +13,25 @@ export function unlockAlerts(): void {
   }
 }
 
-/** Two short 880 Hz pips, quiet enough not to startle. */
+const MUTE_KEY = 'gs_muted';
+
+/** Whether alert sounds are off on this device (the header's switch; kept across sign-ins). */
+export const sound = $state<{ muted: boolean }>({ muted: localStorage.getItem(MUTE_KEY) === '1' });
+
+export function setMuted(muted: boolean): void {
+  sound.muted = muted;
+  if (muted) localStorage.setItem(MUTE_KEY, '1');
+  else localStorage.removeItem(MUTE_KEY);
+}
+
+/**
+ * Two short 880 Hz pips, quiet enough not to startle; nothing when muted. Each beep asked for is
+ * counted on `<html data-beeps>`, which lets a test see it without listening.
+ */
 export function beep(): void {
+  if (sound.muted) return;
+  const root = document.documentElement;
+  root.dataset['beeps'] = String(Number(root.dataset['beeps'] ?? 0) + 1);
   if (!audio || audio.state !== 'running') return;
   const start = audio.currentTime;
   for (const offset of [0, 0.22]) {

@@ -1,0 +1,32 @@
+/** 简体中文 of the app shell: notices, alert sound, stale data and signing in again in place. */
+export const shellZhCN = {
+  'notice.opened': '新事件：{title}',
+  'notice.assigned': '已派遣给您：{title}',
+  'notice.co_assigned': '协办：{title}',
+  'notice.reminder': '时限将至：{title}',
+  'notice.repeat': '仍未签收：{title}',
+  'notice.escalated': '已升级：{title}',
+  'notice.returned': '被退单：{title}',
+  'notice.reopened': '已重新打开：{title}',
+  'notice.linked': '新关联：{title}',
+  'notice.resolved': '已办结待核查：{title}',
+  'notice.severity_raised': '融合信号提升级别：{title}',
+  'notice.more': '（共 {count} 条）',
+  'notices.open': '通知',
+  'notices.openUnread': '通知，{count} 条未读',
+  'notices.title': '通知',
+  'notices.empty': '暂无通知',
+  'notices.markRead': '全部标为已读',
+  'sound.on': '提示音已开',
+  'sound.off': '提示音已关',
+  'sound.label': '重要告警提示音',
+
+  'stale.banner': '与服务器的连接已断开：数据停留在 {time}，倒计时和状态可能已过时',
+  'stale.since': '数据截至 {time}',
+
+  'reauth.title': '登录已失效',
+  'reauth.note': '您的登录已过期或被结束。请重新登录，当前页面和未提交的内容会保留。',
+  'reauth.submit': '重新登录',
+  'reauth.signOut': '退出',
+  'reauth.otherUser': '这是另一位用户：未提交的内容已丢弃',
+} as const;
