@@ -57,7 +57,9 @@ describe('durable writer', () => {
     }
   });
 
-  async function createRig(options: { spoolMaxBytes?: number; stallMs?: number } = {}): Promise<Rig> {
+  async function createRig(
+    options: { spoolMaxBytes?: number; stallMs?: number; replayMaxItems?: number } = {},
+  ): Promise<Rig> {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'gridsense-writer-'));
     const disk = createFailingDisk();
     const spool = await Spool.open<StoredItem>(dir, {
@@ -91,6 +93,7 @@ describe('durable writer', () => {
       onReplayRefused: () => {},
       retryMs: { min: 5, max: 20 },
       ...(options.stallMs === undefined ? {} : { stallMs: options.stallMs }),
+      ...(options.replayMaxItems === undefined ? {} : { replayMaxItems: options.replayMaxItems }),
     });
     const rig = { writer, store, spool, dir, disk, metrics, logs, fullRefusals: () => refusals };
     rigs.push(rig);
@@ -149,7 +152,8 @@ describe('durable writer', () => {
   });
 
   it('calls a full spool an alarm only while the store is down, not while it replays the spool', async () => {
-    const rig = await createRig({ spoolMaxBytes: 1_000 }); // four one-reading batches
+    // Four one-reading batches fit; replayed one at a time, so the spool stays full a while.
+    const rig = await createRig({ spoolMaxBytes: 1_000, replayMaxItems: 1 });
     // The held write comes back wrapped: an async function returning it would wait for it.
     const writeUntilHeld = async (first: number): Promise<{ held: Promise<StoredItem[]> }> => {
       for (let seq = first; ; seq++) {
@@ -201,5 +205,20 @@ describe('durable writer', () => {
     // The stalled write landed too: the same points again, stored once.
     expect(await stored(rig)).toBe(2);
     expect(rig.writer.status()).toMatchObject({ spooling: false });
+  });
+
+  it('replays many spooled batches per store write, in order', async () => {
+    const rig = await createRig();
+    rig.store.down = true;
+    for (let i = 0; i < 100; i++) expect(await rig.writer.write(batch(1 + i * 20, 20))).toEqual([]);
+    expect(rig.writer.status().depth).toMatchObject({ batches: 100, items: 2_000 });
+
+    const callsBefore = rig.store.writes;
+    rig.store.down = false;
+    await rig.writer.drained();
+    // One request per spooled batch (100) replayed slower than devices send.
+    expect(rig.store.writes - callsBefore).toBe(1);
+    expect(rig.store.written.map((r) => r.seq)).toEqual(Array.from({ length: 2_000 }, (_, i) => i + 1));
+    expect(await stored(rig)).toBe(2_000);
   });
 });

@@ -22,6 +22,8 @@ export interface DurableWriterOptions {
    * spool and its PUBACKs out, instead of waiting for the write's own timeout (10 s for InfluxDB).
    */
   stallMs?: number;
+  /** Most readings and events per replay write (default 20,000): spooled batches go together. */
+  replayMaxItems?: number;
 }
 
 export interface DurableWriter {
@@ -74,8 +76,10 @@ const errorCode = (error: unknown): string => {
 /**
  * The store, or the spool while the store is down: batches go straight to the store while the
  * spool is empty; once a write fails they go to the spool, which a drainer replays into the store
- * in order, with backoff, until it is empty again. Nothing is written to the store directly while
- * older batches wait in the spool, so the store receives batches in arrival order.
+ * in order, many batches per write, with backoff, until it is empty again. Nothing is written to
+ * the store directly while older batches wait in the spool, so the store receives batches in
+ * arrival order. A write the store does not answer within `stallMs` counts as failed. While the
+ * spool cannot take a batch (at its limit, or its disk failing), the batch and its PUBACKs wait.
  */
 export function createDurableWriter(options: DurableWriterOptions): DurableWriter {
   const { store, spool, log, metrics } = options;
@@ -83,6 +87,7 @@ export function createDurableWriter(options: DurableWriterOptions): DurableWrite
   let draining: Promise<void> | undefined;
   let closed = false;
   const stallMs = options.stallMs ?? 2_000;
+  const replayMaxItems = options.replayMaxItems ?? 20_000;
   let holding: HoldReason | undefined;
   let lastHoldLogAt = -Infinity;
   // Whether the store took the last write (live or replay): a full spool then means "replaying".
@@ -237,14 +242,17 @@ export function createDurableWriter(options: DurableWriterOptions): DurableWrite
   async function drain(): Promise<void> {
     let delay = retry.min;
     while (!closed) {
-      const entry = await spool.peek();
-      if (!entry) break;
+      // Many spooled batches per write: one request per batch of 15-20 readings replays slower
+      // than devices send at a few thousand readings/s, and the spool would never drain.
+      const entries = await spool.peekMany(replayMaxItems);
+      if (entries.length === 0) break;
+      const items = entries.flatMap((entry) => entry.items);
       try {
-        const refused = await writeIsolating(entry.items);
+        const refused = await writeIsolating(items);
         storeAnswers = true;
         if (refused.length > 0) options.onReplayRefused(refused, new Error('refused by the store'));
-        await spool.shift();
-        countOut(entry.items, 'replay', refused);
+        await spool.shift(entries.length);
+        countOut(items, 'replay', refused);
         delay = retry.min;
       } catch (error) {
         storeAnswers = false;

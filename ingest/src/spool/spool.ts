@@ -186,9 +186,31 @@ export class Spool<T> {
     return head.entries[0]?.entry as SpoolEntry<T> | undefined;
   }
 
-  /** Takes the oldest batch (after it reached the store); deletes its segment when it was the last. */
-  shift(): Promise<void> {
-    return this.serialize(() => this.shiftNow());
+  /**
+   * The oldest batches of the head segment, up to `maxItems` items in all (at least one batch),
+   * without taking them: replay writes them in one go instead of one store request per batch.
+   */
+  peekMany(maxItems: number): Promise<SpoolEntry<T>[]> {
+    return this.serialize(async () => {
+      const head = this.segments[0];
+      if (!head) return [];
+      head.entries ??= await this.readSegment(head, false);
+      const taken: SpoolEntry<T>[] = [];
+      let items = 0;
+      for (const { entry } of head.entries) {
+        if (taken.length > 0 && items + entry.items.length > maxItems) break;
+        taken.push(entry as SpoolEntry<T>);
+        items += entry.items.length;
+      }
+      return taken;
+    });
+  }
+
+  /** Takes the oldest `count` batches (after they reached the store), deleting emptied segments. */
+  shift(count = 1): Promise<void> {
+    return this.serialize(async () => {
+      for (let i = 0; i < count; i++) await this.shiftNow();
+    });
   }
 
   private async shiftNow(): Promise<void> {
