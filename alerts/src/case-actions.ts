@@ -46,9 +46,15 @@ function entryData(command: CaseCommand): Record<string, unknown> {
       return { level: command.level ?? null };
     case 'pause':
       return { reason: command.reason };
+    case 'void':
+      return {
+        reason: command.reason,
+        ...(command.duplicateOfId ? { duplicateOfId: command.duplicateOfId } : {}),
+      };
     case 'accept':
     case 'close':
     case 'register':
+    case 'reject':
     case 'reopen':
     case 'resume':
     case 'verify':
@@ -104,7 +110,7 @@ async function prepareDispatch(
     names.set(id, person.displayName);
   }
   const departmentId = (await listUserDepartments(ctx.db, command.assigneeId))[0] ?? null;
-  const suggestion = await ctx.directory.suggest(record, ctx.now(), policy.calendar);
+  const suggestion = await suggestFor(ctx, policy, record);
   const override = suggestion?.leadId !== command.assigneeId;
   // Choosing someone other than the rule list's pick is an accountable decision: say why.
   if (suggestion && override && !command.note?.trim())
@@ -124,6 +130,42 @@ async function prepareDispatch(
       suggestedName: suggested ? suggested.displayName : null,
       ruleId: suggestion?.ruleId ?? null,
     },
+  };
+}
+
+/** The rule list's pick for a case; a returned case is not suggested back to who returned it. */
+export function suggestFor(ctx: CaseContext, policy: CasePolicy, record: CaseRecord) {
+  const exclude = record.state === 'returned' && record.returnedById ? [record.returnedById] : [];
+  return ctx.directory.suggest(record, ctx.now(), policy.calendar, exclude);
+}
+
+/**
+ * A duplicate (重复件) names a case the person can see, other than itself and not itself a
+ * duplicate; that case's timeline records the link.
+ */
+async function linkDuplicate(
+  ctx: CaseContext,
+  user: User,
+  record: CaseRecord,
+  duplicateOfId: string,
+): Promise<{ original: CaseRecord; entry: NewTimelineEntry }> {
+  const original = await requireVisible(ctx, user, duplicateOfId);
+  if (original.closeReason === 'duplicate')
+    throw new AppError(
+      'validation_failed',
+      `case ${original.id} is itself a duplicate of ${original.duplicateOfId ?? 'another case'}: name that one`,
+    );
+  const at = ctx.now();
+  return {
+    original,
+    entry: timelineEntry(
+      { id: user.id, name: user.displayName },
+      'duplicate_linked',
+      original,
+      { ...original, updatedAt: at },
+      null,
+      { caseId: record.id, title: record.title },
+    ),
   };
 }
 
@@ -151,6 +193,10 @@ export async function actOnCase(
     transitionPolicy(policy, current),
   );
   if (!result.ok) throw new AppError(result.code, result.message);
+  const duplicate =
+    command.action === 'void' && result.next.duplicateOfId
+      ? await linkDuplicate(ctx, user, current, result.next.duplicateOfId)
+      : undefined;
   let next = result.next;
   const entries: NewTimelineEntry[] = [
     timelineEntry(
@@ -208,6 +254,15 @@ export async function actOnCase(
     notices,
     action: command.action,
   });
+  if (duplicate) {
+    const { original, entry } = duplicate;
+    await commitCase(ctx, policy, {
+      next: { ...original, updatedAt: entry.at },
+      previous: original,
+      write: { entries: [entry] },
+      action: 'duplicate_linked',
+    });
+  }
   if (next.state === 'resolved' || next.state === 'closed') await releaseChildren(ctx, policy, next);
   return next;
 }

@@ -230,3 +230,22 @@ describe('analytics (三率, MTTA/MTTR)', () => {
     });
   });
 });
+
+describe('verification fails (核查不通过, 退回重办)', () => {
+  it('goes back to the worker who resolved it, told why, against a fresh resolve clock', async () => {
+    env = await startCaseEnv();
+    const id = (await env.risk('smoke-G01-1', 'G01', 'smoke-high', 'fire_safety', 'critical'))!.caseId;
+    const worker = await env.user('worker01');
+    await env.cases.act(worker, id, { action: 'accept' });
+    await env.cases.act(worker, id, { action: 'resolve', note: '已处置', photos: ['/api/photos/b.png'] });
+    env.clock.advance(10 * MIN);
+    const rejected = await env.cases.act(await env.user('sup1'), id, {
+      action: 'reject',
+      note: '现场仍有烟雾',
+    });
+    expect(rejected).toMatchObject({ state: 'in_progress', assigneeId: 'u-worker01', resolvedAt: null });
+    expect(rejected.resolveDueAt).toBeGreaterThan(env.clock.now());
+    await env.deliver();
+    expect(env.linesFor('u-worker01')).toContain(`核查不通过，退回重办：${rejected.title}`);
+  });
+});

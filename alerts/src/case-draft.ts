@@ -151,5 +151,8 @@ export function newCaseRecord(
     lastNotifiedAt: null,
     satisfaction: null,
     feedbackAt: null,
+    closeReason: null,
+    duplicateOfId: null,
+    returnedById: null,
   };
 }

@@ -8,14 +8,17 @@ import {
   type ReturnReason,
   type Severity,
   type SlaClock,
+  type WorkChannelKind,
 } from '@gridsense/core';
 import {
   enqueueNotice,
+  findPersonContacts,
   listChannels,
   listPushSubscriptions,
   type OutgoingNotice,
   type StateDb,
 } from '@gridsense/state';
+import { personTarget, recipientOf } from './notify/work-messaging';
 
 /** Something people should hear about one case; grouped per incident before it is sent. */
 export interface Notice {
@@ -64,6 +67,7 @@ export const noticeLine = {
   overdue: (clock: SlaClock) => `${CLOCK_NAMES[clock]}超时`,
   returned: (reason: ReturnReason, by: string) => `被 ${by} 退单（${REASON_NAMES[reason]}），请重新派遣`,
   reopened: (why: string) => `已重新打开：${why}`,
+  rejected: (title: string) => `核查不通过，退回重办：${title}`,
   linked: (what: string) => `新关联：${what}`,
   severityRaised: (from: Severity, to: Severity, by: string) =>
     `等级由${SEVERITY_NAMES[from]}升为${SEVERITY_NAMES[to]}：${by}`,
@@ -82,6 +86,8 @@ export function createNotifier(deps: {
   groupIntervalMs: number;
   /** Kicks the delivery worker when something is due now. */
   wake: () => void;
+  /** DingTalk, WeCom, SMS: configured ones reach each recipient whose contacts name them there. */
+  workChannels?: readonly WorkChannelKind[];
 }): Notifier {
   const gridName = (gridId: string) => deps.regions().find((r) => r.id === gridId)?.name ?? gridId;
   return {
@@ -114,6 +120,11 @@ export function createNotifier(deps: {
           await push(notice, 'inapp', userId);
           for (const sub of await listPushSubscriptions(deps.db, userId))
             await push(notice, 'push', sub.endpoint);
+          if (deps.workChannels?.length) {
+            const contacts = await findPersonContacts(deps.db, userId);
+            for (const kind of deps.workChannels)
+              if (recipientOf(kind, contacts)) await push(notice, 'person', personTarget(kind, userId));
+          }
         }
         for (const channel of channels) {
           const inRegion = gridsInRegion(deps.regions(), channel.regionId).includes(notice.record.gridId);

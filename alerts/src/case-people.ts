@@ -8,6 +8,7 @@ import {
   type User,
 } from '@gridsense/core';
 import { findUserById, listDepartments } from '@gridsense/state';
+import { suggestFor } from './case-actions';
 import { requireVisible, visibleGrids } from './case-scope';
 import { loadPolicy, type CaseContext } from './case-writer';
 
@@ -29,12 +30,12 @@ export async function dispatchPeople(
   if (record && record.gridId !== gridId)
     throw new AppError('validation_failed', `case ${record.id} is not in grid ${gridId}`);
 
-  const { calendar } = await loadPolicy(ctx);
+  const policy = await loadPolicy(ctx);
   const at = ctx.now();
   const [groups, departments, suggestion] = await Promise.all([
-    ctx.directory.gridCandidates(gridId, at, calendar),
+    ctx.directory.gridCandidates(gridId, at, policy.calendar),
     listDepartments(ctx.db),
-    record ? ctx.directory.suggest(record, at, calendar) : undefined,
+    record ? suggestFor(ctx, policy, record) : undefined,
   ]);
   const departmentNames = new Map(departments.map((d) => [d.id, d.name]));
   const candidates: DispatchCandidateView[] = [];

@@ -61,15 +61,11 @@ describe('派单-退单-再次派单: the return loop stays inside the platform'
       return env.cases.act(user, id, { action: 'return', reason: 'not_my_grid' });
     };
     expect(await bounce('worker01')).toMatchObject({ returnCount: 1, escalationLevel: 'grid' });
-    // Not the rule list's pick (worker01): the operator must say why.
-    await expect(env.cases.act(op, id, { action: 'dispatch', assigneeId: 'u-worker02' })).rejects.toThrow(
-      /needs a reason/,
+    // Straight back to who returned it is not the rule list's pick (now worker02): say why.
+    await expect(env.cases.act(op, id, { action: 'dispatch', assigneeId: 'u-worker01' })).rejects.toThrow(
+      /instead of the suggested u-worker02 needs a reason/,
     );
-    await env.cases.act(op, id, {
-      action: 'dispatch',
-      assigneeId: 'u-worker02',
-      note: '主责人退单，改派 B 角',
-    });
+    await env.cases.act(op, id, { action: 'dispatch', assigneeId: 'u-worker02' });
     expect(await bounce('worker02')).toMatchObject({ returnCount: 2, escalationLevel: 'grid' });
     await env.cases.act(op, id, { action: 'dispatch', assigneeId: 'u-worker01' });
     expect(await bounce('worker01')).toMatchObject({
@@ -81,7 +77,7 @@ describe('派单-退单-再次派单: the return loop stays inside the platform'
     expect(env.linesFor('u-street1')).toContain('已升级至街道：returned 3 times');
     // The street desk now dispatches it.
     const street = await env.user('street1');
-    expect(await env.cases.act(street, id, { action: 'dispatch', assigneeId: 'u-worker01' })).toMatchObject({
+    expect(await env.cases.act(street, id, { action: 'dispatch', assigneeId: 'u-worker02' })).toMatchObject({
       state: 'dispatched',
     });
   });

@@ -196,7 +196,9 @@ describe('discovery channels', () => {
       source: 'patrol',
       reporterId: 'u-worker09',
       assigneeId: 'u-worker09',
-      state: 'dispatched',
+      // Theirs at once: nothing to sign for (签收), no alarm.
+      state: 'accepted',
+      acceptDueAt: null,
     });
     const timeline = (await env.cases.detail(worker, view!.id)).timeline;
     expect(timeline[0]).toMatchObject({
@@ -205,6 +207,9 @@ describe('discovery channels', () => {
       data: { photos: report.photos },
     });
     expect(timeline[2]!.data).toMatchObject({ selfHandle: true });
+    expect(timeline[3]).toMatchObject({ action: 'accept', actorId: 'u-worker09' });
+    await env.deliver();
+    expect(env.linesFor('u-worker09')).toEqual([]);
 
     await expect(
       env.cases.report(worker, { ...report, location: { lat: 10, lng: 10 } }),

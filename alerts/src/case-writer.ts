@@ -115,7 +115,8 @@ export async function noticesForEffects(
     switch (effect.type) {
       case 'notify':
         notices.push({
-          kind: effect.reason === 'co_assigned' ? 'co_assigned' : effect.reason,
+          // A failed verification comes back to its handler like a reopened case.
+          kind: effect.reason === 'rejected' ? 'reopened' : effect.reason,
           record: after,
           to: [effect.userId],
           line:
@@ -123,7 +124,9 @@ export async function noticesForEffects(
               ? noticeLine.coAssigned(after)
               : effect.reason === 'assigned'
                 ? noticeLine.assigned(after)
-                : noticeLine.reopened(after.title),
+                : effect.reason === 'rejected'
+                  ? noticeLine.rejected(after.title)
+                  : noticeLine.reopened(after.title),
         });
         break;
       case 'await_dispatch':

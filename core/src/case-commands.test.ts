@@ -6,7 +6,7 @@ const PHOTO_ID = '3f0e2e0e-0000-4000-8000-000000000001';
 
 describe('parseCaseCommand', () => {
   const actions =
-    'register, dispatch, accept, return, arrive, pause, resume, resolve, verify, close, feedback, reopen, escalate';
+    'register, dispatch, accept, return, arrive, pause, resume, resolve, verify, reject, void, close, feedback, reopen, escalate';
   const reasons =
     'not_my_grid, wrong_category, duplicate, needs_department, not_my_duty, cannot_locate, other';
   it.each<[string, unknown, string[]]>([
@@ -68,6 +68,18 @@ describe('parseCaseCommand', () => {
       ['satisfaction must be a number 1–5', 'solved must be true or false', 'comment must be a string'],
     ],
     ['reopen without note', { action: 'reopen' }, ['note is required']],
+    ['reject without note', { action: 'reject' }, ['note is required']],
+    [
+      'void with an unknown reason',
+      { action: 'void', reason: 'done', note: 7 },
+      ['reason must be one of void, false_alarm, duplicate', 'note must be a string'],
+    ],
+    ['duplicate naming no case', { action: 'void', reason: 'duplicate' }, ['duplicateOfId is required']],
+    [
+      'void naming a case it duplicates',
+      { action: 'void', reason: 'void', note: 'x', duplicateOfId: 'c-1' },
+      ['duplicateOfId is only for a duplicate'],
+    ],
     [
       'escalate without a reason to a made-up level',
       { action: 'escalate', level: 'city' },
@@ -94,6 +106,9 @@ describe('parseCaseCommand', () => {
     { action: 'feedback', satisfaction: 4, solved: true },
     { action: 'feedback', satisfaction: 1, solved: false, comment: '没修好' },
     { action: 'reopen', note: 'again' },
+    { action: 'reject', note: '现场未清理干净' },
+    { action: 'void', reason: 'false_alarm', note: '蒸汽误报' },
+    { action: 'void', reason: 'duplicate', duplicateOfId: 'c-9' },
     { action: 'escalate', reason: '吹哨', level: 'street' },
   ])('accepts %o', (command) => {
     expect(parseCaseCommand(command)).toEqual({ ok: true, command });

@@ -1,8 +1,10 @@
 import {
   CASE_ACTIONS,
+  CLOSE_REASONS,
   ESCALATION_LEVELS,
   RETURN_REASONS,
   type CaseCommand,
+  type CloseReason,
   type ReturnReason,
 } from './case-types';
 import type { RegionLevel } from './model';
@@ -80,6 +82,16 @@ export function parseCaseCommand(
       break;
     case 'verify':
       optionalString('note');
+      break;
+    case 'reject':
+      requiredText('note');
+      break;
+    case 'void':
+      if (!CLOSE_REASONS.includes(body.reason as CloseReason))
+        errors.push(`reason must be one of ${CLOSE_REASONS.join(', ')}`);
+      optionalString('note');
+      if (body.reason === 'duplicate') requiredText('duplicateOfId');
+      else if (body.duplicateOfId !== undefined) errors.push('duplicateOfId is only for a duplicate');
       break;
     case 'feedback':
       if (typeof body.satisfaction !== 'number') errors.push('satisfaction must be a number 1–5');

@@ -116,6 +116,7 @@ describe('transition: return (退单)', () => {
           ...before,
           state: 'returned',
           returnCount: 2,
+          returnedById: 'w1',
           assigneeId: null,
           coHandlerIds: [],
           departmentId: null,
@@ -393,5 +394,104 @@ describe('transition: escalate (吹哨)', () => {
     expect(transition(caseIn('dispatched'), { action: 'escalate', reason: '' }, operator, NOW)).toMatchObject(
       { code: 'validation_failed' },
     );
+  });
+});
+
+describe('transition: verification fails (核查不通过, 退回重办)', () => {
+  const resolved = () =>
+    caseIn('resolved', {
+      resolvedById: 'w1',
+      resolvedAt: NOW - 5000,
+      resolvedOnTime: true,
+      resolveDueAt: null,
+      remindedClocks: ['accept', 'resolve'],
+    });
+
+  it('goes back to the same handler, in progress, with a fresh resolve clock, and tells them', () => {
+    const result = transition(
+      resolved(),
+      { action: 'reject', note: '现场仍有异味' },
+      supervisor,
+      NOW,
+      POLICY,
+    );
+    expect(result).toEqual({
+      ok: true,
+      next: caseIn('in_progress', {
+        resolvedById: null,
+        resolvedAt: null,
+        resolvedOnTime: null,
+        resolveDueAt: NOW + 7_200_000,
+        remindedClocks: ['accept'],
+        updatedAt: NOW,
+      }),
+      effects: [{ type: 'notify', userId: 'w1', reason: 'rejected' }],
+    });
+  });
+
+  it.each(['', '  '])('needs a reason (note %j)', (note) => {
+    expect(transition(resolved(), { action: 'reject', note }, supervisor, NOW)).toMatchObject({
+      ok: false,
+      code: 'validation_failed',
+    });
+  });
+
+  it('is not for the person who resolved it', () => {
+    const byOperator = caseIn('resolved', { assigneeId: 'op1', resolvedById: 'op1' });
+    expect(transition(byOperator, { action: 'reject', note: 'x' }, operator, NOW)).toMatchObject({
+      ok: false,
+      code: 'forbidden',
+    });
+  });
+});
+
+describe('transition: closing without handling (作废, 误报, 重复件)', () => {
+  const open = () =>
+    caseIn('accepted', { acceptDueAt: null, arriveDueAt: NOW + 5, pausedAt: NOW - 9, pauseReason: 'x' });
+
+  it.each<[string, CaseCommand, Partial<CaseRecord> | null]>([
+    ['void with a reason', { action: 'void', reason: 'void', note: '测试数据' }, { closeReason: 'void' }],
+    [
+      'false alarm with a reason',
+      { action: 'void', reason: 'false_alarm', note: '蒸汽误报' },
+      { closeReason: 'false_alarm' },
+    ],
+    [
+      'duplicate naming its case',
+      { action: 'void', reason: 'duplicate', duplicateOfId: ' c-0 ' },
+      { closeReason: 'duplicate', duplicateOfId: 'c-0' },
+    ],
+    ['void without a reason', { action: 'void', reason: 'void', note: ' ' }, null],
+    ['false alarm without a reason', { action: 'void', reason: 'false_alarm' }, null],
+    ['duplicate naming no case', { action: 'void', reason: 'duplicate', duplicateOfId: ' ' }, null],
+    ['duplicate of itself', { action: 'void', reason: 'duplicate', duplicateOfId: 'c-1' }, null],
+    ['an unknown reason', { action: 'void', reason: 'done', note: 'x' } as unknown as CaseCommand, null],
+  ])('%s', (_name, command, expected) => {
+    const result = transition(open(), command, operator, NOW, POLICY);
+    if (expected === null) expect(result).toMatchObject({ ok: false, code: 'validation_failed' });
+    else
+      expect(result).toEqual({
+        ok: true,
+        next: caseIn('closed', {
+          duplicateOfId: null,
+          ...expected,
+          closedAt: NOW,
+          acceptDueAt: null,
+          arriveDueAt: null,
+          resolveDueAt: null,
+          pausedAt: null,
+          pauseReason: null,
+          updatedAt: NOW,
+        }),
+        effects: [],
+      });
+  });
+
+  it('reopening a voided case forgets why it was closed', () => {
+    const voided = caseIn('closed', { closeReason: 'duplicate', duplicateOfId: 'c-0', closedAt: NOW - 5 });
+    expect(transition(voided, VALID.reopen, supervisor, NOW, POLICY)).toMatchObject({
+      ok: true,
+      next: { state: 'reopened', closeReason: null, duplicateOfId: null, closedAt: null },
+    });
   });
 });

@@ -98,6 +98,52 @@ describe('computeCaseStats (三率, MTTA/MTTR, breakdowns, trend)', () => {
     ]);
   });
 
+  it('never counts a case closed as void, false alarm or duplicate as resolved or closed (办结)', () => {
+    const voided = [
+      // dispatched, both deadlines passed, then found to be a false alarm
+      caseIn('closed', {
+        openedAt: at(4),
+        acceptDueAt: at(5),
+        resolveDueAt: at(6),
+        closedAt: at(7),
+        closeReason: 'false_alarm',
+      }),
+      caseIn('closed', { openedAt: at(8), closedAt: at(9), closeReason: 'duplicate', duplicateOfId: 'c-0' }),
+      // a stored record whose deadlines were not cleared still leaves the rates
+      caseIn('closed', {
+        openedAt: at(10),
+        acceptDueAt: at(11),
+        resolveDueAt: at(12),
+        resolvedAt: at(13),
+        resolvedOnTime: false,
+        closedAt: at(13),
+        closeReason: 'void',
+      }),
+    ];
+    const withVoided = computeCaseStats([...cases, ...voided], {
+      from: DAY,
+      to: DAY + 7 * 24 * H,
+      now: at(41),
+    });
+    expect(withVoided.opened).toBe(7);
+    expect(withVoided.voided).toEqual({ void: 1, false_alarm: 1, duplicate: 1 });
+    expect(withVoided.responseRate).toEqual(stats.responseRate);
+    expect(withVoided.onTimeResolutionRate).toEqual(stats.onTimeResolutionRate);
+    expect(withVoided.mttrMs).toBe(stats.mttrMs);
+    expect(withVoided.trend).toEqual([
+      { day: '2026-03-09', opened: 6, resolved: 1, closed: 1 },
+      { day: '2026-03-10', opened: 1, resolved: 1, closed: 1 },
+    ]);
+    expect(withVoided.byGrid.find((g) => g.key === 'g-1')).toEqual({
+      key: 'g-1',
+      opened: 3,
+      resolved: 0,
+      resolvedOnTime: 0,
+      overdue: 0,
+    });
+    expect(stats.voided).toEqual({ void: 0, false_alarm: 0, duplicate: 0 });
+  });
+
   it('gives null rates and means when there is nothing to count', () => {
     const empty = computeCaseStats([], { from: 0, to: 1, now: 1 });
     expect([empty.responseRate.value, empty.mttaMs, empty.mttrMs]).toEqual([null, null, null]);

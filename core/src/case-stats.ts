@@ -1,4 +1,4 @@
-import type { CaseRecord } from './case-types';
+import { CLOSE_REASONS, type CaseRecord, type CloseReason } from './case-types';
 
 /**
  * Accountability figures (三率, MTTA/MTTR, counts, trends) over the cases opened in a period.
@@ -17,7 +17,10 @@ export const CASE_STATS_DEFINITIONS = {
   mttrMs: 'MTTR: mean of (resolved at − opened at) over resolved cases, in ms (pauses included).',
   breakdown:
     'By category, grid, lead handler (worker) and department: opened, resolved, resolved on time and overdue (deadline passed, still unresolved) counts.',
-  trend: 'Per local day (UTC+8): cases opened, resolved and closed on that day, within the period.',
+  trend:
+    'Per local day (UTC+8): cases opened, resolved and closed (handled and closed, not voided) on that day, within the period.',
+  voided:
+    'Cases closed without handling (作废 void, 误报 false alarm, 重复件 duplicate), per reason: they count as opened, never as resolved or closed (办结), and their deadlines leave the rates.',
 } as const;
 
 export interface Rate {
@@ -49,6 +52,7 @@ export interface CaseStats {
   byWorker: Breakdown[];
   byDepartment: Breakdown[];
   trend: { day: string; opened: number; resolved: number; closed: number }[];
+  voided: Record<CloseReason, number>;
 }
 
 export type StatsCase = Pick<
@@ -66,7 +70,11 @@ export type StatsCase = Pick<
   | 'resolveDueAt'
   | 'closedAt'
   | 'satisfaction'
+  | 'closeReason'
 >;
+
+/** Closed as void, false alarm or duplicate: nobody handled it (not 办结). */
+const isVoided = (c: StatsCase) => c.closeReason !== null;
 
 const rate = (numerator: number, denominator: number): Rate => ({
   numerator,
@@ -78,7 +86,7 @@ const mean = (values: number[]) =>
   values.length === 0 ? null : values.reduce((a, b) => a + b, 0) / values.length;
 
 const isOverdue = (c: StatsCase, now: number) =>
-  c.resolvedAt === null && c.resolveDueAt !== null && c.resolveDueAt < now;
+  !isVoided(c) && c.resolvedAt === null && c.resolveDueAt !== null && c.resolveDueAt < now;
 
 function breakdown(
   cases: readonly StatsCase[],
@@ -91,8 +99,8 @@ function breakdown(
     if (key === null) continue;
     const row = rows.get(key) ?? { key, opened: 0, resolved: 0, resolvedOnTime: 0, overdue: 0 };
     row.opened++;
-    if (c.resolvedAt !== null) row.resolved++;
-    if (c.resolvedOnTime === true) row.resolvedOnTime++;
+    if (c.resolvedAt !== null && !isVoided(c)) row.resolved++;
+    if (c.resolvedOnTime === true && !isVoided(c)) row.resolvedOnTime++;
     if (isOverdue(c, now)) row.overdue++;
     rows.set(key, row);
   }
@@ -109,9 +117,9 @@ export function computeCaseStats(
   const cases = all.filter((c) => c.openedAt >= from && c.openedAt < to);
   const accepted = cases.filter((c) => c.acceptedAt !== null);
   const missedAccept = cases.filter(
-    (c) => c.acceptedAt === null && c.acceptDueAt !== null && c.acceptDueAt < now,
+    (c) => !isVoided(c) && c.acceptedAt === null && c.acceptDueAt !== null && c.acceptDueAt < now,
   );
-  const resolved = cases.filter((c) => c.resolvedAt !== null);
+  const resolved = cases.filter((c) => c.resolvedAt !== null && !isVoided(c));
   const rated = cases.filter((c) => c.satisfaction !== null);
   const days = new Map<string, { day: string; opened: number; resolved: number; closed: number }>();
   const bump = (at: number | null, field: 'opened' | 'resolved' | 'closed') => {
@@ -123,9 +131,13 @@ export function computeCaseStats(
   };
   for (const c of cases) {
     bump(c.openedAt, 'opened');
+    if (isVoided(c)) continue;
     bump(c.resolvedAt, 'resolved');
     bump(c.closedAt, 'closed');
   }
+  const voided = Object.fromEntries(
+    CLOSE_REASONS.map((reason) => [reason, cases.filter((c) => c.closeReason === reason).length]),
+  ) as Record<CloseReason, number>;
   return {
     from,
     to,
@@ -146,5 +158,6 @@ export function computeCaseStats(
     byWorker: breakdown(cases, (c) => c.assigneeId, now),
     byDepartment: breakdown(cases, (c) => c.departmentId, now),
     trend: [...days.values()].sort((a, b) => a.day.localeCompare(b.day)),
+    voided,
   };
 }

@@ -57,6 +57,9 @@ export const caseIn = (state: CaseState, extra: Partial<CaseRecord> = {}): CaseR
   lastNotifiedAt: NOW - 3_600_000,
   satisfaction: null,
   feedbackAt: null,
+  closeReason: null,
+  duplicateOfId: null,
+  returnedById: null,
   ...extra,
 });
 

@@ -102,7 +102,17 @@ export interface CaseRecord {
   lastNotifiedAt: number | null;
   satisfaction: number | null;
   feedbackAt: number | null;
+  /** Why a case was closed without being handled (作废, 误报, 重复件); null for a handled one. */
+  closeReason: CloseReason | null;
+  /** The case a duplicate (重复件) repeats. */
+  duplicateOfId: string | null;
+  /** Who returned the case last (退单), so it is not suggested straight back to them. */
+  returnedById: string | null;
 }
+
+/** Closing without handling: 作废 (void), 误报 (false alarm), 重复件 (duplicate of another case). */
+export type CloseReason = 'void' | 'false_alarm' | 'duplicate';
+export const CLOSE_REASONS: readonly CloseReason[] = ['void', 'false_alarm', 'duplicate'];
 
 export type ReturnReason =
   | 'not_my_grid'
@@ -145,6 +155,10 @@ export type CaseCommand =
   | { action: 'resume' }
   | { action: 'resolve'; note: string; photos?: string[] }
   | { action: 'verify'; note?: string }
+  /** 核查不通过, 退回重办: back to the same handler to do again, with what is wrong. */
+  | { action: 'reject'; note: string }
+  /** 作废 / 误报 / 重复件: closed without handling; a duplicate names the case it repeats. */
+  | { action: 'void'; reason: CloseReason; note?: string; duplicateOfId?: string }
   | { action: 'close' }
   | { action: 'feedback'; satisfaction: number; solved: boolean; comment?: string }
   | { action: 'reopen'; note: string }
@@ -161,6 +175,8 @@ export const CASE_ACTIONS: readonly CaseAction[] = [
   'resume',
   'resolve',
   'verify',
+  'reject',
+  'void',
   'close',
   'feedback',
   'reopen',
@@ -174,7 +190,7 @@ export interface CaseActor {
 }
 
 export type CaseEffect =
-  | { type: 'notify'; userId: string; reason: 'assigned' | 'co_assigned' | 'reopened' }
+  | { type: 'notify'; userId: string; reason: 'assigned' | 'co_assigned' | 'reopened' | 'rejected' }
   /** Back to the dispatcher's queue (a return never goes sideways to another worker). */
   | { type: 'await_dispatch' }
   /** Dispatch again through the rule list (reopened after verification or feedback). */

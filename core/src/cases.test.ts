@@ -24,6 +24,8 @@ const VALID: Record<CaseAction, [CaseCommand, CaseActor]> = {
   resume: [{ action: 'resume' }, worker],
   resolve: [{ action: 'resolve', note: 'valve closed', photos: ['https://x/p.jpg'] }, worker],
   verify: [{ action: 'verify' }, supervisor],
+  reject: [{ action: 'reject', note: '现场仍有异味' }, supervisor],
+  void: [{ action: 'void', reason: 'false_alarm', note: '传感器被蒸汽误触发' }, operator],
   close: [{ action: 'close' }, operator],
   feedback: [{ action: 'feedback', satisfaction: 5, solved: true }, operator],
   reopen: [{ action: 'reopen', note: 'smell is back' }, supervisor],
@@ -59,6 +61,8 @@ const ALLOWED: Record<CaseAction, Partial<Record<CaseState, CaseState>>> = {
   resume: { accepted: 'accepted', in_progress: 'in_progress' },
   resolve: { accepted: 'resolved', in_progress: 'resolved' },
   verify: { resolved: 'verified' },
+  reject: { resolved: 'in_progress' },
+  void: Object.fromEntries(ACTIVE.map((s) => [s, 'closed'])),
   close: { verified: 'closed' },
   feedback: { verified: 'closed', closed: 'closed' },
   reopen: { resolved: 'reopened', verified: 'reopened', closed: 'reopened' },
@@ -69,7 +73,7 @@ describe('transition: every state × action', () => {
   const pairs = CASE_STATES.flatMap((state) =>
     CASE_ACTIONS.map((action) => [state, action, ALLOWED[action][state] ?? null] as const),
   );
-  it('covers 10 states × 13 actions', () => expect(pairs).toHaveLength(130));
+  it('covers 10 states × 15 actions', () => expect(pairs).toHaveLength(150));
 
   it.each(pairs)('%s + %s → %s', (state, action, expected) => {
     const [command, actor] = VALID[action];
@@ -109,6 +113,17 @@ describe('transition: who may act', () => {
     ['verify', 'resolved', admin, true],
     ['verify', 'resolved', system, false],
     ['verify', 'resolved', otherWorker, false],
+    ['reject', 'resolved', supervisor, true],
+    ['reject', 'resolved', operator, true],
+    ['reject', 'resolved', system, false],
+    ['reject', 'resolved', otherWorker, false],
+    ['reject', 'resolved', handler, false],
+    ['void', 'dispatched', operator, true],
+    ['void', 'dispatched', supervisor, true],
+    ['void', 'dispatched', admin, true],
+    ['void', 'dispatched', system, false],
+    ['void', 'dispatched', worker, false],
+    ['void', 'dispatched', handler, false],
     ['close', 'verified', system, true],
     ['close', 'verified', worker, false],
     ['feedback', 'verified', supervisor, true],

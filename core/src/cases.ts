@@ -2,6 +2,7 @@ import { addWorkingMs, workingMsBetween } from './case-calendar';
 import { addSpan, isWorkingSpan } from './case-sla';
 import {
   ACTIVE_CASE_STATES,
+  CLOSE_REASONS,
   DEFAULT_TRANSITION_POLICY,
   ESCALATION_LEVELS,
   SAFETY_CATEGORIES,
@@ -16,6 +17,7 @@ import {
   type TransitionResult,
 } from './case-types';
 import type { Role } from './model';
+import { rolesFor } from './permissions';
 
 // The case modules, exported through this one entry (core's index exports './cases').
 export * from './case-types';
@@ -33,6 +35,9 @@ export * from './case-intake';
 type Party = Role | 'system';
 const DISPATCHERS: readonly Party[] = ['system', 'operator', 'supervisor', 'admin'];
 const CHECKERS: readonly Party[] = ['operator', 'supervisor', 'admin'];
+/** Who passes or fails verification, and who closes as void / false alarm / duplicate: the permission table's. */
+const VERIFIERS: readonly Party[] = rolesFor('case.verify');
+const VOIDERS: readonly Party[] = rolesFor('case.void');
 const WORKING: readonly CaseState[] = ['accepted', 'in_progress'];
 
 interface Move {
@@ -61,7 +66,9 @@ export const CASE_MOVES: Record<CaseAction, Move> = {
   pause: { from: WORKING, to: 'same', by: (r, a) => assignee(r, a) || DISPATCHERS.includes(a.role) },
   resume: { from: WORKING, to: 'same', by: (r, a) => assignee(r, a) || DISPATCHERS.includes(a.role) },
   resolve: { from: WORKING, to: 'resolved', by: assignee },
-  verify: { from: ['resolved'], to: 'verified', by: roles(CHECKERS) },
+  verify: { from: ['resolved'], to: 'verified', by: roles(VERIFIERS) },
+  reject: { from: ['resolved'], to: 'in_progress', by: roles(VERIFIERS) },
+  void: { from: ACTIVE_CASE_STATES, to: 'closed', by: roles(VOIDERS) },
   close: { from: ['verified'], to: 'closed', by: roles(DISPATCHERS) },
   feedback: {
     from: ['verified', 'closed'],
@@ -82,6 +89,8 @@ function reopened(current: CaseRecord, next: CaseRecord, policy: TransitionPolic
   next.resolvedAt = null;
   next.resolvedOnTime = null;
   next.closedAt = null;
+  next.closeReason = null;
+  next.duplicateOfId = null;
   next.remindedClocks = [];
   next.resolveDueAt = policy.sla ? addSpan(now, policy.sla.resolve, policy.calendar) : current.resolveDueAt;
 }
@@ -151,6 +160,7 @@ export function transition(
       if (!command.reason) return refuse('validation_failed', 'a return needs a reason code');
       Object.assign(next, {
         returnCount: current.returnCount + 1,
+        returnedById: actor.id,
         assigneeId: null,
         coHandlerIds: [],
         departmentId: null,
@@ -206,6 +216,45 @@ export function transition(
       if (actor.id === current.resolvedById)
         return refuse('forbidden', 'verification must be by someone other than the resolver');
       break;
+    case 'reject': {
+      if (actor.id === current.resolvedById)
+        return refuse('forbidden', 'verification must be by someone other than the resolver');
+      if (!command.note?.trim()) return refuse('validation_failed', 'failing verification needs a reason');
+      // 退回重办: the same handler does it again, against a fresh resolve clock.
+      Object.assign(next, {
+        resolvedById: null,
+        resolvedAt: null,
+        resolvedOnTime: null,
+        remindedClocks: current.remindedClocks.filter((c) => c !== 'resolve'),
+        resolveDueAt: sla ? addSpan(now, sla.resolve, policy.calendar) : current.resolveDueAt,
+      } satisfies Partial<CaseRecord>);
+      if (current.assigneeId)
+        effects.push({ type: 'notify', userId: current.assigneeId, reason: 'rejected' });
+      break;
+    }
+    case 'void': {
+      if (!CLOSE_REASONS.includes(command.reason))
+        return refuse('validation_failed', `reason must be one of ${CLOSE_REASONS.join(', ')}`);
+      const duplicateOfId = command.reason === 'duplicate' ? command.duplicateOfId?.trim() : undefined;
+      if (command.reason === 'duplicate' && !duplicateOfId)
+        return refuse('validation_failed', 'a duplicate must name the case it repeats');
+      if (duplicateOfId === current.id)
+        return refuse('validation_failed', 'a case cannot be a duplicate of itself');
+      if (command.reason !== 'duplicate' && !command.note?.trim())
+        return refuse('validation_failed', 'closing as void or false alarm needs a reason');
+      // Nobody answers for it any more: its clocks stop and it never counts as handled (办结).
+      Object.assign(next, {
+        closeReason: command.reason,
+        duplicateOfId: duplicateOfId ?? null,
+        closedAt: now,
+        acceptDueAt: null,
+        arriveDueAt: null,
+        resolveDueAt: null,
+        pausedAt: null,
+        pauseReason: null,
+      } satisfies Partial<CaseRecord>);
+      break;
+    }
     case 'close':
       next.closedAt = now;
       break;

@@ -42,6 +42,14 @@ export const PERMISSIONS = {
   'case.hotline': permission(COMMAND_CENTRE, true, (role) => `${role} may not enter hotline calls`),
   'case.requesters': permission(COMMAND_CENTRE, true, 'only the command centre may see callers'),
   'case.dispatch': permission(COMMAND_CENTRE, true, 'only the command centre and the desks dispatch cases'),
+  /** 核查: passing or failing (退回重办) a resolved case; the checker must not be its resolver. */
+  'case.verify': permission(COMMAND_CENTRE, true, 'only the command centre and supervisors verify cases'),
+  /** Closing a case without handling it: 作废, 误报, 重复件. */
+  'case.void': permission(
+    COMMAND_CENTRE,
+    true,
+    'only the command centre and supervisors close cases as void, false alarm or duplicate',
+  ),
   /** Being given a case (lead or co-handler): the case's grid must be in the person's reach. */
   'case.take': permission(
     ['grid_worker', 'handler', 'supervisor'],

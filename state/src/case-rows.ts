@@ -1,4 +1,12 @@
-import type { CaseRecord, CaseSource, CaseState, RegionLevel, Severity, SlaClock } from '@gridsense/core';
+import type {
+  CaseRecord,
+  CaseSource,
+  CloseReason,
+  CaseState,
+  RegionLevel,
+  Severity,
+  SlaClock,
+} from '@gridsense/core';
 import type { Selectable } from 'kysely';
 import type { Database } from './schema';
 
@@ -58,6 +66,9 @@ export function toCaseRecord(row: CaseRow): CaseRecord {
     lastNotifiedAt: num(row.last_notified_at),
     satisfaction: row.satisfaction,
     feedbackAt: num(row.feedback_at),
+    closeReason: row.close_reason as CloseReason | null,
+    duplicateOfId: row.duplicate_of_id,
+    returnedById: row.returned_by_id,
   };
 }
 
@@ -112,5 +123,8 @@ export function toCaseRow(r: CaseRecord, nextCheckAt: number | null): CaseRow {
     satisfaction: r.satisfaction,
     feedback_at: r.feedbackAt,
     next_check_at: nextCheckAt,
+    close_reason: r.closeReason,
+    duplicate_of_id: r.duplicateOfId,
+    returned_by_id: r.returnedById,
   };
 }

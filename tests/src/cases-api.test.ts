@@ -13,6 +13,14 @@ import { startTestPlatform, type ApiClient, type TestPlatform } from './harness/
 
 type ErrorBody = { error: { code: string; details?: string[] } };
 
+/** A person's in-app notices (a list, or the list with an unread count). */
+async function noticesOf(client: ApiClient): Promise<NotificationView[]> {
+  const body = (
+    await client.call<NotificationView[] | { notices: NotificationView[] }>('GET', '/api/notifications')
+  ).body;
+  return Array.isArray(body) ? body : body.notices;
+}
+
 describe('the case API over HTTP: channels, admin, audit, notifications, scope', () => {
   let env: TestPlatform;
   let admin: ApiClient;
@@ -104,14 +112,45 @@ describe('the case API over HTTP: channels, admin, audit, notifications, scope',
     expect(outside.status).toBe(400);
     const missing = await worker.call<ErrorBody>('POST', '/api/cases/reports', { title: 'x' });
     expect(missing.body.error.details).toContain('photos must be a non-empty list of photo URLs');
-    // In-app notices are kept for the phone's list.
-    await expect
-      .poll(
-        async () =>
-          (await worker.call<NotificationView[]>('GET', '/api/notifications')).body.map((n) => n.kind),
-        { timeout: 10_000 },
-      )
-      .toContain('assigned');
+  });
+
+  it("a worker's own patrol report comes back to them taken (已签收), with no alarm to sign for", async () => {
+    const filed = await worker.call<{ outcome: string; case: CaseView }>('POST', '/api/cases/reports', {
+      title: '路灯不亮',
+      description: '小区东门路灯损坏',
+      category: 'facility',
+      severity: 'info',
+      location: { lat: 30.262, lng: 120.155 },
+      photos: ['/api/photos/00000000-0000-4000-8000-000000000001.png'],
+    });
+    expect(filed.status).toBe(201);
+    expect(filed.body).toMatchObject({
+      outcome: 'opened',
+      case: { state: 'accepted', assigneeId: 'u-worker01', reporterId: 'u-worker01', acceptDueAt: null },
+    });
+    const id = filed.body.case.id;
+    const detail = await worker.call<CaseDetailView>('GET', `/api/cases/${id}`);
+    expect(detail.body.timeline.map((e) => [e.action, e.actorId])).toEqual([
+      ['report', 'u-worker01'],
+      ['register', 'system'],
+      ['dispatch', 'system'],
+      ['accept', 'u-worker01'],
+    ]);
+    // The notices are written with the case: none of theirs is about it.
+    expect((await noticesOf(worker)).filter((n) => n.caseIds.includes(id))).toEqual([]);
+    // Someone else's case still reaches them with the alarm to sign for.
+    const call = await op.call<{ case: CaseView }>('POST', '/api/cases/hotline', {
+      title: '楼道堆放杂物',
+      description: '2 号楼楼道堆放纸箱',
+      category: 'city_appearance',
+      severity: 'warning',
+      gridId: 'G01',
+      callerName: '钱明',
+      callerPhone: '13700003333',
+    });
+    const assignee = call.body.case.assigneeId!;
+    const notices = await noticesOf(await env.login(assignee.replace(/^u-/, '')));
+    expect(notices.find((n) => n.caseIds.includes(call.body.case.id))?.kind).toBe('assigned');
   });
 
   it('a department handler sees only what is theirs, and callers are revealed only to the command centre', async () => {
@@ -188,6 +227,152 @@ describe('the case API over HTTP: channels, admin, audit, notifications, scope',
       note: 'A 角今日病假',
       data: { override: true, suggestedId: 'u-worker01', assigneeName: expect.stringContaining('网格员') },
     });
+  });
+
+  /** A hotline call entered by op1, dispatched by the rule list; answers the case and its lead's client. */
+  async function hotlineCase(gridId: string, title: string, category = 'city_appearance') {
+    const call = await op.call<{ case: CaseView }>('POST', '/api/cases/hotline', {
+      title,
+      description: `${title}（来电反映）`,
+      category,
+      severity: 'warning',
+      gridId,
+      callerName: '吴芳',
+      callerPhone: '13500004444',
+    });
+    expect(call.status).toBe(201);
+    const lead = await env.login(call.body.case.assigneeId!.replace(/^u-/, ''));
+    return { id: call.body.case.id, assigneeId: call.body.case.assigneeId!, lead };
+  }
+  const act = <T = CaseView & ErrorBody>(client: ApiClient, id: string, body: unknown) =>
+    client.call<T>('POST', `/api/cases/${id}/actions`, body);
+
+  it('a supervisor fails verification with a reason (退回重办): the same worker has it again, told why', async () => {
+    const { id, assigneeId, lead } = await hotlineCase('G01', '共享单车堆满人行道');
+    expect((await act(lead, id, { action: 'accept' })).status).toBe(200);
+    expect((await act(lead, id, { action: 'resolve', note: '已清理' })).body.state).toBe('resolved');
+    const sup = await env.login('sup1');
+    const bare = await act(sup, id, { action: 'reject', note: '  ' });
+    expect([bare.status, bare.body.error.code]).toEqual([400, 'validation_failed']);
+    expect((await act(lead, id, { action: 'reject', note: '我觉得可以' })).body.error.code).toBe('forbidden');
+    const rejected = await act(sup, id, { action: 'reject', note: '人行道仍有车辆堆放' });
+    expect(rejected.status).toBe(200);
+    expect(rejected.body).toMatchObject({ state: 'in_progress', assigneeId, resolvedAt: null });
+    const detail = await sup.call<CaseDetailView>('GET', `/api/cases/${id}`);
+    expect(detail.body.timeline.at(-1)).toMatchObject({
+      action: 'reject',
+      actorId: 'u-sup1',
+      fromState: 'resolved',
+      toState: 'in_progress',
+      note: '人行道仍有车辆堆放',
+    });
+    const audit = await op.call<AuditEntryView[]>('GET', `/api/audit?entityType=case&entityId=${id}`);
+    expect(audit.body.map((e) => e.action)).toContain('case.reject');
+    // Done again, it passes.
+    expect((await act(lead, id, { action: 'resolve', note: '已全部清走' })).body.state).toBe('resolved');
+    expect((await act(sup, id, { action: 'verify' })).body.state).toBe('verified');
+  });
+
+  it('the command centre closes a case as void, false alarm or duplicate; none counts as handled (办结)', async () => {
+    const from = Date.now() - 60_000;
+    const original = await hotlineCase('G02', '路面坑洼', 'facility');
+    const copy = await hotlineCase('G03', '路面坑洼（重复来电）', 'facility');
+    const alarm = await hotlineCase('G01', '广场噪声扰民', 'public_order');
+
+    // The worker holding it may not; a reason is needed; a duplicate names a case one can see.
+    expect(
+      (await act(alarm.lead, alarm.id, { action: 'void', reason: 'false_alarm', note: 'x' })).body.error.code,
+    ).toBe('forbidden');
+    const noReason = await act(op, alarm.id, { action: 'void', reason: 'false_alarm' });
+    expect([noReason.status, noReason.body.error.code]).toEqual([400, 'validation_failed']);
+    const badReason = await act(op, alarm.id, { action: 'void', reason: 'done', note: 'x' });
+    expect(badReason.body.error.details).toEqual(['reason must be one of void, false_alarm, duplicate']);
+    expect((await act(op, copy.id, { action: 'void', reason: 'duplicate' })).status).toBe(400);
+    expect(
+      (await act(op, copy.id, { action: 'void', reason: 'duplicate', duplicateOfId: copy.id })).status,
+    ).toBe(400);
+    expect(
+      (await act(op, copy.id, { action: 'void', reason: 'duplicate', duplicateOfId: 'C-nowhere' })).status,
+    ).toBe(404);
+    expect((await op.call<CaseView>('GET', `/api/cases/${copy.id}`)).status).toBe(200);
+
+    const falseAlarm = await act(op, alarm.id, {
+      action: 'void',
+      reason: 'false_alarm',
+      note: '广场舞音响，已劝导',
+    });
+    expect(falseAlarm.body).toMatchObject({ state: 'closed', closeReason: 'false_alarm', resolvedAt: null });
+    const sup2 = await env.login('sup2');
+    const duplicate = await act(op, copy.id, {
+      action: 'void',
+      reason: 'duplicate',
+      duplicateOfId: original.id,
+    });
+    expect(duplicate.body).toMatchObject({
+      state: 'closed',
+      closeReason: 'duplicate',
+      duplicateOfId: original.id,
+    });
+    // A supervisor voids within their community only.
+    const outside = await hotlineCase('G01', '违规张贴广告');
+    expect((await act(sup2, outside.id, { action: 'void', reason: 'void', note: '测试' })).status).toBe(404);
+    expect(
+      (await act(await env.login('sup1'), outside.id, { action: 'void', reason: 'void', note: '测试录入' }))
+        .body,
+    ).toMatchObject({
+      closeReason: 'void',
+    });
+
+    // Both cases say so in their timelines, and the audit log has the close.
+    const copyDetail = await op.call<CaseDetailView>('GET', `/api/cases/${copy.id}`);
+    expect(copyDetail.body.timeline.at(-1)).toMatchObject({
+      action: 'void',
+      toState: 'closed',
+      data: { reason: 'duplicate', duplicateOfId: original.id },
+    });
+    const originalDetail = await op.call<CaseDetailView>('GET', `/api/cases/${original.id}`);
+    expect(originalDetail.body.case.state).toBe('dispatched');
+    expect(originalDetail.body.timeline.at(-1)).toMatchObject({
+      action: 'duplicate_linked',
+      actorId: 'u-op1',
+      data: { caseId: copy.id },
+    });
+    const audit = await op.call<AuditEntryView[]>('GET', `/api/audit?entityType=case&entityId=${alarm.id}`);
+    expect(audit.body.find((e) => e.action === 'case.void')).toMatchObject({
+      actorId: 'u-op1',
+      data: { toState: 'closed', note: '广场舞音响，已劝导', data: { reason: 'false_alarm' } },
+    });
+    // A duplicate of a duplicate names the case it repeats instead.
+    expect(
+      (await act(op, original.id, { action: 'void', reason: 'duplicate', duplicateOfId: copy.id })).body.error
+        .code,
+    ).toBe('validation_failed');
+
+    const stats = await op.call<{ voided: Record<string, number>; trend: { closed: number }[] }>(
+      'GET',
+      `/api/analytics/cases?from=${from}&to=${Date.now() + 60_000}`,
+    );
+    expect(stats.status).toBe(200);
+    expect(stats.body.voided).toEqual({ void: 1, false_alarm: 1, duplicate: 1 });
+    expect(stats.body.trend.reduce((sum, day) => sum + day.closed, 0)).toBe(0);
+  });
+
+  it('a returned case is not suggested back to the worker who returned it', async () => {
+    const { id, assigneeId, lead } = await hotlineCase('G01', '消防通道被占用');
+    const before = await op.call<DispatchPeopleView>('GET', `/api/grids/G01/people?caseId=${id}`);
+    expect(before.body.suggestion?.leadId).toBe(assigneeId);
+    expect(
+      (await act(lead, id, { action: 'return', reason: 'not_my_duty', note: '应由物业处理' })).status,
+    ).toBe(200);
+    const after = await op.call<DispatchPeopleView>('GET', `/api/grids/G01/people?caseId=${id}`);
+    expect(after.body.suggestion?.leadId).toBeDefined();
+    expect(after.body.suggestion?.leadId).not.toBe(assigneeId);
+    expect(after.body.candidates.map((c) => c.userId)).toContain(assigneeId);
+    // Dispatching to the new pick needs no reason; back to the one who returned it is an override.
+    const back = await act(op, id, { action: 'dispatch', assigneeId });
+    expect(back.body.error.code).toBe('validation_failed');
+    const again = await act(op, id, { action: 'dispatch', assigneeId: after.body.suggestion!.leadId });
+    expect(again.body).toMatchObject({ state: 'dispatched', assigneeId: after.body.suggestion!.leadId });
   });
 
   it('refuses the people list to readers who do not dispatch or whose region lacks the grid', async () => {

@@ -1,5 +1,6 @@
 import {
   CASE_ACTIONS,
+  CLOSE_REASONS,
   ESCALATION_LEVELS,
   ID_PATTERN,
   NOTICE_KINDS,
@@ -104,6 +105,9 @@ const SAMPLES: Record<string, string | readonly string[]> = {
   "STANDARD_DEVICE_TYPE_NAMES.join(', ')": STANDARD_DEVICE_TYPE_NAMES.join(', '),
   "NOTICE_KINDS.join(', ')": NOTICE_KINDS.join(', '),
   "RETURN_REASONS.join(', ')": RETURN_REASONS.join(', '),
+  "CLOSE_REASONS.join(', ')": CLOSE_REASONS.join(', '),
+  "original.duplicateOfId ?? 'another case'": 'C-1023',
+  'original.id': 'C-1024',
   "ESCALATION_LEVELS.join(', ')": ESCALATION_LEVELS.join(', '),
   "CASE_ACTIONS.join(', ')": CASE_ACTIONS.join(', '),
   "RULE_KINDS.join(', ')": RULE_KINDS.join(', '),

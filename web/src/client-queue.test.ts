@@ -1,15 +1,6 @@
 import type { TimelineEntry } from '@gridsense/core';
 import { describe, expect, it } from 'vitest';
-import {
-  DEFAULT_FILTERS,
-  filterCases,
-  filterChoices,
-  isOverdue,
-  scopeFor,
-  sortCases,
-  type CaseFilters,
-  type QueueCase,
-} from '../client/src/lib/case-queue';
+import { isOverdue, type QueueCase } from '../client/src/lib/case-queue';
 import {
   chartableMetrics,
   metricRows,
@@ -25,12 +16,7 @@ const NOW = 1_800_000_000_000;
 function makeCase(id: string, overrides: Partial<QueueCase> = {}): QueueCase {
   return {
     id,
-    category: 'fire_safety',
-    severity: 'warning',
     state: 'dispatched',
-    gridId: 'G01',
-    gridName: '江城社区第1网格',
-    openedAt: NOW - 60 * MINUTE,
     acceptDueAt: NOW + 10 * MINUTE,
     resolveDueAt: NOW + 120 * MINUTE,
     ...overrides,
@@ -50,78 +36,6 @@ describe('isOverdue', () => {
     ['no deadlines at all', makeCase('a', { acceptDueAt: null, resolveDueAt: null }), false],
   ])('%s', (_name, record, expected) => {
     expect(isOverdue(record, NOW)).toBe(expected);
-  });
-});
-
-describe('filterCases', () => {
-  const list = [
-    makeCase('late', { acceptDueAt: NOW - MINUTE, severity: 'critical' }),
-    makeCase('gas', { category: 'gas_safety', gridId: 'G02', gridName: '江城社区第2网格' }),
-    makeCase('done', { state: 'closed' }),
-    makeCase('info', { severity: 'info' }),
-  ];
-  const ids = (filters: Partial<CaseFilters>) =>
-    filterCases(list, { ...DEFAULT_FILTERS, ...filters }, NOW).map((view) => view.id);
-
-  it.each([
-    ['open by default', {}, ['late', 'gas', 'info']],
-    ['every state', { state: 'all' as const }, ['late', 'gas', 'done', 'info']],
-    ['one state', { state: 'closed' as const }, ['done']],
-    ['severity', { severity: 'critical' as const }, ['late']],
-    ['category', { category: 'gas_safety' }, ['gas']],
-    ['grid', { gridId: 'G02' }, ['gas']],
-    ['overdue only', { overdueOnly: true }, ['late']],
-    ['combined, nothing left', { overdueOnly: true, gridId: 'G02' }, []],
-  ])('%s', (_name, filters, expected) => {
-    expect(ids(filters)).toEqual(expected);
-  });
-
-  it('fetches closed cases only when a filter can show them', () => {
-    expect(scopeFor({ state: 'open' })).toBe('open');
-    expect(scopeFor({ state: 'dispatched' })).toBe('open');
-    expect(scopeFor({ state: 'closed' })).toBe('all');
-    expect(scopeFor({ state: 'all' })).toBe('all');
-  });
-
-  it('offers the categories and grids present, grids by name', () => {
-    expect(filterChoices(list)).toEqual({
-      categories: ['fire_safety', 'gas_safety'],
-      grids: [
-        { id: 'G01', name: '江城社区第1网格' },
-        { id: 'G02', name: '江城社区第2网格' },
-      ],
-    });
-  });
-});
-
-describe('sortCases', () => {
-  const list = [
-    makeCase('old-critical', {
-      severity: 'critical',
-      openedAt: NOW - 90 * MINUTE,
-      acceptDueAt: NOW + 30 * MINUTE,
-    }),
-    makeCase('new-warning', { openedAt: NOW - 5 * MINUTE, acceptDueAt: NOW + 25 * MINUTE }),
-    makeCase('overdue-info', {
-      severity: 'info',
-      openedAt: NOW - 60 * MINUTE,
-      acceptDueAt: NOW - 10 * MINUTE,
-    }),
-    makeCase('no-clock', { state: 'resolved', openedAt: NOW - MINUTE }),
-  ];
-  it.each([
-    ['newest', ['no-clock', 'new-warning', 'overdue-info', 'old-critical']],
-    ['deadline', ['overdue-info', 'new-warning', 'old-critical', 'no-clock']],
-    // Worst first; among equals (the two warnings) the sooner clock first, no clock last.
-    ['severity', ['old-critical', 'new-warning', 'no-clock', 'overdue-info']],
-  ] as const)('by %s', (sort, expected) => {
-    expect(sortCases(list, sort).map((view) => view.id)).toEqual(expected);
-  });
-
-  it('does not reorder the list it was given', () => {
-    const before = list.map((view) => view.id);
-    sortCases(list, 'deadline');
-    expect(list.map((view) => view.id)).toEqual(before);
   });
 });
 

@@ -9,7 +9,9 @@ export const OFFERED_ACTIONS = [
   'resolve',
   'return',
   'verify',
+  'reject',
   'close',
+  'void',
 ] as const;
 export type OfferedAction = (typeof OFFERED_ACTIONS)[number] & CaseAction;
 
@@ -21,7 +23,9 @@ const SAMPLES: Record<OfferedAction, CaseCommand> = {
   resolve: { action: 'resolve', note: 'sample', photos: ['sample'] },
   return: { action: 'return', reason: 'other' },
   verify: { action: 'verify' },
+  reject: { action: 'reject', note: 'sample' },
   close: { action: 'close' },
+  void: { action: 'void', reason: 'void', note: 'sample' },
 };
 
 /**

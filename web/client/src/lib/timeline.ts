@@ -1,5 +1,5 @@
-import { RETURN_REASONS } from '@gridsense/core';
-import type { ReturnReason, TimelineEntry } from '@gridsense/core';
+import { CLOSE_REASONS, RETURN_REASONS } from '@gridsense/core';
+import type { CloseReason, ReturnReason, TimelineEntry } from '@gridsense/core';
 
 /**
  * Readers for `TimelineEntry.data`, whose shape depends on the action. They accept what is there
@@ -11,11 +11,11 @@ export function entryPhotos(entry: TimelineEntry): string[] {
   return Array.isArray(photos) ? photos.filter((photo): photo is string => typeof photo === 'string') : [];
 }
 
-export function entryReason(entry: TimelineEntry): ReturnReason | null {
+/** Why a case was returned (退单) or closed without handling (作废, 误报, 重复件). */
+export function entryReason(entry: TimelineEntry): ReturnReason | CloseReason | null {
   const reason = entry.data?.reason;
-  return typeof reason === 'string' && (RETURN_REASONS as readonly string[]).includes(reason)
-    ? (reason as ReturnReason)
-    : null;
+  const known: readonly string[] = [...RETURN_REASONS, ...CLOSE_REASONS];
+  return typeof reason === 'string' && known.includes(reason) ? (reason as ReturnReason | CloseReason) : null;
 }
 
 /** The metric that raised the case, if the opening entry recorded it (threshold rules do). */
