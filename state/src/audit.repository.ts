@@ -232,16 +232,39 @@ function inScope(scope: AuditScope) {
     ]);
 }
 
-export async function listAudit(
-  db: StateDb,
-  filter: { entityType?: string; entityId?: string; afterSeq?: number; limit: number; scope?: AuditScope },
-): Promise<AuditEntryView[]> {
+/**
+ * Which entries to list. Oldest first after `afterSeq` (a follower catching up), or newest first
+ * before `beforeSeq` (`newestFirst`, the auditor paging back); `from` ≤ at < `to` in epoch ms.
+ */
+export interface AuditListFilter {
+  actorId?: string;
+  action?: string;
+  entityType?: string;
+  entityId?: string;
+  from?: number;
+  to?: number;
+  afterSeq?: number;
+  beforeSeq?: number;
+  newestFirst?: boolean;
+  limit: number;
+  scope?: AuditScope;
+}
+
+export async function listAudit(db: StateDb, filter: AuditListFilter): Promise<AuditEntryView[]> {
   let q = db.selectFrom('audit_log').selectAll();
+  if (filter.actorId) q = q.where('actor_id', '=', filter.actorId);
+  if (filter.action) q = q.where('action', '=', filter.action);
   if (filter.entityType) q = q.where('entity_type', '=', filter.entityType);
   if (filter.entityId) q = q.where('entity_id', '=', filter.entityId);
+  if (filter.from !== undefined) q = q.where('at', '>=', filter.from);
+  if (filter.to !== undefined) q = q.where('at', '<', filter.to);
   if (filter.afterSeq !== undefined) q = q.where('seq', '>', filter.afterSeq);
+  if (filter.beforeSeq !== undefined) q = q.where('seq', '<', filter.beforeSeq);
   if (filter.scope) q = q.where(inScope(filter.scope));
-  const rows = await q.orderBy('seq').limit(filter.limit).execute();
+  const rows = await q
+    .orderBy('seq', filter.newestFirst ? 'desc' : 'asc')
+    .limit(filter.limit)
+    .execute();
   return rows.map((r) => ({
     seq: r.seq,
     at: Number(r.at),

@@ -9,6 +9,7 @@ import {
 import {
   appendAudit,
   auditAnchorFile,
+  findUserNames,
   listAudit,
   verifyAuditChain,
   type AuditInput,
@@ -20,25 +21,103 @@ import type { WebDeps } from './web-deps';
 export const EXPORT_TABLES = ['grid', 'worker', 'department', 'category'] as const;
 const MAX_EXPORT_ROWS = 100_000;
 
+/** What `GET /api/audit` takes; every other query parameter is refused. */
 export interface AuditFilter {
+  actorId?: string;
+  action?: string;
   entityType?: string;
   entityId?: string;
+  from?: number;
+  to?: number;
   afterSeq?: number;
+  beforeSeq?: number;
+  /** `order=desc`: newest first (with `beforeSeq` as the cursor of the next page). */
+  newestFirst?: boolean;
   limit: number;
 }
 
+const AUDIT_QUERY = [
+  'actor',
+  'action',
+  'entityType',
+  'entityId',
+  'from',
+  'to',
+  'afterSeq',
+  'beforeSeq',
+  'order',
+  'limit',
+];
+const CODE = /^[\w.:/@-]{1,100}$/;
+
+/** The audit query, checked: codes and ids of at most 100 plain characters, integers in range. */
 function parseFilter(query: Record<string, unknown>): AuditFilter {
-  const { entityType, entityId, afterSeq, limit } = query;
-  const after = afterSeq === undefined ? undefined : Number(afterSeq);
-  const max = limit === undefined ? 200 : Number(limit);
-  if ((after !== undefined && !Number.isInteger(after)) || !Number.isInteger(max) || max < 1 || max > 1000)
-    throw new AppError('validation_failed', 'afterSeq must be an integer and limit 1–1000');
-  return {
-    ...(typeof entityType === 'string' ? { entityType } : {}),
-    ...(typeof entityId === 'string' ? { entityId } : {}),
-    ...(after === undefined ? {} : { afterSeq: after }),
-    limit: max,
+  const errors: string[] = [];
+  for (const key of Object.keys(query)) if (!AUDIT_QUERY.includes(key)) errors.push(`unknown field ${key}`);
+  const text = (name: string): string | undefined => {
+    const value = query[name];
+    if (value === undefined || value === '') return undefined;
+    if (typeof value === 'string' && CODE.test(value)) return value;
+    errors.push(`${name} must be text of at most 100 characters`);
+    return undefined;
   };
+  const integer = (name: string, min: number, max: number): number | undefined => {
+    const value = query[name];
+    if (value === undefined || value === '') return undefined;
+    const parsed = typeof value === 'string' && /^\d{1,16}$/.test(value) ? Number(value) : NaN;
+    if (Number.isSafeInteger(parsed) && parsed >= min && parsed <= max) return parsed;
+    errors.push(`${name} must be an integer ${min}–${max}`);
+    return undefined;
+  };
+  const actorId = text('actor');
+  const action = text('action');
+  const entityType = text('entityType');
+  const entityId = text('entityId');
+  const from = integer('from', 0, Number.MAX_SAFE_INTEGER);
+  const to = integer('to', 0, Number.MAX_SAFE_INTEGER);
+  const afterSeq = integer('afterSeq', 0, Number.MAX_SAFE_INTEGER);
+  const beforeSeq = integer('beforeSeq', 1, Number.MAX_SAFE_INTEGER);
+  const limit = integer('limit', 1, 1000) ?? 200;
+  const order = query.order;
+  if (order !== undefined && order !== 'asc' && order !== 'desc') errors.push('order must be asc or desc');
+  if (from !== undefined && to !== undefined && from >= to) errors.push('from must be before to (epoch ms)');
+  if (afterSeq !== undefined && beforeSeq !== undefined) errors.push('use afterSeq or beforeSeq, not both');
+  if (errors.length > 0) throw new AppError('validation_failed', 'invalid audit query', errors);
+  return {
+    ...(actorId === undefined ? {} : { actorId }),
+    ...(action === undefined ? {} : { action }),
+    ...(entityType === undefined ? {} : { entityType }),
+    ...(entityId === undefined ? {} : { entityId }),
+    ...(from === undefined ? {} : { from }),
+    ...(to === undefined ? {} : { to }),
+    ...(afterSeq === undefined ? {} : { afterSeq }),
+    ...(beforeSeq === undefined ? {} : { beforeSeq }),
+    ...(order === 'desc' ? { newestFirst: true } : {}),
+    limit,
+  };
+}
+
+/** An audit entry with the name of what it is about, where that has one (a person, a region). */
+export type AuditListEntry = AuditEntryView & { entityName: string | null };
+
+async function nameEntities(
+  deps: WebDeps,
+  regions: readonly Region[],
+  entries: readonly AuditEntryView[],
+): Promise<AuditListEntry[]> {
+  const userIds = entries.flatMap((e) => (e.entityType === 'user' ? [e.entityId] : []));
+  const people = await findUserNames(deps.db, [...new Set(userIds)]);
+  const places = new Map(regions.map((r) => [r.id, r.name]));
+  const REGION_NAMED = ['region', 'audit_log', 'analytics'];
+  return entries.map((entry) => ({
+    ...entry,
+    entityName:
+      (entry.entityType === 'user'
+        ? people.get(entry.entityId)
+        : REGION_NAMED.includes(entry.entityType)
+          ? places.get(entry.entityId)
+          : undefined) ?? null,
+  }));
 }
 
 /**
@@ -63,10 +142,11 @@ export function createAuditService(deps: WebDeps) {
     appendAudit(deps.db, [{ at: deps.now(), actorId: user.id, actorName: user.displayName, ...entry }]);
 
   return {
-    async list(user: User, query: Record<string, unknown>): Promise<AuditEntryView[]> {
+    async list(user: User, query: Record<string, unknown>): Promise<AuditListEntry[]> {
       authorize(user, 'audit.read');
       const filter = parseFilter(query);
-      const scope = auditScopeOf(deps.cases.regions(), user);
+      const regions = deps.cases.regions();
+      const scope = auditScopeOf(regions, user);
       const entries = await listAudit(deps.db, { ...filter, ...(scope ? { scope } : {}) });
       await record(user, {
         action: 'audit.read',
@@ -78,7 +158,7 @@ export function createAuditService(deps: WebDeps) {
           seqs: entries.length > 0 ? [entries[0]!.seq, entries.at(-1)!.seq] : null,
         },
       });
-      return entries;
+      return nameEntities(deps, regions, entries);
     },
 
     async verify(user: User): Promise<AuditVerification> {

@@ -81,6 +81,7 @@ export const FIELD_DETAILS_ZH_CN: readonly ApiMessagePattern[] = [
   [/^only department handlers have a department$/, () => '只有部门处置员才有所属部门'],
   [/^give a location or a gridId$/, () => '请提供 location 或 gridId'],
   [/^use forSeconds or repeat, not both$/, () => 'forSeconds 与 repeat 只能选一个'],
+  [/^use afterSeq or beforeSeq, not both$/, () => 'afterSeq 与 beforeSeq 只能选一个'],
   [
     /^lat and lng are required: the grid has no boundary to place the device in$/,
     () => 'lat 和 lng 为必填项：该网格没有边界，无法自动放置设备',
