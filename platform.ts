@@ -182,6 +182,7 @@ export async function startPlatform(config: Config, options: PlatformOptions): P
         ingest,
         onError,
         subscribers: config.ingestSubscribers,
+        silenceCheckMs: config.ingestSilenceCheckMs,
       });
       closers.add(() => subscriber.endAsync());
     }
@@ -189,7 +190,14 @@ export async function startPlatform(config: Config, options: PlatformOptions): P
     const tls = await loadTlsMaterial(config.tls, config.dataDir);
     if (tls) logger.info({ certificate: tls.source, sha256: tls.fingerprint }, 'TLS on');
     const { pushTargets } = options;
-    const alerts = await createAlerts({ db, bus, now, onError, ...(pushTargets ? { pushTargets } : {}) });
+    const alerts = await createAlerts({
+      db,
+      bus,
+      now,
+      onError,
+      ...(pushTargets ? { pushTargets } : {}),
+      ...(config.workMessaging ? { workMessaging: config.workMessaging } : {}),
+    });
     closers.add(() => alerts.close());
     const { cases } = alerts;
     const web = await startWebServer(

@@ -1,3 +1,5 @@
+import { parseWorkMessaging, WORK_MESSAGING_DOC, type WorkMessagingConfig } from './work-messaging-config';
+
 /**
  * GridSense configuration, parsed once from the environment and validated, every bad key listed.
  * Pure: callers pass `process.env`, so this is the only place that knows the variable names.
@@ -36,6 +38,8 @@ export interface Config {
   metricsPort: number | undefined;
   /** Subscriber connections to an external broker (>1: a shared subscription). */
   ingestSubscribers: number;
+  /** With MQTT_URL: how often ingest checks that its subscribers still receive device messages. */
+  ingestSilenceCheckMs: number;
   /** GRIDSENSE_TIMESERIES_MOVE=confirm: start on another time-series store than the data dir served. */
   timeseriesMoveConfirmed: boolean;
   /** Days to keep raw readings, minute rollups and hour rollups; 0 keeps them forever. */
@@ -58,6 +62,8 @@ export interface Config {
   mosquittoDir: string | undefined;
   /** How long people's sessions and passwords last. */
   session: SessionPolicy;
+  /** DingTalk, WeCom and SMS messages to people by name, where configured. */
+  workMessaging?: WorkMessagingConfig;
 }
 
 /** Sessions end after `idleTimeoutMs` without an API request and at `lifetimeMs` after sign-in. */
@@ -102,6 +108,7 @@ export const DEFAULT_NETWORK_LIMITS: NetworkLimits = {
 export type ConfigResult = { ok: true; config: Config } | { ok: false; errors: string[] };
 
 export const CONFIG_DOC: Record<string, string> = {
+  ...WORK_MESSAGING_DOC,
   GRIDSENSE_DATA_DIR: 'where state, the embedded time series and Node-RED flows live (default ./data)',
   HTTP_HOST: 'web console / API bind address (default 0.0.0.0)',
   HTTP_PORT: 'web console / API port (default 8080)',
@@ -135,6 +142,8 @@ export const CONFIG_DOC: Record<string, string> = {
   GRIDSENSE_ROLLUP_1H_RETENTION_DAYS: 'days to keep 1-hour rollups; 0 keeps them (default 0)',
   GRIDSENSE_INGEST_SUBSCRIBERS:
     'with MQTT_URL: subscriber connections on a shared subscription, for throughput (default 1; >1 needs $share: Mosquitto, EMQX)',
+  GRIDSENSE_INGEST_SILENCE_CHECK_S:
+    'with MQTT_URL: seconds without a message to any ingest subscriber before ingest checks whether devices are publishing (alarm, and subscribe again) (default 30)',
   GRIDSENSE_MQTT_MAX_PACKET_KB:
     'largest MQTT packet in KiB; bigger ones close the connection before they are read (default 33: twice the contract payload, plus headers)',
   GRIDSENSE_MAX_CONNECTIONS: 'open connections per listener (MQTT, HTTP) in all (default 50000)',
@@ -283,6 +292,7 @@ export function parseConfig(
     spoolMaxBytes: positiveInteger('GRIDSENSE_SPOOL_MAX_MB', 1024) * 1024 * 1024,
     ingestMaxInFlight: positiveInteger('GRIDSENSE_INGEST_MAX_IN_FLIGHT', 20_000),
     ingestSubscribers: positiveInteger('GRIDSENSE_INGEST_SUBSCRIBERS', 1),
+    ingestSilenceCheckMs: positiveInteger('GRIDSENSE_INGEST_SILENCE_CHECK_S', 30) * 1000,
     metricsPort: env.GRIDSENSE_METRICS_PORT ? port('GRIDSENSE_METRICS_PORT', 0) : undefined,
     timeseriesMoveConfirmed: confirmed('GRIDSENSE_TIMESERIES_MOVE'),
     retentionDays: {
@@ -311,6 +321,7 @@ export function parseConfig(
         DEFAULT_NETWORK_LIMITS.connectionsPerSecond,
       ),
     },
+    workMessaging: parseWorkMessaging(env, errors),
     session: {
       idleTimeoutMs:
         positiveInteger('GRIDSENSE_SESSION_IDLE_MINUTES', DEFAULT_SESSION_POLICY.idleTimeoutMs / 60_000) *

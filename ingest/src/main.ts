@@ -45,6 +45,7 @@ await runService('ingest', async (config, logger) => {
     ingest,
     onError,
     subscribers: config.ingestSubscribers,
+    silenceCheckMs: config.ingestSilenceCheckMs,
   });
   closers.add(() => subscriber.endAsync());
   if (config.metricsPort !== undefined) {

@@ -12,6 +12,11 @@ export interface MosquittoInstance {
   pid: number;
   /** SIGHUP: Mosquitto re-reads its password file and ACL. */
   reload(): void;
+  /**
+   * Stops Mosquitto (SIGTERM: a clean stop that saves its persistence file; SIGKILL: a crash) and
+   * starts it again on the same port with the same configuration and data.
+   */
+  restart(signal: 'SIGTERM' | 'SIGKILL'): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -22,6 +27,11 @@ export interface MosquittoLimits {
   maxInflight?: number;
   /** A folder with `passwd` and `acl` (as GridSense writes them): no anonymous clients then. */
   authDir?: string;
+  /**
+   * Keep sessions and queued messages in a persistence file (as docker/mosquitto.conf does):
+   * `autosaveIntervalS` as `autosave_interval` (Mosquitto: 1,800 s), saved on a clean stop.
+   */
+  persistence?: { autosaveIntervalS: number; autosaveOnChanges?: boolean };
 }
 
 const START_TIMEOUT_MS = 10_000;
@@ -55,17 +65,37 @@ export async function startMosquitto(limits: MosquittoLimits = {}): Promise<Mosq
             `acl_file ${path.join(limits.authDir, 'acl')}`,
           ]
         : ['allow_anonymous true']),
-      'persistence false',
+      ...(limits.persistence
+        ? [
+            'persistence true',
+            // Started as root, Mosquitto would drop to its own user, who cannot write this folder.
+            ...(limits.authDir ? [] : [`user ${os.userInfo().username}`]),
+            `persistence_location ${dir}/`,
+            `autosave_interval ${limits.persistence.autosaveIntervalS}`,
+            `autosave_on_changes ${limits.persistence.autosaveOnChanges ? 'true' : 'false'}`,
+          ]
+        : ['persistence false']),
       `max_queued_messages ${limits.maxQueued ?? 100_000}`,
       `max_inflight_messages ${limits.maxInflight ?? 100}`,
       'log_type error',
       '',
     ].join('\n'),
   );
-  const child = spawn(BINARY, ['-c', configFile], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let child: ChildProcess;
   let stderr = '';
-  child.stderr?.setEncoding('utf8');
-  child.stderr?.on('data', (chunk: string) => (stderr = (stderr + chunk).slice(-4000)));
+  const launch = () => {
+    child = spawn(BINARY, ['-c', configFile], { stdio: ['ignore', 'ignore', 'pipe'] });
+    child.stderr?.setEncoding('utf8');
+    child.stderr?.on('data', (chunk: string) => (stderr = (stderr + chunk).slice(-4000)));
+  };
+  const listening = async () => {
+    try {
+      await waitForPort(port, child);
+    } catch (error) {
+      await stop();
+      throw new Error(`${(error as Error).message}\n--- mosquitto stderr ---\n${stderr}`, { cause: error });
+    }
+  };
   const killOnExit = (): void => void child.kill('SIGKILL');
   process.once('exit', killOnExit);
   const stop = async () => {
@@ -73,14 +103,28 @@ export async function startMosquitto(limits: MosquittoLimits = {}): Promise<Mosq
     await killChild(child);
     await rm(dir, { recursive: true, force: true });
   };
-  try {
-    await waitForPort(port, child);
-  } catch (error) {
-    await stop();
-    throw new Error(`${(error as Error).message}\n--- mosquitto stderr ---\n${stderr}`, { cause: error });
-  }
+  launch();
+  await listening();
   const reload = () => void child.kill('SIGHUP');
-  return { url: `mqtt://127.0.0.1:${port}`, port, pid: child.pid ?? 0, reload, stop };
+  const restart = async (signal: 'SIGTERM' | 'SIGKILL') => {
+    if (signal === 'SIGKILL') {
+      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      child.kill('SIGKILL');
+      await exited;
+    } else await killChild(child);
+    launch();
+    await listening();
+  };
+  return {
+    url: `mqtt://127.0.0.1:${port}`,
+    port,
+    get pid() {
+      return child.pid ?? 0;
+    },
+    reload,
+    restart,
+    stop,
+  };
 }
 
 async function waitForPort(port: number, child: ChildProcess): Promise<void> {
