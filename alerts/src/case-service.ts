@@ -1,6 +1,6 @@
 import {
   authorize,
-  mayVerifyCases,
+  can,
   DEFAULT_FUSION_GROUPS,
   DEFAULT_SUPPRESSION_RULES,
   type Bus,
@@ -96,6 +96,9 @@ export async function createCaseService(deps: CaseServiceDeps) {
     return (await listCaseViews(deps.db, { ids: [caseId], openOnly: false }))[0];
   }
   const viewOf = async (outcome: IntakeOutcome) => ({ ...outcome, case: (await view(outcome.caseId))! });
+  /** The masked caller goes only to those who may call back (`case.requesters`). */
+  const forViewer = (user: User, caseView: CaseView): CaseView =>
+    caseView.requester && !can(user, 'case.requesters') ? { ...caseView, requester: null } : caseView;
 
   return {
     context: ctx,
@@ -123,7 +126,7 @@ export async function createCaseService(deps: CaseServiceDeps) {
 
     async act(user: User, caseId: string, command: CaseCommand): Promise<CaseView> {
       const next = await actOnCase(ctx, user, caseId, command);
-      return (await view(next.id))!;
+      return forViewer(user, (await view(next.id))!);
     },
 
     /** Whom a case in the grid can be dispatched to, with the rule list's pick for `caseId`. */
@@ -132,20 +135,29 @@ export async function createCaseService(deps: CaseServiceDeps) {
     },
 
     async list(user: User, options: { openOnly: boolean }): Promise<CaseView[]> {
-      return listCaseViews(deps.db, { ...(await caseScope(ctx, user)), openOnly: options.openOnly });
+      const views = await listCaseViews(deps.db, {
+        ...(await caseScope(ctx, user)),
+        openOnly: options.openOnly,
+      });
+      return views.map((caseView) => forViewer(user, caseView));
     },
 
     /** One page of the list with its filters; "awaiting my verification" only for those who verify. */
     async search(user: User, search: CaseSearch): Promise<CasePageView> {
       const { limit, offset } = search;
-      if (search.awaitingMyVerification && !mayVerifyCases(user))
+      if (search.awaitingMyVerification && !can(user, 'case.verify'))
         return { cases: [], total: 0, limit, offset };
       const page = await searchCaseViews(deps.db, {
         ...(await caseScope(ctx, user)),
         search,
         viewerId: user.id,
       });
-      return { ...page, limit, offset };
+      return {
+        cases: page.cases.map((caseView) => forViewer(user, caseView)),
+        total: page.total,
+        limit,
+        offset,
+      };
     },
 
     async detail(user: User, caseId: string): Promise<CaseDetailView> {
@@ -156,7 +168,7 @@ export async function createCaseService(deps: CaseServiceDeps) {
         listCaseSources(deps.db, caseId),
         listChildCaseIds(deps.db, caseId),
       ]);
-      return { case: caseView!, timeline, sources, childIds };
+      return { case: forViewer(user, caseView!), timeline, sources, childIds };
     },
 
     /** The hotline callers unmasked, for a callback; every reveal is in the audit log. */

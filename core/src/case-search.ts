@@ -1,5 +1,4 @@
-import { CASE_MOVES } from './cases';
-import type { CaseActor, CaseRecord, CaseSource, CaseState } from './case-types';
+import type { CaseSource, CaseState } from './case-types';
 import { CASE_STATES } from './case-types';
 import { SEVERITIES, type Severity } from './model';
 import type { CaseView } from './api';
@@ -138,13 +137,4 @@ export function parseCaseSearch(query: Record<string, unknown>): Parsed<CaseSear
       offset,
     },
   };
-}
-
-/**
- * Whether the person's role may verify resolved cases at all, asked of the case state machine
- * (`CASE_MOVES.verify`); whoever resolved a case never verifies it, which the list query adds.
- */
-export function mayVerifyCases(actor: CaseActor): boolean {
-  const resolved = { state: 'resolved', resolvedById: null } as Pick<CaseRecord, 'state' | 'resolvedById'>;
-  return CASE_MOVES.verify.by(resolved as CaseRecord, actor);
 }

@@ -197,7 +197,8 @@ export async function searchCaseViews(
     .select((eb) => eb.fn.countAll<number | string>().as('n'))
     .executeTakeFirst();
   const deadlineLast = sql<number>`case when ${activeDueAt} is null then 1 else 0 end`;
-  let ordered = q;
+  // A returned case waits on the command centre: on top whatever the order (the console pins it).
+  let ordered = q.orderBy(sql<number>`case when cases.state = 'returned' then 0 else 1 end`);
   if (search.sort === 'severity') ordered = ordered.orderBy(severityRank, 'desc');
   if (search.sort !== 'newest') ordered = ordered.orderBy(deadlineLast).orderBy(activeDueAt);
   const rows = await ordered

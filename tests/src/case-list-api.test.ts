@@ -52,6 +52,12 @@ describe('GET /api/cases/search', () => {
       gridId: 'G02',
       address: '望江路 3 号',
     });
+    await hotline('pipe', {
+      title: '自来水管爆裂',
+      description: '路面大量冒水',
+      gridId: 'G02',
+      severity: 'critical',
+    });
     await hotline('bench', { title: '长椅损坏', description: '公园长椅断裂', gridId: 'G01', address: null });
   }, 60_000);
   afterAll(async () => env?.stop());
@@ -88,6 +94,22 @@ describe('GET /api/cases/search', () => {
     expect(await ids(worker, `state=all&q=${encodeURIComponent('井盖')}`)).toEqual([]);
   });
 
+  it('gives the masked caller only to those who may call back', async () => {
+    const lamp = opened.lamp!;
+    const forOperator = (await page(op, `state=all&q=${encodeURIComponent('清河路')}`)).cases[0]!;
+    expect(forOperator.requester).toEqual({ name: '赵*', phone: '137****1111', masked: true });
+    // worker01 is on duty in G01 and sees the case, but not who called.
+    const forWorker = (await page(worker, `state=all&q=${encodeURIComponent('清河路')}`)).cases[0]!;
+    expect(forWorker.id).toBe(lamp.id);
+    expect(forWorker.requester).toBeNull();
+    expect(
+      (await worker.call<CaseView[]>('GET', '/api/cases?scope=all')).body.every((c) => !c.requester),
+    ).toBe(true);
+    const detail = await worker.call<{ case: CaseView }>('GET', `/api/cases/${lamp.id}`);
+    expect(detail.status).toBe(200);
+    expect(detail.body.case.requester).toBeNull();
+  });
+
   it('pages through every case with one total, newest first, without gaps or repeats', async () => {
     const whole = await page(op, 'state=all&limit=100');
     expect(whole.total).toBe(whole.cases.length);
@@ -118,6 +140,40 @@ describe('GET /api/cases/search', () => {
 
     await act(op, id, { action: 'verify' });
     expect(await ids(op, 'state=all&awaiting=verification')).toEqual([]);
+  });
+
+  it('sorts by the running clock (none last) or by severity, worst first', async () => {
+    const SEVERITY_ORDER = ['info', 'warning', 'critical'];
+    const clock = (c: CaseView) =>
+      ['resolved', 'verified', 'closed'].includes(c.state)
+        ? Infinity
+        : (c.acceptDueAt ?? c.resolveDueAt ?? Infinity);
+    const byDeadline = (await page(op, 'state=all&sort=deadline&limit=100')).cases;
+    expect(byDeadline.some((c) => clock(c) === Infinity)).toBe(true);
+    const clocks = byDeadline.map(clock);
+    expect(clocks).toEqual([...clocks].sort((a, b) => a - b));
+
+    const bySeverity = (await page(op, 'state=all&sort=severity&limit=100')).cases;
+    expect(bySeverity[0]!.severity).toBe('critical');
+    const keys = bySeverity.map((c) => [-SEVERITY_ORDER.indexOf(c.severity), clock(c)] as const);
+    const sorted = [...keys].sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+    expect(keys).toEqual(sorted);
+  });
+
+  it('keeps a returned case on top of every order, until it is dispatched again', async () => {
+    const bench = await hotline('swing', {
+      title: '秋千链条断了',
+      description: '儿童秋千链条断裂',
+      gridId: 'G01',
+    });
+    await act(op, bench.id, { action: 'dispatch', assigneeId: 'u-worker02', note: 'B 角' });
+    const worker02 = await env.login('worker02');
+    await act(worker02, bench.id, { action: 'return', reason: 'not_my_duty', note: '不归我管' });
+    for (const sort of ['newest', 'deadline', 'severity'])
+      expect((await ids(op, `state=all&sort=${sort}`))[0], sort).toBe(bench.id);
+    await act(op, bench.id, { action: 'dispatch', assigneeId: 'u-worker01', note: '主岗处理' });
+    // Dispatched again, it takes its place: the critical burst pipe leads by severity.
+    expect((await ids(op, 'state=all&sort=severity'))[0]).toBe(opened.pipe!.id);
   });
 
   it('answers hostile or malformed queries with a 400 that names each problem', async () => {

@@ -1,6 +1,6 @@
 import type { TimelineEntry } from '@gridsense/core';
 import { describe, expect, it } from 'vitest';
-import { isOverdue, type QueueCase } from '../client/src/lib/case-queue';
+import { isOverdue, isPinned, type QueueCase } from '../client/src/lib/case-queue';
 import {
   chartableMetrics,
   metricRows,
@@ -36,6 +36,14 @@ describe('isOverdue', () => {
     ['no deadlines at all', makeCase('a', { acceptDueAt: null, resolveDueAt: null }), false],
   ])('%s', (_name, record, expected) => {
     expect(isOverdue(record, NOW)).toBe(expected);
+  });
+});
+
+describe('isPinned', () => {
+  it('pins a returned case, and nothing else', () => {
+    expect(isPinned(makeCase('a', { state: 'returned' }))).toBe(true);
+    expect(isPinned(makeCase('a'))).toBe(false);
+    expect(isPinned(makeCase('a', { state: 'reopened' }))).toBe(false);
   });
 });
 

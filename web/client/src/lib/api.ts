@@ -8,6 +8,7 @@ import type {
   CaseCategoryNode,
   CaseStatsView,
   CaseDetailView,
+  CasePageView,
   CaseView,
   DispatchPeopleView,
   ErrorBody,
@@ -125,6 +126,8 @@ export const api = {
   me: () => request<User>('GET', '/api/me'),
   overview: () => request<OverviewView>('GET', '/api/overview'),
   cases: (scope: 'open' | 'all') => request<CaseView[]>('GET', `/api/cases?scope=${scope}`),
+  /** A page of the list; `query` from `searchQuery` (lib/case-list-query.ts). */
+  caseSearch: (query: string) => request<CasePageView>('GET', `/api/cases/search?${query}`),
   caseDetail: (id: string) => request<CaseDetailView>('GET', `/api/cases/${segment(id)}`),
   act: (id: string, command: CaseCommand) =>
     request<CaseView>('POST', `/api/cases/${segment(id)}/actions`, command),

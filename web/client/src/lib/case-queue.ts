@@ -2,8 +2,9 @@ import type { CaseView } from '@gridsense/core';
 import { activeDeadline } from './countdown';
 
 /**
- * Whether a case's running clock has run out, for the red rows of a list. Filtering, sorting and
- * paging the list are the server's (`GET /api/cases/search`, `lib/case-list-query.ts`).
+ * What a list row shows of a case's urgency: a run-out clock, a return waiting to be dispatched
+ * again. Filtering, sorting and paging the list are the server's (`GET /api/cases/search`, which
+ * also keeps returned cases on top; `lib/case-list-query.ts`).
  */
 
 /** What a list row needs of a case to tell. */
@@ -16,4 +17,9 @@ export function isOverdue(
 ): boolean {
   const deadline = activeDeadline(record);
   return deadline !== null && deadline.dueAt < now;
+}
+
+/** A returned case (退单) waits on the command centre: it is pinned on top of the queue. */
+export function isPinned(record: Pick<CaseView, 'state'>): boolean {
+  return record.state === 'returned';
 }

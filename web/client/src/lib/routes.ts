@@ -53,7 +53,8 @@ type SimpleRoute = (typeof SIMPLE_NAMES)[number];
 const SIMPLE_ROUTES = new Set<string>(SIMPLE_NAMES);
 
 export function parseHash(hash: string): Route {
-  const path = hash.replace(/^#/, '').replace(/\/+$/, '');
+  // A list's filters ride in the query (`#/cases?q=…`); the route is the path before it.
+  const path = hash.replace(/^#/, '').replace(/\?.*$/, '').replace(/\/+$/, '');
   const parts = path.split('/').filter(Boolean);
   if (parts.length === 0) return { name: 'home' };
   const [first, second, ...rest] = parts;
