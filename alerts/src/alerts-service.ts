@@ -1,4 +1,10 @@
-import type { Bus, FusionGroup, SuppressionRule } from '@gridsense/core';
+import {
+  configuredWorkChannels,
+  type Bus,
+  type FusionGroup,
+  type SuppressionRule,
+  type WorkMessagingConfig,
+} from '@gridsense/core';
 import type { StateDb } from '@gridsense/state';
 import { createCaseService, type CaseService } from './case-service';
 import { createCaseTicker } from './case-ticker';
@@ -21,6 +27,8 @@ export interface AlertsOptions {
   startTimers?: boolean;
   /** Tests only (push receivers on loopback); no production entry point sets it. */
   pushTargets?: PushTargetPolicy;
+  /** DingTalk 工作通知, WeCom 应用消息 and SMS to people by name, where configured. */
+  workMessaging?: WorkMessagingConfig;
 }
 
 /** The alerts service: risks from the bus become cases; the ticker watches deadlines; notices go out. */
@@ -38,12 +46,14 @@ export async function createAlerts(options: AlertsOptions): Promise<{
     options: options.delivery ?? {},
     onError: options.onError,
     ...(options.pushTargets ? { pushTargets: options.pushTargets } : {}),
+    ...(options.workMessaging ? { workMessaging: options.workMessaging } : {}),
   });
   const cases = await createCaseService({
     db: options.db,
     bus: options.bus,
     now,
     wake: () => delivery.wake(),
+    workChannels: configuredWorkChannels(options.workMessaging),
     ...(options.groupIntervalMs === undefined ? {} : { groupIntervalMs: options.groupIntervalMs }),
     ...(options.returnLimit === undefined ? {} : { returnLimit: options.returnLimit }),
     ...(options.fusionGroups ? { fusionGroups: options.fusionGroups } : {}),

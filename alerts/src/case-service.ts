@@ -18,6 +18,7 @@ import {
   type RiskSignal,
   type SuppressionRule,
   type User,
+  type WorkChannelKind,
 } from '@gridsense/core';
 import {
   appendAudit,
@@ -57,6 +58,8 @@ export interface CaseServiceDeps {
   suppressionRules?: SuppressionRule[];
   /** Called when a notification is due now (the delivery worker, where one runs in this process). */
   wake?: () => void;
+  /** DingTalk, WeCom, SMS: the person channels configured. */
+  workChannels?: readonly WorkChannelKind[];
 }
 
 export type CaseService = Awaited<ReturnType<typeof createCaseService>>;
@@ -72,6 +75,7 @@ export async function createCaseService(deps: CaseServiceDeps) {
     regions: getRegions,
     groupIntervalMs: deps.groupIntervalMs ?? 60_000,
     wake: deps.wake ?? (() => undefined),
+    ...(deps.workChannels ? { workChannels: deps.workChannels } : {}),
   });
   const ctx: CaseContext = {
     db: deps.db,

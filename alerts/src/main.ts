@@ -17,7 +17,12 @@ await runService('alerts', async (config, logger) => {
     onError: (error) => onError(error, 'bus'),
   });
   closers.add(() => bus.close());
-  const alerts = await createAlerts({ db, bus, onError });
+  const alerts = await createAlerts({
+    db,
+    bus,
+    onError,
+    ...(config.workMessaging ? { workMessaging: config.workMessaging } : {}),
+  });
   closers.add(() => alerts.close());
   logger.info({ mqtt: config.mqttUrl }, 'alerts running');
   return { close: () => closers.closeAll() };

@@ -13,6 +13,8 @@ export * from './bus';
 export * from './config';
 export * from './grid-boundary';
 export * from './people-views';
+export * from './contact-views';
+export * from './work-messaging-config';
 export * from './password-policy';
 export * from './photo-paths';
 export * from './permissions';

@@ -18,6 +18,7 @@ export * from './audit.repository';
 export * from './audit-anchor';
 export * from './notification.repository';
 export * from './notification-channel.repository';
+export * from './person-contacts.repository';
 export * from './demo/demo-district';
 export * from './demo/seed-demo';
 export * from './device-registry';

@@ -3,8 +3,11 @@ import type { Selectable } from 'kysely';
 import type { StateDb } from './database';
 import type { Database } from './schema';
 
-/** The notification outbox, which groups notices per target and incident, and the delivery log. */
-export type TargetKind = 'inapp' | 'push' | 'channel';
+/**
+ * The notification outbox, which groups notices per target and incident, and the delivery log.
+ * `person` is DingTalk, WeCom or SMS to one person, the target id `dingtalk:u-worker01`.
+ */
+export type TargetKind = 'inapp' | 'push' | 'channel' | 'person';
 
 export interface OutgoingNotice {
   targetKind: TargetKind;

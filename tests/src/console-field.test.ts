@@ -114,7 +114,11 @@ describe.skipIf(chromiumTestMode() === 'skip')('the grid worker in the field, in
     return call.body.case;
   }
 
-  it('shows the worker the address with links that open a map app there, on the card and the case', async () => {
+  it('shows the worker the address with links that open a map app there, on the card and the case, and whom to call', async () => {
+    // The operator who took the call has a work phone on record; the caller's number stays hidden.
+    const admin = await env.login('admin');
+    const saved = await admin.call('PUT', '/api/admin/people/u-op1/contacts', { phone: '138 0000 2222' });
+    expect(saved.status).toBe(200);
     const view = await hotlineCase('楼道堆放杂物', '幸福路 12 号 3 单元');
     const page = await phoneOf(view.assigneeId!.replace(/^u-/, ''));
     const card = page.getByTestId(`case-${view.id}`);
@@ -138,7 +142,14 @@ describe.skipIf(chromiumTestMode() === 'skip')('the grid worker in the field, in
     const baidu = new URL((await place.getByTestId('nav-baidu').getAttribute('href'))!);
     expect(baidu.searchParams.get('location')).toBe(`${site.lat.toFixed(6)},${site.lng.toFixed(6)}`);
     expect(baidu.searchParams.get('coord_type')).toBe('wgs84');
+    const call = place.getByTestId('call-u-op1');
+    await call.waitFor();
+    expect(await call.getAttribute('href')).toBe('tel:13800002222');
+    expect(await call.textContent()).toContain('上报人');
+    expect(await place.locator('a[href^="tel:"]').count()).toBe(1);
+    expect(await page.content()).not.toContain('13500004444');
     expect(await phoneProblems(page)).toBe('');
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'worker-case-place.png'), fullPage: true });
     await page.context().close();
   });
 

@@ -100,11 +100,14 @@ const dispatchRule = (id: string, regionId: string) => ({
 const SCOPED: Record<string, { kind: Kind; as: Caller; body?: (id: string, inside: boolean) => unknown }> = {
   'GET /api/cases/:id': { kind: 'case', as: 'sup1' },
   'GET /api/cases/:id/requesters': { kind: 'case', as: 'sup1' },
+  'GET /api/cases/:id/contacts': { kind: 'case', as: 'sup1' },
   'POST /api/cases/:id/actions': {
     kind: 'case',
     as: 'sup1',
     body: () => ({ action: 'escalate', reason: '核查' }),
   },
+  // Merging a case into itself passes the route and the scope check, then fails as invalid (400).
+  'POST /api/cases/:id/merge': { kind: 'case', as: 'sup1', body: (id) => ({ caseId: id }) },
   'GET /api/grids/:id/people': { kind: 'grid', as: 'sup1' },
   'GET /api/grids/:id/series': { kind: 'grid', as: 'sup1' },
   'GET /api/devices/:id': { kind: 'device', as: 'sup1' },
@@ -137,6 +140,12 @@ const SCOPED: Record<string, { kind: Kind; as: Caller; body?: (id: string, insid
   'POST /api/admin/people/:id/totp/reset': { kind: 'person', as: 'adminS1' },
   'POST /api/admin/people/:id/enable': { kind: 'person', as: 'adminS1' },
   'POST /api/admin/people/:id/disable': { kind: 'person', as: 'adminS1' },
+  'GET /api/admin/people/:id/contacts': { kind: 'person', as: 'adminS1' },
+  'PUT /api/admin/people/:id/contacts': {
+    kind: 'person',
+    as: 'adminS1',
+    body: () => ({ phone: '13800001111', dingtalkUserId: null, wecomUserId: null }),
+  },
 };
 
 /** Routes with a parameter that is not a region's resource, and why. */

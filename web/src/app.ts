@@ -5,6 +5,7 @@ import { refuseCrossSiteWrites } from './auth/same-origin';
 import { errorHandler } from './error-handler';
 import { caseRoutes } from './routes/case.routes';
 import { caseAdminRoutes } from './routes/case-admin.routes';
+import { contactRoutes } from './routes/contact.routes';
 import { auditRoutes } from './routes/audit.routes';
 import { analyticsRoutes } from './routes/analytics.routes';
 import { notificationRoutes } from './routes/notification.routes';
@@ -42,6 +43,7 @@ export function createWebApp(deps: WebDeps): { app: Express; finish(): void } {
   app.use(deviceRoutes(deps));
   app.use(deviceAdminRoutes(deps));
   app.use(peopleAdminRoutes(deps));
+  app.use(contactRoutes(deps));
   app.use(photoRoutes(deps));
   app.use(metricsRoutes());
   app.use(ruleRoutes(deps));

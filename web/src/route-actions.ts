@@ -36,6 +36,7 @@ export const ROUTE_ACTIONS: Readonly<Record<string, Action | typeof PUBLIC>> = {
   'POST /api/cases/reports': 'case.report',
   'POST /api/cases/hotline': 'case.hotline',
   'GET /api/cases/:id/requesters': 'case.requesters',
+  'GET /api/cases/:id/contacts': 'case.read',
   'GET /api/grids/:id/people': 'case.dispatch',
   'POST /api/cases/:id/actions': 'case.act',
   'POST /api/photos': 'photo.upload',
@@ -83,6 +84,8 @@ export const ROUTE_ACTIONS: Readonly<Record<string, Action | typeof PUBLIC>> = {
   'PATCH /api/admin/people/:id': 'people.manage',
   'POST /api/admin/people/:id/password': 'people.manage',
   'POST /api/admin/people/:id/totp/reset': 'people.manage',
+  'GET /api/admin/people/:id/contacts': 'people.manage',
+  'PUT /api/admin/people/:id/contacts': 'people.manage',
   'POST /api/admin/people/:id/enable': 'people.manage',
   'POST /api/admin/people/:id/disable': 'people.manage',
 

@@ -1,6 +1,7 @@
-import type { Bus } from '@gridsense/core';
+import type { Bus, WorkMessagingConfig } from '@gridsense/core';
 import {
   deletePushSubscription,
+  findPersonContacts,
   findPushSubscription,
   listChannels,
   listDueByTarget,
@@ -13,6 +14,7 @@ import { buildChannelRequest, interpretChannelResponse, type ChannelMessage } fr
 import { postOnce } from './http-post';
 import { guardedLookup, PushTargetRefused, refuseBadPushUrl, type PushTargetPolicy } from './push-endpoint';
 import { buildPushRequest, loadVapidKeys, type VapidKeys } from './web-push';
+import { createWorkMessaging, parsePersonTarget } from './work-messaging';
 
 export interface DeliveryOptions {
   /** First retry after this; each further retry waits twice as long, up to `retryMaxMs`. */
@@ -48,6 +50,19 @@ interface Outcome {
   retry: boolean;
 }
 
+/** One GET (a platform's access token), no redirects followed, given up after `timeoutMs`. */
+async function getOnce(
+  url: string,
+  timeoutMs: number,
+  stop: AbortSignal,
+): Promise<{ status: number; text: string }> {
+  const response = await fetch(url, {
+    redirect: 'manual',
+    signal: AbortSignal.any([stop, AbortSignal.timeout(timeoutMs)]),
+  });
+  return { status: response.status, text: await response.text() };
+}
+
 export function backoffMs(
   attempt: number,
   options: Pick<DeliveryOptions, 'retryBaseMs' | 'retryMaxMs'>,
@@ -58,8 +73,8 @@ export function backoffMs(
 const retryable = (status: number) => status === 408 || status === 429 || status >= 500;
 
 /** In-app notices go out in the pass; these go out beside it, one message at a time per target. */
-type Lane = 'push' | 'channel';
-const LANES: readonly Lane[] = ['push', 'channel'];
+type Lane = 'push' | 'channel' | 'person';
+const LANES: readonly Lane[] = ['push', 'channel', 'person'];
 const IN_APP_BATCH = 200;
 
 /**
@@ -77,11 +92,14 @@ export function createDelivery(deps: {
   onError: (error: unknown, context: string) => void;
   /** Tests only (push receivers on loopback); no production entry point sets it. */
   pushTargets?: PushTargetPolicy;
+  /** DingTalk, WeCom and SMS messages to people by name, where configured. */
+  workMessaging?: WorkMessagingConfig;
 }) {
   const options = { ...DEFAULT_DELIVERY_OPTIONS, ...deps.options };
   const concurrency: Record<Lane, number> = {
     push: options.pushConcurrency,
     channel: options.channelConcurrency,
+    person: options.channelConcurrency,
   };
   const lookup = guardedLookup(deps.pushTargets);
   let vapid: VapidKeys | undefined;
@@ -90,7 +108,11 @@ export function createDelivery(deps: {
   let running: Promise<number> | undefined;
   let again = false;
   /** Targets with a message in flight, per lane. */
-  const sending: Record<Lane, Map<string, Promise<void>>> = { push: new Map(), channel: new Map() };
+  const sending: Record<Lane, Map<string, Promise<void>>> = {
+    push: new Map(),
+    channel: new Map(),
+    person: new Map(),
+  };
   const stopping = new AbortController();
 
   const post = (url: string, headers: Record<string, string>, body: string | Buffer, guarded: boolean) =>
@@ -145,6 +167,20 @@ export function createDelivery(deps: {
     };
   }
 
+  const work = createWorkMessaging(deps.workMessaging ?? {}, {
+    post: (url, headers, body) => post(url, headers, body, false),
+    get: (url) => getOnce(url, options.timeoutMs, stopping.signal),
+    now: deps.now,
+  });
+
+  /** DingTalk 工作通知, WeCom 应用消息 or an SMS: to the person by the id their contacts hold now. */
+  async function deliverToPerson(message: OutboxMessage, now: number): Promise<Outcome> {
+    const target = parsePersonTarget(message.targetId);
+    if (!target) return { ok: false, statusCode: null, error: 'not a person target', retry: false };
+    const contacts = await findPersonContacts(deps.db, target.userId);
+    return work.send(target.kind, contacts, { ...message, at: now });
+  }
+
   function deliver(message: OutboxMessage, now: number): Promise<Outcome> {
     switch (message.targetKind) {
       case 'inapp':
@@ -153,6 +189,8 @@ export function createDelivery(deps: {
         return deliverPush(message);
       case 'channel':
         return deliverToChannel(message, now);
+      case 'person':
+        return deliverToPerson(message, now);
     }
   }
 
@@ -245,7 +283,7 @@ export function createDelivery(deps: {
     }
   }
 
-  const inFlight = () => [...sending.push.values(), ...sending.channel.values()];
+  const inFlight = () => LANES.flatMap((lane) => [...sending[lane].values()]);
 
   /** Delivers everything due and waits for the sends, until nothing more is due (tests). */
   async function drain(): Promise<number> {

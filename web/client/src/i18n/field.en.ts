@@ -18,4 +18,11 @@ export const fieldEn: Record<keyof typeof fieldZhCN, string> = {
   'field.navAmap': 'Navigate (AMap)',
   'field.navBaidu': 'Navigate (Baidu)',
   'field.navOther': 'Other map app',
+  'field.contacts': 'Contacts',
+  'field.call': 'Call {name}',
+  'field.contactRole.dispatcher': 'dispatcher',
+  'field.contactRole.reporter': 'reporter',
+  'field.contactRole.assignee': 'lead',
+  'field.contactRole.co_handler': 'co-handler',
+  'deliveryTarget.person': 'Work message (DingTalk / WeCom / SMS)',
 };

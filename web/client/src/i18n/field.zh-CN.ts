@@ -16,4 +16,11 @@ export const fieldZhCN = {
   'field.navAmap': '高德导航',
   'field.navBaidu': '百度导航',
   'field.navOther': '其他地图',
+  'field.contacts': '联系人',
+  'field.call': '致电 {name}',
+  'field.contactRole.dispatcher': '派遣人',
+  'field.contactRole.reporter': '上报人',
+  'field.contactRole.assignee': '主办',
+  'field.contactRole.co_handler': '协办',
+  'deliveryTarget.person': '工作消息（钉钉 / 企业微信 / 短信）',
 } as const;
