@@ -113,20 +113,7 @@ async function joinCase(
     next.assigneeId && !raised
       ? [{ kind: 'linked', record: next, to: [next.assigneeId], line: noticeLine.linked(what) }]
       : [];
-  if (raised) {
-    // The community desk and the command centre's operators, whoever dispatched it, and its handler.
-    const desk = [
-      ...(await ctx.directory.levelPeople(next.gridId, 'community', at, policy.calendar)),
-      ...(await ctx.directory.levelPeople(next.gridId, 'district', at, policy.calendar)),
-    ];
-    const dispatcher = next.dispatcherId && next.dispatcherId !== SYSTEM.id ? [next.dispatcherId] : [];
-    notices.push({
-      kind: 'severity_raised',
-      record: next,
-      to: [...desk, ...dispatcher, ...(next.assigneeId ? [next.assigneeId] : [])],
-      line: noticeLine.severityRaised(target.severity, next.severity, what),
-    });
-  }
+  if (raised) notices.push(await severityRaisedNotice(ctx, policy, target, next, what));
   await commitCase(ctx, policy, {
     next,
     previous: target,
@@ -139,6 +126,31 @@ async function joinCase(
     action: raised ? 'severity_raised' : 'linked',
   });
   return { caseId: target.id, outcome: 'fused' };
+}
+
+/**
+ * The notice for a case whose severity a joined signal (or a merge) raised: to the community desk,
+ * the command centre's operators, whoever dispatched it and its handler.
+ */
+export async function severityRaisedNotice(
+  ctx: CaseContext,
+  policy: CasePolicy,
+  before: CaseRecord,
+  next: CaseRecord,
+  what: string,
+): Promise<Notice> {
+  const at = ctx.now();
+  const desk = [
+    ...(await ctx.directory.levelPeople(next.gridId, 'community', at, policy.calendar)),
+    ...(await ctx.directory.levelPeople(next.gridId, 'district', at, policy.calendar)),
+  ];
+  const dispatcher = next.dispatcherId && next.dispatcherId !== SYSTEM.id ? [next.dispatcherId] : [];
+  return {
+    kind: 'severity_raised',
+    record: next,
+    to: [...desk, ...dispatcher, ...(next.assigneeId ? [next.assigneeId] : [])],
+    line: noticeLine.severityRaised(before.severity, next.severity, what),
+  };
 }
 
 /**

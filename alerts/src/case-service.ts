@@ -39,6 +39,7 @@ import { actOnCase } from './case-actions';
 import { reportFromHotline, reportFromPatrol } from './case-channels';
 import { createDirectory } from './case-directory';
 import type { IntakeOutcome } from './case-intake';
+import { mergeCases } from './case-merge';
 import { createNotifier } from './case-notices';
 import { canReadPhoto } from './case-photos';
 import { dispatchPeople } from './case-people';
@@ -131,6 +132,12 @@ export async function createCaseService(deps: CaseServiceDeps) {
     async act(user: User, caseId: string, command: CaseCommand): Promise<CaseView> {
       const next = await actOnCase(ctx, user, caseId, command);
       return forViewer(user, (await view(next.id))!);
+    },
+
+    /** 人工合并: `keptId` takes in `absorbedId`, which closes as its duplicate (in the intake queue). */
+    async merge(user: User, keptId: string, absorbedId: string, note: string | null): Promise<CaseView> {
+      const next = await serially(() => mergeCases(ctx, user, keptId, absorbedId, note));
+      return (await view(next.id))!;
     },
 
     /** Whom a case in the grid can be dispatched to, with the rule list's pick for `caseId`. */

@@ -3,6 +3,8 @@ import {
   findFusionTarget,
   findPossiblyRelated,
   findSuppressingParent,
+  mergedCounts,
+  mergeProblems,
   metresBetween,
   type FusionDevice,
   type IncomingSignal,
@@ -190,5 +192,53 @@ describe('suppression: a parent case swallows its children', () => {
     expect(
       findSuppressingParent({ gridId: 'G02', category: 'device_health', at: NOW }, closed, ancestorAt),
     ).toBeUndefined();
+  });
+});
+
+describe('merging by hand: any two open cases in scope, never a case into itself or its own child', () => {
+  const c = (id: string, state: CaseState, parentId: string | null = null) => ({ id, state, parentId });
+  it.each<[string, Parameters<typeof mergeProblems>[0], string[]]>([
+    ['two open cases', { kept: c('a', 'dispatched'), absorbed: c('b', 'reported'), absorbedChildren: 0 }, []],
+    [
+      'a patrol case into an alarm case in another state',
+      { kept: c('a', 'in_progress'), absorbed: c('b', 'returned'), absorbedChildren: 0 },
+      [],
+    ],
+    [
+      'itself',
+      { kept: c('a', 'dispatched'), absorbed: c('a', 'dispatched'), absorbedChildren: 0 },
+      ['a case cannot be merged into itself'],
+    ],
+    [
+      'into a resolved case',
+      { kept: c('a', 'resolved'), absorbed: c('b', 'dispatched'), absorbedChildren: 0 },
+      ['the case to merge into must be open and not yet resolved'],
+    ],
+    [
+      'a closed case',
+      { kept: c('a', 'dispatched'), absorbed: c('b', 'closed'), absorbedChildren: 0 },
+      ['the case to merge must be open and not yet resolved'],
+    ],
+    [
+      'a parent with children',
+      { kept: c('a', 'dispatched'), absorbed: c('b', 'dispatched'), absorbedChildren: 2 },
+      ['a case with cases under it cannot be merged'],
+    ],
+    [
+      'a parent into its own child',
+      { kept: c('a', 'dispatched', 'b'), absorbed: c('b', 'dispatched'), absorbedChildren: 0 },
+      ['a case cannot be merged into a case under it'],
+    ],
+  ])('%s', (_name, pair, expected) => {
+    expect(mergeProblems(pair)).toEqual(expected);
+  });
+
+  it('the kept case counts both, stays risk-active if either is, and keeps the later signal', () => {
+    expect(
+      mergedCounts(
+        { occurrences: 2, riskActive: false, lastSignalAt: NOW - MIN },
+        { occurrences: 3, riskActive: true, lastSignalAt: NOW },
+      ),
+    ).toEqual({ occurrences: 5, riskActive: true, lastSignalAt: NOW });
   });
 });

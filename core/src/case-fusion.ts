@@ -178,3 +178,36 @@ export function findSuppressingParent<C extends Candidate>(
   }
   return undefined;
 }
+
+/** Two cases an operator merges by hand: `kept` takes in `absorbed`, which closes as its duplicate. */
+export interface MergePair {
+  kept: Pick<CaseRecord, 'id' | 'state' | 'parentId'>;
+  absorbed: Pick<CaseRecord, 'id' | 'state'>;
+  /** How many cases sit under the absorbed one as their parent. */
+  absorbedChildren: number;
+}
+
+/** Why these two cases cannot be merged, or nothing. Any two cases in the person's scope may be. */
+export function mergeProblems({ kept, absorbed, absorbedChildren }: MergePair): string[] {
+  if (kept.id === absorbed.id) return ['a case cannot be merged into itself'];
+  const problems: string[] = [];
+  if (!ACTIVE_CASE_STATES.includes(kept.state))
+    problems.push('the case to merge into must be open and not yet resolved');
+  if (!ACTIVE_CASE_STATES.includes(absorbed.state))
+    problems.push('the case to merge must be open and not yet resolved');
+  if (absorbedChildren > 0) problems.push('a case with cases under it cannot be merged');
+  if (kept.parentId === absorbed.id) problems.push('a case cannot be merged into a case under it');
+  return problems;
+}
+
+/** The kept case after taking in the absorbed one (its deadlines are the caller's: see tightening). */
+export function mergedCounts(
+  kept: Pick<CaseRecord, 'occurrences' | 'riskActive' | 'lastSignalAt'>,
+  absorbed: Pick<CaseRecord, 'occurrences' | 'riskActive' | 'lastSignalAt'>,
+): Pick<CaseRecord, 'occurrences' | 'riskActive' | 'lastSignalAt'> {
+  return {
+    occurrences: kept.occurrences + absorbed.occurrences,
+    riskActive: kept.riskActive || absorbed.riskActive,
+    lastSignalAt: Math.max(kept.lastSignalAt, absorbed.lastSignalAt),
+  };
+}

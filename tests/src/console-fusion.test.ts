@@ -19,6 +19,8 @@ describe.skipIf(chromiumTestMode() === 'skip')('case fusion in real Chromium', (
   let consoleDir: string;
   let snapshots: Awaited<ReturnType<typeof startSnapshotServer>>;
   const seqs: SeqCounter = new Map();
+  /** The cases the first test leaves: the smoke alarm's (with the camera) and the hazard call's. */
+  const ids = { alarm: '', call: '' };
 
   beforeAll(async () => {
     consoleDir = await buildConsole();
@@ -116,6 +118,9 @@ describe.skipIf(chromiumTestMode() === 'skip')('case fusion in real Chromium', (
       )
       .toContain(alarm.id);
 
+    ids.alarm = alarm.id;
+    ids.call = call.body.case.id;
+
     // 4. In the console, the joined camera's row says what it is, where, and what it did.
     const page = await openAs('op1', `#/cases/${alarm.id}`);
     const row = page.locator('[data-testid="timeline-entry"][data-action="linked"]');
@@ -139,6 +144,44 @@ describe.skipIf(chromiumTestMode() === 'skip')('case fusion in real Chromium', (
     await expect.poll(() => page.getByTestId('case-title').textContent()).toBe('楼道堆物');
     // …and the call's case names the alarm back.
     await page.getByTestId(`related-case-${alarm.id}`).waitFor();
+    await page.context().close();
+  }, 180_000);
+  it('an operator merges the hazard call into the alarm case by hand: it shows as itself there and closes as a duplicate', async () => {
+    expect(ids.alarm && ids.call).toBeTruthy();
+    const page = await openAs('op1', `#/cases/${ids.alarm}`);
+    const merge = page.getByTestId(`merge-${ids.call}`);
+    await merge.waitFor({ timeout: 20_000 });
+    expect(await merge.getAttribute('aria-label')).toBe('将“楼道堆物”并入本工单');
+    await merge.click();
+    const merged = page.waitForResponse((r) => r.url().endsWith(`/api/cases/${ids.alarm}/merge`));
+    await page.getByTestId(`merge-confirm-${ids.call}`).click();
+    expect((await merged).status()).toBe(200);
+    await expect
+      .poll(async () =>
+        (await page.getByTestId('toast').allTextContents()).some((x) => x.includes('已并入本工单：楼道堆物')),
+      )
+      .toBe(true);
+
+    // The merged call is a row of its own on the alarm case: title, place, and who did it.
+    const row = page.locator('[data-testid="timeline-entry"][data-action="merged"]');
+    await row.waitFor({ timeout: 20_000 });
+    expect(await row.locator('strong').first().textContent()).toBe('人工合并');
+    const source = row.getByTestId('linked-source');
+    expect(await source.getAttribute('data-kind')).toBe('hotline');
+    expect(await source.getByTestId('linked-source-title').textContent()).toBe('楼道堆物');
+    expect(await source.getByTestId('linked-source-place').textContent()).toBe('江城社区 3 号楼 2 单元');
+
+    const op = await env.login('op1');
+    const call = (await op.call<CaseDetailView>('GET', `/api/cases/${ids.call}`)).body.case;
+    expect(call).toMatchObject({ state: 'closed' });
+    const alarm = (await op.call<CaseDetailView>('GET', `/api/cases/${ids.alarm}`)).body;
+    expect(alarm.sources.map((s) => s.kind)).toEqual(['auto', 'auto', 'hotline']);
+
+    // A grid worker sees no merge button at all.
+    const worker = await openAs('worker01', `#/cases/${ids.alarm}`);
+    await worker.getByTestId(`related-case-${ids.call}`).waitFor({ timeout: 20_000 });
+    expect(await worker.getByTestId(`merge-${ids.call}`).count()).toBe(0);
+    await worker.context().close();
     await page.context().close();
   }, 180_000);
 });

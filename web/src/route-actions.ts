@@ -39,6 +39,7 @@ export const ROUTE_ACTIONS: Readonly<Record<string, Action | typeof PUBLIC>> = {
   'GET /api/cases/:id/contacts': 'case.read',
   'GET /api/grids/:id/people': 'case.dispatch',
   'POST /api/cases/:id/actions': 'case.act',
+  'POST /api/cases/:id/merge': 'case.dispatch',
   'POST /api/photos': 'photo.upload',
   'GET /api/photos/:name': 'photo.read',
 

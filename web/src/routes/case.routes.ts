@@ -65,5 +65,23 @@ export function caseRoutes(deps: WebDeps): Router {
     response.json(await deps.cases.act(currentUser(request), request.params.id, parsed.command));
   });
 
+  /** 人工合并: this case takes in another (`caseId`), which closes as its duplicate. */
+  router.post('/api/cases/:id/merge', async (request, response) => {
+    if (typeof request.body !== 'object' || request.body === null || Array.isArray(request.body))
+      throw new AppError('validation_failed', 'body must be an object');
+    const body = request.body as Record<string, unknown>;
+    const errors: string[] = [];
+    const { caseId, note } = body;
+    if (typeof caseId !== 'string' || !/^[\w.-]{1,64}$/.test(caseId))
+      errors.push('caseId must be the id of the case to merge');
+    if (note !== undefined && note !== null && (typeof note !== 'string' || note.length > 500))
+      errors.push('note must be text of at most 500 characters');
+    if (Object.keys(body).some((key) => key !== 'caseId' && key !== 'note'))
+      errors.push('only caseId and note may be given');
+    if (errors.length > 0) throw new AppError('validation_failed', 'invalid merge', errors);
+    const text = typeof note === 'string' && note.trim() ? note.trim() : null;
+    response.json(await deps.cases.merge(currentUser(request), request.params.id, caseId as string, text));
+  });
+
   return router;
 }

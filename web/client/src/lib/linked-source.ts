@@ -1,7 +1,7 @@
 import { photoIdOf, type CaseSource, type Severity, type TimelineEntry } from '@gridsense/core';
 
 /**
- * Readers for what fusion writes on the timeline: the signal a `linked` (or `suppressed_child`)
+ * Readers for what fusion writes on the timeline: the signal a `linked` (`suppressed_child`, `merged`)
  * entry brought in, and the cases a `possibly_related` entry names. They accept what is there and
  * ignore anything unexpected rather than trusting the JSON.
  */
@@ -29,7 +29,7 @@ const text = (value: unknown): string | null => (typeof value === 'string' && va
 const severity = (value: unknown): Severity | null =>
   typeof value === 'string' && (SEVERITIES as readonly string[]).includes(value) ? (value as Severity) : null;
 
-const JOINING_ACTIONS = ['linked', 'suppressed_child'];
+const JOINING_ACTIONS = ['linked', 'suppressed_child', 'merged'];
 
 export function entryLinkedSource(entry: TimelineEntry): LinkedSource | null {
   const data = entry.data;
