@@ -108,8 +108,6 @@ const SCOPED: Record<string, { kind: Kind; as: Caller; body?: (id: string, insid
   },
   // Merging a case into itself passes the route and the scope check, then fails as invalid (400).
   'POST /api/cases/:id/merge': { kind: 'case', as: 'sup1', body: (id) => ({ caseId: id }) },
-  // Merging a case into itself passes the route and the scope check, then fails as invalid (400).
-  'POST /api/cases/:id/merge': { kind: 'case', as: 'sup1', body: (id) => ({ caseId: id }) },
   'GET /api/grids/:id/people': { kind: 'grid', as: 'sup1' },
   'GET /api/grids/:id/series': { kind: 'grid', as: 'sup1' },
   'GET /api/devices/:id': { kind: 'device', as: 'sup1' },
