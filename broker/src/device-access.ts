@@ -7,6 +7,7 @@ import type {
   AuthorizeSubscribeHandler,
   BrokerOptions,
 } from './create-broker';
+import { budgetOf, exemptFromBudget } from './held-publishes';
 import { raisePacketLimit } from './packet-limit';
 
 /** The username GridSense's own services use when they connect over MQTT. */
@@ -72,6 +73,7 @@ export function createDeviceAccess(options: DeviceAccessOptions): BrokerOptions 
     if (username === SERVICE_USERNAME && options.serviceSecret && sameSecret(secret, options.serviceSecret)) {
       identities.set(client, { kind: 'service' });
       raisePacketLimit(client, SERVICE_MAX_PACKET_BYTES);
+      exemptFromBudget(client);
       return done(null, true);
     }
     // A session under a service's id would take over (and end) that service's own session.
@@ -104,8 +106,12 @@ export function createDeviceAccess(options: DeviceAccessOptions): BrokerOptions 
         ? client === null
         : identity.deviceId === topic.deviceId && identity.gridId === topic.gridId);
     if (!topic || !allowed) return callback(new Error(`publish to ${packet.topic} refused`));
+    // Held until ingest answers: counted against the broker's memory budget (held-publishes.ts).
+    const budget = client ? budgetOf(client) : undefined;
+    budget?.take();
     options.onDevicePublish(topic, packet).then(
       ({ outcome }) => {
+        budget?.give();
         if (outcome === 'rejected') {
           packet.topic = rejectedTopic(topic.deviceId);
           packet.retain = false;
@@ -113,7 +119,10 @@ export function createDeviceAccess(options: DeviceAccessOptions): BrokerOptions 
         callback(null);
       },
       // Not durable: no PUBACK; dropping the connection makes the device resend.
-      (error: unknown) => callback(error instanceof Error ? error : new Error(String(error))),
+      (error: unknown) => {
+        budget?.give();
+        callback(error instanceof Error ? error : new Error(String(error)));
+      },
     );
   };
 

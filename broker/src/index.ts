@@ -7,3 +7,4 @@ export * from './service-credentials';
 export * from './revoked-sessions';
 export * from './connection-guard';
 export * from './packet-limit';
+export * from './held-publishes';

@@ -6,6 +6,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, createWebSocketStream } from 'ws';
 import { guardConnections, type ConnectionGuard } from './connection-guard';
 import type { Broker } from './create-broker';
+import { readWithinBudget } from './held-publishes';
 import { limitPacketSize } from './packet-limit';
 
 /**
@@ -27,7 +28,9 @@ export function listenMqtt(
     socket.on('error', () => socket.destroy());
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
-    limitPacketSize(broker.handle(socket), limits.mqttMaxPacketBytes);
+    const client = broker.handle(socket);
+    limitPacketSize(client, limits.mqttMaxPacketBytes);
+    readWithinBudget(broker, client);
   };
   // server.close() waits for every connection to end: a device that stays would hold shutdown.
   const close = () =>
@@ -63,7 +66,9 @@ export function mqttOverWebSocket(
   return (request, socket, head) => {
     wss.handleUpgrade(request, socket, head, (ws) => {
       ws.on('error', () => ws.terminate());
-      limitPacketSize(broker.handle(createWebSocketStream(ws), request), limits.mqttMaxPacketBytes);
+      const client = broker.handle(createWebSocketStream(ws), request);
+      limitPacketSize(client, limits.mqttMaxPacketBytes);
+      readWithinBudget(broker, client);
     });
   };
 }
