@@ -12,6 +12,7 @@ import {
 import type { ActivityBook } from './device-activity';
 import { createDurableWriter, type StoredItem } from './durable-writer';
 import { createDurableStage } from './durable-stage';
+import { decodeBoot } from './seq-boot';
 import { SeqDeduper, type Sequenced } from './seq-dedup';
 import type { IngestLog } from './ingest-log';
 import { ingestMetrics, type IngestMetrics } from './ingest-metrics';
@@ -52,6 +53,8 @@ export interface IngestDeps {
   ackPath?: 'embedded' | 'external';
   /** Backoff between spool replay attempts while the store is down. */
   retryMs?: { min: number; max: number };
+  /** A store write unanswered this long counts as failed and is spooled (default 2,000 ms). */
+  storeStallMs?: number;
 }
 
 export type IngestOutcome =
@@ -91,6 +94,7 @@ export function createIngest(deps: IngestDeps): Ingest {
     log: deps.log,
     metrics,
     ...(deps.retryMs ? { retryMs: deps.retryMs } : {}),
+    ...(deps.storeStallMs ? { stallMs: deps.storeStallMs } : {}),
     onReplayRefused: (items, error) => {
       deps.log.error({ err: error, count: items.length }, 'store refused spooled items for good');
       for (const item of items)
@@ -220,6 +224,11 @@ export function createIngest(deps: IngestDeps): Ingest {
   async function handleStatus(topic: DeviceTopic, device: DeviceIdentity, payload: Buffer, now: number) {
     const decoded = decodeStatus(payload);
     if (!decoded.ok) return reject(topic, decoded.reason, decoded.detail, payload);
+    if (decoded.value === 'online') {
+      const boot = decodeBoot(payload);
+      if (boot !== undefined && deps.seqs.reboot(device.deviceId, boot))
+        deps.log.info({ deviceId: device.deviceId, boot }, 'device rebooted: its seqs start afresh');
+    }
     counters.accepted++;
     metrics.countMessage('status', 'accepted');
     if (deps.devices.markOnline(device.deviceId, decoded.value === 'online', now)) {

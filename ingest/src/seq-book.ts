@@ -4,6 +4,7 @@ import {
   createSeqState,
   deserializeSeqState,
   recordSeq,
+  resetForBoot,
   serializeSeqState,
   type SeqState,
   type SeqVerdict,
@@ -68,6 +69,23 @@ export class SeqBook {
 
   countDuplicate(stream: SeqStream, deviceId: string): void {
     countDuplicate(this.touch(stream, deviceId));
+  }
+
+  /**
+   * A device's status said it booted for the `boot`th time: a count above the one its seqs belong
+   * to starts both its streams afresh (seqs count from anywhere again). The same count again (the
+   * retained status, redelivered) changes nothing. Returns whether the streams were reset.
+   */
+  reboot(deviceId: string, boot: number): boolean {
+    let reset = false;
+    for (const stream of ['telemetry', 'event'] as const) {
+      const entry = this.entryOf(stream, deviceId);
+      if (boot <= entry.state.boot) continue;
+      resetForBoot(entry.state, boot);
+      this.dirty.add(entry);
+      reset = true;
+    }
+    return reset;
   }
 
   /** The receive time for a message arriving `now`: later than every stamp handed out before. */
