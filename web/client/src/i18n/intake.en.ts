@@ -33,5 +33,4 @@ export const intakeEn: Record<keyof typeof intakeZhCN, string> = {
   'intake.needPlace': 'Pick a grid or tap the spot on the map',
 
   'detail.caller': 'Caller',
-  'detail.address': 'Address',
 };

@@ -31,5 +31,4 @@ export const intakeZhCN = {
   'intake.needPlace': '请选网格或在地图上点出位置',
 
   'detail.caller': '来电人',
-  'detail.address': '地址',
 } as const;
