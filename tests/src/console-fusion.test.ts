@@ -93,6 +93,10 @@ describe.skipIf(chromiumTestMode() === 'skip')('case fusion in real Chromium', (
     expect(alarm.id).not.toBe(call.body.case.id);
     expect(alarm).toMatchObject({ severity: 'warning', source: 'auto' });
 
+    // The operator has the console open on the alarm's case.
+    const page = await openAs('op1', `#/cases/${alarm.id}`);
+    await page.getByTestId('case-title').waitFor({ timeout: 20_000 });
+
     // 3. The camera 254 m away sees fire and smoke: it joins the alarm's case and raises it.
     await publishEvent(env.mqttUrl, camera, seqs, {
       type: 'fire_smoke',
@@ -121,8 +125,12 @@ describe.skipIf(chromiumTestMode() === 'skip')('case fusion in real Chromium', (
     ids.alarm = alarm.id;
     ids.call = call.body.case.id;
 
+    // …and sees it at once, as a toast on the screen they have open.
+    await expect
+      .poll(async () => (await page.getByTestId('toast').allTextContents()).join('\n'), { timeout: 20_000 })
+      .toContain('融合信号提升级别：烟雾浓度超限');
+
     // 4. In the console, the joined camera's row says what it is, where, and what it did.
-    const page = await openAs('op1', `#/cases/${alarm.id}`);
     const row = page.locator('[data-testid="timeline-entry"][data-action="linked"]');
     await row.waitFor({ timeout: 20_000 });
     const source = row.getByTestId('linked-source');
