@@ -231,13 +231,17 @@ describe('allowedActions', () => {
   it('offers the assignee accept or return on a dispatched case, and nothing to others', () => {
     expect(allowedActions(base, worker)).toEqual(['accept', 'return']);
     expect(allowedActions(base, { id: 'other', role: 'grid_worker' })).toEqual([]);
-    expect(allowedActions(base, operator)).toEqual(['dispatch']);
+    expect(allowedActions(base, operator)).toEqual(['dispatch', 'void']);
   });
 
-  it('offers dispatch to the command centre on registered, returned and reopened cases only', () => {
+  it('offers dispatch to the command centre on registered, returned and reopened cases only, and closing without handling on any active case', () => {
     for (const state of ['registered', 'returned', 'reopened'] as const)
-      expect(allowedActions({ ...base, state, assigneeId: null }, operator)).toEqual(['dispatch']);
-    expect(allowedActions({ ...base, state: 'accepted' }, operator)).toEqual([]);
+      expect(allowedActions({ ...base, state, assigneeId: null }, operator)).toEqual(['dispatch', 'void']);
+    expect(allowedActions({ ...base, state: 'accepted' }, operator)).toEqual(['void']);
+    expect(allowedActions({ ...base, state: 'accepted' }, { id: 'sv', role: 'supervisor' })).toEqual([
+      'void',
+    ]);
+    expect(allowedActions({ ...base, state: 'resolved' }, worker)).toEqual([]);
     expect(allowedActions({ ...base, state: 'returned', assigneeId: null }, worker)).toEqual([]);
   });
 
@@ -245,9 +249,9 @@ describe('allowedActions', () => {
     expect(allowedActions({ ...base, state: 'accepted' }, worker)).toEqual(['arrive', 'resolve', 'return']);
   });
 
-  it('offers verify to an operator but not to the resolver, then close', () => {
+  it('offers verify or fail (reject) to an operator but not to the resolver, then close', () => {
     const resolved = { ...base, state: 'resolved' as const, resolvedById: 'worker' };
-    expect(allowedActions(resolved, operator)).toEqual(['verify']);
+    expect(allowedActions(resolved, operator)).toEqual(['verify', 'reject']);
     expect(allowedActions({ ...resolved, resolvedById: 'op' }, operator)).toEqual([]);
     expect(allowedActions({ ...base, state: 'verified' }, operator)).toEqual(['close']);
   });
