@@ -103,6 +103,8 @@ describe('an operator merges two cases by hand (人工合并)', () => {
       photos: [photo],
       address: '江城社区 2 单元',
       location: { lat: 30.2672, lng: 120.1507 },
+      reporterId: 'u-worker01',
+      reporterName: expect.stringContaining('网格员'),
     });
     expect(entry.data?.severityRaised).toBeUndefined();
   });

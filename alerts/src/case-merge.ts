@@ -75,7 +75,8 @@ export async function mergeCases(
   };
   const raised = severityRank(next.severity) > severityRank(current.severity);
   const device = absorbed.deviceId ? await findFusionDevice(ctx.db, absorbed.deviceId) : undefined;
-  const report = timeline.find((e) => e.action === 'report')?.data ?? {};
+  const reportEntry = timeline.find((e) => e.action === 'report');
+  const report = reportEntry?.data ?? {};
   const photos = Array.isArray(report.photos) ? report.photos : [];
   const place = absorbed.location ?? (device ? { lat: device.lat, lng: device.lng } : null);
   const data = {
@@ -90,6 +91,9 @@ export async function mergeCases(
     ...(typeof report.snapshot === 'string' ? { snapshot: report.snapshot } : {}),
     ...(place ? { location: place } : {}),
     ...(absorbed.address ? { address: absorbed.address } : {}),
+    ...(absorbed.reporterId && reportEntry
+      ? { reporterId: absorbed.reporterId, reporterName: reportEntry.actorName }
+      : {}),
     ...(raised ? { severityRaised: { from: current.severity, to: next.severity } } : {}),
   };
   const newSources: NewCaseSource[] = sources

@@ -8,6 +8,11 @@ import { DESKTOP, fillSignIn } from './harness/console-fixture';
 import { publishEvent, publishReading, startSnapshotServer, type SeqCounter } from './harness/demo-activity';
 import { startTestPlatform, type ApiClient, type TestPlatform } from './harness/test-platform';
 
+const PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
+  'base64',
+);
+
 /**
  * Case fusion as the command centre sees it: a hotline hazard and a nearby smoke alarm stay two
  * cases that name each other; a camera 254 m from the smoke detector joins the alarm's case, and
@@ -190,6 +195,42 @@ describe.skipIf(chromiumTestMode() === 'skip')('case fusion in real Chromium', (
     await worker.getByTestId(`related-case-${ids.call}`).waitFor({ timeout: 20_000 });
     expect(await worker.getByTestId(`merge-${ids.call}`).count()).toBe(0);
     await worker.context().close();
+    await page.context().close();
+  }, 180_000);
+  it('a worker’s patrol report with a photo, merged in, shows its photo, place and reporter on the kept case', async () => {
+    expect(ids.alarm).toBeTruthy();
+    const worker = await env.login('worker01');
+    const photo = await worker.call<{ url: string }>('POST', '/api/photos', PNG);
+    expect(photo.status).toBe(201);
+    const report = await worker.call<{ outcome: string; caseId: string }>('POST', '/api/cases/reports', {
+      title: '2 单元楼道有烟味',
+      description: '楼道里能闻到烟味',
+      category: 'fire_safety',
+      severity: 'warning',
+      location: { lat: 30.2672, lng: 120.1507 },
+      address: '江城社区 2 单元',
+      photos: [photo.body.url],
+    });
+    expect(report.status).toBe(201);
+    expect(report.body.outcome).toBe('opened');
+
+    const page = await openAs('op1', `#/cases/${ids.alarm}`);
+    await page.getByTestId(`merge-${report.body.caseId}`).click({ timeout: 20_000 });
+    await page.getByTestId(`merge-confirm-${report.body.caseId}`).click();
+    const row = page
+      .locator('[data-testid="timeline-entry"][data-action="merged"]')
+      .filter({ hasText: '2 单元楼道有烟味' });
+    await row.waitFor({ timeout: 20_000 });
+    const source = row.getByTestId('linked-source');
+    expect(await source.getAttribute('data-kind')).toBe('patrol');
+    expect(await source.getByTestId('linked-source-place').textContent()).toBe('江城社区 2 单元');
+    expect(await source.textContent()).toContain('网格员');
+    const image = row.locator(`img[src="${photo.body.url}"]`);
+    await image.waitFor();
+    // The photo is really there for the operator (served, decoded), not a broken link.
+    await expect
+      .poll(() => image.evaluate((img: HTMLImageElement) => img.naturalWidth), { timeout: 20_000 })
+      .toBe(1);
     await page.context().close();
   }, 180_000);
 });
