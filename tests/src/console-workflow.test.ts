@@ -227,6 +227,12 @@ describe.skipIf(chromiumTestMode() === 'skip')('the case workflow in real Chromi
     await page.getByTestId('action-arrive').waitFor();
     expect(await page.getByTestId('action-accept').count()).toBe(0);
     expect(await page.locator('.detail header.card').textContent()).toContain('已签收');
+    // No alarm: once a later push (到达, made elsewhere) has reached the page, none beeped.
+    const elsewhere = await fixture.env.login('worker01');
+    const arrived = await elsewhere.call('POST', `/api/cases/${filed.id}/actions`, { action: 'arrive' });
+    expect(arrived.status).toBe(200);
+    await expect.poll(() => page.locator('.detail header.card').textContent()).toContain('处置中');
+    expect(await page.locator('html').getAttribute('data-beeps')).toBeNull();
     const notices = (await page.evaluate(`fetch('/api/notifications').then((r) => r.json())`)) as
       NotificationView[] | { notices: NotificationView[] };
     const list = Array.isArray(notices) ? notices : notices.notices;
