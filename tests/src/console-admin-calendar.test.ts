@@ -68,8 +68,9 @@ describe.skipIf(chromiumTestMode() === 'skip')('console working calendar in real
     await page.goto(`${fixture.env.baseUrl}/#/audit`);
     await page.getByTestId('audit-table').waitFor();
     const newest = page.getByTestId('audit-table').locator('tbody tr').first();
-    expect(await newest.textContent()).toContain('admin.calendar_set');
-    expect(await newest.textContent()).toContain('calendar work_calendar');
+    expect(await newest.getAttribute('data-action')).toBe('admin.calendar_set');
+    expect(await newest.getAttribute('data-entity')).toBe('calendar work_calendar');
+    expect(await newest.textContent()).toContain('修改工作日历');
     await page.context().close();
   });
 

@@ -56,8 +56,9 @@ describe.skipIf(chromiumTestMode() === 'skip')('console case configuration in re
     await page.goto(`${fixture.env.baseUrl}/#/audit`);
     await page.getByTestId('audit-table').waitFor();
     const newest = page.getByTestId('audit-table').locator('tbody tr').first();
-    expect(await newest.textContent()).toContain('admin.sla_set');
-    expect(await newest.textContent()).toContain('sla fire_safety/critical');
+    expect(await newest.getAttribute('data-action')).toBe('admin.sla_set');
+    expect(await newest.textContent()).toContain('修改处置时限');
+    expect(await newest.textContent()).toContain('处置时限 消防安全 · 紧急');
     await page.context().close();
   });
 
@@ -106,10 +107,11 @@ describe.skipIf(chromiumTestMode() === 'skip')('console case configuration in re
 
     await page.goto(`${fixture.env.baseUrl}/#/audit`);
     await page.getByTestId('audit-table').waitFor();
-    const top = await page.getByTestId('audit-table').locator('tbody tr').allTextContents();
-    expect(top[0]).toContain('dispatch_rule gas');
-    expect(top[1]).toContain('dispatch_rule gas-g02');
-    expect(top[0]).toContain('admin.dispatch_rule_set');
+    const top = page.getByTestId('audit-table').locator('tbody tr');
+    expect(await top.nth(0).getAttribute('data-entity')).toBe('dispatch_rule gas');
+    expect(await top.nth(1).getAttribute('data-entity')).toBe('dispatch_rule gas-g02');
+    expect(await top.nth(0).getAttribute('data-action')).toBe('admin.dispatch_rule_set');
+    expect(await top.nth(0).textContent()).toContain('保存派遣规则');
     await page.context().close();
   });
 

@@ -35,3 +35,28 @@ export function deliveryTargetLabel(kind: string, name: string | null | undefine
   const label = has(key) ? t(key) : kind;
   return t('delivery.to', { kind: label, name: name ?? t('codes.someone') });
 }
+
+/** An audit action in words: its own label, a case move by its timeline name, else "other". */
+export function auditActionLabel(action: string, t: Translate): string {
+  const key = `auditAction.${action}`;
+  if (has(key) && action !== 'case') return t(key);
+  if (action.startsWith('case.'))
+    return t('auditAction.case', { action: timelineActionLabel(action.slice(5), t) });
+  return t('action.other');
+}
+
+/** What kinds of thing an audit entry can be about, as the filter offers them. */
+export const AUDIT_ENTITY_TYPES = Object.keys(zhCN)
+  .filter((key) => key.startsWith('auditEntity.') && key !== 'auditEntity.other')
+  .map((key) => key.slice('auditEntity.'.length));
+
+/** The audit actions the console names, as the filter offers them (case moves are many; not listed). */
+export const AUDIT_ACTIONS = Object.keys(zhCN)
+  .filter((key) => key.startsWith('auditAction.') && key !== 'auditAction.case')
+  .map((key) => key.slice('auditAction.'.length));
+
+/** The kind of thing an audit entry is about. */
+export function auditEntityLabel(entityType: string, t: Translate): string {
+  const key = `auditEntity.${entityType}`;
+  return has(key) ? t(key) : t('auditEntity.other');
+}
