@@ -180,6 +180,48 @@ describe.skipIf(chromiumTestMode() === 'skip')('the console’s shell in real Ch
     await page.context().close();
   });
 
+  it('speaks the browser’s language until one is chosen, with the username focused in a <main> on the login page', async () => {
+    const firstScreen = async (locale: string, stored?: string) => {
+      const context = await browser.newContext({ locale });
+      if (stored) await context.addInitScript(`localStorage.setItem('gs_lang', '${stored}')`);
+      const page = await context.newPage();
+      await page.goto(`${env.baseUrl}/#/login`);
+      await page.getByTestId('login-form').waitFor();
+      const seen = (await page.evaluate(`({
+        lang: document.documentElement.lang,
+        focused: document.activeElement?.getAttribute('data-testid'),
+        formInMain: document.querySelector('main [data-testid="login-form"]') !== null,
+      })`)) as { lang: string; focused: string | null; formInMain: boolean };
+      const submit = await page.getByTestId('login-submit').textContent();
+      await context.close();
+      return { ...seen, submit: submit?.trim() };
+    };
+    expect(await firstScreen('en-US')).toEqual({
+      lang: 'en',
+      focused: 'login-username',
+      formInMain: true,
+      submit: 'Sign in',
+    });
+    expect((await firstScreen('zh-CN')).lang).toBe('zh-CN');
+    expect((await firstScreen('en-US', 'zh-CN')).lang).toBe('zh-CN');
+    expect((await firstScreen('fr-FR')).lang).toBe('zh-CN');
+  });
+
+  it('keeps the tabs in sight on a phone when the page scrolls', async () => {
+    const page = await signedIn('op2', { phone: true });
+    await page.goto(`${env.baseUrl}/#/cases`);
+    await page.getByTestId('cases-count').waitFor();
+    // However long the list is here, the page gets room to scroll.
+    await page.evaluate(`document.querySelector('main').style.minHeight = '3000px'`);
+    await page.evaluate(`window.scrollTo(0, 1500)`);
+    await expect.poll(() => page.evaluate(`window.scrollY`)).toBeGreaterThan(1000);
+    const tab = await page.getByTestId('nav-cases').boundingBox();
+    expect(tab).not.toBeNull();
+    expect(tab!.y).toBeGreaterThanOrEqual(0);
+    expect(tab!.y + tab!.height).toBeLessThanOrEqual(PHONE.height / 3);
+    await page.context().close();
+  });
+
   async function typeHotlineCall(page: Page, title: string): Promise<void> {
     await page.goto(`${env.baseUrl}/#/hotline`);
     await page.getByTestId('hotline-caller').fill('吴芳');

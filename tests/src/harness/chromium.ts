@@ -23,6 +23,9 @@ export function launchChromium(): Promise<Browser> {
       '--disable-component-update',
       '--disable-sync',
       '--no-first-run',
+      // A browser of the district's staff: Chinese first (the console follows the browser's
+      // languages until one is chosen); a test that wants another sets the context's locale.
+      '--accept-lang=zh-CN',
     ],
   });
 }

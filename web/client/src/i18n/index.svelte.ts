@@ -12,8 +12,16 @@ export const LANGUAGE_NAMES: Record<Locale, string> = { 'zh-CN': '中文', en: '
 const DICTIONARIES: Record<Locale, Messages> = { 'zh-CN': zhCN, en };
 const STORAGE_KEY = 'gs_lang';
 
+/** The language chosen on this device, else the browser's first of ours (zh-CN when neither). */
 function storedLocale(): Locale {
-  return localStorage.getItem(STORAGE_KEY) === 'en' ? 'en' : 'zh-CN';
+  const stored = localStorage.getItem(STORAGE_KEY);
+  if (stored === 'en' || stored === 'zh-CN') return stored;
+  for (const tag of navigator.languages) {
+    const language = tag.toLowerCase().split('-')[0];
+    if (language === 'zh') return 'zh-CN';
+    if (language === 'en') return 'en';
+  }
+  return 'zh-CN';
 }
 
 /** The current language; reading it inside a template or $derived makes that re-render on switch. */
