@@ -3,7 +3,8 @@ import path from 'node:path';
 import { freePort } from './free-port';
 
 const ROOT = path.resolve(import.meta.dirname, '../../..');
-const START_TIMEOUT_MS = 40_000;
+// Generous: on a shared two-core machine under load a start has taken over 40 s.
+const START_TIMEOUT_MS = 90_000;
 
 export interface PlatformProcess {
   httpUrl: string;
@@ -17,6 +18,8 @@ export interface PlatformProcess {
   restart(): Promise<void>;
   /** The process's log lines so far (JSON lines from pino, plus anything printed). */
   output(): string;
+  /** The pid of the process started last (the supervisor, when supervised). */
+  pid(): number | undefined;
   /** Supervised only: the pid of the platform child the supervisor started last. */
   platformPid(): number | undefined;
 }
@@ -85,6 +88,7 @@ export async function startPlatformProcess(
     },
     restart: start,
     output: () => output,
+    pid: () => child?.pid,
     platformPid() {
       const started = [...output.matchAll(/"pid":(\d+)[^\n]*"msg":"platform process ready"/g)].at(-1);
       return started ? Number(started[1]) : undefined;
