@@ -151,7 +151,7 @@ describe.skipIf(chromiumTestMode() === 'skip')('the grid worker in the field, in
     expect(await phoneProblems(page)).toBe('');
     await page.screenshot({ path: path.join(SCREENSHOTS, 'worker-case-place.png'), fullPage: true });
     await page.context().close();
-  });
+  }, 240_000);
 
   it('到达 records the phone position and a site photo, shrunk on the phone, uploaded with progress, cancellable', async () => {
     const view = await hotlineCase('小区门口井盖缺失', '和平街 8 号东门');
@@ -234,7 +234,12 @@ describe.skipIf(chromiumTestMode() === 'skip')('the grid worker in the field, in
 
     const entry = page.locator('[data-testid="timeline-entry"][data-action="arrive"]');
     await entry.locator('img').first().waitFor();
+    // The supervisor reading the timeline sees where the worker stood, on a map if they like.
+    const where = entry.getByTestId('timeline-position');
+    expect(await where.textContent()).toContain('误差约 12 米');
+    const onMap = new URL((await where.locator('a').getAttribute('href'))!);
+    expect(onMap.searchParams.get('position')).toBe(`${here.lng.toFixed(6)},${here.lat.toFixed(6)}`);
     await page.screenshot({ path: path.join(SCREENSHOTS, 'worker-arrived.png'), fullPage: true });
     await page.context().close();
-  });
+  }, 240_000);
 });

@@ -6,7 +6,13 @@ import {
   type PersonContactsView,
   type User,
 } from '@gridsense/core';
-import { findPersonContacts, findUserById, listPersonContacts, setPersonContacts } from '@gridsense/state';
+import {
+  findPerson,
+  findPersonContacts,
+  findUserById,
+  listPersonContacts,
+  setPersonContacts,
+} from '@gridsense/state';
 import { regionsUnder, requireAdmin } from './admin-scope';
 import type { WebDeps } from './web-deps';
 
@@ -18,7 +24,8 @@ import type { WebDeps } from './web-deps';
 export function createContactsService(deps: WebDeps) {
   const requirePersonInScope = async (user: User, id: string) => {
     const actor = requireAdmin(user, 'people.manage');
-    const person = await findUserById(deps.db, id);
+    // Disabled people too: their contacts are still theirs to keep or clear.
+    const person = await findPerson(deps.db, id);
     const regions = regionsUnder(deps.cases.regions(), user.regionId);
     if (!person || !regions.some((r) => r.id === person.regionId))
       throw new AppError('not_found', `person ${id} not found`);

@@ -25,4 +25,7 @@ export const fieldEn: Record<keyof typeof fieldZhCN, string> = {
   'field.contactRole.assignee': 'lead',
   'field.contactRole.co_handler': 'co-handler',
   'deliveryTarget.person': 'Work message (DingTalk / WeCom / SMS)',
+  'field.arrivedAt': 'Position on arrival',
+  'field.arrivedAtWithin': 'Position on arrival (within about {m} m)',
+  'field.onMap': 'Show on map',
 };

@@ -23,4 +23,7 @@ export const fieldZhCN = {
   'field.contactRole.assignee': '主办',
   'field.contactRole.co_handler': '协办',
   'deliveryTarget.person': '工作消息（钉钉 / 企业微信 / 短信）',
+  'field.arrivedAt': '到达时位置',
+  'field.arrivedAtWithin': '到达时位置（误差约 {m} 米）',
+  'field.onMap': '在地图中查看',
 } as const;

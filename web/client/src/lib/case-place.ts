@@ -44,3 +44,19 @@ export function currentPosition(
     );
   });
 }
+
+/** Where the phone was at 到达, as the timeline entry recorded it; null when it was not given. */
+export function entryPosition(
+  data: Record<string, unknown> | null,
+): (Point & { accuracyM: number | null }) | null {
+  const position = data?.position;
+  if (typeof position !== 'object' || position === null) return null;
+  const { lat, lng, accuracyM } = position as Record<string, unknown>;
+  if (typeof lat !== 'number' || typeof lng !== 'number' || !Number.isFinite(lat) || !Number.isFinite(lng))
+    return null;
+  return {
+    lat,
+    lng,
+    accuracyM: typeof accuracyM === 'number' && Number.isFinite(accuracyM) ? accuracyM : null,
+  };
+}
