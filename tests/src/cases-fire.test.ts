@@ -236,7 +236,8 @@ describe('a fire, from MQTT to the requester’s feedback', () => {
       'feedback',
     ]);
     expect(detail.timeline.find((e) => e.action === 'dispatch' && e.actorId === 'u-op1')!.data).toMatchObject(
-      { override: true, suggestedId: 'u-worker01' },
+      // The rule list's pick skips the worker who returned it: the grid's backup.
+      { override: true, suggestedId: 'u-worker02' },
     );
     expect(detail.sources.map((s) => s.kind)).toEqual(['auto', 'auto']);
     expect(detail.sources[1]).toMatchObject({
