@@ -1,6 +1,7 @@
 /** Rules: declarative kinds, their validation and their pure, clock-passed-in evaluation steps. */
 export * from './rules/rule-types';
 export * from './rules/rule-common';
+export * from './rules/band-order';
 export * from './rules/validate-rule';
 export * from './rules/threshold';
 export * from './rules/rate';

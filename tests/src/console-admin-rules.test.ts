@@ -57,6 +57,24 @@ describe.skipIf(chromiumTestMode() === 'skip')('console rules in real Chromium',
     await page.getByTestId('rule-errors-list').waitFor();
     expect(await page.getByTestId('rule-errors-list').textContent()).toMatch(/clearAtOrBelow 必须是数字/);
 
+    // Inverted bands (critical starting below warning) are refused with a word, not saved.
+    await editJson(page, (rule) => {
+      delete rule.scope;
+      rule.bands = [
+        { severity: 'warning', above: 15 },
+        { severity: 'critical', above: 10 },
+      ];
+      rule.clearAtOrBelow = 3;
+    });
+    await page.getByTestId('rule-save').click();
+    await expect
+      .poll(() => page.getByTestId('rule-errors-list').textContent())
+      .toContain('bands[1].above 必须高于 15：较轻的预警档从 15 起报，紧急更严重，阈值须更高');
+    expect(await versionOf()).toBe(before);
+
+    await page.goto(`${fixture.env.baseUrl}/#/rules`);
+    await page.goto(`${fixture.env.baseUrl}/#/rules/smoke-high`);
+    await page.getByTestId('rule-meta').waitFor();
     await editJson(page, (rule) => {
       rule.clearAtOrBelow = 3;
       delete rule.scope;
@@ -66,6 +84,9 @@ describe.skipIf(chromiumTestMode() === 'skip')('console rules in real Chromium',
     await summary.waitFor();
     expect(Number(await summary.getAttribute('data-transitions'))).toBeGreaterThan(0);
     await page.getByTestId('backtest').locator('canvas').first().waitFor();
+    // Beside the draft, the live version over the same window.
+    expect(await page.getByTestId('backtest-live').locator('h3').innerText()).toBe(`当前版本 v${before}`);
+    await page.getByTestId('backtest-live-summary').waitFor();
 
     await page.getByTestId('rule-save').click();
     await expect.poll(versionOf).toBe(before + 1);
@@ -73,7 +94,12 @@ describe.skipIf(chromiumTestMode() === 'skip')('console rules in real Chromium',
     await page.screenshot({ path: path.join(SCREENSHOTS, 'admin-rule-editor.png'), fullPage: true });
     await expectNoSeriousViolations(page);
 
+    // Versions name who made them.
+    expect(await page.getByTestId('rule-versions').innerText()).not.toMatch(/\bu-[\w-]+/);
+    // A rollback takes a second tap.
     await page.getByTestId(`rule-rollback-${before}`).click();
+    expect(await versionOf()).toBe(before + 1);
+    await page.getByTestId(`rule-rollback-${before}-confirm`).click();
     await expect.poll(versionOf).toBe(before + 2);
     expect(JSON.parse(await page.getByTestId('rule-json').inputValue())).toMatchObject({ clearAtOrBelow: 2 });
     await page.context().close();

@@ -4,6 +4,7 @@ import {
   type CaseView,
   type ErrorBody,
   type Rule,
+  type RuleBacktestView,
   type RuleVersionView,
   type RuleView,
 } from '@gridsense/core';
@@ -197,6 +198,79 @@ describe('rule API', () => {
       to: t0 - 1,
     });
     expect(bad.body.error.details).toEqual(['from must be before to (epoch ms)']);
+  });
+
+  it('refuses bands whose graver severity starts lower, on create and on update', async () => {
+    const inverted = {
+      ...noisy,
+      id: 'api-inverted',
+      bands: [
+        { severity: 'warning', above: 15 },
+        { severity: 'critical', above: 10 },
+      ],
+      clearAtOrBelow: 5,
+    };
+    const created = await engineer.call<ErrorBody>('POST', '/api/rules', inverted);
+    expect(created.status).toBe(400);
+    expect(created.body.error.details).toEqual([
+      'bands[1].above must be above 15, where the milder warning band starts (critical is graver)',
+    ]);
+    const fine = { ...inverted, bands: [...inverted.bands].reverse().map((b) => ({ ...b })) };
+    fine.bands[0]!.above = 20;
+    expect((await engineer.call('POST', '/api/rules', fine)).status).toBe(201);
+    const updated = await engineer.call<ErrorBody>('PUT', '/api/rules/api-inverted', {
+      version: 1,
+      rule: inverted,
+    });
+    expect(updated.status).toBe(400);
+    expect(updated.body.error.details).toHaveLength(1);
+  });
+
+  it('backtests a draft beside the live version of the same rule, over the same window', async () => {
+    const gauge = env.devices.find((d) => d.type === 'water_level')!;
+    const t0 = Date.now() - 3 * 60 * 60_000;
+    const levels = [0.4, 0.9, 1.3, 0.5];
+    await publishReadings(
+      env.mqttUrl,
+      gauge,
+      levels.map((level) => ({ level })),
+      levels.map((_, i) => t0 + i * 5 * 60_000),
+    );
+    const live = {
+      kind: 'threshold',
+      id: 'live-flood',
+      name: '积水',
+      category: 'flood',
+      deviceType: 'water_level',
+      metric: 'level',
+      bands: [{ severity: 'warning', above: 1.0 }],
+      clearAtOrBelow: 0.7,
+      scope: { deviceIds: [gauge.id] },
+    };
+    expect((await engineer.call('POST', '/api/rules', live)).status).toBe(201);
+    const draft = { ...live, bands: [{ severity: 'warning', above: 0.8 }] };
+    const window = { from: t0 - 1000, to: t0 + 20 * 60_000 };
+    const result = await engineer.call<RuleBacktestView>('POST', '/api/rules/backtest', {
+      rule: draft,
+      ...window,
+    });
+    expect(result.status).toBe(200);
+    const minutes = (view: BacktestResult) => view.transitions.map((t) => [(t.at - t0) / 60_000, t.severity]);
+    expect(minutes(result.body)).toEqual([
+      [5, 'warning'],
+      [15, null],
+    ]);
+    expect(result.body.live).toMatchObject({ version: 1, enabled: true, from: window.from, to: window.to });
+    expect(minutes(result.body.live!)).toEqual([
+      [10, 'warning'],
+      [15, null],
+    ]);
+    // A new rule has no live version to compare with.
+    const fresh = await engineer.call<RuleBacktestView>('POST', '/api/rules/backtest', {
+      rule: { ...draft, id: 'not-yet-saved' },
+      ...window,
+    });
+    expect(fresh.body.live).toBeNull();
   });
 });
 

@@ -84,3 +84,14 @@ describe('codes in the console', () => {
     for (const code of codes) expect(text).not.toMatch(new RegExp(`\\b${code}\\b`));
   });
 });
+
+describe('rule band order in Chinese', () => {
+  it('says which band is out of order, with the severities by name', () => {
+    expect(
+      apiTextIn(
+        'zh-CN',
+        'bands[1].above must be above 15, where the milder warning band starts (critical is graver)',
+      ),
+    ).toBe('bands[1].above 必须高于 15：较轻的预警档从 15 起报，紧急更严重，阈值须更高');
+  });
+});

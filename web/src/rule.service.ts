@@ -5,7 +5,7 @@ import {
   regionLineage,
   resourceIn,
   validateRule,
-  type BacktestResult,
+  type RuleBacktestView,
   type Rule,
   type RuleVersionView,
   type RuleView,
@@ -14,6 +14,7 @@ import {
 import { backtestRule } from '@gridsense/ingest';
 import {
   findRule,
+  findUserNames,
   insertRule,
   listRuleVersions,
   listRules,
@@ -130,7 +131,17 @@ export function createRuleService(deps: WebDeps) {
 
     async detail(user: User, id: string): Promise<RuleView & { versions: RuleVersionView[] }> {
       authorize(user, 'rule.read');
-      return { ...(await requireRule(user, id)), versions: await listRuleVersions(deps.db, id) };
+      const [view, versions] = await Promise.all([requireRule(user, id), listRuleVersions(deps.db, id)]);
+      const ids = versions.flatMap((v) => (v.changedBy ? [v.changedBy] : []));
+      const names = await findUserNames(deps.db, [...new Set(ids)]);
+      // Versions name who made them; the console shows names, never user ids.
+      return {
+        ...view,
+        versions: versions.map((v) => ({
+          ...v,
+          changedByName: v.changedBy ? (names.get(v.changedBy) ?? null) : null,
+        })),
+      };
     },
 
     async create(user: User, input: unknown): Promise<RuleView> {
@@ -179,7 +190,7 @@ export function createRuleService(deps: WebDeps) {
       return saveVersion(user, restored, current.enabled, expectedVersion, 'rule.rolled_back', toVersion);
     },
 
-    async backtest(user: User, input: unknown, from: number, to: number): Promise<BacktestResult> {
+    async backtest(user: User, input: unknown, from: number, to: number): Promise<RuleBacktestView> {
       authorize(user, 'rule.write');
       const errors: string[] = [];
       if (!Number.isSafeInteger(from) || !Number.isSafeInteger(to) || from >= to)
@@ -189,7 +200,18 @@ export function createRuleService(deps: WebDeps) {
       const rule = checkDraft(input);
       requireWritable(user, rule);
       const devices = deps.registry.all().map(({ id, gridId, type }) => ({ id, gridId, type }));
-      return backtestRule(rule, { from, to }, { store: deps.store, devices, regions: deps.cases.regions() });
+      const run = (definition: Rule) =>
+        backtestRule(definition, { from, to }, { store: deps.store, devices, regions: deps.cases.regions() });
+      // The live version of the same rule over the same window, side by side with the draft.
+      const current = await findRule(deps.db, rule.id);
+      const [draft, live] = await Promise.all([
+        run(rule),
+        current && readable(user, current.rule) ? run(current.rule) : Promise.resolve(null),
+      ]);
+      return {
+        ...draft,
+        live: live && current ? { ...live, version: current.version, enabled: current.enabled } : null,
+      };
     },
   };
 }

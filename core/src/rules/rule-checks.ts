@@ -1,5 +1,6 @@
 import { ID_PATTERN } from '../ids';
 import { SEVERITIES, type Severity } from '../model';
+import { bandOrderProblems, describeBandOrder } from './band-order';
 import type { ThresholdBand } from './rule-types';
 
 export type Fields = Record<string, unknown>;
@@ -98,6 +99,7 @@ export class RuleProblems {
       const severities = valid.map((b) => b.severity);
       if (new Set(severities).size !== severities.length)
         this.add(`${prefix}bands must not repeat a severity`);
+      else for (const problem of bandOrderProblems(valid)) this.add(describeBandOrder(problem, prefix));
     }
     const clear = fields.clearAtOrBelow;
     if (typeof clear !== 'number' || !Number.isFinite(clear))

@@ -15,6 +15,8 @@ export interface RuleVersionView {
   enabled: boolean;
   changedAt: number;
   changedBy: string | null;
+  /** Who made the version, by display name (the API fills it in; null for the platform). */
+  changedByName?: string | null;
 }
 
 export interface BacktestRequest {
@@ -46,4 +48,12 @@ export interface BacktestResult {
   transitions: BacktestTransition[];
   /** Risks still firing at `to`. */
   firingAtEnd: { deviceId: string; gridId: string; severity: Severity; since: number }[];
+}
+
+/**
+ * A draft's backtest beside the live version's over the same window and devices, so an engineer
+ * sees what the change would change; `live` is null for a rule that does not exist yet.
+ */
+export interface RuleBacktestView extends BacktestResult {
+  live: (BacktestResult & { version: number; enabled: boolean }) | null;
 }

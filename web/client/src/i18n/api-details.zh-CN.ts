@@ -167,6 +167,11 @@ export const FIELD_DETAILS_ZH_CN: readonly ApiMessagePattern[] = [
   [/^conditions must be an array of 1 to 10 conditions$/, () => 'conditions 必须包含 1 到 10 个条件'],
   [/^repeat\.count must not exceed repeat\.of$/, () => 'repeat.count 不能大于 repeat.of'],
   [field('must not repeat a severity'), (m) => `${m[1]} 中的级别不能重复`],
+  [
+    field(String.raw`must be above (-?[\d.]+), where the milder (\w+) band starts \((\w+) is graver\)`),
+    (m) =>
+      `${m[1]} 必须高于 ${m[2]}：较轻的${codeLabel(m[3]!)}档从 ${m[2]} 起报，${codeLabel(m[4]!)}更严重，阈值须更高`,
+  ],
   [field('must not be above the lowest band'), (m) => `${m[1]} 不能高于最低一档的阈值`],
   [field('must be a number or a boolean'), (m) => `${m[1]} 必须是数字或布尔值`],
   [

@@ -115,7 +115,7 @@ export const codesEn: Record<keyof typeof codesZhCN, string> = {
 
   'rules.byPlatform': 'Platform',
   'rules.confirmRollback': 'Confirm rollback to v{v}',
-  'rules.rollbackTo': 'Roll back to v{v} (asks to confirm)',
+  'rules.rollbackTo': 'Roll back to this version (v{v}; asks to confirm)',
   'rules.backtestDraft': 'Draft',
   'rules.backtestLive': 'Live version v{v}',
   'rules.backtestLiveOff': 'Live version v{v} (disabled)',

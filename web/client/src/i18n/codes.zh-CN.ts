@@ -114,7 +114,7 @@ export const codesZhCN = {
 
   'rules.byPlatform': '平台',
   'rules.confirmRollback': '确认回滚到 v{v}',
-  'rules.rollbackTo': '回滚到 v{v}（需再点一次确认）',
+  'rules.rollbackTo': '回滚到此版本（v{v}，需再点一次确认）',
   'rules.backtestDraft': '草稿',
   'rules.backtestLive': '当前版本 v{v}',
   'rules.backtestLiveOff': '当前版本 v{v}（已停用）',
