@@ -52,7 +52,7 @@ describe.skipIf(chromiumTestMode() === 'skip')(
       await pushService?.close();
     });
 
-    it('an operator re-dispatches a returned case to someone else with a reason; that worker sees it live and gets a push', async () => {
+    it('an operator re-dispatches a returned case against the suggestion with a reason; that worker sees it live and gets a push', async () => {
       const { cable } = fixture.cases;
       expect(cable).toMatchObject({ gridId: 'G03', assigneeId: 'u-worker05' });
       const primary = await fixture.env.login('worker05');
@@ -65,10 +65,10 @@ describe.skipIf(chromiumTestMode() === 'skip')(
         ).status,
       ).toBe(200);
 
-      // The backup worker has the console open and push turned on.
-      const backup = await fixture.logIn('worker06', { viewport: PHONE });
+      // The A worker who returned it has the console open and push turned on.
+      const backup = await fixture.logIn('worker05', { viewport: PHONE });
       await backup.context().grantPermissions(['notifications']);
-      await backup.context().addInitScript(pushStandIn(`${pushService.url}/push/worker06`));
+      await backup.context().addInitScript(pushStandIn(`${pushService.url}/push/worker05`));
       await backup.reload();
       await expect.poll(() => backup.getByTestId('push').getAttribute('data-state')).toBe('off');
       const subscribed = backup.waitForResponse((r) =>
@@ -87,22 +87,23 @@ describe.skipIf(chromiumTestMode() === 'skip')(
       expect(describeViolations(seriousViolations(await findAxeViolations(page)))).toBe('');
       await page.screenshot({ path: path.join(SCREENSHOTS, 'operator-queue-dispatch.png') });
       await page.getByTestId(`queue-dispatch-${cable.id}`).click();
-      // A returned case opens with the picker; the rule list's pick is marked and preselected.
+      // A returned case opens with the picker; the rule list's pick (not who returned it) is marked and preselected.
       await page.getByTestId('dispatch-form').waitFor();
       await expect
         .poll(() => page.getByTestId('dispatch-suggestion').getAttribute('data-user'))
-        .toBe('u-worker05');
-      expect(await page.getByTestId('dispatch-assignee').inputValue()).toBe('u-worker05');
+        .toBe('u-worker06');
+      expect(await page.getByTestId('dispatch-assignee').inputValue()).toBe('u-worker06');
       expect(await page.getByTestId('dispatch-reason').count()).toBe(0);
       const offered = await page.getByTestId('dispatch-assignee').locator('option').allTextContents();
-      expect(offered.find((text) => text.includes(nameOf('u-worker05')))).toContain('建议');
+      expect(offered.find((text) => text.includes(nameOf('u-worker06')))).toContain('建议');
       expect(offered.some((text) => text.includes(nameOf('u-sup1')))).toBe(true);
 
-      await page.getByTestId('dispatch-assignee').selectOption('u-worker06');
+      // Back to the A worker who returned it: an override, with a reason.
+      await page.getByTestId('dispatch-assignee').selectOption('u-worker05');
       expect(await page.getByTestId('dispatch-submit').isDisabled()).toBe(true);
-      await page.getByTestId('dispatch-reason').fill('A 角在社区开会，B 角离现场更近');
-      // The A worker helps as co-handler, with the street desk: chosen, not only suggested.
-      expect(await page.getByTestId('dispatch-co-u-worker06').count()).toBe(0);
+      await page.getByTestId('dispatch-reason').fill('属本网格范围，A 角离现场更近');
+      // The B worker helps as co-handler, with the street desk: chosen, not only suggested.
+      expect(await page.getByTestId('dispatch-co-u-worker05').count()).toBe(0);
       // The rule list's co-handler (the community desk) comes open and ticked; the operator swaps it.
       expect(await page.getByTestId('dispatch-co').getAttribute('open')).not.toBeNull();
       const ticked = page.locator('[data-testid^="dispatch-co-u-"]:checked');
@@ -111,11 +112,11 @@ describe.skipIf(chromiumTestMode() === 'skip')(
       expect(await page.getByTestId('dispatch-co-summary').textContent()).toContain(nameOf(suggestedCo));
       await ticked.uncheck();
       expect(await page.getByTestId('dispatch-co-summary').textContent()).toContain('协办：无');
-      await page.getByTestId('dispatch-co-u-worker05').check();
+      await page.getByTestId('dispatch-co-u-worker06').check();
       await page.getByTestId('dispatch-co-u-sup1').check();
       await expect
         .poll(() => page.getByTestId('dispatch-co-summary').textContent())
-        .toContain(`${nameOf('u-worker05')}、${nameOf('u-sup1')}`);
+        .toContain(`${nameOf('u-worker06')}、${nameOf('u-sup1')}`);
       expect(describeViolations(seriousViolations(await findAxeViolations(page)))).toBe('');
       await page.screenshot({ path: path.join(SCREENSHOTS, 'operator-dispatch-picker.png'), fullPage: true });
       const answer = page.waitForResponse((r) => r.url().endsWith(`/api/cases/${cable.id}/actions`));
@@ -125,36 +126,36 @@ describe.skipIf(chromiumTestMode() === 'skip')(
       const entry = page.locator('[data-testid="timeline-entry"][data-action="dispatch"]').last();
       await expect
         .poll(() => entry.getByTestId('timeline-override').textContent())
-        .toContain(nameOf('u-worker05'));
-      expect(await entry.textContent()).toContain('A 角在社区开会，B 角离现场更近');
-      expect(await entry.textContent()).toContain(nameOf('u-worker06'));
+        .toContain(nameOf('u-worker06'));
+      expect(await entry.textContent()).toContain('属本网格范围，A 角离现场更近');
+      expect(await entry.textContent()).toContain(nameOf('u-worker05'));
       await page.screenshot({
         path: path.join(SCREENSHOTS, 'operator-dispatch-override.png'),
         fullPage: true,
       });
       expect((await caseDetail(page, cable.id)).timeline.at(-1)).toMatchObject({
         actorId: 'u-op1',
-        note: 'A 角在社区开会，B 角离现场更近',
+        note: '属本网格范围，A 角离现场更近',
         data: {
-          assigneeId: 'u-worker06',
-          coHandlerIds: ['u-worker05', 'u-sup1'],
+          assigneeId: 'u-worker05',
+          coHandlerIds: ['u-worker06', 'u-sup1'],
           override: true,
-          suggestedId: 'u-worker05',
+          suggestedId: 'u-worker06',
         },
       });
       expect((await caseDetail(page, cable.id)).case.coHandlers.map((c) => c.id)).toEqual([
-        'u-worker05',
+        'u-worker06',
         'u-sup1',
       ]);
 
       // Live on the backup's phone, and through the push service.
       await backup.getByTestId(`case-${cable.id}`).waitFor({ timeout: 10_000 });
       await expect
-        .poll(() => pushService.received.filter((r) => r.url === '/push/worker06').length, {
+        .poll(() => pushService.received.filter((r) => r.url === '/push/worker05').length, {
           timeout: 15_000,
         })
         .toBeGreaterThan(0);
-      expect(pushService.received.find((r) => r.url === '/push/worker06')!.headers['content-encoding']).toBe(
+      expect(pushService.received.find((r) => r.url === '/push/worker05')!.headers['content-encoding']).toBe(
         'aes128gcm',
       );
 
