@@ -104,6 +104,14 @@ describe.skipIf(chromiumTestMode() === 'skip')('console device registry in real 
     await page.getByTestId('rotate-confirm-UI-GAS-1').click();
     await expect.poll(() => page.getByTestId('device-secret').inputValue()).not.toBe(secret);
     const rotated = await page.getByTestId('device-secret').inputValue();
+    // Shown where the eye is: right under the row it was asked from, and on screen.
+    const row = (await page.getByTestId('registry-UI-GAS-1').boundingBox())!;
+    const shown = (await page.getByTestId('secret-row-UI-GAS-1').boundingBox())!;
+    expect(Math.abs(shown.y - (row.y + row.height))).toBeLessThan(4);
+    const viewport = page.viewportSize()!;
+    const value = (await page.getByTestId('device-secret').boundingBox())!;
+    expect(value.y).toBeGreaterThanOrEqual(0);
+    expect(value.y + value.height).toBeLessThanOrEqual(viewport.height);
     await expect.poll(() => onOldSecret.connected).toBe(false);
     await expect(connect('UI-GAS-1', secret)).rejects.toThrow(/Bad username or password/i);
     await publishReading(fixture.env.mqttUrl, { ...device, secret: rotated }, seqs, { gas_lel: 4 });
