@@ -6,6 +6,7 @@ import {
   createAedesBus,
   createBroker,
   createDeviceAccess,
+  heldPublishes,
   listenMqtt,
   mqttOverWebSocket,
   serviceCredentials,
@@ -149,6 +150,7 @@ export async function startPlatform(config: Config, options: PlatformOptions): P
             late.ingest!.handleDeviceMessage(topic, packet.payload as Buffer),
         }),
       );
+      heldPublishes(broker).maxHeld = config.mqttMaxHeldPublishes;
       bus = createAedesBus(broker, (error) => onError(error, 'bus'));
       closers.add(() => closeBroker(broker!));
       // The registry is shared in this process: only the revoked sessions need ending.
@@ -167,6 +169,7 @@ export async function startPlatform(config: Config, options: PlatformOptions): P
       spoolDir: config.spoolDir,
       spoolMaxBytes: config.spoolMaxBytes,
       maxInFlight: config.ingestMaxInFlight,
+      storeStallMs: config.storeStallMs,
       retentionDays: config.retentionDays,
       ackPath: config.mqttUrl ? 'external' : 'embedded',
       log: logger.child({ service: 'ingest' }),

@@ -12,7 +12,8 @@ const RESUME_AT = 0.8;
  * reading sockets (every new chunk of data lets it read the next), so a fleet sending one message
  * at a time grows the heap without bound, ~3.4 KB a message. Past `maxHeld`, device sockets are no
  * longer read (TCP pushes back on the devices, which keep what is unacknowledged) until the held
- * count is back under 80 % of it.
+ * count is back under 80 % of it. Held messages stay under about the limit plus one socket read
+ * (up to ~16 KB of messages) at the crossing.
  */
 export class HeldPublishes {
   held = 0;
@@ -40,10 +41,13 @@ export class HeldPublishes {
 
   give(): void {
     this.held--;
-    if (this.waiting.size === 0 || this.held > this.maxHeld * RESUME_AT) return;
-    const resumes = [...this.waiting];
-    this.waiting.clear();
-    for (const resume of resumes) resume();
+    // One socket at a time, longest paused first: each parses the chunk it kept, which may take
+    // the count back over the mark, so resuming all at once would overshoot by a chunk each.
+    for (const resume of this.waiting) {
+      if (this.held > this.maxHeld * RESUME_AT) return;
+      this.waiting.delete(resume);
+      resume();
+    }
   }
 
   /** Calls `resume` once the held count is back under the resume mark. */
@@ -105,7 +109,8 @@ export function readWithinBudget(broker: Broker, client: Client): void {
     internals.resume();
   };
   parser.parse = (chunk) => {
-    if (kept.length === 0 && (!budget.full || exempt.has(client))) return parse(chunk);
+    // A client not yet connected is read: its CONNECT must be answered, or it times out and retries.
+    if (kept.length === 0 && (!budget.full || !client.connected || exempt.has(client))) return parse(chunk);
     kept.push(chunk);
     if (kept.length === 1) {
       internals.pause();

@@ -25,6 +25,8 @@ const DEFAULTS: Config = {
   spoolDir: './data/spool',
   spoolMaxBytes: 1024 * 1024 * 1024,
   ingestMaxInFlight: 20_000,
+  storeStallMs: 2_000,
+  mqttMaxHeldPublishes: 50_000,
   metricsPort: undefined,
   ingestSubscribers: 1,
   ingestSilenceCheckMs: 30_000,
@@ -143,6 +145,8 @@ describe('parseConfig: values', () => {
       GRIDSENSE_CONNECTIONS_PER_SECOND: '5',
       GRIDSENSE_SESSION_IDLE_MINUTES: '10',
       GRIDSENSE_PASSWORD_MAX_AGE_DAYS: '0',
+      GRIDSENSE_STORE_STALL_MS: '500',
+      GRIDSENSE_MQTT_MAX_HELD_PUBLISHES: '1000',
     });
     expect(config).toEqual<Config>({
       dataDir: '/var/lib/gridsense',
@@ -168,6 +172,8 @@ describe('parseConfig: values', () => {
       spoolDir: '/var/spool/gridsense',
       spoolMaxBytes: 64 * 1024 * 1024,
       ingestMaxInFlight: 500,
+      storeStallMs: 500,
+      mqttMaxHeldPublishes: 1_000,
       metricsPort: 9464,
       ingestSubscribers: 4,
       ingestSilenceCheckMs: 5_000,

@@ -34,6 +34,10 @@ export interface Config {
   spoolMaxBytes: number;
   /** Readings admitted by ingest and not yet durable; past it PUBACKs wait. */
   ingestMaxInFlight: number;
+  /** A store write unanswered this long counts as failed: its batch goes to the spool. */
+  storeStallMs: number;
+  /** Device PUBLISHes the embedded broker holds unacknowledged before it stops reading device sockets. */
+  mqttMaxHeldPublishes: number;
   /** Where ingest running alone serves /metrics (the platform serves it on HTTP_PORT). */
   metricsPort: number | undefined;
   /** Subscriber connections to an external broker (>1: a shared subscription). */
@@ -135,6 +139,10 @@ export const CONFIG_DOC: Record<string, string> = {
     "ingest's on-disk spool while the time-series store is down (default <data dir>/spool)",
   GRIDSENSE_SPOOL_MAX_MB: 'spool limit in MiB; when full, device acknowledgements wait (default 1024)',
   GRIDSENSE_INGEST_MAX_IN_FLIGHT: 'readings accepted but not yet durable before PUBACKs wait (default 20000)',
+  GRIDSENSE_STORE_STALL_MS:
+    'a time-series store write unanswered this long counts as failed: the batch is spooled and acknowledged (default 2000)',
+  GRIDSENSE_MQTT_MAX_HELD_PUBLISHES:
+    'device messages the embedded broker holds unacknowledged (store slow, spool full) before it stops reading device sockets until there is room (default 50000)',
   GRIDSENSE_TIMESERIES_MOVE:
     'confirm: start on another time-series store than the one the data dir served (refused otherwise; its readings stay in the old store, see npm run migrate:readings); unset it afterwards',
   GRIDSENSE_RAW_RETENTION_DAYS: 'days to keep raw readings; 0 keeps them (default 0)',
@@ -291,6 +299,8 @@ export function parseConfig(
     spoolDir: env.GRIDSENSE_SPOOL_DIR || `${dataDir.replace(/\/+$/, '')}/spool`,
     spoolMaxBytes: positiveInteger('GRIDSENSE_SPOOL_MAX_MB', 1024) * 1024 * 1024,
     ingestMaxInFlight: positiveInteger('GRIDSENSE_INGEST_MAX_IN_FLIGHT', 20_000),
+    storeStallMs: positiveInteger('GRIDSENSE_STORE_STALL_MS', 2_000),
+    mqttMaxHeldPublishes: positiveInteger('GRIDSENSE_MQTT_MAX_HELD_PUBLISHES', 50_000),
     ingestSubscribers: positiveInteger('GRIDSENSE_INGEST_SUBSCRIBERS', 1),
     ingestSilenceCheckMs: positiveInteger('GRIDSENSE_INGEST_SILENCE_CHECK_S', 30) * 1000,
     metricsPort: env.GRIDSENSE_METRICS_PORT ? port('GRIDSENSE_METRICS_PORT', 0) : undefined,

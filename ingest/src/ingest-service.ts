@@ -29,6 +29,7 @@ export interface IngestServiceDeps {
   maxInFlight?: number;
   ackPath?: IngestDeps['ackPath'];
   retryMs?: IngestDeps['retryMs'];
+  storeStallMs?: IngestDeps['storeStallMs'];
   now?: () => number;
   log: IngestLog;
   onError: (error: unknown, context: string) => void;
@@ -83,6 +84,7 @@ export async function createIngestService(deps: IngestServiceDeps): Promise<Inge
     ...(deps.maxInFlight ? { maxInFlight: deps.maxInFlight } : {}),
     ...(deps.ackPath ? { ackPath: deps.ackPath } : {}),
     ...(deps.retryMs ? { retryMs: deps.retryMs } : {}),
+    ...(deps.storeStallMs ? { storeStallMs: deps.storeStallMs } : {}),
     devices: {
       get: (id) => deps.registry.get(id),
       touch: (id, at) => deps.registry.touch(id, at),

@@ -32,6 +32,7 @@ await runService('ingest', async (config, logger) => {
     spoolDir: config.spoolDir,
     spoolMaxBytes: config.spoolMaxBytes,
     maxInFlight: config.ingestMaxInFlight,
+    storeStallMs: config.storeStallMs,
     retentionDays: config.retentionDays,
     ackPath: 'external',
     log: logger,
