@@ -229,7 +229,9 @@ describe.skipIf(chromiumTestMode() === 'skip')('case fusion in real Chromium', (
     await image.waitFor();
     // The photo is really there for the operator (served, decoded), not a broken link.
     await expect
-      .poll(() => image.evaluate((img: HTMLImageElement) => img.naturalWidth), { timeout: 20_000 })
+      .poll(() => image.evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth), {
+        timeout: 20_000,
+      })
       .toBe(1);
     await page.context().close();
   }, 180_000);
