@@ -164,8 +164,8 @@ export async function createCaseService(deps: CaseServiceDeps) {
         viewerId: user.id,
       });
       return {
+        ...page,
         cases: page.cases.map((caseView) => forViewer(user, caseView)),
-        total: page.total,
         limit,
         offset,
       };

@@ -44,6 +44,11 @@ export interface CasePageView {
   total: number;
   limit: number;
   offset: number;
+  /**
+   * With `dueBefore`: when the next clock among the other matching cases runs out (epoch ms), so a
+   * list of overdue cases asks again then instead of polling; null when none is running.
+   */
+  nextDueAt?: number | null;
 }
 
 type Parsed<T> = { ok: true; value: T } | { ok: false; errors: string[] };

@@ -157,7 +157,7 @@ const likePattern = (text: string) => `%${text.toLowerCase().replace(/[\\%_]/g, 
 export async function searchCaseViews(
   db: StateDb,
   query: CaseSearchQuery,
-): Promise<{ cases: CaseView[]; total: number }> {
+): Promise<{ cases: CaseView[]; total: number; nextDueAt?: number | null }> {
   const { search } = query;
   if (query.gridIds?.length === 0 && !query.handler) return { cases: [], total: 0 };
   let q = scopedCases(db, query);
@@ -187,6 +187,16 @@ export async function searchCaseViews(
       .where((eb) =>
         eb.or([eb('cases.resolved_by_id', 'is', null), eb('cases.resolved_by_id', '<>', query.viewerId)]),
       );
+  let nextDueAt: number | null | undefined;
+  if (search.dueBefore !== null) {
+    const next = await q
+      .clearSelect()
+      .select(sql<number | string | null>`min(coalesce(cases.accept_due_at, cases.resolve_due_at))`.as('at'))
+      .where('cases.state', 'not in', CLOCKLESS_STATES)
+      .where(sql<boolean>`coalesce(cases.accept_due_at, cases.resolve_due_at) >= ${search.dueBefore}`)
+      .executeTakeFirst();
+    nextDueAt = next?.at === null || next?.at === undefined ? null : Number(next.at);
+  }
   if (search.dueBefore !== null)
     q = q
       .where('cases.state', 'not in', CLOCKLESS_STATES)
@@ -207,7 +217,8 @@ export async function searchCaseViews(
     .limit(search.limit)
     .offset(search.offset)
     .execute();
-  return { cases: await toViews(db, rows), total: Number(counted?.n ?? 0) };
+  const cases = await toViews(db, rows);
+  return { cases, total: Number(counted?.n ?? 0), ...(nextDueAt === undefined ? {} : { nextDueAt }) };
 }
 
 export async function listTimeline(db: StateDb, caseId: string): Promise<TimelineEntry[]> {

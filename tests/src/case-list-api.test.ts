@@ -160,6 +160,26 @@ describe('GET /api/cases/search', () => {
     expect(keys).toEqual(sorted);
   });
 
+  it('lists the cases whose running clock ran out, and says when the next one will', async () => {
+    const all = (await page(op, 'state=all&limit=100')).cases;
+    const clock = (c: CaseView) =>
+      ['resolved', 'verified', 'closed'].includes(c.state) ? null : (c.acceptDueAt ?? c.resolveDueAt);
+    const clocks = all
+      .map(clock)
+      .filter((at): at is number => at !== null)
+      .sort((a, b) => a - b);
+    expect(clocks.length).toBeGreaterThan(1);
+    // As of just after the first clock: that case is overdue, the next clock is the second.
+    const asOf = clocks[0]! + 1;
+    const overdue = await page(op, `state=all&limit=100&dueBefore=${asOf}`);
+    expect(overdue.cases.map((c) => c.id)).toEqual(
+      all.filter((c) => (clock(c) ?? Infinity) < asOf).map((c) => c.id),
+    );
+    expect(overdue.nextDueAt).toBe(clocks.find((at) => at >= asOf));
+    expect((await page(op, `state=all&dueBefore=${clocks.at(-1)! + 1}`)).nextDueAt).toBeNull();
+    expect((await page(op, 'state=all')).nextDueAt).toBeUndefined();
+  });
+
   it('keeps a returned case on top of every order, until it is dispatched again', async () => {
     const bench = await hotline('swing', {
       title: '秋千链条断了',

@@ -1,4 +1,4 @@
-import { parseCaseSearch, type Region } from '@gridsense/core';
+import { parseCaseSearch, type PolygonGeometry, type Region } from '@gridsense/core';
 import { describe, expect, it } from 'vitest';
 import {
   CASE_PAGE_SIZE,
@@ -74,8 +74,8 @@ describe('the case list in the address', () => {
 });
 
 describe("the district's address book", () => {
-  const square = (x: number, y: number) => ({
-    type: 'Polygon' as const,
+  const square = (x: number, y: number): PolygonGeometry => ({
+    type: 'Polygon',
     coordinates: [
       [
         [x, y],
