@@ -54,19 +54,19 @@ const CODE = /^[\w.:/@-]{1,100}$/;
 function parseFilter(query: Record<string, unknown>): AuditFilter {
   const errors: string[] = [];
   for (const key of Object.keys(query)) if (!AUDIT_QUERY.includes(key)) errors.push(`unknown field ${key}`);
-  const text = (name: string): string | undefined => {
-    const value = query[name];
+  const text = (key: string): string | undefined => {
+    const value = query[key];
     if (value === undefined || value === '') return undefined;
     if (typeof value === 'string' && CODE.test(value)) return value;
-    errors.push(`${name} must be text of at most 100 characters`);
+    errors.push(`${key} must be text of at most 100 characters`);
     return undefined;
   };
   const integer = (name: string, min: number, max: number): number | undefined => {
-    const value = query[name];
+    const value = query[key];
     if (value === undefined || value === '') return undefined;
     const parsed = typeof value === 'string' && /^\d{1,16}$/.test(value) ? Number(value) : NaN;
     if (Number.isSafeInteger(parsed) && parsed >= min && parsed <= max) return parsed;
-    errors.push(`${name} must be an integer ${min}–${max}`);
+    errors.push(`${key} must be an integer ${min}–${max}`);
     return undefined;
   };
   const actorId = text('actor');

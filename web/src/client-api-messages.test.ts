@@ -355,11 +355,8 @@ describe('the zh-CN catalog of server messages', () => {
     ['id must be 1–64 of A-Z a-z 0-9 _ -', 'id 必须是 1–64 个字符，只能包含 A-Z a-z 0-9 _ -'],
     ['gridId must be a grid in your region', 'gridId 必须是您辖区内的网格'],
     ['the registry is for engineers and admins', '只有工程师和管理员可以管理设备台账'],
-    ['type must be one of smoke_detector, gas_detector', 'type 必须是以下之一：smoke_detector, gas_detector'],
-    [
-      'bands[1].severity must be info, warning or critical',
-      'bands[1].severity 必须是 info、warning 或 critical',
-    ],
+    ['type must be one of smoke_detector, gas_detector', 'type 必须是以下之一：烟感探测器、燃气探测器'],
+    ['bands[1].severity must be info, warning or critical', 'bands[1].severity 必须是 提示、预警 或 紧急'],
     [
       'boundary: overlaps grid G03 (柳翠三网格) by 1,234 m² (4.2 % of the smaller grid)',
       'boundary：与网格 G03（柳翠三网格）重叠 1,234 平方米（占较小网格的 4.2 %）',
@@ -372,7 +369,7 @@ describe('the zh-CN catalog of server messages', () => {
     ['username worker07 is taken', '用户名 worker07 已被占用'],
     ['scope.regionIds: no region nowhere', 'scope.regionIds：区域 nowhere 不存在'],
     ['coHandlerIds must be a list of user ids', 'coHandlerIds 必须是用户 id 列表'],
-    ['kinds must be a list of opened, assigned', 'kinds 必须是由 opened, assigned 组成的列表'],
+    ['kinds must be a list of opened, assigned', 'kinds 必须是由 新事件、派遣主办 组成的列表'],
     [
       'metric temperature is not reported by smoke_detector (it reports smoke, battery)',
       'metric：smoke_detector 设备不上报 temperature（它上报 smoke, battery）',
