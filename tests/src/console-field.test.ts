@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeViolations, findAxeViolations, seriousViolations } from './harness/axe';
 import { chromiumTestMode, launchChromium } from './harness/chromium';
 import { buildConsole } from './harness/console-build';
-import { fillSignIn, PHONE, SCREENSHOTS } from './harness/console-fixture';
+import { DESKTOP, fillSignIn, PHONE, SCREENSHOTS } from './harness/console-fixture';
 import { findHorizontalOverflow, findSmallTouchTargets } from './harness/phone-checks';
 import { startTestPlatform, type ApiClient, type TestPlatform } from './harness/test-platform';
 
@@ -76,12 +76,15 @@ describe.skipIf(chromiumTestMode() === 'skip')('the grid worker in the field, in
     if (consoleDir) await rm(consoleDir, { recursive: true, force: true });
   });
 
-  async function phoneOf(username: string, position?: { lat: number; lng: number }): Promise<Page> {
+  async function phoneOf(
+    username: string,
+    position?: { lat: number; lng: number },
+    desktop = false,
+  ): Promise<Page> {
     const context = await browser.newContext({
-      viewport: PHONE,
-      isMobile: true,
-      hasTouch: true,
-      deviceScaleFactor: 2,
+      ...(desktop
+        ? { viewport: DESKTOP }
+        : { viewport: PHONE, isMobile: true, hasTouch: true, deviceScaleFactor: 2 }),
       locale: 'zh-CN',
       timezoneId: 'Asia/Shanghai',
       ...(position
@@ -240,6 +243,39 @@ describe.skipIf(chromiumTestMode() === 'skip')('the grid worker in the field, in
     const onMap = new URL((await where.locator('a').getAttribute('href'))!);
     expect(onMap.searchParams.get('position')).toBe(`${here.lng.toFixed(6)},${here.lat.toFixed(6)}`);
     await page.screenshot({ path: path.join(SCREENSHOTS, 'worker-arrived.png'), fullPage: true });
+    await page.context().close();
+  }, 240_000);
+
+  it('an administrator sets a person’s work phone and DingTalk / WeCom ids on the people page', async () => {
+    const page = await phoneOf('admin', undefined, true);
+    await page.goto(`${env.baseUrl}/#/people`);
+    const editor = page.getByTestId('contacts-editor');
+    await editor.waitFor();
+    await editor.getByTestId('contacts-person').selectOption('u-worker02');
+    await editor.getByTestId('contacts-phone').fill('139 0000 3333');
+    await editor.getByTestId('contacts-dingtalk').fill('ding-w02');
+    await editor.getByTestId('contacts-wecom').fill('not valid');
+    await editor.getByTestId('contacts-save').click();
+    await expect
+      .poll(() => editor.getByTestId('contacts-wecom-error').textContent())
+      .toContain('企业微信 userid 必须是');
+    await editor.getByTestId('contacts-wecom').fill('WangWu');
+    const saved = page.waitForResponse((r) => r.url().endsWith('/api/admin/people/u-worker02/contacts'));
+    await editor.getByTestId('contacts-save').click();
+    expect((await saved).status()).toBe(200);
+    expect(await editor.getByTestId('contacts-wecom-error').textContent()).toBe('');
+    const admin = await env.login('admin');
+    expect((await admin.call('GET', '/api/admin/people/u-worker02/contacts')).body).toEqual({
+      phone: '13900003333',
+      dingtalkUserId: 'ding-w02',
+      wecomUserId: 'WangWu',
+    });
+    // Chosen again later, the stored values come back.
+    await page.reload();
+    await editor.getByTestId('contacts-person').selectOption('u-worker02');
+    await expect.poll(() => editor.getByTestId('contacts-phone').inputValue()).toBe('13900003333');
+    expect(describeViolations(seriousViolations(await findAxeViolations(page)))).toBe('');
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'admin-person-contacts.png'), fullPage: true });
     await page.context().close();
   }, 240_000);
 });

@@ -28,4 +28,13 @@ export const fieldEn: Record<keyof typeof fieldZhCN, string> = {
   'field.arrivedAt': 'Position on arrival',
   'field.arrivedAtWithin': 'Position on arrival (within about {m} m)',
   'field.onMap': 'Show on map',
+  'field.contactsTitle': 'Contacts',
+  'field.contactsHint':
+    'The work phone is for call links and SMS notices; the DingTalk and WeCom user ids receive work messages by name (configured on the server). Blank clears one.',
+  'field.contactsPerson': 'Person',
+  'field.contactsPhone': 'Work phone',
+  'field.contactsDingtalk': 'DingTalk userid',
+  'field.contactsWecom': 'WeCom userid',
+  'field.contactsSaved': 'Contacts of {name} saved',
+  'field.contactsSave': 'Save contacts',
 };

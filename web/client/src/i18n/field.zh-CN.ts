@@ -26,4 +26,13 @@ export const fieldZhCN = {
   'field.arrivedAt': '到达时位置',
   'field.arrivedAtWithin': '到达时位置（误差约 {m} 米）',
   'field.onMap': '在地图中查看',
+  'field.contactsTitle': '联系方式',
+  'field.contactsHint':
+    '工作电话用于同事一键拨打和短信通知；钉钉、企业微信 userid 用于按人发送工作通知（须在服务器上配置）。留空即清除。',
+  'field.contactsPerson': '人员',
+  'field.contactsPhone': '工作电话',
+  'field.contactsDingtalk': '钉钉 userid',
+  'field.contactsWecom': '企业微信 userid',
+  'field.contactsSaved': '已保存 {name} 的联系方式',
+  'field.contactsSave': '保存联系方式',
 } as const;
