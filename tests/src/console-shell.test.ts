@@ -113,6 +113,29 @@ describe.skipIf(chromiumTestMode() === 'skip')('the console’s shell in real Ch
     await page.context().close();
   });
 
+  it('brings a dispatcher the notice of a return: a toast in the console’s words, the unread count, a beep when critical', async () => {
+    const page = await signedIn('op2');
+    const [dispatcher, worker02] = await Promise.all([env.login('op2'), env.login('worker02')]);
+    const view = await hotline('电梯困人', 'critical', 'G01');
+    const act = async (client: ApiClient, command: Record<string, unknown>) => {
+      const answer = await client.call('POST', `/api/cases/${encodeURIComponent(view.id)}/actions`, command);
+      expect(answer.status, JSON.stringify(answer.body)).toBe(200);
+    };
+    await act(dispatcher, { action: 'dispatch', assigneeId: 'u-worker02', note: '就近处理' });
+    const before = await beeps(page);
+    const unreadBefore = await unreadOnServer(page);
+    await act(worker02, { action: 'return', reason: 'not_my_grid' });
+
+    const toast = page.getByTestId('toast').filter({ hasText: '被退单' }).filter({ hasText: '电梯困人' });
+    await toast.first().waitFor();
+    expect(await toast.first().locator('a').getAttribute('href')).toBe(`#/cases/${view.id}`);
+    await expect
+      .poll(() => unreadBadge(page).textContent())
+      .toMatch(new RegExp(`^\\s*${unreadBefore + 1}\\s*$`));
+    expect(await beeps(page)).toBe(before + 1);
+    await page.context().close();
+  });
+
   it('marks only one’s own notices read, and refuses a malformed request', async () => {
     const [worker01, worker03] = await Promise.all([env.login('worker01'), env.login('worker03')]);
     const theirs = await worker01.call<{ id: number; read: boolean }[]>('GET', '/api/notifications');

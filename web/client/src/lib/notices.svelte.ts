@@ -37,6 +37,8 @@ export function receiveNotice(notice: NotificationView): void {
   if (!earlier || earlier.read) notices.unread += 1;
   notices.latest = [notice, ...notices.latest.filter((n) => n.id !== notice.id)].slice(0, KEPT);
 
+  // Being assigned is announced by the case's own push already (a toast and a beep, at once).
+  if (notice.kind === 'assigned') return;
   const text = noticeText(notice);
   const caseId = notice.caseIds[0];
   const href = caseId === undefined ? undefined : caseHref(caseId);
