@@ -7,7 +7,7 @@ import {
   Spool,
   createDurableWriter,
   createInfluxStore,
-  createIngestMetrics,
+  ingestMetrics,
   silentLog,
   type StoredItem,
 } from '@gridsense/ingest';
@@ -15,7 +15,6 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { Registry } from 'prom-client';
 import { startInfluxd } from '../tests/src/harness/influxd';
 
 const { values } = parseArgs({
@@ -65,7 +64,7 @@ async function replay(url: string, replayMaxItems: number, start: number): Promi
       spool,
       now: Date.now,
       log: silentLog,
-      metrics: createIngestMetrics(new Registry()),
+      metrics: ingestMetrics,
       onReplayRefused: () => {},
       replayMaxItems,
     });
