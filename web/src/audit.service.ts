@@ -61,7 +61,7 @@ function parseFilter(query: Record<string, unknown>): AuditFilter {
     errors.push(`${key} must be text of at most 100 characters`);
     return undefined;
   };
-  const integer = (name: string, min: number, max: number): number | undefined => {
+  const integer = (key: string, min: number, max: number): number | undefined => {
     const value = query[key];
     if (value === undefined || value === '') return undefined;
     const parsed = typeof value === 'string' && /^\d{1,16}$/.test(value) ? Number(value) : NaN;
