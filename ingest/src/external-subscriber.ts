@@ -80,10 +80,15 @@ export async function subscribeExternalBroker(
   const stale = [options.clientId, ...subscriberIds(options.clientId, MAX_SUBSCRIBERS)].filter(
     (id) => !inUse.has(id),
   );
-  for (const clientId of stale)
-    await retireSession({ ...options, clientId }).catch((error: unknown) =>
-      options.onError(error, `retire session ${clientId}`),
-    );
+  // All at once, before returning: a stop must not cut a retirement short.
+  const retired = Promise.all(
+    stale.map((clientId) =>
+      retireSession({ ...options, clientId }).catch((error: unknown) =>
+        options.onError(error, `retire session ${clientId}`),
+      ),
+    ),
+  ).then(() => undefined);
+  await retired;
 
   const watch = watchSilence(options, clients, filter, () => received);
   return {
