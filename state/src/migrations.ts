@@ -15,7 +15,6 @@ import { caseClosing } from './migrations/0014-case-closing';
 import { caseList } from './migrations/0015-case-list';
 import { personContacts } from './migrations/0016-person-contacts';
 import { auditPaging } from './migrations/0017-audit-paging';
-import { auditPaging } from './migrations/0017-audit-paging';
 import { notificationRead } from './migrations/0018-notification-read';
 
 /**
@@ -39,7 +38,6 @@ const migrations: Record<string, Migration> = {
   '0014_case_closing': caseClosing,
   '0015_case_list': caseList,
   '0016_person_contacts': personContacts,
-  '0017_audit_paging': auditPaging,
   '0017_audit_paging': auditPaging,
   '0018_notification_read': notificationRead,
 };
