@@ -26,25 +26,6 @@ export function telHref(phone: string): string | null {
   return /^\+?\d{3,20}$/.test(digits) ? `tel:${digits}` : null;
 }
 
-/** The phone's position at arrival, or null when refused, unavailable or too slow. */
-export function currentPosition(
-  timeoutMs = 15_000,
-): Promise<{ lat: number; lng: number; accuracyM: number | null } | null> {
-  if (!('geolocation' in navigator)) return Promise.resolve(null);
-  return new Promise((resolve) => {
-    navigator.geolocation.getCurrentPosition(
-      ({ coords }) =>
-        resolve({
-          lat: coords.latitude,
-          lng: coords.longitude,
-          accuracyM: Number.isFinite(coords.accuracy) ? Math.round(coords.accuracy) : null,
-        }),
-      () => resolve(null),
-      { enableHighAccuracy: true, timeout: timeoutMs, maximumAge: 60_000 },
-    );
-  });
-}
-
 /** Where the phone was at 到达, as the timeline entry recorded it; null when it was not given. */
 export function entryPosition(
   data: Record<string, unknown> | null,
