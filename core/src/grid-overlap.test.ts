@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findGridOverlaps } from './grid-overlap';
+import { findAncestorOverruns, findGridOverlaps } from './grid-overlap';
 import type { PolygonGeometry, Region } from './model';
 
 /** An axis-aligned box in degrees, [lng, lat] corners, optionally with a hole. */
@@ -73,5 +73,62 @@ describe('findGridOverlaps', () => {
     const east = grid('E', box(121.41, LAT, 121.42, LAT + 0.01));
     const wide = box(121.409, LAT, 121.415, LAT + 0.01);
     expect(findGridOverlaps(wide, 'N', [west, east]).map((o) => o.gridId)).toEqual(['E', 'W']);
+  });
+});
+
+describe('findAncestorOverruns', () => {
+  const district: Region = {
+    id: 'D1',
+    level: 'district',
+    parentId: null,
+    name: '清河区',
+    boundary: box(121.4, LAT, 121.44, LAT + 0.03),
+  };
+  const street: Region = {
+    id: 'S1',
+    level: 'street',
+    parentId: 'D1',
+    name: '西湖街道',
+    boundary: box(121.4, LAT, 121.42, LAT + 0.03),
+  };
+  const community: Region = {
+    id: 'C1',
+    level: 'community',
+    parentId: 'S1',
+    name: '柳翠社区',
+    boundary: box(121.4, LAT, 121.42, LAT + 0.01),
+  };
+  const lineage = [community, street, district];
+
+  it('accepts a grid inside its community, up to the community edge', () => {
+    expect(findAncestorOverruns(box(121.41, LAT, 121.42, LAT + 0.01), lineage)).toEqual([]);
+  });
+
+  it('names the community a grid reaches out of, with the area outside in m² and its share of the grid', () => {
+    const [overrun, ...rest] = findAncestorOverruns(box(121.41, LAT + 0.005, 121.42, LAT + 0.015), lineage);
+    expect(rest).toEqual([]);
+    expect(overrun).toMatchObject({ regionId: 'C1', level: 'community', name: '柳翠社区' });
+    expect(overrun?.share).toBeCloseTo(0.5, 3);
+    expect(overrun?.areaM2).toBeCloseTo(0.01 * 0.005 * M2_PER_DEG2, -2);
+  });
+
+  it('lists every ancestor a grid wholly outside them reaches out of, nearest first', () => {
+    const far = findAncestorOverruns(box(121.45, LAT, 121.46, LAT + 0.01), lineage);
+    expect(far.map((o) => o.regionId)).toEqual(['C1', 'S1', 'D1']);
+    for (const overrun of far) expect(overrun.share).toBeCloseTo(1, 6);
+  });
+
+  it('ignores a digitising sliver under half a percent, but not one over it', () => {
+    expect(findAncestorOverruns(box(121.41, LAT, 121.42002, LAT + 0.01), lineage)).toEqual([]); // 0.2 %
+    const strip = findAncestorOverruns(box(121.41, LAT, 121.4201, LAT + 0.01), lineage); // 1 %
+    expect(strip.map((o) => o.regionId)).toEqual(['C1', 'S1']);
+  });
+
+  it('skips an ancestor without a boundary, and refuses a grid over a hole in its community', () => {
+    const unmapped: Region = { ...street, boundary: null };
+    expect(findAncestorOverruns(box(121.42, LAT, 121.43, LAT + 0.01), [unmapped, district])).toEqual([]);
+    const lake = box(121.403, LAT + 0.003, 121.406, LAT + 0.006);
+    const holed: Region = { ...community, boundary: box(121.4, LAT, 121.42, LAT + 0.01, lake) };
+    expect(findAncestorOverruns(lake, [holed]).map((o) => o.regionId)).toEqual(['C1']);
   });
 });

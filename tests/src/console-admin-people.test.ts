@@ -1,4 +1,4 @@
-import type { CaseView } from '@gridsense/core';
+import type { CaseView, RegionAdminView } from '@gridsense/core';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
@@ -6,15 +6,36 @@ import { expectNoSeriousViolations } from './harness/axe';
 import { chromiumTestMode } from './harness/chromium';
 import { chooseNewPassword, PHONE, SCREENSHOTS, usePopulatedConsole } from './harness/console-fixture';
 import { findHorizontalOverflow, findSmallTouchTargets } from './harness/phone-checks';
+import type { ApiClient } from './harness/test-platform';
 
-/** East of the demo district, beside 柳翠社区 (C4): no other grid holds these points. */
+/**
+ * The south-east corner of 柳翠社区 (C4, 120.17–120.19 E, 30.24–30.255 N): the demo's grids tile
+ * the district, so its third grid G12 first gives this room up.
+ */
+const ROOM_WEST = 120.187;
 const RING: [number, number][] = [
+  [ROOM_WEST, 30.24],
   [120.19, 30.24],
-  [120.2, 30.24],
-  [120.2, 30.25],
   [120.19, 30.25],
-  [120.19, 30.24],
+  [ROOM_WEST, 30.25],
+  [ROOM_WEST, 30.24],
 ];
+
+async function makeRoomInG12(admin: ApiClient): Promise<void> {
+  const regions = (await admin.call<RegionAdminView[]>('GET', '/api/admin/regions')).body;
+  const corners = regions.find((r) => r.id === 'G12')!.boundary!.coordinates[0]!;
+  const [west, south] = corners[0]!;
+  const north = corners[2]![1];
+  const ring = [
+    [west, south],
+    [ROOM_WEST, south],
+    [ROOM_WEST, north],
+    [west, north],
+    [west, south],
+  ];
+  const boundary = { type: 'Polygon', coordinates: [ring] };
+  expect((await admin.call('PUT', '/api/admin/regions/G12/boundary', { boundary })).status).toBe(200);
+}
 const geojson = (ring: [number, number][]) =>
   Buffer.from(
     JSON.stringify({
@@ -37,6 +58,7 @@ describe.skipIf(chromiumTestMode() === 'skip')('grids and people in real Chromiu
   const fixture = usePopulatedConsole();
 
   it('imports a new grid, gives it a new primary worker, and a patrol report there goes to them', async () => {
+    await makeRoomInG12(await fixture.env.login('admin'));
     const page = await fixture.logIn('admin');
     await page.getByTestId('nav-regions').click();
     await page.getByTestId('region-tree').waitFor();
@@ -53,8 +75,24 @@ describe.skipIf(chromiumTestMode() === 'skip')('grids and people in real Chromiu
       .toContain('外环未闭合');
     expect(await page.getByTestId('new-grid-boundary-preview').count()).toBe(0);
 
+    // Half of it east of the district: the server's dry run says so under the picker as soon as the
+    // file is read, and the preview is drawn red, before anything is submitted.
+    const across = RING.map(([lng, lat]): [number, number] => [lng + 0.0015, lat]);
+    await pickFile(page, 'new-grid-boundary-file', across);
+    await page.getByTestId('new-grid-boundary-preview').waitFor();
+    await expect
+      .poll(() => page.getByTestId('new-grid-boundary-error').textContent())
+      .toContain('超出社区 C4');
+    const refusal = await page.getByTestId('new-grid-boundary-error').textContent();
+    expect(refusal).toContain('超出街道 S2');
+    expect(refusal).toContain('超出区 D1');
+    expect(await page.getByTestId('grid-__preview').getAttribute('data-risk')).toBe('red');
+    expect(await page.getByTestId('tree-G13').count()).toBe(0);
+
     await pickFile(page, 'new-grid-boundary-file', RING);
     await page.getByTestId('new-grid-boundary-preview').waitFor();
+    await expect.poll(() => page.getByTestId('grid-__preview').getAttribute('data-risk')).toBe('yellow');
+    expect((await page.getByTestId('new-grid-boundary-error').textContent())?.trim()).toBe('');
     expect(await page.getByTestId('new-grid-name').inputValue()).toBe('柳翠社区新建网格');
     expect(await page.getByTestId('grid-__preview').count()).toBe(1);
     await page.getByTestId('new-grid').screenshot({ path: path.join(SCREENSHOTS, 'admin-grid-import.png') });
@@ -93,7 +131,7 @@ describe.skipIf(chromiumTestMode() === 'skip')('grids and people in real Chromiu
       subcategory: 'facility.manhole',
       caseType: 'facility.manhole.missing',
       severity: 'warning',
-      location: { lat: 30.245, lng: 120.195 },
+      location: { lat: 30.245, lng: 120.1885 },
       photos: ['/api/photos/00000000-0000-4000-8000-000000000000.png'],
     });
     expect(filed.status).toBe(201);
@@ -108,7 +146,7 @@ describe.skipIf(chromiumTestMode() === 'skip')('grids and people in real Chromiu
     await chooseNewPassword(worker, password);
     await expect.poll(() => worker.getByTestId('user-name').textContent()).toContain('网格员 新人');
     await worker.close();
-  });
+  }, 120_000);
 
   it('resets an engineer’s two-factor sign-in: their sessions end and they enrol again', async () => {
     const engineer = await fixture.env.login('eng1');

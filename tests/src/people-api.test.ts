@@ -13,14 +13,28 @@ import type { ApiClient, TestPlatform } from './harness/test-platform';
 
 type ErrorBody = { error: { code: string; details?: string[] } };
 
-/** East of the demo district (120.15–120.19 E, 30.24–30.27 N), beside 柳翠社区 (C4). */
+/**
+ * The demo district (120.15–120.19 E, 30.24–30.27 N) is tiled by its grids, so a new grid needs
+ * room: 柳翠社区 (C4, 120.17–120.19 E, 30.24–30.255 N) gives the east of its third grid up.
+ */
+const ROOM_WEST = 120.187;
+/** The south-east corner of 柳翠社区, in the room G12 gives up. */
 const NEW_GRID_RING: [number, number][] = [
+  [ROOM_WEST, 30.24],
+  [120.19, 30.24],
+  [120.19, 30.245],
+  [ROOM_WEST, 30.245],
+  [ROOM_WEST, 30.24],
+];
+/** East of the demo district, outside every community, street and the district itself. */
+const EAST_OF_DISTRICT: [number, number][] = [
   [120.19, 30.24],
   [120.2, 30.24],
   [120.2, 30.25],
   [120.19, 30.25],
   [120.19, 30.24],
 ];
+const IN_NEW_GRID = { lat: 30.2425, lng: 120.1885 };
 const feature = (ring: unknown, properties: Record<string, unknown> = {}) => ({
   type: 'FeatureCollection',
   features: [{ type: 'Feature', properties, geometry: { type: 'Polygon', coordinates: [ring] } }],
@@ -105,7 +119,7 @@ describe('grids, people and duties API: roles, validation, audit and routing', (
       'boundary: the outer ring needs at least 4 positions (it has 3)',
     ]);
     const unclosed = await admin.call<ErrorBody>('PUT', '/api/admin/regions/G01/boundary', {
-      boundary: feature(NEW_GRID_RING.slice(0, 4).concat([[120.19, 30.245]])),
+      boundary: feature(NEW_GRID_RING.slice(0, 4).concat([[120.19, 30.2425]])),
     });
     expect(unclosed.body.error.details).toEqual([
       'boundary: the outer ring is not closed: its last position must repeat its first',
@@ -125,26 +139,73 @@ describe('grids, people and duties API: roles, validation, audit and routing', (
     expect((await admin.call<ErrorBody>('PUT', '/api/admin/regions/C1/boundary', {})).status).toBe(404);
   });
 
-  it('refuses a boundary that overlaps another grid and names that grid; the demo tiles cleanly', async () => {
+  it('refuses a boundary that overlaps another grid or leaves its community, and names them; the demo tiles cleanly', async () => {
     const grids = (await admin.call<RegionAdminView[]>('GET', '/api/admin/regions')).body.filter(
       (r) => r.level === 'grid',
     );
     for (const grid of grids) expect(findGridOverlaps(grid.boundary!, grid.id, grids)).toEqual([]);
 
-    // Half a kilometre into the district's east edge, where 柳翠社区's grids end.
-    const into = NEW_GRID_RING.map(([lng, lat]): [number, number] => [lng - 0.005, lat]);
+    // Half a kilometre either side of the district's east edge, where 柳翠社区's grids end.
+    const across = EAST_OF_DISTRICT.map(([lng, lat]): [number, number] => [lng - 0.005, lat]);
     const overlapped = grids.filter((g) => pointInPolygon(120.1875, 30.245, g.boundary!));
     expect(overlapped).toHaveLength(1);
     const refused = await admin.call<ErrorBody>('POST', '/api/admin/regions', {
       id: 'G15',
       name: '越界网格',
       parentId: 'C4',
-      boundary: feature(into),
+      boundary: feature(across),
     });
     expect(refused.status).toBe(400);
-    const pattern = /^boundary: overlaps grid (\S+) \(.+\) by [\d,]+ m² \(\d+\.\d % of the smaller grid\)$/;
-    for (const detail of refused.body.error.details!) expect(detail).toMatch(pattern);
-    expect(refused.body.error.details![0]).toContain(`grid ${overlapped[0]!.id} (${overlapped[0]!.name})`);
+    const outside = (level: string, id: string, percent: string) =>
+      new RegExp(
+        `^boundary: lies outside ${level} ${id} \\(.+\\) by [\\d,]+ m² \\(${percent} % of the grid\\)$`,
+      );
+    const half = refused.body.error.details!;
+    expect(half).toHaveLength(4);
+    expect(half[0]).toMatch(outside('community', 'C4', '50\\.0'));
+    expect(half[1]).toMatch(outside('street', 'S2', '50\\.0'));
+    expect(half[2]).toMatch(outside('district', 'D1', '50\\.0'));
+    expect(half[3]).toMatch(
+      /^boundary: overlaps grid (\S+) \(.+\) by [\d,]+ m² \(\d+\.\d % of the smaller grid\)$/,
+    );
+    expect(half[3]).toContain(`grid ${overlapped[0]!.id} (${overlapped[0]!.name})`);
+
+    // Wholly outside: its community's bounding box does not even meet it. A new grid and an
+    // import are refused alike.
+    const wholly = [
+      outside('community', 'C1', '100\\.0'),
+      outside('street', 'S1', '100\\.0'),
+      outside('district', 'D1', '100\\.0'),
+    ];
+    const away = await admin.call<ErrorBody>('POST', '/api/admin/regions', {
+      id: 'G15',
+      name: '飞地网格',
+      parentId: 'C1',
+      boundary: feature(EAST_OF_DISTRICT),
+    });
+    expect(away.status).toBe(400);
+    expect(away.body.error.details).toEqual(wholly.map((pattern) => expect.stringMatching(pattern)));
+    const moved = await admin.call<ErrorBody>('PUT', '/api/admin/regions/G01/boundary', {
+      boundary: feature(EAST_OF_DISTRICT),
+    });
+    expect(moved.body.error.details).toEqual(wholly.map((pattern) => expect.stringMatching(pattern)));
+
+    // The console's dry run answers the same before anything is saved, for an import and a new grid.
+    const check = (draft: object) =>
+      admin.call<ErrorBody>('POST', '/api/admin/regions/boundary/check', draft);
+    const importDraft = await check({ gridId: 'G01', boundary: feature(EAST_OF_DISTRICT) });
+    expect(importDraft.status).toBe(400);
+    expect(importDraft.body.error.details).toEqual(moved.body.error.details);
+    const newDraft = await check({ gridId: 'G15', parentId: 'C4', boundary: feature(across) });
+    expect(newDraft.body.error.details).toEqual(half);
+    const own = await check({
+      gridId: 'G01',
+      boundary: { type: 'Polygon', coordinates: grids.find((g) => g.id === 'G01')!.boundary!.coordinates },
+    });
+    expect(own.status).toBe(200);
+    expect((await check({ gridId: 'G01' })).body.error.details).toEqual([
+      'boundary is required: a GeoJSON Feature or FeatureCollection with a Polygon',
+    ]);
 
     // Moving an existing grid onto its neighbour is refused the same way, and changes nothing.
     const [first, second] = grids;
@@ -158,8 +219,29 @@ describe('grids, people and duties API: roles, validation, audit and routing', (
   });
 
   it('creates a grid and a worker, makes them primary, and routes a patrol report there at once', async () => {
-    const outside = await op.call<ErrorBody>('POST', '/api/cases/reports', report(30.245, 120.195));
-    expect(outside.status).toBe(400);
+    const g12 = (await admin.call<RegionAdminView[]>('GET', '/api/admin/regions')).body.find(
+      (r) => r.id === 'G12',
+    )!;
+    const corners = g12.boundary!.coordinates[0]!;
+    const [west, south] = corners[0]!;
+    const north = corners[2]![1];
+    const shrunk: [number, number][] = [
+      [west, south],
+      [ROOM_WEST, south],
+      [ROOM_WEST, north],
+      [west, north],
+      [west, south],
+    ];
+    const gaveRoom = await admin.call('PUT', '/api/admin/regions/G12/boundary', {
+      boundary: feature(shrunk),
+    });
+    expect(gaveRoom.status).toBe(200);
+    const nowhere = await op.call<ErrorBody>(
+      'POST',
+      '/api/cases/reports',
+      report(IN_NEW_GRID.lat, IN_NEW_GRID.lng),
+    );
+    expect(nowhere.status).toBe(400);
 
     const grid = await admin.call<RegionAdminView>('POST', '/api/admin/regions', {
       id: 'G13',
@@ -220,7 +302,11 @@ describe('grids, people and duties API: roles, validation, audit and routing', (
     });
     expect(duty.body.map((p) => p.id)).toEqual(['u-worker25']);
 
-    const filed = await op.call<{ case: CaseView }>('POST', '/api/cases/reports', report(30.245, 120.195));
+    const filed = await op.call<{ case: CaseView }>(
+      'POST',
+      '/api/cases/reports',
+      report(IN_NEW_GRID.lat, IN_NEW_GRID.lng),
+    );
     expect(filed.status).toBe(201);
     expect(filed.body.case).toMatchObject({ gridId: 'G13', assigneeId: 'u-worker25' });
 
@@ -246,7 +332,7 @@ describe('grids, people and duties API: roles, validation, audit and routing', (
       scope: { regionIds: ['C4'] },
     });
     expect(rule.status).toBe(201);
-    const ring = NEW_GRID_RING.map(([lng, lat]) => [lng, lat + 0.01]);
+    const ring = NEW_GRID_RING.map(([lng, lat]) => [lng, lat + 0.01]); // the room's north end
     const grid = await admin.call('POST', '/api/admin/regions', {
       id: 'G14',
       name: '柳翠新区二',
@@ -263,13 +349,15 @@ describe('grids, people and duties API: roles, validation, audit and routing', (
   });
 
   it('moves a boundary for routing at once, and keeps the old one in the audit entry', async () => {
-    const moved = NEW_GRID_RING.map(([lng, lat]): [number, number] => [lng + 0.01, lat]);
+    // Into the middle of the room, between G13's old place and G14.
+    const moved = NEW_GRID_RING.map(([lng, lat]): [number, number] => [lng, lat + 0.005]);
     const saved = await admin.call<RegionAdminView>('PUT', '/api/admin/regions/G13/boundary', {
       boundary: feature(moved, { grid_id: 'G13' }),
     });
     expect(saved.status).toBe(200);
-    expect((await op.call('POST', '/api/cases/reports', report(30.245, 120.195))).status).toBe(400);
-    const there = await op.call<{ case: CaseView }>('POST', '/api/cases/reports', report(30.245, 120.205));
+    const { lat, lng } = IN_NEW_GRID;
+    expect((await op.call('POST', '/api/cases/reports', report(lat, lng))).status).toBe(400);
+    const there = await op.call<{ case: CaseView }>('POST', '/api/cases/reports', report(lat + 0.005, lng));
     expect(there.body.case.gridId).toBe('G13');
     const entry = (await auditOf('region', 'G13')).at(-1)!;
     expect(entry).toMatchObject({

@@ -393,6 +393,15 @@ describe('scope holes, closed', () => {
     expect((await adminS1.call('POST', '/api/admin/rosters', shift)).status).toBe(400);
   });
 
+  it('dry-runs a boundary only for a grid in the administrator’s region', async () => {
+    const check = (draft: object) =>
+      adminS1.call<ErrorBody>('POST', '/api/admin/regions/boundary/check', draft);
+    expect((await check({ gridId: 'G07', boundary: null })).status).toBe(404);
+    expect((await check({ gridId: 'G01' })).body.error.details).toEqual([
+      'boundary is required: a GeoJSON Feature or FeatureCollection with a Polygon',
+    ]);
+  });
+
   it('the dispatch rule list is for administrators only', async () => {
     expect((await worker.call<ErrorBody>('GET', '/api/admin/dispatch-rules')).status).toBe(403);
     expect((await op.call<ErrorBody>('GET', '/api/admin/dispatch-rules')).status).toBe(403);

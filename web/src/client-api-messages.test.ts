@@ -59,6 +59,7 @@ const SAMPLES: Record<string, string | readonly string[]> = {
   'c.caseType': 'fire_safety.exits.blocked',
   parent: 'fire_safety',
   level: 'subcategory',
+  ancestorLevel: ['community', 'street', 'district'],
   'command.assigneeId': 'u-worker06',
   'call.assigneeId': 'u-worker06',
   'suggestion.leadId': 'u-worker05',

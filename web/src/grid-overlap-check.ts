@@ -1,5 +1,5 @@
-import { AppError, type PolygonGeometry, type Region } from '@gridsense/core';
-import type { GridOverlap } from '@gridsense/core/grid-overlap';
+import { AppError, regionLineage, type PolygonGeometry, type Region } from '@gridsense/core';
+import type { AncestorOverrun, GridOverlap } from '@gridsense/core/grid-overlap';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
@@ -9,9 +9,17 @@ export interface OverlapRequest {
   boundary: PolygonGeometry;
   gridId: string | undefined;
   regions: Region[];
+  /** The grid's community, street and district, nearest first. */
+  ancestors: Region[];
 }
 
-export type OverlapAnswer = { id: number; overlaps: GridOverlap[] } | { id: number; error: string };
+/** What keeps a boundary from being saved: grids it overlaps, ancestors it reaches out of. */
+export interface BoundaryConflicts {
+  overlaps: GridOverlap[];
+  overruns: AncestorOverrun[];
+}
+
+export type OverlapAnswer = ({ id: number } & BoundaryConflicts) | { id: number; error: string };
 
 // The worker is TypeScript: it registers tsx's loader itself (a worker inherits no loader hooks,
 // and refuses an explicit `--import tsx` under some runners). require() finds the CommonJS build
@@ -44,25 +52,33 @@ const boxesMeet = (a: Box, b: Box) => a[0] <= b[2] && b[0] <= a[2] && a[1] <= b[
 /**
  * The grid-overlap check in a worker thread: a boundary of thousands of vertices against every
  * grid of a district takes long enough to stall the event loop that carries every device's
- * PUBACK. Only grids whose bounding box meets the boundary's are sent. One worker, one check at
- * a time; a check that runs past the timeout ends the worker (a fresh one takes the next).
+ * PUBACK. Only grids whose bounding box meets the boundary's are sent, and the grid's ancestors
+ * always (a boundary wholly outside its community does not meet that community's box). One
+ * worker, one check at a time; a check that runs past the timeout ends the worker (a fresh one
+ * takes the next).
  */
 export class GridOverlapCheck {
   private worker: Worker | undefined;
   private nextId = 1;
   private queue: Promise<unknown> = Promise.resolve();
 
+  /** `parentId` is the grid's community; undefined when unknown (then no ancestor is checked). */
   find(
     boundary: PolygonGeometry,
     gridId: string | undefined,
+    parentId: string | undefined,
     regions: readonly Region[],
-  ): Promise<GridOverlap[]> {
+  ): Promise<BoundaryConflicts> {
     const box = boxOf(boundary);
     const candidates = regions.filter(
       (r) => r.level === 'grid' && r.id !== gridId && r.boundary && boxesMeet(box, boxOf(r.boundary)),
     );
-    if (candidates.length === 0) return Promise.resolve([]);
-    const run = this.queue.then(() => this.ask({ id: this.nextId++, boundary, gridId, regions: candidates }));
+    const ancestors = parentId ? regionLineage(regions, parentId).filter((r) => r.boundary) : [];
+    if (candidates.length === 0 && ancestors.length === 0)
+      return Promise.resolve({ overlaps: [], overruns: [] });
+    const run = this.queue.then(() =>
+      this.ask({ id: this.nextId++, boundary, gridId, regions: candidates, ancestors }),
+    );
     this.queue = run.catch(() => undefined);
     return run;
   }
@@ -72,7 +88,7 @@ export class GridOverlapCheck {
     this.worker = undefined;
   }
 
-  private ask(request: OverlapRequest): Promise<GridOverlap[]> {
+  private ask(request: OverlapRequest): Promise<BoundaryConflicts> {
     const worker = (this.worker ??= this.spawn());
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
@@ -84,7 +100,7 @@ export class GridOverlapCheck {
         if (answer.id !== request.id) return;
         cleanup();
         if ('error' in answer) reject(new Error(`grid overlap check failed: ${answer.error}`));
-        else resolve(answer.overlaps);
+        else resolve({ overlaps: answer.overlaps, overruns: answer.overruns });
       };
       const onExit = () => {
         cleanup();

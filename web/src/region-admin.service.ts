@@ -14,12 +14,15 @@ import type { WebDeps } from './web-deps';
 
 /**
  * Boundary errors name the field, so the console shows them under the file picker. A boundary
- * that overlaps another grid is refused: a location must route to one grid's workers.
+ * that overlaps another grid is refused: a location must route to one grid's workers. So is one
+ * that reaches out of its community, street or district: a report there would route to a grid
+ * whose community does not hold it.
  */
 async function checkBoundary(
   overlapCheck: GridOverlapCheck,
   input: unknown,
   gridId: string | undefined,
+  parentId: string | undefined,
   regions: readonly Region[],
   errors: string[],
 ): Promise<PolygonGeometry | null> {
@@ -32,14 +35,20 @@ async function checkBoundary(
     errors.push(...parsed.errors.map((message) => `boundary: ${message}`));
     return null;
   }
-  const overlaps = await overlapCheck.find(parsed.boundary, gridId, regions);
+  const { overlaps, overruns } = await overlapCheck.find(parsed.boundary, gridId, parentId, regions);
+  for (const { regionId, level: ancestorLevel, name, areaM2, share } of overruns) {
+    errors.push(
+      `boundary: lies outside ${ancestorLevel} ${regionId} (${name}) by ${Math.round(areaM2).toLocaleString('en')} m² ` +
+        `(${(share * 100).toFixed(1)} % of the grid)`,
+    );
+  }
   for (const { gridId: other, name, areaM2, share } of overlaps) {
     errors.push(
       `boundary: overlaps grid ${other} (${name}) by ${Math.round(areaM2).toLocaleString('en')} m² ` +
         `(${(share * 100).toFixed(1)} % of the smaller grid)`,
     );
   }
-  return overlaps.length === 0 ? parsed.boundary : null;
+  return overlaps.length === 0 && overruns.length === 0 ? parsed.boundary : null;
 }
 
 /** Where each level an administrator may add goes: the district's root is seeded, never added. */
@@ -102,6 +111,7 @@ export function createRegionAdminService(deps: WebDeps, overlapCheck = new GridO
         overlapCheck,
         body.boundary,
         regionId,
+        region.parentId ?? undefined,
         deps.cases.regions(),
         errors,
       );
@@ -109,6 +119,34 @@ export function createRegionAdminService(deps: WebDeps, overlapCheck = new GridO
       await setRegionBoundary(deps.db, regionId, boundary, region.boundary, actor, deps.now());
       await regionsChanged(regionId);
       return viewOf({ ...region, boundary });
+    },
+
+    /**
+     * The import's checks without saving (a dry run), so the console shows overlaps and a reach
+     * out of the community as soon as a file is read. `gridId` is the grid imported for, or the
+     * id a new grid will have; a new grid's `parentId` is its community. Refused as the import
+     * would be.
+     */
+    async checkBoundaryDraft(user: User, input: unknown): Promise<{ boundary: PolygonGeometry }> {
+      const { regions } = scoped(user);
+      const body = (typeof input === 'object' && input !== null ? input : {}) as Record<string, unknown>;
+      const gridId = typeof body.gridId === 'string' && isValidId(body.gridId) ? body.gridId : undefined;
+      const existing = gridId ? deps.cases.regions().find((r) => r.id === gridId) : undefined;
+      if (existing && !regions.some((r) => r.id === existing.id))
+        throw new AppError('not_found', `grid ${gridId} not found`);
+      const parentId =
+        existing?.parentId ?? regions.find((r) => r.id === body.parentId && r.level === 'community')?.id;
+      const errors: string[] = [];
+      const boundary = await checkBoundary(
+        overlapCheck,
+        body.boundary,
+        gridId,
+        parentId ?? undefined,
+        deps.cases.regions(),
+        errors,
+      );
+      if (!boundary) throw new AppError('validation_failed', 'invalid boundary', errors);
+      return { boundary };
     },
 
     /**
@@ -138,7 +176,7 @@ export function createRegionAdminService(deps: WebDeps, overlapCheck = new GridO
       const gridId = isValidId(id) ? id : undefined;
       const boundary =
         level === 'grid'
-          ? await checkBoundary(overlapCheck, body.boundary, gridId, deps.cases.regions(), errors)
+          ? await checkBoundary(overlapCheck, body.boundary, gridId, parent?.id, deps.cases.regions(), errors)
           : optionalBoundary(body.boundary, gridId, errors);
       if (errors.length > 0 || !parent || (level === 'grid' && !boundary))
         throw new AppError('validation_failed', level === 'grid' ? 'invalid grid' : 'invalid region', errors);

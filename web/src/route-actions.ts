@@ -78,6 +78,7 @@ export const ROUTE_ACTIONS: Readonly<Record<string, Action | typeof PUBLIC>> = {
 
   'GET /api/admin/regions': 'region.manage',
   'POST /api/admin/regions': 'region.manage',
+  'POST /api/admin/regions/boundary/check': 'region.manage',
   'PUT /api/admin/regions/:id/boundary': 'region.manage',
   'PUT /api/admin/regions/:id/duties/:duty': 'people.manage',
   'GET /api/admin/people': 'people.manage',

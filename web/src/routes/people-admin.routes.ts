@@ -17,6 +17,9 @@ export function peopleAdminRoutes(deps: WebDeps): Router {
   router.post('/api/admin/regions', async (request, response) => {
     response.status(201).json(await regions.addRegion(currentUser(request), request.body));
   });
+  router.post('/api/admin/regions/boundary/check', async (request, response) => {
+    response.json(await regions.checkBoundaryDraft(currentUser(request), request.body));
+  });
   router.put('/api/admin/regions/:id/boundary', async (request, response) => {
     response.json(await regions.setBoundary(currentUser(request), request.params.id, request.body));
   });

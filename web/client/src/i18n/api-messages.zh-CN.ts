@@ -221,6 +221,12 @@ const BOUNDARIES: readonly ApiMessagePattern[] = [
     /^overlaps grid (\S+) \((.*)\) by ([\d,]+) m² \(([\d.]+) % of the smaller grid\)$/,
     (m) => `与网格 ${m[1]}（${m[2]}）重叠 ${m[3]} 平方米（占较小网格的 ${m[4]} %）`,
   ],
+  [
+    /^lies outside (community|street|district) (\S+) \((.*)\) by ([\d,]+) m² \(([\d.]+) % of the grid\)$/,
+    (m) =>
+      `超出${{ community: '社区', street: '街道', district: '区' }[m[1] as 'community']} ${m[2]}（${m[3]}）` +
+      `边界 ${m[4]} 平方米（占本网格的 ${m[5]} %）`,
+  ],
   [/^the file is not a GeoJSON object$/, () => '文件不是 GeoJSON 对象'],
   [
     /^the FeatureCollection must hold exactly 1 feature \(it has (\d+)\)$/,

@@ -19,6 +19,7 @@ export const peopleEn: Record<keyof typeof peopleZhCN, string> = {
   'regions.notJson': 'The file is not valid JSON',
   'regions.preview': 'Preview',
   'regions.previewNote': 'The new boundary is drawn selected among the existing grids.',
+  'regions.previewRefused': 'Drawn in red: saving would be refused for the problems listed under the file.',
   'regions.save': 'Save boundary',
   'regions.create': 'Create grid',
   'regions.savedToast': 'Boundary of {name} saved; routing uses it now',

@@ -17,6 +17,7 @@ export const peopleZhCN = {
   'regions.notJson': '文件不是有效的 JSON',
   'regions.preview': '预览',
   'regions.previewNote': '新边界以选中状态显示在现有网格之间。',
+  'regions.previewRefused': '红色显示：因文件下方列出的问题，保存将被拒绝。',
   'regions.save': '保存边界',
   'regions.create': '创建网格',
   'regions.savedToast': '{name} 的边界已保存，即时用于定位派单',

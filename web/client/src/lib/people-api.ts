@@ -1,4 +1,11 @@
-import type { DutyKind, IssuedPasswordView, PersonView, RegionAdminView, Role } from '@gridsense/core';
+import type {
+  DutyKind,
+  IssuedPasswordView,
+  PersonView,
+  PolygonGeometry,
+  RegionAdminView,
+  Role,
+} from '@gridsense/core';
 import type { CaseConfig } from './admin-types';
 import { request } from './api';
 
@@ -13,6 +20,9 @@ export const peopleApi = {
   /** `boundary` is the imported GeoJSON as read from the file; the server checks it again. */
   setBoundary: (gridId: string, boundary: unknown) =>
     request<RegionAdminView>('PUT', `/api/admin/regions/${segment(gridId)}/boundary`, { boundary }),
+  /** The import's checks without saving: refused (as the save would be) with the problems found. */
+  checkBoundary: (draft: { boundary: unknown; gridId?: string; parentId?: string }) =>
+    request<{ boundary: PolygonGeometry }>('POST', '/api/admin/regions/boundary/check', draft),
   createGrid: (grid: { id: string; name: string; parentId: string; boundary: unknown }) =>
     request<RegionAdminView>('POST', '/api/admin/regions', grid),
   setDuty: (gridId: string, duty: DutyKind, userId: string | null) =>
