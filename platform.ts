@@ -12,7 +12,7 @@ import {
   serviceCredentials,
   type Broker,
 } from '@gridsense/broker';
-import type { Bus, Config } from '@gridsense/core';
+import type { Bus, Config, DeviceListeners } from '@gridsense/core';
 import {
   createIngestService,
   openTimeSeriesStore,
@@ -203,6 +203,12 @@ export async function startPlatform(config: Config, options: PlatformOptions): P
     });
     closers.add(() => alerts.close());
     const { cases } = alerts;
+    // Filled in once the broker's listeners run (after the web server, which serves /mqtt).
+    let deviceListeners: DeviceListeners = {
+      external: broker === undefined,
+      webSocket: broker !== undefined,
+      ...(config.mqttPublicHost ? { publicHost: config.mqttPublicHost } : {}),
+    };
     const web = await startWebServer(
       {
         db,
@@ -210,6 +216,7 @@ export async function startPlatform(config: Config, options: PlatformOptions): P
         cases,
         store,
         registry,
+        deviceListeners: () => deviceListeners,
         session: config.session,
         logger,
         dataDir: config.dataDir,
@@ -241,6 +248,11 @@ export async function startPlatform(config: Config, options: PlatformOptions): P
       mqttsPort = listening.port;
       closers.add(() => listening.close());
     }
+    deviceListeners = {
+      ...deviceListeners,
+      ...(mqttPort !== undefined ? { mqttPort } : {}),
+      ...(mqttsPort !== undefined ? { mqttsPort } : {}),
+    };
 
     if (config.simulator) {
       const devices = JSON.parse(await readFile(provisioningFile, 'utf8')) as DeviceCredential[];

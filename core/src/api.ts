@@ -1,6 +1,7 @@
 import type { CaseRecord, CaseSource, CaseState } from './cases';
 import type { RequesterView } from './case-intake';
 import type { CaseStats } from './case-stats';
+import type { DeviceConnectionView } from './device-connection';
 import type { Device, DutyKind, Region, Role, Severity, User } from './model';
 
 /** Views the web API returns; shared with the console so a renamed field is a compile error. */
@@ -207,6 +208,8 @@ export interface DeviceRegistryView extends Device {
 export interface IssuedSecretView {
   device: DeviceRegistryView;
   secret: string;
+  /** How the device connects with it: broker addresses, client id, topics. */
+  connection: DeviceConnectionView;
 }
 
 export interface OverviewView {

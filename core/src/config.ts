@@ -56,6 +56,8 @@ export interface Config {
   mqttsPort: number;
   /** Keep the embedded broker's plain MQTT port open (with TLS on, devices may still use it). */
   mqttPlain: boolean;
+  /** The host name devices reach the embedded broker at (otherwise the console's, as the browser sees it). */
+  mqttPublicHost: string | undefined;
   /** A TLS-terminating proxy is in front: trust its X-Forwarded-Proto from loopback. */
   behindTlsProxy: boolean;
   /** A real deployment: no demo people, devices or simulator; TLS required. */
@@ -169,6 +171,8 @@ export const CONFIG_DOC: Record<string, string> = {
   MQTTS_PORT: 'embedded broker MQTT-over-TLS port, with TLS on (default 8883)',
   GRIDSENSE_MQTT_PLAIN:
     'with TLS on, keep plain MQTT on MQTT_PORT open too: on/off (default on; off in production)',
+  GRIDSENSE_MQTT_PUBLIC_HOST:
+    "the host name devices reach the embedded broker at, shown with each new device secret (default: the console's host name, as the browser reached it)",
   GRIDSENSE_BEHIND_TLS_PROXY:
     'on: a TLS-terminating proxy on this host serves HTTPS; trust its X-Forwarded-Proto (default off)',
   GRIDSENSE_DEMO:
@@ -231,6 +235,14 @@ export function parseConfig(
     if (!Number.isSafeInteger(value) || value < 0)
       errors.push(`${key}: "${raw}" must be a whole number of days ≥ 0`);
     return value;
+  };
+  const hostName = (key: string): string | undefined => {
+    const raw = env[key]?.trim();
+    if (!raw) return undefined;
+    // A name or an address only: the scheme and port come from the listeners.
+    if (!/^([A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*|\[[0-9A-Fa-f:.]+\])$/.test(raw))
+      errors.push(`${key}: "${raw}" must be a host name or address, without scheme or port`);
+    return raw;
   };
   const confirmed = (key: string): boolean => {
     const raw = env[key];
@@ -313,6 +325,7 @@ export function parseConfig(
     tls,
     mqttsPort: port('MQTTS_PORT', 8883),
     mqttPlain: flag('GRIDSENSE_MQTT_PLAIN', !production),
+    mqttPublicHost: hostName('GRIDSENSE_MQTT_PUBLIC_HOST'),
     behindTlsProxy,
     production,
     districtName: env.GRIDSENSE_DISTRICT_NAME?.trim() || '辖区',

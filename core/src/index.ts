@@ -1,5 +1,6 @@
 export * from './ids';
 export * from './topics';
+export * from './device-connection';
 export * from './device-types';
 export * from './reading';
 export * from './model';

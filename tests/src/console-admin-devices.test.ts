@@ -75,14 +75,49 @@ describe.skipIf(chromiumTestMode() === 'skip')('console device registry in real 
     expect(secret).toMatch(/^[A-Za-z0-9_-]{22}$/);
     await page.getByTestId('secret-copy').click();
     await expect.poll(() => page.evaluate('navigator.clipboard.readText()')).toBe(secret);
+
+    // With it, what the installer needs: the broker on the host the console was reached at,
+    // the client id, the topics and the session, each with a copy button.
+    const shownUrl = await page.getByTestId('connection-mqtt').inputValue();
+    expect(shownUrl).toBe(`mqtt://127.0.0.1:${fixture.env.platform.mqttPort}`);
+    expect(await page.getByTestId('connection-websocket').inputValue()).toBe(
+      `${fixture.env.baseUrl.replace(/^http/, 'ws')}/mqtt`,
+    );
+    expect(await page.getByTestId('connection-client-id').inputValue()).toBe('UI-GAS-1');
+    const telemetryTopic = await page.getByTestId('connection-topic-telemetry').inputValue();
+    expect(telemetryTopic).toBe('gs/v1/G02/UI-GAS-1/telemetry');
+    expect(await page.getByTestId('connection-topic-event').inputValue()).toBe('gs/v1/G02/UI-GAS-1/event');
+    expect(await page.getByTestId('connection-topic-status').inputValue()).toBe('gs/v1/G02/UI-GAS-1/status');
+    expect(await page.getByTestId('connection-session').textContent()).toContain('clean: false');
+    expect(await page.getByTestId('connection-will').textContent()).toContain('{"state":"offline"}');
+    await page.getByTestId('connection-copy-topic-telemetry').click();
+    await expect.poll(() => page.evaluate('navigator.clipboard.readText()')).toBe(telemetryTopic);
+    // What the panel shows is enough: a device set up from it alone gets its reading acknowledged.
+    const installed = await mqtt.connectAsync(shownUrl, {
+      clientId: await page.getByTestId('connection-client-id').inputValue(),
+      username: await page.getByTestId('connection-client-id').inputValue(),
+      password: secret,
+      clean: false,
+      reconnectPeriod: 0,
+    });
+    // QoS 1: resolves on the PUBACK, which GridSense sends once the reading is stored.
+    await installed.publishAsync(telemetryTopic, JSON.stringify({ seq: 1, metrics: { gas_lel: 2 } }), {
+      qos: 1,
+    });
+    await installed.endAsync();
+    const eng = await fixture.env.login('eng1');
+    const stored = await eng.call<{ latest: Record<string, { value: number }> }>(
+      'GET',
+      '/api/devices/UI-GAS-1',
+    );
+    expect(stored.body.latest.gas_lel?.value).toBe(2);
     await page.getByTestId('registry-UI-GAS-1').waitFor();
     await page.screenshot({ path: path.join(SCREENSHOTS, 'admin-devices.png'), fullPage: true });
     await expectNoSeriousViolations(page);
 
-    const seqs = new Map<string, number>();
+    const seqs = new Map<string, number>([['UI-GAS-1', 2]]);
     const device = { id: 'UI-GAS-1', gridId: 'G02', type: 'gas_detector', secret };
     await publishReading(fixture.env.mqttUrl, device, seqs, { gas_lel: 3 });
-    const eng = await fixture.env.login('eng1');
     const health = await eng.call<{ latest: Record<string, { value: number }> }>(
       'GET',
       '/api/devices/UI-GAS-1',
@@ -130,15 +165,22 @@ describe.skipIf(chromiumTestMode() === 'skip')('console device registry in real 
     const listed = await eng.call<DeviceRegistryView[]>('GET', '/api/devices?gridId=G02');
     expect(listed.body.find((d) => d.id === 'UI-GAS-1')?.enabled).toBe(false);
     await page.context().close();
-  });
+  }, 120_000);
 
   it('fits a 360 px phone in English, and stays away from operators', async () => {
     const page = await fixture.logIn('admin', { viewport: PHONE, locale: 'en' });
     await page.getByTestId('nav-devices').click();
     await page.getByTestId('device-registry').waitFor();
     await page.getByTestId('filter-grid').selectOption('G03');
-    await page.getByTestId(`rotate-${fixture.env.devices.find((d) => d.gridId === 'G03')!.id}`).click();
+    const g03 = fixture.env.devices.find((d) => d.gridId === 'G03')!.id;
+    await page.getByTestId(`rotate-${g03}`).click();
     expect(await page.getByTestId('devices-page').textContent()).toContain('The old secret stops working');
+    expect((await findHorizontalOverflow(page)).culprits).toEqual([]);
+    expect(await findSmallTouchTargets(page)).toEqual([]);
+    // The new secret with its connection details fits the phone too.
+    await page.getByTestId(`rotate-confirm-${g03}`).click();
+    await page.getByTestId('device-connection').waitFor();
+    expect(await page.getByTestId('device-connection').textContent()).toContain('Telemetry topic');
     expect((await findHorizontalOverflow(page)).culprits).toEqual([]);
     expect(await findSmallTouchTargets(page)).toEqual([]);
     await page.screenshot({ path: path.join(SCREENSHOTS, 'admin-devices-phone.png'), fullPage: true });

@@ -82,6 +82,26 @@ describe('the device registry API: roles, validation, secrets and the broker', (
     const { device, secret } = created.body;
     expect(secret).toMatch(/^[A-Za-z0-9_-]{22}$/);
     expect(device).toMatchObject({ id: 'API-SMOKE-1', gridId: 'G03', name: 'API-SMOKE-1', enabled: true });
+    // With it, how to connect: the listeners this platform runs (TLS off: plain MQTT and
+    // WebSocket), its client id, session and topics. Host null: the console's host stands in.
+    expect(created.body.connection).toEqual({
+      endpoints: [
+        { transport: 'mqtt', host: null, port: env.platform.mqttPort },
+        { transport: 'websocket', path: '/mqtt' },
+      ],
+      externalBroker: false,
+      clientId: 'API-SMOKE-1',
+      username: 'API-SMOKE-1',
+      clean: false,
+      qos: 1,
+      topics: {
+        telemetry: 'gs/v1/G03/API-SMOKE-1/telemetry',
+        event: 'gs/v1/G03/API-SMOKE-1/event',
+        status: 'gs/v1/G03/API-SMOKE-1/status',
+      },
+      will: { topic: 'gs/v1/G03/API-SMOKE-1/status', payload: '{"state":"offline"}', retain: true },
+    });
+    expect(JSON.stringify(created.body.connection)).not.toContain(secret);
     const credential = { id: device.id, gridId: device.gridId, type: device.type, secret };
     await publishReading(env.mqttUrl, credential, seqs, { smoke: 1.5, temperature: 24, battery: 90 });
     const health = await eng.call<{ latest: Record<string, { value: number }> }>(
@@ -92,6 +112,7 @@ describe('the device registry API: roles, validation, secrets and the broker', (
 
     const rotated = await eng.call<IssuedSecretView>('POST', '/api/devices/API-SMOKE-1/secret');
     expect(rotated.body.secret).not.toBe(secret);
+    expect(rotated.body.connection).toEqual(created.body.connection);
     await expect(connect(env, device.id, secret)).rejects.toThrow(/Bad username or password/i);
     await publishReading(env.mqttUrl, { ...credential, secret: rotated.body.secret }, seqs, {
       smoke: 2.5,

@@ -1,6 +1,7 @@
 import {
   AppError,
   authorize,
+  describeDeviceConnection,
   isValidId,
   polygonCentroid,
   STANDARD_DEVICE_TYPE_NAMES,
@@ -52,6 +53,8 @@ export function createDeviceAdminService(deps: WebDeps) {
 
   const announce = (deviceId: string, change: DeviceAccessChange) =>
     deps.bus.publish('device.access_changed', { deviceId, change, at: deps.now() });
+
+  const connectionOf = (device: DeviceRecord) => describeDeviceConnection(deps.deviceListeners(), device);
 
   const viewWithRejects = async (device: DeviceRecord) =>
     viewOf(device, (await countRejectsByDevice(deps.db)).get(device.id) ?? 0);
@@ -113,7 +116,7 @@ export function createDeviceAdminService(deps: WebDeps) {
       const record: DeviceRecord = { ...device, online: false, lastSeenAt: null, enabled: true };
       deps.registry.add(record);
       await announce(device.id, 'registered');
-      return { device: viewOf(record, 0), secret };
+      return { device: viewOf(record, 0), secret, connection: connectionOf(record) };
     },
 
     /** A new secret; the old one is refused from now on and its open session is ended. */
@@ -125,7 +128,7 @@ export function createDeviceAdminService(deps: WebDeps) {
       await setDeviceSecretHash(deps.db, id, hashes, actor, deps.now());
       deps.registry.setSecretHash(id, hashes.secretHash);
       await announce(id, 'secret_rotated');
-      return { device: await viewWithRejects(device), secret };
+      return { device: await viewWithRejects(device), secret, connection: connectionOf(device) };
     },
 
     async setEnabled(user: User, id: string, enabled: boolean): Promise<DeviceRegistryView> {

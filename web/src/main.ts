@@ -42,6 +42,8 @@ await runService('web', async (config, logger) => {
       cases: await createCaseService({ db, bus }),
       store,
       registry: await DeviceRegistry.load(db),
+      // The broker runs elsewhere (MQTT_URL): its addresses for devices are not known here.
+      deviceListeners: () => ({ external: true, webSocket: false }),
       session: config.session,
       logger,
       dataDir: config.dataDir,

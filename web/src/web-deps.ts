@@ -1,4 +1,4 @@
-import type { Bus, SessionPolicy } from '@gridsense/core';
+import type { Bus, DeviceListeners, SessionPolicy } from '@gridsense/core';
 import type { CaseService, PushTargetPolicy } from '@gridsense/alerts';
 import type { TimeSeriesStore } from '@gridsense/ingest';
 import type { DeviceRegistry, Logger, StateDb } from '@gridsense/state';
@@ -10,6 +10,8 @@ export interface WebDeps {
   cases: CaseService;
   store: TimeSeriesStore;
   registry: DeviceRegistry;
+  /** The broker's listeners for devices, read when a secret is issued (they start after the web server). */
+  deviceListeners: () => DeviceListeners;
   /** Idle timeout, lifetime and password age of people's sessions. */
   session: SessionPolicy;
   logger: Logger;
