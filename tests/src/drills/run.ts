@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { DRILLS, formatTable, LONG, runDrill, SHORT, type DrillResult } from './drills';
+import { breaksPromise, DRILLS, formatTable, LONG, runDrill, SHORT, type DrillResult } from './drills';
 
 const USAGE = `Usage: npm run drills [-- --short] [-- --only <part of a drill name>]
 
@@ -21,4 +21,5 @@ for (const drill of DRILLS.filter((d) => !values.only || d.name.includes(values.
   results.push(await runDrill(drill, scale));
 }
 console.log(formatTable(results));
-process.exitCode = results.some((r) => r.lost > 0 || r.duplicated > 0) ? 1 : 0;
+// Fails on a broken promise; a loss that is the external broker's own gap is shown, not failed.
+process.exitCode = results.some(breaksPromise) ? 1 : 0;
