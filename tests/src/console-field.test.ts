@@ -113,7 +113,7 @@ describe.skipIf(chromiumTestMode() === 'skip')('the grid worker in the field, in
       callerPhone: '13500004444',
     });
     expect(call.status).toBe(201);
-    expect(call.body.case.assigneeId).toBeTruthy();
+    expect(call.body.case.assigneeId).toMatch(/^u-/);
     return call.body.case;
   }
 

@@ -160,7 +160,9 @@ describe.skipIf(chromiumTestMode() === 'skip')('case fusion in real Chromium', (
     await page.context().close();
   }, 180_000);
   it('an operator merges the hazard call into the alarm case by hand: it shows as itself there and closes as a duplicate', async () => {
-    expect(ids.alarm && ids.call).toBeTruthy();
+    // The cases the first test opened: this test goes on from them.
+    expect(ids.alarm).not.toBe('');
+    expect(ids.call).not.toBe('');
     const page = await openAs('op1', `#/cases/${ids.alarm}`);
     const merge = page.getByTestId(`merge-${ids.call}`);
     await merge.waitFor({ timeout: 20_000 });
@@ -198,7 +200,7 @@ describe.skipIf(chromiumTestMode() === 'skip')('case fusion in real Chromium', (
     await page.context().close();
   }, 180_000);
   it('a worker’s patrol report with a photo, merged in, shows its photo, place and reporter on the kept case', async () => {
-    expect(ids.alarm).toBeTruthy();
+    expect(ids.alarm).not.toBe('');
     const worker = await env.login('worker01');
     const photo = await worker.call<{ url: string }>('POST', '/api/photos', PNG);
     expect(photo.status).toBe(201);

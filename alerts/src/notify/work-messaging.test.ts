@@ -116,7 +116,7 @@ describe('messages to a person through DingTalk, WeCom and an SMS gateway', () =
     const opened = await smoke();
     const record = await env.record(opened!.caseId);
     const workerId = record.assigneeId!;
-    expect(workerId).toBeTruthy();
+    expect(workerId).toMatch(/^u-/);
     await env.deliver();
     expect(platform.seen).toHaveLength(0); // nobody has contacts yet
 
