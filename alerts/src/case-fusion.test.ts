@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { listCaseSources } from '@gridsense/state';
 import { startCaseEnv, type CaseEnv } from './testing/case-env';
+import { CORRIDOR_CALL } from './testing/hotline-calls';
 
 const MIN = 60_000;
 let env: CaseEnv;
@@ -103,21 +104,7 @@ describe('one case per cause, one case per incident', () => {
 });
 
 describe('a real alarm never disappears into an unrelated case', () => {
-  const corridorCall = {
-    title: '楼道堆物',
-    description: '3 号楼 2 单元楼道堆放纸箱杂物',
-    category: 'fire_safety',
-    subcategory: 'fire_safety.hazard',
-    caseType: 'fire_safety.hazard.corridor_storage',
-    severity: 'warning' as const,
-    location: null,
-    address: '江城社区 3 号楼 2 单元',
-    callerName: '李四',
-    callerPhone: '13900001111',
-    gridId: 'G01',
-    assigneeId: null,
-    overrideNote: null,
-  };
+  const corridorCall = CORRIDOR_CALL;
   const lightOut = {
     title: '路灯不亮',
     description: '小区东门路灯不亮',

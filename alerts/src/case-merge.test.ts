@@ -1,26 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { listAudit } from '@gridsense/state';
 import { startCaseEnv, type CaseEnv } from './testing/case-env';
+import { CORRIDOR_CALL } from './testing/hotline-calls';
 
 const MIN = 60_000;
 let env: CaseEnv;
 afterEach(async () => env?.stop());
 
-const corridorCall = {
-  title: '楼道堆物',
-  description: '3 号楼 2 单元楼道堆放纸箱杂物',
-  category: 'fire_safety',
-  subcategory: 'fire_safety.hazard',
-  caseType: 'fire_safety.hazard.corridor_storage',
-  severity: 'warning' as const,
-  location: null,
-  address: '江城社区 3 号楼 2 单元',
-  callerName: '李四',
-  callerPhone: '13900001111',
-  gridId: 'G01',
-  assigneeId: null,
-  overrideNote: null,
-};
+const corridorCall = CORRIDOR_CALL;
 
 describe('an operator merges two cases by hand (人工合并)', () => {
   it('the kept case takes in the other’s signals, device, caller and worse severity; the other closes as its duplicate', async () => {
