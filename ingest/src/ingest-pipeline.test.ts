@@ -343,12 +343,14 @@ describe('ingest pipeline', () => {
     // The same boot again (the retained status, redelivered) resets nothing.
     await kit.send('smoke-1', 'status', { state: 'online', boot: 1 });
     expect(await kit.send('smoke-1', 'telemetry', smoke(1, 7, T0 + 10_003))).toMatchObject({ duplicates: 1 });
-    // What ingest wrote: the rebooted device's seq 1 once more (the embedded store keeps one row
-    // per device, seq and metric, so it skips that row: README, "Device contract").
+    // What ingest wrote: the rebooted device's seq 1 once more, and the store keeps it beside the
+    // first boot's seq 1 (it deduplicates by device, metric and time, not by seq).
     expect(kit.store.written.map((r) => `${r.seq}@${r.ts - T0}`).slice(-3)).toEqual([
       '5000@5000',
       '40@40',
       '1@10001',
     ]);
+    expect(await valueAt(T0 + 1)).toBe(1);
+    expect(await valueAt(T0 + 10_001)).toBe(7);
   });
 });

@@ -32,14 +32,25 @@ describe('EmbeddedStore', () => {
     await Promise.all(dirs.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
   });
 
-  it('drops a repeated seq even when the redelivery carries a new ts (receive time)', async () => {
-    const store = createEmbeddedStore({ path: ':memory:' });
-    await store.writeReadings([at(1000, 1, 20), at(2000, 2, 21)]);
-    await store.writeReadings([at(9000, 2, 21)]);
+  it('opens a store made with the old (device, seq) unique indexes and keeps a reused seq from then on', async () => {
+    const file = await tempFile();
+    const old = new Database(file);
+    old.exec(`CREATE TABLE readings (device_id TEXT NOT NULL, metric TEXT NOT NULL, ts INTEGER NOT NULL,
+        seq INTEGER, value REAL NOT NULL, is_bool INTEGER NOT NULL, PRIMARY KEY (device_id, metric, ts)) WITHOUT ROWID;
+      CREATE UNIQUE INDEX readings_device_seq ON readings (device_id, seq, metric);
+      INSERT INTO readings VALUES ('dev-1', 'temp', 1000, 1, 20, 0);`);
+    old.close();
 
-    expect(await store.countReadings('dev-1', 0, 10_000)).toBe(2);
-    expect(await store.latest('dev-1')).toStrictEqual({ temp: { ts: 2000, value: 21 } });
+    const store = createEmbeddedStore({ path: file });
+    await store.writeReadings([at(9000, 1, 25)]); // seq 1 of the device's next boot
+    expect(await store.latest('dev-1')).toStrictEqual({ temp: { ts: 9000, value: 25 } });
     await store.close();
+    const db = new Database(file, { readonly: true });
+    const indexes = db
+      .prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'readings'")
+      .all();
+    db.close();
+    expect(indexes).not.toContainEqual({ name: 'readings_device_seq' });
   });
 
   it('keeps written readings in a WAL-mode file across reopening', async () => {

@@ -9,7 +9,10 @@ import {
   type TimeSeriesStore,
 } from './time-series-store';
 
-// One row per (device, metric, ts): the primary key serves both `latest` and `range`.
+// One row per (device, metric, ts): the primary key serves both `latest` and `range`, and it is
+// the dedup key too, as in InfluxDB: ingest gives a redelivery the ts of its first copy (the intent
+// journal), so a repeated (device, metric, ts) is a repeat. A seq is not a key: after a device
+// reboots (`{"state":"online","boot":n}`) its seqs start again and are new readings.
 // WITHOUT ROWID keeps rows in key order, so a device's metric is one contiguous run.
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS readings (
@@ -21,7 +24,6 @@ CREATE TABLE IF NOT EXISTS readings (
   is_bool INTEGER NOT NULL,
   PRIMARY KEY (device_id, metric, ts)
 ) WITHOUT ROWID;
-CREATE UNIQUE INDEX IF NOT EXISTS readings_device_seq ON readings (device_id, seq, metric);
 CREATE TABLE IF NOT EXISTS events (
   device_id TEXT NOT NULL,
   type TEXT NOT NULL,
@@ -36,7 +38,10 @@ CREATE TABLE IF NOT EXISTS events (
   attributes TEXT,
   PRIMARY KEY (device_id, ts, type)
 ) WITHOUT ROWID;
-CREATE UNIQUE INDEX IF NOT EXISTS events_device_seq ON events (device_id, seq);
+-- Stores written before boot counts had (device, seq) unique indexes, which dropped a rebooted
+-- device's reused seqs.
+DROP INDEX IF EXISTS readings_device_seq;
+DROP INDEX IF EXISTS events_device_seq;
 `;
 
 // ON CONFLICT DO NOTHING (not INSERT OR IGNORE): only duplicates are skipped; a NOT NULL

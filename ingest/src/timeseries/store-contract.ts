@@ -97,6 +97,24 @@ export function describeTimeSeriesStoreContract(name: string, makeStore: MakeSto
       expect((await store.latestForDevices([])).size).toBe(0);
     });
 
+    it('keeps a reading that reuses a stored seq at another time (a rebooted device counts afresh)', async () => {
+      await store.writeReadings([reading(D1, 1000, { temp: 20 }, 1)]);
+      await store.writeReadings([reading(D1, 9000, { temp: 25 }, 1)]);
+
+      const values = await store.range({
+        deviceId: D1,
+        metric: 'temp',
+        from: T0,
+        to: T0 + 10_000,
+        windowMs: 1000,
+        agg: 'max',
+      });
+      expect(values).toEqual([
+        { ts: T0 + 1000, value: 20 },
+        { ts: T0 + 9000, value: 25 },
+      ]);
+    });
+
     it('stores a reading repeated with the same (deviceId, seq) once', async () => {
       const batch = [1, 2, 3].map((seq) => reading(D1, seq * 1000, { temp: seq }, seq));
       await store.writeReadings(batch);

@@ -69,9 +69,9 @@ export interface EventQuery {
  */
 export interface TimeSeriesStore {
   /**
-   * Resolves only once the readings are durable (written). Duplicate (deviceId, seq) readings are
-   * stored once. InfluxDB can only do that when the duplicate also repeats `ts` (same series and
-   * time overwrite); the embedded store drops a repeated seq whatever its `ts`.
+   * Resolves only once the readings are durable (written). A reading repeating the (deviceId,
+   * metric, ts) of a stored one is stored once: ingest gives a redelivery its first copy's ts, so
+   * that is a repeat. The same seq with another ts is kept (a rebooted device counts afresh).
    */
   writeReadings(readings: Reading[]): Promise<void>;
   /** An event repeating the device, type and ts of a stored one is stored once (a redelivery). */
