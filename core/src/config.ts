@@ -15,6 +15,8 @@ export interface Config {
   mqttUsername: string | undefined;
   mqttPassword: string | undefined;
   influxUrl: string | undefined;
+  /** Redis shared by the nodes of a cluster (web nodes' socket.io rooms); unset: one node, in memory. */
+  redisUrl: string | undefined;
   influxDatabase: string;
   influxUsername: string | undefined;
   influxPassword: string | undefined;
@@ -123,6 +125,8 @@ export const CONFIG_DOC: Record<string, string> = {
   MQTT_URL: 'use an external broker instead of the embedded one, e.g. mqtt://127.0.0.1:1883',
   MQTT_USERNAME: 'username GridSense services use on the external broker',
   MQTT_PASSWORD: 'password GridSense services use on the external broker',
+  REDIS_URL:
+    'Redis shared by the nodes of a cluster, e.g. redis://10.0.0.5:6379: web nodes deliver socket.io through its streams (default: none, one node)',
   INFLUX_URL: 'InfluxDB v1 HTTP API, e.g. http://127.0.0.1:8086 (default: the embedded store)',
   INFLUX_DATABASE: 'InfluxDB database (1.x) or DBRP-mapped bucket (2.x / 3 Core) (default gridsense)',
   INFLUX_USERNAME: 'InfluxDB 1.x user',
@@ -297,6 +301,7 @@ export function parseConfig(
     mqttUsername: env.MQTT_USERNAME || undefined,
     mqttPassword: env.MQTT_PASSWORD || undefined,
     influxUrl: url('INFLUX_URL', ['http:', 'https:']),
+    redisUrl: url('REDIS_URL', ['redis:', 'rediss:']),
     influxDatabase: env.INFLUX_DATABASE || 'gridsense',
     influxUsername: env.INFLUX_USERNAME || undefined,
     influxPassword: env.INFLUX_PASSWORD || undefined,
