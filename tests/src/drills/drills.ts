@@ -1,6 +1,7 @@
 import type { DeviceCredential } from '@gridsense/state';
+import { spawnSync } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startRestartableInfluxd, type RestartableInfluxd } from '../harness/influxd-restartable';
@@ -60,6 +61,8 @@ export interface Drill {
   inFlight?: number;
   /** InfluxDB stopped before the platform starts (started again by `fault`). */
   storeDownAtStart?: boolean;
+  /** The spool on a tmpfs of this many KiB, so the disk fills before the spool's own limit. */
+  spoolDiskKb?: number;
   /**
    * Why this drill may lose readings without GridSense breaking its promise: behind an external
    * broker the PUBACK is the broker's, and what the broker drops is its own gap (README says
@@ -129,6 +132,23 @@ export const DRILLS: Drill[] = [
     },
   },
   {
+    // A real full disk under the spool (a tmpfs far below GRIDSENSE_SPOOL_MAX_MB): appends fail
+    // with ENOSPC, PUBACKs wait, and nothing acknowledged is lost once the store is back.
+    name: 'spool disk full (512 KiB tmpfs, store stopped)',
+    spoolDiskKb: 512,
+    async fault({ influxd, platform }, { phaseMs }) {
+      await influxd.stop();
+      // Until the disk is full (and a little longer, PUBACKs held), or give up: a drill whose disk
+      // never filled proved nothing.
+      for (let waited = 0; !platform.output().includes('ENOSPC'); waited += 250) {
+        if (waited > 60_000) throw new Error('the spool disk never filled: make the tmpfs smaller');
+        await sleep(250);
+      }
+      await sleep(phaseMs);
+      await influxd.start();
+    },
+  },
+  {
     name: 'platform kill -9 twice',
     async fault({ platform }, { phaseMs }) {
       for (let i = 0; i < 2; i++) {
@@ -163,13 +183,38 @@ export const DRILLS: Drill[] = [
 ];
 
 /**
- * Drills not run end to end yet: a fault-injecting disk needs a hook in the platform process, and
- * the replay rate is measured by its benchmark. A hung store is the frozen-store drill above.
+ * Drills not run end to end yet: the replay rate is measured by its benchmark. A hung store is the
+ * frozen-store drill above.
  */
-export const PENDING_DRILLS = [
-  'spool disk full (fault-injecting file layer; ingest/src/spool tests meanwhile)',
-  'spool replay speed under live load (npm run bench:replay meanwhile)',
-];
+export const PENDING_DRILLS = ['spool replay speed under live load (npm run bench:replay meanwhile)'];
+
+/** Whether this machine lets us mount a tmpfs (root, and not a container that forbids it). */
+export function canMountTmpfs(): boolean {
+  const probe = mkdtempSync(join(tmpdir(), 'gridsense-tmpfs-probe-'));
+  const mounted = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', probe]).status === 0;
+  if (mounted) spawnSync('umount', [probe]);
+  rmSync(probe, { recursive: true, force: true });
+  return mounted;
+}
+
+/** A tmpfs of `sizeKb` at a fresh folder; `release` unmounts and removes it. */
+function mountSmallDisk(sizeKb: number): { path: string; release(): void } {
+  const path = mkdtempSync(join(tmpdir(), 'gridsense-spool-disk-'));
+  const result = spawnSync('mount', ['-t', 'tmpfs', '-o', `size=${sizeKb}k`, 'tmpfs', path], {
+    encoding: 'utf8',
+  });
+  if (result.status !== 0) {
+    rmSync(path, { recursive: true, force: true });
+    throw new Error(`cannot mount a ${sizeKb} KiB tmpfs for the spool (needs root): ${result.stderr.trim()}`);
+  }
+  return {
+    path,
+    release() {
+      spawnSync('umount', [path]);
+      rmSync(path, { recursive: true, force: true });
+    },
+  };
+}
 
 /** Highest VmRSS of `pid` (and its children are not counted): sampled every 200 ms. */
 function sampleMemory(pid: () => number | undefined): { peakMb(): number; stop(): void } {
@@ -194,6 +239,7 @@ export async function runDrill(drill: Drill, scale: DrillScale): Promise<DrillRe
   let mosquitto: MosquittoInstance | undefined;
   let platform: PlatformProcess | undefined;
   let fleet: NumberedFleet | undefined;
+  const spoolDisk = drill.spoolDiskKb === undefined ? undefined : mountSmallDisk(drill.spoolDiskKb);
   try {
     if (drill.mosquittoSubscribers)
       mosquitto = await startMosquitto({ persistence: { autosaveIntervalS: dockerAutosaveIntervalS() } });
@@ -202,6 +248,7 @@ export async function runDrill(drill: Drill, scale: DrillScale): Promise<DrillRe
       INFLUX_URL: influxd.url,
       INFLUX_DATABASE: DATABASE,
       ...drill.env,
+      ...(spoolDisk && { GRIDSENSE_SPOOL_DIR: spoolDisk.path }),
       ...(mosquitto
         ? { MQTT_URL: mosquitto.url, GRIDSENSE_INGEST_SUBSCRIBERS: String(drill.mosquittoSubscribers) }
         : {}),
@@ -267,6 +314,7 @@ export async function runDrill(drill: Drill, scale: DrillScale): Promise<DrillRe
     await platform?.stop();
     await mosquitto?.stop();
     await influxd.destroy();
+    spoolDisk?.release();
     await rm(dataDir, { recursive: true, force: true });
   }
 }
