@@ -232,6 +232,7 @@ export async function startPlatform(config: Config, options: PlatformOptions): P
         upgrades: broker ? { '/mqtt': mqttOverWebSocket(broker, config.limits) } : {},
         ...(tls ? { tls } : {}),
         behindTlsProxy: config.behindTlsProxy,
+        ...(config.redisUrl ? { redisUrl: config.redisUrl } : {}),
       },
     );
     closers.add(() => web.close());

@@ -50,7 +50,13 @@ await runService('web', async (config, logger) => {
       staticDir: resolve(import.meta.dirname, '../dist'),
       now: Date.now,
     },
-    { host: config.httpHost, port: config.httpPort, nodeRed: config.nodeRed, limits: config.limits },
+    {
+      host: config.httpHost,
+      port: config.httpPort,
+      nodeRed: config.nodeRed,
+      limits: config.limits,
+      ...(config.redisUrl ? { redisUrl: config.redisUrl } : {}),
+    },
   );
   closers.add(() => web.close());
   logger.info({ port: web.port }, 'web listening');

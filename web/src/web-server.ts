@@ -7,6 +7,7 @@ import { createWebApp } from './app';
 import { createPhotoStore, photosDir, startPhotoSweep } from './photo-store';
 import { startNodeRed } from './node-red';
 import { attachGateway } from './realtime/gateway';
+import { joinSocketCluster } from './socket-cluster';
 import { UpgradeRouter, type UpgradeHandler } from './upgrade-router';
 import type { WebDeps } from './web-deps';
 
@@ -30,6 +31,8 @@ export interface WebServerOptions {
   tls?: { cert: string; key: string };
   /** A TLS-terminating proxy on this host: believe its X-Forwarded-Proto (`request.secure`). */
   behindTlsProxy?: boolean;
+  /** One of several web nodes: socket.io's rooms are shared through this Redis (decision 0014). */
+  redisUrl?: string;
 }
 
 /** Builds the app, attaches socket.io and (optionally) Node-RED, and listens. */
@@ -50,7 +53,10 @@ export async function startWebServer(deps: WebDeps, options: WebServerOptions): 
   server.keepAliveTimeout = 10_000;
   const guard = guardConnections(server, options.limits);
   const upgrades = new UpgradeRouter(server);
-  const gateway = await upgrades.adopt('/socket.io/', () => attachGateway(server, deps));
+  const cluster = options.redisUrl ? joinSocketCluster(options.redisUrl, deps.logger) : undefined;
+  const gateway = await upgrades.adopt('/socket.io/', () =>
+    attachGateway(server, deps, cluster ? { adapter: cluster.adapter } : {}),
+  );
   // Node-RED runs in a process of its own; /flows (its editor, API and WebSocket) is passed to it.
   const nodeRed = options.nodeRed ? await startNodeRed(deps) : undefined;
   if (nodeRed) {
@@ -79,8 +85,9 @@ export async function startWebServer(deps: WebDeps, options: WebServerOptions): 
       await nodeRed?.stop();
       server.closeAllConnections();
       upgrades.destroyAll();
-      // Closing socket.io also closes the HTTP server.
+      // Closing socket.io also closes the HTTP server (and the cluster adapter's readers).
       await gateway.close();
+      await cluster?.close();
     },
   };
 }

@@ -6,7 +6,7 @@ import {
   type User,
 } from '@gridsense/core';
 import type { Server as HttpServer } from 'node:http';
-import { Server } from 'socket.io';
+import { Server, type ServerOptions } from 'socket.io';
 import { isSameOrigin } from '../auth/same-origin';
 import { readSessionToken } from '../auth/session-cookie';
 import { createSessionStore } from '../auth/session-store';
@@ -32,11 +32,21 @@ const SESSION_SWEEP_MS = 10_000;
 /**
  * The only code that touches socket.io. Each person joins a room per user and per grid they may
  * see; domain events from the bus become socket events in those rooms.
+ *
+ * Every web node subscribes to the bus and receives every event itself, so each one emits only to
+ * its own sockets (`io.local`): with the cluster adapter (`adapter`, decision 0014) a plain
+ * `io.to(room)` would also reach the other nodes' sockets, which their own node already serves,
+ * and a person would get each event once per node.
  */
-export async function attachGateway(httpServer: HttpServer, deps: WebDeps) {
+export async function attachGateway(
+  httpServer: HttpServer,
+  deps: WebDeps,
+  options: { adapter?: ServerOptions['adapter'] } = {},
+) {
   const io = new Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>(
     httpServer,
     {
+      ...(options.adapter ? { adapter: options.adapter } : {}),
       // Leave other upgrade paths (/mqtt, Node-RED's /flows/comms) to their own listeners.
       destroyUpgrade: false,
       serveClient: false,
@@ -90,12 +100,12 @@ export async function attachGateway(httpServer: HttpServer, deps: WebDeps) {
     const people = [view.assigneeId, view.reporterId, ...view.coHandlerIds].filter(
       (id): id is string => id !== null,
     );
-    io.to([gridRoom(view.gridId), ...people.map(userRoom)]).emit('case:updated', view);
+    io.local.to([gridRoom(view.gridId), ...people.map(userRoom)]).emit('case:updated', view);
   });
 
   // Signed out, disabled, password reset, role or scope changed: those sessions' sockets close.
   await deps.bus.subscribe('user.sessions_ended', async ({ userId, sessionIds }) => {
-    for (const socket of await io.in(userRoom(userId)).fetchSockets())
+    for (const socket of await io.local.in(userRoom(userId)).fetchSockets())
       if (sessionIds.includes(socket.data.sessionId)) socket.disconnect(true);
   });
   // Sessions also end without an event, by going idle or reaching their lifetime.
@@ -112,11 +122,11 @@ export async function attachGateway(httpServer: HttpServer, deps: WebDeps) {
 
   // Grouped notices, each to its one person.
   await deps.bus.subscribe('case.notified', ({ userId, notice }) => {
-    io.to(userRoom(userId)).emit('notification:new', notice);
+    io.local.to(userRoom(userId)).emit('notification:new', notice);
   });
 
   await deps.bus.subscribe('device.status_changed', (update) => {
-    io.to(gridRoom(update.gridId)).emit('device:status', update);
+    io.local.to(gridRoom(update.gridId)).emit('device:status', update);
   });
 
   // Live readings, only for grids someone is watching, sent at most once a second per grid.
@@ -142,7 +152,7 @@ export async function attachGateway(httpServer: HttpServer, deps: WebDeps) {
   });
   const timer = setInterval(() => {
     for (const [gridId, readings] of pending)
-      io.to(liveRoom(gridId)).emit('device:readings', { gridId, readings });
+      io.local.to(liveRoom(gridId)).emit('device:readings', { gridId, readings });
     pending.clear();
   }, 1000);
   timer.unref();

@@ -1,0 +1,170 @@
+import type { CaseView, ClientToServerEvents, ServerToClientEvents, SessionView } from '@gridsense/core';
+import { Redis } from 'ioredis';
+import { io, type Socket } from 'socket.io-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { redisTestMode, startRedis, type RedisInstance } from './harness/redis-server';
+import { startTestPlatform, type ApiClient, type TestPlatform } from './harness/test-platform';
+import { startWebNodeProcess, type WebNodeProcess } from './harness/web-node-process';
+
+type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+/** The channel every web node's adapter subscribes to (web/src/socket-cluster.ts, namespace `/`). */
+const CLUSTER_CHANNEL = 'gridsense:socket.io#/#';
+/** How long a socket stays quiet after its event before the test counts: a duplicate has time to land. */
+const QUIET_MS = 1_500;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A socket.io client on `baseUrl` with a session cookie obtained elsewhere. */
+async function connect(baseUrl: string, cookie: string): Promise<ClientSocket> {
+  const socket: ClientSocket = io(baseUrl, { extraHeaders: { cookie }, transports: ['websocket'] });
+  await new Promise<void>((resolve, reject) => {
+    socket.once('connect', () => resolve());
+    socket.once('connect_error', reject);
+  });
+  return socket;
+}
+
+/** Every `case:updated` a socket receives, to count later. */
+function record(socket: ClientSocket): CaseView[] {
+  const seen: CaseView[] = [];
+  socket.on('case:updated', (view) => seen.push(view));
+  return seen;
+}
+
+async function until(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 20_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(50);
+  }
+}
+
+/**
+ * Node A is the whole platform in this process (embedded broker, alerts, web); node B is the web
+ * service alone in a child process on A's broker and state database. Both share one Redis.
+ */
+describe.runIf(redisTestMode() === 'run')('two web nodes on one Redis (decision 0014)', () => {
+  let redis: RedisInstance;
+  let nodeA: TestPlatform;
+  let nodeB: WebNodeProcess;
+  let probe: Redis;
+  let op: ApiClient;
+  const sockets: ClientSocket[] = [];
+
+  beforeAll(async () => {
+    redis = await startRedis();
+    probe = new Redis(redis.url);
+    nodeA = await startTestPlatform({ env: { REDIS_URL: redis.url } });
+    nodeB = await startWebNodeProcess(nodeA.dataDir, { MQTT_URL: nodeA.mqttUrl, REDIS_URL: redis.url });
+    op = await nodeA.login('op1');
+  }, 180_000);
+
+  afterAll(async () => {
+    for (const socket of sockets) socket.disconnect();
+    await nodeB?.stop();
+    await nodeA?.stop();
+    probe?.disconnect();
+    await redis?.stop();
+  }, 60_000);
+
+  it('joins both nodes to one socket.io cluster on the Redis', async () => {
+    await until(
+      async () => ((await probe.pubsub('NUMSUB', CLUSTER_CHANNEL)) as [string, number])[1] === 2,
+      'both web nodes on the cluster channel',
+    );
+  });
+
+  it('takes a session signed in on node A on node B, for the API and the socket handshake', async () => {
+    const onB = await fetch(`${nodeB.httpUrl}/api/session`, { headers: { cookie: op.cookie } });
+    expect(onB.status).toBe(200);
+    expect(((await onB.json()) as SessionView).user.username).toBe('op1');
+    sockets.push(await connect(nodeB.httpUrl, op.cookie));
+    // Without a session, node B refuses both, as node A does.
+    expect((await fetch(`${nodeB.httpUrl}/api/session`)).status).toBe(401);
+    await expect(connect(nodeB.httpUrl, 'gs_session=forged')).rejects.toThrow('unauthenticated');
+  });
+
+  /** A grid worker of G01, signed in on node A, with the console open on both nodes (phone and desk). */
+  let seenOnB: CaseView[] = [];
+  let seenOnA: CaseView[] = [];
+  let caseId = '';
+  let leadId: string | null = null;
+  const statesOf = (seen: CaseView[]) => seen.filter((view) => view.id === caseId).map((view) => view.state);
+
+  it("pushes a case opened through node A to a grid worker's socket on node B exactly once", async () => {
+    const worker = await nodeA.login('worker01');
+    const [onB, onA] = [
+      await connect(nodeB.httpUrl, worker.cookie),
+      await connect(nodeA.baseUrl, worker.cookie),
+    ];
+    sockets.push(onB, onA);
+    [seenOnB, seenOnA] = [record(onB), record(onA)];
+
+    const call = await op.call<{ case: CaseView }>('POST', '/api/cases/hotline', {
+      title: '井盖缺失',
+      description: '小区东门井盖缺失（来电反映）',
+      category: 'city_appearance',
+      severity: 'warning',
+      gridId: 'G01',
+      callerName: '吴芳',
+      callerPhone: '13500004444',
+    });
+    expect(call.status).toBe(201);
+    caseId = call.body.case.id;
+    leadId = call.body.case.assigneeId;
+    await until(
+      () => statesOf(seenOnB).length > 0 && statesOf(seenOnA).length > 0,
+      'the new case on both nodes',
+    );
+    await sleep(QUIET_MS);
+    expect(statesOf(seenOnB)).toEqual(['dispatched']);
+    expect(statesOf(seenOnA)).toEqual(['dispatched']);
+  });
+
+  it('pushes changes made through either node to the sockets on both, once each', async () => {
+    expect(leadId).toMatch(/^u-/);
+    const lead = await nodeA.login(leadId!.replace(/^u-/, ''));
+
+    // The lead accepts through node A.
+    expect((await lead.call('POST', `/api/cases/${caseId}/actions`, { action: 'accept' })).status).toBe(200);
+    await until(
+      () => statesOf(seenOnB).length > 1 && statesOf(seenOnA).length > 1,
+      'the accept on both nodes',
+    );
+    await sleep(QUIET_MS);
+    expect(statesOf(seenOnB)).toEqual(['dispatched', 'accepted']);
+    expect(statesOf(seenOnA)).toEqual(['dispatched', 'accepted']);
+
+    // And reports arriving through node B, with the cookie node A set.
+    const arrived = await fetch(`${nodeB.httpUrl}/api/cases/${caseId}/actions`, {
+      method: 'POST',
+      headers: { cookie: lead.cookie, 'content-type': 'application/json' },
+      body: JSON.stringify({ action: 'arrive' }),
+    });
+    expect(arrived.status).toBe(200);
+    await until(
+      () => statesOf(seenOnB).length > 2 && statesOf(seenOnA).length > 2,
+      'the arrival on both nodes',
+    );
+    await sleep(QUIET_MS);
+    expect(statesOf(seenOnB)).toEqual(['dispatched', 'accepted', 'in_progress']);
+    expect(statesOf(seenOnA)).toEqual(['dispatched', 'accepted', 'in_progress']);
+  });
+
+  it('a sign-out through node B ends the session on node A and closes its sockets on both nodes', async () => {
+    const worker = await nodeA.login('worker02');
+    const [onA, onB] = [
+      await connect(nodeA.baseUrl, worker.cookie),
+      await connect(nodeB.httpUrl, worker.cookie),
+    ];
+    sockets.push(onA, onB);
+    const signedOut = await fetch(`${nodeB.httpUrl}/api/session`, {
+      method: 'DELETE',
+      headers: { cookie: worker.cookie },
+    });
+    expect(signedOut.status).toBe(204);
+    await until(() => !onA.connected && !onB.connected, 'both sockets closed');
+    expect((await worker.call('GET', '/api/session')).status).toBe(401);
+  });
+});
