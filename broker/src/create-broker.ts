@@ -1,5 +1,9 @@
 import { Aedes } from 'aedes';
 import type { AedesOptions } from 'aedes';
+import type { BrokerCluster } from './cluster-redis';
+
+// The cluster comes with the broker (index.ts exports this file).
+export * from './cluster-redis';
 
 export type AuthenticateHandler = NonNullable<AedesOptions['authenticate']>;
 export type AuthorizePublishHandler = NonNullable<AedesOptions['authorizePublish']>;
@@ -15,11 +19,16 @@ export interface BrokerOptions {
   authorizeSubscribe: AuthorizeSubscribeHandler;
 }
 
+/** Brokers that are one node of a cluster: their persistence is closed with them. */
+const clustered = new WeakMap<Broker, BrokerCluster>();
+
 /**
  * The embedded MQTT broker. It holds no business rules: who may connect and publish, and what
- * happens to a device's message, come in as hooks.
+ * happens to a device's message, come in as hooks. With `cluster` (cluster-redis.ts) it is one
+ * node of several sharing subscriptions, sessions and publishes over Redis; without it, all of
+ * that is in this process's memory.
  */
-export async function createBroker(options: BrokerOptions): Promise<Broker> {
+export async function createBroker(options: BrokerOptions, cluster?: BrokerCluster): Promise<Broker> {
   const broker = await Aedes.createBroker({
     authenticate: options.authenticate,
     authorizePublish: options.authorizePublish,
@@ -29,10 +38,29 @@ export async function createBroker(options: BrokerOptions): Promise<Broker> {
     drainTimeout: 30_000,
     // A socket that has not sent CONNECT by then is closed (aedes' default is 30 s).
     connectTimeout: 10_000,
+    ...(cluster
+      ? {
+          id: cluster.brokerId,
+          mq: cluster.mq,
+          persistence: cluster.persistence,
+          heartbeatInterval: cluster.heartbeatIntervalMs,
+        }
+      : {}),
   });
+  if (cluster) clustered.set(broker, cluster);
   return broker;
 }
 
-export function closeBroker(broker: Broker): Promise<void> {
-  return new Promise((resolve) => broker.close(() => resolve()));
+/** The cluster this broker is a node of, if any. */
+export function clusterOf(broker: Broker): BrokerCluster | undefined {
+  return clustered.get(broker);
+}
+
+export async function closeBroker(broker: Broker): Promise<void> {
+  // Closing aedes ends its clients (their wills and session updates still reach the persistence)
+  // and its emitter; the persistence's Redis connection is ours to end after.
+  await new Promise<void>((resolve) => broker.close(() => resolve()));
+  const cluster = clustered.get(broker);
+  clustered.delete(broker);
+  await cluster?.persistence.destroy().catch(() => undefined);
 }
