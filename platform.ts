@@ -16,8 +16,10 @@ import type { Bus, Config, DeviceListeners } from '@gridsense/core';
 import {
   createIngestService,
   openTimeSeriesStore,
+  startIngestWorker,
   subscribeExternalBroker,
-  type IngestService,
+  type IngestHandle,
+  type RuleEngine,
 } from '@gridsense/ingest';
 import { startSimulation } from '@gridsense/simulators';
 import {
@@ -51,7 +53,8 @@ export interface Platform {
   tlsFingerprint: string | undefined;
   /** Present on the first start only: the generated credentials. */
   seeded: SeedResult | undefined;
-  ingest: IngestService;
+  /** Ingest; its rule engine is here only when ingest runs on this thread (GRIDSENSE_INGEST_THREADS=0). */
+  ingest: IngestHandle & { rules?: RuleEngine };
   /** The web server's Express app (tests walk its routes). */
   webApp: WebServer['app'];
   close(): Promise<void>;
@@ -108,9 +111,12 @@ export async function startPlatform(config: Config, options: PlatformOptions): P
     });
     closers.add(() => anchoring.close());
     const registry = await DeviceRegistry.load(db);
+    // Ingest in a worker thread (decision 0015) behind the embedded broker; it writes the store
+    // from there, and this thread only reads it (the web server). A test's own clock keeps it here.
+    const ingestInWorker = !config.mqttUrl && config.ingestThreads > 0 && !options.now;
     const store = await openTimeSeriesStore(config, {
       log: logger.child({ service: 'ingest' }),
-      maintainRollups: true,
+      maintainRollups: !ingestInWorker,
     });
     closers.add(() => store.close());
     const serviceSecret = await getOrCreateSecret(db, 'mqtt_service_secret');
@@ -118,7 +124,7 @@ export async function startPlatform(config: Config, options: PlatformOptions): P
     let broker: Broker | undefined;
     let bus: Bus;
     // The broker's publish hook needs ingest, and ingest needs the broker's bus: tie the knot late.
-    const late: { ingest?: IngestService } = {};
+    const late: { ingest?: IngestHandle } = {};
     if (config.mqttUrl) {
       const service = serviceCredentials(config, serviceSecret);
       // An external Mosquitto learns the service account (and the devices) before the bus logs in.
@@ -160,21 +166,23 @@ export async function startPlatform(config: Config, options: PlatformOptions): P
     }
     closers.add(() => bus.close());
 
-    const ingest = await createIngestService({
-      db,
-      store,
-      registry,
-      bus,
-      now,
-      spoolDir: config.spoolDir,
-      spoolMaxBytes: config.spoolMaxBytes,
-      maxInFlight: config.ingestMaxInFlight,
-      storeStallMs: config.storeStallMs,
-      retentionDays: config.retentionDays,
-      ackPath: config.mqttUrl ? 'external' : 'embedded',
-      log: logger.child({ service: 'ingest' }),
-      onError,
-    });
+    const ingest: IngestHandle & { rules?: RuleEngine } = ingestInWorker
+      ? await startIngestWorker({ config, bus, registry, log: logger.child({ service: 'ingest' }), onError })
+      : await createIngestService({
+          db,
+          store,
+          registry,
+          bus,
+          now,
+          spoolDir: config.spoolDir,
+          spoolMaxBytes: config.spoolMaxBytes,
+          maxInFlight: config.ingestMaxInFlight,
+          storeStallMs: config.storeStallMs,
+          retentionDays: config.retentionDays,
+          ackPath: config.mqttUrl ? 'external' : 'embedded',
+          log: logger.child({ service: 'ingest' }),
+          onError,
+        });
     late.ingest = ingest;
     closers.add(() => ingest.close());
     if (config.mqttUrl) {

@@ -29,6 +29,7 @@ const DEFAULTS: Config = {
   storeStallMs: 2_000,
   workMessaging: {},
   mqttMaxHeldPublishes: 50_000,
+  ingestThreads: 0,
   metricsPort: undefined,
   ingestSubscribers: 1,
   ingestSilenceCheckMs: 30_000,
@@ -153,6 +154,7 @@ describe('parseConfig: values', () => {
       GRIDSENSE_PASSWORD_MAX_AGE_DAYS: '0',
       GRIDSENSE_STORE_STALL_MS: '500',
       GRIDSENSE_MQTT_MAX_HELD_PUBLISHES: '1000',
+      GRIDSENSE_INGEST_THREADS: '1',
     });
     expect(config).toEqual<Config>({
       dataDir: '/var/lib/gridsense',
@@ -182,6 +184,7 @@ describe('parseConfig: values', () => {
       storeStallMs: 500,
       workMessaging: {},
       mqttMaxHeldPublishes: 1_000,
+      ingestThreads: 1,
       metricsPort: 9464,
       ingestSubscribers: 4,
       ingestSilenceCheckMs: 5_000,
@@ -306,6 +309,7 @@ describe('parseConfig: invalid values', () => {
       { GRIDSENSE_INGEST_MAX_IN_FLIGHT: 'many' },
       'GRIDSENSE_INGEST_MAX_IN_FLIGHT: "many" must be a whole number ≥ 1',
     ],
+    [{ GRIDSENSE_INGEST_THREADS: '2' }, 'GRIDSENSE_INGEST_THREADS: "2" must be 0 or 1'],
     [{ GRIDSENSE_METRICS_PORT: '99999' }, 'GRIDSENSE_METRICS_PORT: "99999" is not a port number'],
     [
       { GRIDSENSE_MQTT_PUBLIC_HOST: 'mqtt://grid.example:1883' },

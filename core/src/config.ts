@@ -40,6 +40,8 @@ export interface Config {
   storeStallMs: number;
   /** Device PUBLISHes the embedded broker holds unacknowledged before it stops reading device sockets. */
   mqttMaxHeldPublishes: number;
+  /** Worker threads for the embedded broker's ingest (0: on the broker's event loop). */
+  ingestThreads: number;
   /** Where ingest running alone serves /metrics (the platform serves it on HTTP_PORT). */
   metricsPort: number | undefined;
   /** Subscriber connections to an external broker (>1: a shared subscription). */
@@ -115,6 +117,9 @@ export const DEFAULT_NETWORK_LIMITS: NetworkLimits = {
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; errors: string[] };
 
+/** Ingest's worker threads unless GRIDSENSE_INGEST_THREADS says otherwise (docs/decisions/0015). */
+export const INGEST_THREADS_DEFAULT = 0;
+
 export const CONFIG_DOC: Record<string, string> = {
   ...WORK_MESSAGING_DOC,
   GRIDSENSE_DATA_DIR: 'where state, the embedded time series and Node-RED flows live (default ./data)',
@@ -149,6 +154,8 @@ export const CONFIG_DOC: Record<string, string> = {
     'a time-series store write unanswered this long counts as failed: the batch is spooled and acknowledged (default 2000)',
   GRIDSENSE_MQTT_MAX_HELD_PUBLISHES:
     'device messages the embedded broker holds unacknowledged (store slow, spool full) before it stops reading device sockets until there is room (default 50000)',
+  GRIDSENSE_INGEST_THREADS:
+    "with the embedded broker: 1 runs ingest (decode, dedup, rules, group commit, spool) in a worker thread, 0 on the broker's event loop (default 0)",
   GRIDSENSE_TIMESERIES_MOVE:
     'confirm: start on another time-series store than the one the data dir served (refused otherwise; its readings stay in the old store, see npm run migrate:readings); unset it afterwards',
   GRIDSENSE_RAW_RETENTION_DAYS: 'days to keep raw readings; 0 keeps them (default 0)',
@@ -240,6 +247,12 @@ export function parseConfig(
       errors.push(`${key}: "${raw}" must be a whole number of days ≥ 0`);
     return value;
   };
+  const ingestThreads = (): number => {
+    const raw = env.GRIDSENSE_INGEST_THREADS;
+    if (raw === undefined || raw === '') return INGEST_THREADS_DEFAULT;
+    if (raw !== '0' && raw !== '1') errors.push(`GRIDSENSE_INGEST_THREADS: "${raw}" must be 0 or 1`);
+    return Number(raw);
+  };
   const hostName = (key: string): string | undefined => {
     const raw = env[key]?.trim();
     if (!raw) return undefined;
@@ -318,6 +331,7 @@ export function parseConfig(
     ingestMaxInFlight: positiveInteger('GRIDSENSE_INGEST_MAX_IN_FLIGHT', 20_000),
     storeStallMs: positiveInteger('GRIDSENSE_STORE_STALL_MS', 2_000),
     mqttMaxHeldPublishes: positiveInteger('GRIDSENSE_MQTT_MAX_HELD_PUBLISHES', 50_000),
+    ingestThreads: ingestThreads(),
     ingestSubscribers: positiveInteger('GRIDSENSE_INGEST_SUBSCRIBERS', 1),
     ingestSilenceCheckMs: positiveInteger('GRIDSENSE_INGEST_SILENCE_CHECK_S', 30) * 1000,
     metricsPort: env.GRIDSENSE_METRICS_PORT ? port('GRIDSENSE_METRICS_PORT', 0) : undefined,

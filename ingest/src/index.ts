@@ -23,3 +23,4 @@ export * from './device-health.repository';
 export * from './spool/spool';
 export * from './metrics-server';
 export * from './retention';
+export * from './worker-ingest';

@@ -1,4 +1,13 @@
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import {
+  AggregatorRegistry,
+  Counter,
+  Gauge,
+  Histogram,
+  Registry,
+  collectDefaultMetrics,
+  type MetricObjectWithValues,
+  type MetricValue,
+} from 'prom-client';
 import type { SpoolDepth } from './spool/spool';
 
 /** Live numbers a running ingest reports when Prometheus scrapes. */
@@ -188,3 +197,25 @@ collectDefaultMetrics({ register: metricsRegistry, prefix: 'gridsense_' });
 
 /** Ingest's metrics in this process (several ingests in one test process add up). */
 export const ingestMetrics = createIngestMetrics(metricsRegistry);
+
+type MetricsSource = () => Promise<MetricObjectWithValues<MetricValue<string>>[]>;
+const metricsSources = new Set<MetricsSource>();
+
+/**
+ * Adds metrics kept elsewhere (ingest's worker thread) to what GET /metrics serves; counters and
+ * gauges of the same name add up. Returns the function that removes them again.
+ */
+export function addMetricsSource(source: MetricsSource): () => void {
+  metricsSources.add(source);
+  return () => metricsSources.delete(source);
+}
+
+/** The process's metrics in Prometheus text format, with those of every added source. */
+export async function metricsText(): Promise<string> {
+  if (metricsSources.size === 0) return metricsRegistry.metrics();
+  const all = await Promise.all([
+    metricsRegistry.getMetricsAsJSON(),
+    ...[...metricsSources].map((source) => source()),
+  ]);
+  return AggregatorRegistry.aggregate(all).metrics();
+}

@@ -1,5 +1,5 @@
 import { createServer, type Server } from 'node:http';
-import { metricsRegistry } from './ingest-metrics';
+import { metricsRegistry, metricsText } from './ingest-metrics';
 
 /** GET /metrics for ingest running alone; the platform serves the same registry on its web port. */
 export async function serveMetrics(port: number, host: string): Promise<Server> {
@@ -8,7 +8,7 @@ export async function serveMetrics(port: number, host: string): Promise<Server> 
       response.writeHead(404).end();
       return;
     }
-    metricsRegistry.metrics().then(
+    metricsText().then(
       (text) => response.writeHead(200, { 'Content-Type': metricsRegistry.contentType }).end(text),
       () => response.writeHead(500).end(),
     );

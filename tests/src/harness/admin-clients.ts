@@ -2,14 +2,17 @@ import type { AuditEntryView } from '@gridsense/core';
 import { startTestPlatform, type ApiClient, type TestPlatform } from './test-platform';
 
 /** A test platform with an administrator, an operator, an engineer and the given grid worker signed in. */
-export async function startWithAdminClients(worker: string): Promise<{
+export async function startWithAdminClients(
+  worker: string,
+  settings: Record<string, string> = {},
+): Promise<{
   env: TestPlatform;
   admin: ApiClient;
   op: ApiClient;
   eng: ApiClient;
   worker: ApiClient;
 }> {
-  const env = await startTestPlatform();
+  const env = await startTestPlatform({ env: settings });
   try {
     const [admin, op, eng, workerClient] = await Promise.all([
       env.login('admin'),
