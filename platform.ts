@@ -32,14 +32,12 @@ import {
   seedDemoDistrict,
   seedProductionDistrict,
   startAuditAnchoring,
-  syncMosquittoAuthFiles,
-  writeMosquittoAuthFiles,
   type DeviceCredential,
   type Logger,
   type SeedResult,
   type StateDb,
 } from '@gridsense/state';
-import { startWebServer, type WebServer } from '@gridsense/web';
+import { mosquittoAuthSync, startWebServer, type WebServer } from '@gridsense/web';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 
@@ -127,25 +125,16 @@ export async function startPlatform(config: Config, options: PlatformOptions): P
     const late: { ingest?: IngestHandle } = {};
     if (config.mqttUrl) {
       const service = serviceCredentials(config, serviceSecret);
-      // An external Mosquitto learns the service account (and the devices) before the bus logs in.
-      if (config.mosquittoDir) await writeMosquittoAuthFiles(db, config.mosquittoDir, service);
+      // An external Mosquitto learns the service accounts (and the devices) before the bus logs in.
+      const mosquittoFiles = mosquittoAuthSync(config, { db, serviceSecret, logger });
+      await mosquittoFiles?.writeNow();
       bus = await connectMqttBus({
         url: config.mqttUrl,
         clientId: 'gridsense-bus',
         ...service,
         onError: (error) => onError(error, 'bus'),
       });
-      if (config.mosquittoDir)
-        await syncMosquittoAuthFiles({
-          db,
-          bus,
-          dir: config.mosquittoDir,
-          service,
-          onWritten: ({ withoutHash }) =>
-            withoutHash.length > 0 &&
-            logger.warn({ devices: withoutHash }, 'not in the Mosquitto password file: rotate their secrets'),
-          onError: (error) => onError(error, 'mosquitto files'),
-        });
+      await mosquittoFiles?.follow(bus);
     } else {
       broker = await createBroker(
         createDeviceAccess({

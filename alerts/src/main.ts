@@ -14,6 +14,7 @@ await runService('alerts', async (config, logger) => {
     config: { ...config, mqttUrl: config.mqttUrl },
     serviceSecret: await getOrCreateSecret(db, 'mqtt_service_secret'),
     clientId: 'gridsense-alerts',
+    role: 'alerts',
     onError: (error) => onError(error, 'bus'),
   });
   closers.add(() => bus.close());

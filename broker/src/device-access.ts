@@ -1,6 +1,5 @@
 import { devicePrefix, parseDeviceTopic, type DeviceTopic } from '@gridsense/core';
 import type { Client, PublishPacket } from 'aedes';
-import { timingSafeEqual } from 'node:crypto';
 import type {
   AuthenticateHandler,
   AuthorizePublishHandler,
@@ -9,9 +8,10 @@ import type {
 } from './create-broker';
 import { budgetOf, exemptFromBudget } from './held-publishes';
 import { raisePacketLimit } from './packet-limit';
+import { SERVICE_USERNAME, serviceAccountOf, serviceAccounts } from './service-accounts';
 
 /** The username GridSense's own services use when they connect over MQTT. */
-export const SERVICE_USERNAME = 'gridsense-service';
+export { SERVICE_USERNAME };
 
 /** Client ids under this prefix belong to GridSense's own services (the bus, ingest …). */
 export const SERVICE_CLIENT_PREFIX = 'gridsense-';
@@ -55,22 +55,18 @@ function announcedWill(client: Client): { topic: string } | undefined {
   return (client as unknown as { _will?: { topic: string } | null })._will ?? undefined;
 }
 
-function sameSecret(a: string, b: string): boolean {
-  const left = Buffer.from(a);
-  const right = Buffer.from(b);
-  return left.length === right.length && timingSafeEqual(left, right);
-}
-
 /**
  * Device authentication and the topic ACL of the device contract: a device connects as itself
  * (clientId = username = device id) and may publish and subscribe only under its own prefix.
  */
 export function createDeviceAccess(options: DeviceAccessOptions): BrokerOptions {
   const identities = new WeakMap<Client, Identity>();
+  // The general service login and the per-service ones (ingest, alerts) run apart use.
+  const services = options.serviceSecret ? serviceAccounts(options.serviceSecret) : [];
 
   const authenticate: AuthenticateHandler = (client, username, password, done) => {
     const secret = password?.toString('utf8') ?? '';
-    if (username === SERVICE_USERNAME && options.serviceSecret && sameSecret(secret, options.serviceSecret)) {
+    if (serviceAccountOf(services, username, secret)) {
       identities.set(client, { kind: 'service' });
       raisePacketLimit(client, SERVICE_MAX_PACKET_BYTES);
       exemptFromBudget(client);

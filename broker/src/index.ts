@@ -4,6 +4,7 @@ export * from './listeners';
 export * from './aedes-bus';
 export * from './mqtt-bus';
 export * from './service-credentials';
+export * from './service-accounts';
 export * from './revoked-sessions';
 export * from './connection-guard';
 export * from './packet-limit';

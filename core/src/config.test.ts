@@ -43,6 +43,8 @@ const DEFAULTS: Config = {
   production: false,
   districtName: '辖区',
   mosquittoDir: undefined,
+  mosquittoReload: { command: undefined, pidFile: undefined },
+  emqxAuthSecret: undefined,
   limits: {
     mqttMaxPacketBytes: 33 * 1024,
     connectionsTotal: 50_000,
@@ -147,6 +149,8 @@ describe('parseConfig: values', () => {
       GRIDSENSE_DEMO: 'off',
       GRIDSENSE_DISTRICT_NAME: ' 清河区 ',
       GRIDSENSE_MOSQUITTO_DIR: '/mosquitto/auth',
+      GRIDSENSE_MOSQUITTO_PID_FILE: '/run/mosquitto/mosquitto.pid',
+      GRIDSENSE_EMQX_AUTH_SECRET: 'e'.repeat(32),
       GRIDSENSE_MAX_CONNECTIONS: '1000',
       GRIDSENSE_MAX_CONNECTIONS_PER_ADDRESS: '10',
       GRIDSENSE_CONNECTIONS_PER_SECOND: '5',
@@ -198,6 +202,8 @@ describe('parseConfig: values', () => {
       production: true,
       districtName: '清河区',
       mosquittoDir: '/mosquitto/auth',
+      mosquittoReload: { command: undefined, pidFile: '/run/mosquitto/mosquitto.pid' },
+      emqxAuthSecret: 'e'.repeat(32),
       limits: {
         mqttMaxPacketBytes: 20 * 1024,
         connectionsTotal: 1000,
@@ -335,6 +341,10 @@ describe('parseConfig: invalid values', () => {
     [
       { GRIDSENSE_SESSION_IDLE_MINUTES: '0' },
       'GRIDSENSE_SESSION_IDLE_MINUTES: "0" must be a whole number ≥ 1',
+    ],
+    [
+      { GRIDSENSE_EMQX_AUTH_SECRET: 'too-short' },
+      'GRIDSENSE_EMQX_AUTH_SECRET: must be at least 32 characters (e.g. 32 random bytes in base64)',
     ],
     [
       { GRIDSENSE_PASSWORD_MAX_AGE_DAYS: '30.5' },

@@ -70,6 +70,10 @@ export interface Config {
   districtName: string;
   /** With an external Mosquitto: the shared folder where GridSense writes its password file and ACL. */
   mosquittoDir: string | undefined;
+  /** How Mosquitto is told to re-read those files after each rewrite (neither: something else does). */
+  mosquittoReload: { command: string | undefined; pidFile: string | undefined };
+  /** The shared secret EMQX sends to GridSense's authentication and authorization endpoints. */
+  emqxAuthSecret: string | undefined;
   /** How long people's sessions and passwords last. */
   session: SessionPolicy;
   /** DingTalk, WeCom and SMS messages to people by name, where configured. */
@@ -192,6 +196,12 @@ export const CONFIG_DOC: Record<string, string> = {
     "production: the district root region's name, seeded at first start (default 辖区)",
   GRIDSENSE_MOSQUITTO_DIR:
     'with MQTT_URL on Mosquitto: folder where GridSense keeps its password file and ACL from the device registry (default: none)',
+  GRIDSENSE_MOSQUITTO_RELOAD_COMMAND:
+    'with GRIDSENSE_MOSQUITTO_DIR: command run after each rewrite so Mosquitto re-reads the files, split on spaces, no shell, e.g. systemctl reload mosquitto (default: none)',
+  GRIDSENSE_MOSQUITTO_PID_FILE:
+    "with GRIDSENSE_MOSQUITTO_DIR: Mosquitto's pid_file; GridSense sends that process SIGHUP after each rewrite (default: none)",
+  GRIDSENSE_EMQX_AUTH_SECRET:
+    'with EMQX: the shared secret (at least 32 characters) EMQX sends as Authorization: Bearer to /api/mqtt/emqx/authn and /authz; unset: both refuse every request (default: none)',
   GRIDSENSE_METRICS_PORT:
     'ingest run alone (npm start -w ingest) serves Prometheus /metrics on this port (default: off)',
 };
@@ -278,6 +288,11 @@ export function parseConfig(
   const personalDataKey = env.GRIDSENSE_DATA_KEY || undefined;
   if (personalDataKey !== undefined && personalDataKey.length < 32)
     errors.push('GRIDSENSE_DATA_KEY: must be at least 32 characters (e.g. 32 random bytes in base64)');
+  const emqxAuthSecret = env.GRIDSENSE_EMQX_AUTH_SECRET || undefined;
+  if (emqxAuthSecret !== undefined && emqxAuthSecret.length < 32)
+    errors.push(
+      'GRIDSENSE_EMQX_AUTH_SECRET: must be at least 32 characters (e.g. 32 random bytes in base64)',
+    );
   const auditKey = env.GRIDSENSE_AUDIT_KEY || undefined;
   if (auditKey !== undefined && auditKey.length < 32)
     errors.push('GRIDSENSE_AUDIT_KEY: must be at least 32 characters (e.g. 32 random bytes in base64)');
@@ -349,6 +364,11 @@ export function parseConfig(
     production,
     districtName: env.GRIDSENSE_DISTRICT_NAME?.trim() || '辖区',
     mosquittoDir: env.GRIDSENSE_MOSQUITTO_DIR || undefined,
+    mosquittoReload: {
+      command: env.GRIDSENSE_MOSQUITTO_RELOAD_COMMAND?.trim() || undefined,
+      pidFile: env.GRIDSENSE_MOSQUITTO_PID_FILE || undefined,
+    },
+    emqxAuthSecret,
     limits: {
       mqttMaxPacketBytes:
         positiveInteger('GRIDSENSE_MQTT_MAX_PACKET_KB', DEFAULT_NETWORK_LIMITS.mqttMaxPacketBytes / 1024) *

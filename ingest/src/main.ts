@@ -13,7 +13,11 @@ await runService('ingest', async (config, logger) => {
   const closers = new Closers((error) => onError(error, 'shutdown'));
   const db = await openStateDb(join(config.dataDir, 'state.db'), config);
   closers.add(() => db.destroy());
-  const credentials = serviceCredentials(config, await getOrCreateSecret(db, 'mqtt_service_secret'));
+  const credentials = serviceCredentials(
+    config,
+    await getOrCreateSecret(db, 'mqtt_service_secret'),
+    'ingest',
+  );
   const store = await openTimeSeriesStore(config, { log: logger, maintainRollups: true });
   closers.add(() => store.close());
   const bus = await connectMqttBus({

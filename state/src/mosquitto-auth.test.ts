@@ -82,6 +82,34 @@ describe('renderMosquittoAuth', () => {
     expect(files.withoutHash).toEqual(['old-1']);
   });
 
+  it('gives each service account only its own topics', () => {
+    const files = renderMosquittoAuth(
+      [{ id: 'smoke-1', gridId: 'G01', mosquittoHash: '$7$101$a$b' }],
+      [
+        { username: 'gridsense-ingest', password: 'pw1', read: ['gs/v1/#'], readwrite: ['gridsense/#'] },
+        { username: 'gridsense-alerts', password: 'pw2', read: [], readwrite: ['gridsense/#'] },
+      ],
+    );
+    expect(files.passwd.split('\n').map((line) => line.split(':')[0])).toEqual([
+      'gridsense-ingest',
+      'gridsense-alerts',
+      'smoke-1',
+      '',
+    ]);
+    expect(files.acl.split('\n').slice(1)).toEqual([
+      'user gridsense-ingest',
+      'topic read gs/v1/#',
+      'topic readwrite gridsense/#',
+      '',
+      'user gridsense-alerts',
+      'topic readwrite gridsense/#',
+      '',
+      'user smoke-1',
+      'topic readwrite gs/v1/G01/smoke-1/#',
+      '',
+    ]);
+  });
+
   it('refuses a service username the files cannot hold', () => {
     expect(() => renderMosquittoAuth([], { username: 'a b', password: 'pw' })).toThrow(/MQTT_USERNAME/);
   });

@@ -31,10 +31,15 @@ export function hashIssuedDeviceSecret(secret: string): { secretHash: string; mo
   return { secretHash: hashDeviceSecret(secret), mosquittoHash: mosquittoPasswordHash(secret) };
 }
 
-/** The account GridSense's own services log in with (MQTT_USERNAME/PASSWORD or the stored one). */
+/**
+ * An account of GridSense's own services, with the topic filters it may read and read + write
+ * (none given: every topic).
+ */
 export interface MosquittoServiceAccount {
   username: string;
   password: string;
+  read?: readonly string[];
+  readwrite?: readonly string[];
 }
 
 export interface MosquittoDevice {
@@ -45,29 +50,40 @@ export interface MosquittoDevice {
 
 /** A name Mosquitto's files can hold: no separator, space or line break. */
 const SAFE_NAME = /^[^\s:#+/]+$/;
+/** A topic filter an ACL line can hold. */
+const SAFE_FILTER = /^\S+$/;
+
+function serviceAcl(account: MosquittoServiceAccount): string[] {
+  const { read = [], readwrite = account.read ? [] : ['#'] } = account;
+  const lines = [...read.map((f) => `topic read ${f}`), ...readwrite.map((f) => `topic readwrite ${f}`)];
+  if (lines.some((line) => !SAFE_FILTER.test(line.split(' ')[2] ?? '')))
+    throw new Error(`a topic filter of ${account.username} cannot go into a Mosquitto ACL`);
+  return [`user ${account.username}`, ...lines];
+}
 
 /**
- * The two files' text. The services may use every topic (device topics, the bus, shared
- * subscriptions); a device only its own prefix. Devices without a Mosquitto hash (issued before
- * GridSense kept one) are left out and listed: rotating their secret lets them in.
+ * The two files' text. Each service account gets its own topics; a device only its own prefix.
+ * Devices without a Mosquitto hash (issued before GridSense kept one) are left out and listed:
+ * rotating their secret lets them in.
  */
 export function renderMosquittoAuth(
   devices: readonly MosquittoDevice[],
-  service: MosquittoServiceAccount,
+  services: MosquittoServiceAccount | readonly MosquittoServiceAccount[],
 ): { passwd: string; acl: string; withoutHash: string[] } {
-  if (!SAFE_NAME.test(service.username))
-    throw new Error(`MQTT_USERNAME "${service.username}" cannot go into a Mosquitto password file`);
+  const accounts = Array.isArray(services) ? services : [services as MosquittoServiceAccount];
+  for (const { username } of accounts)
+    if (!SAFE_NAME.test(username))
+      throw new Error(`MQTT_USERNAME "${username}" cannot go into a Mosquitto password file`);
   const listed = devices.filter(
     (d) => d.mosquittoHash !== null && SAFE_NAME.test(d.id) && SAFE_NAME.test(d.gridId),
   );
   const passwd = [
-    `${service.username}:${mosquittoPasswordHash(service.password)}`,
+    ...accounts.map((a) => `${a.username}:${mosquittoPasswordHash(a.password)}`),
     ...listed.map((d) => `${d.id}:${d.mosquittoHash}`),
   ];
   const acl = [
     '# Written by GridSense from its device registry; changes here are overwritten.',
-    `user ${service.username}`,
-    'topic readwrite #',
+    ...accounts.flatMap((account, i) => [...(i > 0 ? [''] : []), ...serviceAcl(account)]),
     ...listed.flatMap((d) => ['', `user ${d.id}`, `topic readwrite gs/v1/${d.gridId}/${d.id}/#`]),
   ];
   return {
@@ -95,10 +111,10 @@ async function listBrokerDevices(db: StateDb): Promise<MosquittoDevice[]> {
 export async function writeMosquittoAuthFiles(
   db: StateDb,
   dir: string,
-  service: MosquittoServiceAccount,
+  services: MosquittoServiceAccount | readonly MosquittoServiceAccount[],
 ): Promise<{ devices: number; withoutHash: string[] }> {
   const devices = await listBrokerDevices(db);
-  const { passwd, acl, withoutHash } = renderMosquittoAuth(devices, service);
+  const { passwd, acl, withoutHash } = renderMosquittoAuth(devices, services);
   await mkdir(dir, { recursive: true, mode: 0o700 });
   for (const [name, text] of [
     [MOSQUITTO_PASSWORD_FILE, passwd],
@@ -113,14 +129,17 @@ export async function writeMosquittoAuthFiles(
 
 /**
  * Keeps the files in step with the registry: written now, and again after every
- * `device.access_changed` (registered, rotated, disabled, enabled). Changes that arrive during a
- * write are folded into one more write.
+ * `device.access_changed` (registered, rotated, disabled, enabled), each write followed by
+ * `reload` (Mosquitto re-reads both files on SIGHUP). Changes that arrive during a write are
+ * folded into one more write.
  */
 export async function syncMosquittoAuthFiles(options: {
   db: StateDb;
   bus: Bus;
   dir: string;
-  service: MosquittoServiceAccount;
+  service: MosquittoServiceAccount | readonly MosquittoServiceAccount[];
+  /** Tells Mosquitto to re-read the files (mosquitto-reload.ts); none: something else does. */
+  reload?: () => Promise<void>;
   onWritten?: (result: { devices: number; withoutHash: string[] }) => void;
   onError: (error: unknown) => void;
 }): Promise<void> {
@@ -128,6 +147,7 @@ export async function syncMosquittoAuthFiles(options: {
   let again = false;
   const write = async (): Promise<void> => {
     options.onWritten?.(await writeMosquittoAuthFiles(options.db, options.dir, options.service));
+    await options.reload?.();
   };
   const request = (): void => {
     if (writing) {
@@ -144,6 +164,10 @@ export async function syncMosquittoAuthFiles(options: {
         }
       });
   };
-  await write();
+  // Mosquitto may be running already, on files from before this start: reload it, but a broker
+  // not up yet (it reads the files when it starts) must not stop GridSense from starting.
+  await writeMosquittoAuthFiles(options.db, options.dir, options.service).then(options.onWritten);
+  await options.reload?.().catch(options.onError);
   await options.bus.subscribe('device.access_changed', () => request());
 }
+export * from './mosquitto-reload';

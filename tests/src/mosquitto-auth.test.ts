@@ -1,4 +1,5 @@
-import type { DeviceCredential } from '@gridsense/state';
+import { servicePassword, type ServiceRole } from '@gridsense/broker';
+import { getOrCreateSecret, openStateDb, type DeviceCredential } from '@gridsense/state';
 import mqtt from 'mqtt';
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -63,16 +64,21 @@ describe.skipIf(mosquittoTestMode() === 'skip')(
       const written = await writeAuthFilesFromCli({ GRIDSENSE_DATA_DIR: cliDataDir, ...service }, authDir);
       expect(written.code, written.output).toBe(0);
       mosquitto = await startMosquitto({ authDir });
+      // GridSense reloads Mosquitto itself (SIGHUP to the process in its PID file) after each
+      // rewrite, its first at start: nothing below reloads or restarts anything.
       stack = await startTestPlatform({
-        env: { MQTT_URL: mosquitto.url, GRIDSENSE_MOSQUITTO_DIR: authDir, ...service },
+        env: {
+          MQTT_URL: mosquitto.url,
+          GRIDSENSE_MOSQUITTO_DIR: authDir,
+          GRIDSENSE_MOSQUITTO_PID_FILE: mosquitto.pidFile,
+          ...service,
+        },
       });
       [device, neighbour] = stack.devices.filter((d) => d.type === 'smoke_detector') as [
         DeviceCredential,
         DeviceCredential,
       ];
       admin = await stack.login('admin');
-      // The compose file's watcher sends SIGHUP when the files change; here the test does.
-      mosquitto.reload();
     }, 90_000);
 
     afterAll(async () => {
@@ -122,8 +128,8 @@ describe.skipIf(mosquittoTestMode() === 'skip')(
         'listed',
       );
       expect(first).toMatch(/^smoke-mosq-1:\$7\$101\$[A-Za-z0-9+/]{16}\$[A-Za-z0-9+/]{86}==$/);
-      mosquitto.reload();
-      // Stays connected through the rotation: Mosquitto re-checks open sessions when it reloads.
+      // Mosquitto 2.0 re-checks open sessions against the files it reloads: one whose password
+      // no longer matches, or whose user is gone, is disconnected.
       const client = await eventually(
         () => connectAs(mosquitto.url, 'smoke-mosq-1', registered.body.secret),
         'new device connects',
@@ -132,11 +138,8 @@ describe.skipIf(mosquittoTestMode() === 'skip')(
 
       const rotated = await admin.call<{ secret: string }>('POST', '/api/devices/smoke-mosq-1/secret');
       expect(rotated.status).toBe(200);
-      await eventually(async () => {
-        if ((await lineOf()) === first) throw new Error('not rewritten yet');
-      }, 'rewritten');
-      mosquitto.reload();
       await ended;
+      expect(await lineOf()).not.toBe(first);
       await eventually(
         () => connectAs(mosquitto.url, 'smoke-mosq-1', rotated.body.secret).then((c) => c.endAsync()),
         'new secret accepted',
@@ -145,11 +148,11 @@ describe.skipIf(mosquittoTestMode() === 'skip')(
         /not authorized/i,
       );
 
+      const open = await connectAs(mosquitto.url, 'smoke-mosq-1', rotated.body.secret);
+      const kicked = new Promise<void>((resolve) => open.once('close', () => resolve()));
       expect((await admin.call('POST', '/api/devices/smoke-mosq-1/disable')).status).toBe(200);
-      await eventually(async () => {
-        if (await lineOf()) throw new Error('still listed');
-      }, 'removed');
-      mosquitto.reload();
+      await kicked;
+      expect(await lineOf()).toBeUndefined();
       await eventually(
         () =>
           connectAs(mosquitto.url, 'smoke-mosq-1', rotated.body.secret).then(
@@ -159,5 +162,55 @@ describe.skipIf(mosquittoTestMode() === 'skip')(
         'disabled device refused',
       );
     }, 30_000);
+
+    it('gives ingest and alerts accounts of their own: ingest reads device topics, alerts only the bus', async () => {
+      const db = await openStateDb(path.join(stack.dataDir, 'state.db'));
+      const secret = await getOrCreateSecret(db, 'mqtt_service_secret').finally(() => db.destroy());
+      const service = (role: ServiceRole, clientId: string, password = servicePassword(role, secret)) =>
+        mqtt.connectAsync(mosquitto.url, {
+          clientId,
+          username: `gridsense-${role}`,
+          password,
+          reconnectPeriod: 0,
+        });
+      await expect(service('alerts', 'gridsense-alerts-t0', 'guess')).rejects.toThrow(/not authorized/i);
+      const alerts = await service('alerts', 'gridsense-alerts-t1');
+      const ingest = await service('ingest', 'gridsense-ingest-t1');
+      const sharedIngest = await service('ingest', 'gridsense-ingest-t2');
+      try {
+        const granted = async (client: mqtt.MqttClient, filter: string) =>
+          (await client.subscribeAsync(filter, { qos: 1 }))[0]?.qos;
+        expect(await granted(alerts, 'gridsense/#')).toBe(1);
+        // Mosquitto 2.0 grants an MQTT 3.1.1 subscription its ACL refuses, then delivers nothing to it.
+        expect(await granted(alerts, `gs/v1/${device.gridId}/${device.id}/#`)).toBe(1);
+        expect(await granted(sharedIngest, `$share/gridsense-t/gs/v1/+/+/+`)).toBe(1);
+        expect(await granted(ingest, 'gs/v1/#')).toBe(1);
+
+        const seen: string[] = [];
+        const seenByAlerts: string[] = [];
+        for (const client of [ingest, sharedIngest])
+          client.on(
+            'message',
+            (topic, payload) => topic.startsWith('gs/v1/') && seen.push(payload.toString()),
+          );
+        alerts.on('message', (topic) => topic.startsWith('gs/v1/') && seenByAlerts.push(topic));
+        const topic = `gs/v1/${device.gridId}/${device.id}/telemetry`;
+        // Refused for every service (Mosquitto acknowledges and drops); the device's own goes through.
+        await alerts.publishAsync(topic, 'from alerts', { qos: 1 });
+        await ingest.publishAsync(topic, 'from ingest', { qos: 1 });
+        const own = await connectAs(mosquitto.url, device.id, device.secret);
+        await own.publishAsync(topic, JSON.stringify({ seq: 9001, metrics: { battery: 80 } }), { qos: 1 });
+        await own.endAsync();
+        await eventually(async () => {
+          if (seen.length < 2) throw new Error(`${seen.length} of 2 copies seen`);
+        }, 'device reading delivered');
+        expect(seen.every((payload) => payload.includes('9001'))).toBe(true);
+        expect(seenByAlerts).toEqual([]);
+      } finally {
+        await alerts.endAsync();
+        await ingest.endAsync();
+        await sharedIngest.endAsync();
+      }
+    });
   },
 );

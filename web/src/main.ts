@@ -11,6 +11,8 @@ import {
   startAuditAnchoring,
 } from '@gridsense/state';
 import { join, resolve } from 'node:path';
+import { webBusClientId } from './cluster-node';
+import { mosquittoAuthSync } from './mosquitto-auth-sync';
 import { startWebServer } from './web-server';
 
 /** The web server alone: API, console, socket.io and Node-RED, on the bus at MQTT_URL. */
@@ -26,13 +28,18 @@ await runService('web', async (config, logger) => {
     onError: (error) => onError(error, 'audit anchor'),
   });
   closers.add(() => anchoring.close());
+  const serviceSecret = await getOrCreateSecret(db, 'mqtt_service_secret');
+  // Device administration is here: so is keeping an external Mosquitto's accounts in step.
+  const mosquittoFiles = mosquittoAuthSync(config, { db, serviceSecret, logger });
+  await mosquittoFiles?.writeNow();
   const bus = await connectServiceBus({
     config: { ...config, mqttUrl: config.mqttUrl },
-    serviceSecret: await getOrCreateSecret(db, 'mqtt_service_secret'),
-    clientId: 'gridsense-web',
+    serviceSecret,
+    clientId: webBusClientId(config.httpPort),
     onError: (error) => onError(error, 'bus'),
   });
   closers.add(() => bus.close());
+  await mosquittoFiles?.follow(bus);
   const store = await openTimeSeriesStore(config);
   closers.add(() => store.close());
   const web = await startWebServer(

@@ -12,6 +12,8 @@ export interface MosquittoInstance {
   pid: number;
   /** SIGHUP: Mosquitto re-reads its password file and ACL. */
   reload(): void;
+  /** The PID file Mosquitto writes itself (`pid_file`), as GRIDSENSE_MOSQUITTO_PID_FILE names it. */
+  pidFile: string;
   /**
    * Stops Mosquitto (SIGTERM: a clean stop that saves its persistence file; SIGKILL: a crash) and
    * starts it again on the same port with the same configuration and data.
@@ -56,6 +58,7 @@ export async function startMosquitto(limits: MosquittoLimits = {}): Promise<Mosq
     configFile,
     [
       `listener ${port} 127.0.0.1`,
+      `pid_file ${path.join(dir, 'mosquitto.pid')}`,
       ...(limits.authDir
         ? [
             // Mosquitto started as root reads them as its own user: stay this user, who wrote them 0600.
@@ -118,6 +121,7 @@ export async function startMosquitto(limits: MosquittoLimits = {}): Promise<Mosq
   return {
     url: `mqtt://127.0.0.1:${port}`,
     port,
+    pidFile: path.join(dir, 'mosquitto.pid'),
     get pid() {
       return child.pid ?? 0;
     },
