@@ -1,8 +1,9 @@
 import { parseDeviceTopic } from '@gridsense/core';
-import mqtt, { type MqttClient } from 'mqtt';
+import mqtt from 'mqtt';
 import { Gauge } from 'prom-client';
 import { metricsRegistry } from './ingest-metrics';
 import type { Ingest } from './ingest-pipeline';
+import { openSubscriberConnection, type SubscriberConnection } from './subscriber-connection';
 
 const DEVICE_TOPICS = 'gs/v1/+/+/+';
 const SHARE_GROUP = 'gridsense-ingest';
@@ -19,10 +20,16 @@ const silentGauge = new Gauge({
 });
 
 export interface ExternalSubscriber {
-  clients: MqttClient[];
+  clients: SubscriberConnection[];
   /** True while the silence alarm is raised. */
   silent(): boolean;
   endAsync(): Promise<void>;
+}
+
+/** Which of several ingest processes on one broker this is: `index` of `count` (1-based). */
+export interface IngestInstance {
+  index: number;
+  count: number;
 }
 
 export interface ExternalSubscriberOptions {
@@ -32,7 +39,12 @@ export interface ExternalSubscriberOptions {
   password?: string;
   ingest: Ingest;
   onError: (error: unknown, context: string) => void;
+  /** Subscriber connections in this process (default 1; one keeps many messages in flight). */
   subscribers?: number;
+  /** Several ingest processes sharing the device messages (default the only one, 1 of 1). */
+  instance?: IngestInstance;
+  /** Messages handed to ingest and not yet acknowledged, per connection, past which it stops reading. */
+  maxUnacked?: number;
   /**
    * How often the subscribers' silence is checked (default 30 s): when they received nothing in
    * that time, a witness watches the device topics for a while; device messages it sees raise
@@ -48,49 +60,70 @@ export function subscriberIds(clientId: string, count: number): string[] {
 }
 
 /**
+ * This instance's share of the ids of all instances together: `subscribers` per instance,
+ * numbered across instances (instance 2 of 2 with 1 subscriber each is `clientId-2`), so every
+ * process keeps the same ids, and with them its persistent session, from one start to the next.
+ */
+export function instanceSubscriberIds(
+  clientId: string,
+  subscribers: number,
+  instance: IngestInstance,
+): string[] {
+  const all = subscriberIds(clientId, subscribers * instance.count);
+  return all.slice((instance.index - 1) * subscribers, instance.index * subscribers);
+}
+
+/**
  * Ingest against an external broker (Mosquitto, EMQX): persistent-session subscribers whose own
- * PUBACK to the broker waits until the reading is durable (mqtt.js `handleMessage`), so the broker
- * redelivers anything ingest had not made durable when it stopped.
+ * PUBACK to the broker waits until the reading is durable, so the broker redelivers anything
+ * ingest had not made durable when it stopped.
  *
- * mqtt.js hands a client its next message only after the previous one's callback, so one client
- * is one message per group commit. `subscribers` > 1 opens that many clients on a shared
- * subscription (`$share/gridsense-ingest/…`, Mosquitto ≥ 1.6 and EMQX; not aedes), whose messages
- * the broker spreads over them and whose writes ingest groups together again.
+ * Each subscriber connection (`subscriber-connection.ts`) hands every message to the pipeline as
+ * it arrives and PUBACKs it once its group commit is durable, so one connection keeps as many
+ * QoS 1 messages in flight as the broker allows (Mosquitto: `max_inflight_messages`). When more
+ * than one connection takes part, in this process (`subscribers`) or across ingest processes
+ * (`instance`), they share a subscription (`$share/gridsense-ingest/…`, Mosquitto ≥ 1.6 and
+ * EMQX; not aedes), whose messages the broker spreads over them.
  *
  * Three ways a broker can leave ingest subscribed to nothing, or something subscribed that nobody
  * reads, and what is done about each:
  * - Every connect subscribes again, session present or not: Mosquitto restores a saved session
  *   without its shared subscriptions, and would otherwise acknowledge and drop every device message.
  * - Sessions of other subscriber counts (`clientId` alone, or `clientId-k` beyond the count) are
- *   drained into ingest, unsubscribed and removed at start, so a broker stops queueing for them.
+ *   drained into ingest, unsubscribed and removed at start, by instance 1 only.
  * - A silence watch raises an alarm when devices publish and no subscriber receives anything.
  */
 export async function subscribeExternalBroker(
   options: ExternalSubscriberOptions,
 ): Promise<ExternalSubscriber> {
   const count = options.subscribers ?? 1;
-  const ids = subscriberIds(options.clientId, count);
-  const filter = count === 1 ? DEVICE_TOPICS : SHARED_TOPICS;
+  const instance = options.instance ?? { index: 1, count: 1 };
+  const total = count * instance.count;
+  const ids = instanceSubscriberIds(options.clientId, count, instance);
+  const filter = total === 1 ? DEVICE_TOPICS : SHARED_TOPICS;
   let received = 0;
   const onMessage = () => received++;
   const clients = await Promise.all(
     ids.map((clientId) => connectSubscriber({ ...options, clientId, filter, onMessage })),
   );
-  const inUse = new Set(ids);
-  const stale = [options.clientId, ...subscriberIds(options.clientId, MAX_SUBSCRIBERS)].filter(
-    (id) => !inUse.has(id),
-  );
-  // All at once, before returning: a stop must not cut a retirement short.
-  const retired = Promise.all(
-    stale.map((clientId) =>
-      retireSession({ ...options, clientId }).catch((error: unknown) =>
-        options.onError(error, `retire session ${clientId}`),
+  if (instance.index === 1) {
+    const inUse = new Set(subscriberIds(options.clientId, total));
+    const stale = [options.clientId, ...subscriberIds(options.clientId, MAX_SUBSCRIBERS)].filter(
+      (id) => !inUse.has(id),
+    );
+    // All at once, before returning: a stop must not cut a retirement short.
+    await Promise.all(
+      stale.map((clientId) =>
+        retireSession({ ...options, clientId }).catch((error: unknown) =>
+          options.onError(error, `retire session ${clientId}`),
+        ),
       ),
-    ),
-  ).then(() => undefined);
-  await retired;
+    );
+  }
 
-  const watch = watchSilence(options, clients, filter, () => received);
+  const witnessId =
+    instance.index === 1 ? `${options.clientId}-witness` : `${options.clientId}-witness-${instance.index}`;
+  const watch = watchSilence({ ...options, witnessId }, clients, filter, () => received);
   return {
     clients,
     silent: () => watch.silent,
@@ -101,64 +134,43 @@ export async function subscribeExternalBroker(
   };
 }
 
-function connectOptions(
+/** Hands a device message to ingest; resolves once it is durable or rejected for good. */
+function storeDeviceMessage(
   options: ExternalSubscriberOptions,
-  clientId: string,
-  clean: boolean,
-): mqtt.IClientOptions {
-  return {
-    clientId,
-    clean,
-    protocolVersion: 4,
-    // Soon after a broker restart: until the subscriptions are back, Mosquitto drops device messages.
-    reconnectPeriod: 250,
-    // mqtt.js would skip a filter it believes subscribed; every connect subscribes by itself instead.
-    resubscribe: false,
-    ...(options.username ? { username: options.username, password: options.password ?? '' } : {}),
-  };
-}
-
-/** Stores each device message, and PUBACKs it only once durable. */
-function handleDeviceMessages(
-  client: MqttClient,
-  options: ExternalSubscriberOptions,
-  onMessage: () => void,
-): void {
-  client.handleMessage = (packet, callback) => {
-    onMessage();
-    const topic = parseDeviceTopic(packet.topic);
-    if (!topic) return callback();
-    const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);
-    options.ingest.handleDeviceMessage(topic, payload).then(
-      () => callback(),
-      // Not durable: withhold the PUBACK; the broker redelivers after reconnect.
-      (error: unknown) => {
-        options.onError(error, `store ${packet.topic}`);
-        client.end(true, () => client.reconnect());
-      },
-    );
-  };
+  topic: string,
+  payload: Buffer,
+): Promise<unknown> {
+  const device = parseDeviceTopic(topic);
+  if (!device) return Promise.resolve();
+  return options.ingest.handleDeviceMessage(device, payload);
 }
 
 async function connectSubscriber(
   options: ExternalSubscriberOptions & { filter: string; onMessage: () => void },
-): Promise<MqttClient> {
-  const client = mqtt.connect(options.url, connectOptions(options, options.clientId, false));
-  handleDeviceMessages(client, options, options.onMessage);
-  client.on('error', (error) => options.onError(error, 'external broker'));
-  const subscribe = () => client.subscribeAsync(options.filter, { qos: 1 });
-  await new Promise<void>((resolve, reject) => {
-    client.once('error', reject);
-    client.once('connect', () => {
-      client.removeListener('error', reject);
-      subscribe().then(() => resolve(), reject);
-    });
+): Promise<SubscriberConnection> {
+  const { connection, ready } = openSubscriberConnection({
+    url: options.url,
+    clientId: options.clientId,
+    ...(options.username ? { username: options.username, password: options.password ?? '' } : {}),
+    clean: false,
+    // Every connect subscribes again, whatever `sessionPresent` says (see subscribeExternalBroker).
+    filter: options.filter,
+    // Soon after a broker restart: until the subscriptions are back, Mosquitto drops device messages.
+    reconnectMs: 250,
+    ...(options.maxUnacked ? { maxUnacked: options.maxUnacked } : {}),
+    onPublish: (topic, payload) => {
+      options.onMessage();
+      return storeDeviceMessage(options, topic, payload);
+    },
+    onError: options.onError,
   });
-  // Every later connect too, whatever `sessionPresent` says (see subscribeExternalBroker).
-  client.on('connect', () => {
-    subscribe().catch((error: unknown) => options.onError(error, `subscribe ${options.clientId}`));
-  });
-  return client;
+  try {
+    await ready;
+  } catch (error) {
+    await connection.endAsync();
+    throw error;
+  }
+  return connection;
 }
 
 /**
@@ -168,42 +180,39 @@ async function connectSubscriber(
  */
 async function retireSession(options: ExternalSubscriberOptions): Promise<void> {
   let lastActivity = Date.now();
-  let pending = 0;
-  const client = mqtt.connect(options.url, {
-    ...connectOptions(options, options.clientId, false),
-    reconnectPeriod: 0,
-  });
-  handleDeviceMessages(client, options, () => {
-    lastActivity = Date.now();
-    pending++;
-  });
-  client.on('packetsend', (packet) => {
-    if (packet.cmd === 'puback') {
-      pending--;
+  const credentials = options.username
+    ? { username: options.username, password: options.password ?? '' }
+    : {};
+  const common = {
+    url: options.url,
+    clientId: options.clientId,
+    ...credentials,
+    reconnectMs: 0,
+    onError: () => {},
+  };
+  const { connection, ready } = openSubscriberConnection({
+    ...common,
+    clean: false,
+    onPublish: (topic, payload) => {
       lastActivity = Date.now();
-    }
+      return storeDeviceMessage(options, topic, payload).finally(() => (lastActivity = Date.now()));
+    },
   });
-  client.on('error', () => {});
-  const sessionPresent = await new Promise<boolean>((resolve, reject) => {
-    client.once('connect', (connack) => resolve(connack.sessionPresent));
-    client.once('close', () => reject(new Error(`could not connect as ${options.clientId}`)));
-  });
+  const sessionPresent = await ready;
   if (sessionPresent) {
-    await client.unsubscribeAsync([DEVICE_TOPICS, SHARED_TOPICS]);
-    while (pending > 0 || Date.now() - lastActivity < DRAIN_QUIET_MS)
+    await connection.unsubscribeAsync([DEVICE_TOPICS, SHARED_TOPICS]);
+    while (connection.unacked() > 0 || Date.now() - lastActivity < DRAIN_QUIET_MS)
       await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  await client.endAsync();
-  const cleaner = await mqtt.connectAsync(options.url, {
-    ...connectOptions(options, options.clientId, true),
-    reconnectPeriod: 0,
-  });
-  await cleaner.endAsync();
+  await connection.endAsync();
+  const cleaner = openSubscriberConnection({ ...common, clean: true, onPublish: () => Promise.resolve() });
+  await cleaner.ready;
+  await cleaner.connection.endAsync();
 }
 
 function watchSilence(
-  options: ExternalSubscriberOptions,
-  clients: MqttClient[],
+  options: ExternalSubscriberOptions & { witnessId: string },
+  clients: SubscriberConnection[],
   filter: string,
   received: () => number,
 ): { silent: boolean; stop(): void } {
@@ -236,10 +245,8 @@ function watchSilence(
           'external broker',
         );
         for (const client of clients)
-          if (client.connected)
-            client
-              .subscribeAsync(filter, { qos: 1 })
-              .catch((error: unknown) => options.onError(error, 'subscribe'));
+          if (client.connected())
+            client.subscribeAsync(filter).catch((error: unknown) => options.onError(error, 'subscribe'));
       }
     } catch (error) {
       options.onError(error, 'silence witness');
@@ -253,10 +260,16 @@ function watchSilence(
 }
 
 /** Counts device messages on the broker for `forMs` with a throwaway QoS 0 subscription. */
-async function witnessDeviceMessages(options: ExternalSubscriberOptions, forMs: number): Promise<number> {
+async function witnessDeviceMessages(
+  options: ExternalSubscriberOptions & { witnessId: string },
+  forMs: number,
+): Promise<number> {
   const witness = await mqtt.connectAsync(options.url, {
-    ...connectOptions(options, `${options.clientId}-witness`, true),
+    clientId: options.witnessId,
+    clean: true,
+    protocolVersion: 4,
     reconnectPeriod: 0,
+    ...(options.username ? { username: options.username, password: options.password ?? '' } : {}),
   });
   let seen = 0;
   try {

@@ -1,0 +1,127 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  numberedSmokeDetectors,
+  provisionIngestDataDir,
+  startIngestProcess,
+  type IngestProcess,
+} from './harness/ingest-process';
+import { mosquittoTestMode, startMosquitto, type MosquittoInstance } from './harness/mosquitto';
+import {
+  embeddedSeqCounts,
+  misstored,
+  startNumberedDevices,
+  type NumberedFleet,
+} from './harness/numbered-devices';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function eventually(check: () => boolean, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (check()) return true;
+    if (Date.now() > deadline) return false;
+    await sleep(200);
+  }
+}
+
+/** How often each seq of each device is stored, summed over the data dirs of several ingests. */
+function storedCounts(dataDirs: string[], deviceIds: string[]): Map<string, Map<number, number>> {
+  const all = new Map<string, Map<number, number>>();
+  for (const id of deviceIds) {
+    const sum = new Map<number, number>();
+    for (const dir of dataDirs)
+      for (const [seq, n] of embeddedSeqCounts(dir, id)) sum.set(seq, (sum.get(seq) ?? 0) + n);
+    all.set(id, sum);
+  }
+  return all;
+}
+
+const storedTotal = (dirs: string[], ids: string[]) =>
+  [...storedCounts(dirs, ids).values()].reduce((n, m) => n + m.size, 0);
+const ackedTotal = (fleet: NumberedFleet) => [...fleet.acked.values()].reduce((n, s) => n + s.size, 0);
+
+// Ingest on its own behind a real Mosquitto (persistent sessions, autosave as docker/mosquitto.conf),
+// its subscriber keeping many QoS 1 messages in flight and PUBACKing each once its batch is durable.
+describe.skipIf(mosquittoTestMode() === 'skip')('pipelined ingest subscriber behind Mosquitto', () => {
+  const cleanups: (() => Promise<void>)[] = [];
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  });
+
+  async function setUp(instances: number, devices: ReturnType<typeof numberedSmokeDetectors>) {
+    const mosquitto: MosquittoInstance = await startMosquitto({ persistence: { autosaveIntervalS: 10 } });
+    cleanups.push(() => mosquitto.stop());
+    const dirs: string[] = [];
+    const ingests: IngestProcess[] = [];
+    for (let index = 1; index <= instances; index++) {
+      const dir = await mkdtemp(join(tmpdir(), 'gridsense-pipelined-'));
+      cleanups.push(() => rm(dir, { recursive: true, force: true }));
+      await provisionIngestDataDir(dir, devices);
+      const ingest = await startIngestProcess(dir, {
+        MQTT_URL: mosquitto.url,
+        GRIDSENSE_INGEST_INSTANCE: `${index}/${instances}`,
+      });
+      cleanups.push(() => ingest.stop());
+      dirs.push(dir);
+      ingests.push(ingest);
+    }
+    return { mosquitto, dirs, ingests };
+  }
+
+  it('stores every reading Mosquitto acknowledged exactly once across an ingest kill -9 with many in flight', async () => {
+    const devices = numberedSmokeDetectors('pipelined', 40);
+    const ids = devices.map((d) => d.id);
+    const { mosquitto, dirs, ingests } = await setUp(1, devices);
+    const fleet = await startNumberedDevices({
+      url: mosquitto.url,
+      devices,
+      inFlight: 2,
+      intervalMs: 20,
+      metric: { name: 'battery', value: 70 },
+    });
+    cleanups.push(() => fleet.close());
+    expect(await eventually(() => storedTotal(dirs, ids) > 1_000, 60_000)).toBe(true);
+    await ingests[0]!.kill();
+    const storedAtKill = storedTotal(dirs, ids);
+    await sleep(500); // devices keep publishing; Mosquitto queues for ingest's persistent session
+    await fleet.finish(30_000);
+    const total = ackedTotal(fleet);
+    expect(total).toBe(fleet.sent());
+    expect(storedAtKill).toBeLessThan(total);
+    await ingests[0]!.restart();
+
+    expect(await eventually(() => storedTotal(dirs, ids) >= total, 60_000)).toBe(true);
+    expect(misstored(fleet.acked, storedCounts(dirs, ids))).toEqual([]);
+  }, 300_000);
+
+  it('two ingest processes on $share each take part, and together store everything exactly once, across a kill -9 of one', async () => {
+    const devices = numberedSmokeDetectors('shared', 24);
+    const ids = devices.map((d) => d.id);
+    const { mosquitto, dirs, ingests } = await setUp(2, devices);
+    const fleet = await startNumberedDevices({
+      url: mosquitto.url,
+      devices,
+      inFlight: 2,
+      intervalMs: 20,
+      metric: { name: 'battery', value: 70 },
+    });
+    cleanups.push(() => fleet.close());
+    expect(await eventually(() => storedTotal(dirs, ids) > 1_000, 60_000)).toBe(true);
+    // One member dies with messages in flight; its session keeps them (and its share meanwhile).
+    await ingests[1]!.kill();
+    await sleep(1_000);
+    await ingests[1]!.restart();
+    await sleep(1_000);
+    await fleet.finish(30_000);
+    const total = ackedTotal(fleet);
+    expect(total).toBe(fleet.sent());
+
+    expect(await eventually(() => storedTotal(dirs, ids) >= total, 60_000)).toBe(true);
+    expect(misstored(fleet.acked, storedCounts(dirs, ids))).toEqual([]);
+    const perInstance = dirs.map((dir) => storedTotal([dir], ids));
+    expect(perInstance.every((n) => n > total / 10)).toBe(true);
+  }, 300_000);
+});
