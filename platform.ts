@@ -182,6 +182,7 @@ export async function startPlatform(config: Config, options: PlatformOptions): P
         ingest,
         onError,
         subscribers: config.ingestSubscribers,
+        instance: config.ingestInstance,
         silenceCheckMs: config.ingestSilenceCheckMs,
       });
       closers.add(() => subscriber.endAsync());

@@ -32,6 +32,7 @@ const DEFAULTS: Config = {
   ingestThreads: 0,
   metricsPort: undefined,
   ingestSubscribers: 1,
+  ingestInstance: { index: 1, count: 1 },
   ingestSilenceCheckMs: 30_000,
   timeseriesMoveConfirmed: false,
   retentionDays: { raw: 0, minuteRollups: 0, hourRollups: 0 },
@@ -134,6 +135,7 @@ describe('parseConfig: values', () => {
       GRIDSENSE_INGEST_MAX_IN_FLIGHT: '500',
       GRIDSENSE_METRICS_PORT: '9464',
       GRIDSENSE_INGEST_SUBSCRIBERS: '4',
+      GRIDSENSE_INGEST_INSTANCE: '2/3',
       GRIDSENSE_INGEST_SILENCE_CHECK_S: '5',
       GRIDSENSE_TIMESERIES_MOVE: 'confirm',
       GRIDSENSE_RAW_RETENTION_DAYS: '30',
@@ -191,6 +193,7 @@ describe('parseConfig: values', () => {
       ingestThreads: 1,
       metricsPort: 9464,
       ingestSubscribers: 4,
+      ingestInstance: { index: 2, count: 3 },
       ingestSilenceCheckMs: 5_000,
       timeseriesMoveConfirmed: true,
       retentionDays: { raw: 30, minuteRollups: 180, hourRollups: 3650 },
@@ -311,6 +314,14 @@ describe('parseConfig: invalid values', () => {
     [{ LOG_LEVEL: 'verbose' }, 'LOG_LEVEL: must be debug, info, warn or error'],
     [{ GRIDSENSE_SPOOL_MAX_MB: '0' }, 'GRIDSENSE_SPOOL_MAX_MB: "0" must be a whole number ≥ 1'],
     [{ GRIDSENSE_SPOOL_MAX_MB: '1.5' }, 'GRIDSENSE_SPOOL_MAX_MB: "1.5" must be a whole number ≥ 1'],
+    [
+      { GRIDSENSE_INGEST_INSTANCE: '3/2' },
+      'GRIDSENSE_INGEST_INSTANCE: "3/2" must be n/N with 1 ≤ n ≤ N ≤ 64',
+    ],
+    [
+      { GRIDSENSE_INGEST_INSTANCE: 'two' },
+      'GRIDSENSE_INGEST_INSTANCE: "two" must be n/N with 1 ≤ n ≤ N ≤ 64',
+    ],
     [
       { GRIDSENSE_INGEST_MAX_IN_FLIGHT: 'many' },
       'GRIDSENSE_INGEST_MAX_IN_FLIGHT: "many" must be a whole number ≥ 1',

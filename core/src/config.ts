@@ -46,6 +46,8 @@ export interface Config {
   metricsPort: number | undefined;
   /** Subscriber connections to an external broker (>1: a shared subscription). */
   ingestSubscribers: number;
+  /** With MQTT_URL: this ingest process among several on one broker (`index` of `count`, on $share). */
+  ingestInstance: { index: number; count: number };
   /** With MQTT_URL: how often ingest checks that its subscribers still receive device messages. */
   ingestSilenceCheckMs: number;
   /** GRIDSENSE_TIMESERIES_MOVE=confirm: start on another time-series store than the data dir served. */
@@ -167,6 +169,8 @@ export const CONFIG_DOC: Record<string, string> = {
   GRIDSENSE_ROLLUP_1H_RETENTION_DAYS: 'days to keep 1-hour rollups; 0 keeps them (default 0)',
   GRIDSENSE_INGEST_SUBSCRIBERS:
     'with MQTT_URL: subscriber connections on a shared subscription, for throughput (default 1; >1 needs $share: Mosquitto, EMQX)',
+  GRIDSENSE_INGEST_INSTANCE:
+    'with MQTT_URL: n/N, this ingest process as the n-th of N sharing the device messages ($share: Mosquitto, EMQX); every process needs the same N and its own n (default 1/1)',
   GRIDSENSE_INGEST_SILENCE_CHECK_S:
     'with MQTT_URL: seconds without a message to any ingest subscriber before ingest checks whether devices are publishing (alarm, and subscribe again) (default 30)',
   GRIDSENSE_MQTT_MAX_PACKET_KB:
@@ -263,6 +267,15 @@ export function parseConfig(
     if (raw !== '0' && raw !== '1') errors.push(`GRIDSENSE_INGEST_THREADS: "${raw}" must be 0 or 1`);
     return Number(raw);
   };
+  const ingestInstance = (): { index: number; count: number } => {
+    const raw = env.GRIDSENSE_INGEST_INSTANCE?.trim();
+    if (!raw) return { index: 1, count: 1 };
+    const match = /^(\d+)\/(\d+)$/.exec(raw);
+    const [index, count] = match ? [Number(match[1]), Number(match[2])] : [0, 0];
+    if (!(index >= 1 && index <= count && count <= 64))
+      errors.push(`GRIDSENSE_INGEST_INSTANCE: "${raw}" must be n/N with 1 ≤ n ≤ N ≤ 64`);
+    return { index, count };
+  };
   const hostName = (key: string): string | undefined => {
     const raw = env[key]?.trim();
     if (!raw) return undefined;
@@ -348,6 +361,7 @@ export function parseConfig(
     mqttMaxHeldPublishes: positiveInteger('GRIDSENSE_MQTT_MAX_HELD_PUBLISHES', 50_000),
     ingestThreads: ingestThreads(),
     ingestSubscribers: positiveInteger('GRIDSENSE_INGEST_SUBSCRIBERS', 1),
+    ingestInstance: ingestInstance(),
     ingestSilenceCheckMs: positiveInteger('GRIDSENSE_INGEST_SILENCE_CHECK_S', 30) * 1000,
     metricsPort: env.GRIDSENSE_METRICS_PORT ? port('GRIDSENSE_METRICS_PORT', 0) : undefined,
     timeseriesMoveConfirmed: confirmed('GRIDSENSE_TIMESERIES_MOVE'),

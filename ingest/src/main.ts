@@ -22,7 +22,11 @@ await runService('ingest', async (config, logger) => {
   closers.add(() => store.close());
   const bus = await connectMqttBus({
     url: config.mqttUrl,
-    clientId: 'gridsense-ingest-bus',
+    // One bus session per ingest process: two processes on one id would take it from each other.
+    clientId:
+      config.ingestInstance.index === 1
+        ? 'gridsense-ingest-bus'
+        : `gridsense-ingest-bus-${config.ingestInstance.index}`,
     ...credentials,
     onError: (error) => onError(error, 'bus'),
   });
@@ -50,6 +54,7 @@ await runService('ingest', async (config, logger) => {
     ingest,
     onError,
     subscribers: config.ingestSubscribers,
+    instance: config.ingestInstance,
     silenceCheckMs: config.ingestSilenceCheckMs,
   });
   closers.add(() => subscriber.endAsync());
