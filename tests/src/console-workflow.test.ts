@@ -196,6 +196,18 @@ describe.skipIf(chromiumTestMode() === 'skip')('the case workflow in real Chromi
       closeReason: 'false_alarm',
       resolvedAt: null,
     });
+
+    // The analytics page counts them apart: closed unhandled, per reason, never as 办结.
+    await page.getByTestId('nav-analytics').click();
+    const voidedCard = page.getByTestId('stat-voided');
+    await voidedCard.waitFor();
+    const count = async (reason: string) =>
+      Number(/\d+$/.exec((await voidedCard.locator(`[data-reason="${reason}"]`).textContent()) ?? '')?.[0]);
+    expect(await count('duplicate')).toBeGreaterThanOrEqual(1);
+    expect(await count('false_alarm')).toBeGreaterThanOrEqual(1);
+    const total = Number(await voidedCard.locator('dd').first().textContent());
+    expect(total).toBe((await count('void')) + (await count('false_alarm')) + (await count('duplicate')));
+    expect(await voidedCard.locator('dt').textContent()).toBe('未办结关闭');
     await page.context().close();
   });
 

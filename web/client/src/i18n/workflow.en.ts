@@ -9,6 +9,10 @@ export const workflowEn: Record<keyof typeof workflowZhCN, string> = {
   'reason.void': 'Void',
   'reason.false_alarm': 'False alarm',
 
+  'analytics.voided': 'Closed unhandled',
+  'analytics.voidedDef':
+    'Void, false alarm and duplicate: counted as opened, never as closed, and their deadlines leave the rates.',
+
   'reject.title': 'Fail verification and send back',
   'reject.hint': 'The case goes back to its handler to do again, with a fresh resolve deadline.',
   'reject.note': 'What is wrong (required)',

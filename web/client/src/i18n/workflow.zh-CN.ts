@@ -7,6 +7,9 @@ export const workflowZhCN = {
   'reason.void': '作废',
   'reason.false_alarm': '误报',
 
+  'analytics.voided': '未办结关闭',
+  'analytics.voidedDef': '作废、误报和重复件：计入立案数，不计入办结，其时限不计入三率。',
+
   'reject.title': '核查不通过，退回重办',
   'reject.hint': '退回给原处置人重新处置，办结时限重新计算。',
   'reject.note': '不通过原因（必填）',
