@@ -1,5 +1,4 @@
-import type SQLite from 'better-sqlite3';
-import { sql } from 'kysely';
+import type { Kysely } from 'kysely';
 import { createHmac, randomBytes } from 'node:crypto';
 import {
   chmodSync,
@@ -13,10 +12,7 @@ import {
   writeSync,
 } from 'node:fs';
 import { join } from 'node:path';
-import type { StateDb } from './database';
-
-/** The SQL function that seals audit rows and anchors with the audit key. */
-export const AUDIT_MAC_FUNCTION = 'gridsense_audit_mac';
+import { keysOf } from './state-keys';
 
 /** Shorter keys are refused: the key is all that stands between a copy of the database and a forged log. */
 export const MIN_AUDIT_KEY_LENGTH = 32;
@@ -74,35 +70,22 @@ function readAuditKeyFile(file: string): string {
   return key;
 }
 
-/**
- * Gives one SQLite connection the audit key as the SQL function
- * `gridsense_audit_mac(domain, ...fields)` = HMAC-SHA256(key, domain + "\n" + JSON of fields).
- *
- * Why a SQL function: `appendAudit(db, entries)` is called with the database or with any open
- * transaction, from many places. Every one of those handles runs on this connection, so the key
- * reaches them all without a new parameter, without a global, and without ever being written to
- * the database file. A copy of the file (or a tool opened on it) has no such function.
- */
-export function registerAuditKey(sqlite: SQLite.Database, key: string): void {
-  sqlite.function(
-    AUDIT_MAC_FUNCTION,
-    { varargs: true, deterministic: true, directOnly: true },
-    (domain: unknown, ...fields: unknown[]) =>
-      createHmac('sha256', key)
-        .update(`${String(domain)}\n${JSON.stringify(fields)}`)
-        .digest('hex'),
-  );
+/** HMAC-SHA256(key, domain + "\n" + JSON of fields): the seal of audit rows and anchors. */
+export function auditMac(key: string, domain: string, fields: readonly unknown[]): string {
+  return createHmac('sha256', key)
+    .update(`${domain}\n${JSON.stringify(fields)}`)
+    .digest('hex');
 }
 
-/** The seal of `fields` under `domain`, computed by the connection that holds the key. */
-export async function sealWithAuditKey(
-  db: StateDb,
+/**
+ * The seal of `fields` under `domain` with the audit key held by `db` (`state-keys.ts`): any
+ * handle or transaction from openStateDb, on either database. Computed here, not in SQL, so the
+ * key never reaches the database and a copy of it cannot forge a row.
+ */
+export function sealWithAuditKey<DB>(
+  db: Kysely<DB>,
   domain: string,
   fields: readonly unknown[],
 ): Promise<string> {
-  const args = sql.join([domain, ...fields].map((value) => sql`${value}`));
-  const { rows } = await sql<{ mac: string }>`select ${sql.raw(AUDIT_MAC_FUNCTION)}(${args}) as mac`.execute(
-    db,
-  );
-  return rows[0]!.mac;
+  return Promise.resolve(auditMac(keysOf(db).auditKey, domain, fields));
 }

@@ -2,9 +2,10 @@ import type { AuditEntryView, AuditVerification } from '@gridsense/core';
 import { sql, type ExpressionBuilder } from 'kysely';
 import { createHash } from 'node:crypto';
 import { isAnchorSealed, readAuditAnchors, type AnchorLine } from './audit-anchor';
-import { AUDIT_MAC_FUNCTION, sealWithAuditKey } from './audit-key';
+import { auditMac, sealWithAuditKey } from './audit-key';
 import type { StateDb } from './database';
 import type { Database } from './schema';
+import { keysOf } from './state-keys';
 
 /**
  * The tamper-evident audit log (全程留痕): every case move and every admin change, each row sealed
@@ -136,6 +137,7 @@ export async function verifyAuditChain(
       `the keyed chain starts at entry ${keyedFrom}, but at entry ${moved.keyedFrom} when anchored at ${when(moved.at)}`,
     );
   }
+  const { auditKey } = keysOf(db);
   const anchoredAt = new Map<number, AnchorLine[]>();
   for (const anchor of anchors) anchoredAt.set(anchor.seq, [...(anchoredAt.get(anchor.seq) ?? []), anchor]);
 
@@ -143,11 +145,6 @@ export async function verifyAuditChain(
     const rows = await db
       .selectFrom('audit_log')
       .selectAll()
-      .select(
-        sql<string>`${sql.raw(AUDIT_MAC_FUNCTION)}(prev_hash, seq, at, actor_id, actor_name, action, entity_type, entity_id, data)`.as(
-          'mac',
-        ),
-      )
       .where('seq', '>=', expectedSeq)
       .orderBy('seq')
       .limit(pageSize)
@@ -155,7 +152,9 @@ export async function verifyAuditChain(
     for (const row of rows) {
       if (row.seq !== expectedSeq) return result(expectedSeq, `entry ${expectedSeq} is missing`);
       if (row.prev_hash !== prev) return result(row.seq, 'does not link to the previous entry');
-      const expected = row.seq < keyedFrom ? sha256Link({ ...row, at: Number(row.at) }) : row.mac;
+      const fields = { ...row, at: Number(row.at) };
+      const expected =
+        row.seq < keyedFrom ? sha256Link(fields) : auditMac(auditKey, row.prev_hash, sealedFields(fields));
       if (expected !== row.hash) return result(row.seq, 'content does not match its hash');
       for (const anchor of anchoredAt.get(row.seq) ?? []) {
         if (anchor.hash === row.hash) continue;

@@ -6,13 +6,14 @@ import { listCaseSources, listCaseViews } from './case-view.repository';
 import type { StateDb } from './database';
 import { migrateToLatest } from './migrations';
 import { foundation } from './migrations/0001-foundation';
-import { registerPersonalDataKey } from './personal-data-key';
+import { stateKeysPlugin } from './state-keys';
 
 it('0004_cases upgrades a database with cases from before: sources, dispatch times and the ticker', async () => {
-  const sqlite = new SQLite(':memory:');
-  // What openStateDb gives every connection; later migrations and the views use it.
-  registerPersonalDataKey(sqlite, 'k'.repeat(32));
-  const db = new Kysely<unknown>({ dialect: new SqliteDialect({ database: sqlite }) }) as unknown as StateDb;
+  // The keys openStateDb gives every handle; later migrations and the views use them.
+  const db = new Kysely<unknown>({
+    dialect: new SqliteDialect({ database: new SQLite(':memory:') }),
+    plugins: [stateKeysPlugin({ auditKey: 'a'.repeat(32), personalDataKey: 'k'.repeat(32) })],
+  }) as unknown as StateDb;
   await new Migrator({
     db,
     provider: { getMigrations: () => Promise.resolve({ '0001_foundation': foundation }) },

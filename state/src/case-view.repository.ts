@@ -13,6 +13,7 @@ import {
 } from '@gridsense/core';
 import { toCaseRecord } from './case-rows';
 import type { StateDb } from './database';
+import { personalData } from './personal-data-key';
 
 export interface CaseQuery {
   /** Restrict to these grids; undefined means every grid. */
@@ -42,14 +43,14 @@ function scopedCases(db: StateDb, query: Pick<CaseQuery, 'gridIds' | 'handler'>)
       'case_categories.name as category_name',
       eb
         .selectFrom('case_requesters')
-        .select(sql<string>`gridsense_unseal(case_requesters.name)`.as('name'))
+        .select('case_requesters.name')
         .whereRef('case_requesters.case_id', '=', 'cases.id')
         .orderBy('case_requesters.id')
         .limit(1)
         .as('requester_name'),
       eb
         .selectFrom('case_requesters')
-        .select(sql<string>`gridsense_unseal(case_requesters.phone)`.as('phone'))
+        .select('case_requesters.phone')
         .whereRef('case_requesters.case_id', '=', 'cases.id')
         .orderBy('case_requesters.id')
         .limit(1)
@@ -112,6 +113,7 @@ async function toViews(db: StateDb, rows: CaseViewRow[]): Promise<CaseView[]> {
           (u) => [u.id, u.display_name],
         ),
   );
+  const sealed = personalData(db);
   return rows.map((row) => {
     const record = toCaseRecord(row);
     return {
@@ -125,7 +127,11 @@ async function toViews(db: StateDb, rows: CaseViewRow[]): Promise<CaseView[]> {
       requester:
         row.requester_name === null || row.requester_phone === null
           ? null
-          : { name: maskName(row.requester_name), phone: maskPhone(row.requester_phone), masked: true },
+          : {
+              name: maskName(sealed.open(row.requester_name)),
+              phone: maskPhone(sealed.open(row.requester_phone)),
+              masked: true,
+            },
       sourceCount: Number(row.source_count ?? 0),
       suppressedCount: Number(row.suppressed_count ?? 0),
     };
@@ -286,13 +292,14 @@ export async function listRequesters(
 ): Promise<{ name: string; phone: string; at: number }[]> {
   const rows = await db
     .selectFrom('case_requesters')
-    .select([
-      sql<string>`gridsense_unseal(name)`.as('name'),
-      sql<string>`gridsense_unseal(phone)`.as('phone'),
-      'created_at',
-    ])
+    .select(['name', 'phone', 'created_at'])
     .where('case_id', '=', caseId)
     .orderBy('id')
     .execute();
-  return rows.map((r) => ({ name: r.name, phone: r.phone, at: Number(r.created_at) }));
+  const sealed = personalData(db);
+  return rows.map((r) => ({
+    name: sealed.open(r.name),
+    phone: sealed.open(r.phone),
+    at: Number(r.created_at),
+  }));
 }

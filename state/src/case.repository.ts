@@ -1,4 +1,3 @@
-import { sql } from 'kysely';
 import {
   AppError,
   OPEN_CASE_STATES,
@@ -9,6 +8,7 @@ import {
 } from '@gridsense/core';
 import { appendAudit } from './audit.repository';
 import type { StateDb } from './database';
+import { personalData } from './personal-data-key';
 import { toCaseRecord, toCaseRow } from './case-rows';
 import { recordPhotoUses } from './photo.repository';
 
@@ -94,8 +94,8 @@ async function writeDetails(tx: StateDb, caseId: string, write: CaseWrite): Prom
       // Sealed with the personal-data key (state/src/personal-data-key.ts); views show it masked.
       .values({
         case_id: caseId,
-        name: sql<string>`gridsense_seal(${write.requester.name})`,
-        phone: sql<string>`gridsense_seal(${write.requester.phone})`,
+        name: personalData(tx).seal(write.requester.name),
+        phone: personalData(tx).seal(write.requester.phone),
         created_at: at,
       })
       .execute();

@@ -1,4 +1,5 @@
 export * from './database';
+export * from './dialect';
 export * from './credentials';
 export * from './settings.repository';
 export * from './region.repository';

@@ -1,7 +1,7 @@
-import { sql } from 'kysely';
 import { writeAudited } from './audited-change';
 import type { AuditActor } from './case-config.repository';
 import type { StateDb } from './database';
+import { personalData } from './personal-data-key';
 
 /** How a person is reached outside the console; each field may be missing. */
 export interface PersonContacts {
@@ -23,18 +23,14 @@ export async function listPersonContacts(
   if (userIds.length === 0) return new Map();
   const rows = await db
     .selectFrom('person_contacts')
-    .select([
-      'user_id',
-      sql<string | null>`gridsense_unseal(phone)`.as('phone'),
-      'dingtalk_user_id',
-      'wecom_user_id',
-    ])
+    .select(['user_id', 'phone', 'dingtalk_user_id', 'wecom_user_id'])
     .where('user_id', 'in', [...new Set(userIds)])
     .execute();
+  const sealed = personalData(db);
   return new Map(
     rows.map((r) => [
       r.user_id,
-      { phone: r.phone, dingtalkUserId: r.dingtalk_user_id, wecomUserId: r.wecom_user_id },
+      { phone: sealed.open(r.phone), dingtalkUserId: r.dingtalk_user_id, wecomUserId: r.wecom_user_id },
     ]),
   );
 }
@@ -55,7 +51,7 @@ export async function setPersonContacts(
   now: number,
 ): Promise<void> {
   const row = {
-    phone: sql<string | null>`gridsense_seal(${contacts.phone})`,
+    phone: personalData(db).seal(contacts.phone),
     dingtalk_user_id: contacts.dingtalkUserId,
     wecom_user_id: contacts.wecomUserId,
     updated_at: now,

@@ -1,31 +1,36 @@
-import type SQLite from 'better-sqlite3';
+import type { Kysely } from 'kysely';
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
-
-/** SQL functions that seal and open personal data (hotline callers' names and phone numbers). */
-export const SEAL_FUNCTION = 'gridsense_seal';
-export const UNSEAL_FUNCTION = 'gridsense_unseal';
+import { keysOf } from './state-keys';
 
 /** Sealed values start with this, so a migration can tell them from plain ones. */
 export const SEALED_PREFIX = 'gs1:';
 
+export interface PersonalDataCipher {
+  seal(value: string): string;
+  seal(value: string | null): string | null;
+  open(value: string): string;
+  open(value: string | null): string | null;
+}
+
 /**
- * Gives one SQLite connection the personal-data key as two SQL functions: `gridsense_seal(text)`
- * (AES-256-GCM, a fresh IV per value: `gs1:` + base64 of IV, tag and ciphertext) and
- * `gridsense_unseal(text)`. As with the audit key, the key lives in the connection, never in the
- * database file: a copy of the file shows only sealed values. NULL stays NULL; a value that is not
- * sealed is returned as it is (rows from before the migration that seals them).
+ * Seals and opens personal data (hotline callers' names and numbers, work phones, TOTP secrets)
+ * with the personal-data key: AES-256-GCM, a fresh IV per value, `gs1:` + base64 of IV, tag and
+ * ciphertext. Done in the service, not in SQL: the key lives in the process that opened the
+ * database, never in the database, so a copy of it (or a dump) shows only sealed values. NULL
+ * stays NULL; a value that is not sealed is returned as it is (rows from before the migration
+ * that seals them).
  */
-export function registerPersonalDataKey(sqlite: SQLite.Database, key: string): void {
+export function personalDataCipher(key: string): PersonalDataCipher {
   const aesKey = createHash('sha256').update(`gridsense personal data\n${key}`).digest();
-  sqlite.function(SEAL_FUNCTION, { deterministic: false, directOnly: true }, (value: unknown) => {
-    if (value === null || value === undefined) return null;
+  const seal = (value: string | null) => {
+    if (value === null) return null;
     const iv = randomBytes(12);
     const cipher = createCipheriv('aes-256-gcm', aesKey, iv);
-    const body = Buffer.concat([cipher.update(String(value), 'utf8'), cipher.final()]);
+    const body = Buffer.concat([cipher.update(value, 'utf8'), cipher.final()]);
     return SEALED_PREFIX + Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64');
-  });
-  sqlite.function(UNSEAL_FUNCTION, { deterministic: true, directOnly: true }, (value: unknown) => {
-    if (typeof value !== 'string' || !value.startsWith(SEALED_PREFIX)) return value ?? null;
+  };
+  const open = (value: string | null) => {
+    if (value === null || !value.startsWith(SEALED_PREFIX)) return value;
     const raw = Buffer.from(value.slice(SEALED_PREFIX.length), 'base64');
     try {
       const decipher = createDecipheriv('aes-256-gcm', aesKey, raw.subarray(0, 12));
@@ -36,5 +41,11 @@ export function registerPersonalDataKey(sqlite: SQLite.Database, key: string): v
         'personal data cannot be opened: GRIDSENSE_DATA_KEY (or keys/personal-data.key) is not the key it was sealed with',
       );
     }
-  });
+  };
+  return { seal, open } as PersonalDataCipher;
+}
+
+/** The cipher of the keys held by `db` (a handle from openStateDb, or a transaction on it). */
+export function personalData<DB>(db: Kysely<DB>): PersonalDataCipher {
+  return personalDataCipher(keysOf(db).personalDataKey);
 }

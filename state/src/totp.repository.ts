@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { AuditActor } from './case-config.repository';
 import type { StateDb } from './database';
+import { personalData } from './personal-data-key';
 import { writeAudited } from './audited-change';
 import { endUserSessions } from './session.repository';
 
@@ -20,18 +21,14 @@ export interface TotpState {
 export async function findTotpState(db: StateDb, userId: string): Promise<TotpState | undefined> {
   const row = await db
     .selectFrom('user_totp')
-    .select([
-      sql<string | null>`gridsense_unseal(secret)`.as('secret'),
-      sql<string | null>`gridsense_unseal(pending_secret)`.as('pending_secret'),
-      'enabled_at',
-      'last_step',
-    ])
+    .select(['secret', 'pending_secret', 'enabled_at', 'last_step'])
     .where('user_id', '=', userId)
     .executeTakeFirst();
+  const sealed = personalData(db);
   return (
     row && {
-      secret: row.secret,
-      pendingSecret: row.pending_secret,
+      secret: sealed.open(row.secret),
+      pendingSecret: sealed.open(row.pending_secret),
       enabled: row.enabled_at !== null,
       lastStep: row.last_step,
     }
@@ -54,10 +51,8 @@ export async function totpEnabledIds(db: StateDb, userIds: readonly string[]): P
 export async function startTotpEnrolment(db: StateDb, userId: string, secret: string): Promise<void> {
   await db
     .insertInto('user_totp')
-    .values({ user_id: userId, pending_secret: sql<string>`gridsense_seal(${secret})` })
-    .onConflict((oc) =>
-      oc.column('user_id').doUpdateSet({ pending_secret: sql<string>`gridsense_seal(${secret})` }),
-    )
+    .values({ user_id: userId, pending_secret: personalData(db).seal(secret) })
+    .onConflict((oc) => oc.column('user_id').doUpdateSet({ pending_secret: personalData(db).seal(secret) }))
     .execute();
 }
 

@@ -1,9 +1,7 @@
 import { closeBroker, createAedesBus, createBroker } from '@gridsense/broker';
 import type { BusPayloads, CaseRecord, RiskSignal, Severity, User } from '@gridsense/core';
-import { findCase, findUserByUsername, openStateDb, seedDemoDistrict, type StateDb } from '@gridsense/state';
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { findCase, findUserByUsername, seedDemoDistrict, type StateDb } from '@gridsense/state';
+import { seededStateDb, type StateDialect } from '@gridsense/state/testing';
 import { createAlerts, type AlertsOptions } from '../alerts-service';
 
 /** Local time in UTC+8 as epoch ms (month 1–12). */
@@ -23,35 +21,25 @@ export function fakeClock(start: number) {
 
 export type CaseEnv = Awaited<ReturnType<typeof startCaseEnv>>;
 
-let template: Promise<string> | undefined;
-let copies = 0;
-
-/** The demo district seeded once per test file (hashing 40 passwords is the slow part), then copied. */
-async function freshDemoDb(): Promise<StateDb> {
-  template ??= (async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'gridsense-cases-'));
-    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
-    const path = join(dir, 'template.db');
-    const db = await openStateDb(path);
-    await seedDemoDistrict(db, { now: beijing(2026, 3, 1), fixedPassword: 'test-password-1' });
-    await db.destroy();
-    return path;
-  })();
-  const path = await template;
-  const copy = path.replace('template.db', `case-env-${++copies}.db`);
-  copyFileSync(path, copy);
-  return openStateDb(copy);
-}
+/** The demo district seeded once per test file and dialect (hashing 40 passwords is the slow part), then copied. */
+const freshDemoDb = seededStateDb((db) =>
+  seedDemoDistrict(db, { now: beijing(2026, 3, 1), fixedPassword: 'test-password-1' }),
+);
 
 /**
- * The alerts service on a fresh demo district (in-memory SQLite) and a real embedded broker's bus,
- * with a hand-moved clock and the ticker and delivery driven by the test.
+ * The alerts service on a fresh demo district (SQLite, or PostgreSQL with `dialect`) and a real
+ * embedded broker's bus, with a hand-moved clock and the ticker and delivery driven by the test.
  */
 export async function startCaseEnv(
-  options: Partial<Omit<AlertsOptions, 'db' | 'bus' | 'onError'>> & { start?: number; db?: StateDb } = {},
+  options: Partial<Omit<AlertsOptions, 'db' | 'bus' | 'onError'>> & {
+    start?: number;
+    db?: StateDb;
+    dialect?: StateDialect;
+  } = {},
 ) {
   const clock = fakeClock(options.start ?? beijing(2026, 3, 10, 10));
-  const db = options.db ?? (await freshDemoDb());
+  const { dialect = 'sqlite', ...alertsOptions } = options;
+  const db = options.db ?? (await freshDemoDb(dialect));
   const broker = await createBroker({
     authenticate: (_client, _user, _password, done) => done(null, false),
     authorizePublish: (_client, _packet, done) => done(null),
@@ -69,7 +57,7 @@ export async function startCaseEnv(
     groupIntervalMs: 0,
     // The receivers in these tests are on loopback.
     pushTargets: { allowLoopbackForTests: true },
-    ...options,
+    ...alertsOptions,
     db,
     bus,
     onError: (error) => errors.push(error),

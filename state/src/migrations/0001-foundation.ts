@@ -1,4 +1,5 @@
 import type { Kysely, Migration } from 'kysely';
+import { autoIncrementId } from './portable';
 
 /** Regions, people, duties, devices, reject counts, rules, cases and their timeline. */
 export const foundation: Migration = {
@@ -96,7 +97,7 @@ export const foundation: Migration = {
       .execute();
     await db.schema
       .createTable('case_events')
-      .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+      .$call(autoIncrementId(db))
       .addColumn('case_id', 'text', (c) => c.notNull().references('cases.id'))
       .addColumn('at', 'bigint', (c) => c.notNull())
       .addColumn('actor_id', 'text', (c) => c.notNull())

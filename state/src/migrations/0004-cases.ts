@@ -1,4 +1,5 @@
 import { sql, type Kysely, type Migration } from 'kysely';
+import { autoIncrementId } from './portable';
 
 /** New nullable or defaulted columns on `cases` (one ALTER per column, as SQLite requires). */
 const CASE_COLUMNS: [string, 'text' | 'bigint' | 'integer' | 'double precision', string | number | null][] = [
@@ -58,7 +59,7 @@ export const cases: Migration = {
 
     await db.schema
       .createTable('case_sources')
-      .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+      .$call(autoIncrementId(db))
       .addColumn('case_id', 'text', (c) => c.notNull().references('cases.id'))
       .addColumn('kind', 'text', (c) => c.notNull())
       .addColumn('device_id', 'text')
@@ -85,7 +86,7 @@ export const cases: Migration = {
 
     await db.schema
       .createTable('case_requesters')
-      .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+      .$call(autoIncrementId(db))
       .addColumn('case_id', 'text', (c) => c.notNull().references('cases.id'))
       .addColumn('name', 'text', (c) => c.notNull())
       .addColumn('phone', 'text', (c) => c.notNull())
@@ -135,7 +136,7 @@ export const cases: Migration = {
       .execute();
     await db.schema
       .createTable('roster_shifts')
-      .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+      .$call(autoIncrementId(db))
       .addColumn('scope_kind', 'text', (c) => c.notNull())
       .addColumn('scope_id', 'text', (c) => c.notNull())
       .addColumn('user_id', 'text', (c) => c.notNull().references('users.id'))
@@ -183,7 +184,7 @@ export const cases: Migration = {
       .execute();
     await db.schema
       .createTable('notification_messages')
-      .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+      .$call(autoIncrementId(db))
       .addColumn('target_kind', 'text', (c) => c.notNull())
       .addColumn('target_id', 'text', (c) => c.notNull())
       .addColumn('group_key', 'text', (c) => c.notNull())
@@ -212,7 +213,7 @@ export const cases: Migration = {
       .execute();
     await db.schema
       .createTable('notification_attempts')
-      .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+      .$call(autoIncrementId(db))
       .addColumn('message_id', 'integer', (c) => c.notNull().references('notification_messages.id'))
       .addColumn('at', 'bigint', (c) => c.notNull())
       .addColumn('ok', 'integer', (c) => c.notNull())

@@ -1,4 +1,5 @@
 import { sql, type Kysely, type Migration } from 'kysely';
+import { epochMsType } from './portable';
 
 /**
  * Server-side sessions, so signing out, a disable or a password reset ends them at once. Only
@@ -12,14 +13,14 @@ export const sessions: Migration = {
       .addColumn('id', 'text', (c) => c.primaryKey())
       .addColumn('token_hash', 'text', (c) => c.notNull().unique())
       .addColumn('user_id', 'text', (c) => c.notNull().references('users.id').onDelete('cascade'))
-      .addColumn('created_at', 'integer', (c) => c.notNull())
-      .addColumn('last_seen_at', 'integer', (c) => c.notNull())
-      .addColumn('expires_at', 'integer', (c) => c.notNull())
+      .addColumn('created_at', epochMsType(db), (c) => c.notNull())
+      .addColumn('last_seen_at', epochMsType(db), (c) => c.notNull())
+      .addColumn('expires_at', epochMsType(db), (c) => c.notNull())
       .execute();
     await db.schema.createIndex('sessions_by_user').on('sessions').column('user_id').execute();
     await db.schema
       .alterTable('users')
-      .addColumn('password_changed_at', 'integer', (c) => c.notNull().defaultTo(0))
+      .addColumn('password_changed_at', epochMsType(db), (c) => c.notNull().defaultTo(0))
       .execute();
     await db.schema
       .alterTable('users')

@@ -1,4 +1,5 @@
 import type { Kysely, Migration } from 'kysely';
+import { epochMsType } from './portable';
 
 /**
  * Two-factor sign-in: each person's TOTP secret, sealed with the personal-data key
@@ -13,14 +14,14 @@ export const totp: Migration = {
       .addColumn('user_id', 'text', (c) => c.primaryKey().references('users.id').onDelete('cascade'))
       .addColumn('secret', 'text')
       .addColumn('pending_secret', 'text')
-      .addColumn('enabled_at', 'integer')
+      .addColumn('enabled_at', epochMsType(db))
       .addColumn('last_step', 'integer')
       .execute();
     await db.schema
       .createTable('user_recovery_codes')
       .addColumn('user_id', 'text', (c) => c.notNull().references('users.id').onDelete('cascade'))
       .addColumn('code_hash', 'text', (c) => c.notNull())
-      .addColumn('used_at', 'integer')
+      .addColumn('used_at', epochMsType(db))
       .addPrimaryKeyConstraint('user_recovery_codes_pk', ['user_id', 'code_hash'])
       .execute();
   },

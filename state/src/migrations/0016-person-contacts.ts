@@ -1,4 +1,5 @@
 import type { Kysely, Migration } from 'kysely';
+import { epochMsType } from './portable';
 
 /**
  * How to reach a person outside the console: their work phone (sealed with the personal-data key,
@@ -13,7 +14,7 @@ export const personContacts: Migration = {
       .addColumn('phone', 'text')
       .addColumn('dingtalk_user_id', 'text')
       .addColumn('wecom_user_id', 'text')
-      .addColumn('updated_at', 'integer', (c) => c.notNull())
+      .addColumn('updated_at', epochMsType(db), (c) => c.notNull())
       .execute();
   },
   async down(db: Kysely<unknown>) {
