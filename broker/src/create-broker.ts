@@ -4,6 +4,7 @@ import type { BrokerCluster } from './cluster-redis';
 
 // The cluster comes with the broker (index.ts exports this file).
 export * from './cluster-redis';
+export * from './cluster-bus';
 
 export type AuthenticateHandler = NonNullable<AedesOptions['authenticate']>;
 export type AuthorizePublishHandler = NonNullable<AedesOptions['authorizePublish']>;

@@ -1,4 +1,5 @@
 import { SERVICE_USERNAME } from '@gridsense/broker';
+import type { RiskSignal } from '@gridsense/core';
 import { Redis } from 'ioredis';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -181,5 +182,65 @@ describe.runIf(redisTestMode() === 'run')('broker nodes on Redis', () => {
     await expect.poll(() => device.connected).toBe(false);
     await expect(connectDevice(two.url)).rejects.toThrow(/Bad username or password/i);
     expect((await connectDevice(one.url, 'secret-1b')).connected).toBe(true);
+  });
+});
+
+describe.runIf(redisTestMode() === 'run')('the bus of broker nodes on Redis', () => {
+  let redis: RedisInstance;
+  const nodes: BrokerNode[] = [];
+  const devices: DeviceTable = new Map();
+  beforeAll(async () => {
+    redis = await startRedis();
+    for (const nodeId of ['node-1', 'node-2'])
+      nodes.push(
+        await startBrokerNode({
+          redisUrl: redis.url,
+          nodeId,
+          devices: () => devices,
+          serviceSecret: 'unused',
+        }),
+      );
+  });
+  afterAll(async () => {
+    await Promise.all(nodes.splice(0).map((node) => node.close()));
+    await redis?.stop();
+  });
+
+  const signal = (deviceId: string): RiskSignal => ({
+    ruleId: 'smoke-high',
+    ruleName: 'Smoke high',
+    category: 'fire',
+    deviceId,
+    gridId: 'G01',
+    deviceType: 'smoke_detector',
+    severity: 'critical',
+    previousSeverity: null,
+    at: Date.now(),
+  });
+
+  it('keeps a risk with the node that drew it for alerts, and shows it to every web node', async () => {
+    const [one, two] = nodes as [BrokerNode, BrokerNode];
+    const heard = { alertsOne: [] as string[], alertsTwo: [] as string[], webTwo: [] as string[] };
+    await one.buses.node.subscribe('risk.changed', (risk) => void heard.alertsOne.push(risk.deviceId));
+    await two.buses.node.subscribe('risk.changed', (risk) => void heard.alertsTwo.push(risk.deviceId));
+    await two.buses.cluster.subscribe('risk.changed', (risk) => void heard.webTwo.push(risk.deviceId));
+
+    await one.buses.node.publish('risk.changed', signal('DEV-1'));
+    await two.buses.cluster.publish('risk.changed', signal('DEV-2'));
+
+    await expect.poll(() => heard.webTwo.sort()).toEqual(['DEV-1', 'DEV-2']);
+    await expect.poll(() => heard.alertsOne).toEqual(['DEV-1']);
+    await expect.poll(() => heard.alertsTwo).toEqual(['DEV-2']);
+  });
+
+  it('carries every other event to every node, whichever view published it', async () => {
+    const [one, two] = nodes as [BrokerNode, BrokerNode];
+    const heard: string[] = [];
+    await one.buses.node.subscribe('rules.changed', ({ ruleId }) => void heard.push(`one ${ruleId}`));
+    await two.buses.node.subscribe('rules.changed', ({ ruleId }) => void heard.push(`two ${ruleId}`));
+
+    await one.buses.cluster.publish('rules.changed', { ruleId: 'r1', version: 2, at: Date.now() });
+
+    await expect.poll(() => heard.sort()).toEqual(['one r1', 'two r1']);
   });
 });

@@ -6,7 +6,9 @@ import {
   createDeviceAccess,
   listenMqtt,
   openBrokerCluster,
+  splitClusterBus,
   type Broker,
+  type ClusterBuses,
 } from '@gridsense/broker';
 import { DEFAULT_NETWORK_LIMITS, type Bus } from '@gridsense/core';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -21,6 +23,8 @@ export interface BrokerNode {
   broker: Broker;
   /** This node's bus (on the cluster's emitter: it reaches every node). */
   bus: Bus;
+  /** The views of it the platform hands out (ingest and alerts: `node`; web: `cluster`). */
+  buses: ClusterBuses;
   /** Device messages this node's ingest hook received, as `topic seq`. */
   ingested: string[];
   /** Revoked sessions this node ended. */
@@ -67,6 +71,9 @@ export async function startBrokerNode(options: {
     url: `mqtt://127.0.0.1:${listening.port}`,
     broker,
     bus,
+    buses: splitClusterBus(bus, (error) => {
+      throw error;
+    }),
     ingested,
     closed,
     async close() {
