@@ -41,13 +41,15 @@ async function until(condition: () => boolean | Promise<boolean>, what: string, 
 }
 
 /**
- * Node A is the whole platform in this process (embedded broker, alerts, web); node B is the web
- * service alone in a child process on A's broker and state database. Both share one Redis.
+ * Node A is the whole platform in this process (embedded broker, alerts, web); nodes B and C are
+ * the web service alone, each in a child process on A's broker and state database. All share one
+ * Redis.
  */
-describe.runIf(redisTestMode() === 'run')('two web nodes on one Redis (decision 0014)', () => {
+describe.runIf(redisTestMode() === 'run')('web nodes on one Redis (decision 0014)', () => {
   let redis: RedisInstance;
   let nodeA: TestPlatform;
   let nodeB: WebNodeProcess;
+  let nodeC: WebNodeProcess;
   let probe: Redis;
   let op: ApiClient;
   const sockets: ClientSocket[] = [];
@@ -56,22 +58,24 @@ describe.runIf(redisTestMode() === 'run')('two web nodes on one Redis (decision 
     redis = await startRedis();
     probe = new Redis(redis.url);
     nodeA = await startTestPlatform({ env: { REDIS_URL: redis.url } });
-    nodeB = await startWebNodeProcess(nodeA.dataDir, { MQTT_URL: nodeA.mqttUrl, REDIS_URL: redis.url });
+    const webNode = () =>
+      startWebNodeProcess(nodeA.dataDir, { MQTT_URL: nodeA.mqttUrl, REDIS_URL: redis.url });
+    [nodeB, nodeC] = await Promise.all([webNode(), webNode()]);
     op = await nodeA.login('op1');
   }, 180_000);
 
   afterAll(async () => {
     for (const socket of sockets) socket.disconnect();
-    await nodeB?.stop();
+    await Promise.all([nodeB?.stop(), nodeC?.stop()]);
     await nodeA?.stop();
     probe?.disconnect();
     await redis?.stop();
   }, 60_000);
 
-  it('joins both nodes to one socket.io cluster on the Redis', async () => {
+  it('joins the three nodes to one socket.io cluster on the Redis', async () => {
     await until(
-      async () => ((await probe.pubsub('NUMSUB', CLUSTER_CHANNEL)) as [string, number])[1] === 2,
-      'both web nodes on the cluster channel',
+      async () => ((await probe.pubsub('NUMSUB', CLUSTER_CHANNEL)) as [string, number])[1] === 3,
+      'the three web nodes on the cluster channel',
     );
   });
 
@@ -85,21 +89,28 @@ describe.runIf(redisTestMode() === 'run')('two web nodes on one Redis (decision 
     await expect(connect(nodeB.httpUrl, 'gs_session=forged')).rejects.toThrow('unauthenticated');
   });
 
-  /** A grid worker of G01, signed in on node A, with the console open on both nodes (phone and desk). */
-  let seenOnB: CaseView[] = [];
-  let seenOnA: CaseView[] = [];
+  /** What a grid worker of G01, signed in on node A, sees with the console open on each node. */
+  let seen: CaseView[][] = [];
   let caseId = '';
   let leadId: string | null = null;
-  const statesOf = (seen: CaseView[]) => seen.filter((view) => view.id === caseId).map((view) => view.state);
+  const statesOn = (views: CaseView[]) =>
+    views.filter((view) => view.id === caseId).map((view) => view.state);
+  /** Waits for `count` changes of the case on every socket, then a quiet spell, and lists them per node. */
+  const settled = async (count: number, what: string) => {
+    await until(() => seen.every((views) => statesOn(views).length >= count), what);
+    await sleep(QUIET_MS);
+    return seen.map(statesOn);
+  };
 
-  it("pushes a case opened through node A to a grid worker's socket on node B exactly once", async () => {
+  it("pushes a case opened through node A to a grid worker's sockets on nodes B and C exactly once", async () => {
     const worker = await nodeA.login('worker01');
-    const [onB, onA] = [
-      await connect(nodeB.httpUrl, worker.cookie),
+    const onEach = [
       await connect(nodeA.baseUrl, worker.cookie),
+      await connect(nodeB.httpUrl, worker.cookie),
+      await connect(nodeC.httpUrl, worker.cookie),
     ];
-    sockets.push(onB, onA);
-    [seenOnB, seenOnA] = [record(onB), record(onA)];
+    sockets.push(...onEach);
+    seen = onEach.map(record);
 
     const call = await op.call<{ case: CaseView }>('POST', '/api/cases/hotline', {
       title: '井盖缺失',
@@ -113,28 +124,21 @@ describe.runIf(redisTestMode() === 'run')('two web nodes on one Redis (decision 
     expect(call.status).toBe(201);
     caseId = call.body.case.id;
     leadId = call.body.case.assigneeId;
-    await until(
-      () => statesOf(seenOnB).length > 0 && statesOf(seenOnA).length > 0,
-      'the new case on both nodes',
-    );
-    await sleep(QUIET_MS);
-    expect(statesOf(seenOnB)).toEqual(['dispatched']);
-    expect(statesOf(seenOnA)).toEqual(['dispatched']);
+    expect(await settled(1, 'the new case on every node')).toEqual([
+      ['dispatched'],
+      ['dispatched'],
+      ['dispatched'],
+    ]);
   });
 
-  it('pushes changes made through either node to the sockets on both, once each', async () => {
+  it('pushes changes made through any node to the sockets on every node, once each', async () => {
     expect(leadId).toMatch(/^u-/);
     const lead = await nodeA.login(leadId!.replace(/^u-/, ''));
 
     // The lead accepts through node A.
     expect((await lead.call('POST', `/api/cases/${caseId}/actions`, { action: 'accept' })).status).toBe(200);
-    await until(
-      () => statesOf(seenOnB).length > 1 && statesOf(seenOnA).length > 1,
-      'the accept on both nodes',
-    );
-    await sleep(QUIET_MS);
-    expect(statesOf(seenOnB)).toEqual(['dispatched', 'accepted']);
-    expect(statesOf(seenOnA)).toEqual(['dispatched', 'accepted']);
+    const accepted = ['dispatched', 'accepted'];
+    expect(await settled(2, 'the accept on every node')).toEqual([accepted, accepted, accepted]);
 
     // And reports arriving through node B, with the cookie node A set.
     const arrived = await fetch(`${nodeB.httpUrl}/api/cases/${caseId}/actions`, {
@@ -143,28 +147,24 @@ describe.runIf(redisTestMode() === 'run')('two web nodes on one Redis (decision 
       body: JSON.stringify({ action: 'arrive' }),
     });
     expect(arrived.status).toBe(200);
-    await until(
-      () => statesOf(seenOnB).length > 2 && statesOf(seenOnA).length > 2,
-      'the arrival on both nodes',
-    );
-    await sleep(QUIET_MS);
-    expect(statesOf(seenOnB)).toEqual(['dispatched', 'accepted', 'in_progress']);
-    expect(statesOf(seenOnA)).toEqual(['dispatched', 'accepted', 'in_progress']);
+    const onSite = [...accepted, 'in_progress'];
+    expect(await settled(3, 'the arrival on every node')).toEqual([onSite, onSite, onSite]);
   });
 
-  it('a sign-out through node B ends the session on node A and closes its sockets on both nodes', async () => {
+  it('a sign-out through node B ends the session on node A and closes its sockets on every node', async () => {
     const worker = await nodeA.login('worker02');
-    const [onA, onB] = [
+    const onEach = [
       await connect(nodeA.baseUrl, worker.cookie),
       await connect(nodeB.httpUrl, worker.cookie),
+      await connect(nodeC.httpUrl, worker.cookie),
     ];
-    sockets.push(onA, onB);
+    sockets.push(...onEach);
     const signedOut = await fetch(`${nodeB.httpUrl}/api/session`, {
       method: 'DELETE',
       headers: { cookie: worker.cookie },
     });
     expect(signedOut.status).toBe(204);
-    await until(() => !onA.connected && !onB.connected, 'both sockets closed');
+    await until(() => onEach.every((socket) => !socket.connected), 'every socket closed');
     expect((await worker.call('GET', '/api/session')).status).toBe(401);
   });
 });
