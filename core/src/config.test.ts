@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { CONFIG_DOC, parseConfig, type Config } from './config';
 
@@ -10,6 +11,7 @@ const DEFAULTS: Config = {
   mqttUrl: undefined,
   mqttUsername: undefined,
   mqttPassword: undefined,
+  nodeId: `${hostname()}-1883`,
   influxUrl: undefined,
   redisUrl: undefined,
   influxDatabase: 'gridsense',
@@ -83,6 +85,7 @@ describe('parseConfig: defaults', () => {
       'MQTT_URL',
       'INFLUX_URL',
       'REDIS_URL',
+      'GRIDSENSE_NODE_ID',
       'INFLUX_TOKEN',
       'GRIDSENSE_AUDIT_KEY',
       'GRIDSENSE_DATA_KEY',
@@ -119,6 +122,7 @@ describe('parseConfig: values', () => {
       MQTT_PASSWORD: 'pw',
       INFLUX_URL: 'https://influx.example:8086',
       REDIS_URL: 'rediss://redis.example:6380',
+      GRIDSENSE_NODE_ID: 'broker-2',
       INFLUX_DATABASE: 'gs',
       INFLUX_USERNAME: 'iu',
       INFLUX_PASSWORD: 'ip',
@@ -171,6 +175,7 @@ describe('parseConfig: values', () => {
       mqttUrl: 'mqtts://broker.example:8883',
       mqttUsername: 'svc',
       mqttPassword: 'pw',
+      nodeId: 'broker-2',
       influxUrl: 'https://influx.example:8086',
       redisUrl: 'rediss://redis.example:6380',
       influxDatabase: 'gs',
@@ -307,6 +312,10 @@ describe('parseConfig: invalid values', () => {
     [{ INFLUX_URL: 'ftp://influx' }, 'INFLUX_URL: protocol must be one of http:, https:'],
     [{ INFLUX_URL: 'https://' }, 'INFLUX_URL: "https://" is not a URL'],
     [{ REDIS_URL: 'http://redis:6379' }, 'REDIS_URL: protocol must be one of redis:, rediss:'],
+    [
+      { GRIDSENSE_NODE_ID: 'node/1' },
+      `GRIDSENSE_NODE_ID: "node/1" must be 1–64 letters, digits, '.', '_' or '-'`,
+    ],
     [{ GRIDSENSE_NODE_RED: 'enabled' }, 'GRIDSENSE_NODE_RED: "enabled" must be on or off'],
     [{ GRIDSENSE_SIM_INTERVAL_MS: '9' }, 'GRIDSENSE_SIM_INTERVAL_MS: must be a number ≥ 10'],
     [{ GRIDSENSE_SIM_INTERVAL_MS: 'fast' }, 'GRIDSENSE_SIM_INTERVAL_MS: must be a number ≥ 10'],
@@ -346,16 +355,16 @@ describe('parseConfig: invalid values', () => {
       'GRIDSENSE_DATA_KEY: must be at least 32 characters (e.g. 32 random bytes in base64)',
     ],
     [
+      { GRIDSENSE_EMQX_AUTH_SECRET: 'too-short' },
+      'GRIDSENSE_EMQX_AUTH_SECRET: must be at least 32 characters (e.g. 32 random bytes in base64)',
+    ],
+    [
       { GRIDSENSE_AUDIT_KEY: 'too-short' },
       'GRIDSENSE_AUDIT_KEY: must be at least 32 characters (e.g. 32 random bytes in base64)',
     ],
     [
       { GRIDSENSE_SESSION_IDLE_MINUTES: '0' },
       'GRIDSENSE_SESSION_IDLE_MINUTES: "0" must be a whole number ≥ 1',
-    ],
-    [
-      { GRIDSENSE_EMQX_AUTH_SECRET: 'too-short' },
-      'GRIDSENSE_EMQX_AUTH_SECRET: must be at least 32 characters (e.g. 32 random bytes in base64)',
     ],
     [
       { GRIDSENSE_PASSWORD_MAX_AGE_DAYS: '30.5' },

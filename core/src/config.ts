@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { parseWorkMessaging, WORK_MESSAGING_DOC, type WorkMessagingConfig } from './work-messaging-config';
 
 /**
@@ -14,6 +15,8 @@ export interface Config {
   mqttUrl: string | undefined;
   mqttUsername: string | undefined;
   mqttPassword: string | undefined;
+  /** This node's name among the nodes sharing REDIS_URL (the embedded broker's aedes id). */
+  nodeId: string;
   influxUrl: string | undefined;
   /** Redis shared by the nodes of a cluster (web nodes' socket.io rooms); unset: one node, in memory. */
   redisUrl: string | undefined;
@@ -137,7 +140,9 @@ export const CONFIG_DOC: Record<string, string> = {
   MQTT_USERNAME: 'username GridSense services use on the external broker',
   MQTT_PASSWORD: 'password GridSense services use on the external broker',
   REDIS_URL:
-    'Redis shared by the nodes of a cluster, e.g. redis://10.0.0.5:6379: web nodes deliver socket.io through its streams (default: none, one node)',
+    'Redis shared by the nodes of a cluster, e.g. redis://10.0.0.5:6379: embedded broker nodes share device subscriptions, sessions and the bus in it; web nodes deliver socket.io through its streams (default: none, one node)',
+  GRIDSENSE_NODE_ID:
+    "this node's name among the nodes sharing REDIS_URL, unique per node: letters, digits, '.', '_', '-' (default <host name>-<MQTT_PORT>)",
   INFLUX_URL: 'InfluxDB v1 HTTP API, e.g. http://127.0.0.1:8086 (default: the embedded store)',
   INFLUX_DATABASE: 'InfluxDB database (1.x) or DBRP-mapped bucket (2.x / 3 Core) (default gridsense)',
   INFLUX_USERNAME: 'InfluxDB 1.x user',
@@ -291,6 +296,13 @@ export function parseConfig(
     errors.push(`${key}: "${raw}" must be confirm (or unset)`);
     return false;
   };
+  const nodeId = (raw: string | undefined, mqttPort: string | undefined): string => {
+    const value = raw?.trim() || `${hostname()}-${mqttPort || 1883}`;
+    // It becomes part of aedes' $SYS topics and Redis keys: one topic level, no wildcards.
+    if (!/^[A-Za-z0-9._-]{1,64}$/.test(value))
+      errors.push(`GRIDSENSE_NODE_ID: "${value}" must be 1–64 letters, digits, '.', '_' or '-'`);
+    return value;
+  };
   const interval = Number(env.GRIDSENSE_SIM_INTERVAL_MS || 5000);
   if (!Number.isFinite(interval) || interval < 10)
     errors.push('GRIDSENSE_SIM_INTERVAL_MS: must be a number ≥ 10');
@@ -341,6 +353,7 @@ export function parseConfig(
     mqttUrl: url('MQTT_URL', ['mqtt:', 'mqtts:', 'ws:', 'wss:', 'tcp:']),
     mqttUsername: env.MQTT_USERNAME || undefined,
     mqttPassword: env.MQTT_PASSWORD || undefined,
+    nodeId: nodeId(env.GRIDSENSE_NODE_ID, env.MQTT_PORT),
     influxUrl: url('INFLUX_URL', ['http:', 'https:']),
     redisUrl: url('REDIS_URL', ['redis:', 'rediss:']),
     influxDatabase: env.INFLUX_DATABASE || 'gridsense',
