@@ -9,7 +9,9 @@ import {
   heldPublishes,
   listenMqtt,
   mqttOverWebSocket,
+  openBrokerCluster,
   serviceCredentials,
+  splitClusterBus,
   type Broker,
 } from '@gridsense/broker';
 import type { Bus, Config, DeviceListeners } from '@gridsense/core';
@@ -121,6 +123,8 @@ export async function startPlatform(config: Config, options: PlatformOptions): P
 
     let broker: Broker | undefined;
     let bus: Bus;
+    // What web nodes hear on a broker cluster (every node's events); otherwise `bus`.
+    let webBus: Bus | undefined;
     // The broker's publish hook needs ingest, and ingest needs the broker's bus: tie the knot late.
     const late: { ingest?: IngestHandle } = {};
     if (config.mqttUrl) {
@@ -144,12 +148,22 @@ export async function startPlatform(config: Config, options: PlatformOptions): P
           onDevicePublish: (topic, packet) =>
             late.ingest!.handleDeviceMessage(topic, packet.payload as Buffer),
         }),
+        // With REDIS_URL: one node of several (docs/broker-cluster.md).
+        config.redisUrl ? openBrokerCluster({ redisUrl: config.redisUrl, nodeId: config.nodeId }) : undefined,
       );
       heldPublishes(broker).maxHeld = config.mqttMaxHeldPublishes;
-      bus = createAedesBus(broker, (error) => onError(error, 'bus'));
+      const brokerBus = createAedesBus(broker, (error) => onError(error, 'bus'));
+      // On a cluster, ingest and alerts act on this node's risks only (cluster-bus.ts).
+      const views = config.redisUrl
+        ? splitClusterBus(brokerBus, (error) => onError(error, 'bus'))
+        : undefined;
+      bus = views?.node ?? brokerBus;
+      webBus = views?.cluster;
       closers.add(() => closeBroker(broker!));
-      // The registry is shared in this process: only the revoked sessions need ending.
+      // One node: the registry is shared in this process, only the revoked sessions need ending.
+      // On a cluster, the change was made through another node: reload the registry first.
       await closeRevokedSessions(broker, bus, {
+        ...(config.redisUrl ? { refresh: () => registry.reload() } : {}),
         onClosed: (deviceId, change) => logger.info({ deviceId, change }, 'device session ended'),
       });
     }
@@ -210,7 +224,7 @@ export async function startPlatform(config: Config, options: PlatformOptions): P
     const web = await startWebServer(
       {
         db,
-        bus,
+        bus: webBus ?? bus,
         cases,
         store,
         registry,
