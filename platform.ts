@@ -39,7 +39,7 @@ import {
   type SeedResult,
   type StateDb,
 } from '@gridsense/state';
-import { mosquittoAuthSync, startWebServer, type WebServer } from '@gridsense/web';
+import { emqxAuthSettings, mosquittoAuthSync, startWebServer, type WebServer } from '@gridsense/web';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 
@@ -234,6 +234,7 @@ export async function startPlatform(config: Config, options: PlatformOptions): P
         dataDir: config.dataDir,
         staticDir: options.staticDir ?? resolve(import.meta.dirname, 'web/dist'),
         now,
+        emqxAuth: emqxAuthSettings(config),
         ...(pushTargets ? { pushTargets } : {}),
       },
       {

@@ -13,6 +13,7 @@ import { requireUser } from './routes/current-user';
 import { deviceRoutes } from './routes/device.routes';
 import { deviceAdminRoutes } from './routes/device-admin.routes';
 import { metricsRoutes } from './routes/metrics.routes';
+import { mqttAuthRoutes } from './routes/mqtt-auth.routes';
 import { overviewRoutes } from './routes/overview.routes';
 import { peopleAdminRoutes } from './routes/people-admin.routes';
 import { photoRoutes } from './routes/photo.routes';
@@ -32,6 +33,8 @@ export function createWebApp(deps: WebDeps): { app: Express; finish(): void } {
   app.use(securityHeaders());
   app.use('/api', refuseCrossSiteWrites());
   app.use('/api', express.json({ limit: '256kb' }));
+  // Called by EMQX with its shared secret, not by a signed-in person: before the session check.
+  app.use(mqttAuthRoutes(deps, deps.emqxAuth));
   app.use('/api', requireUser(deps));
   app.use(sessionRoutes(deps));
   app.use(caseRoutes(deps));

@@ -6,3 +6,4 @@ export { decodeBase32 } from './auth/base32';
 export { totpCode, totpStep, TOTP_TOLERANCE_STEPS } from './auth/totp';
 export { TOTP_REQUIRED_ROLES, totpRequiredFor } from './auth/second-factor';
 export { mosquittoAuthSync, type MosquittoAuthSync } from './mosquitto-auth-sync';
+export { emqxAuthSettings, type EmqxAuthSettings } from './routes/mqtt-auth.routes';

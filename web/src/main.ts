@@ -13,6 +13,7 @@ import {
 import { join, resolve } from 'node:path';
 import { webBusClientId } from './cluster-node';
 import { mosquittoAuthSync } from './mosquitto-auth-sync';
+import { emqxAuthSettings } from './routes/mqtt-auth.routes';
 import { startWebServer } from './web-server';
 
 /** The web server alone: API, console, socket.io and Node-RED, on the bus at MQTT_URL. */
@@ -56,6 +57,7 @@ await runService('web', async (config, logger) => {
       dataDir: config.dataDir,
       staticDir: resolve(import.meta.dirname, '../dist'),
       now: Date.now,
+      emqxAuth: emqxAuthSettings(config),
     },
     {
       host: config.httpHost,

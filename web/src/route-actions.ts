@@ -14,6 +14,9 @@ export const PUBLIC = 'public';
 export const ROUTE_ACTIONS: Readonly<Record<string, Action | typeof PUBLIC>> = {
   'GET /healthz': PUBLIC,
   'GET /metrics': PUBLIC,
+  // EMQX's HTTP authentication and authorization: its shared secret instead of a session.
+  'POST /api/mqtt/emqx/authn': PUBLIC,
+  'POST /api/mqtt/emqx/authz': PUBLIC,
 
   'POST /api/session': PUBLIC,
   'GET /api/session': 'self.use',

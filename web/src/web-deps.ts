@@ -2,6 +2,7 @@ import type { Bus, DeviceListeners, SessionPolicy } from '@gridsense/core';
 import type { CaseService, PushTargetPolicy } from '@gridsense/alerts';
 import type { TimeSeriesStore } from '@gridsense/ingest';
 import type { DeviceRegistry, Logger, StateDb } from '@gridsense/state';
+import type { EmqxAuthSettings } from './routes/mqtt-auth.routes';
 
 /** Everything the web server is built from; tests pass in-memory parts. */
 export interface WebDeps {
@@ -19,6 +20,8 @@ export interface WebDeps {
   /** Built console (web/dist); not served when absent. */
   staticDir: string | undefined;
   now: () => number;
+  /** EMQX's authentication and authorization endpoints' secret; absent: they refuse everyone. */
+  emqxAuth?: EmqxAuthSettings;
   /** Tests only (push receivers on loopback); no production entry point sets it. */
   pushTargets?: PushTargetPolicy;
 }

@@ -42,6 +42,11 @@ const MESSAGES: readonly ApiMessagePattern[] = [
   [/^wrong username or password$/, () => '用户名或密码错误'],
   [/^username and password are required$/, () => '请输入用户名和密码'],
   [/^too many attempts; try again later$/, () => '尝试次数过多，请稍后再试'],
+  [/^wrong or missing EMQX shared secret$/, () => 'EMQX 共享密钥错误或缺失'],
+  [
+    /^a JSON body with the fields of the EMQX request template is required$/,
+    () => '请求体须为包含 EMQX 请求模板各字段的 JSON',
+  ],
   [/^change your password first$/, () => '请先修改密码'],
   [/^enter the code from your authenticator app$/, () => '请输入身份验证器应用中的验证码'],
   [/^wrong or used code$/, () => '验证码错误或已使用'],
