@@ -1,7 +1,7 @@
 import { Closers, DeviceRegistry, getOrCreateSecret, openStateDb, runService } from '@gridsense/state';
 import { join } from 'node:path';
 import { createAedesBus } from './aedes-bus';
-import { closeBroker, createBroker } from './create-broker';
+import { closeBroker, createBroker, openBrokerCluster } from './create-broker';
 import { createDeviceAccess } from './device-access';
 import { listenMqtt } from './listeners';
 import { closeRevokedSessions } from './revoked-sessions';
@@ -21,6 +21,8 @@ await runService('broker', async (config, logger) => {
       serviceSecret: await getOrCreateSecret(db, 'mqtt_service_secret'),
       onDevicePublish: () => Promise.resolve({ outcome: 'accepted' }),
     }),
+    // With REDIS_URL: one node of several (docs/broker-cluster.md).
+    config.redisUrl ? openBrokerCluster({ redisUrl: config.redisUrl, nodeId: config.nodeId }) : undefined,
   );
   closers.add(() => closeBroker(broker));
   // The web service announces registry changes over this broker: reload at once, and end the
