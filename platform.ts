@@ -18,6 +18,7 @@ import type { Bus, Config, DeviceListeners } from '@gridsense/core';
 import {
   createIngestService,
   openTimeSeriesStore,
+  spawnIngestWorker,
   startIngestWorker,
   subscribeExternalBroker,
   type IngestHandle,
@@ -91,6 +92,12 @@ export async function startPlatform(config: Config, options: PlatformOptions): P
   const closers = new Closers((error) => onError(error, 'shutdown'));
 
   try {
+    // Ingest in a worker thread (decision 0015) behind the embedded broker; it writes the store
+    // from there, and this thread only reads it (the web server). A test's own clock keeps it here.
+    // The thread loads its modules while this one opens the state database and the broker.
+    const ingestInWorker = !config.mqttUrl && config.ingestThreads > 0 && !options.now;
+    const spawned = ingestInWorker ? spawnIngestWorker(config) : undefined;
+    if (spawned) closers.add(() => spawned.terminate());
     await mkdir(config.dataDir, { recursive: true });
     const db = await openStateDb(join(config.dataDir, 'state.db'), config);
     closers.add(() => db.destroy());
@@ -111,9 +118,6 @@ export async function startPlatform(config: Config, options: PlatformOptions): P
     });
     closers.add(() => anchoring.close());
     const registry = await DeviceRegistry.load(db);
-    // Ingest in a worker thread (decision 0015) behind the embedded broker; it writes the store
-    // from there, and this thread only reads it (the web server). A test's own clock keeps it here.
-    const ingestInWorker = !config.mqttUrl && config.ingestThreads > 0 && !options.now;
     const store = await openTimeSeriesStore(config, {
       log: logger.child({ service: 'ingest' }),
       maintainRollups: !ingestInWorker,
@@ -169,8 +173,8 @@ export async function startPlatform(config: Config, options: PlatformOptions): P
     }
     closers.add(() => bus.close());
 
-    const ingest: IngestHandle & { rules?: RuleEngine } = ingestInWorker
-      ? await startIngestWorker({ config, bus, registry, log: logger.child({ service: 'ingest' }), onError })
+    const ingest: IngestHandle & { rules?: RuleEngine } = spawned
+      ? await startIngestWorker({ spawned, bus, registry, log: logger.child({ service: 'ingest' }), onError })
       : await createIngestService({
           db,
           store,

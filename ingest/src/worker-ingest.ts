@@ -31,7 +31,8 @@ const WORKER_ENTRY = new URL('./worker-thread.ts', import.meta.url).href;
 const START_TIMEOUT_MS = 60_000;
 
 export interface IngestWorkerDeps {
-  config: Config;
+  /** The thread from `spawnIngestWorker`, loading its modules meanwhile. */
+  spawned: SpawnedWorker;
   /** The platform's bus: the worker's risk and status events go on it, its subscriptions come from it. */
   bus: Bus;
   /** The main thread's registry: online flags and last-seen times follow the worker's. */
@@ -49,6 +50,41 @@ type Settle = { resolve: (outcome: IngestOutcome) => void; reject: (error: Error
 
 const ACCEPTED: IngestOutcome = { outcome: 'accepted', stored: 0, duplicates: 0 };
 
+export interface SpawnedWorker {
+  worker: Worker;
+  /** Why the thread failed before it was started (it could not load its modules). */
+  failed(): Error | undefined;
+  /** Stops a thread that was never started. */
+  terminate(): Promise<void>;
+}
+
+/**
+ * Starts the thread at once: it loads its modules (seconds under the TypeScript loader) while the
+ * caller opens the state database and the broker; `startIngestWorker` then opens ingest in it.
+ */
+export function spawnIngestWorker(config: Config): SpawnedWorker {
+  const start: WorkerStart = { config };
+  const worker = new Worker(
+    `import(${JSON.stringify(TSX_API)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(WORKER_ENTRY)}); })`,
+    { eval: true, workerData: start },
+  );
+  let failed: Error | undefined;
+  const onEarlyError = (error: Error) => (failed ??= error);
+  const onEarlyExit = (code: number) =>
+    (failed ??= new Error(`the ingest worker stopped (exit code ${code})`));
+  worker.once('error', onEarlyError);
+  worker.once('exit', onEarlyExit);
+  return {
+    worker,
+    failed() {
+      worker.off('error', onEarlyError);
+      worker.off('exit', onEarlyExit);
+      return failed;
+    },
+    terminate: () => worker.terminate().then(() => undefined),
+  };
+}
+
 /**
  * Ingest in one worker thread (docs/decisions/0015): device messages are gathered per turn of the
  * broker's loop, packed into one buffer and transferred; the worker answers with the ids whose
@@ -56,11 +92,9 @@ const ACCEPTED: IngestOutcome = { outcome: 'accepted', stored: 0, duplicates: 0 
  * in-flight limit: a message waits (its PUBACK with it) until the worker answers.
  */
 export async function startIngestWorker(deps: IngestWorkerDeps): Promise<IngestHandle> {
-  const start: WorkerStart = { config: deps.config, entry: WORKER_ENTRY };
-  const worker = new Worker(
-    `import(${JSON.stringify(TSX_API)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(WORKER_ENTRY)}); })`,
-    { eval: true, workerData: start },
-  );
+  const { worker } = deps.spawned;
+  const early = deps.spawned.failed();
+  if (early) throw early;
   const post = (message: ToWorker, transfer?: ArrayBuffer[]) => worker.postMessage(message, transfer);
   const settles = new Map<number, Settle>();
   const calls = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
@@ -168,6 +202,7 @@ export async function startIngestWorker(deps: IngestWorkerDeps): Promise<IngestH
       reject(error);
     });
   });
+  post({ type: 'start' });
   try {
     await ready;
   } catch (error) {

@@ -11,8 +11,6 @@ import type { Ingest } from './ingest-pipeline';
 /** What the worker needs to open its own state database, store, spool and rules. */
 export interface WorkerStart {
   config: Config;
-  /** The tsx loader's API and the worker's entry, both as file URLs. */
-  entry: string;
 }
 
 export const OUTCOME_ACCEPTED = 0;
@@ -29,6 +27,7 @@ export interface WorkerSnapshot {
 export type WorkerCall = 'flush' | 'drained' | 'close' | 'reloadRules' | 'metrics';
 
 export type ToWorker =
+  | { type: 'start' }
   | { type: 'messages'; buffer: ArrayBuffer; count: number }
   | { type: 'bus'; sub: number; topic: string; payload: Uint8Array }
   | { type: 'call'; id: number; call: WorkerCall };

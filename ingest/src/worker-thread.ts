@@ -194,6 +194,8 @@ async function run(started: Started) {
 
   port.on('message', (message: ToWorker) => {
     switch (message.type) {
+      case 'start':
+        return;
       case 'messages':
         return feed(message.buffer, message.count);
       case 'bus':
@@ -225,7 +227,11 @@ async function run(started: Started) {
   post({ type: 'ready', snapshot: snapshotOf(ingest) });
 }
 
-start().then(run, (error: unknown) => {
-  logger.error({ err: error }, 'ingest worker failed to start');
-  post({ type: 'failed', error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+// Loaded while the main thread sets up the state database and the broker; opened on its word.
+port.once('message', (message: ToWorker) => {
+  if (message.type !== 'start') return;
+  start().then(run, (error: unknown) => {
+    logger.error({ err: error }, 'ingest worker failed to start');
+    post({ type: 'failed', error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+  });
 });
