@@ -6,6 +6,7 @@ import {
   Closers,
   DeviceRegistry,
   getOrCreateSecret,
+  loadTlsMaterial,
   openStateDb,
   runService,
   startAuditAnchoring,
@@ -41,6 +42,7 @@ await runService('web', async (config, logger) => {
   });
   closers.add(() => bus.close());
   await mosquittoFiles?.follow(bus);
+  const tls = await loadTlsMaterial(config.tls, config.dataDir);
   const store = await openTimeSeriesStore(config);
   closers.add(() => store.close());
   const web = await startWebServer(
@@ -65,6 +67,8 @@ await runService('web', async (config, logger) => {
       nodeRed: config.nodeRed,
       limits: config.limits,
       ...(config.redisUrl ? { redisUrl: config.redisUrl } : {}),
+      // HTTPS here as in `npm start` (production requires it, or a TLS proxy in front).
+      ...(tls ? { tls: { cert: tls.cert, key: tls.key } } : {}),
     },
   );
   closers.add(() => web.close());
