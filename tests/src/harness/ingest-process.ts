@@ -66,6 +66,8 @@ export interface IngestProcess {
 export async function startIngestProcess(
   dataDir: string,
   env: Record<string, string>,
+  /** Another entry point with the same behaviour (the bench's comparison with an older subscriber). */
+  entry = 'ingest/src/main.ts',
 ): Promise<IngestProcess> {
   const settings: Record<string, string> = { GRIDSENSE_DATA_DIR: dataDir, LOG_LEVEL: 'info', ...env };
   let child: ChildProcess | undefined;
@@ -80,11 +82,11 @@ export async function startIngestProcess(
   const start = async () => {
     const { PATH, HOME } = process.env;
     let own = '';
-    const started = spawn(
-      process.execPath,
-      ['--max-semi-space-size=32', '--import', 'tsx', 'ingest/src/main.ts'],
-      { cwd: ROOT, env: { PATH, HOME, ...settings }, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
+    const started = spawn(process.execPath, ['--max-semi-space-size=32', '--import', 'tsx', entry], {
+      cwd: ROOT,
+      env: { PATH, HOME, ...settings },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     child = started;
     const append = (chunk: Buffer) => {
       output = (output + chunk.toString()).slice(-200_000);

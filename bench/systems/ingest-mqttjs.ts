@@ -1,0 +1,66 @@
+import { connectMqttBus, serviceCredentials } from '@gridsense/broker';
+import { Closers, DeviceRegistry, getOrCreateSecret, openStateDb, runService } from '@gridsense/state';
+import { join } from 'node:path';
+import { subscribeExternalBroker } from './ingest-mqttjs-subscriber';
+import { createIngestService } from '../../ingest/src/ingest-service';
+import { serveMetrics } from '../../ingest/src/metrics-server';
+import { openTimeSeriesStore } from '../../ingest/src/open-store';
+
+/** ingest/src/main.ts with the mqtt.js subscriber it had before (bench comparison only). */
+await runService('ingest', async (config, logger) => {
+  if (!config.mqttUrl) throw new Error('MQTT_URL is required to run ingest on its own');
+  const onError = (error: unknown, context: string) => logger.error({ err: error, context }, context);
+  const closers = new Closers((error) => onError(error, 'shutdown'));
+  const db = await openStateDb(join(config.dataDir, 'state.db'), config);
+  closers.add(() => db.destroy());
+  const credentials = serviceCredentials(
+    config,
+    await getOrCreateSecret(db, 'mqtt_service_secret'),
+    'ingest',
+  );
+  const store = await openTimeSeriesStore(config, { log: logger, maintainRollups: true });
+  closers.add(() => store.close());
+  const bus = await connectMqttBus({
+    url: config.mqttUrl,
+    // One bus session per ingest process: two processes on one id would take it from each other.
+    clientId:
+      config.ingestInstance.index === 1
+        ? 'gridsense-ingest-bus'
+        : `gridsense-ingest-bus-${config.ingestInstance.index}`,
+    ...credentials,
+    onError: (error) => onError(error, 'bus'),
+  });
+  closers.add(() => bus.close());
+  const registry = await DeviceRegistry.load(db);
+  const ingest = await createIngestService({
+    db,
+    store,
+    registry,
+    bus,
+    spoolDir: config.spoolDir,
+    spoolMaxBytes: config.spoolMaxBytes,
+    maxInFlight: config.ingestMaxInFlight,
+    storeStallMs: config.storeStallMs,
+    retentionDays: config.retentionDays,
+    ackPath: 'external',
+    log: logger,
+    onError,
+  });
+  closers.add(() => ingest.close());
+  const subscriber = await subscribeExternalBroker({
+    url: config.mqttUrl,
+    clientId: 'gridsense-ingest',
+    ...credentials,
+    ingest,
+    onError,
+    subscribers: config.ingestSubscribers,
+    silenceCheckMs: config.ingestSilenceCheckMs,
+  });
+  closers.add(() => subscriber.endAsync());
+  if (config.metricsPort !== undefined) {
+    const metrics = await serveMetrics(config.metricsPort, config.httpHost);
+    closers.add(() => new Promise<void>((done) => metrics.close(() => done())));
+  }
+  logger.info({ mqtt: config.mqttUrl, influx: config.influxUrl ?? 'embedded' }, 'ingest running');
+  return { close: () => closers.closeAll() };
+});
