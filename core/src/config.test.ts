@@ -1,4 +1,3 @@
-import { hostname } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { CONFIG_DOC, parseConfig, type Config } from './config';
 
@@ -11,7 +10,7 @@ const DEFAULTS: Config = {
   mqttUrl: undefined,
   mqttUsername: undefined,
   mqttPassword: undefined,
-  nodeId: `${hostname()}-1883`,
+  nodeId: 'localhost-1883',
   influxUrl: undefined,
   redisUrl: undefined,
   influxDatabase: 'gridsense',
@@ -70,6 +69,11 @@ const errorsOf = (env: Record<string, string | undefined>): string[] => {
 describe('parseConfig: defaults', () => {
   it('an empty environment gives every default', () => {
     expect(parseConfig({})).toEqual({ ok: true, config: DEFAULTS });
+    // The services name their machine; the default node id is its name and the MQTT port.
+    expect(parseConfig({ MQTT_PORT: '1884' }, [], 'broker-host-a')).toMatchObject({
+      ok: true,
+      config: { nodeId: 'broker-host-a-1884' },
+    });
   });
 
   it('ignores variables that are not GridSense settings', () => {

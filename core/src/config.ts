@@ -1,4 +1,3 @@
-import { hostname } from 'node:os';
 import { parseWorkMessaging, WORK_MESSAGING_DOC, type WorkMessagingConfig } from './work-messaging-config';
 
 /**
@@ -127,7 +126,7 @@ export const DEFAULT_NETWORK_LIMITS: NetworkLimits = {
 export type ConfigResult = { ok: true; config: Config } | { ok: false; errors: string[] };
 
 /** Ingest's worker threads unless GRIDSENSE_INGEST_THREADS says otherwise (docs/decisions/0015). */
-export const INGEST_THREADS_DEFAULT = 0;
+export const INGEST_THREADS_DEFAULT = 1;
 
 export const CONFIG_DOC: Record<string, string> = {
   ...WORK_MESSAGING_DOC,
@@ -215,9 +214,14 @@ export const CONFIG_DOC: Record<string, string> = {
     'ingest run alone (npm start -w ingest) serves Prometheus /metrics on this port (default: off)',
 };
 
+/**
+ * `machineName` names this machine in the default GRIDSENSE_NODE_ID; services pass `os.hostname()`
+ * (core stays free of Node modules: the console bundles it).
+ */
 export function parseConfig(
   env: Record<string, string | undefined>,
   argv: readonly string[] = [],
+  machineName = 'localhost',
 ): ConfigResult {
   const errors: string[] = [];
   const unknown = Object.keys(env).filter((key) => key.startsWith('GRIDSENSE_') && !(key in CONFIG_DOC));
@@ -297,7 +301,7 @@ export function parseConfig(
     return false;
   };
   const nodeId = (raw: string | undefined, mqttPort: string | undefined): string => {
-    const value = raw?.trim() || `${hostname()}-${mqttPort || 1883}`;
+    const value = raw?.trim() || `${machineName}-${mqttPort || 1883}`;
     // It becomes part of aedes' $SYS topics and Redis keys: one topic level, no wildcards.
     if (!/^[A-Za-z0-9._-]{1,64}$/.test(value))
       errors.push(`GRIDSENSE_NODE_ID: "${value}" must be 1–64 letters, digits, '.', '_' or '-'`);

@@ -1,4 +1,5 @@
 import { CONFIG_DOC, parseConfig, type Config } from '@gridsense/core';
+import { hostname } from 'node:os';
 import { createLogger, type Logger } from './logger';
 import { announceReady } from './supervisor';
 
@@ -10,7 +11,7 @@ export async function runService(
   service: string,
   start: (config: Config, logger: Logger) => Promise<{ close(): Promise<void> }>,
 ): Promise<void> {
-  const parsed = parseConfig(process.env, process.argv.slice(2));
+  const parsed = parseConfig(process.env, process.argv.slice(2), hostname());
   if (!parsed.ok) {
     console.error(`${service} cannot start; fix these settings:\n  ${parsed.errors.join('\n  ')}\n`);
     console.error(
@@ -52,7 +53,7 @@ export async function runService(
  * creates are this user's only, as the platform's are.
  */
 export function commandConfig(): Config | undefined {
-  const parsed = parseConfig(process.env);
+  const parsed = parseConfig(process.env, [], hostname());
   if (!parsed.ok) {
     console.error(`fix these settings first:\n  ${parsed.errors.join('\n  ')}`);
     return undefined;
