@@ -9,3 +9,4 @@ export * from './notify/channel-senders';
 export * from './notify/web-push';
 export * from './notify/push-endpoint';
 export * from './notify/push-subscriptions';
+export { parsePersonTarget } from './notify/work-messaging';

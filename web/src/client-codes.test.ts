@@ -95,3 +95,31 @@ describe('rule band order in Chinese', () => {
     ).toBe('bands[1].above 必须高于 15：较轻的预警档从 15 起报，紧急更严重，阈值须更高');
   });
 });
+
+describe('delivery failures in Chinese', () => {
+  it.each([
+    ['HTTP 503', '对方返回 HTTP 503'],
+    ['no answer within 10000 ms', '10 秒内无应答'],
+    ['errcode 310000: keywords not in content', '对方错误码 310000：keywords not in content'],
+    ['the robot answered with something other than JSON', '对方应答不是 JSON'],
+    ['the channel is deleted or disabled', '通知渠道已删除或停用'],
+  ])('"%s" reads as "%s"', (error, chinese) => {
+    expect(apiTextIn('zh-CN', error)).toBe(chinese);
+    expect(apiTextIn('en', error)).toBe(error);
+  });
+
+  it('knows every fixed reason the delivery code writes', async () => {
+    const sources = await Promise.all(
+      ['delivery.ts', 'http-post.ts', 'channel-senders.ts', 'work-messaging.ts'].map((file) =>
+        readFile(path.join(ROOT, 'alerts/src/notify', file), 'utf8'),
+      ),
+    );
+    const reasons = new Set<string>();
+    for (const source of sources)
+      for (const match of source.matchAll(/error: '([^']+)'|new Error\('([^']+)'\)/g))
+        reasons.add((match[1] ?? match[2])!);
+    expect(reasons.size).toBeGreaterThan(3);
+    for (const reason of reasons)
+      expect({ reason, zh: apiTextIn('zh-CN', reason) }).not.toEqual({ reason, zh: reason });
+  });
+});

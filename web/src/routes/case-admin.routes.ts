@@ -1,5 +1,5 @@
 import { AppError, authorize, resourceIn, RETURN_REASONS } from '@gridsense/core';
-import { createCaseAdmin } from '@gridsense/alerts';
+import { createCaseAdmin, parsePersonTarget } from '@gridsense/alerts';
 import {
   findUserNames,
   getWorkCalendar,
@@ -108,16 +108,21 @@ export function caseAdminRoutes(deps: WebDeps): Router {
       ...(typeof kind === 'string' && typeof channel !== 'string' ? { targetKind: kind as TargetKind } : {}),
       limit: 200,
     });
-    // Whom each message went to, by name: a person (in-app, push) or a channel.
+    // Whom each message went to, by name: a person (in-app, push, or a work message addressed
+    // `dingtalk:u-…`) or a channel.
+    const personOf = ({ targetKind, targetId }: (typeof log)[number]['message']) =>
+      targetKind === 'person' ? (parsePersonTarget(targetId)?.userId ?? targetId) : targetId;
     const [people, channels] = await Promise.all([
-      findUserNames(deps.db, [...new Set(log.map((entry) => entry.message.targetId))]),
+      findUserNames(deps.db, [...new Set(log.map((entry) => personOf(entry.message)))]),
       listChannels(deps.db),
     ]);
     const channelNames = new Map(channels.map((c) => [c.id, c.name]));
     response.json(
       log.map((entry) => {
         const { targetKind, targetId } = entry.message;
-        const targetName = (targetKind === 'channel' ? channelNames : people).get(targetId) ?? null;
+        const targetName =
+          (targetKind === 'channel' ? channelNames.get(targetId) : people.get(personOf(entry.message))) ??
+          null;
         return { ...entry, message: { ...entry.message, targetName } };
       }),
     );

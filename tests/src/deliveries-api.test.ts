@@ -1,0 +1,66 @@
+import { enqueueNotice, openStateDb, recordAttempt, type StateDb } from '@gridsense/state';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startWithAdminClients } from './harness/admin-clients';
+import type { ApiClient, TestPlatform } from './harness/test-platform';
+
+type DeliveryEntry = {
+  message: { id: number; targetKind: string; targetName: string | null; lastError: string | null };
+};
+
+/** The delivery log names whom each message went to, work messages (`dingtalk:u-…`) included. */
+describe('delivery log API', () => {
+  let env: TestPlatform;
+  let admin: ApiClient;
+  let op: ApiClient;
+  let db: StateDb;
+
+  beforeAll(async () => {
+    ({ env, admin, op } = await startWithAdminClients('worker01'));
+    db = await openStateDb(join(env.dataDir, 'state.db'));
+  });
+  afterAll(async () => {
+    await db?.destroy();
+    await env?.stop();
+  });
+
+  it("names the person a DingTalk message went to, and keeps the receiving side's answer", async () => {
+    const now = Date.now();
+    const { id } = await enqueueNotice(
+      db,
+      {
+        targetKind: 'person',
+        targetId: 'dingtalk:u-worker01',
+        groupKey: 'case:delivery-log-probe',
+        kind: 'assigned',
+        severity: 'warning',
+        title: '派遣：楼道堆物',
+        line: '派遣给 网格员',
+        caseId: 'delivery-log-probe',
+      },
+      now,
+      0,
+    );
+    await recordAttempt(
+      db,
+      id,
+      { at: now, ok: false, statusCode: 503, error: 'HTTP 503', durationMs: 12 },
+      { status: 'failed', notBefore: now },
+    );
+
+    const log = await admin.call<DeliveryEntry[]>('GET', '/api/admin/deliveries');
+    expect(log.status).toBe(200);
+    const entry = log.body.find((e) => e.message.id === id);
+    const worker = (
+      await admin.call<{ id: string; displayName: string }[]>('GET', '/api/admin/people')
+    ).body.find((p) => p.id === 'u-worker01');
+    expect(worker?.displayName).toMatch(/\S/);
+    expect(entry?.message).toMatchObject({
+      targetKind: 'person',
+      targetName: worker!.displayName,
+      lastError: 'HTTP 503',
+    });
+    // Only those who may read deliveries see it.
+    expect((await op.call('GET', '/api/admin/deliveries')).status).toBe(403);
+  });
+});
