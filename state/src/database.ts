@@ -90,5 +90,8 @@ function postgresDialect(url: string, poolSize = 10): Dialect {
           : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
     },
   });
+  // A connection that dies while idle in the pool (a server restart, a failover) is dropped from
+  // it and the next query opens a new one; the pool reports it as an event nobody else handles.
+  pool.on('error', () => undefined);
   return new PostgresDialect({ pool });
 }

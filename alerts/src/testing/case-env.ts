@@ -27,6 +27,17 @@ const freshDemoDb = seededStateDb((db) =>
 );
 
 /**
+ * Seeds this file's demo district (and starts its PostgreSQL server) ahead of the first test, in
+ * a beforeAll with a generous timeout, so no single test pays for it.
+ */
+export async function prepareCaseEnv(dialect: StateDialect): Promise<void> {
+  await (await freshDemoDb(dialect)).destroy();
+}
+
+/** The first-test cost prepareCaseEnv takes on: a server start and the seeding, on a busy machine. */
+export const PREPARE_TIMEOUT_MS = 120_000;
+
+/**
  * The alerts service on a fresh demo district (SQLite, or PostgreSQL with `dialect`) and a real
  * embedded broker's bus, with a hand-moved clock and the ticker and delivery driven by the test.
  */
