@@ -57,6 +57,7 @@ describe.runIf(redisTestMode() === 'run')('web nodes on one Redis (decision 0014
   beforeAll(async () => {
     redis = await startRedis();
     probe = new Redis(redis.url);
+    probe.on('error', () => undefined);
     nodeA = await startTestPlatform({ env: { REDIS_URL: redis.url } });
     const webNode = () =>
       startWebNodeProcess(nodeA.dataDir, { MQTT_URL: nodeA.mqttUrl, REDIS_URL: redis.url });
@@ -166,5 +167,55 @@ describe.runIf(redisTestMode() === 'run')('web nodes on one Redis (decision 0014
     expect(signedOut.status).toBe(204);
     await until(() => onEach.every((socket) => !socket.connected), 'every socket closed');
     expect((await worker.call('GET', '/api/session')).status).toBe(401);
+  });
+});
+
+/**
+ * The platform on its own broker without Redis (node A) and one web service on Redis (node B): a
+ * Redis outage leaves node B's pushes whole, since none of them travels through Redis.
+ */
+describe.runIf(redisTestMode() === 'run')('a web node whose Redis is down', () => {
+  let redis: RedisInstance;
+  let nodeA: TestPlatform;
+  let nodeB: WebNodeProcess;
+  let socket: ClientSocket | undefined;
+
+  beforeAll(async () => {
+    redis = await startRedis();
+    nodeA = await startTestPlatform();
+    nodeB = await startWebNodeProcess(nodeA.dataDir, { MQTT_URL: nodeA.mqttUrl, REDIS_URL: redis.url });
+  }, 180_000);
+
+  afterAll(async () => {
+    socket?.disconnect();
+    await nodeB?.stop();
+    await nodeA?.stop();
+    await redis?.stop();
+  }, 60_000);
+
+  it('still pushes a new case to its sockets, once, and logs the outage', async () => {
+    const [op, worker] = [await nodeA.login('op1'), await nodeA.login('worker01')];
+    socket = await connect(nodeB.httpUrl, worker.cookie);
+    const seen = record(socket);
+    await redis.stop();
+    await until(
+      () => nodeB.output().includes('socket.io cluster: Redis unreachable'),
+      'the outage in the log',
+    );
+
+    const call = await op.call<{ case: CaseView }>('POST', '/api/cases/hotline', {
+      title: '路灯不亮',
+      description: '3 号楼前路灯不亮（来电反映）',
+      category: 'city_appearance',
+      severity: 'warning',
+      gridId: 'G01',
+      callerName: '钱明',
+      callerPhone: '13700003333',
+    });
+    expect(call.status).toBe(201);
+    const states = () => seen.filter((view) => view.id === call.body.case.id).map((view) => view.state);
+    await until(() => states().length > 0, 'the new case on node B');
+    await sleep(QUIET_MS);
+    expect(states()).toEqual(['dispatched']);
   });
 });

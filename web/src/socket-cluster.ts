@@ -8,7 +8,7 @@ const PREFIX = 'gridsense:socket.io';
 export interface SocketCluster {
   /** socket.io's `adapter` option: rooms, fetchSockets and broadcasts span every node on this Redis. */
   adapter: ReturnType<typeof createAdapter>;
-  /** Ends the connection the adapter publishes on; `io.close()` has ended its readers. */
+  /** Ends the adapter's Redis connections; call it after `io.close()`. */
   close(): Promise<void>;
 }
 
@@ -30,17 +30,29 @@ export function joinSocketCluster(redisUrl: string, logger: Logger): SocketClust
     if (!reachable) logger.info('socket.io cluster: Redis reachable again');
     reachable = true;
   });
+  // The adapter makes its stream reader and its subscriber with duplicate(), within createAdapter:
+  // note them, so close() ends them at once (the reader would otherwise outwait a Redis outage).
+  const connections = [redis];
+  const duplicate = redis.duplicate.bind(redis);
+  redis.duplicate = (override) => {
+    const copy = duplicate(override);
+    connections.push(copy);
+    return copy;
+  };
+  const adapter = createAdapter(redis, {
+    streamName: PREFIX,
+    channelPrefix: PREFIX,
+    sessionKeyPrefix: `${PREFIX}:session:`,
+    // The stream reader notices a closed server only between reads: keep a stop under a second.
+    blockTimeInMs: 1_000,
+  });
+  Reflect.deleteProperty(redis, 'duplicate');
   return {
-    adapter: createAdapter(redis, {
-      streamName: PREFIX,
-      channelPrefix: PREFIX,
-      sessionKeyPrefix: `${PREFIX}:session:`,
-      // The stream reader notices a closed server only between reads: keep a stop under a second.
-      blockTimeInMs: 1_000,
-    }),
+    adapter,
     close() {
-      // No reply is awaited: QUIT would wait for a Redis that may be down, and nothing queued matters.
-      redis.disconnect();
+      // After io.close(), which stops the reader: a reader still running would retry at once on
+      // an ended connection. No reply is awaited: QUIT would wait for a Redis that may be down.
+      for (const connection of connections) connection.disconnect();
       return Promise.resolve();
     },
   };
