@@ -212,5 +212,32 @@ describe.skipIf(mosquittoTestMode() === 'skip')(
         await sharedIngest.endAsync();
       }
     });
+
+    it('runs alerts apart on its own account, with nothing but the shared state to log in with', async () => {
+      // No MQTT_USERNAME: alerts logs in as gridsense-alerts with the password it derives.
+      const { PATH, HOME } = process.env;
+      const child = spawn(process.execPath, ['--import', 'tsx', 'alerts/src/main.ts'], {
+        cwd: ROOT,
+        env: { PATH, HOME, GRIDSENSE_DATA_DIR: stack.dataDir, MQTT_URL: mosquitto.url, LOG_LEVEL: 'info' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let output = '';
+      const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+      try {
+        const running = new Promise<void>((resolve, reject) => {
+          const read = (chunk: Buffer) => {
+            output += chunk.toString();
+            if (output.includes('alerts running')) resolve();
+          };
+          child.stdout.on('data', read);
+          child.stderr.on('data', read);
+          void exited.then((code) => reject(new Error(`alerts exited (${code}):\n${output}`)));
+        });
+        await running;
+      } finally {
+        child.kill('SIGTERM');
+        await exited;
+      }
+    }, 60_000);
   },
 );
