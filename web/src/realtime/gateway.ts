@@ -1,4 +1,5 @@
 import {
+  can,
   decodeTelemetry,
   parseDeviceTopic,
   type ClientToServerEvents,
@@ -24,6 +25,9 @@ type Readings = { deviceId: string; ts: number; metrics: Record<string, number |
 const gridRoom = (gridId: string) => `grid:${gridId}`;
 const userRoom = (userId: string) => `user:${userId}`;
 const liveRoom = (gridId: string) => `live:${gridId}`;
+/** Each socket is in exactly one: whether its person may see a hotline case's caller. */
+const CALLERS_SHOWN = 'callers:shown';
+const CALLERS_HIDDEN = 'callers:hidden';
 /** Where the grid id starts in `gs/v1/{gridId}/{deviceId}/telemetry`. */
 const GRID_START = 'gs/v1/'.length;
 /** How often open sockets are checked for sessions that went idle or expired. */
@@ -77,7 +81,8 @@ export async function attachGateway(
   });
 
   io.on('connection', (socket) => {
-    void socket.join([userRoom(socket.data.user.id), ...socket.data.grids.map(gridRoom)]);
+    const callers = can(socket.data.user, 'case.requesters') ? CALLERS_SHOWN : CALLERS_HIDDEN;
+    void socket.join([userRoom(socket.data.user.id), ...socket.data.grids.map(gridRoom), callers]);
     // Clients may send any arity and types; the declared signatures are what a good client sends.
     socket.on('grid:watch', (...args: unknown[]) => {
       const [gridId, ack] = args;
@@ -100,7 +105,14 @@ export async function attachGateway(
     const people = [view.assigneeId, view.reporterId, ...view.coHandlerIds].filter(
       (id): id is string => id !== null,
     );
-    io.local.to([gridRoom(view.gridId), ...people.map(userRoom)]).emit('case:updated', view);
+    const rooms = [gridRoom(view.gridId), ...people.map(userRoom)];
+    if (!view.requester) return void io.local.to(rooms).emit('case:updated', view);
+    // The masked caller, as over REST, only to those who may call back (`case.requesters`).
+    io.local.to(rooms).except(CALLERS_HIDDEN).emit('case:updated', view);
+    io.local
+      .to(rooms)
+      .except(CALLERS_SHOWN)
+      .emit('case:updated', { ...view, requester: null });
   });
 
   // Signed out, disabled, password reset, role or scope changed: those sessions' sockets close.
