@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import { isAnchorSealed, readAuditAnchors, type AnchorLine } from './audit-anchor';
 import { auditMac, sealWithAuditKey } from './audit-key';
 import type { StateDb } from './database';
+import { dialectOf } from './dialect';
 import type { Database } from './schema';
 import { keysOf } from './state-keys';
 
@@ -60,12 +61,14 @@ function sha256Link(row: AuditRow): string {
 /**
  * Appends entries after the current head. Call inside the transaction that makes the change, so
  * the change and its record commit together; called outside one, it opens its own, so reading the
- * head and writing after it cannot interleave with another append. (SQLite serialises writers; on
- * PostgreSQL take an advisory lock first so two writers cannot fork the chain.)
+ * head and writing after it cannot interleave with another append: SQLite has one writer at a
+ * time; on PostgreSQL the transaction first takes the audit chain's advisory lock, so appends from
+ * several processes queue instead of racing for the same seq.
  */
 export async function appendAudit(db: StateDb, entries: readonly AuditInput[]): Promise<void> {
   if (entries.length === 0) return;
   if (!db.isTransaction) return db.transaction().execute((tx) => appendAudit(tx, entries));
+  await lockAuditChain(db);
   const head = await db
     .selectFrom('audit_log')
     .select(['seq', 'hash'])
@@ -92,6 +95,12 @@ export async function appendAudit(db: StateDb, entries: readonly AuditInput[]): 
     rows.push({ ...row, hash: prev });
   }
   await db.insertInto('audit_log').values(rows).execute();
+}
+
+/** Held until the transaction ends; the number is this lock's own, `hashtext('gridsense.audit_log')`. */
+async function lockAuditChain(tx: StateDb): Promise<void> {
+  if (dialectOf(tx) === 'postgres')
+    await sql`select pg_advisory_xact_lock(hashtext('gridsense.audit_log'))`.execute(tx);
 }
 
 const when = (at: number) => new Date(at).toISOString();
@@ -191,7 +200,21 @@ export interface AuditScope {
 /** Entity types whose id is a region (readers and exporters are recorded against their region). */
 const REGION_ENTITIES = ['region', 'audit_log', 'analytics'];
 
-function inScope(scope: AuditScope) {
+/** The audit data's JSON, read in each database's own JSON functions. */
+function auditJson(db: StateDb) {
+  if (dialectOf(db) === 'postgres')
+    return {
+      field: (name: string) => sql<string>`(audit_log.data::jsonb ->> ${sql.lit(name)})`,
+      scopeRegions: sql`jsonb_array_elements_text(audit_log.data::jsonb #> '{rule,scope,regionIds}') as r(value)`,
+    };
+  return {
+    field: (name: string) => sql<string>`json_extract(audit_log.data, ${sql.lit(`$.${name}`)})`,
+    scopeRegions: sql`json_each(audit_log.data, '$.rule.scope.regionIds') as r`,
+  };
+}
+
+function inScope(db: StateDb, scope: AuditScope) {
+  const json = auditJson(db);
   const regionIds = scope.regionIds.length > 0 ? [...scope.regionIds] : [''];
   const gridIds = scope.gridIds.length > 0 ? [...scope.gridIds] : [''];
   return (eb: ExpressionBuilder<Database, 'audit_log'>) =>
@@ -217,15 +240,12 @@ function inScope(scope: AuditScope) {
           eb.selectFrom('notification_channels').select('id').where('region_id', 'in', regionIds),
         ),
       ]),
-      eb.and([
-        eb('entity_type', '=', 'dispatch_rule'),
-        eb(sql<string>`json_extract(audit_log.data, '$.regionId')`, 'in', regionIds),
-      ]),
+      eb.and([eb('entity_type', '=', 'dispatch_rule'), eb(json.field('regionId'), 'in', regionIds)]),
       // A detection rule belongs to a region when it names only regions inside it.
       eb.and([
         eb('entity_type', '=', 'rule'),
-        sql<boolean>`exists (select 1 from json_each(audit_log.data, '$.rule.scope.regionIds'))`,
-        sql<boolean>`not exists (select 1 from json_each(audit_log.data, '$.rule.scope.regionIds') as r
+        sql<boolean>`exists (select 1 from ${json.scopeRegions})`,
+        sql<boolean>`not exists (select 1 from ${json.scopeRegions}
           where r.value not in (${sql.join(regionIds)}))`,
       ]),
     ]);
@@ -259,7 +279,7 @@ export async function listAudit(db: StateDb, filter: AuditListFilter): Promise<A
   if (filter.to !== undefined) q = q.where('at', '<', filter.to);
   if (filter.afterSeq !== undefined) q = q.where('seq', '>', filter.afterSeq);
   if (filter.beforeSeq !== undefined) q = q.where('seq', '<', filter.beforeSeq);
-  if (filter.scope) q = q.where(inScope(filter.scope));
+  if (filter.scope) q = q.where(inScope(db, filter.scope));
   const rows = await q
     .orderBy('seq', filter.newestFirst ? 'desc' : 'asc')
     .limit(filter.limit)
