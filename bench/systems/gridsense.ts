@@ -76,6 +76,9 @@ const parsed = parseConfig({
   GRIDSENSE_MAX_CONNECTIONS: '200000',
   GRIDSENSE_MAX_CONNECTIONS_PER_ADDRESS: '200000',
   GRIDSENSE_CONNECTIONS_PER_SECOND: '100000',
+  // Ingest on the broker's loop (0) or in a worker thread (1): the default unless the bench's
+  // environment sets it, so both can be measured in one sitting.
+  GRIDSENSE_INGEST_THREADS: process.env.GRIDSENSE_INGEST_THREADS ?? '',
 });
 if (!parsed.ok) throw new Error(parsed.errors.join('; '));
 const platform = await startPlatform(parsed.config, { logger: createLogger({ level: 'warn' }) });

@@ -164,6 +164,9 @@ export async function startIngestWorker(deps: IngestWorkerDeps): Promise<IngestH
             .catch((error: unknown) => deps.onError(error, 'subscribe for the ingest worker'));
           return;
         }
+        case 'snapshot':
+          snapshot = message.snapshot;
+          return;
         case 'touched':
           for (const [deviceId, at] of message.devices) deps.registry.touch(deviceId, at);
           return;

@@ -48,6 +48,8 @@ export type FromWorker =
   | { type: 'publish'; event: BusEventName; payload: unknown }
   | { type: 'subscribe'; sub: number; filter: string }
   | { type: 'touched'; devices: [string, number][] }
+  /** Sent a few times a second, so status() moves while no acknowledgement does (spool full). */
+  | { type: 'snapshot'; snapshot: WorkerSnapshot }
   | { type: 'reply'; id: number; error?: string; value?: unknown; snapshot: WorkerSnapshot };
 
 const KINDS: readonly DeviceTopicKind[] = ['telemetry', 'event', 'status'];

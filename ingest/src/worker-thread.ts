@@ -32,6 +32,7 @@ const onError = (error: unknown, context: string) => logger.error({ err: error, 
 /** Process metrics are the main thread's; the worker adds only ingest's own. */
 const PROCESS_METRICS = /^gridsense_(process_|nodejs_)/;
 const TOUCHED_EVERY_MS = 1_000;
+const SNAPSHOT_EVERY_MS = 200;
 
 async function start() {
   const db = await openStateDb(join(config.dataDir, 'state.db'), config);
@@ -139,6 +140,11 @@ function createAcks(ingest: IngestService) {
 async function run(started: Started) {
   const { ingest, registry, reloadDevices } = started;
   const acks = createAcks(ingest);
+  const snapshots = setInterval(
+    () => post({ type: 'snapshot', snapshot: snapshotOf(ingest) }),
+    SNAPSHOT_EVERY_MS,
+  );
+  snapshots.unref();
   // Batches are handed to ingest in arrival order; one that names a device this copy of the
   // registry does not know yet waits for a reload (a registration just made on the main thread),
   // and so does every batch after it.
@@ -180,6 +186,7 @@ async function run(started: Started) {
       case 'metrics':
         return (await metricsRegistry.getMetricsAsJSON()).filter((m) => !PROCESS_METRICS.test(m.name));
       case 'close':
+        clearInterval(snapshots);
         started.stopTouched();
         await ingest.close();
         await started.store.close();
