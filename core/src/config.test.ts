@@ -20,6 +20,7 @@ const DEFAULTS: Config = {
   demoPassword: undefined,
   auditKey: undefined,
   personalDataKey: undefined,
+  databaseUrl: undefined,
   simulator: true,
   simulatorIntervalMs: 5000,
   nodeRed: true,
@@ -91,6 +92,7 @@ describe('parseConfig: defaults', () => {
       'REDIS_URL',
       'GRIDSENSE_NODE_ID',
       'INFLUX_TOKEN',
+      'DATABASE_URL',
       'GRIDSENSE_AUDIT_KEY',
       'GRIDSENSE_DATA_KEY',
     ];
@@ -134,6 +136,7 @@ describe('parseConfig: values', () => {
       GRIDSENSE_DEMO_PASSWORD: 'demo',
       GRIDSENSE_AUDIT_KEY: 'k'.repeat(32),
       GRIDSENSE_DATA_KEY: 'p'.repeat(32),
+      DATABASE_URL: 'postgres://gs:pw@db.example:5432/gridsense',
       GRIDSENSE_SIMULATOR: 'off',
       GRIDSENSE_SIM_INTERVAL_MS: '250',
       GRIDSENSE_NODE_RED: 'no',
@@ -189,6 +192,7 @@ describe('parseConfig: values', () => {
       demoPassword: 'demo',
       auditKey: 'k'.repeat(32),
       personalDataKey: 'p'.repeat(32),
+      databaseUrl: 'postgres://gs:pw@db.example:5432/gridsense',
       simulator: false,
       simulatorIntervalMs: 250,
       nodeRed: false,
@@ -316,6 +320,10 @@ describe('parseConfig: invalid values', () => {
     [{ INFLUX_URL: 'ftp://influx' }, 'INFLUX_URL: protocol must be one of http:, https:'],
     [{ INFLUX_URL: 'https://' }, 'INFLUX_URL: "https://" is not a URL'],
     [{ REDIS_URL: 'http://redis:6379' }, 'REDIS_URL: protocol must be one of redis:, rediss:'],
+    [
+      { DATABASE_URL: 'mysql://db/gridsense' },
+      'DATABASE_URL: protocol must be one of postgres:, postgresql:',
+    ],
     [
       { GRIDSENSE_NODE_ID: 'node/1' },
       `GRIDSENSE_NODE_ID: "node/1" must be 1–64 letters, digits, '.', '_' or '-'`,

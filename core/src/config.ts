@@ -29,6 +29,8 @@ export interface Config {
   auditKey: string | undefined;
   /** Seals hotline callers' names and numbers; otherwise `<dataDir>/keys/personal-data.key`. */
   personalDataKey: string | undefined;
+  /** State on PostgreSQL (`postgres://…`); unset: the SQLite file `<dataDir>/state.db`. */
+  databaseUrl: string | undefined;
   simulator: boolean;
   simulatorIntervalMs: number;
   nodeRed: boolean;
@@ -150,6 +152,8 @@ export const CONFIG_DOC: Record<string, string> = {
   GRIDSENSE_DEMO_PASSWORD: 'one password for every seeded demo user (default: generated, printed once)',
   GRIDSENSE_AUDIT_KEY:
     'HMAC key sealing the audit log, at least 32 characters; keep it out of the data dir (default: <data dir>/keys/audit.key, created at first start)',
+  DATABASE_URL:
+    'keep state on PostgreSQL, e.g. postgres://gridsense:secret@10.0.0.6:5432/gridsense, so several nodes of a service can share it (default: SQLite in the data dir); give every node the same GRIDSENSE_AUDIT_KEY and GRIDSENSE_DATA_KEY',
   GRIDSENSE_DATA_KEY:
     "AES key material sealing hotline callers' names and numbers in the state database, at least 32 characters (default: <data dir>/keys/personal-data.key, created at first start)",
   GRIDSENSE_SIMULATOR: 'run the built-in device simulator: on/off (default on; --no-sim also turns it off)',
@@ -367,6 +371,7 @@ export function parseConfig(
     demoPassword: env.GRIDSENSE_DEMO_PASSWORD || undefined,
     auditKey,
     personalDataKey,
+    databaseUrl: url('DATABASE_URL', ['postgres:', 'postgresql:']),
     simulator,
     simulatorIntervalMs: interval,
     nodeRed: flag('GRIDSENSE_NODE_RED', true),
