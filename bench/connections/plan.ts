@@ -50,10 +50,13 @@ export function planSpread(options: {
     first += count;
   }
   const generatorCount = Math.max(1, Math.ceil(devices / options.maxPerGenerator));
-  // Groups dealt round-robin in node-interleaved order: each generator loads every node.
+  // Consecutive runs of the node-interleaved order (not round-robin, which with as many
+  // generators as nodes would give each generator one node): each generator loads every node.
   const interleaved = interleaveByPort(groups);
   const generators: DeviceGroup[][] = Array.from({ length: generatorCount }, () => []);
-  interleaved.forEach((group, i) => generators[i % generatorCount]!.push(group));
+  interleaved.forEach((group, i) =>
+    generators[Math.floor((i * generatorCount) / interleaved.length)]!.push(group),
+  );
   return { nodes, perNode, generators, groups };
 }
 

@@ -116,6 +116,18 @@ export async function runConnectionBench(
   const salt = randomBytes(8).toString('hex');
   const nodes: BrokerNodeProcess[] = [];
   const generators: Child<{ pid: number; openFileLimit: number }>[] = [];
+  let cleaned: Promise<void> | undefined;
+  const cleanUp = () =>
+    (cleaned ??= (async () => {
+      await Promise.allSettled(generators.map((g) => g.stop()));
+      await Promise.allSettled(nodes.map((node) => node.stop()));
+      await rm(workDir, { recursive: true, force: true });
+    })());
+  // Interrupted (Ctrl-C, a timeout's SIGTERM): children and the temp dir go too. Children also
+  // end themselves when this process dies outright (their IPC channel closes).
+  const onSignal = () => void cleanUp().finally(() => process.exit(130));
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
   try {
     log(`registry: ${options.devices} devices in a temp state database`);
     const registryDir = join(workDir, 'registry');
@@ -124,6 +136,9 @@ export async function runConnectionBench(
     const load = await measureRegistryLoad(registryDir);
 
     const nodeCount = Math.max(1, Math.ceil(options.devices / options.maxPerNode));
+    // Each child adds a kill-on-exit listener: 100,000 devices take 13 children.
+    const children = nodeCount + Math.ceil(options.devices / options.maxPerGenerator);
+    process.setMaxListeners(Math.max(process.getMaxListeners(), children + 10));
     log(`starting ${nodeCount} broker node(s) (broker/src/main.ts)`);
     for (let n = 1; n <= nodeCount; n++) {
       const dataDir = join(workDir, `node-${n}`);
@@ -231,8 +246,8 @@ export async function runConnectionBench(
       },
     };
   } finally {
-    await Promise.allSettled(generators.map((g) => g.stop()));
-    await Promise.allSettled(nodes.map((node) => node.stop()));
-    await rm(workDir, { recursive: true, force: true });
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
+    await cleanUp();
   }
 }
