@@ -128,7 +128,7 @@ export const DEFAULT_NETWORK_LIMITS: NetworkLimits = {
 export type ConfigResult = { ok: true; config: Config } | { ok: false; errors: string[] };
 
 /** Ingest's worker threads unless GRIDSENSE_INGEST_THREADS says otherwise (docs/decisions/0015). */
-export const INGEST_THREADS_DEFAULT = 1;
+export const INGEST_THREADS_DEFAULT = 0;
 
 export const CONFIG_DOC: Record<string, string> = {
   ...WORK_MESSAGING_DOC,
