@@ -1,6 +1,8 @@
 import aedesPersistenceRedis, { type RedisPersistence } from 'aedes-persistence-redis';
+import { Redis } from 'ioredis';
 import MQEmitterRedis from 'mqemitter-redis';
 import { randomBytes } from 'node:crypto';
+import type { EventEmitter } from 'node:events';
 
 /** What makes an embedded broker one node of several: the emitter and persistence they share. */
 export interface BrokerCluster {
@@ -14,6 +16,8 @@ export interface BrokerCluster {
   persistence: RedisPersistence;
   /** How often nodes announce themselves; a node silent for three of these counts as dead. */
   heartbeatIntervalMs: number;
+  /** GridSense's own connection to the cluster's Redis (wills left by other nodes). */
+  redis: Redis;
 }
 
 /**
@@ -49,15 +53,29 @@ export function redisOptionsFromUrl(url: string): {
  * so a node restarted under the same id would overwrite messages its previous run queued for
  * offline devices; and the previous run's wills must count as a dead broker's, to be published.
  */
-export function openBrokerCluster(options: { redisUrl: string; nodeId: string }): BrokerCluster {
+export function openBrokerCluster(options: {
+  redisUrl: string;
+  nodeId: string;
+  /** Redis errors (the connections retry by themselves). */
+  onError?: (error: unknown) => void;
+  heartbeatIntervalMs?: number;
+}): BrokerCluster {
   const redis = redisOptionsFromUrl(options.redisUrl);
+  const onError = options.onError ?? (() => undefined);
+  // As aedes builds its own in-memory emitter: `a/#` also matches `a` [MQTT-4.7.1-3], and at
+  // most 100 deliveries at once.
+  const mq = MQEmitterRedis({ ...redis, matchEmptyLevels: true, concurrency: 100 });
+  // mqemitter-redis (7.2) re-emits its connections' errors on `state`, a plain EventEmitter: with
+  // no listener, a Redis outage would throw out of the event loop and end the process.
+  (mq as unknown as { state: EventEmitter }).state.on('error', onError);
+  const own = new Redis(redis);
+  own.on('error', onError);
   return {
     nodeId: options.nodeId,
     brokerId: `${options.nodeId}-${randomBytes(4).toString('hex')}`,
-    // As aedes builds its own in-memory emitter: `a/#` also matches `a` [MQTT-4.7.1-3], and at
-    // most 100 deliveries at once.
-    mq: MQEmitterRedis({ ...redis, matchEmptyLevels: true, concurrency: 100 }),
+    mq,
     persistence: aedesPersistenceRedis(redis),
-    heartbeatIntervalMs: HEARTBEAT_INTERVAL_MS,
+    heartbeatIntervalMs: options.heartbeatIntervalMs ?? HEARTBEAT_INTERVAL_MS,
+    redis: own,
   };
 }

@@ -1,6 +1,7 @@
 import { Aedes } from 'aedes';
 import type { AedesOptions } from 'aedes';
 import type { BrokerCluster } from './cluster-redis';
+import { dropWillsFromOtherNodes } from './cluster-stale-wills';
 
 // The cluster comes with the broker (index.ts exports this file).
 export * from './cluster-redis';
@@ -48,7 +49,13 @@ export async function createBroker(options: BrokerOptions, cluster?: BrokerClust
         }
       : {}),
   });
-  if (cluster) clustered.set(broker, cluster);
+  if (cluster) {
+    clustered.set(broker, cluster);
+    broker.on('client', (client) => {
+      // Should Redis fail here, the old will is published late, as it would be without this.
+      dropWillsFromOtherNodes(cluster.redis, cluster.brokerId, client.id).catch(() => undefined);
+    });
+  }
   return broker;
 }
 
@@ -64,4 +71,5 @@ export async function closeBroker(broker: Broker): Promise<void> {
   const cluster = clustered.get(broker);
   clustered.delete(broker);
   await cluster?.persistence.destroy().catch(() => undefined);
+  cluster?.redis.disconnect();
 }

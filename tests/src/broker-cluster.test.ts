@@ -140,15 +140,61 @@ describe.runIf(redisTestMode() === 'run')('broker nodes on Redis', () => {
     });
     clients.push(after);
     const commands = received(after);
-    const connack = new Promise<boolean>((resolve) =>
-      after.once('connect', (packet) => resolve(packet.sessionPresent)),
-    );
+    const connack = new Promise<boolean>((resolve, reject) => {
+      after.once('connect', (packet) => resolve(packet.sessionPresent));
+      after.once('close', () => reject(new Error('closed before CONNACK')));
+    });
     expect(await connack).toBe(true);
     await expect.poll(() => commands).toEqual(['close-valve']);
 
     // The subscription made on the dead node still holds: a new command arrives live.
     await service.publishAsync(COMMANDS, 'open-valve', { qos: 1 });
     await expect.poll(() => commands).toEqual(['close-valve', 'open-valve']);
+  });
+
+  it('publishes a dead node’s wills from another node, except for a device already back on one', async () => {
+    devices = new Map([...freshDevices(), ['DEV-2', { secret: 'secret-2', gridId: 'G01' }]]);
+    // Fast heartbeats: a node silent for three is dead, and wills are cleared every four.
+    const heartbeatIntervalMs = 300;
+    const dying = await startBrokerNodeProcess({
+      redisUrl: redis.url,
+      nodeId: 'node-1',
+      devices,
+      serviceSecret: SERVICE_SECRET,
+      heartbeatIntervalMs,
+    });
+    processes.push(dying);
+    const survivor = await startBrokerNode({
+      redisUrl: redis.url,
+      nodeId: 'node-2',
+      devices: () => devices,
+      serviceSecret: SERVICE_SECRET,
+      heartbeatIntervalMs,
+    });
+    nodes.push(survivor);
+    const withWill = (id: string, secret: string): IClientOptions => ({
+      clientId: id,
+      username: id,
+      password: secret,
+      clean: false,
+      will: {
+        topic: `gs/v1/G01/${id}/status`,
+        payload: Buffer.from('{"state":"offline"}'),
+        qos: 1,
+        retain: true,
+      },
+    });
+    const returning = await connect(dying.url, withWill('DEV-1', 'secret-1'));
+    const gone = await connect(dying.url, withWill('DEV-2', 'secret-2'));
+    await dying.kill();
+    await expect.poll(() => returning.connected || gone.connected).toBe(false);
+
+    await connect(survivor.url, withWill('DEV-1', 'secret-1'));
+
+    await expect.poll(() => survivor.statuses, { timeout: 20_000 }).toContain('DEV-2 offline');
+    // One more round of clearing wills: DEV-1's stays unpublished, it is online on node 2.
+    await new Promise((resolve) => setTimeout(resolve, heartbeatIntervalMs * 5));
+    expect(survivor.statuses).toEqual(['DEV-2 offline']);
   });
 
   it('ends a session on one node when the device is disabled through another', async () => {

@@ -6,6 +6,7 @@ const settings = JSON.parse(process.env.NODE_SETTINGS ?? '{}') as {
   nodeId: string;
   devices: [string, { secret: string; gridId: string }][];
   serviceSecret: string;
+  heartbeatIntervalMs?: number;
 };
 const devices: DeviceTable = new Map(settings.devices);
 const node = await startBrokerNode({ ...settings, devices: () => devices });

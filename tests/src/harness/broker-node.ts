@@ -27,6 +27,8 @@ export interface BrokerNode {
   buses: ClusterBuses;
   /** Device messages this node's ingest hook received, as `topic seq`. */
   ingested: string[];
+  /** Device statuses (wills among them) this node's ingest hook received, as `device state`. */
+  statuses: string[];
   /** Revoked sessions this node ended. */
   closed: string[];
   close(): Promise<void>;
@@ -41,8 +43,10 @@ export async function startBrokerNode(options: {
   nodeId: string;
   devices: () => DeviceTable;
   serviceSecret: string;
+  heartbeatIntervalMs?: number;
 }): Promise<BrokerNode> {
   const ingested: string[] = [];
+  const statuses: string[] = [];
   const closed: string[] = [];
   const broker = await createBroker(
     createDeviceAccess({
@@ -54,12 +58,17 @@ export async function startBrokerNode(options: {
       },
       serviceSecret: options.serviceSecret,
       onDevicePublish(topic, packet) {
-        const { seq } = JSON.parse(String(packet.payload)) as { seq?: number };
+        const { seq, state } = JSON.parse(String(packet.payload)) as { seq?: number; state?: string };
         ingested.push(`${topic.kind} ${seq ?? '-'}`);
+        if (topic.kind === 'status') statuses.push(`${topic.deviceId} ${state}`);
         return Promise.resolve({ outcome: 'accepted' });
       },
     }),
-    openBrokerCluster({ redisUrl: options.redisUrl, nodeId: options.nodeId }),
+    openBrokerCluster({
+      redisUrl: options.redisUrl,
+      nodeId: options.nodeId,
+      ...(options.heartbeatIntervalMs ? { heartbeatIntervalMs: options.heartbeatIntervalMs } : {}),
+    }),
   );
   const bus = createAedesBus(broker, (error) => {
     throw error;
@@ -75,6 +84,7 @@ export async function startBrokerNode(options: {
       throw error;
     }),
     ingested,
+    statuses,
     closed,
     async close() {
       await listening.close();
@@ -95,6 +105,7 @@ export async function startBrokerNodeProcess(options: {
   nodeId: string;
   devices: DeviceTable;
   serviceSecret: string;
+  heartbeatIntervalMs?: number;
 }): Promise<BrokerNodeProcess> {
   const root = path.resolve(import.meta.dirname, '../../..');
   const { PATH, HOME } = process.env;
