@@ -20,6 +20,11 @@ import { parseBenchArgs, type BenchOptions, type SystemName } from './options';
 import { runConnections, type ConnectionsResult } from './scenarios/connections';
 import { findZeroLossRate, runStep, type IngestResult, type SystemUnderTest } from './scenarios/ingest';
 import { runAlertLatency, type LatencyLevel } from './scenarios/latency';
+import {
+  defaultMosquittoIngestPlan,
+  formatMosquittoIngest,
+  runMosquittoIngest,
+} from './scenarios/mosquitto-ingest';
 
 export { parseBenchArgs } from './options';
 
@@ -97,7 +102,9 @@ export async function runBenchmark(
     'node-red': startNodeRedStack,
   };
   try {
-    const systems = options.scenarios.some((scenario) => scenario !== 'influx') ? options.systems : [];
+    const systems = options.scenarios.some((scenario) => !['influx', 'mosquitto'].includes(scenario))
+      ? options.systems
+      : [];
     for (const name of systems) {
       log(`${name}: starting`);
       const sut = await starters[name](context);
@@ -167,6 +174,10 @@ export async function runBenchmark(
     const influxLinesPerS = options.scenarios.includes('influx')
       ? await measureInfluxWrites(influx.url, 'bench_influx_alone', options.influxMs)
       : undefined;
+    if (options.scenarios.includes('mosquitto')) {
+      const plan = defaultMosquittoIngestPlan(options.mode === 'quick');
+      log(formatMosquittoIngest(await runMosquittoIngest(influx.url, plan, log), plan));
+    }
     const partial = {
       mode: options.mode,
       command: options.command,

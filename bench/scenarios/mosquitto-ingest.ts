@@ -170,6 +170,20 @@ export async function runMosquittoIngest(
   return results;
 }
 
+/** The mqtt.js subscriber with a short load (it stores a few hundred a second), then 1 and 2 pipelined. */
+export function defaultMosquittoIngestPlan(quick: boolean): MosquittoIngestPlan {
+  const [rate, durationMs] = quick ? [2_000, 2_000] : [20_000, 10_000];
+  return {
+    runs: [
+      { subscriber: 'mqtt.js (before)', processes: 1, rate: quick ? 1_000 : 5_000, durationMs: 1_000 },
+      { subscriber: 'pipelined', processes: 1, rate, durationMs },
+      { subscriber: 'pipelined', processes: 2, rate, durationMs },
+    ],
+    devices: quick ? 20 : 200,
+    maxInflight: 1_000,
+  };
+}
+
 export function formatMosquittoIngest(results: MosquittoIngestResult[], plan: MosquittoIngestPlan): string {
   const lines = [
     `Ingest behind Mosquitto (max_inflight_messages ${plan.maxInflight}), ${plan.devices} devices, QoS 1, into InfluxDB`,
