@@ -1,5 +1,5 @@
 /**
- * Ingest behind Mosquitto, on its own (the full `npm run bench` does not run it yet):
+ * Ingest behind Mosquitto, as `npm run bench -- --only mosquitto` runs it, with the plan's knobs:
  * `npx tsx bench/mosquitto-ingest.ts [--rate 20000] [--duration-s 10] [--devices 200]
  * [--processes 1,2] [--inflight 1000] [--before-readings 5000]`. The mqtt.js subscriber the
  * pipelined one replaced runs first with `--before-readings` readings (0 skips it). Starts its own
