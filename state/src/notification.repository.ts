@@ -162,6 +162,46 @@ export async function listDueByTarget(
   return rows.map(toMessage);
 }
 
+/**
+ * Claims listed messages for one delivery worker until `leaseUntil`, by moving them out of reach
+ * (`not_before`) in one conditional UPDATE: only messages still pending and due are taken, so of
+ * several workers (processes sharing PostgreSQL) each message goes to one. The attempt's record
+ * sets the real next time; a worker that dies mid-send leaves the message to be retried when the
+ * lease runs out, so none is lost. Returns the messages this worker got, in the order given.
+ */
+export async function claimMessages(
+  db: StateDb,
+  messages: readonly OutboxMessage[],
+  now: number,
+  leaseUntil: number,
+): Promise<OutboxMessage[]> {
+  if (messages.length === 0) return [];
+  const rows = await db
+    .updateTable('notification_messages')
+    .set({ not_before: leaseUntil })
+    .where(
+      'id',
+      'in',
+      messages.map((m) => m.id),
+    )
+    .where('status', '=', 'pending')
+    .where('not_before', '<=', now)
+    .returning('id')
+    .execute();
+  const claimed = new Set(rows.map((row) => row.id));
+  return messages.filter((m) => claimed.has(m.id));
+}
+
+/** Gives a claimed message back, due at `notBefore` (a worker stopping before it could send). */
+export async function releaseMessage(db: StateDb, messageId: number, notBefore: number): Promise<void> {
+  await db
+    .updateTable('notification_messages')
+    .set({ not_before: notBefore })
+    .where('id', '=', messageId)
+    .where('status', '=', 'pending')
+    .execute();
+}
+
 /** The earliest time a pending message becomes due (for the delivery worker's next wake-up). */
 export async function nextMessageDueAt(db: StateDb): Promise<number | null> {
   const row = await db

@@ -4,9 +4,11 @@ import {
   findPersonContacts,
   findPushSubscription,
   listChannels,
+  claimMessages,
   listDueByTarget,
   listDueMessages,
   recordAttempt,
+  releaseMessage,
   type OutboxMessage,
   type StateDb,
 } from '@gridsense/state';
@@ -76,6 +78,11 @@ const retryable = (status: number) => status === 408 || status === 429 || status
 type Lane = 'push' | 'channel' | 'person';
 const LANES: readonly Lane[] = ['push', 'channel', 'person'];
 const IN_APP_BATCH = 200;
+/**
+ * How long a claimed message is this worker's (`claimMessages`): far longer than any send takes,
+ * and how long a message waits for another worker when this one dies mid-send.
+ */
+const CLAIM_LEASE_MS = 5 * 60_000;
 
 /**
  * Sends what the outbox holds: in-app over the bus (the web gateway puts it in the person's
@@ -200,8 +207,8 @@ export function createDelivery(deps: {
     try {
       outcome = await deliver(message, started);
     } catch (error) {
-      // Stopping mid-send: the message stays due and goes out after the restart.
-      if (stopping.signal.aborted) return;
+      // Stopping mid-send: the message is due again and goes out after the restart.
+      if (stopping.signal.aborted) return releaseMessage(deps.db, message.id, started);
       outcome = {
         ok: false,
         statusCode: null,
@@ -236,7 +243,8 @@ export function createDelivery(deps: {
 
   async function pass(): Promise<number> {
     const now = deps.now();
-    const inApp = await listDueMessages(deps.db, now, IN_APP_BATCH, 'inapp');
+    const claim = (messages: OutboxMessage[]) => claimMessages(deps.db, messages, now, now + CLAIM_LEASE_MS);
+    const inApp = await claim(await listDueMessages(deps.db, now, IN_APP_BATCH, 'inapp'));
     for (const message of inApp)
       await attempt(message).catch((error: unknown) => deps.onError(error, `notification ${message.id}`));
     if (inApp.length === IN_APP_BATCH) again = true;
@@ -244,10 +252,9 @@ export function createDelivery(deps: {
     for (const lane of LANES) {
       const free = concurrency[lane] - sending[lane].size;
       if (free <= 0) continue;
-      const due = await listDueByTarget(deps.db, now, lane, {
-        busyTargets: [...sending[lane].keys()],
-        limit: free,
-      });
+      const due = await claim(
+        await listDueByTarget(deps.db, now, lane, { busyTargets: [...sending[lane].keys()], limit: free }),
+      );
       for (const message of due) launch(lane, message);
       launched += due.length;
     }
