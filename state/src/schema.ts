@@ -28,7 +28,7 @@ export interface Database {
     last_seen_at: number;
     expires_at: number;
   };
-  /** Added by 0012_totp: secrets are sealed (`gridsense_seal`); `enabled_at` null until confirmed. */
+  /** Added by 0012_totp: secrets are sealed (`personal-data-key.ts`); `enabled_at` null until confirmed. */
   user_totp: {
     user_id: string;
     secret: string | null;
@@ -38,7 +38,7 @@ export interface Database {
   };
   /** Added by 0012_totp: SHA-256 of each recovery code; `used_at` set when it signs in. */
   user_recovery_codes: { user_id: string; code_hash: string; used_at: number | null };
-  /** Added by 0016_person_contacts: `phone` is sealed (`gridsense_seal`). */
+  /** Added by 0016_person_contacts: `phone` is sealed (`personal-data-key.ts`). */
   person_contacts: {
     user_id: string;
     phone: string | null;

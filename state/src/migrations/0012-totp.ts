@@ -3,7 +3,7 @@ import { epochMsType } from './portable';
 
 /**
  * Two-factor sign-in: each person's TOTP secret, sealed with the personal-data key
- * (`gridsense_seal`), the step of the last code accepted (a code works once), and the hashes of
+ * (`personal-data-key.ts`), the step of the last code accepted (a code works once), and the hashes of
  * their recovery codes. `pending_secret` is an enrolment started and not yet confirmed; it does
  * not replace the secret in use until a code from it is confirmed.
  */

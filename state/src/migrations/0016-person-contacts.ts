@@ -3,7 +3,7 @@ import { epochMsType } from './portable';
 
 /**
  * How to reach a person outside the console: their work phone (sealed with the personal-data key,
- * `gridsense_seal`; for `tel:` links and the SMS gateway) and their user ids in DingTalk and
+ * `personal-data-key.ts`; for `tel:` links and the SMS gateway) and their user ids in DingTalk and
  * WeCom (for 工作通知 / 应用消息 sent to them by name).
  */
 export const personContacts: Migration = {
