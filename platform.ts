@@ -153,7 +153,13 @@ export async function startPlatform(config: Config, options: PlatformOptions): P
             late.ingest!.handleDeviceMessage(topic, packet.payload as Buffer),
         }),
         // With REDIS_URL: one node of several (docs/broker-cluster.md).
-        config.redisUrl ? openBrokerCluster({ redisUrl: config.redisUrl, nodeId: config.nodeId }) : undefined,
+        config.redisUrl
+          ? openBrokerCluster({
+              redisUrl: config.redisUrl,
+              nodeId: config.nodeId,
+              onError: (error) => onError(error, 'broker cluster (Redis)'),
+            })
+          : undefined,
       );
       heldPublishes(broker).maxHeld = config.mqttMaxHeldPublishes;
       const brokerBus = createAedesBus(broker, (error) => onError(error, 'bus'));

@@ -22,7 +22,13 @@ await runService('broker', async (config, logger) => {
       onDevicePublish: () => Promise.resolve({ outcome: 'accepted' }),
     }),
     // With REDIS_URL: one node of several (docs/broker-cluster.md).
-    config.redisUrl ? openBrokerCluster({ redisUrl: config.redisUrl, nodeId: config.nodeId }) : undefined,
+    config.redisUrl
+      ? openBrokerCluster({
+          redisUrl: config.redisUrl,
+          nodeId: config.nodeId,
+          onError: (error) => logger.error({ err: error }, 'broker cluster (Redis)'),
+        })
+      : undefined,
   );
   closers.add(() => closeBroker(broker));
   // The web service announces registry changes over this broker: reload at once, and end the
