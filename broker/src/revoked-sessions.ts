@@ -9,7 +9,8 @@ const REVOKING: readonly DeviceAccessChange[] = ['secret_rotated', 'disabled'];
  * Ends a device's open MQTT session when its secret is rotated or it is disabled: the broker
  * checks credentials only at CONNECT, so without this a leaked secret keeps publishing until the
  * connection drops. `refresh` first brings a registry held apart from the web service up to
- * date, so the reconnect that follows is judged on the new state.
+ * date, so the reconnect that follows is judged on the new state. On a broker cluster the bus
+ * runs on the cluster's emitter: every node hears the change and ends the session it holds.
  */
 export async function closeRevokedSessions(
   broker: Broker,
