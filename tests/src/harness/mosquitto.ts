@@ -59,10 +59,11 @@ export async function startMosquitto(limits: MosquittoLimits = {}): Promise<Mosq
     [
       `listener ${port} 127.0.0.1`,
       `pid_file ${path.join(dir, 'mosquitto.pid')}`,
+      // Started as root, Mosquitto drops to its own user, who can write neither the pid file nor
+      // the persistence folder here, nor read the 0600 password file: it stays this user.
+      `user ${os.userInfo().username}`,
       ...(limits.authDir
         ? [
-            // Mosquitto started as root reads them as its own user: stay this user, who wrote them 0600.
-            `user ${os.userInfo().username}`,
             'allow_anonymous false',
             `password_file ${path.join(limits.authDir, 'passwd')}`,
             `acl_file ${path.join(limits.authDir, 'acl')}`,
@@ -71,8 +72,6 @@ export async function startMosquitto(limits: MosquittoLimits = {}): Promise<Mosq
       ...(limits.persistence
         ? [
             'persistence true',
-            // Started as root, Mosquitto would drop to its own user, who cannot write this folder.
-            ...(limits.authDir ? [] : [`user ${os.userInfo().username}`]),
             `persistence_location ${dir}/`,
             `autosave_interval ${limits.persistence.autosaveIntervalS}`,
             `autosave_on_changes ${limits.persistence.autosaveOnChanges ? 'true' : 'false'}`,
