@@ -16,6 +16,7 @@ import {
   findFusionDevice,
   listCaseAlarmDevices,
   listOpenCasesByCategory,
+  withGridLock,
   type FusionDeviceRecord,
   type NewTimelineEntry,
 } from '@gridsense/state';
@@ -39,7 +40,12 @@ export type { CaseDraft, IntakeOutcome } from './case-draft';
  * related type (fused; see `findFusionTarget`). A fused signal that raises the case's severity is
  * announced to the dispatch desk; a new case lists the open cases it may repeat, for a hand merge.
  */
-export async function openOrJoin(
+export function openOrJoin(ctx: CaseContext, policy: CasePolicy, draft: CaseDraft): Promise<IntakeOutcome> {
+  // Several alerts processes on PostgreSQL: one grid's intake at a time (`withGridLock`).
+  return withGridLock(ctx.db, draft.gridId, () => openOrJoinLocked(ctx, policy, draft));
+}
+
+async function openOrJoinLocked(
   ctx: CaseContext,
   policy: CasePolicy,
   draft: CaseDraft,

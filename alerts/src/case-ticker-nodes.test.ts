@@ -49,4 +49,28 @@ describe.runIf(stateDialects().includes('postgres'))('two alerts processes on on
     expect(lines.filter((l) => l.startsWith('已派遣'))).toHaveLength(1);
     expect([...first.errors, ...second.errors]).toEqual([]);
   });
+
+  it('signals for one cause taken by both at once open one case', async () => {
+    const first = await startCaseEnv({ dialect: 'postgres' });
+    envs.push(first);
+    const second = await startCaseEnv({
+      dialect: 'postgres',
+      db: await openTestStateDbAgain(first.db, 'postgres'),
+      start: first.clock.now(),
+    });
+    envs.push(second);
+    const outcomes = await Promise.all([
+      first.risk('smoke-G01-1', 'G01', 'smoke-high', 'fire_safety', 'critical'),
+      second.risk('smoke-G01-1', 'G01', 'smoke-high', 'fire_safety', 'critical'),
+      first.risk('smoke-G02-1', 'G02', 'smoke-high', 'fire_safety', 'critical'),
+      second.risk('smoke-G02-1', 'G02', 'smoke-high', 'fire_safety', 'critical'),
+    ]);
+    const g01 = new Set([outcomes[0]!.caseId, outcomes[1]!.caseId]);
+    const g02 = new Set([outcomes[2]!.caseId, outcomes[3]!.caseId]);
+    expect(g01.size).toBe(1);
+    expect(g02.size).toBe(1);
+    expect([...g01][0]).not.toBe([...g02][0]);
+    const open = await first.db.selectFrom('cases').select('id').execute();
+    expect(open).toHaveLength(2);
+  });
 });

@@ -1,5 +1,6 @@
 export * from './database';
 export * from './dialect';
+export * from './grid-lock';
 export * from './credentials';
 export * from './settings.repository';
 export * from './region.repository';
