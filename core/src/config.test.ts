@@ -307,6 +307,23 @@ describe('parseConfig: --no-sim', () => {
   });
 });
 
+describe('parseConfig: state shared on PostgreSQL', () => {
+  it('asks for the audit and personal-data keys, so every node seals and verifies alike', () => {
+    expect(parseConfig({ DATABASE_URL: 'postgres://gs@db/gridsense' })).toEqual({
+      ok: false,
+      errors: [
+        'GRIDSENSE_AUDIT_KEY: required with DATABASE_URL (the same key on every node)',
+        'GRIDSENSE_DATA_KEY: required with DATABASE_URL (the same key on every node)',
+      ],
+    });
+  });
+
+  it('cuts a long host name to a valid default node id instead of refusing to start', () => {
+    const parsed = parseConfig({}, [], `${'very-long-host-name-'.repeat(5)}.example`);
+    expect(parsed.ok && parsed.config.nodeId).toBe(`${'very-long-host-name-'.repeat(5).slice(0, 58)}-1883`);
+  });
+});
+
 describe('parseConfig: invalid values', () => {
   it.each<[Record<string, string>, string]>([
     [{ GRIDSENSE_SIMULATER: 'off' }, 'GRIDSENSE_SIMULATER: unknown setting'],
@@ -321,7 +338,11 @@ describe('parseConfig: invalid values', () => {
     [{ INFLUX_URL: 'https://' }, 'INFLUX_URL: "https://" is not a URL'],
     [{ REDIS_URL: 'http://redis:6379' }, 'REDIS_URL: protocol must be one of redis:, rediss:'],
     [
-      { DATABASE_URL: 'mysql://db/gridsense' },
+      {
+        DATABASE_URL: 'mysql://db/gridsense',
+        GRIDSENSE_AUDIT_KEY: 'k'.repeat(32),
+        GRIDSENSE_DATA_KEY: 'p'.repeat(32),
+      },
       'DATABASE_URL: protocol must be one of postgres:, postgresql:',
     ],
     [

@@ -305,7 +305,9 @@ export function parseConfig(
     return false;
   };
   const nodeId = (raw: string | undefined, mqttPort: string | undefined): string => {
-    const value = raw?.trim() || `${machineName}-${mqttPort || 1883}`;
+    const given = raw?.trim();
+    // A long or odd host name must not stop a single node: the default is cut to what is allowed.
+    const value = given || `${machineName.replace(/[^A-Za-z0-9._-]/g, '-').slice(0, 58)}-${mqttPort || 1883}`;
     // It becomes part of aedes' $SYS topics and Redis keys: one topic level, no wildcards.
     if (!/^[A-Za-z0-9._-]{1,64}$/.test(value))
       errors.push(`GRIDSENSE_NODE_ID: "${value}" must be 1–64 letters, digits, '.', '_' or '-'`);
@@ -329,6 +331,15 @@ export function parseConfig(
   const auditKey = env.GRIDSENSE_AUDIT_KEY || undefined;
   if (auditKey !== undefined && auditKey.length < 32)
     errors.push('GRIDSENSE_AUDIT_KEY: must be at least 32 characters (e.g. 32 random bytes in base64)');
+  const databaseUrl = url('DATABASE_URL', ['postgres:', 'postgresql:']);
+  // On a shared PostgreSQL every node must seal and verify with the same keys: key files made per
+  // machine would leave callers unreadable and audit rows unverifiable on the other nodes.
+  if (databaseUrl !== undefined)
+    for (const [key, value] of [
+      ['GRIDSENSE_AUDIT_KEY', auditKey],
+      ['GRIDSENSE_DATA_KEY', personalDataKey],
+    ] as const)
+      if (value === undefined) errors.push(`${key}: required with DATABASE_URL (the same key on every node)`);
 
   const production = !flag('GRIDSENSE_DEMO', true) || argv.includes('--production');
   const certFile = env.GRIDSENSE_TLS_CERT || undefined;
@@ -371,7 +382,7 @@ export function parseConfig(
     demoPassword: env.GRIDSENSE_DEMO_PASSWORD || undefined,
     auditKey,
     personalDataKey,
-    databaseUrl: url('DATABASE_URL', ['postgres:', 'postgresql:']),
+    databaseUrl,
     simulator,
     simulatorIntervalMs: interval,
     nodeRed: flag('GRIDSENSE_NODE_RED', true),
