@@ -28,11 +28,16 @@ export async function closeRevokedSessions(
     if (connected.get(client.id) === client) connected.delete(client.id);
   });
   await bus.subscribe('device.access_changed', async ({ deviceId, change }) => {
-    await options.refresh?.();
-    if (!REVOKING.includes(change)) return;
-    const client = connected.get(deviceId);
-    if (!client || client.closed) return;
-    client.close();
-    options.onClosed?.(deviceId, change);
+    // The revoked session ends even when the registry reload fails (the error still reaches the
+    // bus's handler); until a reload succeeds the device may connect again with the old registry.
+    try {
+      await options.refresh?.();
+    } finally {
+      const client = REVOKING.includes(change) ? connected.get(deviceId) : undefined;
+      if (client && !client.closed) {
+        client.close();
+        options.onClosed?.(deviceId, change);
+      }
+    }
   });
 }

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -34,18 +34,38 @@ describe('mosquittoReloader', () => {
     );
   });
 
-  it('sends SIGHUP to the process in the PID file', async () => {
-    const dir = await tempDir();
-    // Exits 7 on SIGHUP; says so once it listens for it.
+  /** A process that exits 7 on SIGHUP, started as `name` (a link to node: the kernel names it so). */
+  async function hupListener(dir: string, name: string) {
     const listener =
       "process.on('SIGHUP', () => process.exit(7)); console.log('ready'); setInterval(() => {}, 1000)";
-    const child = spawn(process.execPath, ['-e', listener]);
+    await symlink(process.execPath, join(dir, name));
+    const child = spawn(join(dir, name), ['-e', listener]);
+    await new Promise((resolve) => child.stdout.once('data', resolve));
+    await writeFile(join(dir, 'mosquitto.pid'), `${child.pid}\n`);
+    return child;
+  }
+
+  it('sends SIGHUP to the Mosquitto process in the PID file', async () => {
+    const dir = await tempDir();
+    const child = await hupListener(dir, 'mosquitto');
     try {
-      await new Promise((resolve) => child.stdout.once('data', resolve));
-      await writeFile(join(dir, 'mosquitto.pid'), `${child.pid}\n`);
       const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
       await mosquittoReloader({ pidFile: join(dir, 'mosquitto.pid') })!();
       expect(await exited).toBe(7);
+    } finally {
+      child.kill('SIGKILL');
+    }
+  });
+
+  it('signals nothing when a stale PID file names another process', async () => {
+    const dir = await tempDir();
+    const child = await hupListener(dir, 'otherdaemon');
+    try {
+      await expect(mosquittoReloader({ pidFile: join(dir, 'mosquitto.pid') })!()).rejects.toThrow(
+        /\(otherdaemon\), not mosquitto/,
+      );
+      expect(child.exitCode).toBeNull();
+      expect(child.signalCode).toBeNull();
     } finally {
       child.kill('SIGKILL');
     }

@@ -28,6 +28,13 @@ async function signalPidFile(pidFile: string): Promise<void> {
   const text = (await readFile(pidFile, 'utf8')).trim();
   const pid = Number(text);
   if (!Number.isSafeInteger(pid) || pid <= 1) throw new Error(`${pidFile} holds no process id: "${text}"`);
+  // A stale pid file may name another process now, and SIGHUP ends most: only Mosquitto gets it.
+  const name = await readFile(`/proc/${pid}/comm`, 'utf8').then(
+    (comm) => comm.trim(),
+    () => undefined,
+  );
+  if (name !== undefined && name !== 'mosquitto')
+    throw new Error(`${pidFile} names process ${pid} (${name}), not mosquitto: not signalled`);
   process.kill(pid, 'SIGHUP');
 }
 
