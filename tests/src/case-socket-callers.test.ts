@@ -57,6 +57,10 @@ describe('case pushes and the caller', () => {
       expect(JSON.stringify(seenByOperator.requester)).toContain('5555');
       expect(JSON.stringify(seenByOperator.requester)).not.toContain('13800005555');
       expect(seenByWorker.requester).toBeNull();
+      // Nor did any later push of it carry the caller to the worker.
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      const toWorkerOfCase = toWorker.filter((view) => view.id === caseId);
+      expect(toWorkerOfCase.map((view) => view.requester)).toEqual(toWorkerOfCase.map(() => null));
       // Over REST the worker sees the same.
       const detail = await worker.call<{ case: CaseView }>('GET', `/api/cases/${caseId}`);
       expect(detail.body.case.requester).toBeNull();
