@@ -102,6 +102,9 @@ export async function startIngestWorker(deps: IngestWorkerDeps): Promise<IngestH
   let nextCall = 1;
   let snapshot: WorkerSnapshot | undefined;
   let stopped: Error | undefined;
+  let running = false;
+  /** The worker threw after it was running (its 'exit' follows). */
+  let crashed = false;
   const packer = new MessagePacker();
   let scheduled = false;
 
@@ -193,6 +196,7 @@ export async function startIngestWorker(deps: IngestWorkerDeps): Promise<IngestH
     });
     worker.once('error', (error) => {
       clearTimeout(timer);
+      crashed = running && !stopped;
       deps.onError(error, 'ingest worker');
       failAll(error);
       reject(error);
@@ -200,14 +204,19 @@ export async function startIngestWorker(deps: IngestWorkerDeps): Promise<IngestH
     worker.once('exit', (code) => {
       clearTimeout(timer);
       const error = new Error(`the ingest worker stopped (exit code ${code})`);
+      const lost = crashed || (running && !stopped);
       if (!stopped && code !== 0) deps.onError(error, 'ingest worker');
       failAll(error);
       reject(error);
+      // Without its worker ingest refuses every device message while the rest still answers: end
+      // the process, so the supervisor (decision 0010) starts a whole one again.
+      if (lost) process.exit(70);
     });
   });
   post({ type: 'start' });
   try {
     await ready;
+    running = true;
   } catch (error) {
     await worker.terminate();
     throw error;
