@@ -42,6 +42,19 @@ export function rejectedTopic(deviceId: string): string {
 
 type Identity = { kind: 'device'; deviceId: string; gridId: string } | { kind: 'service' };
 
+/**
+ * The device-contract topic `topic` names when `device` may publish it (its own telemetry, event
+ * or status: `parseDeviceTopic` with its own grid and id), else undefined. The one publish rule
+ * for devices, here and at the EMQX endpoints.
+ */
+export function ownDeviceTopic(
+  device: { gridId: string; deviceId: string },
+  topic: string,
+): DeviceTopic | undefined {
+  const parsed = parseDeviceTopic(topic);
+  return parsed?.gridId === device.gridId && parsed.deviceId === device.deviceId ? parsed : undefined;
+}
+
 function authError(): Error & { returnCode: number } {
   return Object.assign(new Error('bad user name or password'), { returnCode: 4 });
 }
@@ -80,8 +93,7 @@ export function createDeviceAccess(options: DeviceAccessOptions): BrokerOptions 
     if (!device) return done(authError(), false);
     // The will is published after the device is gone, with no client to check: check it now.
     const will = announcedWill(client);
-    const willTopic = will && parseDeviceTopic(will.topic);
-    if (will && (willTopic?.deviceId !== username || willTopic.gridId !== device.gridId))
+    if (will && !ownDeviceTopic({ gridId: device.gridId, deviceId: username }, will.topic))
       return done(notAuthorized(`will topic ${will.topic} is not the device's own`), false);
     identities.set(client, { kind: 'device', deviceId: username, gridId: device.gridId });
     done(null, true);
@@ -95,13 +107,13 @@ export function createDeviceAccess(options: DeviceAccessOptions): BrokerOptions 
         return callback(new Error('services may not publish device topics'));
       return callback(null);
     }
-    const topic = parseDeviceTopic(packet.topic);
-    const allowed =
-      topic !== undefined &&
-      (identity === undefined
+    const topic =
+      identity === undefined
         ? client === null
-        : identity.deviceId === topic.deviceId && identity.gridId === topic.gridId);
-    if (!topic || !allowed) return callback(new Error(`publish to ${packet.topic} refused`));
+          ? parseDeviceTopic(packet.topic)
+          : undefined
+        : ownDeviceTopic(identity, packet.topic);
+    if (!topic) return callback(new Error(`publish to ${packet.topic} refused`));
     // Held until ingest answers: counted against the broker's memory budget (held-publishes.ts).
     const budget = client ? budgetOf(client) : undefined;
     budget?.take();

@@ -6,6 +6,7 @@ import {
   serviceMay,
   servicePassword,
   SERVICE_TOPIC_RULES,
+  unshared,
 } from './service-accounts';
 
 describe('service accounts', () => {
@@ -41,6 +42,20 @@ describe('service accounts', () => {
     expect(filterWithin(allowed, filter)).toBe(covers);
   });
 
+  it.each([
+    ['$share/gridsense-ingest/gs/v1/+/+/+', 'gs/v1/+/+/+'],
+    ['$share/$queue/gs/v1/#', 'gs/v1/#'],
+    ['$queue/gs/v1/#', 'gs/v1/#'],
+    ['$queue/#', '#'],
+    ['$exclusive/gs/v1/#', 'gs/v1/#'],
+    ['$share/g', '$share/g'],
+    ['$queue/', '$queue/'],
+    ['$SYS/brokers/#', '$SYS/brokers/#'],
+    ['gs/v1/#', 'gs/v1/#'],
+  ])('read %s as %s', (filter, real) => {
+    expect(unshared(filter)).toBe(real);
+  });
+
   it('keep device topics read-only for the services and away from alerts', () => {
     const { ingest, alerts } = SERVICE_TOPIC_RULES;
     expect(serviceMay(ingest, 'subscribe', '$share/gridsense-ingest/gs/v1/+/+/+')).toBe(true);
@@ -49,5 +64,10 @@ describe('service accounts', () => {
     expect(serviceMay(alerts, 'subscribe', 'gs/v1/#')).toBe(false);
     expect(serviceMay(alerts, 'subscribe', 'gridsense/case/changed')).toBe(true);
     expect(serviceMay(alerts, 'subscribe', '#')).toBe(false);
+    expect(serviceMay(ingest, 'subscribe', '$queue/gs/v1/+/+/+')).toBe(true);
+    expect(serviceMay(ingest, 'subscribe', '$exclusive/gs/v1/#')).toBe(true);
+    expect(serviceMay(alerts, 'subscribe', '$queue/gs/v1/#')).toBe(false);
+    expect(serviceMay(alerts, 'subscribe', '$exclusive/#')).toBe(false);
+    expect(serviceMay(ingest, 'publish', '$delayed/5/gridsense/risk/changed')).toBe(false);
   });
 });

@@ -90,9 +90,13 @@ export function filterWithin(allowed: string, filter: string): boolean {
   return a.length === f.length;
 }
 
-/** A shared subscription's real filter (`$share/{group}/{filter}` → `{filter}`). */
+/**
+ * A shared or exclusive subscription's real filter, as EMQX 5 reads it: `$share/{group}/{filter}`,
+ * `$queue/{filter}` (= `$share/$queue/{filter}`) and `$exclusive/{filter}` → `{filter}`. Anything
+ * else is returned as it is; a result still starting with `$` is a form not known here.
+ */
 export function unshared(filter: string): string {
-  const match = /^\$share\/[^/]+\/(.+)$/.exec(filter);
+  const match = /^(?:\$share\/[^/]+|\$queue|\$exclusive)\/(.+)$/.exec(filter);
   return match ? match[1]! : filter;
 }
 

@@ -1,4 +1,5 @@
 import {
+  ownDeviceTopic,
   serviceAccountOf,
   serviceMay,
   SERVICE_CLIENT_PREFIX,
@@ -11,12 +12,14 @@ import { verifyDeviceSecret, type StateDb } from '@gridsense/state';
 /**
  * What GridSense answers an external broker asking who may connect and what they may do: the
  * same rules as the embedded broker (broker/src/device-access.ts). A device connects as itself
- * (client id = username = device id) with its secret, enabled; it publishes and subscribes only
+ * (client id = username = device id) with its secret, enabled; it publishes only its own
+ * telemetry, event and status topics (the device contract's, `ownDeviceTopic`) and subscribes only
  * under `gs/v1/{its grid}/{its id}/`. Service accounts (service-accounts.ts) get their topics.
  *
  * A username GridSense does not know is `ignore`d: the broker asks its next authenticator (an
  * operator's own accounts), and with none refuses. A device's topics are never left to another
- * source: only that device may use them.
+ * source: only that device may use them, however a filter is wrapped (`$share/…`, `$queue/…`,
+ * `$exclusive/…`, or a `$` form not known here).
  */
 export type AuthnResult = 'allow' | 'deny' | 'ignore';
 export type AuthzResult = 'allow' | 'deny' | 'ignore';
@@ -70,13 +73,30 @@ export async function authorize(
   const device = await findDevice(context.db, username);
   if (device) {
     const own = device.enabled === 1 && request.clientid === username;
-    return own && topic.startsWith(devicePrefix(device.grid_id, device.id)) ? 'allow' : 'deny';
+    const may =
+      action === 'publish'
+        ? ownDeviceTopic({ gridId: device.grid_id, deviceId: device.id }, topic) !== undefined
+        : topic.startsWith(devicePrefix(device.grid_id, device.id));
+    return own && may ? 'allow' : 'deny';
   }
   // Device topics (and filters reaching into them, like `#`) belong to their devices alone.
-  return overlaps(unshared(topic), DEVICE_TOPICS) ? 'deny' : 'ignore';
+  return reachesDeviceTopics(unshared(topic)) ? 'deny' : 'ignore';
 }
 
 const DEVICE_TOPICS = `${DEVICE_TOPIC_PREFIX}/#`;
+
+/**
+ * Whether a topic or filter could reach device topics. One still starting with `$` after
+ * `unshared` is a broker form not known here (EMQX's `$delayed/{seconds}/{topic}`, a wrapper a
+ * later version adds): it counts when any part of it after its first level could, so `$x/#` does.
+ * `$SYS/…` is the broker's own namespace: no filter in it matches a topic outside it.
+ */
+function reachesDeviceTopics(filter: string): boolean {
+  if (!filter.startsWith('$')) return overlaps(filter, DEVICE_TOPICS);
+  if (filter.startsWith('$SYS/')) return false;
+  const levels = filter.split('/');
+  return levels.some((_, i) => i > 0 && overlaps(levels.slice(i).join('/'), DEVICE_TOPICS));
+}
 
 /** True when some topic matches both filters. */
 function overlaps(a: string, b: string): boolean {

@@ -39,8 +39,9 @@ function fields<K extends string>(body: unknown, names: readonly K[]): Record<K,
  * EMQX 5's HTTP authentication and authorization (docs/emqx.md): EMQX POSTs each CONNECT and each
  * publish or subscribe, with `Authorization: Bearer <GRIDSENSE_EMQX_AUTH_SECRET>`, and gets 200
  * with `{"result": "allow" | "deny" | "ignore"}`. No console session: the shared secret is the
- * caller's proof, and an address that keeps sending a wrong one waits longer and longer, as
- * sign-in does.
+ * caller's proof. An address that keeps sending a wrong one is answered 429 for longer and longer,
+ * as sign-in is, but only its wrong ones: the secret is checked first and a right one is always
+ * answered, so nobody sharing EMQX's address can lock EMQX (and every device connect) out.
  */
 export function mqttAuthRoutes(deps: WebDeps, settings: EmqxAuthSettings | undefined): Router {
   const router = declaredRouter();
@@ -49,26 +50,30 @@ export function mqttAuthRoutes(deps: WebDeps, settings: EmqxAuthSettings | undef
   const context: MqttAuthContext = {
     db: deps.db,
     services: () =>
-      (accounts ??= getOrCreateSecret(deps.db, 'mqtt_service_secret').then((secret) =>
-        serviceAccounts(secret, settings?.configuredService),
+      (accounts ??= getOrCreateSecret(deps.db, 'mqtt_service_secret').then(
+        (secret) => serviceAccounts(secret, settings?.configuredService),
+        // A failed read (the database busy or away) is not kept: the next request reads again.
+        (error: unknown) => {
+          accounts = undefined;
+          throw error;
+        },
       )),
   };
 
   const checkCaller = (request: Request, response: Response): void => {
+    const expected = settings?.sharedSecret;
+    const sent = /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1] ?? '';
+    // A right secret is never held back; its success does not clear the address's failures either.
+    if (expected && sameText(sent, expected)) return;
     const address = addressOf(request);
-    const waitMs = wrongSecrets.waitMs(address, deps.now());
+    const now = deps.now();
+    const waitMs = wrongSecrets.waitMs(address, now);
+    wrongSecrets.fail(address, now);
     if (waitMs > 0) {
-      wrongSecrets.fail(address, deps.now());
       response.setHeader('Retry-After', String(Math.ceil(waitMs / 1000)));
       throw new AppError('too_many_requests', 'too many attempts; try again later');
     }
-    const expected = settings?.sharedSecret;
-    const sent = /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1] ?? '';
-    if (!expected || !sameText(sent, expected)) {
-      wrongSecrets.fail(address, deps.now());
-      throw new AppError('unauthenticated', 'wrong or missing EMQX shared secret');
-    }
-    wrongSecrets.forget(address);
+    throw new AppError('unauthenticated', 'wrong or missing EMQX shared secret');
   };
 
   router.post('/api/mqtt/emqx/authn', async (request, response) => {
