@@ -2,6 +2,7 @@ import type { CaseRecord, CaseSource, CaseState } from './cases';
 import type { RequesterView } from './case-intake';
 import type { CaseStats } from './case-stats';
 import type { DeviceConnectionView } from './device-connection';
+import type { DeviceReport } from './device-report';
 import type { Device, DutyKind, Region, Role, Severity, User } from './model';
 
 /** Views the web API returns; shared with the console so a renamed field is a compile error. */
@@ -195,11 +196,14 @@ export interface RegionView extends Region {
 
 export interface DeviceView extends Device {
   latest: Record<string, { ts: number; value: number | boolean }>;
+  /** Online, report overdue, offline or never reported, as of the answer (device-report.ts). */
+  report: DeviceReport;
 }
 
 /** A device as the registry lists it for engineers: never its secret or hash. */
 export interface DeviceRegistryView extends Device {
   enabled: boolean;
+  report: DeviceReport;
   /** Rejected messages so far, all reasons together. */
   rejects: number;
 }

@@ -1,6 +1,7 @@
 import type { NotificationView } from './api';
 import type { RiskSignal } from './rules';
 import type { DeviceState } from './reading';
+import type { DeviceReport } from './device-report';
 import type { BusEventName } from './topics';
 
 export type DeviceAccessChange = 'registered' | 'secret_rotated' | 'disabled' | 'enabled';
@@ -9,7 +10,17 @@ export type DeviceAccessChange = 'registered' | 'secret_rotated' | 'disabled' | 
 export interface BusPayloads {
   'risk.changed': RiskSignal;
   'case.changed': { caseId: string; gridId: string; action: string; at: number };
-  'device.status_changed': { deviceId: string; gridId: string; state: DeviceState; at: number };
+  /**
+   * A device went online or offline; or, with `report`, a connected device's reports fell overdue
+   * or came back (its `state` unchanged, `at` its last report).
+   */
+  'device.status_changed': {
+    deviceId: string;
+    gridId: string;
+    state: DeviceState;
+    at: number;
+    report?: DeviceReport;
+  };
   /** A rule was created, changed, enabled or disabled: the engine reloads its rules. */
   'rules.changed': { ruleId: string; version: number; at: number };
   /** A region was created or its boundary changed: services holding regions reload them. */

@@ -20,3 +20,4 @@ export * from './password-policy';
 export * from './photo-paths';
 export * from './permissions';
 export * from './case-search';
+export * from './device-report';

@@ -24,3 +24,4 @@ export * from './spool/spool';
 export * from './metrics-server';
 export * from './retention';
 export * from './worker-ingest';
+export * from './report-watch';

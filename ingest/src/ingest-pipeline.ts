@@ -231,6 +231,8 @@ export function createIngest(deps: IngestDeps): Ingest {
     }
     counters.accepted++;
     metrics.countMessage('status', 'accepted');
+    // A status is a report too: a camera's heartbeat is its online status said again.
+    deps.devices.touch(device.deviceId, now);
     if (deps.devices.markOnline(device.deviceId, decoded.value === 'online', now)) {
       await deps.bus.publish('device.status_changed', {
         deviceId: device.deviceId,

@@ -8,6 +8,7 @@ import { createIngest, type Ingest, type IngestDeps } from './ingest-pipeline';
 import type { IngestLog } from './ingest-log';
 import { IntentJournal } from './intent-journal';
 import { RejectCounter } from './reject-counter';
+import { startReportWatch } from './report-watch';
 import { startRetention, type RetentionDays } from './retention';
 import { RuleEngine } from './rule-engine';
 import { startRuleEngine } from './rule-engine-service';
@@ -37,6 +38,8 @@ export interface IngestServiceDeps {
   persistEveryMs?: number;
   /** Retention of readings and rollups, applied hourly (default: keep everything). */
   retentionDays?: RetentionDays;
+  /** How often devices whose reports fell overdue (or came back) are looked for (report-watch.ts). */
+  reportSweepMs?: number;
 }
 
 export interface IngestService extends Ingest {
@@ -121,6 +124,14 @@ export async function createIngestService(deps: IngestServiceDeps): Promise<Inge
       .catch((error: unknown) => deps.onError(error, 'persist device health')));
   const timer = setInterval(() => void persistSoon(), deps.persistEveryMs ?? 1000);
   timer.unref();
+  // Ingest knows when each device last reported: it also says when one falls silent.
+  const stopReportWatch = startReportWatch({
+    devices: () => deps.registry.all(),
+    bus,
+    now,
+    onError,
+    ...(deps.reportSweepMs ? { everyMs: deps.reportSweepMs } : {}),
+  });
   const stopRetention = deps.retentionDays
     ? startRetention({ store: deps.store, days: deps.retentionDays, now, onError: deps.onError })
     : () => {};
@@ -134,6 +145,7 @@ export async function createIngestService(deps: IngestServiceDeps): Promise<Inge
     },
     async close() {
       clearInterval(timer);
+      stopReportWatch();
       stopRetention();
       await ruleService?.close();
       await ingest.close();

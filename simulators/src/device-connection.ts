@@ -29,6 +29,11 @@ export interface DeviceConnectionOptions {
   log: (line: string) => void;
   /** Called on every (re)connect. */
   onConnect: () => void;
+  /**
+   * A device with nothing to measure (a camera) says it is alive by announcing its online status
+   * again this often while connected (GB/T 28181-style keepalive); others report by telemetry.
+   */
+  heartbeatMs?: number;
 }
 
 /** A device's MQTT session per the device contract: clean: false, QoS 1, retained last will. */
@@ -63,6 +68,11 @@ export function createDeviceConnection(options: DeviceConnectionOptions): Device
   const statusTopic = deviceTopic(device.gridId, device.id, 'status');
   let client: MqttClient | undefined;
   let lastError = '';
+  let heartbeat: NodeJS.Timeout | undefined;
+  const stopHeartbeat = (): void => {
+    clearInterval(heartbeat);
+    heartbeat = undefined;
+  };
 
   function noteError(error: Error): void {
     counters.errors++;
@@ -83,14 +93,18 @@ export function createDeviceConnection(options: DeviceConnectionOptions): Device
       will: { topic: statusTopic, payload: OFFLINE, qos: 1, retain: true },
     });
     client = mqttClient;
-    mqttClient.on('connect', () => {
-      lastError = '';
-      // Re-announce on every (re)connect: the broker may have published our last will meanwhile.
+    const announceOnline = () =>
       mqttClient.publish(statusTopic, ONLINE, { qos: 1, retain: true }, (error) => {
         if (error) noteError(error);
       });
+    mqttClient.on('connect', () => {
+      lastError = '';
+      // Re-announce on every (re)connect: the broker may have published our last will meanwhile.
+      announceOnline();
+      if (options.heartbeatMs && !heartbeat) heartbeat = setInterval(announceOnline, options.heartbeatMs);
       options.onConnect();
     });
+    mqttClient.on('close', stopHeartbeat);
     mqttClient.on('error', noteError);
     mqttClient.on('reconnect', () => counters.reconnects++);
     return new Promise((resolve) => {
@@ -117,6 +131,7 @@ export function createDeviceConnection(options: DeviceConnectionOptions): Device
   }
 
   async function stop(timeoutMs: number): Promise<void> {
+    stopHeartbeat();
     if (!client) return;
     if (client.connected) {
       // A clean DISCONNECT suppresses the last will, so say "offline" ourselves first.

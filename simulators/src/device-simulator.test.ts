@@ -150,6 +150,33 @@ describe('device simulator', () => {
     expect(sim.stats().sent).toBeGreaterThanOrEqual(24);
   });
 
+  it('keeps a camera (nothing to measure) reporting: its online status again every heartbeat', async () => {
+    const from = seen.length;
+    const statuses = (deviceId: string) =>
+      seen.slice(from).filter((message) => message.topic === deviceTopic(GRID, deviceId, 'status'));
+    const sim = startSimulation({
+      url,
+      devices: DEVICES,
+      intervalMs: 100,
+      riskProbability: 0,
+      seed: 4,
+      heartbeatMs: 150,
+    });
+    simulation = sim;
+    await waitFor('three camera heartbeats after its connect', () => statuses('cam-1').length >= 4);
+    for (const status of statuses('cam-1'))
+      expect(status).toMatchObject({ qos: 1, retain: true, body: { state: 'online' } });
+    // Devices with telemetry report by it: their status is said once, at connect.
+    expect(statuses('smoke-1')).toHaveLength(1);
+    await sim.stop();
+    simulation = undefined;
+    // Stopped: offline is the last word, no heartbeat after it.
+    const after = statuses('cam-1').length;
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(statuses('cam-1')).toHaveLength(after);
+    expect(statuses('cam-1').at(-1)?.body).toEqual({ state: 'offline' });
+  });
+
   it('triggerRisk yields an incident on the next tick', async () => {
     const sim = startSimulation({ url, devices: DEVICES, intervalMs: 100, riskProbability: 0, seed: 2 });
     simulation = sim;

@@ -1,4 +1,4 @@
-import { isValidId } from '@gridsense/core';
+import { deviceTypeSpec, isValidId, reportIntervalOf } from '@gridsense/core';
 import { isSimulatedType } from './device-behaviour';
 import {
   createDeviceConnection,
@@ -29,6 +29,11 @@ export interface SimulationOptions {
   speed?: number;
   /** Simulated start (epoch ms); default now, or so that an accelerated scenario ends now. */
   startMs?: number;
+  /**
+   * How often a device with nothing to measure (a camera) announces its online status again, as
+   * its heartbeat; default its type's report interval (a minute for cameras).
+   */
+  heartbeatMs?: number;
   log?: (line: string) => void;
 }
 
@@ -88,6 +93,11 @@ function validateOptions(options: SimulationOptions, scenario: Scenario): void {
     if (seen.has(device.id)) throw new Error(`duplicate device id ${device.id}`);
     seen.add(device.id);
   }
+}
+
+/** A type with nothing to measure (a camera) reports by a status heartbeat instead. */
+function reportsByStatus(type: string): boolean {
+  return Object.keys(deviceTypeSpec(type)?.metrics ?? {}).length === 0;
 }
 
 /** Free running: no script, each device with random incidents, until stopped. */
@@ -152,6 +162,9 @@ export function startSimulation(options: SimulationOptions): Simulation {
         counters,
         log,
         onConnect: () => plan.activate(device.id),
+        ...(reportsByStatus(device.type)
+          ? { heartbeatMs: options.heartbeatMs ?? reportIntervalOf(device.type) }
+          : {}),
       }),
     );
   });

@@ -5,6 +5,7 @@ import {
   isValidId,
   polygonCentroid,
   STANDARD_DEVICE_TYPE_NAMES,
+  withDeviceReport,
   type DeviceAccessChange,
   type DeviceRegistryView,
   type IssuedSecretView,
@@ -28,9 +29,9 @@ export interface DeviceFilter {
   online?: boolean;
 }
 
-function viewOf(device: DeviceRecord, rejects: number): DeviceRegistryView {
+function viewOf(device: DeviceRecord, rejects: number, now: number): DeviceRegistryView {
   const { secretHash: _hash, ...rest } = device;
-  return { ...rest, rejects };
+  return { ...withDeviceReport(rest, now), rejects };
 }
 
 /**
@@ -57,7 +58,7 @@ export function createDeviceAdminService(deps: WebDeps) {
   const connectionOf = (device: DeviceRecord) => describeDeviceConnection(deps.deviceListeners(), device);
 
   const viewWithRejects = async (device: DeviceRecord) =>
-    viewOf(device, (await countRejectsByDevice(deps.db)).get(device.id) ?? 0);
+    viewOf(device, (await countRejectsByDevice(deps.db)).get(device.id) ?? 0, deps.now());
 
   /** Every problem at once, in the field order of the form. */
   const checkNewDevice = (input: unknown, grids: readonly string[]): Omit<NewDevice, 'secretHash'> => {
@@ -105,7 +106,7 @@ export function createDeviceAdminService(deps: WebDeps) {
             (filter.type === undefined || d.type === filter.type) &&
             (filter.online === undefined || d.online === filter.online),
         )
-        .map((d) => viewOf(d, rejects.get(d.id) ?? 0));
+        .map((d) => viewOf(d, rejects.get(d.id) ?? 0, deps.now()));
     },
 
     async register(user: User, input: unknown): Promise<IssuedSecretView> {
@@ -116,7 +117,7 @@ export function createDeviceAdminService(deps: WebDeps) {
       const record: DeviceRecord = { ...device, online: false, lastSeenAt: null, enabled: true };
       deps.registry.add(record);
       await announce(device.id, 'registered');
-      return { device: viewOf(record, 0), secret, connection: connectionOf(record) };
+      return { device: viewOf(record, 0, deps.now()), secret, connection: connectionOf(record) };
     },
 
     /** A new secret; the old one is refused from now on and its open session is ended. */

@@ -1,4 +1,4 @@
-import { AppError } from '@gridsense/core';
+import { AppError, withDeviceReport } from '@gridsense/core';
 import { readDeviceHealth } from '@gridsense/ingest';
 import { Router } from 'express';
 import type { WebDeps } from '../web-deps';
@@ -19,15 +19,17 @@ export function deviceRoutes(deps: WebDeps): Router {
     return device;
   }
 
-  // Device health: online and last seen (from the registry), latest values, and what ingest saw —
-  // rates, seq gaps and duplicates, rejects by reason with the last bad payload (about 1 s behind).
+  // Device health: online and last seen (from the registry) with the report state they give against
+  // the type's interval, latest values, and what ingest saw — rates, seq gaps and duplicates,
+  // rejects by reason with the last bad payload (about 1 s behind).
   router.get('/api/devices/:id', async (request, response) => {
     const { secretHash: _secret, ...device } = await visibleDevice(request, request.params.id);
+    const now = deps.now();
     const [latest, { rejects, ...health }] = await Promise.all([
       deps.store.latest(device.id),
-      readDeviceHealth(deps.db, device.id, deps.now()),
+      readDeviceHealth(deps.db, device.id, now),
     ]);
-    response.json({ ...device, latest, rejects, health });
+    response.json({ ...withDeviceReport(device, now), latest, rejects, health });
   });
 
   router.get('/api/devices/:id/series', async (request, response) => {

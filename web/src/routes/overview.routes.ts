@@ -1,6 +1,7 @@
 import {
   regionLineage,
   severityRank,
+  withDeviceReport,
   type OverviewView,
   type RegionView,
   type Severity,
@@ -39,10 +40,11 @@ export function overviewRoutes(deps: WebDeps): Router {
     });
     const devices = deps.registry.all().filter((d) => grids.has(d.gridId));
     const latest = await deps.store.latestForDevices(devices.map((d) => d.id));
+    const now = deps.now();
     const view: OverviewView = {
       regions,
       devices: devices.map(({ secretHash: _secret, ...device }) => ({
-        ...device,
+        ...withDeviceReport(device, now),
         latest: latest.get(device.id) ?? {},
       })),
     };
