@@ -40,9 +40,10 @@ describe.skipIf(chromiumTestMode() === 'skip')('console device registry in real 
 
     // The one device that said "offline" (G05's smoke detector) is the only offline smoke detector.
     await page.getByTestId('filter-grid').selectOption('');
-    await page.getByTestId('filter-online').selectOption('false');
+    await page.getByTestId('filter-report').selectOption('offline');
     await expect.poll(() => rows.count()).toBe(1);
     expect(await rows.first().getAttribute('data-online')).toBe('false');
+    expect(await rows.first().getAttribute('data-report')).toBe('offline');
     await page.context().close();
   });
 

@@ -195,7 +195,7 @@ describe.skipIf(chromiumTestMode() === 'skip')('console widgets in real Chromium
       grid('G2', 'yellow', 120.01, 1),
       grid('G3', 'green', 120.02, 0),
     ];
-    const device = (id: string, lng: number, online: boolean) => ({
+    const device = (id: string, lng: number, online: boolean, state = online ? 'online' : 'offline') => ({
       id,
       gridId: 'G1',
       type: 'smoke_detector',
@@ -205,6 +205,7 @@ describe.skipIf(chromiumTestMode() === 'skip')('console widgets in real Chromium
       online,
       lastSeenAt: T0,
       latest: {},
+      report: { state, lastReportAt: T0, intervalMs: 60_000, overdueAfterMs: 180_000 },
     });
     const pin = (id: string, severity: string, gridId: string, deviceId: string | null) => ({
       id,
@@ -216,7 +217,11 @@ describe.skipIf(chromiumTestMode() === 'skip')('console widgets in real Chromium
     });
     const props = {
       regions,
-      devices: [device('d-on', 120.003, true), device('d-off', 120.007, false)],
+      devices: [
+        device('d-on', 120.003, true),
+        device('d-off', 120.007, false),
+        device('d-late', 120.005, true, 'overdue'),
+      ],
       cases: [pin('C-crit', 'critical', 'G1', 'd-on'), pin('C-warn', 'warning', 'G2', null)],
       selectedId: null,
     };
@@ -263,7 +268,7 @@ describe.skipIf(chromiumTestMode() === 'skip')('console widgets in real Chromium
       await lab.page.context().close();
     });
 
-    it('greys offline devices, pins open cases by severity, and passes axe', async () => {
+    it('greys offline devices, rings overdue ones, pins open cases by severity, and passes axe', async () => {
       const lab = await openLab(browser, labDir);
       await lab.mount('GridMap', props);
       expect(await lab.page.evaluate(styleOf('[data-testid="device-d-off"]', 'fill'))).toBe(
@@ -272,6 +277,17 @@ describe.skipIf(chromiumTestMode() === 'skip')('console widgets in real Chromium
       expect(await lab.page.evaluate(styleOf('[data-testid="device-d-on"]', 'fill'))).toBe(
         'rgb(35, 103, 176)',
       );
+      // Connected but silent past its interval: a hollow amber ring, as the legend shows it.
+      expect(await lab.page.evaluate(styleOf('[data-testid="device-d-late"]', 'fill'))).toBe(
+        'rgb(255, 255, 255)',
+      );
+      expect(await lab.page.evaluate(styleOf('[data-testid="device-d-late"]', 'stroke'))).toBe(
+        'rgb(160, 79, 0)',
+      );
+      expect(await lab.page.getByTestId('device-d-late').locator('title').textContent()).toBe(
+        'd-late · 报告逾期',
+      );
+      expect(await lab.page.getByTestId('map-legend').innerText()).toContain('报告逾期设备');
       expect(await lab.page.evaluate(styleOf('[data-testid="pin-C-crit"] .pin', 'fill'))).toBe(
         'rgb(207, 58, 58)',
       );

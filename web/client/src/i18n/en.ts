@@ -6,6 +6,7 @@ import { intakeEn } from './intake.en';
 import { peopleEn } from './people.en';
 import { sessionEn } from './session.en';
 import { shellEn } from './shell.en';
+import { deviceReportEn } from './device-report.en';
 import type { Messages } from './zh-CN';
 import { fusionEn } from './fusion.en';
 
@@ -20,6 +21,7 @@ export const en: Messages = {
   ...sessionEn,
   ...workflowEn,
   ...shellEn,
+  ...deviceReportEn,
   'app.title': 'GridSense',
   'app.tagline': 'Community grid risk sensing and case handling',
   'app.loading': 'Loading…',
@@ -258,7 +260,6 @@ export const en: Messages = {
 
   'grid.notFound': 'No such grid, or not yours to see',
   'grid.openCases': '{n} open cases',
-  'grid.devicesOnline': '{online}/{total} devices online',
   'grid.charts': 'Grid readings',
   'grid.metric': 'Metric',
 
@@ -294,8 +295,6 @@ export const en: Messages = {
   'panel.cases': 'Open cases',
   'panel.noDevices': 'No devices in this grid',
   'panel.noCases': 'No open cases',
-  'panel.online': 'Online',
-  'panel.offline': 'Offline',
   'panel.noData': 'No data',
   'panel.live': 'Live',
   'panel.gridDetails': 'Grid details',

@@ -7,6 +7,7 @@ import { peopleZhCN } from './people.zh-CN';
 import { sessionZhCN } from './session.zh-CN';
 import { shellZhCN } from './shell.zh-CN';
 import { fusionZhCN } from './fusion.zh-CN';
+import { deviceReportZhCN } from './device-report.zh-CN';
 
 /** 简体中文, the default language. `en.ts` must have exactly these keys (a compile error otherwise). */
 export const zhCN = {
@@ -19,6 +20,7 @@ export const zhCN = {
   ...sessionZhCN,
   ...workflowZhCN,
   ...shellZhCN,
+  ...deviceReportZhCN,
   'app.title': '网格感知 GridSense',
   'app.tagline': '社区网格风险感知与事件处置',
   'app.loading': '加载中…',
@@ -222,7 +224,7 @@ export const zhCN = {
   'deviceType.camera': '智能摄像头',
 
   'device.health': '设备状态',
-  'device.status': '在线状态',
+  'device.status': '状态',
   'device.lastSeen': '最后上报',
   'device.never': '从未上报',
   'device.latest': '最新读数',
@@ -257,7 +259,6 @@ export const zhCN = {
 
   'grid.notFound': '网格不存在或无权查看',
   'grid.openCases': '未结案事件 {n} 件',
-  'grid.devicesOnline': '设备在线 {online}/{total}',
   'grid.charts': '网格读数',
   'grid.metric': '指标',
 
@@ -293,8 +294,6 @@ export const zhCN = {
   'panel.cases': '未结案事件',
   'panel.noDevices': '本网格暂无设备',
   'panel.noCases': '暂无未结案事件',
-  'panel.online': '在线',
-  'panel.offline': '离线',
   'panel.noData': '暂无数据',
   'panel.live': '实时',
   'panel.gridDetails': '网格详情',

@@ -1,5 +1,11 @@
-import { deviceTypeSpec, STANDARD_DEVICE_TYPE_NAMES } from '@gridsense/core';
-import type { DeviceView } from '@gridsense/core';
+import {
+  deviceReport,
+  deviceTypeSpec,
+  STANDARD_DEVICE_TYPE_NAMES,
+  type DeviceReportState,
+  type DeviceView,
+  type ServerToClientEvents,
+} from '@gridsense/core';
 
 /** How a device is doing: its metrics (with units from the device contract) and bad-data counts. */
 
@@ -79,4 +85,36 @@ export function shortDeviceName(name: string, gridName: string | undefined): str
   if (!gridName || !name.startsWith(gridName)) return name;
   const rest = name.slice(gridName.length).trim();
   return rest || name;
+}
+
+type StatusUpdate = Parameters<ServerToClientEvents['device:status']>[0];
+type LiveDevice = Pick<DeviceView, 'type' | 'online' | 'lastSeenAt' | 'report'>;
+
+/**
+ * A pushed status: online or offline (its report state follows, by the same rule the server
+ * uses), or the server's word that a connected device's reports fell overdue or came back.
+ */
+export function applyDeviceStatus<T extends LiveDevice>(device: T, update: StatusUpdate, now: number): T {
+  const online = update.state === 'online';
+  const lastSeenAt = Math.max(device.lastSeenAt ?? 0, update.at);
+  const report = update.report ?? deviceReport({ type: device.type, online, lastSeenAt }, now);
+  return { ...device, online, lastSeenAt, report };
+}
+
+/** A pushed reading is a report: the device is connected and reporting. */
+export function applyDeviceReading<T extends LiveDevice>(device: T, ts: number, now: number): T {
+  const lastSeenAt = Math.max(device.lastSeenAt ?? 0, ts);
+  return {
+    ...device,
+    online: true,
+    lastSeenAt,
+    report: deviceReport({ ...device, online: true, lastSeenAt }, now),
+  };
+}
+
+/** Devices that need a look first: offline, then overdue, then never heard from, then online. */
+const ATTENTION: Record<DeviceReportState, number> = { offline: 0, overdue: 1, never: 2, online: 3 };
+
+export function byAttention(a: LiveDevice & { name: string }, b: LiveDevice & { name: string }): number {
+  return ATTENTION[a.report.state] - ATTENTION[b.report.state] || a.name.localeCompare(b.name, 'zh-CN');
 }

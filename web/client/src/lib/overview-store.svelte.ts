@@ -1,5 +1,6 @@
 import type { DeviceView, RegionView, ServerToClientEvents } from '@gridsense/core';
 import { api } from './api';
+import { applyDeviceReading, applyDeviceStatus } from './device-health';
 import { errorText } from './errors';
 
 type StatusUpdate = Parameters<ServerToClientEvents['device:status']>[0];
@@ -45,26 +46,22 @@ class OverviewStore {
   }
 
   applyStatus(update: StatusUpdate): void {
+    const now = Date.now();
     this.devices = this.devices.map((device) =>
-      device.id === update.deviceId
-        ? {
-            ...device,
-            online: update.state === 'online',
-            lastSeenAt: Math.max(device.lastSeenAt ?? 0, update.at),
-          }
-        : device,
+      device.id === update.deviceId ? applyDeviceStatus(device, update, now) : device,
     );
   }
 
   applyReadings(update: ReadingsUpdate): void {
     const byDevice = new Map(update.readings.map((reading) => [reading.deviceId, reading]));
+    const now = Date.now();
     this.devices = this.devices.map((device) => {
       const reading = byDevice.get(device.id);
       if (!reading) return device;
       const latest = { ...device.latest };
       for (const [metric, value] of Object.entries(reading.metrics))
         latest[metric] = { ts: reading.ts, value };
-      return { ...device, latest, online: true, lastSeenAt: Math.max(device.lastSeenAt ?? 0, reading.ts) };
+      return { ...applyDeviceReading(device, reading.ts, now), latest };
     });
   }
 
