@@ -1,6 +1,18 @@
 import type { Browser, Page } from 'playwright-core';
 import { publishHistory, publishReading, publishStatus } from '../harness/demo-activity';
-import { TEST_PASSWORD, type TestPlatform } from '../harness/test-platform';
+import { startTestPlatform, TEST_PASSWORD, type TestPlatform } from '../harness/test-platform';
+
+/**
+ * The demo as `npm start` runs it, only faster: the built-in simulator on, every one of the
+ * district's devices reporting every `intervalMs` (the demo's 5 s by default) with random risks,
+ * so cases keep arriving and the map, the case list and the open case page get live pushes.
+ */
+export function startLiveDistrict(staticDir: string, intervalMs = 1000): Promise<TestPlatform> {
+  return startTestPlatform({
+    staticDir,
+    env: { GRIDSENSE_SIMULATOR: 'on', GRIDSENSE_SIM_INTERVAL_MS: String(intervalMs) },
+  });
+}
 
 /**
  * The district mid-shift: every device online with half an hour of readings, two in alarm, one
@@ -87,6 +99,32 @@ export function keepDistrictBusy(env: TestPlatform, everyMs: number): () => Prom
       await new Promise((resolve) => setTimeout(resolve, everyMs));
     }
   })();
+  return async () => {
+    stopped = true;
+    await loop;
+  };
+}
+
+/**
+ * Cases that surely arrive (the simulator's random risks may bring none in a short run): every
+ * `everyMs` a smoke alarm from the next grid's smoke detector, over MQTT as the device would send
+ * it. Returns the stop function.
+ */
+export function keepAlarmsComing(env: TestPlatform, everyMs: number): () => Promise<void> {
+  const detectors = [
+    ...new Map(env.devices.filter((d) => d.type === 'smoke_detector').map((d) => [d.gridId, d])).values(),
+  ];
+  const seqs = new Map<string, number>();
+  let stopped = false;
+  const loop = (async () => {
+    for (let i = 0; !stopped; i++) {
+      const device = detectors[i % detectors.length]!;
+      await publishReading(env.mqttUrl, device, seqs, { smoke: 25, temperature: 41, battery: 80 });
+      await new Promise((resolve) => setTimeout(resolve, everyMs));
+    }
+  })().catch((error: unknown) => {
+    if (!stopped) throw error;
+  });
   return async () => {
     stopped = true;
     await loop;
