@@ -274,18 +274,24 @@ export function createDelivery(deps: {
       again = true;
       return running;
     }
-    running = (async () => {
+    const current = (async () => {
       let total = 0;
-      do {
-        again = false;
-        total += await pass().catch((error: unknown) => (deps.onError(error, 'notification delivery'), 0));
-      } while (again);
-      return total;
+      try {
+        do {
+          again = false;
+          total += await pass().catch((error: unknown) => (deps.onError(error, 'notification delivery'), 0));
+        } while (again);
+        return total;
+      } finally {
+        // Cleared in the same turn as the last `again` check: a call arriving after it starts a
+        // run of its own instead of being handed this finished one (and its due message missed).
+        running = undefined;
+      }
     })();
+    running = current;
     try {
-      return await running;
+      return await current;
     } finally {
-      running = undefined;
       schedule(options.pollMs);
     }
   }
