@@ -1,8 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { stopChild, waitForPort } from './child-port';
 import { freePort } from './free-port';
 import { binaryTestMode, findBinary } from './required-binary';
 
@@ -92,7 +92,7 @@ export async function startMosquitto(limits: MosquittoLimits = {}): Promise<Mosq
   };
   const listening = async () => {
     try {
-      await waitForPort(port, child);
+      await waitForPort('mosquitto', port, child, START_TIMEOUT_MS);
     } catch (error) {
       await stop();
       throw new Error(`${(error as Error).message}\n--- mosquitto stderr ---\n${stderr}`, { cause: error });
@@ -102,7 +102,7 @@ export async function startMosquitto(limits: MosquittoLimits = {}): Promise<Mosq
   process.once('exit', killOnExit);
   const stop = async () => {
     process.removeListener('exit', killOnExit);
-    await killChild(child);
+    await stopChild(child);
     await rm(dir, { recursive: true, force: true });
   };
   launch();
@@ -113,7 +113,7 @@ export async function startMosquitto(limits: MosquittoLimits = {}): Promise<Mosq
       const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
       child.kill('SIGKILL');
       await exited;
-    } else await killChild(child);
+    } else await stopChild(child);
     launch();
     await listening();
   };
@@ -128,30 +128,4 @@ export async function startMosquitto(limits: MosquittoLimits = {}): Promise<Mosq
     restart,
     stop,
   };
-}
-
-async function waitForPort(port: number, child: ChildProcess): Promise<void> {
-  const deadline = Date.now() + START_TIMEOUT_MS;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`mosquitto exited (${child.exitCode}) before listening`);
-    const open = await new Promise<boolean>((resolve) => {
-      const socket = net.connect(port, '127.0.0.1', () => {
-        socket.destroy();
-        resolve(true);
-      });
-      socket.once('error', () => resolve(false));
-    });
-    if (open) return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`mosquitto did not listen on ${port} within ${START_TIMEOUT_MS} ms`);
-}
-
-async function killChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-  await exited;
-  clearTimeout(timer);
 }
