@@ -121,6 +121,8 @@ export function createDelivery(deps: {
     person: new Map(),
   };
   const stopping = new AbortController();
+  /** Sends ended so far: a send ending during a pass frees its target after the pass looked. */
+  let sendsEnded = 0;
 
   const post = (url: string, headers: Record<string, string>, body: string | Buffer, guarded: boolean) =>
     postOnce(url, headers, body, {
@@ -235,6 +237,7 @@ export function createDelivery(deps: {
     const send = attempt(message)
       .catch((error: unknown) => deps.onError(error, `notification ${message.id}`))
       .finally(() => {
+        sendsEnded++;
         sending[lane].delete(message.targetId);
         if (!stopped) schedule(0);
       });
@@ -302,10 +305,12 @@ export function createDelivery(deps: {
   async function drain(): Promise<number> {
     let total = 0;
     for (;;) {
+      const endedBefore = sendsEnded;
       const started = await run();
       total += started;
       const pending = inFlight();
-      if (pending.length === 0 && started === 0) return total;
+      // A send that ended during that run freed its target after the run had listed: look again.
+      if (pending.length === 0 && started === 0 && sendsEnded === endedBefore) return total;
       await Promise.all(pending);
     }
   }
