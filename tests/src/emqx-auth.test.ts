@@ -225,6 +225,40 @@ describe('EMQX HTTP authentication and authorization endpoints', () => {
     expect(answer.status).toBe(400);
   });
 
+  it('answers malformed bodies with a 4xx and odd values in the right shape with no allow, never a 5xx', async () => {
+    const long = 'x'.repeat(70_000);
+    const malformed: unknown[] = [
+      null,
+      [],
+      'allow',
+      42,
+      { clientid: null, username: null, password: null },
+      { clientid: ['a'], username: { $ne: 1 }, password: 1 },
+      { clientid: device.id, username: device.id, topic: 42, action: 'publish' },
+      { __proto__: { result: 'allow' }, clientid: device.id },
+    ];
+    const oddButShaped: ['authn' | 'authz', unknown][] = [
+      ['authn', { clientid: long, username: long, password: long }],
+      ['authn', { clientid: 'a\u0000b', username: 'a/+/#', password: '' }],
+      ['authz', { clientid: device.id, username: device.id, topic: 'gs/v1/#', action: 'delete' }],
+    ];
+    const wrong: string[] = [];
+    for (const endpoint of ['authn', 'authz'] as const)
+      for (const body of malformed) {
+        const { status } = await ask(endpoint, body);
+        if (status < 400 || status >= 500)
+          wrong.push(`${endpoint} ${status} ${JSON.stringify(body)?.slice(0, 60)}`);
+      }
+    for (const [endpoint, body] of oddButShaped) {
+      const answer = await ask(endpoint, body);
+      if (answer.status !== 200 || answer.body.result === 'allow')
+        wrong.push(`${endpoint} ${answer.status} ${answer.body.result} ${JSON.stringify(body).slice(0, 60)}`);
+    }
+    expect(wrong).toEqual([]);
+    // Still answering a good request afterwards.
+    expect(await authn(device.id, device.id, device.secret)).toBe('allow');
+  });
+
   it('refuses a missing or wrong shared secret with 401, then a caller that keeps guessing with 429', async () => {
     const body = connectBody(device.id, device.id, device.secret);
     expect((await ask('authn', body, null)).status).toBe(401);
