@@ -17,6 +17,7 @@ import {
 import type { Bus, Config, DeviceListeners } from '@gridsense/core';
 import {
   createIngestService,
+  ingestSettings,
   openTimeSeriesStore,
   spawnIngestWorker,
   startIngestWorker,
@@ -187,11 +188,7 @@ export async function startPlatform(config: Config, options: PlatformOptions): P
           registry,
           bus,
           now,
-          spoolDir: config.spoolDir,
-          spoolMaxBytes: config.spoolMaxBytes,
-          maxInFlight: config.ingestMaxInFlight,
-          storeStallMs: config.storeStallMs,
-          retentionDays: config.retentionDays,
+          ...ingestSettings(config),
           ackPath: config.mqttUrl ? 'external' : 'embedded',
           log: logger.child({ service: 'ingest' }),
           onError,

@@ -2,7 +2,7 @@ import { connectMqttBus, serviceCredentials } from '@gridsense/broker';
 import { Closers, DeviceRegistry, getOrCreateSecret, openStateDb, runService } from '@gridsense/state';
 import { join } from 'node:path';
 import { subscribeExternalBroker } from './ingest-mqttjs-subscriber';
-import { createIngestService } from '../../ingest/src/ingest-service';
+import { createIngestService, ingestSettings } from '../../ingest/src/ingest-service';
 import { serveMetrics } from '../../ingest/src/metrics-server';
 import { openTimeSeriesStore } from '../../ingest/src/open-store';
 
@@ -37,11 +37,7 @@ await runService('ingest', async (config, logger) => {
     store,
     registry,
     bus,
-    spoolDir: config.spoolDir,
-    spoolMaxBytes: config.spoolMaxBytes,
-    maxInFlight: config.ingestMaxInFlight,
-    storeStallMs: config.storeStallMs,
-    retentionDays: config.retentionDays,
+    ...ingestSettings(config),
     ackPath: 'external',
     log: logger,
     onError,

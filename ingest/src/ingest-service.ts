@@ -1,4 +1,4 @@
-import type { Bus } from '@gridsense/core';
+import type { Bus, Config } from '@gridsense/core';
 import { listEnabledRules, setDeviceOnline, type DeviceRegistry, type StateDb } from '@gridsense/state';
 import { join } from 'node:path';
 import { ActivityBook } from './device-activity';
@@ -40,6 +40,19 @@ export interface IngestServiceDeps {
   retentionDays?: RetentionDays;
   /** How often devices whose reports fell overdue (or came back) are looked for (report-watch.ts). */
   reportSweepMs?: number;
+}
+
+/** The settings every way of running ingest takes from its Config (platform, alone, worker, bench). */
+export function ingestSettings(
+  config: Pick<Config, 'spoolDir' | 'spoolMaxBytes' | 'ingestMaxInFlight' | 'storeStallMs' | 'retentionDays'>,
+): Pick<IngestServiceDeps, 'spoolDir' | 'spoolMaxBytes' | 'maxInFlight' | 'storeStallMs' | 'retentionDays'> {
+  return {
+    spoolDir: config.spoolDir,
+    spoolMaxBytes: config.spoolMaxBytes,
+    maxInFlight: config.ingestMaxInFlight,
+    storeStallMs: config.storeStallMs,
+    retentionDays: config.retentionDays,
+  };
 }
 
 export interface IngestService extends Ingest {

@@ -7,7 +7,7 @@ import type { DeviceTopic } from '@gridsense/core';
 import { createLogger, DeviceRegistry, openStateDb } from '@gridsense/state';
 import { join } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
-import { createIngestService, type IngestService } from './ingest-service';
+import { createIngestService, ingestSettings, type IngestService } from './ingest-service';
 import { metricsRegistry } from './ingest-metrics';
 import type { IngestOutcome } from './ingest-pipeline';
 import { openTimeSeriesStore } from './open-store';
@@ -68,11 +68,7 @@ async function start() {
     store,
     registry,
     bus,
-    spoolDir: config.spoolDir,
-    spoolMaxBytes: config.spoolMaxBytes,
-    maxInFlight: config.ingestMaxInFlight,
-    storeStallMs: config.storeStallMs,
-    retentionDays: config.retentionDays,
+    ...ingestSettings(config),
     ackPath: 'embedded',
     log: logger,
     onError,
