@@ -1,4 +1,4 @@
-import { createAlerts, type PushTargetPolicy } from '@gridsense/alerts';
+import { createAlerts, createCaseService, type PushTargetPolicy } from '@gridsense/alerts';
 import {
   closeBroker,
   closeRevokedSessions,
@@ -212,16 +212,21 @@ export async function startPlatform(config: Config, options: PlatformOptions): P
     const tls = await loadTlsMaterial(config.tls, config.dataDir);
     if (tls) logger.info({ certificate: tls.source, sha256: tls.fingerprint }, 'TLS on');
     const { pushTargets } = options;
-    const alerts = await createAlerts({
-      db,
-      bus,
-      now,
-      onError,
-      ...(pushTargets ? { pushTargets } : {}),
-      ...(config.workMessaging ? { workMessaging: config.workMessaging } : {}),
-    });
-    closers.add(() => alerts.close());
-    const { cases } = alerts;
+    // GRIDSENSE_ALERTS=off: one alerts process on the cluster takes the risks and keeps the clocks;
+    // the console here still acts on cases.
+    const alerts = config.alerts
+      ? await createAlerts({
+          db,
+          bus,
+          now,
+          onError,
+          tickerIntervalMs: config.deadlineCheckMs,
+          ...(pushTargets ? { pushTargets } : {}),
+          ...(config.workMessaging ? { workMessaging: config.workMessaging } : {}),
+        })
+      : undefined;
+    if (alerts) closers.add(() => alerts.close());
+    const cases = alerts?.cases ?? (await createCaseService({ db, bus, now }));
     // Filled in once the broker's listeners run (after the web server, which serves /mqtt).
     let deviceListeners: DeviceListeners = {
       external: broker === undefined,

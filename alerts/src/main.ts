@@ -22,6 +22,7 @@ await runService('alerts', async (config, logger) => {
     db,
     bus,
     onError,
+    tickerIntervalMs: config.deadlineCheckMs,
     ...(config.workMessaging ? { workMessaging: config.workMessaging } : {}),
   });
   closers.add(() => alerts.close());

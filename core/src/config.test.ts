@@ -24,6 +24,8 @@ const DEFAULTS: Config = {
   simulator: true,
   simulatorIntervalMs: 5000,
   nodeRed: true,
+  alerts: true,
+  deadlineCheckMs: 15_000,
   logLevel: 'info',
   spoolDir: './data/spool',
   spoolMaxBytes: 1024 * 1024 * 1024,
@@ -172,6 +174,8 @@ describe('parseConfig: values', () => {
       GRIDSENSE_STORE_STALL_MS: '500',
       GRIDSENSE_MQTT_MAX_HELD_PUBLISHES: '1000',
       GRIDSENSE_INGEST_THREADS: '1',
+      GRIDSENSE_ALERTS: 'off',
+      GRIDSENSE_DEADLINE_CHECK_S: '2',
     });
     expect(config).toEqual<Config>({
       dataDir: '/var/lib/gridsense',
@@ -196,6 +200,8 @@ describe('parseConfig: values', () => {
       simulator: false,
       simulatorIntervalMs: 250,
       nodeRed: false,
+      alerts: false,
+      deadlineCheckMs: 2_000,
       logLevel: 'debug',
       spoolDir: '/var/spool/gridsense',
       spoolMaxBytes: 64 * 1024 * 1024,
@@ -350,6 +356,11 @@ describe('parseConfig: invalid values', () => {
       `GRIDSENSE_NODE_ID: "node/1" must be 1–64 letters, digits, '.', '_' or '-'`,
     ],
     [{ GRIDSENSE_NODE_RED: 'enabled' }, 'GRIDSENSE_NODE_RED: "enabled" must be on or off'],
+    [
+      { GRIDSENSE_ALERTS: 'off' },
+      'GRIDSENSE_ALERTS: off needs REDIS_URL or MQTT_URL, where an alerts process takes the risks',
+    ],
+    [{ GRIDSENSE_DEADLINE_CHECK_S: '0' }, 'GRIDSENSE_DEADLINE_CHECK_S: "0" must be a whole number ≥ 1'],
     [{ GRIDSENSE_SIM_INTERVAL_MS: '9' }, 'GRIDSENSE_SIM_INTERVAL_MS: must be a number ≥ 10'],
     [{ GRIDSENSE_SIM_INTERVAL_MS: 'fast' }, 'GRIDSENSE_SIM_INTERVAL_MS: must be a number ≥ 10'],
     [{ GRIDSENSE_SIM_INTERVAL_MS: 'Infinity' }, 'GRIDSENSE_SIM_INTERVAL_MS: must be a number ≥ 10'],

@@ -34,6 +34,10 @@ export interface Config {
   simulator: boolean;
   simulatorIntervalMs: number;
   nodeRed: boolean;
+  /** Risks become cases in this process (off: a separate alerts process does it, on a cluster). */
+  alerts: boolean;
+  /** How often the deadline clocks are checked for owed reminders and escalations. */
+  deadlineCheckMs: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   /** Ingest's on-disk spool (readings wait here while the time-series store is down). */
   spoolDir: string;
@@ -159,6 +163,10 @@ export const CONFIG_DOC: Record<string, string> = {
   GRIDSENSE_SIMULATOR: 'run the built-in device simulator: on/off (default on; --no-sim also turns it off)',
   GRIDSENSE_SIM_INTERVAL_MS: 'how often each simulated device reports (default 5000)',
   GRIDSENSE_NODE_RED: 'embed Node-RED at /flows: on/off (default on)',
+  GRIDSENSE_DEADLINE_CHECK_S:
+    'how often the deadline clocks are checked for owed reminders and escalations (default 15)',
+  GRIDSENSE_ALERTS:
+    'turn risks into cases and run the deadline clocks and notifications in this process: on/off (default on; off when one alerts process serves a broker cluster, docs/broker-cluster.md)',
   LOG_LEVEL: 'debug | info | warn | error (default info)',
   GRIDSENSE_SPOOL_DIR:
     "ingest's on-disk spool while the time-series store is down (default <data dir>/spool)",
@@ -356,6 +364,10 @@ export function parseConfig(
   const simulator = flag('GRIDSENSE_SIMULATOR', !production) && !argv.includes('--no-sim');
   if (production && simulator)
     errors.push("GRIDSENSE_SIMULATOR: production runs no simulated devices (the simulator is the demo's)");
+  const alerts = flag('GRIDSENSE_ALERTS', true);
+  // Off, this process only publishes risks: someone else must be on the same bus to take them.
+  if (!alerts && !env.REDIS_URL && !env.MQTT_URL)
+    errors.push('GRIDSENSE_ALERTS: off needs REDIS_URL or MQTT_URL, where an alerts process takes the risks');
   const behindTlsProxy = flag('GRIDSENSE_BEHIND_TLS_PROXY', false);
   if (production && tls.kind === 'off' && !behindTlsProxy)
     errors.push(
@@ -386,6 +398,8 @@ export function parseConfig(
     simulator,
     simulatorIntervalMs: interval,
     nodeRed: flag('GRIDSENSE_NODE_RED', true),
+    alerts,
+    deadlineCheckMs: positiveInteger('GRIDSENSE_DEADLINE_CHECK_S', 15) * 1000,
     logLevel,
     spoolDir: env.GRIDSENSE_SPOOL_DIR || `${dataDir.replace(/\/+$/, '')}/spool`,
     spoolMaxBytes: positiveInteger('GRIDSENSE_SPOOL_MAX_MB', 1024) * 1024 * 1024,
