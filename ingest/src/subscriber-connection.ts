@@ -1,8 +1,9 @@
 import mqttPacket, { type IPublishPacket, type Packet } from 'mqtt-packet';
-import net from 'node:net';
-import tls from 'node:tls';
+import type { Duplex } from 'node:stream';
+import { brokerUrl, openSubscriberTransport } from './subscriber-transport';
 
 export interface SubscriberConnectionOptions {
+  /** mqtt: or tcp:, mqtts:, ws: or wss: (see subscriber-transport.ts). */
   url: string;
   clientId: string;
   username?: string;
@@ -46,6 +47,8 @@ interface Reply {
 }
 
 const CONNECT_TIMEOUT_MS = 10_000;
+/** At most 8 KiB of PUBACKs per write: over WebSocket a write is one frame, and brokers cap those. */
+const MAX_PUBACKS_PER_WRITE = 2_048;
 
 /**
  * A small MQTT 3.1.1 subscriber that keeps many QoS 1 messages in flight: every PUBLISH parsed
@@ -62,15 +65,12 @@ export function openSubscriberConnection(options: SubscriberConnectionOptions): 
   /** The first CONNACK (and subscribe); rejects if it fails (the connection then stops). */
   ready: Promise<boolean>;
 } {
-  const url = new URL(options.url);
-  if (!['mqtt:', 'tcp:', 'mqtts:'].includes(url.protocol))
-    throw new Error(`the ingest subscriber speaks MQTT over TCP or TLS (mqtt:, mqtts:), not ${url.protocol}`);
-  const port = Number(url.port || (url.protocol === 'mqtts:' ? 8883 : 1883));
+  const url = brokerUrl(options.url);
   const keepaliveS = options.keepaliveS ?? 30;
   const reconnectMs = options.reconnectMs ?? 250;
   const maxUnacked = options.maxUnacked ?? 10_000;
 
-  let socket: net.Socket | undefined;
+  let socket: Duplex | undefined;
   let generation = 0;
   let isConnected = false;
   let ended = false;
@@ -109,7 +109,8 @@ export function openSubscriberConnection(options: SubscriberConnectionOptions): 
   function flushPubacks(): void {
     const due = pubacks;
     pubacks = [];
-    if (due.length > 0 && writable()) socket!.write(due.length === 1 ? due[0]! : Buffer.concat(due));
+    for (let i = 0; i < due.length && writable(); i += MAX_PUBACKS_PER_WRITE)
+      socket!.write(Buffer.concat(due.slice(i, i + MAX_PUBACKS_PER_WRITE)));
   }
 
   function settle(): void {
@@ -192,13 +193,10 @@ export function openSubscriberConnection(options: SubscriberConnectionOptions): 
   function connect(): void {
     const onGeneration = ++generation;
     const parser = mqttPacket.parser({ protocolVersion: 4 });
-    const current =
-      url.protocol === 'mqtts:'
-        ? tls.connect({ host: url.hostname, port, servername: url.hostname })
-        : net.connect({ host: url.hostname, port });
+    const transport = openSubscriberTransport(url);
+    const current = transport.stream;
     socket = current;
     paused = false;
-    current.setNoDelay(true);
     const timeout = setTimeout(
       () => current.destroy(new Error(`no CONNACK within ${CONNECT_TIMEOUT_MS} ms`)),
       CONNECT_TIMEOUT_MS,
@@ -209,7 +207,7 @@ export function openSubscriberConnection(options: SubscriberConnectionOptions): 
     });
     parser.on('error', (error: unknown) => current.destroy(error instanceof Error ? error : undefined));
     current.on('data', (chunk: Buffer) => parser.parse(chunk));
-    current.once(url.protocol === 'mqtts:' ? 'secureConnect' : 'connect', () => {
+    transport.onOpen(() => {
       lastHeard = Date.now();
       current.write(
         mqttPacket.generate({
@@ -225,7 +223,7 @@ export function openSubscriberConnection(options: SubscriberConnectionOptions): 
         }),
       );
     });
-    current.on('error', (error) => {
+    current.on('error', (error: Error) => {
       if (!ended) options.onError(error, `external broker (${options.clientId})`);
     });
     current.once('close', () => {

@@ -9,6 +9,8 @@ import { binaryTestMode, findBinary } from './required-binary';
 export interface MosquittoInstance {
   url: string;
   port: number;
+  /** With `websockets`: MQTT over WebSocket, `ws://127.0.0.1:{port}/mqtt`. */
+  wsUrl?: string;
   pid: number;
   /** SIGHUP: Mosquitto re-reads its password file and ACL. */
   reload(): void;
@@ -34,6 +36,8 @@ export interface MosquittoLimits {
    * `autosaveIntervalS` as `autosave_interval` (Mosquitto: 1,800 s), saved on a clean stop.
    */
   persistence?: { autosaveIntervalS: number; autosaveOnChanges?: boolean };
+  /** A second listener on another free port speaking MQTT over WebSocket (`wsUrl`). */
+  websockets?: boolean;
 }
 
 const START_TIMEOUT_MS = 10_000;
@@ -52,12 +56,14 @@ export function mosquittoTestMode(): 'run' | 'skip' {
  */
 export async function startMosquitto(limits: MosquittoLimits = {}): Promise<MosquittoInstance> {
   const port = await freePort();
+  const wsPort = limits.websockets ? await freePort() : undefined;
   const dir = await mkdtemp(path.join(os.tmpdir(), 'gridsense-mosquitto-'));
   const configFile = path.join(dir, 'mosquitto.conf');
   await writeFile(
     configFile,
     [
       `listener ${port} 127.0.0.1`,
+      ...(wsPort ? [`listener ${wsPort} 127.0.0.1`, 'protocol websockets'] : []),
       `pid_file ${path.join(dir, 'mosquitto.pid')}`,
       // Started as root, Mosquitto drops to its own user, who can write neither the pid file nor
       // the persistence folder here, nor read the 0600 password file: it stays this user.
@@ -93,6 +99,7 @@ export async function startMosquitto(limits: MosquittoLimits = {}): Promise<Mosq
   const listening = async () => {
     try {
       await waitForPort('mosquitto', port, child, START_TIMEOUT_MS);
+      if (wsPort) await waitForPort('mosquitto', wsPort, child, START_TIMEOUT_MS);
     } catch (error) {
       await stop();
       throw new Error(`${(error as Error).message}\n--- mosquitto stderr ---\n${stderr}`, { cause: error });
@@ -120,6 +127,7 @@ export async function startMosquitto(limits: MosquittoLimits = {}): Promise<Mosq
   return {
     url: `mqtt://127.0.0.1:${port}`,
     port,
+    ...(wsPort ? { wsUrl: `ws://127.0.0.1:${wsPort}/mqtt` } : {}),
     pidFile: path.join(dir, 'mosquitto.pid'),
     get pid() {
       return child.pid ?? 0;
