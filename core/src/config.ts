@@ -141,7 +141,8 @@ export const CONFIG_DOC: Record<string, string> = {
   HTTP_PORT: 'web console / API port (default 8080)',
   MQTT_HOST: 'embedded broker bind address (default 0.0.0.0)',
   MQTT_PORT: 'embedded broker TCP port (default 1883; MQTT over WebSocket is at /mqtt on HTTP_PORT)',
-  MQTT_URL: 'use an external broker instead of the embedded one, e.g. mqtt://127.0.0.1:1883',
+  MQTT_URL:
+    'use an external broker instead of the embedded one: mqtt:, mqtts:, ws: or wss:, e.g. mqtt://127.0.0.1:1883 or ws://broker:8080/mqtt',
   MQTT_USERNAME: 'username GridSense services use on the external broker',
   MQTT_PASSWORD: 'password GridSense services use on the external broker',
   REDIS_URL:
