@@ -16,7 +16,7 @@ export async function closeRevokedSessions(
   broker: Broker,
   bus: Bus,
   options: {
-    refresh?: () => Promise<void>;
+    refresh?: () => Promise<unknown>;
     onClosed?: (deviceId: string, change: DeviceAccessChange) => void;
   },
 ): Promise<void> {

@@ -59,7 +59,10 @@ async function start() {
   const reloadDevices = () =>
     (reloading ??= registry
       .reload()
-      .catch((error: unknown) => onError(error, 'reload devices'))
+      .then(
+        () => undefined,
+        (error: unknown) => onError(error, 'reload devices'),
+      )
       .finally(() => (reloading = undefined)));
   await bus.subscribe('device.access_changed', () => reloadDevices());
 

@@ -1,5 +1,7 @@
 import type { Device, RejectReason } from '@gridsense/core';
+import type { Selectable } from 'kysely';
 import type { StateDb } from './database';
+import type { Database } from './schema';
 
 export interface DeviceRecord extends Device {
   secretHash: string;
@@ -19,9 +21,24 @@ export interface NewDevice {
   mosquittoHash?: string;
 }
 
-export async function listDevices(db: StateDb): Promise<DeviceRecord[]> {
-  const rows = await db.selectFrom('devices').selectAll().orderBy('id').execute();
-  return rows.map((r) => ({
+/** The columns a DeviceRecord is made of (the registry reads no more than these). */
+export const DEVICE_RECORD_COLUMNS = [
+  'id',
+  'grid_id',
+  'type',
+  'name',
+  'lat',
+  'lng',
+  'online',
+  'last_seen_at',
+  'secret_hash',
+  'enabled',
+] as const;
+
+type DeviceRecordRow = Pick<Selectable<Database['devices']>, (typeof DEVICE_RECORD_COLUMNS)[number]>;
+
+export function toDeviceRecord(r: DeviceRecordRow): DeviceRecord {
+  return {
     id: r.id,
     gridId: r.grid_id,
     type: r.type,
@@ -32,7 +49,12 @@ export async function listDevices(db: StateDb): Promise<DeviceRecord[]> {
     lastSeenAt: r.last_seen_at,
     secretHash: r.secret_hash,
     enabled: r.enabled === 1,
-  }));
+  };
+}
+
+export async function listDevices(db: StateDb): Promise<DeviceRecord[]> {
+  const rows = await db.selectFrom('devices').select(DEVICE_RECORD_COLUMNS).orderBy('id').execute();
+  return rows.map(toDeviceRecord);
 }
 
 export async function insertDevices(db: StateDb, devices: NewDevice[], now: number): Promise<void> {
@@ -57,6 +79,10 @@ export async function insertDevices(db: StateDb, devices: NewDevice[], now: numb
     .execute();
 }
 
+/**
+ * Ingest's write on each status change: it takes no revision (0019_device_revision), so it costs
+ * registries nothing on reload; the ingest that made it holds the same in memory.
+ */
 export async function setDeviceOnline(
   db: StateDb,
   deviceId: string,

@@ -16,6 +16,7 @@ import { caseList } from './migrations/0015-case-list';
 import { personContacts } from './migrations/0016-person-contacts';
 import { auditPaging } from './migrations/0017-audit-paging';
 import { notificationRead } from './migrations/0018-notification-read';
+import { deviceRevision } from './migrations/0019-device-revision';
 
 /**
  * Migrations in code, so they ship inside the package and run the same on SQLite and
@@ -40,12 +41,14 @@ const migrations: Record<string, Migration> = {
   '0016_person_contacts': personContacts,
   '0017_audit_paging': auditPaging,
   '0018_notification_read': notificationRead,
+  '0019_device_revision': deviceRevision,
 };
 
-const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };
+/** Every migration, for a Migrator (tests step a database down and up again). */
+export const migrationProvider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };
 
 export async function migrateToLatest(db: Kysely<unknown>): Promise<void> {
-  const { error, results } = await new Migrator({ db, provider }).migrateToLatest();
+  const { error, results } = await new Migrator({ db, provider: migrationProvider }).migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');
   if (error || failed) {
     throw new Error(`database migration ${failed?.migrationName ?? ''} failed: ${String(error)}`);

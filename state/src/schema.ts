@@ -62,7 +62,11 @@ export interface Database {
     enabled: Generated<number>;
     /** Added by 0011_mosquitto_hash: the secret as Mosquitto's password file holds it. */
     mosquitto_hash: string | null;
+    /** Added by 0019_device_revision: numbered by triggers on each change a registry holds. */
+    revision: Generated<number>;
   };
+  /** Added by 0019_device_revision: deleted devices, numbered like the changes in `devices`. */
+  device_tombstones: { id: string; revision: number };
   device_rejects: {
     device_id: string;
     reason: string;
