@@ -20,7 +20,7 @@ export function formatConnectionReport(report: ConnectionBenchReport): string {
       `still open after the hold ${totals.stillOpen}, dropped ${totals.dropped}`,
     `device auth: salted SHA-256 per CONNECT, no cache: ${report.auth.verifyMicros.toFixed(2)} µs a check`,
     `registry of ${report.registry.devices}: built in ${(report.registry.insertMs / 1000).toFixed(1)} s; ` +
-      `a full load (what each node repeats every 10 s) ${report.registry.loadMs.toFixed(0)} ms, ${mib(report.registry.reloadHeapBytes)} of heap`,
+      `a full load (each node's first, then every 60th reload) ${report.registry.loadMs.toFixed(0)} ms, ${mib(report.registry.reloadHeapBytes)} of heap`,
     '',
     'node       conns   heap before→after   heap/conn   RSS before→after   RSS/conn    external/conn  idle CPU',
   ];

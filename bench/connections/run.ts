@@ -87,7 +87,7 @@ async function measureVerify(registryDir: string, salt: string, count: number): 
   }
 }
 
-/** What each broker node does every 10 s (broker/src/main.ts): the whole registry reloaded. */
+/** A broker node's first registry load, and every 60th reload (the others read only changes). */
 async function measureRegistryLoad(registryDir: string): Promise<{ loadMs: number; heapBytes: number }> {
   const db = await openStateDb(join(registryDir, 'state.db'));
   try {
