@@ -29,7 +29,13 @@ export interface Notice {
 }
 
 export interface Notifier {
-  send(notices: readonly Notice[]): Promise<void>;
+  /**
+   * Queues the notices through `db` (the transaction of the change that owes them); returns
+   * whether one is due now, for `wake` once that transaction has committed.
+   */
+  queue(db: StateDb, notices: readonly Notice[]): Promise<boolean>;
+  /** Kicks the delivery worker. */
+  wake(): void;
 }
 
 const LEVEL_NAMES: Record<RegionLevel, string> = {
@@ -80,7 +86,6 @@ export const noticeLine = {
  * (the parent case if there is one), so a burst becomes one message and then a digest.
  */
 export function createNotifier(deps: {
-  db: StateDb;
   now: () => number;
   regions: () => Region[];
   groupIntervalMs: number;
@@ -91,15 +96,16 @@ export function createNotifier(deps: {
 }): Notifier {
   const gridName = (gridId: string) => deps.regions().find((r) => r.id === gridId)?.name ?? gridId;
   return {
-    async send(notices) {
-      if (notices.length === 0) return;
-      const channels = (await listChannels(deps.db)).filter((c) => c.enabled);
+    wake: deps.wake,
+    async queue(db, notices) {
+      if (notices.length === 0) return false;
+      const channels = (await listChannels(db)).filter((c) => c.enabled);
       const now = deps.now();
       let dueNow = false;
       const push = async (notice: Notice, targetKind: OutgoingNotice['targetKind'], targetId: string) => {
         const { record } = notice;
         const queued = await enqueueNotice(
-          deps.db,
+          db,
           {
             targetKind,
             targetId,
@@ -118,10 +124,9 @@ export function createNotifier(deps: {
       for (const notice of notices) {
         for (const userId of new Set(notice.to)) {
           await push(notice, 'inapp', userId);
-          for (const sub of await listPushSubscriptions(deps.db, userId))
-            await push(notice, 'push', sub.endpoint);
+          for (const sub of await listPushSubscriptions(db, userId)) await push(notice, 'push', sub.endpoint);
           if (deps.workChannels?.length) {
-            const contacts = await findPersonContacts(deps.db, userId);
+            const contacts = await findPersonContacts(db, userId);
             for (const kind of deps.workChannels)
               if (recipientOf(kind, contacts)) await push(notice, 'person', personTarget(kind, userId));
           }
@@ -133,7 +138,7 @@ export function createNotifier(deps: {
           if (inRegion && severe && wanted) await push(notice, 'channel', channel.id);
         }
       }
-      if (dueNow) deps.wake();
+      return dueNow;
     },
   };
 }

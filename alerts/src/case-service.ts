@@ -71,7 +71,6 @@ export async function createCaseService(deps: CaseServiceDeps) {
   let regions: Region[] = await listRegions(deps.db);
   const getRegions = () => regions;
   const notifier = createNotifier({
-    db: deps.db,
     now,
     regions: getRegions,
     groupIntervalMs: deps.groupIntervalMs ?? 60_000,

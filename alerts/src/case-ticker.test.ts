@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { beforeAll, afterEach, describe, expect, it } from 'vitest';
 import { listCasesDueForCheck, listTimeline } from '@gridsense/state';
 import { startCaseEnv, type CaseEnv, prepareCaseEnv, PREPARE_TIMEOUT_MS } from './testing/case-env';
@@ -51,6 +52,25 @@ describe.each(stateDialects())('on %s', (dialect) => {
       // Nothing higher than the district: later passes only repeat.
       await at(t0, 60);
       expect((await listTimeline(env.db, id)).filter((e) => e.action === 'escalate')).toHaveLength(3);
+    });
+
+    it('keeps a reminder and its notice together: one that cannot be queued is not recorded either', async () => {
+      env = await startCaseEnv({ dialect });
+      const t0 = env.clock.now();
+      const id = (await env.risk('smoke-G01-1', 'G01', 'smoke-high', 'fire_safety', 'critical'))!.caseId;
+      await at(t0, 3); // the repeat
+      // The outbox fails as the reminder is owed (as a crash between the two writes once lost it).
+      await sql`ALTER TABLE notification_messages RENAME TO notification_messages_away`.execute(env.db);
+      expect(await at(t0, 4)).toBe(0);
+      expect(env.errors).not.toEqual([]);
+      expect((await listTimeline(env.db, id)).map((e) => e.action)).not.toContain('remind');
+      expect((await env.record(id)).remindedClocks).toEqual([]);
+
+      await sql`ALTER TABLE notification_messages_away RENAME TO notification_messages`.execute(env.db);
+      env.errors.length = 0;
+      expect(await at(t0, 4.5)).toBe(1);
+      expect((await listTimeline(env.db, id)).filter((e) => e.action === 'remind')).toHaveLength(1);
+      expect(env.linesFor('u-worker01').filter((line) => line.startsWith('签收时限将至'))).toHaveLength(1);
     });
 
     it('acceptance stops the repeats; the resolve reminder comes a fifth of the window ahead', async () => {

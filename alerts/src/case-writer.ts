@@ -75,7 +75,13 @@ export async function commitCase(ctx: CaseContext, policy: CasePolicy, commit: C
   const { next, previous } = commit;
   const nextCheckAt =
     next.state === 'closed' ? null : nextClockCheckAt(next, timingFor(policy, next), ctx.now());
-  const write = { ...commit.write, nextCheckAt };
+  let dueNow = false;
+  const write: CaseWrite = {
+    ...commit.write,
+    nextCheckAt,
+    // The notices commit with the case: none lost to a crash after it, none sent for a conflict.
+    alongside: async (tx) => void (dueNow = await ctx.notifier.queue(tx, commit.notices ?? [])),
+  };
   if (previous) await updateCase(ctx.db, next, previous, write);
   else await insertCase(ctx.db, next, write);
   // A ticker pass that only moved next_check_at changed nothing people see.
@@ -86,7 +92,7 @@ export async function commitCase(ctx: CaseContext, policy: CasePolicy, commit: C
       action: commit.action,
       at: next.updatedAt,
     });
-  await ctx.notifier.send(commit.notices ?? []);
+  if (dueNow) ctx.notifier.wake();
 }
 
 /** Who re-dispatches a returned case: the person who dispatched it, else the desk of its level. */

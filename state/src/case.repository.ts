@@ -35,6 +35,11 @@ export interface CaseWrite {
   newSources?: NewCaseSource[];
   sourceUpdates?: { id: number; active?: boolean; lastAt?: number; addCount?: number }[];
   requester?: { name: string; phone: string };
+  /**
+   * Writes that must commit with the case or not at all: its notices (the outbox). Apart, a crash
+   * between the two would keep a reminder's timeline entry and lose the reminder.
+   */
+  alongside?: (tx: StateDb) => Promise<void>;
 }
 
 /** The timeline, the sources, the caller and the audit chain of one change, in its transaction. */
@@ -113,6 +118,7 @@ async function writeDetails(tx: StateDb, caseId: string, write: CaseWrite): Prom
       data: { fromState: e.fromState, toState: e.toState, note: e.note, data: e.data },
     })),
   );
+  await write.alongside?.(tx);
 }
 
 /** A new case with its first timeline entries, sources and audit entries, atomically. */

@@ -58,7 +58,10 @@ export async function enqueueNotice(
   now: number,
   groupIntervalMs: number,
 ): Promise<{ id: number; notBefore: number }> {
-  return db.transaction().execute(async (tx) => {
+  // Inside the transaction of the change that owes the notice (CaseWrite.alongside), or its own.
+  const inTransaction = <T>(work: (tx: StateDb) => Promise<T>) =>
+    db.isTransaction ? work(db) : db.transaction().execute(work);
+  return inTransaction(async (tx) => {
     const group = tx
       .selectFrom('notification_messages')
       .where('target_kind', '=', notice.targetKind)

@@ -1,4 +1,5 @@
 import { CONFIG_DOC, parseConfig, type Config } from '@gridsense/core';
+import { mkdir } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { createLogger, type Logger } from './logger';
 import { announceReady } from './supervisor';
@@ -25,6 +26,8 @@ export async function runService(
   // Everything a service creates under the data dir (state, keys, TLS, spool, photos, Node-RED's
   // userDir) is this user's only: files 0600, folders 0700.
   process.umask(0o077);
+  // A service alone on a new machine (web or alerts on PostgreSQL) still keeps files there.
+  await mkdir(parsed.config.dataDir, { recursive: true });
   const running = await start(parsed.config, logger).catch((error: unknown) => {
     logger.fatal({ err: error }, `${service} failed to start`);
     process.exit(1);
