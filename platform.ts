@@ -10,6 +10,7 @@ import {
   listenMqtt,
   mqttOverWebSocket,
   openBrokerCluster,
+  redisSeqHandover,
   serviceCredentials,
   splitClusterBus,
   type Broker,
@@ -24,6 +25,7 @@ import {
   subscribeExternalBroker,
   type IngestHandle,
   type RuleEngine,
+  type SeqHandover,
 } from '@gridsense/ingest';
 import { startSimulation } from '@gridsense/simulators';
 import {
@@ -131,7 +133,8 @@ export async function startPlatform(config: Config, options: PlatformOptions): P
     // What web nodes hear on a broker cluster (every node's events); otherwise `bus`.
     let webBus: Bus | undefined;
     // The broker's publish hook needs ingest, and ingest needs the broker's bus: tie the knot late.
-    const late: { ingest?: IngestHandle } = {};
+    const late: { ingest?: IngestHandle & { adoptDevice?(deviceId: string): Promise<void> } } = {};
+    let handover: SeqHandover | undefined;
     if (config.mqttUrl) {
       const service = serviceCredentials(config, serviceSecret);
       // An external Mosquitto learns the service accounts (and the devices) before the bus logs in.
@@ -145,6 +148,15 @@ export async function startPlatform(config: Config, options: PlatformOptions): P
       });
       await mosquittoFiles?.follow(bus);
     } else {
+      // With REDIS_URL: one node of several (docs/broker-cluster.md).
+      const cluster = config.redisUrl
+        ? openBrokerCluster({
+            redisUrl: config.redisUrl,
+            nodeId: config.nodeId,
+            onError: (error) => onError(error, 'broker cluster (Redis)'),
+          })
+        : undefined;
+      if (cluster) handover = redisSeqHandover(cluster.redis, onError);
       broker = await createBroker(
         createDeviceAccess({
           devices: registry,
@@ -152,15 +164,17 @@ export async function startPlatform(config: Config, options: PlatformOptions): P
           // The device's PUBACK waits for this: ingest resolves once the reading is durable.
           onDevicePublish: (topic, packet) =>
             late.ingest!.handleDeviceMessage(topic, packet.payload as Buffer),
+          // A device may come from another node of the cluster: its seqs come over before its publishes.
+          ...(cluster
+            ? {
+                onDeviceConnect: (deviceId: string) =>
+                  (late.ingest?.adoptDevice?.(deviceId) ?? Promise.resolve()).catch((error: unknown) =>
+                    onError(error, `take over the seq state of ${deviceId}`),
+                  ),
+              }
+            : {}),
         }),
-        // With REDIS_URL: one node of several (docs/broker-cluster.md).
-        config.redisUrl
-          ? openBrokerCluster({
-              redisUrl: config.redisUrl,
-              nodeId: config.nodeId,
-              onError: (error) => onError(error, 'broker cluster (Redis)'),
-            })
-          : undefined,
+        cluster,
       );
       heldPublishes(broker).maxHeld = config.mqttMaxHeldPublishes;
       const brokerBus = createAedesBus(broker, (error) => onError(error, 'bus'));
@@ -189,6 +203,7 @@ export async function startPlatform(config: Config, options: PlatformOptions): P
           bus,
           now,
           ...ingestSettings(config),
+          ...(handover ? { handover } : {}),
           ackPath: config.mqttUrl ? 'external' : 'embedded',
           log: logger.child({ service: 'ingest' }),
           onError,

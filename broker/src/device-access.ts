@@ -33,6 +33,11 @@ export interface DeviceAccessOptions {
   serviceSecret?: string;
   /** Called for every allowed device publish; resolve once the message is durable or rejected for good. */
   onDevicePublish(device: DeviceTopic, packet: PublishPacket): Promise<{ outcome: PublishOutcome }>;
+  /**
+   * A device was let in; its CONNACK (and so its first publish) waits for this. On a broker
+   * cluster, ingest takes the device's seq state over from wherever it was before. Never rejects.
+   */
+  onDeviceConnect?(deviceId: string): Promise<void>;
 }
 
 /** Where rejected payloads go instead of to subscribers of device topics (a dead-letter topic). */
@@ -96,7 +101,8 @@ export function createDeviceAccess(options: DeviceAccessOptions): BrokerOptions 
     if (will && !ownDeviceTopic({ gridId: device.gridId, deviceId: username }, will.topic))
       return done(notAuthorized(`will topic ${will.topic} is not the device's own`), false);
     identities.set(client, { kind: 'device', deviceId: username, gridId: device.gridId });
-    done(null, true);
+    if (!options.onDeviceConnect) return done(null, true);
+    void options.onDeviceConnect(username).then(() => done(null, true));
   };
 
   const authorizePublish: AuthorizePublishHandler = (client, packet, callback) => {

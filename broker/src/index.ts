@@ -9,3 +9,4 @@ export * from './revoked-sessions';
 export * from './connection-guard';
 export * from './packet-limit';
 export * from './held-publishes';
+export * from './cluster-seq-handover';

@@ -6,8 +6,11 @@ import type { StoredSeqState } from './seq-tracker';
 
 const DETAIL_CHARS = 300;
 
-export async function loadSeqStates(db: StateDb): Promise<SeqRow[]> {
-  const rows = await db.selectFrom('device_seq_state').selectAll().execute();
+/** Every device's seq state, or one device's. */
+export async function loadSeqStates(db: StateDb, deviceId?: string): Promise<SeqRow[]> {
+  let query = db.selectFrom('device_seq_state').selectAll();
+  if (deviceId !== undefined) query = query.where('device_id', '=', deviceId);
+  const rows = await query.execute();
   return rows.map((r) => ({
     deviceId: r.device_id,
     stream: r.stream as SeqStream,

@@ -4,6 +4,7 @@ import { InFlightLimiter } from './in-flight-limiter';
 import type { IngestMetrics } from './ingest-metrics';
 import type { IntentJournal } from './intent-journal';
 import type { SeqBook, SeqStream } from './seq-book';
+import type { SeqHandover } from './seq-handover';
 import type { Deduped, SeqDeduper } from './seq-dedup';
 import { WriteBatcher } from './write-batcher';
 
@@ -14,6 +15,8 @@ export interface DurableStageDeps {
   metrics: IngestMetrics;
   /** Intents of every write, so seqs in flight at a crash are written once after it. */
   journal: IntentJournal | undefined;
+  /** On a broker cluster: the intents shared too, for a node that takes a device over. */
+  handover?: SeqHandover;
   /** Readings admitted and not yet durable; more wait (and so do their PUBACKs). */
   maxInFlight: number;
   /** Most readings and events per group commit. */
@@ -49,15 +52,18 @@ export function createDurableStage(deps: DurableStageDeps): DurableStage {
   const limiter = new InFlightLimiter(deps.maxInFlight);
   const batcher = new WriteBatcher<StoredItem>(
     async (items) => {
-      const token = deps.journal?.begin(
-        items.map((item) => ({
-          stream: streamOf(item),
-          deviceId: item.value.deviceId,
-          seq: item.value.seq,
-          ts: item.value.ts,
-        })),
-      );
+      const intents =
+        (deps.journal ?? deps.handover)
+          ? items.map((item) => ({
+              stream: streamOf(item),
+              deviceId: item.value.deviceId,
+              seq: item.value.seq,
+              ts: item.value.ts,
+            }))
+          : [];
+      const token = deps.journal?.begin(intents);
       try {
+        await deps.handover?.share(intents);
         return await deps.writer.write(items);
       } finally {
         // After the callers have recorded the batch's seqs (microtasks run before setImmediate), so

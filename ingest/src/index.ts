@@ -17,6 +17,7 @@ export * from './ingest-log';
 export * from './ingest-metrics';
 export * from './intent-journal';
 export * from './seq-book';
+export * from './seq-handover';
 export * from './seq-tracker';
 export * from './device-activity';
 export * from './device-health.repository';

@@ -17,6 +17,7 @@ import { SeqDeduper, type Sequenced } from './seq-dedup';
 import type { IngestLog } from './ingest-log';
 import { ingestMetrics, type IngestMetrics } from './ingest-metrics';
 import type { IntentJournal } from './intent-journal';
+import type { SeqHandover } from './seq-handover';
 import { excerptPayload, type IngestRejectReason, type RejectCounter } from './reject-counter';
 import type { RuleEngine } from './rule-engine';
 import type { SeqBook, SeqStream } from './seq-book';
@@ -41,6 +42,8 @@ export interface IngestDeps {
   activity: ActivityBook;
   /** Intents of every write, so seqs in flight at a crash are written once after it. */
   journal?: IntentJournal;
+  /** On a broker cluster: the intents shared as well (seq-handover.ts). */
+  handover?: SeqHandover;
   now: () => number;
   log: IngestLog;
   onError: (error: unknown, context: string) => void;
@@ -107,6 +110,7 @@ export function createIngest(deps: IngestDeps): Ingest {
     dedup: new SeqDeduper(deps.seqs, (stream, count) => metrics.duplicates.inc({ kind: stream }, count)),
     metrics,
     journal: deps.journal,
+    ...(deps.handover ? { handover: deps.handover } : {}),
     maxInFlight: deps.maxInFlight ?? 20_000,
     maxBatch: deps.maxBatch ?? 5_000,
     onRefused: (deviceId, detail) => countReject(deviceId, 'store_refused', detail, ''),

@@ -13,6 +13,7 @@ import { startRetention, type RetentionDays } from './retention';
 import { RuleEngine } from './rule-engine';
 import { startRuleEngine } from './rule-engine-service';
 import { SeqBook } from './seq-book';
+import type { SeqHandover } from './seq-handover';
 import { Spool } from './spool/spool';
 import type { TimeSeriesStore } from './timeseries';
 
@@ -34,6 +35,8 @@ export interface IngestServiceDeps {
   now?: () => number;
   log: IngestLog;
   onError: (error: unknown, context: string) => void;
+  /** On a broker cluster: seq intents shared between nodes (seq-handover.ts, decision 0016). */
+  handover?: SeqHandover;
   /** How often device health (seq state, activity, rejects, status) reaches the database. */
   persistEveryMs?: number;
   /** Retention of readings and rollups, applied hourly (default: keep everything). */
@@ -57,6 +60,11 @@ export function ingestSettings(
 
 export interface IngestService extends Ingest {
   rules: RuleEngine;
+  /**
+   * A device connected to this node: with a handover, its seq state is read again from the
+   * database and the shared intents, as it may come from another node (decision 0016).
+   */
+  adoptDevice(deviceId: string): Promise<void>;
   reloadRules(): Promise<void>;
 }
 
@@ -75,7 +83,8 @@ export async function createIngestService(deps: IngestServiceDeps): Promise<Inge
   seqs.load(await loadSeqStates(deps.db));
   const activity = new ActivityBook();
   activity.load(await loadActivities(deps.db));
-  const journal = new IntentJournal(join(deps.spoolDir, 'intents'));
+  const { handover } = deps;
+  const journal = new IntentJournal(join(deps.spoolDir, 'intents'), handover !== undefined);
   const leftovers = journal.readLeftovers();
   for (const intent of leftovers) seqs.restoreIntent(intent.stream, intent.deviceId, intent.seq, intent.ts);
   if (leftovers.length > 0)
@@ -94,6 +103,7 @@ export async function createIngestService(deps: IngestServiceDeps): Promise<Inge
     seqs,
     activity,
     journal,
+    ...(handover ? { handover } : {}),
     now,
     log: deps.log,
     onError: deps.onError,
@@ -127,7 +137,8 @@ export async function createIngestService(deps: IngestServiceDeps): Promise<Inge
       rejects.restore(health.rejects);
       throw error;
     }
-    journal.remove(settled);
+    const covered = journal.remove(settled);
+    if (handover && covered.length > 0) void handover.forget(covered);
     journal.rotate();
   };
   let persisting = Promise.resolve();
@@ -152,6 +163,15 @@ export async function createIngestService(deps: IngestServiceDeps): Promise<Inge
   return {
     ...ingest,
     rules,
+    async adoptDevice(deviceId) {
+      if (!handover) return;
+      const [rows, intents] = await Promise.all([
+        loadSeqStates(deps.db, deviceId),
+        handover.intentsOf(deviceId),
+      ]);
+      seqs.adopt(deviceId, rows);
+      for (const intent of intents) seqs.restoreIntent(intent.stream, deviceId, intent.seq, intent.ts);
+    },
     async reloadRules() {
       if (ruleService) return ruleService.reload();
       rules.setRules(await listEnabledRules(deps.db), now());

@@ -83,7 +83,9 @@ export const KIT_DEVICES: Record<string, { gridId: string; type: string }> = {
 
 /** An ingest over an in-memory embedded store, a temp spool dir and its own metrics registry. */
 export async function createIngestKit(
-  options: Partial<Pick<IngestDeps, 'maxInFlight' | 'now' | 'maxBatch' | 'journal' | 'rules' | 'onError'>> & {
+  options: Partial<
+    Pick<IngestDeps, 'maxInFlight' | 'now' | 'maxBatch' | 'journal' | 'handover' | 'rules' | 'onError'>
+  > & {
     seqs?: SeqBook;
     spoolDir?: string;
     /** Shared with another kit (a restart); not closed by cleanup. */
@@ -130,6 +132,7 @@ export async function createIngestKit(
     ...(options.maxInFlight ? { maxInFlight: options.maxInFlight } : {}),
     ...(options.maxBatch ? { maxBatch: options.maxBatch } : {}),
     ...(options.journal ? { journal: options.journal } : {}),
+    ...(options.handover ? { handover: options.handover } : {}),
   });
   return {
     ingest,

@@ -23,12 +23,23 @@ const FILE = /^intents-(\d{16})\.log$/;
  * Files rotate on every health save; a closed file is deleted once every batch it holds has
  * settled and the seq state recording them has been saved.
  */
+interface JournalFile {
+  file: string;
+  pending: number;
+  lines: number;
+  /** With `remember`: its intents, to forget in the seq handover once the file is removed. */
+  intents?: Intent[];
+}
+
 export class IntentJournal {
-  private current: { file: string; pending: number; lines: number };
-  private closed: { file: string; pending: number }[] = [];
+  private current: JournalFile;
+  private closed: JournalFile[] = [];
   private next: number;
 
-  constructor(private readonly dir: string) {
+  constructor(
+    private readonly dir: string,
+    private readonly remember = false,
+  ) {
     mkdirSync(dir, { recursive: true });
     const numbers = readdirSync(dir)
       .flatMap((f) => FILE.exec(f)?.[1] ?? [])
@@ -50,7 +61,7 @@ export class IntentJournal {
           intents.push({ stream, deviceId, seq: seq === '' ? undefined : Number(seq), ts: Number(ts) });
         }
       }
-      this.closed.push({ file, pending: 0 });
+      this.closed.push({ file, pending: 0, lines: 0 });
     }
     return intents;
   }
@@ -64,6 +75,10 @@ export class IntentJournal {
         intents.map((i) => `${i.stream}\t${i.deviceId}\t${i.seq ?? ''}\t${i.ts}\n`).join(''),
       );
       file.lines += intents.length;
+      if (this.remember) {
+        const kept = (file.intents ??= []);
+        for (const intent of intents) kept.push(intent);
+      }
     }
     file.pending++;
     return file;
@@ -86,12 +101,15 @@ export class IntentJournal {
     this.current = this.newFile();
   }
 
-  remove(files: string[]): void {
+  /** Deletes the files; returns the intents they held (with `remember`, else none). */
+  remove(files: string[]): Intent[] {
     for (const file of files) rmSync(join(this.dir, file), { force: true });
+    const removed = this.closed.filter((f) => files.includes(f.file));
     this.closed = this.closed.filter((f) => !files.includes(f.file));
+    return removed.flatMap((f) => f.intents ?? []);
   }
 
-  private newFile(): { file: string; pending: number; lines: number } {
+  private newFile(): JournalFile {
     return { file: `intents-${String(this.next++).padStart(16, '0')}.log`, pending: 0, lines: 0 };
   }
 }

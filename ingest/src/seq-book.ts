@@ -112,6 +112,22 @@ export class SeqBook {
     state.maybe.set(seq, ts);
   }
 
+  /**
+   * A device taken over from another node (decision 0016): its streams become what the database
+   * holds (fresh when it holds nothing), in the same entries, so a save already queued writes the
+   * new state. The intents shared since that state was saved go on top (restoreIntent).
+   */
+  adopt(deviceId: string, rows: SeqRow[]): void {
+    for (const stream of ['telemetry', 'event'] as const) {
+      const row = rows.find((r) => r.stream === stream && r.deviceId === deviceId);
+      const entry = this.entryOf(stream, deviceId);
+      const { lastStamp } = entry.state;
+      entry.state = row ? deserializeSeqState(row.state) : createSeqState();
+      // Receive times this node handed out stay taken (a reading without seq shares no intent).
+      entry.state.lastStamp = Math.max(entry.state.lastStamp, lastStamp);
+    }
+  }
+
   load(rows: SeqRow[]): void {
     for (const row of rows) {
       this.streams[row.stream].set(row.deviceId, {
