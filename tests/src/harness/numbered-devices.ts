@@ -25,6 +25,8 @@ export interface NumberedFleet {
  */
 export async function startNumberedDevices(options: {
   url: string;
+  /** Brokers to fail over to, in turn, each time the connection is lost (a cluster's other nodes). */
+  fallbackUrls?: string[];
   devices: NumberedDevice[];
   inFlight: number;
   metric: { name: string; value: number };
@@ -40,6 +42,7 @@ export async function startNumberedDevices(options: {
 
   for (const device of options.devices) {
     const client = mqtt.connect(options.url, {
+      ...(options.fallbackUrls ? { servers: [options.url, ...options.fallbackUrls].map(serverOf) } : {}),
       clientId: device.id,
       username: device.id,
       password: device.secret ?? '',
@@ -93,6 +96,12 @@ export async function startNumberedDevices(options: {
       await Promise.all(clients.map((c) => c.endAsync(true)));
     },
   };
+}
+
+/** mqtt.js' form of a broker address, for its `servers` rotation. */
+function serverOf(url: string): { host: string; port: number; protocol: 'mqtt' } {
+  const { hostname, port } = new URL(url);
+  return { host: hostname, port: Number(port), protocol: 'mqtt' };
 }
 
 /** How many times each seq of a device is stored in InfluxDB (rows, not distinct seqs). */
