@@ -1,4 +1,5 @@
-import { anchorAuditHead, appendAudit, openStateDb, verifyAuditChain, type StateDb } from '@gridsense/state';
+import { anchorAuditHead, appendAudit, verifyAuditChain, type StateDb } from '@gridsense/state';
+import { openTestStateDb, stateDialects } from '@gridsense/state/testing';
 import { sql } from 'kysely';
 import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,10 +18,13 @@ const entry = (n: number) => ({
 });
 
 /** The reasons `verifyAuditChain` gives, produced by breaking real chains, then shown in Chinese. */
-describe('the console shows the audit verdicts in Chinese', () => {
+describe.each(stateDialects())('the console shows the audit verdicts in Chinese (%s)', (dialect) => {
   let dir: string;
   let db: StateDb;
   const reasons: string[] = [];
+  // PostgreSQL names a trigger's table when dropping it; SQLite does not.
+  const dropTrigger = (name: string) =>
+    sql.raw(`drop trigger ${name}${dialect === 'postgres' ? ' on audit_log' : ''}`).execute(db);
   const verdict = async (anchorFile?: string) => {
     const { reason } = await verifyAuditChain(db, anchorFile ? { anchorFile } : {});
     reasons.push(reason!);
@@ -28,7 +32,7 @@ describe('the console shows the audit verdicts in Chinese', () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'gridsense-verdicts-'));
-    db = await openStateDb(join(dir, 'state.db'));
+    db = await openTestStateDb(dialect);
     await appendAudit(db, [1, 2, 3, 4].map(entry));
     const anchorFile = join(dir, 'anchor.log');
     await anchorAuditHead(db, anchorFile, 1_700_000_100_000);
@@ -40,8 +44,8 @@ describe('the console shows the audit verdicts in Chinese', () => {
       `${JSON.stringify({ seq: 4, hash: 'x', at: 1, keyedFrom: 1, mac: 'x' })}\n`,
     );
     await verdict(join(dir, 'unsealed.log'));
-    await sql`drop trigger audit_log_no_update`.execute(db);
-    await sql`drop trigger audit_log_no_delete`.execute(db);
+    await dropTrigger('audit_log_no_update');
+    await dropTrigger('audit_log_no_delete');
     await sql`delete from audit_log where seq = 4`.execute(db);
     await verdict(anchorFile);
     await sql`update audit_log set prev_hash = 'x' where seq = 3`.execute(db);

@@ -1,11 +1,11 @@
 import {
   confirmTotpEnrolment,
-  openStateDb,
   resetTotp,
   seedDemoDistrict,
   startTotpEnrolment,
   type StateDb,
 } from '@gridsense/state';
+import { openTestStateDb, stateDialects } from '@gridsense/state/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeBase32 } from './auth/base32';
 import { totpCode, totpStep } from './auth/totp';
@@ -23,7 +23,7 @@ const SECRETS: Record<string, string> = {
  * Editors sign in with the password followed by the 6-digit code of their authenticator.
  */
 // Every check is a real scrypt hash (slow on purpose): this file may take a while on a busy host.
-describe('editorAccounts', { timeout: 90_000 }, () => {
+describe.each(stateDialects())('editorAccounts (%s)', { timeout: 90_000 }, (dialect) => {
   let db: StateDb;
   let clock = 1_700_000_000_000;
   const lastStep: Record<string, number> = {};
@@ -35,7 +35,7 @@ describe('editorAccounts', { timeout: 90_000 }, () => {
   };
 
   beforeAll(async () => {
-    db = await openStateDb(':memory:');
+    db = await openTestStateDb(dialect);
     await seedDemoDistrict(db, { now: clock, fixedPassword: PASSWORD });
     for (const username of ['admin', 'eng1']) {
       const actor = { id: `u-${username}`, name: username };
@@ -43,7 +43,8 @@ describe('editorAccounts', { timeout: 90_000 }, () => {
       lastStep[username] = totpStep(clock) - 5;
       await confirmTotpEnrolment(db, actor, lastStep[username], [], clock);
     }
-  });
+    // Seeding hashes every demo password; on PostgreSQL the server starts first.
+  }, 90_000);
 
   afterAll(async () => {
     await db?.destroy();

@@ -1,5 +1,6 @@
 import { photoIdOf } from '@gridsense/core';
-import { findPhoto, openStateDb, recordPhotoUses, type StateDb } from '@gridsense/state';
+import { findPhoto, recordPhotoUses, type StateDb } from '@gridsense/state';
+import { openTestStateDb, stateDialects } from '@gridsense/state/testing';
 import { mkdtemp, readdir, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,24 +26,6 @@ const HTML = Buffer.from('<!doctype html><script>alert(document.cookie)</script>
 const SVG = Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>');
 const HOUR = 3600_000;
 
-let dir: string;
-let db: StateDb;
-let clock: number;
-
-beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'gridsense-photos-'));
-  db = await openStateDb(join(dir, 'state.db'));
-  clock = Date.UTC(2026, 2, 10);
-});
-
-afterEach(async () => {
-  await db.destroy();
-  await rm(dir, { recursive: true, force: true });
-});
-
-const storeWith = (limits = {}) =>
-  createPhotoStore({ db, dir: join(dir, 'photos'), now: () => clock, limits });
-
 describe('photo content', () => {
   it('is told by its first bytes: JPEG, PNG and WebP, nothing else', () => {
     expect([JPEG, PNG, WEBP, HTML, SVG, Buffer.alloc(0)].map((b) => sniffPhotoType(b)?.type)).toEqual([
@@ -54,78 +37,100 @@ describe('photo content', () => {
       undefined,
     ]);
   });
-
-  it('stores a photo under the type its bytes say, and refuses HTML sent as an image', async () => {
-    const store = storeWith();
-    const { url } = await store.save('u-worker01', JPEG);
-    expect(url).toMatch(/^\/api\/photos\/[0-9a-f-]{36}\.jpg$/);
-    expect(await store.read(photoIdOf(url)!)).toEqual({ body: JPEG, contentType: 'image/jpeg' });
-    await expect(store.save('u-worker01', HTML)).rejects.toThrow(
-      'send a JPEG, PNG or WebP image as the request body',
-    );
-    expect(await readdir(join(dir, 'photos'))).toHaveLength(1);
-  });
 });
 
-describe('the upload quota', () => {
-  it('counts a person’s photos over the last 24 hours', async () => {
-    const store = storeWith({ perDay: 3 });
-    for (let i = 0; i < 3; i++) await store.save('u-worker01', PNG);
-    await expect(store.save('u-worker01', PNG)).rejects.toMatchObject({
-      code: 'too_many_requests',
-      message: 'too many photos uploaded in the last 24 hours',
+describe.each(stateDialects())('photos on %s', (dialect) => {
+  let dir: string;
+  let db: StateDb;
+  let clock: number;
+
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'gridsense-photos-'));
+    db = await openTestStateDb(dialect);
+    clock = Date.UTC(2026, 2, 10);
+  });
+
+  afterEach(async () => {
+    await db.destroy();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  const storeWith = (limits = {}) =>
+    createPhotoStore({ db, dir: join(dir, 'photos'), now: () => clock, limits });
+
+  describe('photo content', () => {
+    it('stores a photo under the type its bytes say, and refuses HTML sent as an image', async () => {
+      const store = storeWith();
+      const { url } = await store.save('u-worker01', JPEG);
+      expect(url).toMatch(/^\/api\/photos\/[0-9a-f-]{36}\.jpg$/);
+      expect(await store.read(photoIdOf(url)!)).toEqual({ body: JPEG, contentType: 'image/jpeg' });
+      await expect(store.save('u-worker01', HTML)).rejects.toThrow(
+        'send a JPEG, PNG or WebP image as the request body',
+      );
+      expect(await readdir(join(dir, 'photos'))).toHaveLength(1);
     });
-    // Someone else is not held back; a day later the first person may upload again.
-    await store.save('u-worker02', PNG);
-    clock += 24 * HOUR;
-    await store.save('u-worker01', PNG);
   });
 
-  it('and their bytes', async () => {
-    const store = storeWith({ bytesPerDay: PNG.length * 2 + 10 });
-    await store.save('u-worker01', PNG);
-    await store.save('u-worker01', PNG);
-    await expect(store.save('u-worker01', PNG)).rejects.toMatchObject({
-      code: 'too_many_requests',
-      message: 'too many photo bytes uploaded in the last 24 hours',
+  describe('the upload quota', () => {
+    it('counts a person’s photos over the last 24 hours', async () => {
+      const store = storeWith({ perDay: 3 });
+      for (let i = 0; i < 3; i++) await store.save('u-worker01', PNG);
+      await expect(store.save('u-worker01', PNG)).rejects.toMatchObject({
+        code: 'too_many_requests',
+        message: 'too many photos uploaded in the last 24 hours',
+      });
+      // Someone else is not held back; a day later the first person may upload again.
+      await store.save('u-worker02', PNG);
+      clock += 24 * HOUR;
+      await store.save('u-worker01', PNG);
+    });
+
+    it('and their bytes', async () => {
+      const store = storeWith({ bytesPerDay: PNG.length * 2 + 10 });
+      await store.save('u-worker01', PNG);
+      await store.save('u-worker01', PNG);
+      await expect(store.save('u-worker01', PNG)).rejects.toMatchObject({
+        code: 'too_many_requests',
+        message: 'too many photo bytes uploaded in the last 24 hours',
+      });
     });
   });
-});
 
-describe('the sweep', () => {
-  it('removes uploads no case used once a day old, keeps used and fresh ones', async () => {
-    const store = storeWith();
-    const used = photoIdOf((await store.save('u-worker01', PNG)).url)!;
-    const unused = photoIdOf((await store.save('u-worker01', PNG)).url)!;
-    await recordPhotoUses(db, 'C-1', [{ data: { photos: [`/api/photos/${used}`] } }]);
-    clock += 23 * HOUR;
-    const fresh = photoIdOf((await store.save('u-worker01', PNG)).url)!;
-    expect(await store.sweep()).toBe(0);
+  describe('the sweep', () => {
+    it('removes uploads no case used once a day old, keeps used and fresh ones', async () => {
+      const store = storeWith();
+      const used = photoIdOf((await store.save('u-worker01', PNG)).url)!;
+      const unused = photoIdOf((await store.save('u-worker01', PNG)).url)!;
+      await recordPhotoUses(db, 'C-1', [{ data: { photos: [`/api/photos/${used}`] } }]);
+      clock += 23 * HOUR;
+      const fresh = photoIdOf((await store.save('u-worker01', PNG)).url)!;
+      expect(await store.sweep()).toBe(0);
 
-    clock += 2 * HOUR;
-    expect(await store.sweep()).toBe(1);
-    expect((await readdir(join(dir, 'photos'))).sort()).toEqual([used, fresh].sort());
-    expect(await findPhoto(db, unused)).toBeUndefined();
-    expect(await store.read(used)).toBeDefined();
-  });
+      clock += 2 * HOUR;
+      expect(await store.sweep()).toBe(1);
+      expect((await readdir(join(dir, 'photos'))).sort()).toEqual([used, fresh].sort());
+      expect(await findPhoto(db, unused)).toBeUndefined();
+      expect(await store.read(used)).toBeDefined();
+    });
 
-  it('removes old files that have no record (uploads from before records were kept), not new ones', async () => {
-    const store = storeWith();
-    await store.save('u-worker01', PNG);
-    const old = '11111111-2222-4333-8444-555555555555.jpg';
-    const recent = '66666666-7777-4888-8999-000000000000.png';
-    await writeFile(join(dir, 'photos', old), JPEG);
-    await writeFile(join(dir, 'photos', recent), PNG);
-    await writeFile(join(dir, 'photos', 'notes.txt'), 'not a photo');
-    const twoDaysAgo = new Date(clock - 48 * HOUR);
-    await utimes(join(dir, 'photos', old), twoDaysAgo, twoDaysAgo);
-    await utimes(join(dir, 'photos', 'notes.txt'), twoDaysAgo, twoDaysAgo);
-    const anHourAgo = new Date(clock - HOUR);
-    await utimes(join(dir, 'photos', recent), anHourAgo, anHourAgo);
-    expect(await store.sweep()).toBe(1);
-    const left = await readdir(join(dir, 'photos'));
-    expect(left).not.toContain(old);
-    expect(left).toContain(recent);
-    expect(left).toContain('notes.txt');
+    it('removes old files that have no record (uploads from before records were kept), not new ones', async () => {
+      const store = storeWith();
+      await store.save('u-worker01', PNG);
+      const old = '11111111-2222-4333-8444-555555555555.jpg';
+      const recent = '66666666-7777-4888-8999-000000000000.png';
+      await writeFile(join(dir, 'photos', old), JPEG);
+      await writeFile(join(dir, 'photos', recent), PNG);
+      await writeFile(join(dir, 'photos', 'notes.txt'), 'not a photo');
+      const twoDaysAgo = new Date(clock - 48 * HOUR);
+      await utimes(join(dir, 'photos', old), twoDaysAgo, twoDaysAgo);
+      await utimes(join(dir, 'photos', 'notes.txt'), twoDaysAgo, twoDaysAgo);
+      const anHourAgo = new Date(clock - HOUR);
+      await utimes(join(dir, 'photos', recent), anHourAgo, anHourAgo);
+      expect(await store.sweep()).toBe(1);
+      const left = await readdir(join(dir, 'photos'));
+      expect(left).not.toContain(old);
+      expect(left).toContain(recent);
+      expect(left).toContain('notes.txt');
+    });
   });
 });

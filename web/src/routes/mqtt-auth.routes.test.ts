@@ -1,4 +1,5 @@
-import { openStateDb, type Logger, type StateDb } from '@gridsense/state';
+import type { Logger, StateDb } from '@gridsense/state';
+import { openTestStateDb, stateDialects } from '@gridsense/state/testing';
 import express from 'express';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -9,7 +10,7 @@ import { mqttAuthRoutes } from './mqtt-auth.routes';
 const SECRET = 'emqx-shared-secret-for-unit-tests-0123';
 const quiet = { error: () => undefined, warn: () => undefined, info: () => undefined } as unknown as Logger;
 
-describe('EMQX endpoints reading the service accounts', () => {
+describe.each(stateDialects())('EMQX endpoints reading the service accounts (%s)', (dialect) => {
   let db: StateDb | undefined;
   let close: (() => void) | undefined;
 
@@ -19,7 +20,7 @@ describe('EMQX endpoints reading the service accounts', () => {
   });
 
   it('read them again after a failed read instead of failing for good', async () => {
-    db = await openStateDb(':memory:');
+    db = await openTestStateDb(dialect);
     const real = db;
     let failures = 1;
     // The state database fails once (busy, a lost connection), then answers again.
