@@ -21,6 +21,8 @@ describe('the deadline clock, from stored state only', () => {
     expect(reminderAt(fresh(), 'accept', NOW + 10 * MIN)).toBe(NOW + 8 * MIN);
     expect(reminderAt(fresh(), 'accept', NOW + 2 * MIN)).toBe(NOW + MIN);
     expect(reminderAt(fresh(), 'resolve', NOW + 30 * 86_400_000)).toBe(NOW + 29 * 86_400_000);
+    // A window that is no multiple of 5 ms still gives a whole millisecond (a bigint column).
+    expect(reminderAt(fresh(), 'accept', NOW + 10 * MIN + 1)).toBe(NOW + 8 * MIN);
   });
 
   it.each<[string, Partial<CaseRecord>, number, unknown[]]>([

@@ -54,9 +54,13 @@ function windowStart(record: Clocked, clock: SlaClock): number {
   return record.openedAt;
 }
 
-/** Remind a fifth of the window ahead: at least a minute, at most a day (催办 "提前一天"). */
+/**
+ * Remind a fifth of the window ahead: at least a minute, at most a day (催办 "提前一天"). In whole
+ * milliseconds: the time is stored as the case's next check, a bigint on PostgreSQL.
+ */
 export function reminderAt(record: Clocked, clock: SlaClock, dueAt: number): number {
-  const lead = Math.min(86_400_000, Math.max(60_000, 0.2 * (dueAt - windowStart(record, clock))));
+  const fifth = Math.ceil(0.2 * (dueAt - windowStart(record, clock)));
+  const lead = Math.min(86_400_000, Math.max(60_000, fifth));
   return dueAt - lead;
 }
 
