@@ -194,6 +194,7 @@ export async function startPlatform(config: Config, options: PlatformOptions): P
     }
     closers.add(() => bus.close());
 
+    if (spawned) logger.info('ingest runs in a worker thread (GRIDSENSE_INGEST_THREADS)');
     const ingest: IngestHandle & { rules?: RuleEngine } = spawned
       ? await startIngestWorker({ spawned, bus, registry, log: logger.child({ service: 'ingest' }), onError })
       : await createIngestService({

@@ -16,7 +16,12 @@ import { startPlatformProcess, type PlatformProcess } from './harness/platform-p
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const totalAcked = (acked: Map<string, Set<number>>) => [...acked.values()].reduce((n, s) => n + s.size, 0);
 
-const backends = ['embedded store', ...(influxTestMode() === 'run' ? ['real InfluxDB'] : [])];
+const backends = [
+  'embedded store',
+  // Ingest in its worker thread (decision 0015): the broker's thread holds the PUBACKs.
+  'embedded store, ingest in a worker thread',
+  ...(influxTestMode() === 'run' ? ['real InfluxDB'] : []),
+];
 
 describe.each(backends)('SIGKILL of the platform process mid-stream (%s)', (backend) => {
   let dataDir: string;
@@ -36,11 +41,13 @@ describe.each(backends)('SIGKILL of the platform process mid-stream (%s)', (back
   // repeat one from before it (they once did, and the new reading collided with a stored one).
   it('loses nothing acknowledged and stores each reading once after the restart', async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'gridsense-kill-'));
+    const inWorker = backend.includes('worker thread');
     influxd = backend === 'real InfluxDB' ? await startInfluxd() : undefined;
-    platform = await startPlatformProcess(
-      dataDir,
-      influxd ? { INFLUX_URL: influxd.url, INFLUX_DATABASE: 'kill' } : {},
-    );
+    platform = await startPlatformProcess(dataDir, {
+      ...(influxd ? { INFLUX_URL: influxd.url, INFLUX_DATABASE: 'kill' } : {}),
+      ...(inWorker ? { GRIDSENSE_INGEST_THREADS: '1', LOG_LEVEL: 'info' } : {}),
+    });
+    if (inWorker) expect(platform.output()).toContain('ingest runs in a worker thread');
     const credentials = JSON.parse(
       await readFile(join(dataDir, 'demo-devices.json'), 'utf8'),
     ) as DeviceCredential[];
