@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import type { RateSearch } from './scenarios/ingest';
 
 export type SystemName = 'gridsense' | 'aedes' | 'node-red';
-export type ScenarioName = 'ingest' | 'latency' | 'connections' | 'influx' | 'mosquitto';
+export type ScenarioName = 'ingest' | 'latency' | 'connections' | 'influx' | 'mosquitto' | 'cluster';
 const SYSTEMS: SystemName[] = ['gridsense', 'aedes', 'node-red'];
 const SCENARIOS: ScenarioName[] = ['ingest', 'latency', 'connections', 'influx'];
 
@@ -13,6 +13,8 @@ export interface BenchOptions {
   scenarios: ScenarioName[];
   publishers: number;
   search: RateSearch;
+  /** The cluster scenario's search: lower and shorter by default (two clusters of processes in turn). */
+  clusterSearch: RateSearch;
   latency: { fractions: number[]; holdMs: number; gapMs: number; baseRate: number | undefined };
   connections: {
     target: number;
@@ -33,7 +35,9 @@ export const USAGE = `Usage: npm run bench -- [--quick] [options]
   --quick                seconds: one low rate per system, a few probes, 200 connections
   --systems <list>       gridsense,aedes,node-red (default all)
   --only <list>          ingest,latency,connections,influx (default all); mosquitto: ingest behind
-                         Mosquitto, mqtt.js subscriber vs 1 and 2 pipelined ingest processes
+                         Mosquitto, mqtt.js subscriber vs 1 and 2 pipelined ingest processes;
+                         cluster: 1 then 2 broker nodes with alerts, PostgreSQL, Redis (start-rate
+                         1000, hold-s 5, confirm-s 20 unless given; the demo's 24 smoke detectors)
   --rates <list>         fixed rates to try in order (msg/s), instead of the search ladder
   --start-rate <n>       first rate of the ladder (full: 4000), x1.5 per step, then 2 bisections
   --hold-s <n>           seconds per rate step (full: 10)
@@ -97,23 +101,30 @@ export function parseBenchArgs(argv: string[]): BenchOptions | 'help' {
   if (values.help) return 'help';
   const quick = values.quick === true;
   const rates = values.rates?.split(',').map((rate) => number('rates', rate, 0, 1));
+  const search = {
+    ...(rates ? { rates } : quick ? { rates: [300] } : {}),
+    startRate: number('start-rate', values['start-rate'], 4000, 1),
+    factor: 1.5,
+    maxRate: 400_000,
+    refine: 2,
+    holdMs: number('hold-s', values['hold-s'], quick ? 1 : 10, 0.2) * 1000,
+    confirmHoldMs: number('confirm-s', values['confirm-s'], quick ? 0 : 60) * 1000,
+    maxInflight: number('max-inflight', values['max-inflight'], 100, 1),
+    drainTimeoutMs: 5000,
+  };
   return {
     mode: quick ? 'quick' : 'full',
     command: `npm run bench${argv.length > 0 ? ` -- ${argv.join(' ')}` : ''}`,
     systems: list('systems', values.systems, SYSTEMS, SYSTEMS),
-    // Ingest behind Mosquitto only when asked: it starts its own broker and ingest processes.
-    scenarios: list('only', values.only, [...SCENARIOS, 'mosquitto'], SCENARIOS),
+    // Ingest behind Mosquitto and on a cluster only when asked: they start processes of their own.
+    scenarios: list('only', values.only, [...SCENARIOS, 'mosquitto', 'cluster'], SCENARIOS),
     publishers: number('publishers', values.publishers, quick ? 10 : 100, 1),
-    search: {
-      ...(rates ? { rates } : quick ? { rates: [300] } : {}),
-      startRate: number('start-rate', values['start-rate'], 4000, 1),
-      factor: 1.5,
-      maxRate: 400_000,
-      refine: 2,
-      holdMs: number('hold-s', values['hold-s'], quick ? 1 : 10, 0.2) * 1000,
-      confirmHoldMs: number('confirm-s', values['confirm-s'], quick ? 0 : 60) * 1000,
-      maxInflight: number('max-inflight', values['max-inflight'], 100, 1),
-      drainTimeoutMs: 5000,
+    search,
+    clusterSearch: {
+      ...search,
+      startRate: number('start-rate', values['start-rate'], 1000, 1),
+      holdMs: number('hold-s', values['hold-s'], quick ? 1 : 5, 0.2) * 1000,
+      confirmHoldMs: number('confirm-s', values['confirm-s'], quick ? 0 : 20) * 1000,
     },
     latency: {
       fractions: quick ? [0.5] : [0.25, 0.5, 0.75],

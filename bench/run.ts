@@ -9,7 +9,7 @@ import os from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { startInfluxd } from '../tests/src/harness/influxd';
-import { REPO_ROOT, startChild, type Child } from './lib/child';
+import { REPO_ROOT, startChild } from './lib/child';
 import { measureInfluxWrites } from './lib/influx';
 import { findChildPid, readStolenMs } from './lib/proc-cpu';
 import { startAedesRaw, startGridSense, startNodeRedStack, type SystemContext } from './lib/systems';
@@ -18,8 +18,9 @@ import { describeMachine, formatReport, judgeTargets, type BenchReport } from '.
 import { summarizeProfiles } from './profile-summary';
 import { parseBenchArgs, type BenchOptions, type SystemName } from './options';
 import { runConnections, type ConnectionsResult } from './scenarios/connections';
-import { findZeroLossRate, runStep, type IngestResult, type SystemUnderTest } from './scenarios/ingest';
+import { findZeroLossRate, warmUp, type IngestResult, type SystemUnderTest } from './scenarios/ingest';
 import { runAlertLatency, type LatencyLevel } from './scenarios/latency';
+import { formatClusterIngest, runClusterIngest, type ClusterIngestPlan } from './scenarios/cluster-ingest';
 import {
   defaultMosquittoIngestPlan,
   formatMosquittoIngest,
@@ -38,26 +39,6 @@ function benchDevices(prefix: string, count: number): BenchDevice[] {
     type: 'smoke_detector',
     secret: randomBytes(16).toString('base64url'),
   }));
-}
-
-/** A few slow messages first: JIT, connections, the store's measurement, Node-RED's subscription. */
-async function warmUp(
-  sut: SystemUnderTest,
-  publisher: Child<unknown>,
-  log: (line: string) => void,
-): Promise<void> {
-  for (let attempt = 1; ; attempt++) {
-    const outcome = await runStep(sut, publisher, {
-      rate: 200,
-      durationMs: 1000,
-      maxInflight: 100,
-      drainTimeoutMs: 5000,
-    });
-    if (outcome.passed) return;
-    if (attempt >= 5) throw new Error(`${sut.name} does not store a warm-up load: ${outcome.why.join(', ')}`);
-    log(`  ${sut.name} warm-up: ${outcome.why.join(', ')}; retrying`);
-    await new Promise((wake) => setTimeout(wake, 1000));
-  }
 }
 
 export async function runBenchmark(
@@ -102,7 +83,9 @@ export async function runBenchmark(
     'node-red': startNodeRedStack,
   };
   try {
-    const systems = options.scenarios.some((scenario) => !['influx', 'mosquitto'].includes(scenario))
+    const systems = options.scenarios.some(
+      (scenario) => !['influx', 'mosquitto', 'cluster'].includes(scenario),
+    )
       ? options.systems
       : [];
     for (const name of systems) {
@@ -177,6 +160,10 @@ export async function runBenchmark(
     if (options.scenarios.includes('mosquitto')) {
       const plan = defaultMosquittoIngestPlan(options.mode === 'quick');
       log(formatMosquittoIngest(await runMosquittoIngest(influx.url, plan, log), plan));
+    }
+    if (options.scenarios.includes('cluster')) {
+      const plan = { brokerNodes: [1, 2], search: options.clusterSearch } satisfies ClusterIngestPlan;
+      log(formatClusterIngest(await runClusterIngest(plan, log)));
     }
     const partial = {
       mode: options.mode,

@@ -16,6 +16,15 @@ export interface ClusterOptions {
   logLevel?: string;
   /** GRIDSENSE_DEADLINE_CHECK_S for the alerts process (default 15). */
   deadlineCheckS?: number;
+  /** More environment for every service, e.g. NODE_OPTIONS. */
+  env?: Record<string, string>;
+}
+
+/** Which services a cluster of `startClusterNodes` runs (`startCluster`: 2 broker nodes, alerts, 2 web nodes). */
+export interface ClusterLayout {
+  brokerNodes: 1 | 2;
+  webNodes: 0 | 1 | 2;
+  alerts: boolean;
 }
 
 /** A broker node: the embedded broker with ingest attached (and a console of its own). */
@@ -30,18 +39,24 @@ export interface WebNode {
   httpUrl: string;
 }
 
-export interface RunningCluster {
+export interface ClusterNodes {
   postgres: PostgresInstance;
   databaseUrl: string;
   redis: RedisInstance;
   influx: InfluxdInstance;
   influxDatabase: string;
-  brokers: [BrokerNode, BrokerNode];
-  alerts: ServiceProcess;
-  web: [WebNode, WebNode];
+  brokers: BrokerNode[];
+  alerts: ServiceProcess | undefined;
+  web: WebNode[];
   /** The demo district's devices and their secrets. */
   devices: DeviceCredential[];
   stop(): Promise<void>;
+}
+
+export interface RunningCluster extends ClusterNodes {
+  brokers: [BrokerNode, BrokerNode];
+  alerts: ServiceProcess;
+  web: [WebNode, WebNode];
 }
 
 const INFLUX_DATABASE = 'gridsense';
@@ -54,6 +69,14 @@ const INFLUX_DATABASE = 'gridsense';
  * state is in the one PostgreSQL.
  */
 export async function startCluster(options: ClusterOptions): Promise<RunningCluster> {
+  const cluster = await startClusterNodes({ ...options, brokerNodes: 2, webNodes: 2, alerts: true });
+  const [first, second] = cluster.brokers;
+  const [webOne, webTwo] = cluster.web;
+  return { ...cluster, brokers: [first!, second!], alerts: cluster.alerts!, web: [webOne!, webTwo!] };
+}
+
+/** `startCluster` with fewer services: one broker node, no web nodes, no alerts (the cluster bench). */
+export async function startClusterNodes(options: ClusterOptions & ClusterLayout): Promise<ClusterNodes> {
   const started: { stop(): Promise<void> }[] = [];
   const stopAll = async () => {
     for (const part of started.splice(0).reverse()) await part.stop().catch(() => undefined);
@@ -78,6 +101,7 @@ export async function startCluster(options: ClusterOptions): Promise<RunningClus
       GRIDSENSE_SIMULATOR: 'off',
       LOG_LEVEL: options.logLevel ?? 'warn',
       HTTP_HOST: '127.0.0.1',
+      ...options.env,
     };
     const service = async (
       name: string,
@@ -123,21 +147,24 @@ export async function startCluster(options: ClusterOptions): Promise<RunningClus
     };
 
     // The first node migrates the empty database and seeds the demo district; the rest find it.
-    const first = await brokerNode(1);
-    const second = await brokerNode(2);
-    const [alerts, webOne, webTwo] = await Promise.all([
-      service(
-        'alerts',
-        'alerts/src/main.ts',
-        {
-          MQTT_URL: second.mqttUrl,
-          LOG_LEVEL: 'info',
-          GRIDSENSE_DEADLINE_CHECK_S: String(options.deadlineCheckS ?? 15),
-        },
-        null,
-      ),
-      webNode(1, first.mqttUrl),
-      webNode(2, second.mqttUrl),
+    const brokers = [await brokerNode(1)];
+    if (options.brokerNodes === 2) brokers.push(await brokerNode(2));
+    const [first, last] = [brokers[0]!, brokers.at(-1)!];
+    const webNodes = [first, last].slice(0, options.webNodes);
+    const [alerts, web] = await Promise.all([
+      options.alerts
+        ? service(
+            'alerts',
+            'alerts/src/main.ts',
+            {
+              MQTT_URL: last.mqttUrl,
+              LOG_LEVEL: 'info',
+              GRIDSENSE_DEADLINE_CHECK_S: String(options.deadlineCheckS ?? 15),
+            },
+            null,
+          )
+        : undefined,
+      Promise.all(webNodes.map((broker, i) => webNode(i + 1, broker.mqttUrl))),
     ]);
     const devices = JSON.parse(
       await readFile(join(dir, 'node-1', 'demo-devices.json'), 'utf8'),
@@ -148,9 +175,9 @@ export async function startCluster(options: ClusterOptions): Promise<RunningClus
       redis,
       influx,
       influxDatabase: INFLUX_DATABASE,
-      brokers: [first, second],
+      brokers,
       alerts,
-      web: [webOne, webTwo],
+      web,
       devices,
       stop: stopAll,
     };

@@ -28,37 +28,60 @@ export function readStolenMs(): number {
   }
 }
 
+/** CPU time of one process, or of several summed (PostgreSQL: the postmaster and its backends). */
+function readGroupCpuMs(pids: number | number[]): number {
+  return [pids].flat().reduce((sum, pid) => sum + readCpuMs(pid), 0);
+}
+
 /**
- * Measures the share of one core each process used between start() and the returned stop(),
- * and as `stolen` the share the hypervisor took from this machine meanwhile.
+ * Measures the share of one core each process (or group of processes) used between start() and
+ * the returned stop(), and as `stolen` the share the hypervisor took from this machine meanwhile.
  */
-export function startCpuMeter(pids: Record<string, number>): () => Record<string, number> {
+export function startCpuMeter(pids: Record<string, number | number[]>): () => Record<string, number> {
   const startedAt = performance.now();
-  const before = Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, readCpuMs(pid)]));
+  const before = Object.fromEntries(
+    Object.entries(pids).map(([name, group]) => [name, readGroupCpuMs(group)]),
+  );
   const stolenBefore = readStolenMs();
   return () => {
     const wallMs = performance.now() - startedAt;
     return {
       ...Object.fromEntries(
-        Object.entries(pids).map(([name, pid]) => [name, (readCpuMs(pid) - (before[name] ?? 0)) / wallMs]),
+        Object.entries(pids).map(([name, group]) => [
+          name,
+          (readGroupCpuMs(group) - (before[name] ?? 0)) / wallMs,
+        ]),
       ),
       stolen: (readStolenMs() - stolenBefore) / wallMs,
     };
   };
 }
 
-/** The pid of this process's child running `command` (e.g. influxd), if there is one. */
-export function findChildPid(command: string): number | undefined {
+/** Every process now running: pid, command name and parent pid, from /proc. */
+function listProcesses(): { pid: number; name: string; ppid: number }[] {
+  const processes: { pid: number; name: string; ppid: number }[] = [];
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
       const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
       const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      if (name === command && ppid === process.pid) return Number(entry);
+      processes.push({ pid: Number(entry), name, ppid });
     } catch {
       // The process ended while we looked.
     }
   }
-  return undefined;
+  return processes;
+}
+
+/** The pids of `parent`'s child processes (a PostgreSQL postmaster's backends). */
+export function findChildPids(parent: number): number[] {
+  return listProcesses()
+    .filter((p) => p.ppid === parent)
+    .map((p) => p.pid);
+}
+
+/** The pid of this process's child running `command` (e.g. influxd), if there is one. */
+export function findChildPid(command: string): number | undefined {
+  return listProcesses().find((p) => p.name === command && p.ppid === process.pid)?.pid;
 }

@@ -77,9 +77,11 @@ async function waitUnmoving(total: () => Promise<number>): Promise<void> {
 }
 
 /** Waits until the database's telemetry count stops moving: a backlog upstream has drained. */
-const influxIdle = (url: string, database: string) => () => waitUnmoving(() => countAll(url, database));
+export const influxIdle = (url: string, database: string) => () =>
+  waitUnmoving(() => countAll(url, database));
 
-function influxVerifier(url: string, database: string, settleMs: number) {
+/** Counts a step's readings in InfluxDB per device by seq, waiting up to `settleMs` for stragglers. */
+export function influxVerifier(url: string, database: string, settleMs: number) {
   return (step: StepResult) => {
     const active = step.perDevice.filter((d) => d.sent > 0);
     const from = Math.min(...active.map((d) => d.firstTs));

@@ -44,6 +44,7 @@ function payload(ts: number, seq: number): string {
 const connections: Connection[] = [];
 let disconnects = 0;
 let acked = 0;
+let pinger: NodeJS.Timeout | undefined;
 const ackLatencies: number[] = [];
 
 async function connect(args: {
@@ -94,7 +95,8 @@ async function connect(args: {
     }
   };
   await Promise.all(Array.from({ length: CONNECT_CONCURRENCY }, worker));
-  setInterval(
+  // connect may be called once per broker node (the cluster scenario); one pinger serves them all.
+  pinger ??= setInterval(
     () => connections.forEach((c) => c.open && c.socket.write(PINGREQ)),
     (KEEPALIVE_S * 1000) / 2,
   ).unref();

@@ -30,10 +30,13 @@ export interface SystemUnderTest {
    * stopped moving), so a failed step's backlog does not count against the next step.
    */
   waitIdle(): Promise<void>;
-  /** Every process of the system (broker, flow engine…), for CPU shares. */
-  pids: Record<string, number>;
+  /** Every process of the system (broker, flow engine…; a list is summed as one), for CPU shares. */
+  pids: Record<string, number | number[]>;
   stop(): Promise<void>;
 }
+
+/** What the rate search needs of a system: its processes, and counting what it kept. */
+export type MeasuredSystem = Pick<SystemUnderTest, 'name' | 'label' | 'pids' | 'verify' | 'waitIdle'>;
 
 export interface RateSearch {
   /** Explicit rates, tried in ascending order up to the first failure; otherwise a ladder. */
@@ -87,7 +90,7 @@ export function judgeStep(step: StepResult, verification: Verification): string[
 }
 
 export async function runStep(
-  sut: SystemUnderTest,
+  sut: MeasuredSystem,
   publisher: Child<unknown>,
   request: StepRequest,
 ): Promise<StepOutcome> {
@@ -116,8 +119,28 @@ export function formatCpu(cpu: Record<string, number>): string {
 
 const pause = (ms: number) => new Promise((wake) => setTimeout(wake, ms));
 
+/** A few slow messages first: JIT, connections, the store's measurement, Node-RED's subscription. */
+export async function warmUp(
+  sut: MeasuredSystem,
+  publisher: Child<unknown>,
+  log: (line: string) => void,
+): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    const outcome = await runStep(sut, publisher, {
+      rate: 200,
+      durationMs: 1000,
+      maxInflight: 100,
+      drainTimeoutMs: 5000,
+    });
+    if (outcome.passed) return;
+    if (attempt >= 5) throw new Error(`${sut.name} does not store a warm-up load: ${outcome.why.join(', ')}`);
+    log(`  ${sut.name} warm-up: ${outcome.why.join(', ')}; retrying`);
+    await pause(1000);
+  }
+}
+
 export async function findZeroLossRate(
-  sut: SystemUnderTest,
+  sut: MeasuredSystem,
   publisher: Child<unknown>,
   search: RateSearch,
   log: (line: string) => void,

@@ -9,6 +9,8 @@ export interface InfluxdInstance {
   /** e.g. `http://127.0.0.1:40123`; no database exists yet (the store creates its own). */
   url: string;
   database?: never;
+  /** The influxd process, for CPU figures (0 if it has none). */
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -74,7 +76,7 @@ async function startOnce(): Promise<InfluxdInstance> {
       cause: error,
     });
   }
-  return { url, stop };
+  return { url, pid: child.pid ?? 0, stop };
 }
 
 async function pickTwoPorts(): Promise<[number, number]> {
