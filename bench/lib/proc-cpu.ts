@@ -28,29 +28,29 @@ export function readStolenMs(): number {
   }
 }
 
-/** CPU time of one process, or of several summed (PostgreSQL: the postmaster and its backends). */
-function readGroupCpuMs(pids: number | number[]): number {
-  return [pids].flat().reduce((sum, pid) => sum + readCpuMs(pid), 0);
-}
-
 /**
- * Measures the share of one core each process (or group of processes) used between start() and
- * the returned stop(), and as `stolen` the share the hypervisor took from this machine meanwhile.
+ * Measures the share of one core each process (or group of processes, summed: PostgreSQL's
+ * postmaster and backends) used between start() and the returned stop(), and as `stolen` the share
+ * the hypervisor took from this machine meanwhile. A group member that ends meanwhile (a pooled
+ * connection closed) drops out of its group's figure instead of making it unreadable.
  */
 export function startCpuMeter(pids: Record<string, number | number[]>): () => Record<string, number> {
   const startedAt = performance.now();
-  const before = Object.fromEntries(
-    Object.entries(pids).map(([name, group]) => [name, readGroupCpuMs(group)]),
-  );
+  const before = Object.entries(pids).map(([name, group]) => ({
+    name,
+    single: !Array.isArray(group),
+    members: [group].flat().map((pid) => ({ pid, ms: readCpuMs(pid) })),
+  }));
   const stolenBefore = readStolenMs();
   return () => {
     const wallMs = performance.now() - startedAt;
+    const used = (members: { pid: number; ms: number }[], single: boolean) => {
+      const deltas = members.map(({ pid, ms }) => readCpuMs(pid) - ms);
+      return single ? (deltas[0] ?? Number.NaN) : deltas.filter(Number.isFinite).reduce((a, b) => a + b, 0);
+    };
     return {
       ...Object.fromEntries(
-        Object.entries(pids).map(([name, group]) => [
-          name,
-          (readGroupCpuMs(group) - (before[name] ?? 0)) / wallMs,
-        ]),
+        before.map(({ name, single, members }) => [name, used(members, single) / wallMs]),
       ),
       stolen: (readStolenMs() - stolenBefore) / wallMs,
     };
