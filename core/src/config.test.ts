@@ -21,6 +21,7 @@ const DEFAULTS: Config = {
   auditKey: undefined,
   personalDataKey: undefined,
   databaseUrl: undefined,
+  stateFreshConfirmed: false,
   simulator: true,
   simulatorIntervalMs: 5000,
   nodeRed: true,
@@ -106,6 +107,7 @@ describe('parseConfig: defaults', () => {
         'GRIDSENSE_NODE_RED',
         'INFLUX_DATABASE',
         'GRIDSENSE_TIMESERIES_MOVE',
+        'GRIDSENSE_STATE_FRESH',
       ].map((k) => [k, '']),
     );
     expect(configOf(env)).toEqual(DEFAULTS);
@@ -139,6 +141,7 @@ describe('parseConfig: values', () => {
       GRIDSENSE_AUDIT_KEY: 'k'.repeat(32),
       GRIDSENSE_DATA_KEY: 'p'.repeat(32),
       DATABASE_URL: 'postgres://gs:pw@db.example:5432/gridsense',
+      GRIDSENSE_STATE_FRESH: 'confirm',
       GRIDSENSE_SIMULATOR: 'off',
       GRIDSENSE_SIM_INTERVAL_MS: '250',
       GRIDSENSE_NODE_RED: 'no',
@@ -197,6 +200,7 @@ describe('parseConfig: values', () => {
       auditKey: 'k'.repeat(32),
       personalDataKey: 'p'.repeat(32),
       databaseUrl: 'postgres://gs:pw@db.example:5432/gridsense',
+      stateFreshConfirmed: true,
       simulator: false,
       simulatorIntervalMs: 250,
       nodeRed: false,
@@ -386,6 +390,7 @@ describe('parseConfig: invalid values', () => {
       'GRIDSENSE_MQTT_PUBLIC_HOST: "mqtt://grid.example:1883" must be a host name or address, without scheme or port',
     ],
     [{ GRIDSENSE_TIMESERIES_MOVE: 'yes' }, 'GRIDSENSE_TIMESERIES_MOVE: "yes" must be confirm (or unset)'],
+    [{ GRIDSENSE_STATE_FRESH: 'yes' }, 'GRIDSENSE_STATE_FRESH: "yes" must be confirm (or unset)'],
     [
       { GRIDSENSE_RAW_RETENTION_DAYS: '-1' },
       'GRIDSENSE_RAW_RETENTION_DAYS: "-1" must be a whole number of days ≥ 0',

@@ -31,6 +31,8 @@ export interface Config {
   personalDataKey: string | undefined;
   /** State on PostgreSQL (`postgres://…`); unset: the SQLite file `<dataDir>/state.db`. */
   databaseUrl: string | undefined;
+  /** GRIDSENSE_STATE_FRESH=confirm: start on a PostgreSQL without state though state.db holds some. */
+  stateFreshConfirmed: boolean;
   simulator: boolean;
   simulatorIntervalMs: number;
   nodeRed: boolean;
@@ -159,6 +161,8 @@ export const CONFIG_DOC: Record<string, string> = {
     'HMAC key sealing the audit log, at least 32 characters; keep it out of the data dir (default: <data dir>/keys/audit.key, created at first start)',
   DATABASE_URL:
     'keep state on PostgreSQL, e.g. postgres://gridsense:secret@10.0.0.6:5432/gridsense, so several nodes of a service can share it (default: SQLite in the data dir); give every node the same GRIDSENSE_AUDIT_KEY and GRIDSENSE_DATA_KEY',
+  GRIDSENSE_STATE_FRESH:
+    'confirm: with DATABASE_URL, start on a PostgreSQL database without state although <data dir>/state.db holds some (refused otherwise; move it with npm run migrate:state -- --to postgres)',
   GRIDSENSE_DATA_KEY:
     "AES key material sealing hotline callers' names and numbers in the state database, at least 32 characters (default: <data dir>/keys/personal-data.key, created at first start)",
   GRIDSENSE_SIMULATOR: 'run the built-in device simulator: on/off (default on; --no-sim also turns it off)',
@@ -396,6 +400,7 @@ export function parseConfig(
     auditKey,
     personalDataKey,
     databaseUrl,
+    stateFreshConfirmed: confirmed('GRIDSENSE_STATE_FRESH'),
     simulator,
     simulatorIntervalMs: interval,
     nodeRed: flag('GRIDSENSE_NODE_RED', true),

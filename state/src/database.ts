@@ -6,6 +6,7 @@ import pg from 'pg';
 import { generateAuditKey, loadOrCreateKeyFile } from './audit-key';
 import { isPostgresUrl } from './dialect';
 import { migrateToLatest } from './migrations';
+import { refuseStateLeftBehind } from './state-move/state-left-behind';
 import type { Database } from './schema';
 import { stateKeysPlugin, type StateKeys } from './state-keys';
 
@@ -18,6 +19,8 @@ export interface StateDbOptions {
   databaseUrl?: string | undefined;
   /** Connections each PostgreSQL pool may hold (default 10). */
   poolSize?: number | undefined;
+  /** GRIDSENSE_STATE_FRESH=confirm: start on a PostgreSQL without state though state.db holds some. */
+  stateFreshConfirmed?: boolean | undefined;
 }
 
 /**
@@ -26,7 +29,9 @@ export interface StateDbOptions {
  * `postgres://` URL. The audit key is `auditKey` (GRIDSENSE_AUDIT_KEY) or the key file beside the
  * database file (`keys/audit.key`; a fresh key each time for `:memory:`), held by the handle
  * (`state-keys.ts`), never stored in the database; the personal-data key likewise
- * (GRIDSENSE_DATA_KEY, `keys/personal-data.key`). `options` may be the service's Config.
+ * (GRIDSENSE_DATA_KEY, `keys/personal-data.key`). PostgreSQL for a data dir whose state.db holds
+ * state is refused until `npm run migrate:state` moved it (`state-left-behind.ts`), unless
+ * `stateFreshConfirmed`. `options` may be the service's Config.
  */
 export async function openStateDb(path: string, options: StateDbOptions = {}): Promise<StateDb> {
   const url = options.databaseUrl ?? (isPostgresUrl(path) ? path : undefined);
@@ -35,6 +40,9 @@ export async function openStateDb(path: string, options: StateDbOptions = {}): P
   const db = new Kysely<Database>({ dialect, plugins: [stateKeysPlugin(keys)] });
   try {
     await migrateToLatest(db as Kysely<unknown>);
+    // PostgreSQL for a data dir whose state.db holds state: refused until it is moved over.
+    if (url !== undefined && !isPostgresUrl(path) && path !== ':memory:' && !options.stateFreshConfirmed)
+      await refuseStateLeftBehind(db, path);
   } catch (error) {
     await db.destroy();
     throw error;
