@@ -23,11 +23,14 @@ const SMOKE_RULE = {
 /** A bus that keeps the risk signals the engine publishes. */
 function recordingBus(signals: RiskSignal[]): Bus {
   return {
-    publish: (event, payload) => Promise.resolve(void (event === 'risk.changed' && signals.push(payload))),
+    publish: (event, payload) => {
+      if (event === 'risk.changed') signals.push(payload as RiskSignal);
+      return Promise.resolve();
+    },
     subscribe: () => Promise.resolve(),
     subscribeTopic: () => Promise.resolve(),
     close: () => Promise.resolve(),
-  } as Bus;
+  };
 }
 
 async function seed(db: StateDb): Promise<void> {
