@@ -1,7 +1,7 @@
 import type { AuditEntryView } from '@gridsense/core';
-import { appendAudit, openStateDb } from '@gridsense/state';
-import { join } from 'node:path';
+import { appendAudit } from '@gridsense/state';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { stateDialects } from '@gridsense/state/testing';
 import { startWithAdminClients } from './harness/admin-clients';
 import type { ApiClient, TestPlatform } from './harness/test-platform';
 
@@ -9,16 +9,16 @@ type ErrorBody = { error: { code: string; details?: string[] } };
 type Entry = AuditEntryView & { entityName: string | null };
 
 /** The audit log pages newest first past any length, filtered by who, what, about what and when. */
-describe('paging and filtering the audit log', () => {
+describe.each(stateDialects())('paging and filtering the audit log (%s)', (dialect) => {
   let env: TestPlatform;
   let admin: ApiClient;
   /** When the bulk entries were written: one minute apart, ending an hour ago. */
   const base = Date.now() - 3_600_000 - 1_200 * 60_000;
 
   beforeAll(async () => {
-    ({ env, admin } = await startWithAdminClients('worker01'));
-    // 1,200 entries from a second connection with the same key file: more than any one answer holds.
-    const db = await openStateDb(join(env.dataDir, 'state.db'));
+    ({ env, admin } = await startWithAdminClients('worker01', {}, dialect));
+    // 1,200 entries from a second connection with the same keys: more than any one answer holds.
+    const db = await env.openState();
     try {
       await appendAudit(
         db,

@@ -1,11 +1,12 @@
 import type { CasePageView, CaseView } from '@gridsense/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { stateDialects } from '@gridsense/state/testing';
 import { startTestPlatform, type ApiClient, type TestPlatform } from './harness/test-platform';
 
 type ErrorBody = { error: { code: string; details?: string[] } };
 
 /** The case list over HTTP: search, filters, "awaiting my verification", paging with a total. */
-describe('GET /api/cases/search', () => {
+describe.each(stateDialects())('GET /api/cases/search (%s)', (dialect) => {
   let env: TestPlatform;
   let op: ApiClient;
   let worker: ApiClient;
@@ -38,7 +39,7 @@ describe('GET /api/cases/search', () => {
   };
 
   beforeAll(async () => {
-    env = await startTestPlatform();
+    env = await startTestPlatform({ dialect });
     [op, worker, sup] = await Promise.all([env.login('op1'), env.login('worker01'), env.login('sup1')]);
     await hotline('lamp', {
       title: '路灯不亮',

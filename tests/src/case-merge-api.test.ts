@@ -1,11 +1,12 @@
 import type { CaseDetailView, CaseView } from '@gridsense/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { stateDialects } from '@gridsense/state/testing';
 import { startTestPlatform, type ApiClient, type TestPlatform } from './harness/test-platform';
 
 type ErrorBody = { error: { code: string; message: string; details?: string[] } };
 
 /** POST /api/cases/:id/merge over HTTP: hostile bodies refused with reasons, roles checked, audited. */
-describe('merging cases by hand over the API', () => {
+describe.each(stateDialects())('merging cases by hand over the API (%s)', (dialect) => {
   let env: TestPlatform;
   let op: ApiClient;
   const hotline = (title: string) => ({
@@ -24,7 +25,7 @@ describe('merging cases by hand over the API', () => {
     (await op.call<{ case: CaseView }>('POST', '/api/cases/hotline', hotline(title))).body.case.id;
 
   beforeAll(async () => {
-    env = await startTestPlatform();
+    env = await startTestPlatform({ dialect });
     op = await env.login('op1');
   }, 120_000);
 

@@ -2,6 +2,7 @@ import { PERMISSIONS, type Action, type CaseView, type ErrorBody, type Role } fr
 import { PUBLIC, ROUTE_ACTIONS, routeAction } from '@gridsense/web';
 import type { Express } from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { stateDialects } from '@gridsense/state/testing';
 import { startTestPlatform, type ApiClient, type TestPlatform } from './harness/test-platform';
 
 /**
@@ -169,7 +170,7 @@ function pathFor(route: Route, id: string | undefined): string {
   );
 }
 
-describe('permission matrix', () => {
+describe.each(stateDialects())('permission matrix (%s)', (dialect) => {
   let env: TestPlatform;
   let routes: Route[];
   const clients = {} as Record<Role, ApiClient>;
@@ -177,7 +178,7 @@ describe('permission matrix', () => {
   const fixture = {} as Fixture;
 
   beforeAll(async () => {
-    env = await startTestPlatform();
+    env = await startTestPlatform({ dialect });
     routes = routesOf(env.platform.webApp);
     for (const [role, username] of Object.entries(PEOPLE)) clients[role as Role] = await env.login(username);
     const { admin, engineer, operator } = clients;
@@ -314,7 +315,7 @@ describe('permission matrix', () => {
   });
 });
 
-describe('scope holes, closed', () => {
+describe.each(stateDialects())('scope holes, closed (%s)', (dialect) => {
   let env: TestPlatform;
   let admin: ApiClient;
   let op: ApiClient;
@@ -324,7 +325,7 @@ describe('scope holes, closed', () => {
   let adminS1: ApiClient;
 
   beforeAll(async () => {
-    env = await startTestPlatform();
+    env = await startTestPlatform({ dialect });
     admin = await env.login('admin');
     op = await env.login('op1');
     sup = await env.login('sup1');

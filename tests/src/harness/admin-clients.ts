@@ -1,10 +1,12 @@
 import type { AuditEntryView } from '@gridsense/core';
+import type { StateDialect } from '@gridsense/state';
 import { startTestPlatform, type ApiClient, type TestPlatform } from './test-platform';
 
 /** A test platform with an administrator, an operator, an engineer and the given grid worker signed in. */
 export async function startWithAdminClients(
   worker: string,
   settings: Record<string, string> = {},
+  dialect: StateDialect = 'sqlite',
 ): Promise<{
   env: TestPlatform;
   admin: ApiClient;
@@ -12,7 +14,7 @@ export async function startWithAdminClients(
   eng: ApiClient;
   worker: ApiClient;
 }> {
-  const env = await startTestPlatform({ env: settings });
+  const env = await startTestPlatform({ env: settings, dialect });
   try {
     const [admin, op, eng, workerClient] = await Promise.all([
       env.login('admin'),

@@ -6,15 +6,25 @@ import {
   type ServerToClientEvents,
   type ClientToServerEvents,
 } from '@gridsense/core';
-import { createLogger, type DeviceCredential } from '@gridsense/state';
+import {
+  createLogger,
+  openStateDb,
+  type DeviceCredential,
+  type StateDb,
+  type StateDialect,
+} from '@gridsense/state';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { io, type Socket } from 'socket.io-client';
 import { startPlatform, type Platform } from '../../../platform';
 import { TestAuthenticator } from './authenticator';
+import { sharedPostgres } from './postgres';
 
 export const TEST_PASSWORD = 'test-password-1';
+
+/** PostgreSQL mode takes its keys from settings (no key files); fixed ones serve every test. */
+const POSTGRES_KEYS = { GRIDSENSE_AUDIT_KEY: 'a'.repeat(43), GRIDSENSE_DATA_KEY: 'p'.repeat(43) };
 
 export interface TestPlatform {
   platform: Platform;
@@ -36,6 +46,8 @@ export interface TestPlatform {
    * code, so a person signs in to it at most twice in the 30 s step of their enrolment.
    */
   editorPassword(username: string, password?: string): Promise<string>;
+  /** A second handle on the platform's state database, as another process would have; the caller destroys it. */
+  openState(): Promise<StateDb>;
   stop(): Promise<void>;
 }
 
@@ -55,7 +67,9 @@ export function sessionCookieOf(response: Response): string {
 
 /**
  * The whole platform in this process on free ports and a temp data dir (simulator off). `env`
- * adds or overrides settings (connection caps, packet limits …).
+ * adds or overrides settings (connection caps, packet limits …). With `dialect: 'postgres'` its
+ * state lives in a fresh database on the test file's shared PostgreSQL server (`sharedPostgres`;
+ * importing `@gridsense/state/testing` stops it after the file).
  */
 export async function startTestPlatform(
   options: {
@@ -67,9 +81,15 @@ export async function startTestPlatform(
     pushTargets?: PushTargetPolicy;
     /** The platform's clock (sessions, passwords, deadlines); tests move it to skip idle minutes. */
     now?: () => number;
+    /** Where state lives: SQLite in the data dir (the default) or PostgreSQL. */
+    dialect?: StateDialect;
   } = {},
 ): Promise<TestPlatform> {
   const dataDir = await mkdtemp(join(tmpdir(), 'gridsense-test-'));
+  const postgres =
+    options.dialect === 'postgres'
+      ? { DATABASE_URL: await (await sharedPostgres()).createDatabase(), ...POSTGRES_KEYS }
+      : {};
   const parsed = parseConfig({
     GRIDSENSE_DATA_DIR: dataDir,
     HTTP_HOST: '127.0.0.1',
@@ -81,6 +101,7 @@ export async function startTestPlatform(
     GRIDSENSE_DEMO_PASSWORD: TEST_PASSWORD,
     LOG_LEVEL: 'warn',
     ...(options.influxUrl ? { INFLUX_URL: options.influxUrl, INFLUX_DATABASE: 'gridsense_test' } : {}),
+    ...postgres,
     ...options.env,
   });
   if (!parsed.ok) throw new Error(parsed.errors.join('; '));
@@ -167,6 +188,7 @@ export async function startTestPlatform(
       if (!code) throw new Error(`${username}: the codes within reach are spent for this 30 s step`);
       return password + code;
     },
+    openState: () => openStateDb(join(dataDir, 'state.db'), parsed.config),
     async stop() {
       for (const socket of sockets) socket.disconnect();
       await platform.close();
