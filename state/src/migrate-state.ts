@@ -53,7 +53,11 @@ async function main(): Promise<number> {
     const target = describeUrl(config.databaseUrl);
     console.log(`migrating ${target} and copying ${sqlitePath} into it`);
     // Opened by its URL alone: the check for state left behind in state.db is not for this copy.
-    const db = await openStateDb(config.databaseUrl, { ...keys, poolSize: 2 });
+    const db = await openStateDb(config.databaseUrl, { ...keys, poolSize: 2 }).catch((error: unknown) => {
+      console.error(`cannot move the state: ${target} cannot be opened and migrated: ${String(error)}`);
+      return undefined;
+    });
+    if (!db) return 1;
     try {
       const result = await copyStateToPostgres(source, db, {
         anchorFile,

@@ -92,7 +92,7 @@ async function copyTable(source: StateDb, tx: StateDb, table: string, selfKey?: 
   const chunk = Math.max(1, Math.min(CHUNK_ROWS, Math.floor(CHUNK_PARAMETERS / columns.length)));
   const insert = (rows: Row[]) =>
     sql`insert into ${sql.table(table)} (${sql.join(columns.map((c) => sql.ref(c)))}) values ${sql.join(
-      rows.map((row) => sql`(${sql.join(columns.map((c) => row[c] ?? null))})`),
+      rows.map((row) => sql`(${sql.join(columns.map((c) => exactValue(table, c, row[c])))})`),
     )}`.execute(tx);
   // Revisions are copied as they are; the trigger would number each insert anew (0019).
   if (table === 'devices') await sql`alter table devices disable trigger devices_revision`.execute(tx);
@@ -112,6 +112,17 @@ async function copyTable(source: StateDb, tx: StateDb, table: string, selfKey?: 
   }
   if (table === 'devices') await sql`alter table devices enable trigger devices_revision`.execute(tx);
   return copied;
+}
+
+/**
+ * A value as SQLite gave it. Integers arrive as numbers, exact up to 2^53: every time, count and
+ * id GridSense writes fits, as its PostgreSQL handle assumes too (`database.ts`); a larger one
+ * would have been rounded on the way, so it stops the copy instead.
+ */
+function exactValue(table: string, column: string, value: unknown): unknown {
+  if (typeof value === 'number' && Number.isInteger(value) && !Number.isSafeInteger(value))
+    throw new MoveRefused(`${table}.${column} holds ${value}, beyond the integers copied exactly`);
+  return value ?? null;
 }
 
 /** Rows after rowid `after`, in rowid order (the order they were written), with `__rowid`. */
