@@ -1,19 +1,20 @@
 import type { CaseContactView, CaseView, PersonContactsView } from '@gridsense/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { stateDialects } from '@gridsense/state/testing';
 import { auditOf, startWithAdminClients } from './harness/admin-clients';
 import type { ApiClient, TestPlatform } from './harness/test-platform';
 
 type ErrorBody = { error: { code: string; details?: string[] } };
 
 /** People's work phones and DingTalk / WeCom ids: set by administrators, seen by colleagues on a case. */
-describe('contacts API', () => {
+describe.each(stateDialects())('contacts API (%s)', (dialect) => {
   let env: TestPlatform;
   let admin: ApiClient;
   let op: ApiClient;
   let worker: ApiClient;
 
   beforeAll(async () => {
-    ({ env, admin, op, worker } = await startWithAdminClients('worker01'));
+    ({ env, admin, op, worker } = await startWithAdminClients('worker01', {}, dialect));
   });
   afterAll(async () => env?.stop());
 

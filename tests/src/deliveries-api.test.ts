@@ -1,6 +1,6 @@
-import { enqueueNotice, openStateDb, recordAttempt, type StateDb } from '@gridsense/state';
-import { join } from 'node:path';
+import { enqueueNotice, recordAttempt, type StateDb } from '@gridsense/state';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { stateDialects } from '@gridsense/state/testing';
 import { startWithAdminClients } from './harness/admin-clients';
 import type { ApiClient, TestPlatform } from './harness/test-platform';
 
@@ -9,15 +9,15 @@ type DeliveryEntry = {
 };
 
 /** The delivery log names whom each message went to, work messages (`dingtalk:u-…`) included. */
-describe('delivery log API', () => {
+describe.each(stateDialects())('delivery log API (%s)', (dialect) => {
   let env: TestPlatform;
   let admin: ApiClient;
   let op: ApiClient;
   let db: StateDb;
 
   beforeAll(async () => {
-    ({ env, admin, op } = await startWithAdminClients('worker01'));
-    db = await openStateDb(join(env.dataDir, 'state.db'));
+    ({ env, admin, op } = await startWithAdminClients('worker01', {}, dialect));
+    db = await env.openState();
   });
   afterAll(async () => {
     await db?.destroy();

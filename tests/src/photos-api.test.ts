@@ -1,6 +1,7 @@
 import { polygonCentroid, type CaseView } from '@gridsense/core';
 import { buildDemoDistrict } from '@gridsense/state';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { stateDialects } from '@gridsense/state/testing';
 import { startTestPlatform, type ApiClient, type TestPlatform } from './harness/test-platform';
 
 /** Evidence photos through the API: checked by content, served inert, readable along the case. */
@@ -30,14 +31,14 @@ const report = (photos: unknown) => ({
   photos,
 });
 
-describe('evidence photos', () => {
+describe.each(stateDialects())('evidence photos (%s)', (dialect) => {
   let env: TestPlatform;
   let worker: ApiClient;
   let other: ApiClient;
   let operator: ApiClient;
 
   beforeAll(async () => {
-    env = await startTestPlatform();
+    env = await startTestPlatform({ dialect });
     [worker, other, operator] = await Promise.all([
       env.login('worker01'),
       env.login(elsewhere.username),
