@@ -10,7 +10,7 @@ import {
   listenMqtt,
   mqttOverWebSocket,
   openBrokerCluster,
-  redisSeqHandover,
+  openSeqHandover,
   serviceCredentials,
   splitClusterBus,
   type Broker,
@@ -156,7 +156,11 @@ export async function startPlatform(config: Config, options: PlatformOptions): P
             onError: (error) => onError(error, 'broker cluster (Redis)'),
           })
         : undefined;
-      if (cluster) handover = redisSeqHandover(cluster.redis, onError);
+      if (config.redisUrl) {
+        const shared = openSeqHandover(config.redisUrl, onError);
+        closers.add(() => shared.close());
+        handover = shared;
+      }
       broker = await createBroker(
         createDeviceAccess({
           devices: registry,

@@ -62,7 +62,7 @@ export interface RunningCluster extends ClusterNodes {
 const INFLUX_DATABASE = 'gridsense';
 
 /**
- * A small real GridSense cluster on this machine (docs/cluster.md): PostgreSQL, Redis and InfluxDB
+ * A small real GridSense cluster on this machine (docs/broker-cluster.md): PostgreSQL, Redis and InfluxDB
  * of their own in temp dirs, two broker nodes (broker + ingest, GRIDSENSE_ALERTS=off) sharing
  * sessions and publishes over the Redis, one alerts process, and two web nodes (socket.io over
  * the Redis). Each service is a child process on loopback with its own data dir (its spool); the

@@ -102,7 +102,8 @@ export function createDeviceAccess(options: DeviceAccessOptions): BrokerOptions 
       return done(notAuthorized(`will topic ${will.topic} is not the device's own`), false);
     identities.set(client, { kind: 'device', deviceId: username, gridId: device.gridId });
     if (!options.onDeviceConnect) return done(null, true);
-    void options.onDeviceConnect(username).then(() => done(null, true));
+    const letIn = () => done(null, true);
+    void options.onDeviceConnect(username).then(letIn, letIn);
   };
 
   const authorizePublish: AuthorizePublishHandler = (client, packet, callback) => {

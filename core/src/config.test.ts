@@ -120,6 +120,13 @@ describe('parseConfig: defaults', () => {
 });
 
 describe('parseConfig: values', () => {
+  it('runs ingest in a worker thread on request, on one node', () => {
+    expect(configOf({ GRIDSENSE_INGEST_THREADS: '1' }).ingestThreads).toBe(1);
+    expect(
+      configOf({ GRIDSENSE_INGEST_THREADS: '0', REDIS_URL: 'redis://127.0.0.1:6379' }).ingestThreads,
+    ).toBe(0);
+  });
+
   it('reads every setting', () => {
     const config = configOf({
       GRIDSENSE_DATA_DIR: '/var/lib/gridsense',
@@ -176,7 +183,7 @@ describe('parseConfig: values', () => {
       GRIDSENSE_PASSWORD_MAX_AGE_DAYS: '0',
       GRIDSENSE_STORE_STALL_MS: '500',
       GRIDSENSE_MQTT_MAX_HELD_PUBLISHES: '1000',
-      GRIDSENSE_INGEST_THREADS: '1',
+      GRIDSENSE_INGEST_THREADS: '0',
       GRIDSENSE_ALERTS: 'off',
       GRIDSENSE_DEADLINE_CHECK_S: '2',
     });
@@ -213,7 +220,7 @@ describe('parseConfig: values', () => {
       storeStallMs: 500,
       workMessaging: {},
       mqttMaxHeldPublishes: 1_000,
-      ingestThreads: 1,
+      ingestThreads: 0,
       metricsPort: 9464,
       ingestSubscribers: 4,
       ingestInstance: { index: 2, count: 3 },
@@ -365,6 +372,10 @@ describe('parseConfig: invalid values', () => {
       'GRIDSENSE_ALERTS: off needs REDIS_URL or MQTT_URL, where an alerts process takes the risks',
     ],
     [{ GRIDSENSE_DEADLINE_CHECK_S: '0' }, 'GRIDSENSE_DEADLINE_CHECK_S: "0" must be a whole number ≥ 1'],
+    [
+      { GRIDSENSE_INGEST_THREADS: '1', REDIS_URL: 'redis://127.0.0.1:6379' },
+      'GRIDSENSE_INGEST_THREADS: 1 is not supported on a broker cluster (REDIS_URL); use 0',
+    ],
     [{ GRIDSENSE_SIM_INTERVAL_MS: '9' }, 'GRIDSENSE_SIM_INTERVAL_MS: must be a number ≥ 10'],
     [{ GRIDSENSE_SIM_INTERVAL_MS: 'fast' }, 'GRIDSENSE_SIM_INTERVAL_MS: must be a number ≥ 10'],
     [{ GRIDSENSE_SIM_INTERVAL_MS: 'Infinity' }, 'GRIDSENSE_SIM_INTERVAL_MS: must be a number ≥ 10'],

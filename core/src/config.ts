@@ -291,6 +291,9 @@ export function parseConfig(
     const raw = env.GRIDSENSE_INGEST_THREADS;
     if (raw === undefined || raw === '') return INGEST_THREADS_DEFAULT;
     if (raw !== '0' && raw !== '1') errors.push(`GRIDSENSE_INGEST_THREADS: "${raw}" must be 0 or 1`);
+    // The thread has neither the cluster's node scoping nor its seq handover (decisions 0013, 0016).
+    else if (raw === '1' && env.REDIS_URL)
+      errors.push('GRIDSENSE_INGEST_THREADS: 1 is not supported on a broker cluster (REDIS_URL); use 0');
     return Number(raw);
   };
   const ingestInstance = (): { index: number; count: number } => {

@@ -63,7 +63,10 @@ export function createDurableStage(deps: DurableStageDeps): DurableStage {
           : [];
       const token = deps.journal?.begin(intents);
       try {
-        await deps.handover?.share(intents);
+        if (deps.handover)
+          await deps.handover.share(
+            intents.map((intent) => ({ ...intent, boot: deps.seqs.bootOf(intent.stream, intent.deviceId) })),
+          );
         return await deps.writer.write(items);
       } finally {
         // After the callers have recorded the batch's seqs (microtasks run before setImmediate), so

@@ -68,6 +68,9 @@ export interface IngestService extends Ingest {
   reloadRules(): Promise<void>;
 }
 
+/** The most a connecting device's CONNACK waits for its seq state to come over (decision 0016). */
+const ADOPT_TIMEOUT_MS = 1_000;
+
 /**
  * Ingest wired to state: rules from the database; seq state, activity and reject counts loaded at
  * start and saved every second; the spool and intent journal under `spoolDir`.
@@ -165,12 +168,23 @@ export async function createIngestService(deps: IngestServiceDeps): Promise<Inge
     rules,
     async adoptDevice(deviceId) {
       if (!handover) return;
-      const [rows, intents] = await Promise.all([
-        loadSeqStates(deps.db, deviceId),
-        handover.intentsOf(deviceId),
-      ]);
-      seqs.adopt(deviceId, rows);
-      for (const intent of intents) seqs.restoreIntent(intent.stream, deviceId, intent.seq, intent.ts);
+      // Redis first: a node forgets intents only after saving the state that covers them, so one
+      // missing there is in the row read after it.
+      const reading = handover
+        .intentsOf(deviceId)
+        .then(async (intents) => ({ intents, rows: await loadSeqStates(deps.db, deviceId) }));
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<undefined>((resolve) => {
+        timer = setTimeout(() => resolve(undefined), ADOPT_TIMEOUT_MS);
+      });
+      const taken = await Promise.race([reading, late]).finally(() => clearTimeout(timer));
+      // Too late, the device is let in with what this node holds; the answer is dropped when it
+      // comes, since the device may have published (and this node recorded) meanwhile.
+      if (!taken) {
+        reading.catch(() => undefined);
+        throw new Error(`its seq state did not come within ${ADOPT_TIMEOUT_MS} ms`);
+      }
+      seqs.adopt(deviceId, taken.rows, taken.intents);
     },
     async reloadRules() {
       if (ruleService) return ruleService.reload();

@@ -11,6 +11,8 @@ export interface Intent {
 }
 
 const FILE = /^intents-(\d{16})\.log$/;
+/** Intents of one file kept in memory for the seq handover, at most (about a minute at 5,000/s). */
+const MAX_REMEMBERED = 300_000;
 
 /**
  * Which (device, seq) ingest is about to write, and with which `ts`, appended before the store
@@ -75,7 +77,9 @@ export class IntentJournal {
         intents.map((i) => `${i.stream}\t${i.deviceId}\t${i.seq ?? ''}\t${i.ts}\n`).join(''),
       );
       file.lines += intents.length;
-      if (this.remember) {
+      // Bounded: through a long state-database outage files are not removed; the intents not kept
+      // here are not forgotten in the handover either, and age out there.
+      if (this.remember && (file.intents?.length ?? 0) < MAX_REMEMBERED) {
         const kept = (file.intents ??= []);
         for (const intent of intents) kept.push(intent);
       }

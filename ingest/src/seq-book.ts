@@ -10,6 +10,12 @@ import {
   type SeqVerdict,
   type StoredSeqState,
 } from './seq-tracker';
+import type { Intent } from './intent-journal';
+
+/** A saved state is ahead of a held one when it belongs to a later boot, or got further in the same one. */
+function isAhead(saved: SeqState, held: SeqState): boolean {
+  return saved.boot > held.boot || (saved.boot === held.boot && saved.highest > held.highest);
+}
 
 /** A device's telemetry and its events are numbered independently. */
 export type SeqStream = 'telemetry' | 'event';
@@ -112,19 +118,35 @@ export class SeqBook {
     state.maybe.set(seq, ts);
   }
 
+  /** The boot count a stream's seqs belong to (−1: none announced). */
+  bootOf(stream: SeqStream, deviceId: string): number {
+    return this.streams[stream].get(deviceId)?.state.boot ?? -1;
+  }
+
   /**
-   * A device taken over from another node (decision 0016): its streams become what the database
-   * holds (fresh when it holds nothing), in the same entries, so a save already queued writes the
-   * new state. The intents shared since that state was saved go on top (restoreIntent).
+   * A device that connected, perhaps coming from another node (decision 0016). Each stream takes
+   * the saved state when it is ahead of what this node holds (a later boot, or a higher seq: the
+   * device was elsewhere since), and keeps its own otherwise (it was here last; the saved row is
+   * an older copy of it). Then the shared intents: a later boot among them means the device
+   * rebooted after the save; those of the stream's boot go on top (restoreIntent).
    */
-  adopt(deviceId: string, rows: SeqRow[]): void {
+  adopt(deviceId: string, rows: SeqRow[], intents: readonly (Intent & { boot: number })[]): void {
     for (const stream of ['telemetry', 'event'] as const) {
-      const row = rows.find((r) => r.stream === stream && r.deviceId === deviceId);
       const entry = this.entryOf(stream, deviceId);
-      const { lastStamp } = entry.state;
-      entry.state = row ? deserializeSeqState(row.state) : createSeqState();
-      // Receive times this node handed out stay taken (a reading without seq shares no intent).
-      entry.state.lastStamp = Math.max(entry.state.lastStamp, lastStamp);
+      const row = rows.find((r) => r.stream === stream && r.deviceId === deviceId);
+      const saved = row ? deserializeSeqState(row.state) : undefined;
+      if (saved && isAhead(saved, entry.state)) {
+        // Receive times this node handed out stay taken (a reading without seq shares no intent).
+        saved.lastStamp = Math.max(saved.lastStamp, entry.state.lastStamp);
+        entry.state = saved;
+        this.dirty.add(entry);
+      }
+      let latestBoot = -1;
+      for (const intent of intents) if (intent.stream === stream) latestBoot = Math.max(latestBoot, intent.boot);
+      if (resetForBoot(entry.state, latestBoot)) this.dirty.add(entry);
+      for (const intent of intents)
+        if (intent.stream === stream && intent.boot === entry.state.boot)
+          this.restoreIntent(stream, deviceId, intent.seq, intent.ts);
     }
   }
 

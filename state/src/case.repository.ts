@@ -106,6 +106,8 @@ async function writeDetails(tx: StateDb, caseId: string, write: CaseWrite): Prom
       .execute();
   }
   await recordPhotoUses(tx, caseId, write.entries);
+  // Before the audit entry: on PostgreSQL that takes the cluster-wide audit lock, held to commit.
+  await write.alongside?.(tx);
   await appendAudit(
     tx,
     write.entries.map((e) => ({
@@ -118,7 +120,6 @@ async function writeDetails(tx: StateDb, caseId: string, write: CaseWrite): Prom
       data: { fromState: e.fromState, toState: e.toState, note: e.note, data: e.data },
     })),
   );
-  await write.alongside?.(tx);
 }
 
 /** A new case with its first timeline entries, sources and audit entries, atomically. */
