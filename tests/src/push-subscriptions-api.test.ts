@@ -1,5 +1,6 @@
 import { createECDH, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { stateDialects } from '@gridsense/state/testing';
 import { startTestPlatform, type ApiClient, type TestPlatform } from './harness/test-platform';
 
 /** Web Push subscriptions through the API, checked as in production (no loopback allowance). */
@@ -17,13 +18,13 @@ function subscription(endpoint: string) {
   };
 }
 
-describe('push subscriptions', () => {
+describe.each(stateDialects())('push subscriptions (%s)', (dialect) => {
   let env: TestPlatform;
   let worker: ApiClient;
   let clock = Date.now();
 
   beforeAll(async () => {
-    env = await startTestPlatform({ pushTargets: {}, now: () => clock });
+    env = await startTestPlatform({ pushTargets: {}, now: () => clock, dialect });
     worker = await env.login('worker01');
   });
 

@@ -14,6 +14,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { stateDialects } from '@gridsense/state/testing';
 import { TestAuthenticator } from './harness/authenticator';
 import { startPlatform } from '../../platform';
 import {
@@ -57,12 +58,12 @@ const publishReadings = async (
   await client.endAsync();
 };
 
-describe('rule API', () => {
+describe.each(stateDialects())('rule API (%s)', (dialect) => {
   let env: TestPlatform;
   let engineer: ApiClient;
 
   beforeAll(async () => {
-    env = await startTestPlatform();
+    env = await startTestPlatform({ dialect });
     engineer = await env.login('eng1');
   });
 
