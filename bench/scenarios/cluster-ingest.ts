@@ -10,7 +10,7 @@
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import { startClusterNodes, type ClusterNodes } from '../../cluster/start-cluster';
-import { startChild } from '../lib/child';
+import { startChild, type Child } from '../lib/child';
 import { findChildPids } from '../lib/proc-cpu';
 import { influxIdle, influxVerifier } from '../lib/systems';
 import {
@@ -108,8 +108,9 @@ async function measureCluster(
     // As `npm start` runs the platform (package.json): readings in flight die young.
     env: { NODE_OPTIONS: '--max-semi-space-size=32' },
   });
-  const publisher = await startChild('bench/load/publisher.ts');
+  let publisher: Child<unknown> | undefined;
   try {
+    publisher = await startChild('bench/load/publisher.ts');
     // The demo's smoke detectors: the load's readings are in range for them, so no rule fires.
     const devices = cluster.devices.filter((d) => d.type === 'smoke_detector');
     const groups = splitDevices(devices, brokerNodes);
@@ -145,8 +146,8 @@ async function measureCluster(
         : { nodeCpuUsPerReading: {}, clusterCpuUsPerReading: Number.NaN }),
     };
   } finally {
-    await publisher.call('close').catch(() => undefined);
-    await publisher.stop();
+    await publisher?.call('close').catch(() => undefined);
+    await publisher?.stop();
     await cluster.stop();
   }
 }
