@@ -1,5 +1,6 @@
 import type { CaseView } from '@gridsense/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { stateDialects } from '@gridsense/state/testing';
 import { startWithAdminClients } from './harness/admin-clients';
 import type { ApiClient, TestPlatform } from './harness/test-platform';
 
@@ -22,13 +23,13 @@ async function firstOf(seen: CaseView[], caseId: string): Promise<CaseView> {
 }
 
 /** A hotline caller reaches live sockets only as REST shows it: to those who may call back. */
-describe('case pushes and the caller', () => {
+describe.each(stateDialects())('case pushes and the caller (%s)', (dialect) => {
   let env: TestPlatform;
   let op: ApiClient;
   let worker: ApiClient;
 
   beforeAll(async () => {
-    ({ env, op, worker } = await startWithAdminClients('worker01'));
+    ({ env, op, worker } = await startWithAdminClients('worker01', {}, dialect));
   });
   afterAll(async () => env?.stop());
 

@@ -10,6 +10,7 @@ import { createHmac } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { stateDialects } from '@gridsense/state/testing';
 import {
   nextCaseUpdate,
   startTestPlatform,
@@ -53,12 +54,12 @@ async function startDingTalk(secret: string) {
   };
 }
 
-describe('a fire, from MQTT to the requester’s feedback', () => {
+describe.each(stateDialects())('a fire, from MQTT to the requester’s feedback (%s)', (dialect) => {
   let env: TestPlatform;
   let robot: Awaited<ReturnType<typeof startDingTalk>>;
 
   beforeAll(async () => {
-    env = await startTestPlatform();
+    env = await startTestPlatform({ dialect });
     robot = await startDingTalk('SEC-fire');
   });
 
