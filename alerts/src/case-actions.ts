@@ -64,7 +64,8 @@ function entryData(command: CaseCommand): Record<string, unknown> {
 
 function noteOf(command: CaseCommand): string | null {
   if (command.action === 'feedback') return command.comment ?? null;
-  if (command.action === 'escalate') return command.reason;
+  // Why a case was paused or sent up is what its timeline must show.
+  if (command.action === 'escalate' || command.action === 'pause') return command.reason;
   return 'note' in command ? (command.note ?? null) : null;
 }
 

@@ -129,6 +129,77 @@ describe.skipIf(chromiumTestMode() === 'skip')('the case workflow in real Chromi
     await page.context().close();
   });
 
+  it('a worker pauses with a reason and resumes; a supervisor blows the whistle (吹哨); a callback that finds it unsolved reopens the case', async () => {
+    const { gas } = fixture.cases;
+    const username = gas.assigneeId!.replace(/^u-/, '');
+    const api = await fixture.env.login(username);
+    const act = (body: unknown) => api.call<CaseView>('POST', `/api/cases/${gas.id}/actions`, body);
+    expect((await act({ action: 'accept' })).status).toBe(200);
+    const timelineEntry = (page: Page, action: string) =>
+      page.locator(`[data-testid="timeline-entry"][data-action="${action}"]`);
+    const submitted = async (page: Page, testId: string) => {
+      const answer = page.waitForResponse((r) => r.url().endsWith(`/api/cases/${gas.id}/actions`));
+      await page.getByTestId(testId).click();
+      expect((await answer).status()).toBe(200);
+    };
+
+    // The worker on a phone: a pause needs its reason; resume is offered in its place.
+    const worker = await fixture.logIn(username, { viewport: PHONE });
+    await worker.goto(`${fixture.env.baseUrl}/#/cases/${gas.id}`);
+    await worker.getByTestId('action-pause').click();
+    await worker.getByTestId('pause-form').waitFor();
+    expect(await worker.getByTestId('pause-submit').isDisabled()).toBe(true);
+    await worker.getByTestId('pause-note').fill('燃气公司抢修中，等待停气');
+    await submitted(worker, 'pause-submit');
+    await timelineEntry(worker, 'pause').waitFor();
+    expect(await timelineEntry(worker, 'pause').textContent()).toContain('燃气公司抢修中，等待停气');
+    expect(await worker.getByTestId('action-pause').count()).toBe(0);
+    await submitted(worker, 'action-resume');
+    await timelineEntry(worker, 'resume').waitFor();
+    expect((await caseDetail(worker, gas.id)).case).toMatchObject({ pausedAt: null, pauseReason: null });
+    await worker.context().close();
+
+    // The supervisor sends it one level up, with why.
+    const supervisor = await fixture.logIn('sup1');
+    await supervisor.goto(`${fixture.env.baseUrl}/#/cases/${gas.id}`);
+    await supervisor.getByTestId('action-escalate').click();
+    await supervisor.getByTestId('escalate-note').fill('涉及多户燃气管道，需街道协调');
+    expect(await axeProblems(supervisor)).toBe('');
+    await submitted(supervisor, 'escalate-submit');
+    await timelineEntry(supervisor, 'escalate').waitFor();
+    expect((await caseDetail(supervisor, gas.id)).case.escalationLevel).toBe('community');
+    await supervisor.context().close();
+
+    // Resolved and verified, then the callback: not solved, so why is required, and it reopens.
+    const photo = await api.call<{ url: string }>('POST', '/api/photos', PNG);
+    expect((await act({ action: 'resolve', note: '已关阀通风', photos: [photo.body.url] })).status).toBe(200);
+    const op = await fixture.logIn('op1');
+    const verified = await op.evaluate(
+      `fetch('/api/cases/${gas.id}/actions', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ action: 'verify' }) }).then((r) => r.status)`,
+    );
+    expect(verified).toBe(200);
+    await op.goto(`${fixture.env.baseUrl}/#/cases/${gas.id}`);
+    await op.getByTestId('action-feedback').click();
+    await op.getByTestId('feedback-form').waitFor();
+    await op.getByTestId('feedback-satisfaction-2').check();
+    await op.getByTestId('feedback-solved-no').check();
+    expect(await op.getByTestId('feedback-submit').isDisabled()).toBe(true);
+    await op.getByTestId('feedback-comment').fill('居民反映仍有燃气味');
+    expect(await axeProblems(op)).toBe('');
+    await submitted(op, 'feedback-submit');
+    await timelineEntry(op, 'feedback').waitFor();
+    // Reopened, then dispatched again by the dispatch rules, as a reopened case is.
+    const detail = await caseDetail(op, gas.id);
+    expect(detail.case).toMatchObject({ state: 'dispatched', satisfaction: 2, resolvedAt: null });
+    expect(detail.timeline.find((e) => e.action === 'feedback')).toMatchObject({
+      fromState: 'verified',
+      toState: 'reopened',
+      note: '居民反映仍有燃气味',
+    });
+    await op.screenshot({ path: path.join(SCREENSHOTS, 'callback-reopened.png'), fullPage: true });
+    await op.context().close();
+  });
+
   it('an operator closes a case as a duplicate of another (linked both ways) and one as a false alarm, each with what it needs', async () => {
     const op = await fixture.env.login('op1');
     const hotline = async (title: string, gridId: string) =>

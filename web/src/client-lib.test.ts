@@ -231,14 +231,20 @@ describe('allowedActions', () => {
   it('offers the assignee accept or return on a dispatched case, and nothing to others', () => {
     expect(allowedActions(base, worker)).toEqual(['accept', 'return']);
     expect(allowedActions(base, { id: 'other', role: 'grid_worker' })).toEqual([]);
-    expect(allowedActions(base, operator)).toEqual(['dispatch', 'void']);
+    expect(allowedActions(base, operator)).toEqual(['dispatch', 'escalate', 'void']);
   });
 
-  it('offers dispatch to the command centre on registered, returned and reopened cases only, and closing without handling on any active case', () => {
+  it('offers dispatch to the command centre on registered, returned and reopened cases only, and escalating and closing without handling on any active case', () => {
     for (const state of ['registered', 'returned', 'reopened'] as const)
-      expect(allowedActions({ ...base, state, assigneeId: null }, operator)).toEqual(['dispatch', 'void']);
-    expect(allowedActions({ ...base, state: 'accepted' }, operator)).toEqual(['void']);
+      expect(allowedActions({ ...base, state, assigneeId: null }, operator)).toEqual([
+        'dispatch',
+        'escalate',
+        'void',
+      ]);
+    expect(allowedActions({ ...base, state: 'accepted' }, operator)).toEqual(['pause', 'escalate', 'void']);
     expect(allowedActions({ ...base, state: 'accepted' }, { id: 'sv', role: 'supervisor' })).toEqual([
+      'pause',
+      'escalate',
       'void',
     ]);
     expect(allowedActions({ ...base, state: 'resolved' }, worker)).toEqual([]);
@@ -246,13 +252,34 @@ describe('allowedActions', () => {
   });
 
   it('offers arrive, resolve and return once accepted', () => {
-    expect(allowedActions({ ...base, state: 'accepted' }, worker)).toEqual(['arrive', 'resolve', 'return']);
+    expect(allowedActions({ ...base, state: 'accepted' }, worker)).toEqual([
+      'arrive',
+      'resolve',
+      'pause',
+      'return',
+    ]);
   });
 
-  it('offers verify or fail (reject) to an operator but not to the resolver, then close', () => {
+  it('offers resume instead of pause on a paused case, and registering a reported one', () => {
+    expect(allowedActions({ ...base, state: 'accepted', pausedAt: 1 }, worker)).toEqual([
+      'arrive',
+      'resolve',
+      'resume',
+      'return',
+    ]);
+    expect(allowedActions({ ...base, state: 'reported', assigneeId: null }, operator)).toEqual([
+      'register',
+      'escalate',
+      'void',
+    ]);
+  });
+
+  it('offers verify or fail (reject) to an operator but not to the resolver, then close, callback and reopen', () => {
     const resolved = { ...base, state: 'resolved' as const, resolvedById: 'worker' };
-    expect(allowedActions(resolved, operator)).toEqual(['verify', 'reject']);
-    expect(allowedActions({ ...resolved, resolvedById: 'op' }, operator)).toEqual([]);
-    expect(allowedActions({ ...base, state: 'verified' }, operator)).toEqual(['close']);
+    expect(allowedActions(resolved, operator)).toEqual(['verify', 'reject', 'reopen']);
+    expect(allowedActions({ ...resolved, resolvedById: 'op' }, operator)).toEqual(['reopen']);
+    expect(allowedActions({ ...base, state: 'verified' }, operator)).toEqual(['close', 'feedback', 'reopen']);
+    expect(allowedActions({ ...base, state: 'closed' }, operator)).toEqual(['feedback', 'reopen']);
+    expect(allowedActions({ ...base, state: 'closed' }, worker)).toEqual([]);
   });
 });

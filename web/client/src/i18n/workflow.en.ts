@@ -18,6 +18,39 @@ export const workflowEn: Record<keyof typeof workflowZhCN, string> = {
   'reject.note': 'What is wrong (required)',
   'reject.submit': 'Send back',
 
+  'pause.title': 'Pause handling',
+  'pause.hint': 'While paused the deadlines stop; they move on by the pause when handling resumes.',
+  'pause.note': 'Why (required)',
+  'pause.submit': 'Pause',
+
+  'reopen.title': 'Reopen',
+  'reopen.hint': 'The case goes back to the dispatcher, with a fresh resolve deadline.',
+  'reopen.note': 'Why it is reopened (required)',
+  'reopen.submit': 'Reopen',
+
+  'escalate.title': 'Blow the whistle: ask the level above to act',
+  'escalate.hint':
+    'The case goes up one level (grid → community → street → district), whose desk takes it over or dispatches it again.',
+  'escalate.note': 'Why (required)',
+  'escalate.submit': 'Escalate',
+
+  'feedback.title': 'Callback',
+  'feedback.hint':
+    'Record what the person who reported it said when called back: solved closes the case, not solved reopens it for the dispatcher.',
+  'feedback.satisfaction': 'Satisfaction',
+  'feedback.score1': '1 very dissatisfied',
+  'feedback.score2': '2 dissatisfied',
+  'feedback.score3': '3 neutral',
+  'feedback.score4': '4 satisfied',
+  'feedback.score5': '5 very satisfied',
+  'feedback.solved': 'Was the problem solved?',
+  'feedback.solvedYes': 'Solved',
+  'feedback.solvedNo': 'Not solved',
+  'feedback.comment': 'Notes of the call',
+  'feedback.commentRequired': 'Why it is not solved (required)',
+  'feedback.submit': 'Record callback',
+  'feedback.submitReopen': 'Record and reopen',
+
   'void.title': 'Close without handling',
   'void.hint': 'Void cases, false alarms and duplicates do not count as resolved.',
   'void.reason': 'Why',

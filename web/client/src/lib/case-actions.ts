@@ -3,20 +3,27 @@ import type { CaseAction, CaseCommand, CaseRecord, User } from '@gridsense/core'
 
 /** The actions this console offers, in button order (dispatch opens the people picker). */
 export const OFFERED_ACTIONS = [
+  'register',
   'dispatch',
   'accept',
   'arrive',
   'resolve',
+  'pause',
+  'resume',
   'return',
   'verify',
   'reject',
   'close',
+  'feedback',
+  'reopen',
+  'escalate',
   'void',
 ] as const;
 export type OfferedAction = (typeof OFFERED_ACTIONS)[number] & CaseAction;
 
 /** A well-formed sample of each command, so only state and permission decide. */
 const SAMPLES: Record<OfferedAction, CaseCommand> = {
+  register: { action: 'register' },
   dispatch: { action: 'dispatch', assigneeId: 'sample' },
   accept: { action: 'accept' },
   arrive: { action: 'arrive' },
@@ -26,6 +33,11 @@ const SAMPLES: Record<OfferedAction, CaseCommand> = {
   reject: { action: 'reject', note: 'sample' },
   close: { action: 'close' },
   void: { action: 'void', reason: 'void', note: 'sample' },
+  pause: { action: 'pause', reason: 'sample' },
+  resume: { action: 'resume' },
+  feedback: { action: 'feedback', satisfaction: 5, solved: true },
+  reopen: { action: 'reopen', note: 'sample' },
+  escalate: { action: 'escalate', reason: 'sample' },
 };
 
 /**
