@@ -142,7 +142,8 @@ export class SeqBook {
         this.dirty.add(entry);
       }
       let latestBoot = -1;
-      for (const intent of intents) if (intent.stream === stream) latestBoot = Math.max(latestBoot, intent.boot);
+      for (const intent of intents)
+        if (intent.stream === stream) latestBoot = Math.max(latestBoot, intent.boot);
       if (resetForBoot(entry.state, latestBoot)) this.dirty.add(entry);
       for (const intent of intents)
         if (intent.stream === stream && intent.boot === entry.state.boot)
