@@ -43,6 +43,29 @@ const storedTotal = (dirs: string[], ids: string[]) =>
   [...storedCounts(dirs, ids).values()].reduce((n, m) => n + m.size, 0);
 const ackedTotal = (fleet: NumberedFleet) => [...fleet.acked.values()].reduce((n, s) => n + s.size, 0);
 
+/**
+ * Kills the first ingest with SIGKILL while the devices publish, lets them finish, starts it again,
+ * and checks that every acknowledged reading ends up stored exactly once.
+ */
+async function killFirstIngestThenCountOnce(
+  fleet: NumberedFleet,
+  ingests: IngestProcess[],
+  dirs: string[],
+  ids: string[],
+): Promise<void> {
+  await ingests[0]!.kill();
+  const storedAtKill = storedTotal(dirs, ids);
+  await sleep(500); // devices keep publishing; Mosquitto queues for ingest's persistent session
+  await fleet.finish(30_000);
+  const total = ackedTotal(fleet);
+  expect(total).toBe(fleet.sent());
+  expect(storedAtKill).toBeLessThan(total);
+  await ingests[0]!.restart();
+
+  expect(await eventually(() => storedTotal(dirs, ids) >= total, 60_000)).toBe(true);
+  expect(misstored(fleet.acked, storedCounts(dirs, ids))).toEqual([]);
+}
+
 // Ingest on its own behind a real Mosquitto (persistent sessions, autosave as docker/mosquitto.conf),
 // its subscriber keeping many QoS 1 messages in flight and PUBACKing each once its batch is durable.
 describe.skipIf(mosquittoTestMode() === 'skip')('pipelined ingest subscriber behind Mosquitto', () => {
@@ -92,17 +115,7 @@ describe.skipIf(mosquittoTestMode() === 'skip')('pipelined ingest subscriber beh
     });
     cleanups.push(() => fleet.close());
     expect(await eventually(() => storedTotal(dirs, ids) > 1_000, 60_000)).toBe(true);
-    await ingests[0]!.kill();
-    const storedAtKill = storedTotal(dirs, ids);
-    await sleep(500); // devices keep publishing; Mosquitto queues for ingest's persistent session
-    await fleet.finish(30_000);
-    const total = ackedTotal(fleet);
-    expect(total).toBe(fleet.sent());
-    expect(storedAtKill).toBeLessThan(total);
-    await ingests[0]!.restart();
-
-    expect(await eventually(() => storedTotal(dirs, ids) >= total, 60_000)).toBe(true);
-    expect(misstored(fleet.acked, storedCounts(dirs, ids))).toEqual([]);
+    await killFirstIngestThenCountOnce(fleet, ingests, dirs, ids);
   }, 300_000);
 
   it('two ingest processes on $share each take part, and together store everything exactly once, across a kill -9 of one', async () => {
@@ -153,17 +166,7 @@ describe.skipIf(mosquittoTestMode() === 'skip')('pipelined ingest subscriber beh
     await mosquitto.restart('SIGTERM');
     const storedAtRestart = storedTotal(dirs, ids);
     expect(await eventually(() => storedTotal(dirs, ids) > storedAtRestart + 500, 60_000)).toBe(true);
-    await ingests[0]!.kill();
-    const storedAtKill = storedTotal(dirs, ids);
-    await sleep(500);
-    await fleet.finish(30_000);
-    const total = ackedTotal(fleet);
-    expect(total).toBe(fleet.sent());
-    expect(storedAtKill).toBeLessThan(total);
-    await ingests[0]!.restart();
-
-    expect(await eventually(() => storedTotal(dirs, ids) >= total, 60_000)).toBe(true);
-    expect(misstored(fleet.acked, storedCounts(dirs, ids))).toEqual([]);
+    await killFirstIngestThenCountOnce(fleet, ingests, dirs, ids);
   }, 300_000);
 
   it('refuses an MQTT_URL in a scheme it does not speak, saying which it does', async () => {

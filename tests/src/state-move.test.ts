@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { copyFileSync, cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -19,34 +18,12 @@ import {
 } from '@gridsense/state';
 import { beijing, startCaseEnv } from '../../alerts/src/testing/case-env';
 import { postgresTestMode, sharedPostgres } from './harness/postgres';
+import { runScript } from './harness/run-script';
 
-const ROOT = path.resolve(import.meta.dirname, '../..');
 const T0 = beijing(2026, 3, 10, 10);
 const PASSWORD = 'test-password-1';
 /** Tables that are not state: Kysely's migrations and SQLite's own counters. */
 const NOT_STATE = ['kysely_migration', 'kysely_migration_lock', 'sqlite_sequence', 'device_revision'];
-
-interface Run {
-  code: number | null;
-  output: string;
-}
-
-/** A script of the repository in a child process, with only these settings. */
-function runScript(script: string, args: string[], env: Record<string, string>): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const { PATH, HOME } = process.env;
-    const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
-      cwd: ROOT,
-      env: { PATH, HOME, LOG_LEVEL: 'warn', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.on('error', reject);
-    child.on('exit', (code) => resolve({ code, output }));
-  });
-}
 
 /** Every row of every state table in the SQLite file, each table's rows in one stable order. */
 function sqliteRows(file: string): Map<string, unknown[]> {

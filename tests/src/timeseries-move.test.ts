@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -14,32 +13,10 @@ import {
 } from '@gridsense/ingest';
 import { openStateDb, seedDemoDistrict, type DeviceCredential } from '@gridsense/state';
 import { influxTestMode, startInfluxd, type InfluxdInstance } from './harness/influxd';
+import { runScript } from './harness/run-script';
 
-const ROOT = path.resolve(import.meta.dirname, '../..');
 const T0 = Date.UTC(2026, 1, 1, 8);
 const READINGS_PER_DEVICE = 1_500;
-
-interface Run {
-  code: number | null;
-  output: string;
-}
-
-/** A script of the repository in a child process, with only these settings. */
-function runScript(script: string, args: string[], env: Record<string, string>): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const { PATH, HOME } = process.env;
-    const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
-      cwd: ROOT,
-      env: { PATH, HOME, LOG_LEVEL: 'warn', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.on('error', reject);
-    child.on('exit', (code) => resolve({ code, output }));
-  });
-}
 
 describe.skipIf(influxTestMode() === 'skip')(
   'moving the time series between the embedded store and InfluxDB',
