@@ -1,7 +1,7 @@
 /**
  * Ingest behind Mosquitto, as `npm run bench -- --only mosquitto` runs it, with the plan's knobs:
  * `npx tsx bench/mosquitto-ingest.ts [--rate 20000] [--duration-s 10] [--devices 200]
- * [--processes 1,2] [--inflight 1000] [--before-readings 5000]`. The mqtt.js subscriber the
+ * [--processes 1,2] [--inflight 1000] [--before-readings 5000] [--drain-readings 200000]`. The mqtt.js subscriber the
  * pipelined one replaced runs first with `--before-readings` readings (0 skips it). Starts its own
  * InfluxDB and Mosquitto (the test harnesses).
  */
@@ -22,6 +22,7 @@ const { values } = parseArgs({
     processes: { type: 'string', default: '1,2' },
     'before-readings': { type: 'string', default: '5000' },
     inflight: { type: 'string', default: '1000' },
+    'drain-readings': { type: 'string', default: '200000' },
   },
 });
 const [rate, durationMs] = [Number(values.rate), Number(values['duration-s']) * 1000];
@@ -38,17 +39,24 @@ const plan: MosquittoIngestPlan = {
   ],
   devices: Number(values.devices),
   maxInflight: Number(values.inflight),
+  drainReadings: Number(values['drain-readings']),
 };
 const loadAtStart = os.loadavg();
 const influx = await startInfluxd();
 try {
-  const results = await runMosquittoIngest(influx.url, plan, console.error);
+  const results = await runMosquittoIngest(influx, plan, console.error);
   console.log(formatMosquittoIngest(results, plan));
   const load = (l: number[]) => l.map((n) => n.toFixed(2)).join(' ');
   console.log(
     `load average at start ${load(loadAtStart)}, at end ${load(os.loadavg())}; ${os.cpus().length} cores`,
   );
-  if (results.some((r) => r.lost > 0 || r.seqMismatches > 0)) process.exitCode = 1;
+  if (
+    results.some(
+      (r) =>
+        r.lost > 0 || r.seqMismatches > 0 || (r.drain?.lost ?? 0) > 0 || (r.drain?.seqMismatches ?? 0) > 0,
+    )
+  )
+    process.exitCode = 1;
 } finally {
   await influx.stop();
 }

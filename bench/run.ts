@@ -159,7 +159,7 @@ export async function runBenchmark(
       : undefined;
     if (options.scenarios.includes('mosquitto')) {
       const plan = defaultMosquittoIngestPlan(options.mode === 'quick');
-      log(formatMosquittoIngest(await runMosquittoIngest(influx.url, plan, log), plan));
+      log(formatMosquittoIngest(await runMosquittoIngest(influx, plan, log), plan));
     }
     if (options.scenarios.includes('cluster')) {
       const plan = { brokerNodes: [1, 2], search: options.clusterSearch } satisfies ClusterIngestPlan;

@@ -17,7 +17,8 @@ import {
 import { startMosquitto, type MosquittoInstance } from '../../tests/src/harness/mosquitto';
 import { startChild, type Child } from '../lib/child';
 import { countAll, countStored } from '../lib/influx';
-import type { StepResult } from '../load/load-types';
+import { startCpuMeter } from '../lib/proc-cpu';
+import type { DeviceStep, StepResult } from '../load/load-types';
 
 export interface MosquittoIngestRun {
   subscriber: 'pipelined' | 'mqtt.js (before)';
@@ -33,6 +34,23 @@ export interface MosquittoIngestPlan {
   devices: number;
   /** Mosquitto's max_inflight_messages: what one subscriber may hold unacknowledged. */
   maxInflight: number;
+  /**
+   * After each pipelined run: readings published while ingest is stopped (Mosquitto queues them
+   * in ingest's persistent sessions), then drained by ingest started again. 0 skips it.
+   */
+  drainReadings: number;
+}
+
+/** Ingest draining a queue Mosquitto already holds: its own rate, without the generator's CPU. */
+export interface DrainResult {
+  queued: number;
+  stored: number;
+  lost: number;
+  seqMismatches: number;
+  /** From the first stored reading of the drain to the last. */
+  storedPerS: number;
+  /** CPU time per stored reading, in µs, over the drain: ingest (all processes), Mosquitto, influxd. */
+  cpuUsPerReading: { ingest: number; mosquitto: number; influxd: number };
 }
 
 export interface MosquittoIngestResult {
@@ -48,20 +66,105 @@ export interface MosquittoIngestResult {
   storedPerS: number;
   /** What the generator managed to send per second (Mosquitto acknowledges at once). */
   offeredPerS: number;
+  drain?: DrainResult;
 }
 
 const POLL_MS = 250;
 /** Give up once the stored count has not moved for this long. */
 const STUCK_MS = 20_000;
 
+/** Polls InfluxDB until `target` readings are stored or the count stops moving. */
+async function waitStored(influxUrl: string, database: string, target: number) {
+  const startCount = await countAll(influxUrl, database);
+  let [stored, movedAt, doneAt] = [startCount, Date.now(), Date.now()];
+  let firstMove: { at: number; count: number } | undefined;
+  while (stored < target && Date.now() - movedAt < STUCK_MS) {
+    await new Promise((wake) => setTimeout(wake, POLL_MS));
+    const next = await countAll(influxUrl, database);
+    if (next === stored) continue;
+    firstMove ??= { at: Date.now(), count: next };
+    [stored, movedAt, doneAt] = [next, Date.now(), Date.now()];
+  }
+  return { stored, doneAt, firstMove };
+}
+
+/** Every device's stored readings in its step's time range, against what it sent. */
+async function checkDevices(influxUrl: string, database: string, perDevice: DeviceStep[]) {
+  const active = perDevice.filter((d) => d.sent > 0);
+  const counts = await countStored(
+    influxUrl,
+    database,
+    Math.min(...active.map((d) => d.firstTs)),
+    Math.max(...active.map((d) => d.lastTs)),
+  );
+  let [found, lost, seqMismatches] = [0, 0, 0];
+  for (const device of active) {
+    const seen = counts.get(device.id) ?? { count: 0, minSeq: -1, maxSeq: -1 };
+    found += Math.min(seen.count, device.sent);
+    lost += Math.max(0, device.sent - seen.count);
+    if (seen.minSeq !== device.firstSeq || seen.maxSeq !== device.firstSeq + device.sent - 1) seqMismatches++;
+  }
+  return { found, lost, seqMismatches };
+}
+
+/**
+ * Ingest stopped (its sessions stay on Mosquitto), `readings` published and queued, ingest started
+ * again: the rate at which it empties the queue, and the CPU each process spent per reading.
+ */
+async function measureDrain(
+  context: { mosquitto: MosquittoInstance; influxUrl: string; influxdPid?: number; database: string },
+  ingests: IngestProcess[],
+  publisher: Child<unknown>,
+  readings: number,
+  alreadyStored: number,
+): Promise<DrainResult> {
+  const { mosquitto, influxUrl, database } = context;
+  for (const ingest of ingests) await ingest.stop();
+  const step = await publisher.call<StepResult>('run', {
+    rate: 20_000,
+    durationMs: Math.ceil(readings / 20),
+    maxInflight: 100,
+    drainTimeoutMs: 30_000,
+  });
+  for (const ingest of ingests) await ingest.restart();
+  const meter = startCpuMeter({
+    ingest: ingests.map((i) => i.pid() ?? 0),
+    mosquitto: mosquitto.pid,
+    influxd: context.influxdPid ?? 0,
+  });
+  const meteredAt = performance.now();
+  const waited = await waitStored(influxUrl, database, alreadyStored + step.sent);
+  const shares = meter();
+  const { found, lost, seqMismatches } = await checkDevices(influxUrl, database, step.perDevice);
+  const first = waited.firstMove ?? { at: waited.doneAt, count: waited.stored };
+  const seconds = Math.max(0.001, (waited.doneAt - first.at) / 1000);
+  // The meter ran from the restart; CPU per reading is over everything stored meanwhile.
+  const meteredMs = performance.now() - meteredAt;
+  const perReading = (share: number | undefined) =>
+    Math.round(((share ?? Number.NaN) * meteredMs * 1000) / Math.max(1, found));
+  return {
+    queued: step.sent,
+    stored: found,
+    lost,
+    seqMismatches,
+    storedPerS: Math.round((waited.stored - first.count) / seconds),
+    cpuUsPerReading: {
+      ingest: perReading(shares.ingest),
+      mosquitto: perReading(shares.mosquitto),
+      influxd: context.influxdPid ? perReading(shares.influxd) : Number.NaN,
+    },
+  };
+}
+
 async function measureOnce(
   mosquitto: MosquittoInstance,
-  influxUrl: string,
+  influx: BenchInflux,
   run: MosquittoIngestRun & { number: number },
   plan: MosquittoIngestPlan,
   log: (line: string) => void,
 ): Promise<MosquittoIngestResult> {
   const { processes } = run;
+  const { url: influxUrl, pid: influxdPid } = influx;
   const database = `bench_mosquitto_${run.number}`;
   const devices = numberedSmokeDetectors(`bench-mq${run.number}`, plan.devices);
   const dirs: string[] = [];
@@ -99,28 +202,19 @@ async function measureOnce(
     log(
       `  ${processes} ingest: sent ${step.sent} in ${(step.sendMs / 1000).toFixed(1)} s, acked ${step.acked}`,
     );
-    let [stored, movedAt, doneAt] = [0, Date.now(), Date.now()];
-    while (stored < step.sent && Date.now() - movedAt < STUCK_MS) {
-      await new Promise((wake) => setTimeout(wake, POLL_MS));
-      const next = await countAll(influxUrl, database);
-      if (next !== stored) [stored, movedAt, doneAt] = [next, Date.now(), Date.now()];
-    }
+    const { doneAt, stored } = await waitStored(influxUrl, database, step.sent);
     const seconds = (doneAt - started) / 1000;
-    const active = step.perDevice.filter((d) => d.sent > 0);
-    const counts = await countStored(
-      influxUrl,
-      database,
-      Math.min(...active.map((d) => d.firstTs)),
-      Math.max(...active.map((d) => d.lastTs)),
-    );
-    let [found, lost, seqMismatches] = [0, 0, 0];
-    for (const device of active) {
-      const seen = counts.get(device.id) ?? { count: 0, minSeq: -1, maxSeq: -1 };
-      found += Math.min(seen.count, device.sent);
-      lost += Math.max(0, device.sent - seen.count);
-      if (seen.minSeq !== device.firstSeq || seen.maxSeq !== device.firstSeq + device.sent - 1)
-        seqMismatches++;
-    }
+    const { found, lost, seqMismatches } = await checkDevices(influxUrl, database, step.perDevice);
+    const drain =
+      run.subscriber === 'pipelined' && plan.drainReadings > 0
+        ? await measureDrain(
+            { mosquitto, influxUrl, influxdPid, database },
+            ingests,
+            publisher,
+            plan.drainReadings,
+            stored,
+          )
+        : undefined;
     return {
       subscriber: run.subscriber,
       processes,
@@ -131,6 +225,7 @@ async function measureOnce(
       seconds,
       storedPerS: Math.round(found / seconds),
       offeredPerS: Math.round(offeredPerS),
+      ...(drain ? { drain } : {}),
     };
   } finally {
     await publisher?.stop();
@@ -139,9 +234,15 @@ async function measureOnce(
   }
 }
 
+/** The InfluxDB the bench writes to, and its pid when it is the bench's own (for its CPU). */
+export interface BenchInflux {
+  url: string;
+  pid?: number;
+}
+
 /** Each process count in turn, on one Mosquitto (a database each in the given InfluxDB). */
 export async function runMosquittoIngest(
-  influxUrl: string,
+  influx: BenchInflux,
   plan: MosquittoIngestPlan,
   log: (line: string) => void,
 ): Promise<MosquittoIngestResult[]> {
@@ -158,7 +259,7 @@ export async function runMosquittoIngest(
       log(
         `mosquitto-ingest: ${run.subscriber}, ${run.processes} ingest process(es), ${run.rate}/s offered for ${run.durationMs / 1000} s`,
       );
-      results.push(await measureOnce(mosquitto, influxUrl, { ...run, number: i + 1 }, plan, log));
+      results.push(await measureOnce(mosquitto, influx, { ...run, number: i + 1 }, plan, log));
       const last = results.at(-1)!;
       log(
         `  stored ${last.stored}/${last.sent} in ${last.seconds.toFixed(1)} s: ${last.storedPerS} readings/s, lost ${last.lost}, seq mismatches ${last.seqMismatches}`,
@@ -181,6 +282,7 @@ export function defaultMosquittoIngestPlan(quick: boolean): MosquittoIngestPlan 
     ],
     devices: quick ? 20 : 200,
     maxInflight: 1_000,
+    drainReadings: quick ? 2_000 : 200_000,
   };
 }
 
@@ -194,5 +296,17 @@ export function formatMosquittoIngest(results: MosquittoIngestResult[], plan: Mo
         `| ${r.subscriber} | ${r.processes} | ${r.sent} | ${r.offeredPerS} | ${r.stored} | ${r.lost} | ${r.seconds.toFixed(1)} | ${r.storedPerS} |`,
     ),
   ];
+  const drained = results.filter((r) => r.drain);
+  if (drained.length > 0)
+    lines.push(
+      '',
+      `Draining a queue Mosquitto holds (published while ingest was stopped, then ingest started): ingest's own rate, without the load generator's CPU`,
+      '| ingest processes | queued | stored | lost | stored readings/s | CPU µs per reading: ingest | Mosquitto | influxd |',
+      '| ---------------- | ------ | ------ | ---- | ----------------- | -------------------------- | --------- | ------- |',
+      ...drained.map(({ processes, drain: d }) => {
+        const cpu = d!.cpuUsPerReading;
+        return `| ${processes} | ${d!.queued} | ${d!.stored} | ${d!.lost} | ${d!.storedPerS} | ${cpu.ingest} | ${cpu.mosquitto} | ${cpu.influxd} |`;
+      }),
+    );
   return lines.join('\n');
 }
