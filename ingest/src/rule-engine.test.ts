@@ -100,6 +100,23 @@ const smoke = (extra: Partial<Rule> = {}): Rule =>
     ...extra,
   }) as Rule;
 
+const battery = (extra: Partial<Rule> = {}): Rule =>
+  ({
+    kind: 'threshold',
+    id: 'battery',
+    name: '烟感电量低',
+    category: 'device_maintenance',
+    deviceType: 'smoke_detector',
+    metric: 'battery',
+    direction: 'below',
+    bands: [
+      { severity: 'warning', below: 20 },
+      { severity: 'critical', below: 10 },
+    ],
+    clearAtOrAbove: 30,
+    ...extra,
+  }) as Rule;
+
 const r = (at: number, id: string, metrics: Reading['metrics']): Step => ({ at, reading: [id, metrics] });
 const tick = (at: number): Step => ({ at, tick: true });
 
@@ -134,6 +151,27 @@ describe('RuleEngine: each kind, state changes only, clock passed in', () => {
         r(5, 'sd-1', { smoke: 1 }),
       ],
       ['3 sd-1 warning', '4 sd-1 resolved'],
+    ],
+    [
+      'threshold below: battery at 20 % warns, at 10 % is critical, a fresh battery (≥ 30 %) clears',
+      [battery()],
+      [
+        r(1, 'sd-1', { battery: 21 }),
+        r(2, 'sd-1', { battery: 20 }),
+        r(3, 'sd-1', { battery: 9 }),
+        r(4, 'sd-3', { battery: 50, smoke: 0 }),
+        r(5, 'sd-1', { battery: 25 }),
+        r(6, 'sd-1', { battery: 29.9 }),
+        r(7, 'sd-1', { battery: 30 }),
+        r(8, 'sd-1', { battery: 25 }),
+      ],
+      ['2 sd-1 warning', '3 sd-1 critical', '5 sd-1 warning', '7 sd-1 resolved'],
+    ],
+    [
+      'threshold below for 30 s: a tick fires it, rising back clears it',
+      [battery({ forSeconds: 30 } as Partial<Rule>)],
+      [r(0, 'sd-1', { battery: 8 }), tick(29_999), tick(30_000), r(40_000, 'sd-1', { battery: 95 })],
+      ['30000 sd-1 critical', '40000 sd-1 resolved'],
     ],
     [
       'rate: cable temperature up 20 °C within 5 min',

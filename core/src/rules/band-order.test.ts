@@ -4,6 +4,7 @@ import { bandOrderProblems, describeBandOrder } from './band-order';
 import { validateRule } from './validate-rule';
 
 const bands = (...pairs: [Severity, number][]) => pairs.map(([severity, above]) => ({ severity, above }));
+const floors = (...pairs: [Severity, number][]) => pairs.map(([severity, below]) => ({ severity, below }));
 
 describe('band order: a graver band starts higher', () => {
   it.each([
@@ -18,6 +19,73 @@ describe('band order: a graver band starts higher', () => {
     ['negative levels in order', bands(['warning', -10], ['critical', -2]), []],
   ])('%s', (_name, given, outOfOrder) => {
     expect(bandOrderProblems(given).map((p) => p.index)).toEqual(outOfOrder);
+  });
+
+  it.each([
+    ['below: one band', floors(['warning', 0.1]), []],
+    ['below: critical lower than warning', floors(['warning', 0.1], ['critical', 0.05]), []],
+    ['below: listed in any order', floors(['critical', 10], ['info', 30], ['warning', 20]), []],
+    ['below: critical above warning (inverted)', floors(['warning', 0.05], ['critical', 0.1]), [1]],
+    ['below: critical equal to warning', floors(['warning', 0.1], ['critical', 0.1]), [1]],
+    ['below: all inverted', floors(['info', 10], ['warning', 20], ['critical', 30]), [1, 2]],
+  ])('%s', (_name, given, outOfOrder) => {
+    expect(bandOrderProblems(given).map((p) => p.index)).toEqual(outOfOrder);
+  });
+
+  it('names a below band by its side', () => {
+    const [problem] = bandOrderProblems(floors(['warning', 0.05], ['critical', 0.1]));
+    expect(describeBandOrder(problem!)).toBe(
+      'bands[1].below must be below 0.05, where the milder warning band starts (critical is graver)',
+    );
+  });
+
+  it('refuses an inverted below rule, its override, and a clear level inside the bands', () => {
+    const rule = {
+      id: 'low-pressure',
+      name: '消防栓水压低',
+      category: 'fire_safety',
+      kind: 'threshold',
+      deviceType: 'fire_hydrant',
+      metric: 'pressure',
+      direction: 'below',
+    };
+    const inverted = validateRule({
+      ...rule,
+      bands: floors(['warning', 0.05], ['critical', 0.1]),
+      clearAtOrAbove: 0.12,
+      overrides: [
+        { regionId: 'G01', bands: floors(['warning', 0.2], ['critical', 0.3]), clearAtOrAbove: 0.3 },
+      ],
+    });
+    expect(inverted.ok ? [] : inverted.errors).toEqual([
+      'bands[1].below must be below 0.05, where the milder warning band starts (critical is graver)',
+      'overrides[0].bands[1].below must be below 0.2, where the milder warning band starts (critical is graver)',
+    ]);
+    const clearInside = validateRule({
+      ...rule,
+      bands: floors(['warning', 0.1], ['critical', 0.05]),
+      clearAtOrAbove: 0.08,
+    });
+    expect(clearInside.ok ? [] : clearInside.errors).toEqual([
+      'clearAtOrAbove must not be below the highest band',
+    ]);
+    const aboveFields = validateRule({
+      ...rule,
+      bands: bands(['warning', 0.1]),
+      clearAtOrBelow: 0.12,
+    });
+    expect(aboveFields.ok ? [] : aboveFields.errors).toEqual([
+      'unknown field clearAtOrBelow',
+      'bands[0].below must be a number',
+      'clearAtOrAbove must be a number',
+    ]);
+    const good = validateRule({
+      ...rule,
+      bands: floors(['warning', 0.1], ['critical', 0.05]),
+      clearAtOrAbove: 0.12,
+    });
+    expect(good.ok).toBe(true);
+    expect(validateRule({ ...rule, direction: 'down' }).ok ? [] : ['refused']).toEqual(['refused']);
   });
 
   it('names the field, the level and the milder band', () => {

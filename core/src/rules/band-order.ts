@@ -1,30 +1,37 @@
 import { SEVERITIES } from '../model';
-import type { ThresholdBand } from './rule-types';
+import type { FloorBand, ThresholdBand } from './rule-types';
 
 /**
- * The one home of band order. A band fires strictly above its `above`, and the graver band must
- * start higher: info < warning < critical. (A falling rate rule negates the change before its
- * bands apply, so its bands read the same way.) A band whose level is at or below that of a
- * milder band is out of order: it would fire first and hide the milder one.
+ * The one home of band order. An `above` band fires strictly above its level and the graver band
+ * must start higher: info < warning < critical. A `below` band (low pressure, low battery) fires at
+ * or below its level and the order mirrors: the graver band must start lower. (A falling rate rule
+ * negates the change before its `above` bands apply, so its bands read as rising ones.) A band that
+ * does not start beyond a milder band is out of order: it would fire first and hide the milder one.
  */
+export type AnyBand = ThresholdBand | FloorBand;
+
 export interface BandOrderProblem {
   /** Index of the graver band in the rule's `bands`. */
   index: number;
-  band: ThresholdBand;
-  /** The milder band it does not rise above. */
-  milder: ThresholdBand;
+  band: AnyBand;
+  /** The milder band it does not go beyond. */
+  milder: AnyBand;
 }
 
-const rank = (band: ThresholdBand) => SEVERITIES.indexOf(band.severity);
+const rank = (band: AnyBand) => SEVERITIES.indexOf(band.severity);
+/** A band's level. */
+export const bandLevel = (band: AnyBand): number => ('below' in band ? band.below : band.above);
+/** The level as it grows towards danger: higher for `above` bands, lower for `below` bands. */
+const gravity = (band: AnyBand): number => ('below' in band ? -band.below : band.above);
 
-export function bandOrderProblems(bands: readonly ThresholdBand[]): BandOrderProblem[] {
+export function bandOrderProblems(bands: readonly AnyBand[]): BandOrderProblem[] {
   const problems: BandOrderProblem[] = [];
   bands.forEach((band, index) => {
-    // The highest-starting milder band is the one this band must rise above.
-    let milder: ThresholdBand | undefined;
+    // The milder band reaching furthest towards danger is the one this band must go beyond.
+    let milder: AnyBand | undefined;
     for (const other of bands)
-      if (rank(other) < rank(band) && (!milder || other.above > milder.above)) milder = other;
-    if (milder && band.above <= milder.above) problems.push({ index, band, milder });
+      if (rank(other) < rank(band) && (!milder || gravity(other) > gravity(milder))) milder = other;
+    if (milder && gravity(band) <= gravity(milder)) problems.push({ index, band, milder });
   });
   return problems;
 }
@@ -32,5 +39,6 @@ export function bandOrderProblems(bands: readonly ThresholdBand[]): BandOrderPro
 /** A problem as the API states it, under the field it is about. */
 export function describeBandOrder(problem: BandOrderProblem, prefix = ''): string {
   const { index, band, milder } = problem;
-  return `${prefix}bands[${index}].above must be above ${milder.above}, where the milder ${milder.severity} band starts (${band.severity} is graver)`;
+  const side = 'below' in band ? 'below' : 'above';
+  return `${prefix}bands[${index}].${side} must be ${side} ${bandLevel(milder)}, where the milder ${milder.severity} band starts (${band.severity} is graver)`;
 }

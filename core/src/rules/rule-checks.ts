@@ -1,7 +1,7 @@
 import { ID_PATTERN } from '../ids';
 import { SEVERITIES, type Severity } from '../model';
-import { bandOrderProblems, describeBandOrder } from './band-order';
-import type { ThresholdBand } from './rule-types';
+import { bandLevel, bandOrderProblems, describeBandOrder, type AnyBand } from './band-order';
+import type { ThresholdDirection } from './rule-types';
 
 export type Fields = Record<string, unknown>;
 
@@ -81,32 +81,40 @@ export class RuleProblems {
     }
   }
 
-  /** Bands plus their clear level, as threshold and rate rules and overrides share them. */
-  bands(fields: Fields, prefix = ''): void {
+  /**
+   * Bands plus their clear level, as threshold and rate rules and overrides share them. A rule that
+   * fires `below` names its band levels `below` and clears at or above `clearAtOrAbove`.
+   */
+  bands(fields: Fields, prefix = '', direction: ThresholdDirection = 'above'): void {
+    const side = direction;
     const bands: unknown = fields.bands;
-    const valid: ThresholdBand[] = [];
+    const valid: AnyBand[] = [];
     if (!Array.isArray(bands) || bands.length === 0) this.add(`${prefix}bands must be a non-empty array`);
     else {
       bands.forEach((band: unknown, i) => {
         const b = (typeof band === 'object' && band !== null ? band : {}) as Fields;
         const path = `${prefix}bands[${i}]`;
         const severityOk = SEVERITIES.includes(b.severity as Severity);
-        const aboveOk = typeof b.above === 'number' && Number.isFinite(b.above);
+        const levelOk = typeof b[side] === 'number' && Number.isFinite(b[side]);
         if (!severityOk) this.add(`${path}.severity must be info, warning or critical`);
-        if (!aboveOk) this.add(`${path}.above must be a number`);
-        if (severityOk && aboveOk) valid.push(b as unknown as ThresholdBand);
+        if (!levelOk) this.add(`${path}.${side} must be a number`);
+        if (severityOk && levelOk)
+          valid.push({ severity: b.severity as Severity, [side]: b[side] as number } as unknown as AnyBand);
       });
       const severities = valid.map((b) => b.severity);
       if (new Set(severities).size !== severities.length)
         this.add(`${prefix}bands must not repeat a severity`);
       else for (const problem of bandOrderProblems(valid)) this.add(describeBandOrder(problem, prefix));
     }
-    const clear = fields.clearAtOrBelow;
+    const clearKey = direction === 'below' ? 'clearAtOrAbove' : 'clearAtOrBelow';
+    const clear = fields[clearKey];
+    const levels = valid.map(bandLevel);
     if (typeof clear !== 'number' || !Number.isFinite(clear))
-      this.add(`${prefix}clearAtOrBelow must be a number`);
-    else if (valid.length > 0 && clear > Math.min(...valid.map((b) => b.above))) {
+      this.add(`${prefix}${clearKey} must be a number`);
+    else if (direction === 'above' && levels.length > 0 && clear > Math.min(...levels))
       this.add(`${prefix}clearAtOrBelow must not be above the lowest band`);
-    }
+    else if (direction === 'below' && levels.length > 0 && clear < Math.max(...levels))
+      this.add(`${prefix}clearAtOrAbove must not be below the highest band`);
   }
 }
 

@@ -49,10 +49,16 @@ export interface RuleBase {
   flapping?: FlappingPolicy;
 }
 
-/** A band fires when the value is strictly above `above`. */
+/** A band of a rule that fires above: the value is strictly above `above`. */
 export interface ThresholdBand {
   severity: Severity;
   above: number;
+}
+
+/** A band of a rule that fires below (low pressure, low battery): the value is at or below `below`. */
+export interface FloorBand {
+  severity: Severity;
+  below: number;
 }
 
 /** Different bands / clear level for the devices of one region's subtree; the nearest region wins. */
@@ -62,19 +68,46 @@ export interface ThresholdOverride {
   clearAtOrBelow: number;
 }
 
-export interface ThresholdRule extends RuleBase {
+/** An override of a rule that fires below. */
+export interface FloorOverride {
+  regionId: string;
+  bands: FloorBand[];
+  clearAtOrAbove: number;
+}
+
+/** Which side of its bands a threshold rule fires on; `above` when a stored rule names none. */
+export type ThresholdDirection = 'above' | 'below';
+export const THRESHOLD_DIRECTIONS: readonly ThresholdDirection[] = ['above', 'below'];
+
+interface ThresholdRuleBase extends RuleBase {
   kind: 'threshold';
   deviceType: string;
   metric: string;
-  bands: ThresholdBand[];
-  /** Hysteresis: once firing, the rule clears only at or below this value. */
-  clearAtOrBelow: number;
   /** Duration: a band fires only after the value has stayed in it this long. */
   forSeconds?: number;
   /** Repeat: a band fires when at least `count` of the last `of` readings were in it. */
   repeat?: { count: number; of: number };
+}
+
+/** Fires above its bands (gas, water level, temperature); the graver band starts higher. */
+export interface AboveThresholdRule extends ThresholdRuleBase {
+  direction?: 'above';
+  bands: ThresholdBand[];
+  /** Hysteresis: once firing, the rule clears only at or below this value. */
+  clearAtOrBelow: number;
   overrides?: ThresholdOverride[];
 }
+
+/** Fires at or below its bands (hydrant pressure, battery); the graver band starts lower. */
+export interface BelowThresholdRule extends ThresholdRuleBase {
+  direction: 'below';
+  bands: FloorBand[];
+  /** Hysteresis: once firing, the rule clears only at or above this value. */
+  clearAtOrAbove: number;
+  overrides?: FloorOverride[];
+}
+
+export type ThresholdRule = AboveThresholdRule | BelowThresholdRule;
 
 /** Change over a window (e.g. water level rising 0.2 m in 10 min); bands apply to the change. */
 export interface RateRule extends RuleBase {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Severity } from '../model';
 import type { Reading } from '../reading';
-import type { ThresholdRule } from './rule-types';
+import { bandLevel } from './band-order';
+import type { BelowThresholdRule, ThresholdRule } from './rule-types';
 import {
   evaluateThreshold,
   isMaturing,
@@ -52,6 +53,98 @@ describe('thresholdSeverity (bands: warning > 50, critical > 80; clears at ≤ 4
   ])('value %d with current %s → %s', (value, current, expected) => {
     expect(thresholdSeverity(gas, value, current)).toBe(expected);
     expect(thresholdSeverity(reversed, value, current)).toBe(expected);
+  });
+});
+
+const hydrant: BelowThresholdRule = {
+  kind: 'threshold',
+  id: 'r-hydrant',
+  name: '消防栓水压低',
+  category: 'fire_safety',
+  deviceType: 'fire_hydrant',
+  metric: 'pressure',
+  direction: 'below',
+  bands: [
+    { severity: 'warning', below: 0.1 },
+    { severity: 'critical', below: 0.05 },
+  ],
+  clearAtOrAbove: 0.12,
+};
+
+describe('thresholdSeverity below (bands: warning ≤ 0.1, critical ≤ 0.05; clears at ≥ 0.12)', () => {
+  const reversed: BelowThresholdRule = { ...hydrant, bands: [...hydrant.bands].reverse() };
+  it.each<[number, Severity | null, Severity | null]>([
+    [0.3, null, null],
+    [0.1001, null, null],
+    [0.1, null, 'warning'],
+    [0.08, null, 'warning'],
+    [0.0501, null, 'warning'],
+    [0.05, null, 'critical'],
+    [0.04, 'warning', 'critical'],
+    [0, null, 'critical'],
+    [0.07, 'critical', 'warning'],
+    [0.11, null, null],
+    [0.11, 'warning', 'warning'],
+    [0.11, 'critical', 'warning'],
+    [0.1199, 'warning', 'warning'],
+    [0.12, 'warning', null],
+    [0.5, 'critical', null],
+  ])('value %d with current %s → %s', (value, current, expected) => {
+    expect(thresholdSeverity(hydrant, value, current)).toBe(expected);
+    expect(thresholdSeverity(reversed, value, current)).toBe(expected);
+  });
+
+  it('an above rule without a direction keeps its strict edge: 50 is not above 50', () => {
+    const stored = { ...gas } as ThresholdRule;
+    expect('direction' in stored).toBe(false);
+    expect(thresholdSeverity(stored, 50, null)).toBeNull();
+    expect(thresholdSeverity({ ...stored, direction: 'above' } as ThresholdRule, 50.01, null)).toBe(
+      'warning',
+    );
+  });
+});
+
+describe('stepThreshold below', () => {
+  it.each<[string, BelowThresholdRule, [number, number][], (Severity | null)[]]>([
+    [
+      'plain: falls, down a band, back up a band, hold in the gap, clear',
+      hydrant,
+      [
+        [0, 0.3],
+        [1, 0.09],
+        [2, 0.04],
+        [3, 0.07],
+        [4, 0.11],
+        [5, 0.12],
+        [6, 0.11],
+      ],
+      [null, 'warning', 'critical', 'warning', 'warning', null, null],
+    ],
+    [
+      'duration 600 s: fires only after the pressure stayed low ten minutes',
+      { ...hydrant, forSeconds: 600 },
+      [
+        [0, 0.09],
+        [300_000, 0.2],
+        [310_000, 0.04],
+        [909_999, 0.04],
+        [910_000, 0.045],
+      ],
+      [null, null, null, null, 'critical'],
+    ],
+  ])('%s', (_name, rule, readings, expected) => {
+    expect(run(rule, readings)).toEqual(expected);
+  });
+
+  it('a region override of a below rule keeps its direction', () => {
+    const rule: BelowThresholdRule = {
+      ...hydrant,
+      overrides: [{ regionId: 'C1', bands: [{ severity: 'critical', below: 0.2 }], clearAtOrAbove: 0.25 }],
+    };
+    const levels = thresholdLevels(rule, ['G01', 'C1']);
+    expect(thresholdSeverity(levels, 0.2, null)).toBe('critical');
+    expect(thresholdSeverity(levels, 0.22, 'critical')).toBe('critical');
+    expect(thresholdSeverity(levels, 0.25, 'critical')).toBeNull();
   });
 });
 
@@ -165,7 +258,7 @@ describe('thresholdLevels (per-region overrides, nearest region wins)', () => {
     ['grid inside an overridden community', ['G02', 'C1', 'S1', 'D1'], 30],
     ['grid elsewhere', ['G09', 'C4', 'S2', 'D1'], 50],
   ])('%s', (_name, lineage, lowestBand) => {
-    expect(Math.min(...thresholdLevels(rule, lineage).bands.map((b) => b.above))).toBe(lowestBand);
+    expect(Math.min(...thresholdLevels(rule, lineage).bands.map(bandLevel))).toBe(lowestBand);
   });
 });
 

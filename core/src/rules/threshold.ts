@@ -3,12 +3,48 @@ import { severityRank, type Severity } from '../model';
 import type { Reading } from '../reading';
 import { MAX_SECONDS, type Fields, type RuleProblems } from './rule-checks';
 import { baseFields, checkBase } from './rule-common';
-import type { RiskSignal, ThresholdBand, ThresholdRule } from './rule-types';
+import {
+  THRESHOLD_DIRECTIONS,
+  type FloorBand,
+  type FloorOverride,
+  type RiskSignal,
+  type ThresholdBand,
+  type ThresholdDirection,
+  type ThresholdOverride,
+  type ThresholdRule,
+} from './rule-types';
 
-/** Bands and clear level in force for one device (after per-region overrides). */
-export interface ThresholdLevels {
-  bands: ThresholdBand[];
-  clearAtOrBelow: number;
+/**
+ * Bands and clear level in force for one device (after per-region overrides). A rule, an override
+ * and a rate rule are their own levels; which side they fire on shows in the clear level's name.
+ */
+export type ThresholdLevels =
+  | { bands: readonly ThresholdBand[]; clearAtOrBelow: number }
+  | { bands: readonly FloorBand[]; clearAtOrAbove: number };
+
+/** Whether a value is in a band: strictly above an `above` band, at or below a `below` band. */
+export function inBand(band: ThresholdBand | FloorBand, value: number): boolean {
+  return 'below' in band ? value <= band.below : value > band.above;
+}
+
+/** Hysteresis: whether a firing rule holds at this value (it has not yet come back to its clear level). */
+function holds(levels: ThresholdLevels, value: number): boolean {
+  return 'clearAtOrAbove' in levels ? value < levels.clearAtOrAbove : value > levels.clearAtOrBelow;
+}
+
+/** The band nearest normal: the lowest of an above rule, the highest of a below rule. */
+function mildestBand(levels: ThresholdLevels): ThresholdBand | FloorBand | undefined {
+  let mildest: ThresholdBand | FloorBand | undefined;
+  for (const band of levels.bands) {
+    if (!mildest) mildest = band;
+    else if (
+      'below' in band
+        ? band.below > (mildest as FloorBand).below
+        : band.above < (mildest as ThresholdBand).above
+    )
+      mildest = band;
+  }
+  return mildest;
 }
 
 /** The severity levels assign to a value, given the current severity (hysteresis). */
@@ -19,23 +55,20 @@ export function thresholdSeverity(
 ): Severity | null {
   let highest: Severity | null = null;
   for (const band of levels.bands) {
-    if (value > band.above && severityRank(band.severity) > severityRank(highest)) highest = band.severity;
+    if (inBand(band, value) && severityRank(band.severity) > severityRank(highest)) highest = band.severity;
   }
   if (highest !== null) return highest;
-  // Below every band but above the clear level: a firing rule stays at its lowest band.
-  if (current !== null && value > levels.clearAtOrBelow) {
-    let lowest: ThresholdBand | undefined;
-    for (const band of levels.bands) if (!lowest || band.above < lowest.above) lowest = band;
-    return lowest ? lowest.severity : null;
-  }
+  // Outside every band but short of the clear level: a firing rule stays at its mildest band.
+  if (current !== null && holds(levels, value)) return mildestBand(levels)?.severity ?? null;
   return null;
 }
 
 /** The levels for a device whose grid lineage is given (grid first): the nearest override wins. */
 export function thresholdLevels(rule: ThresholdRule, lineage: readonly string[]): ThresholdLevels {
-  if (rule.overrides) {
+  const overrides: readonly (ThresholdOverride | FloorOverride)[] | undefined = rule.overrides;
+  if (overrides) {
     for (const regionId of lineage) {
-      const override = rule.overrides.find((o) => o.regionId === regionId);
+      const override = overrides.find((o) => o.regionId === regionId);
       if (override) return override;
     }
   }
@@ -167,15 +200,17 @@ export function checkMetricOfType(
 }
 
 export function checkThreshold(problems: RuleProblems, rule: Fields): void {
+  const direction = checkDirection(problems, rule);
+  const clearKey = direction === 'below' ? 'clearAtOrAbove' : 'clearAtOrBelow';
   problems.onlyKnown(
     rule,
-    baseFields('deviceType', 'metric', 'bands', 'clearAtOrBelow', 'forSeconds', 'repeat', 'overrides'),
+    baseFields('deviceType', 'metric', 'direction', 'bands', clearKey, 'forSeconds', 'repeat', 'overrides'),
   );
   checkBase(problems, rule);
   problems.string(rule, 'deviceType');
   problems.string(rule, 'metric');
   checkMetricOfType(problems, rule.deviceType, rule.metric, 'metric');
-  problems.bands(rule);
+  problems.bands(rule, '', direction);
   if (rule.forSeconds !== undefined) problems.positive(rule, 'forSeconds', MAX_SECONDS);
   if (rule.repeat !== undefined) {
     const repeat = problems.object(rule.repeat, 'repeat');
@@ -196,9 +231,18 @@ export function checkThreshold(problems: RuleProblems, rule: Fields): void {
       overrides.forEach((item: unknown, i) => {
         const override = problems.object(item, `overrides[${i}]`);
         if (!override) return;
-        problems.onlyKnown(override, ['regionId', 'bands', 'clearAtOrBelow'], `overrides[${i}].`);
+        problems.onlyKnown(override, ['regionId', 'bands', clearKey], `overrides[${i}].`);
         problems.id(override, 'regionId', `overrides[${i}].regionId`);
-        problems.bands(override, `overrides[${i}].`);
+        problems.bands(override, `overrides[${i}].`, direction);
       });
   }
+}
+
+/** The rule's direction (`above` when absent, as every rule stored before it had). */
+function checkDirection(problems: RuleProblems, rule: Fields): ThresholdDirection {
+  if (rule.direction === undefined) return 'above';
+  if (THRESHOLD_DIRECTIONS.includes(rule.direction as ThresholdDirection))
+    return rule.direction as ThresholdDirection;
+  problems.add('direction must be above or below');
+  return 'above';
 }
