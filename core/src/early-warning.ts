@@ -335,3 +335,16 @@ export function detectEarlyWarnings(
 /** The stored warning's dedupe key. */
 export const warningKey = (w: Pick<DetectedWarning, 'kind' | 'regionId' | 'category' | 'place' | 'period'>) =>
   [w.kind, w.regionId, w.category, w.place, w.period].join('|');
+
+/** A stored warning as the API and the console see it. */
+export interface EarlyWarningView extends DetectedWarning {
+  id: number;
+  state: WarningState;
+  updatedAt: number;
+  acknowledgedById: string | null;
+  acknowledgedAt: number | null;
+  note: string | null;
+  caseId: string | null;
+  caseOpenedById: string | null;
+  caseOpenedAt: number | null;
+}
