@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { maskName, maskPhone, parseHotlineEntry, parsePatrolReport } from './case-intake';
-import { computeCaseStats } from './case-stats';
+import { breachedClocks, computeCaseStats } from './case-stats';
 import { beijing, caseIn } from './case-test-fixture';
 
 const DAY = beijing(2026, 3, 9);
@@ -78,15 +78,15 @@ describe('computeCaseStats (三率, MTTA/MTTR, breakdowns, trend)', () => {
 
   it('breaks down by grid, worker and department', () => {
     expect(stats.byGrid).toEqual([
-      { key: 'G01', opened: 2, resolved: 2, resolvedOnTime: 1, overdue: 0 },
-      { key: 'G02', opened: 2, resolved: 0, resolvedOnTime: 0, overdue: 1 },
+      { key: 'G01', opened: 2, resolved: 2, resolvedOnTime: 1, overdue: 0, pastResolveDue: 0 },
+      { key: 'G02', opened: 2, resolved: 0, resolvedOnTime: 0, overdue: 1, pastResolveDue: 1 },
     ]);
     expect(stats.byWorker.map((w) => [w.key, w.opened])).toEqual([
       ['w1', 2],
       ['w3', 2],
     ]);
     expect(stats.byDepartment).toEqual([
-      { key: 'dept-fire', opened: 2, resolved: 0, resolvedOnTime: 0, overdue: 1 },
+      { key: 'dept-fire', opened: 2, resolved: 0, resolvedOnTime: 0, overdue: 1, pastResolveDue: 1 },
     ]);
     expect(stats.byCategory.map((c) => c.key)).toEqual(['fire_safety', 'gas_safety']);
   });
@@ -140,8 +140,59 @@ describe('computeCaseStats (三率, MTTA/MTTR, breakdowns, trend)', () => {
       resolved: 0,
       resolvedOnTime: 0,
       overdue: 0,
+      pastResolveDue: 0,
     });
     expect(stats.voided).toEqual({ void: 0, false_alarm: 0, duplicate: 0 });
+  });
+
+  it.each<[string, Parameters<typeof caseIn>[1], string[]]>([
+    ['dispatched, accept deadline passed', { acceptDueAt: at(2), resolveDueAt: at(20) }, ['accept']],
+    [
+      'accepted, arrive deadline passed',
+      { acceptedAt: at(1), acceptDueAt: null, arriveDueAt: at(5), resolveDueAt: at(20) },
+      ['arrive'],
+    ],
+    ['resolve deadline passed', { acceptDueAt: null, resolveDueAt: at(8) }, ['resolve']],
+    ['accept and resolve passed', { acceptDueAt: at(1), resolveDueAt: at(6) }, ['accept', 'resolve']],
+    ['paused before its deadline', { pausedAt: at(3), acceptDueAt: at(4) }, []],
+    ['paused after its deadline', { pausedAt: at(5), acceptDueAt: at(4) }, ['accept']],
+    ['within every deadline', { acceptDueAt: at(11), resolveDueAt: at(20) }, []],
+    ['resolved', { acceptDueAt: null, resolveDueAt: at(5), resolvedAt: at(6) }, []],
+    ['closed', { acceptDueAt: at(1), closedAt: at(2), closeReason: 'void' }, []],
+  ])('at 10:00 the breached clocks of a case %s', (_, extra, clocks) => {
+    expect(breachedClocks(caseIn('dispatched', extra), at(10))).toEqual(clocks);
+  });
+
+  it('counts 超时未结 per grid and worker when any clock is breached, not only the resolve clock', () => {
+    const open = (gridId: string, assigneeId: string, extra: Parameters<typeof caseIn>[1]) =>
+      caseIn('dispatched', { gridId, assigneeId, openedAt: at(0.5), acceptDueAt: null, ...extra });
+    const overdueCases = [
+      // G01 / w1: past accept only; past arrive only; past accept and resolve (counted once)
+      open('G01', 'w1', { acceptDueAt: at(2), resolveDueAt: at(20) }),
+      open('G01', 'w1', { acceptedAt: at(1), arriveDueAt: at(5), resolveDueAt: at(20) }),
+      open('G01', 'w1', { acceptDueAt: at(1), resolveDueAt: at(6) }),
+      // G02 / w2: past resolve; paused before its accept deadline (not overdue)
+      open('G02', 'w2', { resolveDueAt: at(8) }),
+      open('G02', 'w2', { pausedAt: at(3), acceptDueAt: at(4), resolveDueAt: at(20) }),
+      // G03 / w3: within deadlines; resolved late; voided after its deadline
+      open('G03', 'w3', { acceptDueAt: at(11), resolveDueAt: at(20) }),
+      open('G03', 'w3', { resolveDueAt: at(5), resolvedAt: at(6), resolvedOnTime: false }),
+      open('G03', 'w3', { acceptDueAt: at(1), closedAt: at(2), closeReason: 'void' }),
+    ];
+    const report = computeCaseStats(overdueCases, { from: DAY, to: DAY + 24 * H, now: at(10) });
+    expect(report.overdue).toBe(4);
+    expect(report.byGrid.map((g) => [g.key, g.overdue, g.pastResolveDue])).toEqual([
+      ['G01', 3, 1],
+      ['G03', 0, 0],
+      ['G02', 1, 1],
+    ]);
+    expect(report.byWorker.map((w) => [w.key, w.overdue])).toEqual([
+      ['w1', 3],
+      ['w3', 0],
+      ['w2', 1],
+    ]);
+    // 按时办结率 still counts only the resolve clock: 0 on time of 1 resolved + 2 past resolve.
+    expect(report.onTimeResolutionRate).toEqual({ numerator: 0, denominator: 3, value: 0 });
   });
 
   it('gives null rates and means when there is nothing to count', () => {

@@ -1,4 +1,7 @@
+import { isOverdue } from './case-overdue';
 import { CLOSE_REASONS, type CaseRecord, type CloseReason } from './case-types';
+
+export { breachedClocks, isOverdue, type OverdueCase } from './case-overdue';
 
 /**
  * Accountability figures (三率, MTTA/MTTR, counts, trends) over the cases opened in a period.
@@ -15,8 +18,10 @@ export const CASE_STATS_DEFINITIONS = {
   mttaMs:
     'MTTA: mean of (accepted at − opened at) over accepted cases, in ms (includes time spent on returns).',
   mttrMs: 'MTTR: mean of (resolved at − opened at) over resolved cases, in ms (pauses included).',
+  overdue:
+    '超时未结 (overdue): unresolved, not voided cases with any running clock (accept, arrive or resolve) past its deadline at the time of the report; a paused case is judged when it paused.',
   breakdown:
-    'By category, grid, lead handler (worker) and department: opened, resolved, resolved on time and overdue (deadline passed, still unresolved) counts.',
+    'By category, grid, lead handler (worker) and department: opened, resolved, resolved on time, overdue (any clock past its deadline, still unresolved) and past the resolve deadline (the 按时办结率 denominator) counts.',
   trend:
     'Per local day (UTC+8): cases opened, resolved and closed (handled and closed, not voided) on that day, within the period.',
   voided:
@@ -35,13 +40,18 @@ export interface Breakdown {
   opened: number;
   resolved: number;
   resolvedOnTime: number;
+  /** 超时未结: any clock (accept, arrive, resolve) past its deadline, still unresolved. */
   overdue: number;
+  /** Still unresolved past the resolve deadline: with `resolved`, the 按时办结率 denominator. */
+  pastResolveDue: number;
 }
 
 export interface CaseStats {
   from: number;
   to: number;
   opened: number;
+  /** 超时未结 over the whole period. */
+  overdue: number;
   responseRate: Rate;
   onTimeResolutionRate: Rate;
   satisfactionRate: Rate;
@@ -65,6 +75,8 @@ export type StatsCase = Pick<
   | 'acceptedAt'
   | 'acceptedOnTime'
   | 'acceptDueAt'
+  | 'arriveDueAt'
+  | 'pausedAt'
   | 'resolvedAt'
   | 'resolvedOnTime'
   | 'resolveDueAt'
@@ -85,8 +97,11 @@ const rate = (numerator: number, denominator: number): Rate => ({
 const mean = (values: number[]) =>
   values.length === 0 ? null : values.reduce((a, b) => a + b, 0) / values.length;
 
-const isOverdue = (c: StatsCase, now: number) =>
-  !isVoided(c) && c.resolvedAt === null && c.resolveDueAt !== null && c.resolveDueAt < now;
+const isOpenOverdue = (c: StatsCase, now: number) => !isVoided(c) && isOverdue(c, now);
+
+/** Unresolved past the resolve deadline (its clock stopped while paused). */
+const isPastResolveDue = (c: StatsCase, now: number) =>
+  !isVoided(c) && c.resolvedAt === null && c.resolveDueAt !== null && c.resolveDueAt < (c.pausedAt ?? now);
 
 function breakdown(
   cases: readonly StatsCase[],
@@ -97,11 +112,19 @@ function breakdown(
   for (const c of cases) {
     const key = keyOf(c);
     if (key === null) continue;
-    const row = rows.get(key) ?? { key, opened: 0, resolved: 0, resolvedOnTime: 0, overdue: 0 };
+    const row = rows.get(key) ?? {
+      key,
+      opened: 0,
+      resolved: 0,
+      resolvedOnTime: 0,
+      overdue: 0,
+      pastResolveDue: 0,
+    };
     row.opened++;
     if (c.resolvedAt !== null && !isVoided(c)) row.resolved++;
     if (c.resolvedOnTime === true && !isVoided(c)) row.resolvedOnTime++;
-    if (isOverdue(c, now)) row.overdue++;
+    if (isOpenOverdue(c, now)) row.overdue++;
+    if (isPastResolveDue(c, now)) row.pastResolveDue++;
     rows.set(key, row);
   }
   return [...rows.values()].sort((a, b) => b.opened - a.opened || a.key.localeCompare(b.key));
@@ -142,13 +165,14 @@ export function computeCaseStats(
     from,
     to,
     opened: cases.length,
+    overdue: cases.filter((c) => isOpenOverdue(c, now)).length,
     responseRate: rate(
       accepted.filter((c) => c.acceptedOnTime === true).length,
       accepted.length + missedAccept.length,
     ),
     onTimeResolutionRate: rate(
       resolved.filter((c) => c.resolvedOnTime === true).length,
-      resolved.length + cases.filter((c) => isOverdue(c, now)).length,
+      resolved.length + cases.filter((c) => isPastResolveDue(c, now)).length,
     ),
     satisfactionRate: rate(rated.filter((c) => c.satisfaction! >= 4).length, rated.length),
     mttaMs: mean(accepted.map((c) => c.acceptedAt! - c.openedAt)),

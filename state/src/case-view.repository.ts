@@ -153,6 +153,38 @@ const severityRank = sql<number>`case cases.severity ${sql.join(
   sql` `,
 )} else 0 end`;
 
+const DUE_COLUMNS = ['cases.accept_due_at', 'cases.arrive_due_at', 'cases.resolve_due_at'] as const;
+
+/**
+ * 超时 as core's `breachedClocks` has it: any running clock (accept, arrive, resolve) past its
+ * deadline before `at`; a paused case's clocks stopped when it paused.
+ */
+const anyClockBreached = (at: number) =>
+  sql<boolean>`(${sql.join(
+    DUE_COLUMNS.map((column) => sql`${sql.ref(column)} < coalesce(cases.paused_at, ${at})`),
+    sql` or `,
+  )})`;
+
+/** When the next running clock among the matching cases runs out at or after `at`, or null. */
+async function nextClockDue(q: ReturnType<typeof scopedCases>, at: number): Promise<number | null> {
+  const row = await q
+    .clearSelect()
+    .select(
+      DUE_COLUMNS.map((column, i) =>
+        sql<
+          number | string | null
+        >`min(case when ${sql.ref(column)} >= ${at} then ${sql.ref(column)} end)`.as(`due${i}`),
+      ),
+    )
+    .where('cases.state', 'not in', CLOCKLESS_STATES)
+    .where('cases.paused_at', 'is', null)
+    .executeTakeFirst();
+  const dues = Object.values(row ?? {})
+    .filter((due) => due !== null && due !== undefined)
+    .map(Number);
+  return dues.length > 0 ? Math.min(...dues) : null;
+}
+
 /** `%`, `_` and `\` match themselves in a search. */
 const likePattern = (text: string) => `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
@@ -195,18 +227,9 @@ export async function searchCaseViews(
       );
   let nextDueAt: number | null | undefined;
   if (search.dueBefore !== null) {
-    const next = await q
-      .clearSelect()
-      .select(sql<number | string | null>`min(coalesce(cases.accept_due_at, cases.resolve_due_at))`.as('at'))
-      .where('cases.state', 'not in', CLOCKLESS_STATES)
-      .where(sql<boolean>`coalesce(cases.accept_due_at, cases.resolve_due_at) >= ${search.dueBefore}`)
-      .executeTakeFirst();
-    nextDueAt = next?.at === null || next?.at === undefined ? null : Number(next.at);
+    nextDueAt = await nextClockDue(q, search.dueBefore);
+    q = q.where('cases.state', 'not in', CLOCKLESS_STATES).where(anyClockBreached(search.dueBefore));
   }
-  if (search.dueBefore !== null)
-    q = q
-      .where('cases.state', 'not in', CLOCKLESS_STATES)
-      .where(sql<boolean>`coalesce(cases.accept_due_at, cases.resolve_due_at) < ${search.dueBefore}`);
 
   const counted = await q
     .clearSelect()

@@ -18,6 +18,7 @@ const row = (key: string, opened: number, resolved: number, onTime: number, over
   resolved,
   resolvedOnTime: onTime,
   overdue,
+  pastResolveDue: overdue,
 });
 
 describe('analytics helpers', () => {

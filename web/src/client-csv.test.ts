@@ -32,7 +32,7 @@ describe('CSV exports', () => {
   });
 
   it('the analytics breakdown goes through it: a grid named like a formula stays text', () => {
-    const row = { key: 'G1', opened: 1, resolved: 1, resolvedOnTime: 1, overdue: 0 };
+    const row = { key: 'G1', opened: 1, resolved: 1, resolvedOnTime: 1, overdue: 0, pastResolveDue: 0 };
     expect(breakdownCsv(['名称', 'n'], [row], { G1: '=cmd|" /C calc"!A0' })).toBe(
       `\uFEFF名称,n\r\n"'=cmd|"" /C calc""!A0",1,1,1,0,100.0%\r\n`,
     );

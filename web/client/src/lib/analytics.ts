@@ -1,4 +1,5 @@
 import type { Breakdown, Rate } from '@gridsense/core';
+import { DEFAULT_LIST_FILTERS, hashForFilters } from './case-list-query';
 import { toCsv } from './csv';
 
 export const DAY_MS = 86_400_000;
@@ -17,9 +18,9 @@ export function formatRate(rate: Rate): string {
   return `${(Math.round(rate.value * 1000) / 10).toFixed(1)}%`;
 }
 
-/** 按时办结率 of one breakdown row, as a Rate (resolved on time ÷ resolved or overdue). */
+/** 按时办结率 of one breakdown row, as a Rate (resolved on time ÷ resolved or past the resolve deadline). */
 export function rowOnTimeRate(row: Breakdown): Rate {
-  const denominator = row.resolved + row.overdue;
+  const denominator = row.resolved + row.pastResolveDue;
   return {
     numerator: row.resolvedOnTime,
     denominator,
@@ -83,4 +84,43 @@ export function trendColumns(
     points.map((point) => point.resolved),
     points.map((point) => point.closed),
   ];
+}
+
+/** Which case list filter an analytics breakdown's key is (departments have none yet). */
+export type BreakdownDimension = 'grid' | 'worker' | 'category' | 'department';
+
+const FILTER_OF: Record<BreakdownDimension, 'gridId' | 'assignee' | 'category' | null> = {
+  grid: 'gridId',
+  worker: 'assignee',
+  category: 'category',
+  department: null,
+};
+
+/**
+ * The case list filtered as a breakdown row counts: its grid, lead or category, opened within the
+ * period (whole local days), every state; with `overdue`, only the open cases past a deadline.
+ */
+export function breakdownHref(
+  dimension: BreakdownDimension,
+  key: string,
+  period: { from: number; to: number },
+  overdue = false,
+): string | null {
+  const filter = FILTER_OF[dimension];
+  if (filter === null) return null;
+  return hashForFilters({
+    ...DEFAULT_LIST_FILTERS,
+    [filter]: key,
+    state: overdue ? 'open' : 'all',
+    overdueOnly: overdue,
+    from: viewerDay(period.from),
+    to: viewerDay(period.to),
+  });
+}
+
+/** YYYY-MM-DD in the viewer's time zone, as the case list's day filters read it. */
+function viewerDay(at: number): string {
+  const date = new Date(at);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`;
 }
