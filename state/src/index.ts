@@ -30,6 +30,7 @@ export * from './supervisor';
 export * from './tls-files';
 export * from './district/standard-taxonomy';
 export * from './district/taxonomy-examples';
+export * from './intake-suggestion.repository';
 export * from './district/seed-district';
 export * from './session.repository';
 export * from './totp.repository';
