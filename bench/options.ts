@@ -2,9 +2,10 @@ import { parseArgs } from 'node:util';
 import type { RateSearch } from './scenarios/ingest';
 
 export type SystemName = 'gridsense' | 'aedes' | 'node-red';
-export type ScenarioName = 'ingest' | 'latency' | 'connections' | 'influx' | 'mosquitto' | 'cluster';
+export type ScenarioName =
+  'ingest' | 'latency' | 'connections' | 'influx' | 'crash' | 'mosquitto' | 'cluster';
 const SYSTEMS: SystemName[] = ['gridsense', 'aedes', 'node-red'];
-const SCENARIOS: ScenarioName[] = ['ingest', 'latency', 'connections', 'influx'];
+const SCENARIOS: ScenarioName[] = ['ingest', 'latency', 'connections', 'influx', 'crash'];
 
 export interface BenchOptions {
   mode: 'quick' | 'full';
@@ -34,7 +35,9 @@ export interface BenchOptions {
 export const USAGE = `Usage: npm run bench -- [--quick] [options]
   --quick                seconds: one low rate per system, a few probes, 200 connections
   --systems <list>       gridsense,aedes,node-red (default all)
-  --only <list>          ingest,latency,connections,influx (default all); mosquitto: ingest behind
+  --only <list>          ingest,latency,connections,influx,crash (default all); crash: GridSense and
+                         the Node-RED stack killed -9 mid-hold, acknowledged readings lost counted;
+                         mosquitto: ingest behind
                          Mosquitto, mqtt.js subscriber vs 1 and 2 pipelined ingest processes;
                          cluster: 1 then 2 broker nodes with alerts, PostgreSQL, Redis (start-rate
                          1000, hold-s 5, confirm-s 20 unless given; the demo's 24 smoke detectors)

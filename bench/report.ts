@@ -2,6 +2,7 @@
 import { spawnSync } from 'node:child_process';
 import os from 'node:os';
 import type { ConnectionsResult } from './scenarios/connections';
+import { formatCrash, type CrashPlan, type CrashResult } from './scenarios/crash';
 import { formatCpu, type IngestResult } from './scenarios/ingest';
 import type { LatencyLevel } from './scenarios/latency';
 
@@ -30,6 +31,8 @@ export interface BenchReport {
   latency: LatencyLevel[];
   connections: ConnectionsResult[];
   influxLinesPerS: number | undefined;
+  /** The crash scenario, when it ran: acknowledged readings lost to a SIGKILL, per system. */
+  crash?: { plan: CrashPlan; results: CrashResult[] };
   targets: { name: string; value: string; met: boolean | undefined }[];
 }
 
@@ -153,6 +156,7 @@ export function formatReport(report: BenchReport): string {
   }
   if (report.influxLinesPerS !== undefined)
     lines.push('', `InfluxDB alone, one writer, 5,000-line batches: ${fmt(report.influxLinesPerS)} lines/s`);
+  if (report.crash) lines.push('', formatCrash(report.crash.results, report.crash.plan));
   lines.push('', 'Targets');
   for (const t of report.targets)
     lines.push(`  ${t.met === undefined ? '  –  ' : t.met ? ' met ' : ' NOT '} ${t.name}: ${t.value}`);

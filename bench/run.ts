@@ -21,6 +21,7 @@ import { runConnections, type ConnectionsResult } from './scenarios/connections'
 import { findZeroLossRate, warmUp, type IngestResult, type SystemUnderTest } from './scenarios/ingest';
 import { runAlertLatency, type LatencyLevel } from './scenarios/latency';
 import { formatClusterIngest, runClusterIngest, type ClusterIngestPlan } from './scenarios/cluster-ingest';
+import { defaultCrashPlan, runCrash } from './scenarios/crash';
 import {
   defaultMosquittoIngestPlan,
   formatMosquittoIngest,
@@ -157,6 +158,10 @@ export async function runBenchmark(
     const influxLinesPerS = options.scenarios.includes('influx')
       ? await measureInfluxWrites(influx.url, 'bench_influx_alone', options.influxMs)
       : undefined;
+    const crashPlan = defaultCrashPlan(options.mode === 'quick');
+    const crash = options.scenarios.includes('crash')
+      ? { plan: crashPlan, results: await runCrash(crashPlan, log) }
+      : undefined;
     if (options.scenarios.includes('mosquitto')) {
       const plan = defaultMosquittoIngestPlan(options.mode === 'quick');
       log(formatMosquittoIngest(await runMosquittoIngest(influx, plan, log), plan));
@@ -179,6 +184,7 @@ export async function runBenchmark(
       latency,
       connections,
       influxLinesPerS,
+      ...(crash ? { crash } : {}),
     };
     return { ...partial, targets: judgeTargets(partial) };
   } finally {

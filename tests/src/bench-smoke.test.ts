@@ -42,13 +42,22 @@ describe.skipIf(mode === 'skip')('benchmark smoke run (npm run bench -- --quick)
     expect(report.influxLinesPerS).toBeGreaterThan(0);
     expect(report.machine.cores).toBeGreaterThan(0);
 
+    // The crash scenario: each system's ingesting process killed mid-hold. GridSense's PUBACK
+    // means stored, so nothing it acknowledged may be missing or stored twice.
+    const crash = new Map(report.crash?.results.map((r) => [r.system, r]));
+    expect(crash.get('gridsense')).toMatchObject({ lost: 0, duplicated: 0 });
+    expect(crash.get('gridsense')?.acknowledged).toBe(crash.get('gridsense')?.sent);
+    expect(crash.get('gridsense')?.stored).toBe(crash.get('gridsense')?.acknowledged);
+    expect(crash.get('node-red')?.acknowledged).toBeGreaterThan(0);
+
     const text = formatReport(report);
     for (const heading of [
       '1/4. Highest zero-loss rate',
       '2. Alert latency',
       '3. Concurrent connections',
+      'Crash: the ingesting process killed',
       'Targets',
     ])
       expect(text).toContain(heading);
-  }, 150_000); // ~30 s here, mostly starting influxd, GridSense, Mosquitto and Node-RED; headroom for a busy CI
+  }, 360_000); // ~60 s on a quiet host, mostly starting influxd, GridSense, Mosquitto and Node-RED; headroom for a busy CI
 });

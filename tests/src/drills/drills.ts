@@ -59,6 +59,10 @@ export interface Drill {
   env?: Record<string, string>;
   /** Unacknowledged publishes per device (default 10; 1 behind Mosquitto). */
   inFlight?: number;
+  /** A fixed pace per device instead of as fast as acknowledgements come (readings/s). */
+  ratePerDevice?: number;
+  /** Devices put `ts` in their readings. */
+  withTs?: boolean;
   /** InfluxDB stopped before the platform starts (started again by `fault`). */
   storeDownAtStart?: boolean;
   /** The spool on a tmpfs of this many KiB, so the disk fills before the spool's own limit. */
@@ -233,6 +237,44 @@ function sampleMemory(pid: () => number | undefined): { peakMb(): number; stop()
   return { peakMb: () => Math.round(peak), stop: () => clearInterval(timer) };
 }
 
+/**
+ * What became of a finished fleet's readings in InfluxDB: acknowledged, stored (distinct seqs),
+ * lost (acknowledged, not stored) and duplicated. Waits until a spool is replayed and what a broker
+ * queued is stored, or `patienceS` without progress.
+ */
+export async function countOutcome(
+  fleet: NumberedFleet,
+  influxUrl: string,
+  database: string,
+  patienceS = 60,
+) {
+  const acked = fleet.acked;
+  const acknowledged = [...acked.values()].reduce((n, s) => n + s.size, 0);
+  const count = async () => {
+    const counts = new Map<string, Map<number, number>>();
+    for (const id of acked.keys()) counts.set(id, await influxSeqCounts(influxUrl, database, id));
+    return counts;
+  };
+  const lostOf = (counts: Map<string, Map<number, number>>) =>
+    [...acked].reduce((n, [id, seqs]) => n + [...seqs].filter((seq) => !counts.get(id)?.has(seq)).length, 0);
+  let counts = await count();
+  for (let lost = lostOf(counts), still = 0; lost > 0 && still < patienceS; still++) {
+    await sleep(1_000);
+    counts = await count();
+    const now = lostOf(counts);
+    if (now < lost) still = 0;
+    lost = now;
+  }
+  let stored = 0;
+  let duplicated = 0;
+  for (const seqs of counts.values())
+    for (const n of seqs.values()) {
+      stored++;
+      duplicated += n - 1;
+    }
+  return { sent: fleet.sent(), acknowledged, stored, lost: lostOf(counts), duplicated };
+}
+
 export async function runDrill(drill: Drill, scale: DrillScale): Promise<DrillResult> {
   const dataDir = await mkdtemp(join(tmpdir(), 'gridsense-drill-'));
   const influxd = await startRestartableInfluxd();
@@ -264,48 +306,19 @@ export async function runDrill(drill: Drill, scale: DrillScale): Promise<DrillRe
       devices,
       // Mosquitto acknowledges at once: pace the devices below what ingest drains.
       ...(mosquitto ? { inFlight: 1, intervalMs: 20 } : { inFlight: drill.inFlight ?? 10 }),
+      ...(drill.ratePerDevice && { ratePerDevice: drill.ratePerDevice }),
+      ...(drill.withTs && { withTs: true }),
       metric: { name: 'battery', value: 50 },
     });
     await sleep(scale.phaseMs);
     await drill.fault({ influxd, mosquitto, platform, fleet }, scale);
     await sleep(scale.phaseMs);
     await fleet.finish(60_000);
-    const acked = fleet.acked;
-    const acknowledged = [...acked.values()].reduce((n, s) => n + s.size, 0);
-    const count = async () => {
-      const counts = new Map<string, Map<number, number>>();
-      for (const d of devices) counts.set(d.id, await influxSeqCounts(influxd.url, DATABASE, d.id));
-      return counts;
-    };
-    const lostOf = (counts: Map<string, Map<number, number>>) =>
-      [...acked].reduce(
-        (n, [id, seqs]) => n + [...seqs].filter((seq) => !counts.get(id)?.has(seq)).length,
-        0,
-      );
-    // Until the spool is replayed and what was queued is stored, or 60 s without progress.
-    let counts = await count();
-    for (let lost = lostOf(counts), still = 0; lost > 0 && still < 60; still++) {
-      await sleep(1_000);
-      counts = await count();
-      const now = lostOf(counts);
-      if (now < lost) still = 0;
-      lost = now;
-    }
+    const outcome = await countOutcome(fleet, influxd.url, DATABASE);
     memory.stop();
-    let stored = 0;
-    let duplicated = 0;
-    for (const seqs of counts.values())
-      for (const n of seqs.values()) {
-        stored++;
-        duplicated += n - 1;
-      }
     return {
       drill: drill.name,
-      sent: fleet.sent(),
-      acknowledged,
-      stored,
-      lost: lostOf(counts),
-      duplicated,
+      ...outcome,
       memoryPeakMb: memory.peakMb(),
       ...(drill.brokerLoss !== undefined && { brokerLoss: drill.brokerLoss }),
     };

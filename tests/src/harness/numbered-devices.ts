@@ -33,12 +33,18 @@ export async function startNumberedDevices(options: {
   withTs?: boolean;
   /** Pause between a device's publishes (default none: as fast as acknowledgements come). */
   intervalMs?: number;
+  /**
+   * A fixed pace instead: each device publishes this many readings a second whatever the
+   * acknowledgement latency, skipping a beat while `inFlight` are unacknowledged.
+   */
+  ratePerDevice?: number;
 }): Promise<NumberedFleet> {
   const acked = new Map<string, Set<number>>();
   let sent = 0;
   let publishing = true;
   const outstanding = new Map<string, number>();
   const clients: MqttClient[] = [];
+  const pacers: NodeJS.Timeout[] = [];
 
   for (const device of options.devices) {
     const client = mqtt.connect(options.url, {
@@ -57,33 +63,46 @@ export async function startNumberedDevices(options: {
     outstanding.set(device.id, 0);
     let seq = 0;
     const topic = `gs/v1/${device.gridId}/${device.id}/telemetry`;
-    const pump = () => {
-      while (publishing && (outstanding.get(device.id) ?? 0) < options.inFlight) {
-        const current = ++seq;
-        sent++;
-        outstanding.set(device.id, (outstanding.get(device.id) ?? 0) + 1);
-        const body = {
-          seq: current,
-          ...(options.withTs ? { ts: Date.now() } : {}),
-          metrics: { [options.metric.name]: options.metric.value },
-        };
-        client.publish(topic, JSON.stringify(body), { qos: 1 }, (error) => {
-          outstanding.set(device.id, (outstanding.get(device.id) ?? 0) - 1);
-          if (!error) acked.get(device.id)!.add(current);
-          if (options.intervalMs) setTimeout(pump, options.intervalMs);
-          else setImmediate(pump);
-        });
-      }
+    const publishOne = (paced: boolean) => {
+      const current = ++seq;
+      sent++;
+      outstanding.set(device.id, (outstanding.get(device.id) ?? 0) + 1);
+      const body = {
+        seq: current,
+        ...(options.withTs ? { ts: Date.now() } : {}),
+        metrics: { [options.metric.name]: options.metric.value },
+      };
+      client.publish(topic, JSON.stringify(body), { qos: 1 }, (error) => {
+        outstanding.set(device.id, (outstanding.get(device.id) ?? 0) - 1);
+        if (!error) acked.get(device.id)!.add(current);
+        if (paced) return;
+        if (options.intervalMs) setTimeout(pump, options.intervalMs);
+        else setImmediate(pump);
+      });
     };
+    const pump = () => {
+      while (publishing && (outstanding.get(device.id) ?? 0) < options.inFlight) publishOne(false);
+    };
+    const pace = () => {
+      if (publishing && (outstanding.get(device.id) ?? 0) < options.inFlight) publishOne(true);
+    };
+    if (options.ratePerDevice) {
+      client.once('connect', () => pacers.push(setInterval(pace, 1000 / options.ratePerDevice!)));
+      continue;
+    }
     client.once('connect', pump);
   }
   await Promise.all(clients.map((c) => (c.connected ? undefined : new Promise((r) => c.once('connect', r)))));
+  const stopPublishing = () => {
+    publishing = false;
+    for (const pacer of pacers) clearInterval(pacer);
+  };
 
   return {
     acked,
     sent: () => sent,
     async finish(timeoutMs) {
-      publishing = false;
+      stopPublishing();
       const deadline = Date.now() + timeoutMs;
       while ([...outstanding.values()].some((n) => n > 0)) {
         if (Date.now() > deadline)
@@ -92,7 +111,7 @@ export async function startNumberedDevices(options: {
       }
     },
     async close() {
-      publishing = false;
+      stopPublishing();
       await Promise.all(clients.map((c) => c.endAsync(true)));
     },
   };
