@@ -8,12 +8,35 @@ import {
   type PatrolReport,
   type User,
 } from '@gridsense/core';
-import { findUserById } from '@gridsense/state';
+import { findUserById, recordIntakeChoice } from '@gridsense/state';
 import { withinReach } from './case-actions';
 import { openOrJoin, type IntakeOutcome } from './case-intake';
 import type { CasePolicy } from './case-policy';
 import { visibleGrids } from './case-scope';
 import { loadPolicy, type CaseContext } from './case-writer';
+
+/**
+ * Keeps what the intake classifier suggested beside the category the person chose, when the form
+ * sent its suggestion, so the suggestion's agreement can be measured (`intake-suggester.ts`).
+ */
+async function keepSuggestion(
+  ctx: CaseContext,
+  user: User,
+  channel: 'hotline' | 'patrol',
+  input: PatrolReport | HotlineEntry,
+  outcome: IntakeOutcome,
+): Promise<IntakeOutcome> {
+  if (input.suggested)
+    await recordIntakeChoice(ctx.db, {
+      caseId: outcome.caseId,
+      channel,
+      userId: user.id,
+      suggested: input.suggested,
+      chosen: input.caseType ?? input.subcategory ?? input.category,
+      at: ctx.now(),
+    });
+  return outcome;
+}
 
 function checkCategory(policy: CasePolicy, input: PatrolReport | HotlineEntry): void {
   const errors = checkClassification(policy.categories, input);
@@ -34,7 +57,7 @@ export async function reportFromPatrol(
   // A grid worker reports in their duty grids, anyone else in their region.
   if (!(await visibleGrids(ctx, user)).includes(gridId))
     throw new AppError('forbidden', `grid ${gridId} is not in your region`);
-  return openOrJoin(ctx, policy, {
+  const outcome = await openOrJoin(ctx, policy, {
     source: 'patrol',
     title: report.title,
     description: report.description,
@@ -53,6 +76,7 @@ export async function reportFromPatrol(
     trigger: { photos: report.photos, location: report.location },
     selfHandle: report.selfHandle,
   });
+  return keepSuggestion(ctx, user, 'patrol', report, outcome);
 }
 
 /** 被动发现: a hotline call entered by an operator; the caller is stored but only shown masked. */
@@ -79,7 +103,7 @@ export async function reportFromHotline(
     if (!withinReach(ctx, user, assignee, gridId))
       throw new AppError('validation_failed', `${call.assigneeId} is outside the case's region`);
   }
-  return openOrJoin(ctx, policy, {
+  const outcome = await openOrJoin(ctx, policy, {
     source: 'hotline',
     title: call.title,
     description: call.description,
@@ -99,4 +123,5 @@ export async function reportFromHotline(
     requester: { name: call.callerName, phone: call.callerPhone },
     ...(call.assigneeId ? { override: { assigneeId: call.assigneeId, note: call.overrideNote } } : {}),
   });
+  return keepSuggestion(ctx, user, 'hotline', call, outcome);
 }

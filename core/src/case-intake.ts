@@ -1,4 +1,5 @@
 import { SEVERITIES, type Severity } from './model';
+import { parseSuggestedKeys } from './intake-classifier';
 import { photoListProblems } from './photo-paths';
 
 /**
@@ -14,6 +15,8 @@ interface ReportBase {
   severity: Severity;
   location: { lat: number; lng: number } | null;
   address: string | null;
+  /** The keys the intake classifier suggested, best first, when the form showed them (kept to measure it). */
+  suggested?: string[];
 }
 
 export interface PatrolReport extends ReportBase {
@@ -62,6 +65,7 @@ function parseBase(body: Record<string, unknown>, errors: string[]): ReportBase 
     if (!ok) errors.push('location must be { lat, lng } in WGS-84 degrees');
     else location = { lat: l.lat as number, lng: l.lng as number };
   }
+  const suggested = parseSuggestedKeys(body.suggested, errors);
   return {
     title: text('title', 120),
     description: text('description', 2000),
@@ -71,6 +75,7 @@ function parseBase(body: Record<string, unknown>, errors: string[]): ReportBase 
     severity: body.severity as Severity,
     location,
     address: optional('address'),
+    ...(suggested ? { suggested } : {}),
   };
 }
 

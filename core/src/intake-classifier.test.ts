@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import {
   agreementOf,
   createIntakeClassifier,
+  parseSuggestedKeys,
+  parseSuggestRequest,
   suggestCategories,
   textGrams,
   trainIntakeClassifier,
@@ -121,5 +123,41 @@ describe('agreementOf', () => {
     ],
   ])('%j → %j', (pairs, expected) => {
     expect(agreementOf(pairs)).toEqual(expected);
+  });
+});
+
+describe('parseSuggestRequest', () => {
+  it.each([
+    [{ text: ' 楼道堆物 ' }, { ok: true, text: '楼道堆物' }],
+    [{ text: '火'.repeat(2000) }, { ok: true, text: '火'.repeat(2000) }],
+    [{ text: '火'.repeat(2001) }, { ok: false, errors: ['text is longer than 2000 characters'] }],
+    [{ text: ' \n ' }, { ok: false, errors: ['text is empty'] }],
+    [{ text: 7 }, { ok: false, errors: ['text must be a string'] }],
+    [{}, { ok: false, errors: ['text must be a string'] }],
+    [null, { ok: false, errors: ['body must be an object'] }],
+    [['text'], { ok: false, errors: ['body must be an object'] }],
+  ])('%j → %j', (input, expected) => {
+    expect(parseSuggestRequest(input)).toEqual(expected);
+  });
+});
+
+describe('parseSuggestedKeys', () => {
+  it.each([
+    [undefined, undefined, []],
+    [null, undefined, []],
+    [[], [], []],
+    [
+      ['fire_safety.hazard.blocked_exit', 'gas_safety'],
+      ['fire_safety.hazard.blocked_exit', 'gas_safety'],
+      [],
+    ],
+    [['a', 'b', 'c', 'd'], undefined, ['suggested must be up to three taxonomy keys']],
+    [['Fire'], undefined, ['suggested must be up to three taxonomy keys']],
+    [[1], undefined, ['suggested must be up to three taxonomy keys']],
+    ['fire_safety', undefined, ['suggested must be up to three taxonomy keys']],
+  ])('%j → %j', (value, keys, problems) => {
+    const errors: string[] = [];
+    expect(parseSuggestedKeys(value, errors)).toEqual(keys);
+    expect(errors).toEqual(problems);
   });
 });

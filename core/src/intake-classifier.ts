@@ -101,3 +101,35 @@ export function agreementOf(pairs: readonly { suggested: readonly string[]; chos
   const top3 = pairs.filter((p) => p.suggested.slice(0, 3).includes(p.chosen)).length;
   return { count: pairs.length, top1: top1 / pairs.length, top3: top3 / pairs.length };
 }
+
+/** `POST /api/intake/suggest`: `{ text }`, 1–2000 characters once trimmed. */
+export function parseSuggestRequest(
+  input: unknown,
+): { ok: true; text: string } | { ok: false; errors: string[] } {
+  if (typeof input !== 'object' || input === null || Array.isArray(input))
+    return { ok: false, errors: ['body must be an object'] };
+  const { text } = input as Record<string, unknown>;
+  if (typeof text !== 'string') return { ok: false, errors: ['text must be a string'] };
+  const trimmed = text.trim();
+  if (!trimmed) return { ok: false, errors: ['text is empty'] };
+  if (trimmed.length > SUGGESTION_TEXT_MAX)
+    return { ok: false, errors: [`text is longer than ${SUGGESTION_TEXT_MAX} characters`] };
+  return { ok: true, text: trimmed };
+}
+
+/**
+ * The suggestion a report was made with (`suggested` on a hotline or patrol body): up to three
+ * taxonomy keys, best first. Absent: undefined; malformed: a problem in `errors`.
+ */
+export function parseSuggestedKeys(value: unknown, errors: string[]): string[] | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (
+    !Array.isArray(value) ||
+    value.length > 3 ||
+    value.some((key) => typeof key !== 'string' || !/^[a-z][a-z0-9_.]{0,199}$/.test(key))
+  ) {
+    errors.push('suggested must be up to three taxonomy keys');
+    return undefined;
+  }
+  return value as string[];
+}
