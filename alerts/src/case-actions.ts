@@ -51,8 +51,14 @@ function entryData(command: CaseCommand): Record<string, unknown> {
         reason: command.reason,
         ...(command.duplicateOfId ? { duplicateOfId: command.duplicateOfId } : {}),
       };
+    case 'request_extension':
+      return { days: command.days };
     case 'accept':
     case 'close':
+    case 'approve_extension':
+    case 'refuse_extension':
+    case 'supervise':
+    case 'unsupervise':
     case 'register':
     case 'reject':
     case 'reopen':
@@ -65,7 +71,14 @@ function entryData(command: CaseCommand): Record<string, unknown> {
 function noteOf(command: CaseCommand): string | null {
   if (command.action === 'feedback') return command.comment ?? null;
   // Why a case was paused or sent up is what its timeline must show.
-  if (command.action === 'escalate' || command.action === 'pause') return command.reason;
+  if (
+    command.action === 'escalate' ||
+    command.action === 'pause' ||
+    command.action === 'request_extension' ||
+    command.action === 'refuse_extension' ||
+    command.action === 'supervise'
+  )
+    return command.reason;
   return 'note' in command ? (command.note ?? null) : null;
 }
 
@@ -199,6 +212,13 @@ export async function actOnCase(
       ? await linkDuplicate(ctx, user, current, result.next.duplicateOfId)
       : undefined;
   let next = result.next;
+  // An approved 延期 shows on the timeline what it granted and where the deadline went.
+  if (command.action === 'approve_extension' && current.extensionRequest)
+    data = {
+      days: current.extensionRequest.days,
+      fromDueAt: current.resolveDueAt,
+      toDueAt: next.resolveDueAt,
+    };
   const entries: NewTimelineEntry[] = [
     timelineEntry(
       actor,
@@ -209,6 +229,11 @@ export async function actOnCase(
       Object.keys(data).length ? data : null,
     ),
   ];
+  // Reopened: the platform put it under 督办 in the same move; its timeline says so.
+  if (current.supervisedAt === null && next.supervisedAt !== null && next.supervisedById === SYSTEM.id)
+    entries.push(
+      timelineEntry(SYSTEM, 'supervise', current, next, null, { automatic: next.supervisionReason }),
+    );
   const notices: Notice[] = await noticesForEffects(ctx, policy, current, next, result.effects, {
     actorName: user.displayName,
     ...(command.action === 'return' ? { returnReason: command.reason } : {}),

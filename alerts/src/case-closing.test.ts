@@ -66,7 +66,7 @@ describe.each(stateDialects())('on %s', (dialect) => {
         satisfaction: 1,
         resolvedAt: null,
       });
-      const actions = (await env.cases.detail(op, id)).timeline.slice(-2);
+      const actions = (await env.cases.detail(op, id)).timeline.slice(-3);
       expect(actions).toMatchObject([
         {
           action: 'feedback',
@@ -74,6 +74,8 @@ describe.each(stateDialects())('on %s', (dialect) => {
           note: '居民反映仍有烟味',
           data: { satisfaction: 1, solved: false },
         },
+        // Not solved: the platform puts it under 督办 in the same move.
+        { action: 'supervise', actorId: 'system', data: { automatic: 'reopened' } },
         { action: 'dispatch', actorId: 'system', toState: 'dispatched' },
       ]);
     });

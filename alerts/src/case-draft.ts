@@ -154,5 +154,9 @@ export function newCaseRecord(
     closeReason: null,
     duplicateOfId: null,
     returnedById: null,
+    extensionRequest: null,
+    supervisedAt: null,
+    supervisedById: null,
+    supervisionReason: null,
   };
 }

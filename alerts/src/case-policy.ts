@@ -44,11 +44,12 @@ export function transitionPolicy(
   return { returnLimit: policy.returnLimit, calendar: policy.calendar, sla: slaFor(policy, record) };
 }
 
+/** The ticker's intervals for a case: its SLA's, shortened while it is under 督办. */
 export function timingFor(
   policy: CasePolicy,
-  record: Pick<CaseRecord, 'category' | 'severity'>,
+  record: Pick<CaseRecord, 'category' | 'severity' | 'supervisedAt'>,
 ): ClockTiming {
-  return clockTiming(slaFor(policy, record));
+  return clockTiming(slaFor(policy, record), record.supervisedAt !== null);
 }
 
 export function needsPhoto(policy: CasePolicy, category: string): boolean {

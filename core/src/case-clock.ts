@@ -17,10 +17,17 @@ export interface ClockTiming {
   escalateEveryMs: number;
 }
 
-export function clockTiming(sla: Pick<CaseSla, 'repeatEveryMinutes' | 'escalateEveryMinutes'>): ClockTiming {
+/** A case under 督办 is nagged and escalated this much more often than its SLA says. */
+export const SUPERVISED_TIMING_FACTOR = 0.5;
+
+export function clockTiming(
+  sla: Pick<CaseSla, 'repeatEveryMinutes' | 'escalateEveryMinutes'>,
+  supervised = false,
+): ClockTiming {
+  const factor = supervised ? SUPERVISED_TIMING_FACTOR : 1;
   return {
-    repeatEveryMs: sla.repeatEveryMinutes * 60_000,
-    escalateEveryMs: sla.escalateEveryMinutes * 60_000,
+    repeatEveryMs: Math.round(sla.repeatEveryMinutes * 60_000 * factor),
+    escalateEveryMs: Math.round(sla.escalateEveryMinutes * 60_000 * factor),
   };
 }
 

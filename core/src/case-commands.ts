@@ -2,6 +2,7 @@ import {
   CASE_ACTIONS,
   CLOSE_REASONS,
   ESCALATION_LEVELS,
+  MAX_EXTENSION_DAYS,
   RETURN_REASONS,
   type CaseCommand,
   type CloseReason,
@@ -105,6 +106,21 @@ export function parseCaseCommand(
       requiredText('reason');
       if (body.level !== undefined && !ESCALATION_LEVELS.includes(body.level as RegionLevel))
         errors.push(`level must be one of ${ESCALATION_LEVELS.join(', ')}`);
+      break;
+    case 'request_extension': {
+      const { days } = body;
+      if (typeof days !== 'number' || !Number.isInteger(days) || days < 1 || days > MAX_EXTENSION_DAYS)
+        errors.push(`days must be a whole number of working days from 1 to ${MAX_EXTENSION_DAYS}`);
+      requiredText('reason');
+      break;
+    }
+    case 'refuse_extension':
+    case 'supervise':
+      requiredText('reason');
+      break;
+    case 'approve_extension':
+    case 'unsupervise':
+      optionalString('note');
       break;
     default:
       errors.push(`action must be one of ${CASE_ACTIONS.join(', ')}`);

@@ -350,6 +350,10 @@ describe('transition: resolve, verify, close, feedback, reopen', () => {
         resolveDueAt: NOW + 7_200_000,
         remindedClocks: [],
         updatedAt: NOW,
+        // 督办 by the platform: a reopened case was not solved.
+        supervisedAt: NOW,
+        supervisedById: 'system',
+        supervisionReason: 'reopened',
       }),
       effects: [{ type: 'redispatch' }],
     });

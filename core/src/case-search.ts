@@ -31,6 +31,8 @@ export interface CaseSearch {
   text: string | null;
   /** Only resolved cases the person may verify (待我核查). */
   awaitingMyVerification: boolean;
+  /** Only cases under 督办 (the supervision queue). */
+  supervised: boolean;
   /** Only cases whose running clock (accept, then resolve) ran out before this time (epoch ms). */
   dueBefore: number | null;
   sort: CaseSort;
@@ -68,6 +70,7 @@ const KNOWN_KEYS = new Set([
   'q',
   'awaiting',
   'dueBefore',
+  'supervised',
   'sort',
   'limit',
   'offset',
@@ -117,6 +120,7 @@ export function parseCaseSearch(query: Record<string, unknown>): Parsed<CaseSear
   const awaiting = read('awaiting', among(['verification'] as const), () =>
     invalid('awaiting must be verification'),
   );
+  const supervised = read('supervised', among(['true'] as const), () => invalid('supervised must be true'));
   const dueBefore = read('dueBefore', epochMs, () => invalid('dueBefore must be epoch milliseconds'));
   const sort =
     read('sort', among(CASE_SORTS), () => invalid('sort must be newest, deadline or severity')) ?? 'newest';
@@ -137,6 +141,7 @@ export function parseCaseSearch(query: Record<string, unknown>): Parsed<CaseSear
       text,
       awaitingMyVerification: awaiting === 'verification',
       dueBefore,
+      supervised: supervised === 'true',
       sort,
       limit,
       offset,

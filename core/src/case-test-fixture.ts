@@ -60,6 +60,10 @@ export const caseIn = (state: CaseState, extra: Partial<CaseRecord> = {}): CaseR
   closeReason: null,
   duplicateOfId: null,
   returnedById: null,
+  extensionRequest: null,
+  supervisedAt: null,
+  supervisedById: null,
+  supervisionReason: null,
   ...extra,
 });
 

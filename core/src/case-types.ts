@@ -108,7 +108,27 @@ export interface CaseRecord {
   duplicateOfId: string | null;
   /** Who returned the case last (退单), so it is not suggested straight back to them. */
   returnedById: string | null;
+  /** A 延期 request waiting for the level above; the clocks keep running until it is approved. */
+  extensionRequest: ExtensionRequest | null;
+  /** 督办: under supervision since, by whom ('system' for an automatic trigger) and why. */
+  supervisedAt: number | null;
+  supervisedById: string | null;
+  supervisionReason: string | null;
 }
+
+/** 延期: the handler asks for N more working days on the resolve deadline, with why. */
+export interface ExtensionRequest {
+  days: number;
+  reason: string;
+  requestedById: string;
+  requestedAt: number;
+}
+
+/** The most working days one 延期 request may ask for. */
+export const MAX_EXTENSION_DAYS = 30;
+
+/** Why the platform itself put a case under 督办 (the reason stored for an automatic trigger). */
+export type AutoSupervisionReason = 'reopened';
 
 /** Closing without handling: 作废 (void), 误报 (false alarm), 重复件 (duplicate of another case). */
 export type CloseReason = 'void' | 'false_alarm' | 'duplicate';
@@ -162,7 +182,14 @@ export type CaseCommand =
   | { action: 'close' }
   | { action: 'feedback'; satisfaction: number; solved: boolean; comment?: string }
   | { action: 'reopen'; note: string }
-  | { action: 'escalate'; reason: string; level?: RegionLevel };
+  | { action: 'escalate'; reason: string; level?: RegionLevel }
+  /** 延期申请: N more working days on the resolve deadline, decided by the level above. */
+  | { action: 'request_extension'; days: number; reason: string }
+  | { action: 'approve_extension'; note?: string }
+  | { action: 'refuse_extension'; reason: string }
+  /** 督办: put under supervision (with why), and lift it. */
+  | { action: 'supervise'; reason: string }
+  | { action: 'unsupervise'; note?: string };
 
 export type CaseAction = CaseCommand['action'];
 export const CASE_ACTIONS: readonly CaseAction[] = [
@@ -181,6 +208,11 @@ export const CASE_ACTIONS: readonly CaseAction[] = [
   'feedback',
   'reopen',
   'escalate',
+  'request_extension',
+  'approve_extension',
+  'refuse_extension',
+  'supervise',
+  'unsupervise',
 ];
 
 /** Who acts: a person (scope already checked by the service) or the platform itself. */

@@ -30,10 +30,22 @@ const VALID: Record<CaseAction, [CaseCommand, CaseActor]> = {
   feedback: [{ action: 'feedback', satisfaction: 5, solved: true }, operator],
   reopen: [{ action: 'reopen', note: 'smell is back' }, supervisor],
   escalate: [{ action: 'escalate', reason: '群众多次来电' }, operator],
+  request_extension: [{ action: 'request_extension', days: 3, reason: '等待配件到货' }, worker],
+  approve_extension: [{ action: 'approve_extension' }, supervisor],
+  refuse_extension: [{ action: 'refuse_extension', reason: '现场条件已具备' }, operator],
+  supervise: [{ action: 'supervise', reason: '群众反复投诉' }, supervisor],
+  unsupervise: [{ action: 'unsupervise' }, supervisor],
 };
 
 /** What a case needs to be in for the action's preconditions besides its state. */
-const SETUP: Partial<Record<CaseAction, Partial<CaseRecord>>> = { resume: { pausedAt: NOW - 60_000 } };
+const PENDING = { days: 2, reason: '等待配件', requestedById: 'w1', requestedAt: NOW - 60_000 };
+const SUPERVISED = { supervisedAt: NOW - 60_000, supervisedById: 'sv1', supervisionReason: '反复投诉' };
+const SETUP: Partial<Record<CaseAction, Partial<CaseRecord>>> = {
+  resume: { pausedAt: NOW - 60_000 },
+  approve_extension: { extensionRequest: PENDING },
+  refuse_extension: { extensionRequest: PENDING },
+  unsupervise: SUPERVISED,
+};
 
 const ACTIVE: CaseState[] = [
   'reported',
@@ -67,13 +79,18 @@ const ALLOWED: Record<CaseAction, Partial<Record<CaseState, CaseState>>> = {
   feedback: { verified: 'closed', closed: 'closed' },
   reopen: { resolved: 'reopened', verified: 'reopened', closed: 'reopened' },
   escalate: Object.fromEntries(ACTIVE.map((s) => [s, s])),
+  request_extension: { accepted: 'accepted', in_progress: 'in_progress' },
+  approve_extension: { accepted: 'accepted', in_progress: 'in_progress' },
+  refuse_extension: { accepted: 'accepted', in_progress: 'in_progress' },
+  supervise: Object.fromEntries(CASE_STATES.filter((s) => s !== 'closed').map((s) => [s, s])),
+  unsupervise: Object.fromEntries(CASE_STATES.map((s) => [s, s])),
 };
 
 describe('transition: every state × action', () => {
   const pairs = CASE_STATES.flatMap((state) =>
     CASE_ACTIONS.map((action) => [state, action, ALLOWED[action][state] ?? null] as const),
   );
-  it('covers 10 states × 15 actions', () => expect(pairs).toHaveLength(150));
+  it('covers 10 states × 20 actions', () => expect(pairs).toHaveLength(200));
 
   it.each(pairs)('%s + %s → %s', (state, action, expected) => {
     const [command, actor] = VALID[action];
@@ -137,6 +154,31 @@ describe('transition: who may act', () => {
     ['escalate', 'dispatched', supervisor, true],
     ['escalate', 'dispatched', worker, false],
     ['escalate', 'dispatched', handler, false],
+    ['request_extension', 'in_progress', worker, true],
+    ['request_extension', 'in_progress', { id: 'w1', role: 'handler' }, true],
+    ['request_extension', 'in_progress', otherWorker, false],
+    ['request_extension', 'in_progress', supervisor, false],
+    ['request_extension', 'in_progress', { id: 'w1', role: 'operator' }, false],
+    ['approve_extension', 'in_progress', supervisor, true],
+    ['approve_extension', 'in_progress', operator, true],
+    ['approve_extension', 'in_progress', admin, true],
+    ['approve_extension', 'in_progress', worker, false],
+    ['approve_extension', 'in_progress', otherWorker, false],
+    ['approve_extension', 'in_progress', handler, false],
+    ['approve_extension', 'in_progress', system, false],
+    ['refuse_extension', 'accepted', supervisor, true],
+    ['refuse_extension', 'accepted', worker, false],
+    ['refuse_extension', 'accepted', handler, false],
+    ['supervise', 'dispatched', supervisor, true],
+    ['supervise', 'dispatched', admin, true],
+    ['supervise', 'dispatched', system, true],
+    ['supervise', 'dispatched', operator, false],
+    ['supervise', 'dispatched', worker, false],
+    ['supervise', 'dispatched', handler, false],
+    ['unsupervise', 'dispatched', supervisor, true],
+    ['unsupervise', 'dispatched', system, false],
+    ['unsupervise', 'dispatched', operator, false],
+    ['unsupervise', 'dispatched', worker, false],
   ])('%s a %s case by %o → allowed %s', (action, state, actor, allowed) => {
     const record = caseIn(state, { ...SETUP[action], reporterId: 'rep1' });
     const result = transition(record, VALID[action][0], actor, NOW, POLICY);

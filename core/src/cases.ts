@@ -1,12 +1,16 @@
-import { addWorkingMs, workingMsBetween } from './case-calendar';
+import { addWorkingMs, workingDayMs, workingMsBetween } from './case-calendar';
 import { addSpan, isWorkingSpan } from './case-sla';
 import {
   ACTIVE_CASE_STATES,
+  CASE_STATES,
   CLOSE_REASONS,
+  MAX_EXTENSION_DAYS,
+  OPEN_CASE_STATES,
   DEFAULT_TRANSITION_POLICY,
   ESCALATION_LEVELS,
   SAFETY_CATEGORIES,
   nextEscalationLevel,
+  type AutoSupervisionReason,
   type CaseAction,
   type CaseActor,
   type CaseCommand,
@@ -38,6 +42,10 @@ const CHECKERS: readonly Party[] = ['operator', 'supervisor', 'admin'];
 /** Who passes or fails verification, and who closes as void / false alarm / duplicate: the permission table's. */
 const VERIFIERS: readonly Party[] = rolesFor('case.verify');
 const VOIDERS: readonly Party[] = rolesFor('case.void');
+/** 延期 is decided by the level above the handler; 督办 is set by supervisors or by the platform. */
+const EXTENSION_DECIDERS: readonly Party[] = rolesFor('case.extend.decide');
+const SUPERVISORS: readonly Party[] = ['system', ...rolesFor('case.supervise')];
+const EXTENSION_REQUESTERS: readonly Party[] = rolesFor('case.extend.request');
 const WORKING: readonly CaseState[] = ['accepted', 'in_progress'];
 
 interface Move {
@@ -77,6 +85,15 @@ export const CASE_MOVES: Record<CaseAction, Move> = {
   },
   reopen: { from: ['resolved', 'verified', 'closed'], to: 'reopened', by: roles(CHECKERS) },
   escalate: { from: ACTIVE_CASE_STATES, to: 'same', by: roles(DISPATCHERS) },
+  request_extension: {
+    from: WORKING,
+    to: 'same',
+    by: (r, a) => assignee(r, a) && EXTENSION_REQUESTERS.includes(a.role),
+  },
+  approve_extension: { from: WORKING, to: 'same', by: roles(EXTENSION_DECIDERS) },
+  refuse_extension: { from: WORKING, to: 'same', by: roles(EXTENSION_DECIDERS) },
+  supervise: { from: OPEN_CASE_STATES, to: 'same', by: roles(SUPERVISORS) },
+  unsupervise: { from: CASE_STATES, to: 'same', by: roles(rolesFor('case.supervise')) },
 };
 
 const refuse = (code: 'invalid_transition' | 'forbidden' | 'validation_failed', message: string) =>
@@ -93,6 +110,16 @@ function reopened(current: CaseRecord, next: CaseRecord, policy: TransitionPolic
   next.duplicateOfId = null;
   next.remindedClocks = [];
   next.resolveDueAt = policy.sla ? addSpan(now, policy.sla.resolve, policy.calendar) : current.resolveDueAt;
+  next.extensionRequest = null;
+  // A reopened case was not solved: it comes back under 督办 (unless it already is).
+  if (current.supervisedAt === null) superviseAutomatically(next, 'reopened', now);
+}
+
+/** 督办 set by the platform itself: a reopened case was not solved. */
+export function superviseAutomatically(next: CaseRecord, reason: AutoSupervisionReason, now: number): void {
+  next.supervisedAt = now;
+  next.supervisedById = 'system';
+  next.supervisionReason = reason;
 }
 
 /** A deadline moved on by a pause: wall time for wall-clock spans, working time for calendar spans. */
@@ -289,6 +316,60 @@ export function transition(
       effects.push({ type: 'escalate', level, reason: command.reason.trim() });
       break;
     }
+    case 'request_extension': {
+      if (current.extensionRequest)
+        return refuse('invalid_transition', 'an extension request is already waiting');
+      if (current.resolveDueAt === null)
+        return refuse('invalid_transition', 'the case has no resolve deadline');
+      const { days } = command;
+      if (!Number.isInteger(days) || days < 1 || days > MAX_EXTENSION_DAYS)
+        return refuse('validation_failed', `days must be a whole number from 1 to ${MAX_EXTENSION_DAYS}`);
+      if (!command.reason?.trim()) return refuse('validation_failed', 'an extension needs a reason');
+      next.extensionRequest = {
+        days,
+        reason: command.reason.trim(),
+        requestedById: actor.id,
+        requestedAt: now,
+      };
+      break;
+    }
+    case 'approve_extension':
+    case 'refuse_extension': {
+      const request = current.extensionRequest;
+      if (!request) return refuse('invalid_transition', 'no extension request is waiting');
+      if (actor.id === request.requestedById)
+        return refuse('forbidden', 'an extension is decided by someone other than who asked for it');
+      next.extensionRequest = null;
+      if (command.action === 'refuse_extension') {
+        if (!command.reason?.trim())
+          return refuse('validation_failed', 'refusing an extension needs a reason');
+        break;
+      }
+      // N working days on the calendar, from the deadline as it stands (a paused case shifts it on resume).
+      if (current.resolveDueAt !== null)
+        next.resolveDueAt = addWorkingMs(
+          current.resolveDueAt,
+          request.days * workingDayMs(policy.calendar),
+          policy.calendar,
+        );
+      next.remindedClocks = current.remindedClocks.filter((c) => c !== 'resolve');
+      break;
+    }
+    case 'supervise':
+      if (current.supervisedAt !== null)
+        return refuse('invalid_transition', 'the case is already under supervision');
+      if (!command.reason?.trim()) return refuse('validation_failed', 'supervision needs a reason');
+      next.supervisedAt = now;
+      next.supervisedById = actor.id;
+      next.supervisionReason = command.reason.trim();
+      break;
+    case 'unsupervise':
+      if (current.supervisedAt === null)
+        return refuse('invalid_transition', 'the case is not under supervision');
+      next.supervisedAt = null;
+      next.supervisedById = null;
+      next.supervisionReason = null;
+      break;
     default: {
       const unreachable: never = command;
       return unreachable;

@@ -3,6 +3,7 @@ import type {
   CaseSource,
   CloseReason,
   CaseState,
+  ExtensionRequest,
   RegionLevel,
   Severity,
   SlaClock,
@@ -69,6 +70,10 @@ export function toCaseRecord(row: CaseRow): CaseRecord {
     closeReason: row.close_reason as CloseReason | null,
     duplicateOfId: row.duplicate_of_id,
     returnedById: row.returned_by_id,
+    extensionRequest: row.extension_request ? (JSON.parse(row.extension_request) as ExtensionRequest) : null,
+    supervisedAt: num(row.supervised_at),
+    supervisedById: row.supervised_by_id,
+    supervisionReason: row.supervision_reason,
   };
 }
 
@@ -126,5 +131,9 @@ export function toCaseRow(r: CaseRecord, nextCheckAt: number | null): CaseRow {
     close_reason: r.closeReason,
     duplicate_of_id: r.duplicateOfId,
     returned_by_id: r.returnedById,
+    extension_request: r.extensionRequest ? JSON.stringify(r.extensionRequest) : null,
+    supervised_at: r.supervisedAt,
+    supervised_by_id: r.supervisedById,
+    supervision_reason: r.supervisionReason,
   };
 }

@@ -225,6 +225,7 @@ export async function searchCaseViews(
       .where((eb) =>
         eb.or([eb('cases.resolved_by_id', 'is', null), eb('cases.resolved_by_id', '<>', query.viewerId)]),
       );
+  if (search.supervised) q = q.where('cases.supervised_at', 'is not', null);
   let nextDueAt: number | null | undefined;
   if (search.dueBefore !== null) {
     nextDueAt = await nextClockDue(q, search.dueBefore);

@@ -165,6 +165,11 @@ export interface Database {
     close_reason: string | null;
     duplicate_of_id: string | null;
     returned_by_id: string | null;
+    // 0020_case_extension_supervision
+    extension_request: string | null;
+    supervised_at: number | null;
+    supervised_by_id: string | null;
+    supervision_reason: string | null;
   };
   case_events: {
     id: Generated<number>;

@@ -61,6 +61,7 @@ const SAMPLES: Record<string, string | readonly string[]> = {
   level: 'subcategory',
   ancestorLevel: ['community', 'street', 'district'],
   'command.assigneeId': 'u-worker06',
+  MAX_EXTENSION_DAYS: '30',
   'call.assigneeId': 'u-worker06',
   'suggestion.leadId': 'u-worker05',
   'user.role': 'supervisor',

@@ -245,6 +245,7 @@ describe('allowedActions', () => {
     expect(allowedActions({ ...base, state: 'accepted' }, { id: 'sv', role: 'supervisor' })).toEqual([
       'pause',
       'escalate',
+      'supervise',
       'void',
     ]);
     expect(allowedActions({ ...base, state: 'resolved' }, worker)).toEqual([]);
@@ -257,7 +258,25 @@ describe('allowedActions', () => {
       'resolve',
       'pause',
       'return',
+      'request_extension',
     ]);
+  });
+
+  it('offers deciding a waiting 延期 to the level above, never to its requester, and 督办 to supervisors', () => {
+    const request = { days: 2, reason: 'r', requestedById: 'worker', requestedAt: 1 };
+    const waiting = { ...base, state: 'in_progress' as const, extensionRequest: request };
+    expect(allowedActions(waiting, worker)).toEqual(['resolve', 'pause', 'return']);
+    expect(allowedActions(waiting, operator)).toEqual([
+      'pause',
+      'escalate',
+      'approve_extension',
+      'refuse_extension',
+      'void',
+    ]);
+    const supervisor = { id: 'sv', role: 'supervisor' as const };
+    const supervised = { ...base, supervisedAt: 1, supervisedById: 'sv', supervisionReason: 'r' };
+    expect(allowedActions(supervised, supervisor)).toEqual(['dispatch', 'escalate', 'unsupervise', 'void']);
+    expect(allowedActions(supervised, operator)).toEqual(['dispatch', 'escalate', 'void']);
   });
 
   it('offers resume instead of pause on a paused case, and registering a reported one', () => {
@@ -266,6 +285,7 @@ describe('allowedActions', () => {
       'resolve',
       'resume',
       'return',
+      'request_extension',
     ]);
     expect(allowedActions({ ...base, state: 'reported', assigneeId: null }, operator)).toEqual([
       'register',

@@ -193,6 +193,26 @@ const MESSAGES: readonly ApiMessagePattern[] = [
     () => '只有指挥中心和督导员可以作废、按误报或重复件关闭工单',
   ],
   [/^escalating needs a reason$/, () => '升级需填写原因'],
+  [/^an extension request is already waiting$/, () => '已有延期申请待审批'],
+  [/^the case has no resolve deadline$/, () => '工单没有办结时限，无需延期'],
+  [
+    /^days must be a whole number (?:of working days )?from 1 to (\d+)$/,
+    (m) => `延期天数须为 1–${m[1]} 的整数个工作日`,
+  ],
+  [/^an extension needs a reason$/, () => '申请延期需填写原因'],
+  [/^no extension request is waiting$/, () => '没有待审批的延期申请'],
+  [/^an extension is decided by someone other than who asked for it$/, () => '延期须由申请人以外的人员审批'],
+  [/^refusing an extension needs a reason$/, () => '驳回延期需填写原因'],
+  [/^the case is already under supervision$/, () => '工单已在督办中'],
+  [/^the case is not under supervision$/, () => '工单未在督办中'],
+  [/^supervision needs a reason$/, () => '督办需填写督办说明'],
+  [/^supervised must be true$/, () => 'supervised 只能为 true'],
+  [/^only the handler of a case asks for an extension$/, () => '只有工单处置人可以申请延期'],
+  [
+    /^only the command centre and supervisors decide extension requests$/,
+    () => '只有指挥中心和督导员可以审批延期申请',
+  ],
+  [/^only supervisors put cases under supervision$/, () => '只有督导员可以督办工单'],
   [/^the case is already at the (\w+) level$/, (m) => `工单已处于${label('level', m[1]!)}级`],
 
   [

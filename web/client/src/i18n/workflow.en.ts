@@ -71,4 +71,37 @@ export const workflowEn: Record<keyof typeof workflowZhCN, string> = {
   'dispatch.returnedByUnknown': 'Returned: not suggested to whoever returned it',
 
   'queue.pinnedReturned': 'Returned, to re-dispatch',
+
+  'action.request_extension': 'Request extension',
+  'action.approve_extension': 'Approve extension',
+  'action.refuse_extension': 'Refuse extension',
+  'action.supervise': 'Supervise',
+  'action.unsupervise': 'Lift supervision',
+
+  'request_extension.title': 'Request an extension',
+  'request_extension.hint':
+    'The level above decides; until it is approved the resolve deadline runs as before, then it moves by working days.',
+  'request_extension.days': 'Working days (1–{max})',
+  'request_extension.note': 'Why (required)',
+  'request_extension.submit': 'Send request',
+
+  'refuse_extension.title': 'Refuse the extension',
+  'refuse_extension.hint': 'The deadline stays; the reason goes on the timeline.',
+  'refuse_extension.note': 'Why (required)',
+  'refuse_extension.submit': 'Refuse',
+
+  'supervise.title': 'Put under supervision',
+  'supervise.hint':
+    'Supervised cases have their own queue, are reminded twice as often, and the note goes on the timeline.',
+  'supervise.note': 'Supervision note (required)',
+  'supervise.submit': 'Supervise',
+
+  'detail.resolveDue': 'Resolve by',
+  'detail.extensionPending': 'Extension awaiting decision',
+  'detail.extensionAsk': '{days} working days asked: {reason}',
+  'detail.supervised': 'Under supervision',
+  'supervision.autoReopened': 'Reopened, so put under supervision automatically',
+  'timeline.extensionDays': '{days} working days asked',
+  'timeline.extendedTo': '{days} working days granted; resolve by {time}',
+  'cases.supervisedOnly': 'Supervised only',
 } as const;

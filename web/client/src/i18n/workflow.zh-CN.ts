@@ -66,4 +66,35 @@ export const workflowZhCN = {
   'dispatch.returnedByUnknown': '已退单，不再建议派回退单人',
 
   'queue.pinnedReturned': '退单待重派',
+
+  'action.request_extension': '申请延期',
+  'action.approve_extension': '批准延期',
+  'action.refuse_extension': '驳回延期',
+  'action.supervise': '督办',
+  'action.unsupervise': '解除督办',
+
+  'request_extension.title': '申请延期',
+  'request_extension.hint': '由上一级审批；批准前办结时限照常计算，批准后按工作日顺延。',
+  'request_extension.days': '延期工作日数（1–{max}）',
+  'request_extension.note': '延期原因（必填）',
+  'request_extension.submit': '提交申请',
+
+  'refuse_extension.title': '驳回延期申请',
+  'refuse_extension.hint': '办结时限不变，驳回原因记入工单时间线。',
+  'refuse_extension.note': '驳回原因（必填）',
+  'refuse_extension.submit': '驳回',
+
+  'supervise.title': '列入督办',
+  'supervise.hint': '督办件进入督办队列，催办间隔减半，督办说明记入时间线。',
+  'supervise.note': '督办说明（必填）',
+  'supervise.submit': '督办',
+
+  'detail.resolveDue': '办结时限',
+  'detail.extensionPending': '延期待审批',
+  'detail.extensionAsk': '申请延期 {days} 个工作日：{reason}',
+  'detail.supervised': '督办中',
+  'supervision.autoReopened': '工单被重新打开，自动列入督办',
+  'timeline.extensionDays': '申请延期 {days} 个工作日',
+  'timeline.extendedTo': '批准延期 {days} 个工作日，办结时限延至 {time}',
+  'cases.supervisedOnly': '仅看督办件',
 } as const;

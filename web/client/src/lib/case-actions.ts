@@ -17,6 +17,11 @@ export const OFFERED_ACTIONS = [
   'feedback',
   'reopen',
   'escalate',
+  'request_extension',
+  'approve_extension',
+  'refuse_extension',
+  'supervise',
+  'unsupervise',
   'void',
 ] as const;
 export type OfferedAction = (typeof OFFERED_ACTIONS)[number] & CaseAction;
@@ -38,6 +43,11 @@ const SAMPLES: Record<OfferedAction, CaseCommand> = {
   feedback: { action: 'feedback', satisfaction: 5, solved: true },
   reopen: { action: 'reopen', note: 'sample' },
   escalate: { action: 'escalate', reason: 'sample' },
+  request_extension: { action: 'request_extension', days: 1, reason: 'sample' },
+  approve_extension: { action: 'approve_extension' },
+  refuse_extension: { action: 'refuse_extension', reason: 'sample' },
+  supervise: { action: 'supervise', reason: 'sample' },
+  unsupervise: { action: 'unsupervise' },
 };
 
 /**

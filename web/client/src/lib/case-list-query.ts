@@ -19,6 +19,8 @@ export interface CaseListFilters {
   q: string;
   awaitingMine: boolean;
   overdueOnly: boolean;
+  /** The 督办 queue: only cases under supervision. */
+  supervisedOnly: boolean;
   sort: CaseSort;
   /** 1-based. */
   page: number;
@@ -36,6 +38,7 @@ export const DEFAULT_LIST_FILTERS: CaseListFilters = {
   q: '',
   awaitingMine: false,
   overdueOnly: false,
+  supervisedOnly: false,
   sort: 'newest',
   page: 1,
 };
@@ -66,6 +69,7 @@ export function filtersFromHash(hash: string): CaseListFilters {
     q: text('q').slice(0, 50),
     awaitingMine: text('awaiting') === 'mine',
     overdueOnly: text('overdue') === '1',
+    supervisedOnly: text('supervised') === '1',
     sort: oneOf<CaseSort>('sort', CASE_SORTS, 'newest'),
     page: Number.isInteger(page) && page > 1 ? Math.min(page, MAX_PAGE) : 1,
   };
@@ -88,6 +92,7 @@ export function hashForFilters(filters: CaseListFilters): string {
   put('q', filters.q.trim(), '');
   put('awaiting', filters.awaitingMine ? 'mine' : '', '');
   put('overdue', filters.overdueOnly ? '1' : '', '');
+  put('supervised', filters.supervisedOnly ? '1' : '', '');
   put('sort', filters.sort, 'newest');
   put('page', String(filters.page), '1');
   const query = params.toString();
@@ -119,6 +124,7 @@ export function searchQuery(filters: CaseListFilters, viewerId: string, now: num
   put('q', filters.q.trim());
   if (filters.awaitingMine) params.set('awaiting', 'verification');
   if (filters.overdueOnly) params.set('dueBefore', String(now));
+  if (filters.supervisedOnly) params.set('supervised', 'true');
   params.set('limit', String(CASE_PAGE_SIZE));
   params.set('offset', String((filters.page - 1) * CASE_PAGE_SIZE));
   return params.toString();
