@@ -227,6 +227,45 @@ describe.each(stateDialects())('rule API (%s)', (dialect) => {
     expect(updated.body.error.details).toHaveLength(1);
   });
 
+  it('saves a rule that fires below a value and refuses one whose bands are inverted', async () => {
+    const lowPressure = {
+      kind: 'threshold',
+      id: 'api-low-pressure',
+      name: '消火栓水压不足',
+      category: 'fire_safety',
+      deviceType: 'fire_hydrant',
+      metric: 'pressure',
+      direction: 'below',
+      bands: [
+        { severity: 'warning', below: 0.1 },
+        { severity: 'critical', below: 0.05 },
+      ],
+      clearAtOrAbove: 0.15,
+    };
+    const inverted = {
+      ...lowPressure,
+      id: 'api-low-inverted',
+      bands: [
+        { severity: 'warning', below: 0.05 },
+        { severity: 'critical', below: 0.1 },
+      ],
+    };
+    const refused = await engineer.call<ErrorBody>('POST', '/api/rules', inverted);
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.details).toEqual([
+      'bands[1].below must be below 0.05, where the milder warning band starts (critical is graver)',
+    ]);
+    const clearInside = await engineer.call<ErrorBody>('POST', '/api/rules', {
+      ...lowPressure,
+      clearAtOrAbove: 0.08,
+    });
+    expect(clearInside.body.error.details).toEqual(['clearAtOrAbove must not be below the highest band']);
+    const saved = await engineer.call<RuleView>('POST', '/api/rules', lowPressure);
+    expect(saved.status).toBe(201);
+    const read = await engineer.call<RuleView>('GET', '/api/rules/api-low-pressure');
+    expect(read.body.rule).toEqual(lowPressure);
+  });
+
   it('backtests a draft beside the live version of the same rule, over the same window', async () => {
     const gauge = env.devices.find((d) => d.type === 'water_level')!;
     const t0 = Date.now() - 3 * 60 * 60_000;

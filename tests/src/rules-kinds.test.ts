@@ -125,6 +125,38 @@ describe('rule kinds through MQTT to a case', () => {
     expect(await firstData(view.id)).toMatchObject({ metric: 'pm25', value: 210 });
   });
 
+  it('threshold below: hydrant pressure falling to 0.18 then 0.12 MPa, cleared at 0.3', async () => {
+    const hydrant = pick('fire_hydrant', 'G08');
+    await createRule({
+      ...base('t-pressure', '消火栓水压偏低', 'fire_safety'),
+      kind: 'threshold',
+      deviceType: 'fire_hydrant',
+      metric: 'pressure',
+      direction: 'below',
+      // Above the demo's own 0.1 MPa rule, so the case is this rule's, not fused into its.
+      bands: [
+        { severity: 'warning', below: 0.2 },
+        { severity: 'critical', below: 0.15 },
+      ],
+      clearAtOrAbove: 0.25,
+      scope: { deviceIds: [hydrant.id] },
+    });
+    const device = await connect(hydrant);
+    const opened = caseOf('t-pressure');
+    await device.reading({ pressure: 0.32 });
+    await device.reading({ pressure: 0.18 });
+    const view = await opened;
+    expect(view).toMatchObject({ deviceId: hydrant.id, severity: 'warning' });
+    expect(await firstData(view.id)).toMatchObject({ metric: 'pressure', value: 0.18 });
+    const worse = caseOf('t-pressure', (v) => v.severity === 'critical');
+    await device.reading({ pressure: 0.12 });
+    expect((await worse).id).toBe(view.id);
+    const cleared = caseOf('t-pressure', (v) => !v.riskActive);
+    await device.reading({ pressure: 0.22 }); // short of the clear level: still firing
+    await device.reading({ pressure: 0.3 });
+    expect((await cleared).id).toBe(view.id);
+  });
+
   it('rate: water rising 0.2 m within a minute', async () => {
     const gauge = pick('water_level', 'G03');
     await createRule({

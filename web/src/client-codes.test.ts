@@ -94,6 +94,19 @@ describe('rule band order in Chinese', () => {
       ),
     ).toBe('bands[1].above 必须高于 15：较轻的预警档从 15 起报，紧急更严重，阈值须更高');
   });
+
+  it('says the same of a rule that fires below, and of its clear level', () => {
+    expect(
+      apiTextIn(
+        'zh-CN',
+        'bands[1].below must be below 0.05, where the milder warning band starts (critical is graver)',
+      ),
+    ).toBe('bands[1].below 必须低于 0.05：较轻的预警档从 0.05 起报，紧急更严重，阈值须更低');
+    expect(apiTextIn('zh-CN', 'clearAtOrAbove must not be below the highest band')).toBe(
+      'clearAtOrAbove 不能低于最高一档的阈值',
+    );
+    expect(apiTextIn('zh-CN', 'direction must be above or below')).not.toMatch(/must be/);
+  });
 });
 
 describe('delivery failures in Chinese', () => {

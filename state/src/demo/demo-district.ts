@@ -302,6 +302,36 @@ export const DEMO_RULES: Rule[] = [
   },
   {
     kind: 'threshold',
+    id: 'hydrant-pressure-low',
+    name: '消火栓水压不足',
+    category: 'fire_safety',
+    deviceType: 'fire_hydrant',
+    metric: 'pressure',
+    // Municipal hydrants hold 0.25–0.4 MPa; under 0.1 a fire engine cannot draw from it.
+    direction: 'below',
+    bands: [
+      { severity: 'warning', below: 0.1 },
+      { severity: 'critical', below: 0.05 },
+    ],
+    clearAtOrAbove: 0.15,
+  },
+  {
+    kind: 'threshold',
+    id: 'smoke-battery-low',
+    name: '烟感电量低',
+    category: 'device_health',
+    deviceType: 'smoke_detector',
+    metric: 'battery',
+    // A smoke alarm with a flat battery stays silent in a fire: replace it before it dies.
+    direction: 'below',
+    bands: [
+      { severity: 'info', below: 20 },
+      { severity: 'warning', below: 10 },
+    ],
+    clearAtOrAbove: 50,
+  },
+  {
+    kind: 'threshold',
     id: 'elevator-trapped',
     name: '电梯困人',
     category: 'facility',

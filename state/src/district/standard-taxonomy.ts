@@ -35,7 +35,7 @@ const TREE: Tree[] = [
           ['blocked_exit', '消防通道堵塞'],
           ['corridor_storage', '楼道堆物'],
           ['ebike_charging', '电动车违规充电'],
-          ['hydrant_fault', '消火栓故障'],
+          ['hydrant_fault', '消火栓故障', ['hydrant-pressure-low']],
         ],
       ],
       [

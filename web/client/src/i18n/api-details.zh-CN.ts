@@ -173,6 +173,12 @@ export const FIELD_DETAILS_ZH_CN: readonly ApiMessagePattern[] = [
       `${m[1]} 必须高于 ${m[2]}：较轻的${codeLabel(m[3]!)}档从 ${m[2]} 起报，${codeLabel(m[4]!)}更严重，阈值须更高`,
   ],
   [field('must not be above the lowest band'), (m) => `${m[1]} 不能高于最低一档的阈值`],
+  [
+    field(String.raw`must be below (-?[\d.]+), where the milder (\w+) band starts \((\w+) is graver\)`),
+    (m) =>
+      `${m[1]} 必须低于 ${m[2]}：较轻的${codeLabel(m[3]!)}档从 ${m[2]} 起报，${codeLabel(m[4]!)}更严重，阈值须更低`,
+  ],
+  [field('must not be below the highest band'), (m) => `${m[1]} 不能低于最高一档的阈值`],
   [field('must be a number or a boolean'), (m) => `${m[1]} 必须是数字或布尔值`],
   [
     field(String.raw`(\w+) is not reported by (\S+) \(it reports (.+)\)`),
