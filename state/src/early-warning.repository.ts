@@ -5,11 +5,12 @@ import type {
   WarningKind,
   WarningState,
 } from '@gridsense/core/early-warning';
-import type { Generated, Kysely, Selectable } from 'kysely';
+import type { Generated, Selectable } from 'kysely';
 import type { StateDb } from './database';
 
 /** The tables of migration 0023 (early warnings and the pass claims). */
-export interface EarlyWarningTables {
+// A type, not an interface: `withTables` needs its implicit index signature.
+export type EarlyWarningTables = {
   early_warnings: {
     id: Generated<number>;
     kind: string;
@@ -29,9 +30,9 @@ export interface EarlyWarningTables {
     case_opened_at: number | null;
   };
   early_warning_passes: { slot: number; claimed_by: string; claimed_at: number };
-}
+};
 
-const tables = (db: StateDb): Kysely<EarlyWarningTables> => db.withTables<EarlyWarningTables>();
+const tables = (db: StateDb) => db.withTables<EarlyWarningTables>();
 
 type WarningRow = Selectable<EarlyWarningTables['early_warnings']>;
 
