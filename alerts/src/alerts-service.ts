@@ -8,6 +8,7 @@ import {
 import type { StateDb } from '@gridsense/state';
 import { createCaseService, type CaseService } from './case-service';
 import { createCaseTicker } from './case-ticker';
+import { createEarlyWarnings, type EarlyWarnings } from './early-warning-service';
 import { createDelivery, type DeliveryOptions } from './notify/delivery';
 import type { PushTargetPolicy } from './notify/push-endpoint';
 
@@ -18,6 +19,10 @@ export interface AlertsOptions {
   onError: (error: unknown, context: string) => void;
   /** How often the deadline ticker looks for owed reminders and escalations (default 15 s). */
   tickerIntervalMs?: number;
+  /** How often the early-warning pass runs (default hourly, and once at start). */
+  warningIntervalMs?: number;
+  /** Names this process in the early-warning pass claims (default `alerts-<pid>`). */
+  processId?: string;
   delivery?: Partial<DeliveryOptions>;
   groupIntervalMs?: number;
   returnLimit?: number;
@@ -35,6 +40,7 @@ export interface AlertsOptions {
 export async function createAlerts(options: AlertsOptions): Promise<{
   cases: CaseService;
   ticker: ReturnType<typeof createCaseTicker>;
+  warnings: EarlyWarnings;
   delivery: ReturnType<typeof createDelivery>;
   close(): Promise<void>;
 }> {
@@ -63,6 +69,11 @@ export async function createAlerts(options: AlertsOptions): Promise<{
     intervalMs: options.tickerIntervalMs ?? 15_000,
     onError: options.onError,
   });
+  const warnings = createEarlyWarnings(cases, {
+    processId: options.processId ?? `alerts-${String(process.pid)}`,
+    onError: options.onError,
+    ...(options.warningIntervalMs === undefined ? {} : { intervalMs: options.warningIntervalMs }),
+  });
   await options.bus.subscribe('risk.changed', (signal) =>
     cases
       .handleRisk(signal)
@@ -76,13 +87,16 @@ export async function createAlerts(options: AlertsOptions): Promise<{
   if (options.startTimers !== false) {
     ticker.start();
     delivery.start();
+    warnings.start();
   }
   return {
     cases,
     ticker,
+    warnings,
     delivery,
     async close() {
       await ticker.stop();
+      await warnings.stop();
       await delivery.stop();
     },
   };

@@ -38,14 +38,14 @@ import {
 import { actOnCase } from './case-actions';
 import { reportFromHotline, reportFromPatrol } from './case-channels';
 import { createDirectory } from './case-directory';
-import type { IntakeOutcome } from './case-intake';
+import { openOrJoin, type CaseDraft, type IntakeOutcome } from './case-intake';
 import { mergeCases } from './case-merge';
 import { createNotifier } from './case-notices';
 import { canReadPhoto } from './case-photos';
 import { dispatchPeople } from './case-people';
 import { applyRisk } from './case-risks';
 import { canSee, caseScope, requireVisible, visibleGrids } from './case-scope';
-import type { CaseContext } from './case-writer';
+import { loadPolicy, type CaseContext } from './case-writer';
 
 export interface CaseServiceDeps {
   db: StateDb;
@@ -126,6 +126,11 @@ export async function createCaseService(deps: CaseServiceDeps) {
 
     async hotline(user: User, call: HotlineEntry): Promise<IntakeOutcome & { case: CaseView }> {
       return viewOf(await serially(() => reportFromHotline(ctx, user, call)));
+    },
+
+    /** A case drafted in this process (an early warning turned into one), through the intake queue. */
+    async intake(draft: CaseDraft): Promise<IntakeOutcome & { case: CaseView }> {
+      return viewOf(await serially(async () => openOrJoin(ctx, await loadPolicy(ctx), draft)));
     },
 
     async act(user: User, caseId: string, command: CaseCommand): Promise<CaseView> {

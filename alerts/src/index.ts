@@ -2,6 +2,7 @@ export * from './case-policy';
 export * from './case-service';
 export * from './alerts-service';
 export * from './case-ticker';
+export * from './early-warning-service';
 export * from './analytics-service';
 export * from './admin-service';
 export * from './notify/delivery';

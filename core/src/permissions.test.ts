@@ -44,6 +44,16 @@ describe('can', () => {
     );
   });
 
+  it('early warnings: the command centre and supervisors, in their region’s subtree only', () => {
+    const supervisor = { role: 'supervisor' as const, regionId: 'C1' };
+    expect(can(supervisor, 'warning.act', resourceIn(REGIONS, 'C1'))).toBe(true);
+    expect(can(supervisor, 'warning.act', resourceIn(REGIONS, 'G01'))).toBe(true);
+    // A street-level warning lies above a community supervisor's region.
+    expect(can(supervisor, 'warning.read', resourceIn(REGIONS, 'S1'))).toBe(false);
+    expect(can(supervisor, 'warning.read', resourceIn(REGIONS, 'C3'))).toBe(false);
+    expect(can({ role: 'grid_worker', regionId: 'G01' }, 'warning.read')).toBe(false);
+  });
+
   it('an unscoped action ignores the resource', () => {
     expect(can({ role: 'engineer', regionId: 'S1' }, 'flows.edit', resourceIn(REGIONS, 'G07'))).toBe(true);
   });
