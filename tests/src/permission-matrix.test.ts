@@ -2,6 +2,7 @@ import { PERMISSIONS, type Action, type CaseView, type ErrorBody, type Role } fr
 import { PUBLIC, ROUTE_ACTIONS, routeAction } from '@gridsense/web';
 import type { Express } from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { saveDetectedWarnings } from '@gridsense/state';
 import { stateDialects } from '@gridsense/state/testing';
 import { startTestPlatform, type ApiClient, type TestPlatform } from './harness/test-platform';
 
@@ -58,7 +59,8 @@ const NOT_CALLED = new Set(['DELETE /api/session']);
  */
 const ROLE_BODIES: Record<string, unknown> = { 'POST /api/cases/:id/actions': {} };
 
-type Kind = 'case' | 'grid' | 'device' | 'rule' | 'person' | 'channel' | 'dispatchRule' | 'roster';
+type Kind =
+  'case' | 'grid' | 'device' | 'rule' | 'person' | 'channel' | 'dispatchRule' | 'roster' | 'warning';
 type Fixture = Record<Kind, { inside: string; outside: string }>;
 /** Narrowed people made for the scope checks (an engineer and an administrator of street S1). */
 type Caller = 'sup1' | 'engS1' | 'adminS1';
@@ -142,6 +144,8 @@ const SCOPED: Record<string, { kind: Kind; as: Caller; body?: (id: string, insid
   'POST /api/admin/people/:id/enable': { kind: 'person', as: 'adminS1' },
   'POST /api/admin/people/:id/disable': { kind: 'person', as: 'adminS1' },
   'GET /api/admin/people/:id/contacts': { kind: 'person', as: 'adminS1' },
+  'POST /api/warnings/:id/acknowledge': { kind: 'warning', as: 'sup1', body: () => ({ note: '已知' }) },
+  'POST /api/warnings/:id/case': { kind: 'warning', as: 'sup1', body: () => ({ title: '预警转案件' }) },
   'PUT /api/admin/people/:id/contacts': {
     kind: 'person',
     as: 'adminS1',
@@ -240,6 +244,31 @@ describe.each(stateDialects())('permission matrix (%s)', (dialect) => {
         (await admin.call('PUT', `/api/admin/dispatch-rules/${id}`, dispatchRule(id, regionId))).status,
       ).toBe(200);
     }
+    // Early warnings in C1 (inside sup1's region) and C3 (outside), as the alerts pass stores them.
+    const state = await env.openState();
+    const warning = async (regionId: string, category: string) => {
+      const [stored] = await saveDetectedWarnings(state, [
+        {
+          kind: 'surge',
+          regionId,
+          category,
+          place: '',
+          period: 'W2026-03-02',
+          detectedAt: Date.now(),
+          evidence: {
+            observed: 9,
+            windowDays: 7,
+            baseline: 2,
+            baselineWindows: 8,
+            pValue: 0.001,
+            caseIds: [],
+          },
+        },
+      ]);
+      return String(stored!.id);
+    };
+    const warnings = { inside: await warning('C1', 'fire_safety'), outside: await warning('C3', 'flood') };
+    await state.destroy();
     const deviceIn = (gridId: string) => env.devices.find((d) => d.gridId === gridId)!.id;
     Object.assign(fixture, {
       case: { inside: await hotline('G01'), outside: await hotline('G07') },
@@ -250,6 +279,7 @@ describe.each(stateDialects())('permission matrix (%s)', (dialect) => {
       channel: { inside: 'perm-in', outside: 'perm-out' },
       dispatchRule: { inside: 'perm-in', outside: 'perm-out' },
       roster: { inside: await roster('G01', 'u-worker01'), outside: await roster('G07', 'u-worker13') },
+      warning: warnings,
     } satisfies Fixture);
   }, 120_000);
 

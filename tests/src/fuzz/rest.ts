@@ -45,14 +45,14 @@ const FIELD_NAMES = `
   auth enabled boundary coordinates shift scopeKind scopeId start end days holidays workdays
   conditions metric op threshold forMs scope level userId from to windowMs caseId title address
   requester channel url secret priority match lead coHandlers accept arrive resolve hours rule
-  rules expression duration labels grids
+  rules expression duration labels grids text suggested
 `
   .trim()
   .split(/\s+/);
 
 const QUERY_KEYS = `
   scope from to regionId entityType entityId afterSeq limit channel kind caseId online gridId type
-  metric windowMs agg
+  metric windowMs agg state supervised
 `
   .trim()
   .split(/\s+/);
