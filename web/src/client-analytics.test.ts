@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Breakdown, Rate } from '@gridsense/core';
 import {
   breakdownCsv,
+  breakdownHref,
   formatRate,
   heatOf,
   localDay,
@@ -9,6 +10,7 @@ import {
   rowOnTimeRate,
   trendColumns,
 } from '../client/src/lib/analytics';
+import { filtersFromHash } from '../client/src/lib/case-list-query';
 import { navFor, parseHash } from '../client/src/lib/routes';
 
 const DAY = 86_400_000;
@@ -40,6 +42,24 @@ describe('analytics helpers', () => {
     const rows = [row('a', 4, 0, 0, 1), row('b', 2, 0, 0, 0), row('c', 0, 0, 0, 0)];
     expect(rows.map((r) => heatOf(r, rows))).toEqual([1, 2 / 6, 0]);
     expect(heatOf(rows[2]!, [rows[2]!])).toBe(0);
+  });
+
+  it('links a breakdown row to the case list filtered the same way, its overdue count to the overdue cases', () => {
+    const period = { from: new Date(2026, 10, 1, 9).getTime(), to: new Date(2026, 10, 30, 18).getTime() };
+    expect(filtersFromHash(breakdownHref('grid', 'G01', period)!)).toMatchObject({
+      gridId: 'G01',
+      state: 'all',
+      overdueOnly: false,
+      from: '2026-11-01',
+      to: '2026-11-30',
+    });
+    expect(filtersFromHash(breakdownHref('worker', 'u-worker01', period, true)!)).toMatchObject({
+      assignee: 'u-worker01',
+      state: 'open',
+      overdueOnly: true,
+    });
+    expect(filtersFromHash(breakdownHref('category', 'fire_safety', period)!).category).toBe('fire_safety');
+    expect(breakdownHref('department', 'dept-fire', period)).toBeNull();
   });
 
   it('writes CSV with a BOM, CRLF, names for ids and quoted commas', () => {
@@ -87,15 +107,19 @@ describe('analytics and audit routes', () => {
     expect(parseHash('#/report')).toEqual({ name: 'report' });
     expect(parseHash('#/admin')).toEqual({ name: 'admin' });
     expect(parseHash('#/hotline')).toEqual({ name: 'hotline' });
+    expect(parseHash('#/warnings')).toEqual({ name: 'warnings' });
     expect(parseHash('#/devices')).toEqual({ name: 'devices' });
     expect(parseHash('#/devices/SMK-1')).toEqual({ name: 'device', id: 'SMK-1' });
     expect(parseHash('#/rules/smoke-high')).toEqual({ name: 'rule', id: 'smoke-high' });
   });
 
   it.each([
-    ['admin', ['map', 'cases', 'analytics', 'audit', 'rules', 'devices', 'regions', 'people', 'admin']],
-    ['operator', ['map', 'cases', 'hotline', 'analytics', 'audit']],
-    ['supervisor', ['map', 'cases', 'hotline', 'analytics']],
+    [
+      'admin',
+      ['map', 'cases', 'warnings', 'analytics', 'audit', 'rules', 'devices', 'regions', 'people', 'admin'],
+    ],
+    ['operator', ['map', 'cases', 'warnings', 'hotline', 'analytics', 'audit']],
+    ['supervisor', ['map', 'cases', 'warnings', 'hotline', 'analytics']],
     ['engineer', ['map', 'cases', 'rules', 'devices']],
     ['grid_worker', ['my', 'report', 'cases']],
     ['handler', ['my', 'cases']],

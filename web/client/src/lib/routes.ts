@@ -1,6 +1,6 @@
 import type { Role } from '@gridsense/core';
 
-/** Hash routes: #/login, #/map, #/cases, #/cases/:id, #/devices, #/devices/:id, #/grids/:id, #/my, #/analytics, #/audit, #/rules, #/rules/:id (new: #/rules/new), #/report, #/admin, #/hotline, #/regions, #/people, #/password, #/totp. */
+/** Hash routes: #/login, #/map, #/cases, #/cases/:id, #/devices, #/devices/:id, #/grids/:id, #/my, #/analytics, #/audit, #/rules, #/rules/:id (new: #/rules/new), #/report, #/admin, #/hotline, #/regions, #/people, #/password, #/totp, #/warnings. */
 export type Route =
   | { name: 'login' }
   | { name: 'home' }
@@ -21,6 +21,7 @@ export type Route =
   | { name: 'people' }
   | { name: 'password' }
   | { name: 'totp' }
+  | { name: 'warnings' }
   | { name: 'rule'; id: string }
   | { name: 'not_found'; path: string };
 
@@ -48,6 +49,7 @@ const SIMPLE_NAMES = [
   'people',
   'password',
   'totp',
+  'warnings',
 ] as const;
 type SimpleRoute = (typeof SIMPLE_NAMES)[number];
 const SIMPLE_ROUTES = new Set<string>(SIMPLE_NAMES);
@@ -111,15 +113,27 @@ export type NavItem =
   | 'admin'
   | 'hotline'
   | 'regions'
-  | 'people';
+  | 'people'
+  | 'warnings';
 
 /** The audit log is for the command centre (the API refuses others); analytics for anyone who oversees. */
 export function navFor(role: Role): NavItem[] {
   if (role === 'grid_worker') return ['my', 'report', 'cases'];
   if (role === 'handler') return ['my', 'cases'];
   if (role === 'admin')
-    return ['map', 'cases', 'analytics', 'audit', 'rules', 'devices', 'regions', 'people', 'admin'];
-  if (role === 'operator') return ['map', 'cases', 'hotline', 'analytics', 'audit'];
-  if (role === 'supervisor') return ['map', 'cases', 'hotline', 'analytics'];
+    return [
+      'map',
+      'cases',
+      'warnings',
+      'analytics',
+      'audit',
+      'rules',
+      'devices',
+      'regions',
+      'people',
+      'admin',
+    ];
+  if (role === 'operator') return ['map', 'cases', 'warnings', 'hotline', 'analytics', 'audit'];
+  if (role === 'supervisor') return ['map', 'cases', 'warnings', 'hotline', 'analytics'];
   return ['map', 'cases', 'rules', 'devices'];
 }

@@ -1,0 +1,42 @@
+import type { warningZhCN } from './warning.zh-CN';
+
+/** English texts of early warnings; the same keys as `warning.zh-CN.ts`. */
+export const warningEn: Record<keyof typeof warningZhCN, string> = {
+  'nav.warnings': 'Early warning',
+  'warning.title': 'Early warning',
+  'warning.intro':
+    'Anomalies found in the case history by statistical rules: a category new to a community, a surge, the same matter recurring at one place.',
+  'warning.empty': 'No early warnings now.',
+  'warning.filter': 'State',
+  'warning.filterAll': 'All',
+  'warning.kind': 'Kind',
+  'warning.region': 'Region',
+  'warning.category': 'Category',
+  'warning.evidence': 'Evidence',
+  'warning.state': 'State',
+  'warning.detectedAt': 'Found',
+  'warning.kind.new_category': 'New category',
+  'warning.kind.surge': 'Surge',
+  'warning.kind.recurrence': 'Recurring at one place',
+  'warning.state.open': 'Open',
+  'warning.state.acknowledged': 'Acknowledged',
+  'warning.state.case_opened': 'Case opened',
+  'warning.evidence.surge': '{observed} in the last {days} days, baseline {baseline} per {days} days, p{p}',
+  'warning.evidence.new_category':
+    '{observed} in the last {days} days, none in this community in the {lookback} days before',
+  'warning.evidence.recurrence': '{observed} at one place in the last {days} days ({place})',
+  'warning.evidence.within': 'within {radius} m',
+  'warning.cases': '{count} cases involved',
+  'warning.acknowledge': 'Acknowledge',
+  'warning.acknowledgeNote': 'Note (optional)',
+  'warning.acknowledgeConfirm': 'Acknowledge warning',
+  'warning.acknowledged': 'Acknowledged: {note}',
+  'warning.acknowledgedBy': 'Acknowledged by {name} at {at}',
+  'warning.toCase': 'Turn into case',
+  'warning.caseTitle': 'Case title',
+  'warning.caseTitleDefault': '{region} {category}: {kind}',
+  'warning.toCaseConfirm': 'Open case',
+  'warning.caseOpened': 'Turned into a case',
+  'warning.openCase': 'View case',
+  'warning.cancel': 'Cancel',
+};
