@@ -43,15 +43,26 @@ export async function connectMqttBus(options: {
     filter: string,
     handle: (topic: string, payload: Buffer) => Promise<void> | void,
   ) => {
-    handlers.push({ filter, handle });
+    const entry = { filter, handle };
+    handlers.push(entry);
     await client.subscribeAsync(filter, { qos: 1 });
+    return async () => {
+      const at = handlers.indexOf(entry);
+      if (at < 0) return;
+      handlers.splice(at, 1);
+      // Another handler on the same filter (a watch that came back meanwhile) keeps the subscription.
+      if (!handlers.some((h) => h.filter === filter)) await client.unsubscribeAsync(filter);
+    };
   };
   return {
     async publish<E extends BusEventName>(event: E, payload: BusPayloads[E]) {
       await client.publishAsync(busTopic(event), JSON.stringify(payload), { qos: 1 });
     },
-    subscribe<E extends BusEventName>(event: E, handler: (payload: BusPayloads[E]) => Promise<void> | void) {
-      return subscribeRaw(busTopic(event), (_t, payload) =>
+    async subscribe<E extends BusEventName>(
+      event: E,
+      handler: (payload: BusPayloads[E]) => Promise<void> | void,
+    ) {
+      await subscribeRaw(busTopic(event), (_t, payload) =>
         handler(JSON.parse(payload.toString()) as BusPayloads[E]),
       );
     },

@@ -43,7 +43,14 @@ export interface Bus {
     event: E,
     handler: (payload: BusPayloads[E]) => Promise<void> | void,
   ): Promise<void>;
-  /** Raw device traffic, e.g. `gs/v1/+/+/telemetry` for live views. */
-  subscribeTopic(filter: string, handler: (topic: string, payload: Uint8Array) => void): Promise<void>;
+  /**
+   * Raw device traffic, e.g. `gs/v1/G01/+/telemetry` for a live view of one grid. Resolves, once
+   * subscribed, to the way to stop: on a broker cluster every subscription draws that traffic from
+   * every node, so a live view subscribes only while someone watches.
+   */
+  subscribeTopic(
+    filter: string,
+    handler: (topic: string, payload: Uint8Array) => void,
+  ): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }

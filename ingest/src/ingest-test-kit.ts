@@ -104,7 +104,7 @@ export async function createIngestKit(
   const bus: Bus = {
     publish: (event) => Promise.resolve(void published.push(event)),
     subscribe: () => Promise.resolve(),
-    subscribeTopic: () => Promise.resolve(),
+    subscribeTopic: () => Promise.resolve(() => Promise.resolve()),
     close: () => Promise.resolve(),
   };
   const ingest = createIngest({

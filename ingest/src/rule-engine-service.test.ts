@@ -28,7 +28,7 @@ function recordingBus(signals: RiskSignal[]): Bus {
       return Promise.resolve();
     },
     subscribe: () => Promise.resolve(),
-    subscribeTopic: () => Promise.resolve(),
+    subscribeTopic: () => Promise.resolve(() => Promise.resolve()),
     close: () => Promise.resolve(),
   };
 }

@@ -17,19 +17,26 @@ export interface PortBus extends Bus {
 export function createPortBus(port: MessagePort, onError: (error: unknown) => void): PortBus {
   const handlers = new Map<number, Handler>();
   const post = (message: FromWorker) => port.postMessage(message);
+  let lastSub = 0;
   const subscribeRaw = (filter: string, handler: Handler) => {
-    const sub = handlers.size + 1;
+    const sub = ++lastSub;
     handlers.set(sub, handler);
     post({ type: 'subscribe', sub, filter });
-    return Promise.resolve();
+    return Promise.resolve(() => {
+      if (handlers.delete(sub)) post({ type: 'unsubscribe', sub });
+      return Promise.resolve();
+    });
   };
   return {
     publish<E extends BusEventName>(event: E, payload: BusPayloads[E]) {
       post({ type: 'publish', event, payload });
       return Promise.resolve();
     },
-    subscribe<E extends BusEventName>(event: E, handler: (payload: BusPayloads[E]) => Promise<void> | void) {
-      return subscribeRaw(busTopic(event), (_topic, payload) =>
+    async subscribe<E extends BusEventName>(
+      event: E,
+      handler: (payload: BusPayloads[E]) => Promise<void> | void,
+    ) {
+      await subscribeRaw(busTopic(event), (_topic, payload) =>
         handler(JSON.parse(Buffer.from(payload).toString()) as BusPayloads[E]),
       );
     },

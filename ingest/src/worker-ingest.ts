@@ -143,6 +143,8 @@ export async function startIngestWorker(deps: IngestWorkerDeps): Promise<IngestH
     }
   }
 
+  // The worker's bus subscriptions, made here on the platform's bus: their ways to stop.
+  const workerSubscriptions = new Map<number, Promise<() => Promise<void>>>();
   const ready = new Promise<void>((resolve, reject) => {
     const timer = setTimeout(
       () => reject(new Error(`the ingest worker did not start within ${START_TIMEOUT_MS} ms`)),
@@ -160,11 +162,19 @@ export async function startIngestWorker(deps: IngestWorkerDeps): Promise<IngestH
           return;
         case 'subscribe': {
           const { sub } = message;
-          deps.bus
-            .subscribeTopic(message.filter, (topic, payload) =>
-              post({ type: 'bus', sub, topic, payload: Uint8Array.from(payload) }),
-            )
-            .catch((error: unknown) => deps.onError(error, 'subscribe for the ingest worker'));
+          const stop = deps.bus.subscribeTopic(message.filter, (topic, payload) =>
+            post({ type: 'bus', sub, topic, payload: Uint8Array.from(payload) }),
+          );
+          workerSubscriptions.set(sub, stop);
+          stop.catch((error: unknown) => deps.onError(error, 'subscribe for the ingest worker'));
+          return;
+        }
+        case 'unsubscribe': {
+          const stop = workerSubscriptions.get(message.sub);
+          workerSubscriptions.delete(message.sub);
+          stop
+            ?.then((unsubscribe) => unsubscribe())
+            .catch((error: unknown) => deps.onError(error, 'unsubscribe for the ingest worker'));
           return;
         }
         case 'snapshot':

@@ -47,6 +47,7 @@ export type FromWorker =
     }
   | { type: 'publish'; event: BusEventName; payload: unknown }
   | { type: 'subscribe'; sub: number; filter: string }
+  | { type: 'unsubscribe'; sub: number }
   | { type: 'touched'; devices: [string, number][] }
   /** Sent a few times a second, so status() moves while no acknowledgement does (spool full). */
   | { type: 'snapshot'; snapshot: WorkerSnapshot }

@@ -96,6 +96,34 @@ describe.runIf(redisTestMode() === 'run')('broker nodes on Redis', () => {
     expect(two.ingested).toEqual([]);
   });
 
+  it("draws a grid's traffic from the other nodes only while a subscription to it lasts", async () => {
+    devices = freshDevices();
+    const [one, two] = [await startNode('node-1'), await startNode('node-2')];
+    const admin = new Redis(redis.url);
+    try {
+      const patterns = async () => (await admin.pubsub('NUMPAT')) as number;
+      const before = await patterns();
+      const liveOnTwo: string[] = [];
+      const stop = await two.bus.subscribeTopic('gs/v1/G01/+/telemetry', (_topic, payload) => {
+        liveOnTwo.push(Buffer.from(payload).toString());
+      });
+      expect(await patterns()).toBeGreaterThan(before);
+
+      const device = await connectDevice(one.url);
+      await device.publishAsync(TELEMETRY, reading(1), { qos: 1 });
+      await expect.poll(() => liveOnTwo.length).toBe(1);
+
+      await stop();
+      // Node two no longer listens on Redis for it, so the traffic does not even reach it.
+      expect(await patterns()).toBe(before);
+      for (const seq of [2, 3]) await device.publishAsync(TELEMETRY, reading(seq), { qos: 1 });
+      expect(one.ingested).toEqual(['telemetry 1', 'telemetry 2', 'telemetry 3']);
+      expect(liveOnTwo).toEqual([reading(1)]);
+    } finally {
+      admin.disconnect();
+    }
+  });
+
   it('ends the first connection when the device connects to another node (one session per device)', async () => {
     devices = freshDevices();
     const [one, two] = [await startNode('node-1'), await startNode('node-2')];

@@ -24,7 +24,8 @@ type Readings = { deviceId: string; ts: number; metrics: Record<string, number |
 
 const gridRoom = (gridId: string) => `grid:${gridId}`;
 const userRoom = (userId: string) => `user:${userId}`;
-const liveRoom = (gridId: string) => `live:${gridId}`;
+const LIVE_PREFIX = 'live:';
+const liveRoom = (gridId: string) => `${LIVE_PREFIX}${gridId}`;
 /** Each socket is in exactly one: whether its person may see a hotline case's caller. */
 const CALLERS_SHOWN = 'callers:shown';
 const CALLERS_HIDDEN = 'callers:hidden';
@@ -80,6 +81,49 @@ export async function attachGateway(
     );
   });
 
+  // Live readings, only for grids someone is watching, sent at most once a second per grid.
+  const pending = new Map<string, Readings>();
+  const onTelemetry = (topic: string, payload: Uint8Array) => {
+    // Look at the grid part of the topic before parsing it (a feed may outlive its last watcher briefly).
+    const gridEnd = topic.indexOf('/', GRID_START);
+    if (gridEnd < 0 || !io.sockets.adapter.rooms.get(liveRoom(topic.slice(GRID_START, gridEnd)))?.size)
+      return;
+    const parsed = parseDeviceTopic(topic);
+    if (!parsed) return;
+    const device = deps.registry.get(parsed.deviceId);
+    if (!device) return;
+    const decoded = decodeTelemetry(
+      payload,
+      { deviceId: device.id, gridId: device.gridId, deviceType: device.type },
+      deps.now(),
+    );
+    if (!decoded.ok) return;
+    const list = pending.get(parsed.gridId) ?? [];
+    for (const r of decoded.value) list.push({ deviceId: r.deviceId, ts: r.ts, metrics: r.metrics });
+    pending.set(parsed.gridId, list);
+  };
+  // This node takes a grid's device traffic only while one of its sockets watches that grid: on a
+  // broker cluster a subscription to every device topic would draw every node's readings here.
+  const liveFeeds = new Map<string, Promise<() => Promise<void>>>();
+  function liveFeed(gridId: string): Promise<unknown> {
+    let feed = liveFeeds.get(gridId);
+    if (!feed) {
+      feed = deps.bus.subscribeTopic(`gs/v1/${gridId}/+/telemetry`, onTelemetry);
+      liveFeeds.set(gridId, feed);
+      // A failed subscription is not kept: the next watch tries again.
+      feed.catch(() => liveFeeds.get(gridId) === feed && liveFeeds.delete(gridId));
+    }
+    return feed;
+  }
+  io.of('/').adapter.on('delete-room', (room: string) => {
+    if (!room.startsWith(LIVE_PREFIX)) return;
+    const gridId = room.slice(LIVE_PREFIX.length);
+    const feed = liveFeeds.get(gridId);
+    liveFeeds.delete(gridId);
+    feed
+      ?.then((unsubscribe) => unsubscribe())
+      .catch((error: unknown) => deps.logger.warn({ err: error, gridId }, 'live feed unsubscribe failed'));
+  });
   io.on('connection', (socket) => {
     const callers = can(socket.data.user, 'case.requesters') ? CALLERS_SHOWN : CALLERS_HIDDEN;
     void socket.join([userRoom(socket.data.user.id), ...socket.data.grids.map(gridRoom), callers]);
@@ -91,7 +135,14 @@ export async function attachGateway(
       if (typeof gridId !== 'string' || !socket.data.grids.includes(gridId))
         return reply({ ok: false, error: 'not_found' });
       void socket.join(liveRoom(gridId));
-      reply({ ok: true });
+      // Acknowledged once this node receives the grid's readings: none after the ack is missed.
+      liveFeed(gridId).then(
+        () => reply({ ok: true }),
+        (error: unknown) => {
+          deps.logger.error({ err: error, gridId }, 'live feed subscription failed');
+          reply({ ok: false, error: 'unavailable' });
+        },
+      );
     });
     socket.on('grid:unwatch', (...args: unknown[]) => {
       if (typeof args[0] === 'string') void socket.leave(liveRoom(args[0]));
@@ -141,27 +192,6 @@ export async function attachGateway(
     io.local.to(gridRoom(update.gridId)).emit('device:status', update);
   });
 
-  // Live readings, only for grids someone is watching, sent at most once a second per grid.
-  const pending = new Map<string, Readings>();
-  await deps.bus.subscribeTopic('gs/v1/+/+/telemetry', (topic, payload) => {
-    // Every device message passes here: look at the grid part of the topic before parsing it.
-    const gridEnd = topic.indexOf('/', GRID_START);
-    if (gridEnd < 0 || !io.sockets.adapter.rooms.get(liveRoom(topic.slice(GRID_START, gridEnd)))?.size)
-      return;
-    const parsed = parseDeviceTopic(topic);
-    if (!parsed) return;
-    const device = deps.registry.get(parsed.deviceId);
-    if (!device) return;
-    const decoded = decodeTelemetry(
-      payload,
-      { deviceId: device.id, gridId: device.gridId, deviceType: device.type },
-      deps.now(),
-    );
-    if (!decoded.ok) return;
-    const list = pending.get(parsed.gridId) ?? [];
-    for (const r of decoded.value) list.push({ deviceId: r.deviceId, ts: r.ts, metrics: r.metrics });
-    pending.set(parsed.gridId, list);
-  });
   const timer = setInterval(() => {
     for (const [gridId, readings] of pending)
       io.local.to(liveRoom(gridId)).emit('device:readings', { gridId, readings });
@@ -175,6 +205,8 @@ export async function attachGateway(
       new Promise<void>((resolve) => {
         clearInterval(timer);
         clearInterval(sweep);
+        for (const feed of liveFeeds.values()) void feed.then((unsubscribe) => unsubscribe()).catch(() => {});
+        liveFeeds.clear();
         void io.close(() => resolve());
       }),
   };
