@@ -189,8 +189,14 @@ export interface CaseStatsView extends CaseStats {
 }
 
 export interface RegionView extends Region {
-  /** Open cases in this region's subtree, and the highest open severity (map colouring). */
+  /** Open cases in this region's subtree. */
   openCases: number;
+  /** Of those, the ones with any clock past its deadline (超时未结), shown apart from the colour. */
+  overdueCases: number;
+  /**
+   * The map colour: the highest severity among risks active now (open cases whose source is still
+   * in alarm), not every open case; a cleared risk stops colouring its grid.
+   */
   risk: 'red' | 'yellow' | 'green';
 }
 

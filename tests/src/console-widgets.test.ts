@@ -179,6 +179,7 @@ describe.skipIf(chromiumTestMode() === 'skip')('console widgets in real Chromium
       name: `第${id.slice(-1)}网格`,
       boundary: square(west),
       openCases,
+      overdueCases: 0,
       risk,
     });
     const regions: RegionView[] = [
@@ -189,6 +190,7 @@ describe.skipIf(chromiumTestMode() === 'skip')('console widgets in real Chromium
         name: '江城社区',
         boundary: square(120, 0.03),
         openCases: 3,
+        overdueCases: 0,
         risk: 'red',
       },
       grid('G1', 'red', 120, 2),
@@ -244,7 +246,7 @@ describe.skipIf(chromiumTestMode() === 'skip')('console widgets in real Chromium
           { red: '高风险', yellow: '中风险', green: '低风险' }[risk],
         );
       }
-      expect(await lab.page.getByTestId('map-legend').innerText()).toContain('高风险 · 有未结紧急事件');
+      expect(await lab.page.getByTestId('map-legend').innerText()).toContain('高风险 · 紧急风险正在告警');
       await lab.page.context().close();
     });
 

@@ -25,13 +25,6 @@ export const codesEn: Record<keyof typeof codesZhCN, string> = {
   'span.wh': '{n} working hours',
   'span.wd': '{n} working days',
 
-  'analyticsDef.responseRate':
-    'Response rate: cases accepted by their accept deadline ÷ (cases accepted + cases past that deadline unaccepted)',
-  'analyticsDef.onTimeResolutionRate':
-    'On-time resolution rate: cases resolved by their resolve deadline ÷ (cases resolved + cases past that deadline unresolved)',
-  'analyticsDef.satisfactionRate':
-    'Satisfaction rate: ratings of 4 or 5 ÷ all ratings (the latest rating of each case)',
-
   'auditAction.admin.calendar_set': 'Working calendar changed',
   'auditAction.admin.category_set': 'Category changed',
   'auditAction.admin.channel_deleted': 'Channel deleted',

@@ -26,11 +26,6 @@ export const codesZhCN = {
   'span.wh': '{n} 个工作小时',
   'span.wd': '{n} 个工作日',
 
-  'analyticsDef.responseRate': '响应率：按时签收的工单数 ÷（已签收的工单数 + 签收时限已过仍未签收的工单数）',
-  'analyticsDef.onTimeResolutionRate':
-    '按时办结率：按时办结的工单数 ÷（已办结的工单数 + 办结时限已过仍未办结的工单数）',
-  'analyticsDef.satisfactionRate': '满意率：满意度为 4 或 5 分的评价数 ÷ 评价总数（每个工单取最近一次评价）',
-
   'auditAction.admin.calendar_set': '修改工作日历',
   'auditAction.admin.category_set': '修改事件类别',
   'auditAction.admin.channel_deleted': '删除通知渠道',
