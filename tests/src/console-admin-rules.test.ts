@@ -170,6 +170,18 @@ describe.skipIf(chromiumTestMode() === 'skip')('console rules in real Chromium',
     await page.getByTestId('rule-mode-form').click();
     expect(await page.getByTestId('rule-form-for-seconds').inputValue()).toBe('60');
     await page.getByTestId('rule-form-for-seconds').fill('');
+    // A schedule window: weekdays and hours in the form, the same window in the JSON.
+    await page.getByTestId('rule-form-add-window').click();
+    await page.getByTestId('rule-form-window-0-day-6').check();
+    await page.getByTestId('rule-form-window-0-day-7').check();
+    await page.getByTestId('rule-form-window-0-start').fill('22:00');
+    await page.getByTestId('rule-form-window-0-end').fill('06:00');
+    await page.getByTestId('rule-mode-json').click();
+    expect(JSON.parse(await page.getByTestId('rule-json').inputValue())).toMatchObject({
+      schedule: { windows: [{ days: [6, 7], start: '22:00', end: '06:00' }] },
+    });
+    await page.getByTestId('rule-mode-form').click();
+    await page.getByTestId('rule-form-window-0-remove').click();
     await page.screenshot({ path: path.join(SCREENSHOTS, 'admin-rule-form.png'), fullPage: true });
     await expectNoSeriousViolations(page);
 

@@ -40,6 +40,7 @@ describe('rule form: a view of the rule JSON both ways', () => {
       clear: '0.15',
       forSeconds: '',
       regionIds: ['C1'],
+      schedule: [{ days: [], start: '08:00', end: '20:00' }],
     });
     expect(ruleOfForm(form, lowPressure)).toEqual(lowPressure);
   });
@@ -94,6 +95,26 @@ describe('rule form: a view of the rule JSON both ways', () => {
     expect(validateRule(rule).ok).toBe(true);
   });
 
+  it('writes the schedule windows, keeping the UTC offset, and drops the schedule with no window', () => {
+    const withOffset = { ...lowPressure, schedule: { utcOffsetMinutes: 420, windows: [] } };
+    const form = formOfRule(lowPressure)!;
+    form.schedule = [
+      { days: [7, 6], start: '22:00', end: '06:00' },
+      { days: [], start: '12:00', end: '13:00' },
+    ];
+    const rule = ruleOfForm(form, withOffset);
+    expect(rule.schedule).toEqual({
+      utcOffsetMinutes: 420,
+      windows: [
+        { days: [6, 7], start: '22:00', end: '06:00' },
+        { start: '12:00', end: '13:00' },
+      ],
+    });
+    expect(validateRule(rule).ok).toBe(true);
+    form.schedule = [];
+    expect('schedule' in ruleOfForm(form, withOffset)).toBe(false);
+  });
+
   it('sends what does not parse as typed, so the API names the field', () => {
     const form = formOfRule(lowPressure)!;
     form.bands[0]!.level = 'low';
@@ -122,6 +143,7 @@ describe('rule form: a view of the rule JSON both ways', () => {
     ['metric volume is not reported by noise (it reports noise_db)', 'metric'],
     ['bands must not repeat a severity', 'bands'],
     ['name must be a non-empty string', 'name'],
+    ['schedule.windows[0].start must be HH:MM', 'schedule'],
     ['use forSeconds or repeat, not both', 'other'],
   ])('puts "%s" under %s', (detail, field) => {
     expect(fieldOfProblem(detail)).toBe(field);

@@ -159,4 +159,10 @@ export const adminEn: Record<keyof typeof adminZhCN, string> = {
   'ruleForm.forSeconds': 'Duration (seconds; empty fires at once)',
   'ruleForm.scope': 'Regions (none chosen: everywhere)',
   'ruleForm.otherProblems': 'Other problems',
+  'ruleForm.schedule': 'Active hours (none: always)',
+  'ruleForm.addWindow': 'Add a window',
+  'ruleForm.removeWindow': 'Remove window {n}',
+  'ruleForm.windowDays': 'Weekdays of window {n} (none ticked: every day)',
+  'ruleForm.windowStart': 'From',
+  'ruleForm.windowEnd': 'Until (before the start: past midnight)',
 };

@@ -155,4 +155,10 @@ export const adminZhCN = {
   'ruleForm.forSeconds': '持续时间（秒，留空则立即告警）',
   'ruleForm.scope': '适用区域（不选则为全部区域）',
   'ruleForm.otherProblems': '其他问题',
+  'ruleForm.schedule': '生效时段（不设则全天生效）',
+  'ruleForm.addWindow': '添加时段',
+  'ruleForm.removeWindow': '删除第 {n} 个时段',
+  'ruleForm.windowDays': '第 {n} 个时段的星期（不选则每天）',
+  'ruleForm.windowStart': '开始',
+  'ruleForm.windowEnd': '结束（早于开始则跨午夜）',
 };

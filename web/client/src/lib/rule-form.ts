@@ -9,7 +9,8 @@ import {
 /**
  * The rule form edits a threshold rule's common fields; the JSON stays the rule, and the form is a
  * view of it both ways: `formOfRule` reads the JSON into fields, `ruleOfForm` writes the fields back
- * over the JSON, keeping what the form does not show (schedule, flapping, repeat, overrides).
+ * over the JSON, keeping what the form does not show (the schedule's UTC offset, flapping, repeat,
+ * overrides).
  * Other kinds, and rules the form cannot show, are edited in the JSON view.
  */
 export interface RuleFormBand {
@@ -30,6 +31,15 @@ export interface RuleForm {
   /** Seconds the value must stay in a band; empty for at once. */
   forSeconds: string;
   regionIds: string[];
+  /** Active windows; none means always active. */
+  schedule: RuleFormWindow[];
+}
+
+export interface RuleFormWindow {
+  /** ISO weekdays 1–7; none ticked means every day. */
+  days: number[];
+  start: string;
+  end: string;
 }
 
 type Fields = Record<string, unknown>;
@@ -51,6 +61,9 @@ export function formOfRule(rule: unknown): RuleForm | null {
   const regionIds = Array.isArray(scope.regionIds)
     ? scope.regionIds.filter((id) => typeof id === 'string')
     : [];
+  const windows =
+    isObject(rule.schedule) && Array.isArray(rule.schedule.windows) ? rule.schedule.windows : [];
+  if (!windows.every(isObject)) return null;
   return {
     id: text(rule.id),
     name: text(rule.name),
@@ -65,6 +78,11 @@ export function formOfRule(rule: unknown): RuleForm | null {
     clear: text(direction === 'below' ? rule.clearAtOrAbove : rule.clearAtOrBelow),
     forSeconds: text(rule.forSeconds),
     regionIds,
+    schedule: windows.map((w) => ({
+      days: Array.isArray(w.days) ? w.days.filter((d): d is number => typeof d === 'number') : [],
+      start: text(w.start),
+      end: text(w.end),
+    })),
   };
 }
 
@@ -103,6 +121,17 @@ export function ruleOfForm(form: RuleForm, previous: unknown): Fields {
   else delete scope.regionIds;
   if (Object.keys(scope).length > 0) rule.scope = scope;
   else delete rule.scope;
+  if (form.schedule.length > 0) {
+    const kept = isObject(rule.schedule) ? rule.schedule : {};
+    rule.schedule = {
+      ...kept,
+      windows: form.schedule.map((w) => ({
+        ...(w.days.length > 0 ? { days: [...w.days].sort((a, b) => a - b) } : {}),
+        start: w.start,
+        end: w.end,
+      })),
+    };
+  } else delete rule.schedule;
   return rule;
 }
 
@@ -157,6 +186,7 @@ export type RuleFormField =
   | 'clear'
   | 'forSeconds'
   | 'scope'
+  | 'schedule'
   | 'other';
 
 export function fieldOfProblem(detail: string): RuleFormField {
@@ -165,6 +195,7 @@ export function fieldOfProblem(detail: string): RuleFormField {
   const [path = ''] = detail.split(/[\s:]/, 1);
   if (path === 'clearAtOrBelow' || path === 'clearAtOrAbove') return 'clear';
   if (path.startsWith('scope')) return 'scope';
+  if (path.startsWith('schedule')) return 'schedule';
   if (path === 'bands') return 'bands';
   const simple = ['id', 'name', 'category', 'deviceType', 'metric', 'direction', 'forSeconds'] as const;
   return simple.find((field) => field === path) ?? 'other';
