@@ -140,7 +140,7 @@ export function createEarlyWarnings(cases: CaseService, options: EarlyWarningOpt
       const warning = await visibleWarning(user, id);
       authorize(user, 'warning.act', resourceIn(ctx.regions(), warning.regionId));
       if (input.severity !== undefined && !SEVERITIES.includes(input.severity))
-        throw new AppError('validation_failed', `unknown severity ${String(input.severity)}`);
+        throw new AppError('validation_failed', `severity must be one of ${SEVERITIES.join(', ')}`);
       const latestId = warning.evidence.caseIds.at(-1);
       const latest = latestId === undefined ? undefined : await findCase(ctx.db, latestId);
       const region = ctx.regions().find((r) => r.id === warning.regionId);

@@ -13,10 +13,10 @@ const optionalText = (value: unknown, name: string, max: number): string | undef
   return value;
 };
 
-function warningId(raw: string): number {
-  const id = Number(raw);
-  if (!Number.isSafeInteger(id) || id <= 0) throw new AppError('not_found', `warning ${raw} not found`);
-  return id;
+function warningId(id: string): number {
+  const n = Number(id);
+  if (!Number.isSafeInteger(n) || n <= 0) throw new AppError('not_found', `warning ${id} not found`);
+  return n;
 }
 
 /**
@@ -37,7 +37,7 @@ export function warningRoutes(deps: WebDeps): Router {
     const { state, from, to } = request.query;
     const states = state === undefined ? undefined : String(state).split(',');
     if (states?.some((s) => !(WARNING_STATES as readonly string[]).includes(s)))
-      throw new AppError('validation_failed', `state must be one of ${WARNING_STATES.join(', ')}`);
+      throw new AppError('validation_failed', 'state must be open, acknowledged or case_opened');
     const range = {
       from: from === undefined ? undefined : Number(from),
       to: to === undefined ? undefined : Number(to),

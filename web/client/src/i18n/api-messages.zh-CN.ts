@@ -33,6 +33,7 @@ const THINGS: Record<string, string> = {
   channel: '通知渠道',
   'dispatch rule': '派遣规则',
   'roster shift': '排班',
+  warning: '预警',
 };
 const missing = (kind: string, id: string): string | undefined =>
   Object.hasOwn(THINGS, kind) ? `${THINGS[kind]} ${id} 不存在` : undefined;
@@ -84,6 +85,18 @@ const MESSAGES: readonly ApiMessagePattern[] = [
   [/^only the command centre and the desks dispatch cases$/, () => '只有指挥中心和督办员可以派遣工单'],
   [/^(\w+) may not file patrol reports$/, (m) => `${label('role', m[1]!)}不能提交巡查上报`],
   [/^(\w+) may not enter hotline calls$/, (m) => `${label('role', m[1]!)}不能登记热线来电`],
+  [
+    /^early warnings are for the command centre and supervisors$/,
+    () => '只有指挥中心和督办员可以查看和处理预警',
+  ],
+  // 预警 (web/src/routes/warning.routes.ts, alerts/src/early-warning-service.ts)
+  [/^warning (\S+) is no longer open$/, (m) => `预警 ${m[1]} 已不是待处理状态（可能已被他人处理）`],
+  [/^warning (\S+) has no grid to open a case in$/, (m) => `预警 ${m[1]} 没有可开立工单的网格`],
+  [/^state must be open, acknowledged or case_opened$/, () => '状态须为 open、acknowledged 或 case_opened'],
+  [/^severity must be one of ([\w, ]+)$/, (m) => `紧急程度须为 ${m[1]} 之一`],
+  [/^note must be text of at most 1000 characters$/, () => '说明最多 1000 个字符'],
+  [/^title must be text of at most 200 characters$/, () => '标题最多 200 个字符'],
+  [/^description must be text of at most 2000 characters$/, () => '描述最多 2000 个字符'],
 
   [/^invalid rule$/, () => '规则有误'],
   [/^invalid backtest$/, () => '回测参数有误'],
