@@ -4,7 +4,6 @@ import {
   pickDispatchRule,
   regionLineage,
   type CaseCategoryNode,
-  type HandlerRef,
   type Region,
   type User,
 } from '@gridsense/core';
@@ -13,7 +12,11 @@ import {
   createIntakeClassifier,
   suggestCategories,
   trainIntakeClassifier,
+  type IntakeAgreementView,
   type IntakeClassifier,
+  type IntakeSuggestionsView,
+  type IntakeSuggestionView,
+  type SuggestedRoute,
 } from '@gridsense/core/intake-classifier';
 import {
   countClosedCases,
@@ -36,34 +39,6 @@ export interface IntakeSuggesterOptions {
   retrainAfterClosed?: number;
   /** How often, at most, the closed cases are counted to decide that (default 1 minute). */
   checkEveryMs?: number;
-}
-
-/** Where a suggested category's cases go: the lead of its dispatch rule, as the case will be routed. */
-export type SuggestedRoute =
-  | { kind: 'department'; departmentId: string; departmentName: string }
-  | { kind: Exclude<HandlerRef['kind'], 'department'> };
-
-export interface IntakeSuggestionView {
-  key: string;
-  category: string;
-  subcategory: string | null;
-  caseType: string | null;
-  confidence: number;
-  route: SuggestedRoute | null;
-}
-
-export interface IntakeSuggestionsView {
-  suggestions: IntakeSuggestionView[];
-  /** What the model learned from: closed cases, plus the seed texts while there are few. */
-  trainedOn: { closedCases: number; seedTexts: number };
-}
-
-export interface IntakeAgreementView {
-  from: number;
-  count: number;
-  top1: number;
-  top3: number;
-  byChannel: Record<'hotline' | 'patrol', { count: number; top1: number; top3: number }>;
 }
 
 /** The classification a taxonomy key stands for (`a.b.c` → category a, subcategory a.b, type a.b.c). */

@@ -5,6 +5,8 @@
  * are deterministic (ties go to the smaller key). Pure: the alerts side decides what to train on.
  */
 
+import type { HandlerRef } from './case-routing';
+
 export interface CategorySuggestion {
   /** A taxonomy key, usually a leaf (`fire_safety.hazard.blocked_exit`). */
   key: string;
@@ -132,4 +134,32 @@ export function parseSuggestedKeys(value: unknown, errors: string[]): string[] |
     return undefined;
   }
   return value as string[];
+}
+
+/** Where a suggested category's cases go: the lead of its dispatch rule, as the case will be routed. */
+export type SuggestedRoute =
+  | { kind: 'department'; departmentId: string; departmentName: string }
+  | { kind: Exclude<HandlerRef['kind'], 'department'> };
+
+export interface IntakeSuggestionView {
+  key: string;
+  category: string;
+  subcategory: string | null;
+  caseType: string | null;
+  confidence: number;
+  route: SuggestedRoute | null;
+}
+
+export interface IntakeSuggestionsView {
+  suggestions: IntakeSuggestionView[];
+  /** What the model learned from: closed cases, plus the seed texts while there are few. */
+  trainedOn: { closedCases: number; seedTexts: number };
+}
+
+export interface IntakeAgreementView {
+  from: number;
+  count: number;
+  top1: number;
+  top3: number;
+  byChannel: Record<'hotline' | 'patrol', { count: number; top1: number; top3: number }>;
 }

@@ -33,4 +33,17 @@ export const intakeEn: Record<keyof typeof intakeZhCN, string> = {
   'intake.needPlace': 'Pick a grid or tap the spot on the map',
 
   'detail.caller': 'Caller',
+  'suggest.title': 'Suggested categories',
+  'suggest.hint': 'from the description; tap one to fill the category. Your choice decides',
+  'suggest.confidence': '{percent}%',
+  'suggest.routeTo': 'goes to {to}',
+  'suggest.route.grid_duty': 'the grid worker on duty',
+  'suggest.route.community': 'the community',
+  'suggest.route.street': 'the street',
+  'suggest.route.user': 'a named person',
+  'suggest.route.none': 'no dispatch rule',
+  'suggest.agreement': 'Suggestion accuracy (last 30 days)',
+  'suggest.agreementLine':
+    '{count} cases entered with a suggestion: first pick chosen {top1}, choice in the top three {top3}',
+  'suggest.agreementNone': 'No case was entered with a suggestion in the last 30 days',
 };

@@ -31,4 +31,16 @@ export const intakeZhCN = {
   'intake.needPlace': '请选网格或在地图上点出位置',
 
   'detail.caller': '来电人',
+  'suggest.title': '智能分拨建议',
+  'suggest.hint': '按描述推荐，点选即填入类别，以您的选择为准',
+  'suggest.confidence': '{percent}%',
+  'suggest.routeTo': '分拨至 {to}',
+  'suggest.route.grid_duty': '属地网格员',
+  'suggest.route.community': '社区',
+  'suggest.route.street': '街道',
+  'suggest.route.user': '指定人员',
+  'suggest.route.none': '未配置分拨规则',
+  'suggest.agreement': '智能分拨准确率（近 30 天）',
+  'suggest.agreementLine': '{count} 件带建议的登记：首选即所选 {top1}，前三含所选 {top3}',
+  'suggest.agreementNone': '近 30 天还没有带建议的登记',
 } as const;

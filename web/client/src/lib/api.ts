@@ -18,6 +18,7 @@ import type {
   SessionView,
   User,
 } from '@gridsense/core';
+import type { IntakeAgreementView, IntakeSuggestionsView } from '@gridsense/core/intake-classifier';
 import type { DeviceDetail } from './device-health';
 import type { AdminData } from './admin-types';
 
@@ -178,6 +179,9 @@ export const api = {
     ]);
     return { config, dispatchRules, rosters, channels, deliveries };
   },
+  /** 智能分拨: the top three categories for a description, with where each is routed. */
+  suggestIntake: (text: string) => request<IntakeSuggestionsView>('POST', '/api/intake/suggest', { text }),
+  intakeAgreement: () => request<IntakeAgreementView>('GET', '/api/intake/agreement'),
   hotline: (call: object) =>
     request<{ case: CaseView; outcome: 'opened' | 'fused' | 'suppressed' }>(
       'POST',
