@@ -266,6 +266,45 @@ describe.each(stateDialects())('rule API (%s)', (dialect) => {
     expect(read.body.rule).toEqual(lowPressure);
   });
 
+  it('backtests a rule that fires below: at the band, held short of the clear level, cleared at it', async () => {
+    const hydrant = env.devices.find((d) => d.type === 'fire_hydrant')!;
+    const t0 = Date.now() - 2 * 60 * 60_000;
+    const pressures = [0.3, 0.2, 0.1, 0.05, 0.08, 0.14, 0.15];
+    await publishReadings(
+      env.mqttUrl,
+      hydrant,
+      pressures.map((pressure) => ({ pressure })),
+      pressures.map((_, i) => t0 + i * 5 * 60_000),
+    );
+    const result = await engineer.call<BacktestResult>('POST', '/api/rules/backtest', {
+      rule: {
+        kind: 'threshold',
+        id: 'draft-low-pressure',
+        name: '水压草稿',
+        category: 'fire_safety',
+        deviceType: 'fire_hydrant',
+        metric: 'pressure',
+        direction: 'below',
+        bands: [
+          { severity: 'warning', below: 0.1 },
+          { severity: 'critical', below: 0.05 },
+        ],
+        clearAtOrAbove: 0.15,
+        scope: { deviceIds: [hydrant.id] },
+      },
+      from: t0 - 1000,
+      to: t0 + 40 * 60_000,
+    });
+    expect(result.status).toBe(200);
+    expect(result.body).toMatchObject({ devices: 1, readings: 7, firingAtEnd: [] });
+    expect(result.body.transitions.map((t) => [(t.at - t0) / 60_000, t.severity, t.value])).toEqual([
+      [10, 'warning', 0.1],
+      [15, 'critical', 0.05],
+      [20, 'warning', 0.08],
+      [30, null, 0.15],
+    ]);
+  });
+
   it('backtests a draft beside the live version of the same rule, over the same window', async () => {
     const gauge = env.devices.find((d) => d.type === 'water_level')!;
     const t0 = Date.now() - 3 * 60 * 60_000;
