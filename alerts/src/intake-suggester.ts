@@ -37,7 +37,9 @@ export interface IntakeSuggesterOptions {
   minClosedCases?: number;
   /** Retrain once this many more cases have closed than the model was trained on (default 20). */
   retrainAfterClosed?: number;
-  /** How often, at most, the closed cases are counted to decide that (default 1 minute). */
+  /** Retrain after this long when any case has closed since (default 1 hour). */
+  retrainEveryMs?: number;
+  /** How often, at most, the closed cases are counted to decide either (default 1 minute). */
   checkEveryMs?: number;
 }
 
@@ -59,9 +61,11 @@ function classificationOf(key: string): Pick<IntakeSuggestionView, 'category' | 
 export function createIntakeSuggester(options: IntakeSuggesterOptions) {
   const minClosedCases = options.minClosedCases ?? 200;
   const retrainAfterClosed = options.retrainAfterClosed ?? 20;
+  const retrainEveryMs = options.retrainEveryMs ?? 3_600_000;
   const checkEveryMs = options.checkEveryMs ?? 60_000;
   let model: IntakeClassifier | undefined;
   let trainedOn = { closedCases: 0, seedTexts: 0 };
+  let trainedAt = -Infinity;
   let checkedAt = -Infinity;
   let training: Promise<void> | undefined;
 
@@ -80,16 +84,21 @@ export function createIntakeSuggester(options: IntakeSuggesterOptions) {
           }
     model = next;
     trainedOn = { closedCases: closed.length, seedTexts };
+    trainedAt = options.now();
   }
 
-  /** Trains when there is no model or enough cases closed since; one training at a time. */
+  /**
+   * Trains when there is no model, when enough cases closed since, or when any did and the model
+   * is old; one training at a time.
+   */
   async function ensureTrained(categories: readonly CaseCategoryNode[]): Promise<void> {
     const at = options.now();
     if (model && at - checkedAt < checkEveryMs) return;
     checkedAt = at;
     training ??= (async () => {
-      const closed = await countClosedCases(options.db);
-      if (!model || Math.abs(closed - trainedOn.closedCases) >= retrainAfterClosed) await train(categories);
+      const moved = Math.abs((await countClosedCases(options.db)) - trainedOn.closedCases);
+      if (!model || moved >= retrainAfterClosed || (moved > 0 && at - trainedAt >= retrainEveryMs))
+        await train(categories);
     })().finally(() => {
       training = undefined;
     });
@@ -133,11 +142,6 @@ export function createIntakeSuggester(options: IntakeSuggesterOptions) {
       const choices = await listIntakeChoices(options.db, from);
       const of = (channel: 'hotline' | 'patrol') => agreementOf(choices.filter((c) => c.channel === channel));
       return { from, ...agreementOf(choices), byChannel: { hotline: of('hotline'), patrol: of('patrol') } };
-    },
-
-    /** Forgets the model, so the next suggestion trains afresh (after a taxonomy change). */
-    reset(): void {
-      model = undefined;
     },
   };
 }
