@@ -3,7 +3,10 @@ import {
   authorize,
   CASE_STATS_DEFINITIONS,
   computeCaseStats,
+  computeUnitRates,
   gridsInRegion,
+  regionLineage,
+  type AccountableUnit,
   type CaseStatsView,
   type Region,
   type User,
@@ -39,6 +42,7 @@ export async function caseAnalytics(
   if (grids.length === 0) throw new AppError('not_found', `region ${regionId} not found`);
   const cases = await listCasesOpenedBetween(db, query.from, query.to, grids);
   const stats = computeCaseStats(cases, { from: query.from, to: query.to, now });
+  const units = computeUnitRates(cases, (c, unit) => unitOf(regions, c, unit), now);
   const [people, departments, categories] = await Promise.all([
     findUserNames(
       db,
@@ -49,8 +53,22 @@ export async function caseAnalytics(
   ]);
   const names: Record<string, string> = {};
   for (const g of stats.byGrid) names[g.key] = regions.find((r) => r.id === g.key)?.name ?? g.key;
+  for (const row of [...units.community, ...units.street])
+    names[row.key] = regions.find((r) => r.id === row.key)?.name ?? row.key;
   for (const [id, name] of people) names[id] = name;
   for (const d of departments) if (stats.byDepartment.some((b) => b.key === d.id)) names[d.id] = d.name;
   for (const c of categories) if (stats.byCategory.some((b) => b.key === c.key)) names[c.key] = c.name;
-  return { ...stats, names, definitions: { ...CASE_STATS_DEFINITIONS } };
+  return { ...stats, units, names, definitions: { ...CASE_STATS_DEFINITIONS } };
+}
+
+/** A case's unit of a kind: its grid, lead, department, or the community / street above its grid. */
+function unitOf(
+  regions: readonly Region[],
+  c: { gridId: string; assigneeId: string | null; departmentId: string | null },
+  unit: AccountableUnit,
+): string | null {
+  if (unit === 'grid') return c.gridId;
+  if (unit === 'worker') return c.assigneeId;
+  if (unit === 'department') return c.departmentId;
+  return regionLineage(regions, c.gridId).find((region) => region.level === unit)?.id ?? null;
 }

@@ -1,6 +1,6 @@
 import type { CaseRecord, CaseSource, CaseState } from './cases';
 import type { RequesterView } from './case-intake';
-import type { CaseStats } from './case-stats';
+import type { AccountableUnit, CaseStats, UnitRates } from './case-stats';
 import type { DeviceConnectionView } from './device-connection';
 import type { DeviceReport } from './device-report';
 import type { Device, DutyKind, Region, Role, Severity, User } from './model';
@@ -184,6 +184,8 @@ export interface AuditVerification {
 
 /** Analytics with the ids of each breakdown named for people. */
 export interface CaseStatsView extends CaseStats {
+  /** 三率, MTTA/MTTR per grid, lead worker, department, community and street; voided apart. */
+  units: Record<AccountableUnit, UnitRates[]>;
   names: Record<string, string>;
   definitions: Record<string, string>;
 }

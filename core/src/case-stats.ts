@@ -2,6 +2,7 @@ import { isOverdue } from './case-overdue';
 import { CLOSE_REASONS, type CaseRecord, type CloseReason } from './case-types';
 
 export { breachedClocks, isOverdue, type OverdueCase } from './case-overdue';
+export * from './case-unit-rates';
 
 /**
  * Accountability figures (三率, MTTA/MTTR, counts, trends) over the cases opened in a period.
@@ -24,6 +25,8 @@ export const CASE_STATS_DEFINITIONS = {
     'By category, grid, lead handler (worker) and department: opened, resolved, resolved on time, overdue (any clock past its deadline, still unresolved) and past the resolve deadline (the 按时办结率 denominator) counts.',
   trend:
     'Per local day (UTC+8): cases opened, resolved and closed (handled and closed, not voided) on that day, within the period.',
+  units:
+    "Per grid, lead handler (worker), department, community and street: 响应率, 按时办结率, 满意率, MTTA and MTTR over that unit's cases with the definitions above; voided cases leave the figures and are counted apart (`voided`). A worker is the case's current lead.",
   voided:
     'Cases closed without handling (作废 void, 误报 false alarm, 重复件 duplicate), per reason: they count as opened, never as resolved or closed (办结), and their deadlines leave the rates.',
 } as const;

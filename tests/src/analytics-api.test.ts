@@ -63,6 +63,17 @@ describe.each(stateDialects())('GET /api/analytics/cases overdue (%s)', (dialect
       overdue: 2,
       pastResolveDue: 0,
     });
+    // Per unit: the grid, and the community and street above it, hold both overdue cases.
+    expect(after.units.grid.find((u) => u.key === 'G01')).toMatchObject({
+      handled: 2,
+      voided: 0,
+      overdue: 2,
+    });
+    for (const unit of ['community', 'street'] as const) {
+      expect(after.units[unit]).toHaveLength(1);
+      expect(after.units[unit][0]).toMatchObject({ handled: 2, overdue: 2, responseRate: { numerator: 1 } });
+      expect(after.names[after.units[unit][0]!.key]).toBeTruthy();
+    }
     // Each lead is charged with their own overdue cases (the same person may lead both).
     const expected = new Map<string, number>();
     for (const c of [unaccepted, accepting])
