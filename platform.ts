@@ -142,6 +142,7 @@ export async function startPlatform(config: Config, options: PlatformOptions): P
       await mosquittoFiles?.writeNow();
       bus = await connectMqttBus({
         url: config.mqttUrl,
+        fallbackUrls: config.mqttFailoverUrls,
         clientId: 'gridsense-bus',
         ...service,
         onError: (error) => onError(error, 'bus'),

@@ -135,12 +135,20 @@ export async function startClusterNodes(options: ClusterOptions & ClusterLayout)
       );
       return { process, mqttUrl: `mqtt://127.0.0.1:${mqttPort}`, httpUrl };
     };
-    const webNode = async (index: number, mqttUrl: string): Promise<WebNode> => {
+    // A service's bus starts on one broker node and moves to the others in turn if that one dies.
+    const busOn = (first: BrokerNode) => ({
+      MQTT_URL: first.mqttUrl,
+      MQTT_FAILOVER_URLS: brokers
+        .filter((node) => node !== first)
+        .map((node) => node.mqttUrl)
+        .join(','),
+    });
+    const webNode = async (index: number, broker: BrokerNode): Promise<WebNode> => {
       const httpUrl = `http://127.0.0.1:${await freePort()}`;
       const process = await service(
         `web-${index}`,
         'web/src/main.ts',
-        { MQTT_URL: mqttUrl, HTTP_PORT: new URL(httpUrl).port },
+        { ...busOn(broker), HTTP_PORT: new URL(httpUrl).port },
         `${httpUrl}/healthz`,
       );
       return { process, httpUrl };
@@ -157,14 +165,14 @@ export async function startClusterNodes(options: ClusterOptions & ClusterLayout)
             'alerts',
             'alerts/src/main.ts',
             {
-              MQTT_URL: last.mqttUrl,
+              ...busOn(last),
               LOG_LEVEL: 'info',
               GRIDSENSE_DEADLINE_CHECK_S: String(options.deadlineCheckS ?? 15),
             },
             null,
           )
         : undefined,
-      Promise.all(webNodes.map((broker, i) => webNode(i + 1, broker.mqttUrl))),
+      Promise.all(webNodes.map((broker, i) => webNode(i + 1, broker))),
     ]);
     const devices = JSON.parse(
       await readFile(join(dir, 'node-1', 'demo-devices.json'), 'utf8'),

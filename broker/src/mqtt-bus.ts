@@ -11,18 +11,30 @@ function matches(filter: string, topic: string): boolean {
   return f.length === t.length;
 }
 
+/** mqtt.js' form of a broker address for its `servers` rotation. */
+function serverOf(url: string): { host: string; port: number; protocol: 'mqtt' | 'mqtts' } {
+  const { hostname, port, protocol } = new URL(url);
+  const scheme = protocol === 'mqtts:' ? 'mqtts' : 'mqtt';
+  return { host: hostname, port: port ? Number(port) : scheme === 'mqtts' ? 8883 : 1883, protocol: scheme };
+}
+
 /**
  * The bus between processes: an MQTT client with a persistent session (clean: false, QoS 1), so a
  * service that restarts receives what was published while it was away.
  */
 export async function connectMqttBus(options: {
   url: string;
+  /** Other nodes of the same broker cluster: each reconnect tries the next address in turn. */
+  fallbackUrls?: string[];
   clientId: string;
   username?: string;
   password?: string;
   onError: (error: unknown) => void;
 }): Promise<Bus> {
   const client: MqttClient = await mqtt.connectAsync(options.url, {
+    ...(options.fallbackUrls?.length
+      ? { servers: [options.url, ...options.fallbackUrls].map(serverOf) }
+      : {}),
     clientId: options.clientId,
     clean: false,
     protocolVersion: 4,

@@ -27,6 +27,7 @@ export function connectServiceBus(options: {
 }): Promise<Bus> {
   return connectMqttBus({
     url: options.config.mqttUrl,
+    fallbackUrls: options.config.mqttFailoverUrls,
     clientId: options.clientId,
     ...serviceCredentials(options.config, options.serviceSecret, options.role),
     onError: options.onError,

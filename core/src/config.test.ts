@@ -8,6 +8,7 @@ const DEFAULTS: Config = {
   mqttHost: '0.0.0.0',
   mqttPort: 1883,
   mqttUrl: undefined,
+  mqttFailoverUrls: [],
   mqttUsername: undefined,
   mqttPassword: undefined,
   nodeId: 'localhost-1883',
@@ -186,6 +187,7 @@ describe('parseConfig: values', () => {
       GRIDSENSE_INGEST_THREADS: '0',
       GRIDSENSE_ALERTS: 'off',
       GRIDSENSE_DEADLINE_CHECK_S: '2',
+      MQTT_FAILOVER_URLS: 'mqtts://broker-3.example:8883',
     });
     expect(config).toEqual<Config>({
       dataDir: '/var/lib/gridsense',
@@ -194,6 +196,7 @@ describe('parseConfig: values', () => {
       mqttHost: '::',
       mqttPort: 0,
       mqttUrl: 'mqtts://broker.example:8883',
+      mqttFailoverUrls: ['mqtts://broker-3.example:8883'],
       mqttUsername: 'svc',
       mqttPassword: 'pw',
       nodeId: 'broker-2',
@@ -287,6 +290,15 @@ describe('parseConfig: values', () => {
     },
   );
 
+  it('MQTT_FAILOVER_URLS lists the other broker nodes, in order', () => {
+    expect(
+      configOf({
+        MQTT_URL: 'mqtt://10.0.0.1:1883',
+        MQTT_FAILOVER_URLS: ' mqtt://10.0.0.2:1883 ,mqtts://b:8883,',
+      }).mqttFailoverUrls,
+    ).toEqual(['mqtt://10.0.0.2:1883', 'mqtts://b:8883']);
+  });
+
   it.each([
     ['10', 10],
     ['60000', 60000],
@@ -351,6 +363,18 @@ describe('parseConfig: invalid values', () => {
     [{ MQTT_PORT: '1883.5' }, 'MQTT_PORT: "1883.5" is not a port number'],
     [{ MQTT_URL: 'not a url' }, 'MQTT_URL: "not a url" is not a URL'],
     [{ MQTT_URL: 'http://broker:1883' }, 'MQTT_URL: protocol must be one of mqtt:, mqtts:, ws:, wss:, tcp:'],
+    [
+      { MQTT_FAILOVER_URLS: 'mqtt://b:1883' },
+      'MQTT_FAILOVER_URLS: needs MQTT_URL (mqtt:, mqtts: or tcp:), the first node to connect to',
+    ],
+    [
+      { MQTT_URL: 'ws://a/mqtt', MQTT_FAILOVER_URLS: 'mqtt://b:1883' },
+      'MQTT_FAILOVER_URLS: needs MQTT_URL (mqtt:, mqtts: or tcp:), the first node to connect to',
+    ],
+    [
+      { MQTT_URL: 'mqtt://a:1883', MQTT_FAILOVER_URLS: 'mqtt://b:1883,wss://c/mqtt' },
+      'MQTT_FAILOVER_URLS[1]: protocol must be one of mqtt:, mqtts:, tcp:',
+    ],
     [{ INFLUX_URL: 'ftp://influx' }, 'INFLUX_URL: protocol must be one of http:, https:'],
     [{ INFLUX_URL: 'https://' }, 'INFLUX_URL: "https://" is not a URL'],
     [{ REDIS_URL: 'http://redis:6379' }, 'REDIS_URL: protocol must be one of redis:, rediss:'],

@@ -12,6 +12,8 @@ export interface Config {
   mqttPort: number;
   /** External broker; when set, the embedded one is not started. */
   mqttUrl: string | undefined;
+  /** With MQTT_URL: further nodes of the same broker cluster a service's bus moves to, in turn. */
+  mqttFailoverUrls: string[];
   mqttUsername: string | undefined;
   mqttPassword: string | undefined;
   /** This node's name among the nodes sharing REDIS_URL (the embedded broker's aedes id). */
@@ -136,6 +138,8 @@ export type ConfigResult = { ok: true; config: Config } | { ok: false; errors: s
 /** Ingest's worker threads unless GRIDSENSE_INGEST_THREADS says otherwise (docs/decisions/0015). */
 export const INGEST_THREADS_DEFAULT = 0;
 
+const MQTT_PROTOCOLS = ['mqtt:', 'mqtts:', 'ws:', 'wss:', 'tcp:'];
+
 export const CONFIG_DOC: Record<string, string> = {
   ...WORK_MESSAGING_DOC,
   GRIDSENSE_DATA_DIR: 'where state, the embedded time series and Node-RED flows live (default ./data)',
@@ -145,6 +149,8 @@ export const CONFIG_DOC: Record<string, string> = {
   MQTT_PORT: 'embedded broker TCP port (default 1883; MQTT over WebSocket is at /mqtt on HTTP_PORT)',
   MQTT_URL:
     'use an external broker instead of the embedded one: mqtt:, mqtts:, ws: or wss:, e.g. mqtt://127.0.0.1:1883 or ws://broker:8080/mqtt',
+  MQTT_FAILOVER_URLS:
+    "with MQTT_URL: the other nodes of the same broker cluster, comma-separated; a service's bus connection (alerts, web, a node's services) moves to the next one in turn when its broker node is gone, keeping its session (default: none)",
   MQTT_USERNAME: 'username GridSense services use on the external broker',
   MQTT_PASSWORD: 'password GridSense services use on the external broker',
   REDIS_URL:
@@ -260,8 +266,8 @@ export function parseConfig(
     errors.push(`${key}: "${env[key]}" must be on or off`);
     return fallback;
   };
-  const url = (key: string, protocols: string[]): string | undefined => {
-    const raw = env[key];
+  const url = (key: string, protocols: string[], value = env[key]): string | undefined => {
+    const raw = value;
     if (!raw) return undefined;
     try {
       const parsed = new URL(raw);
@@ -376,6 +382,8 @@ export function parseConfig(
   // Off, this process only publishes risks: someone else must be on the same bus to take them.
   if (!alerts && !env.REDIS_URL && !env.MQTT_URL)
     errors.push('GRIDSENSE_ALERTS: off needs REDIS_URL or MQTT_URL, where an alerts process takes the risks');
+  if (env.MQTT_FAILOVER_URLS && !/^(mqtts?|tcp):/.test(env.MQTT_URL ?? ''))
+    errors.push('MQTT_FAILOVER_URLS: needs MQTT_URL (mqtt:, mqtts: or tcp:), the first node to connect to');
   const behindTlsProxy = flag('GRIDSENSE_BEHIND_TLS_PROXY', false);
   if (production && tls.kind === 'off' && !behindTlsProxy)
     errors.push(
@@ -389,7 +397,13 @@ export function parseConfig(
     httpPort: port('HTTP_PORT', 8080),
     mqttHost: env.MQTT_HOST || '0.0.0.0',
     mqttPort: port('MQTT_PORT', 1883),
-    mqttUrl: url('MQTT_URL', ['mqtt:', 'mqtts:', 'ws:', 'wss:', 'tcp:']),
+    mqttUrl: url('MQTT_URL', MQTT_PROTOCOLS),
+    mqttFailoverUrls: (env.MQTT_FAILOVER_URLS ?? '')
+      .split(',')
+      .map((item) => item.trim())
+      .filter((item) => item !== '')
+      // Plain or TLS MQTT: a WebSocket path would not carry over to mqtt.js' server rotation.
+      .map((item, i) => url(`MQTT_FAILOVER_URLS[${i}]`, ['mqtt:', 'mqtts:', 'tcp:'], item)!),
     mqttUsername: env.MQTT_USERNAME || undefined,
     mqttPassword: env.MQTT_PASSWORD || undefined,
     nodeId: nodeId(env.GRIDSENSE_NODE_ID, env.MQTT_PORT),

@@ -22,6 +22,7 @@ await runService('ingest', async (config, logger) => {
   closers.add(() => store.close());
   const bus = await connectMqttBus({
     url: config.mqttUrl,
+    fallbackUrls: config.mqttFailoverUrls,
     // One bus session per ingest process: two processes on one id would take it from each other.
     clientId:
       config.ingestInstance.index === 1

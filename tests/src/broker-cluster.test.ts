@@ -101,7 +101,7 @@ describe.runIf(redisTestMode() === 'run')('broker nodes on Redis', () => {
     const [one, two] = [await startNode('node-1'), await startNode('node-2')];
     const admin = new Redis(redis.url);
     try {
-      const patterns = async () => (await admin.pubsub('NUMPAT')) as number;
+      const patterns = async () => Number(await admin.call('PUBSUB', 'NUMPAT'));
       const before = await patterns();
       const liveOnTwo: string[] = [];
       const stop = await two.bus.subscribeTopic('gs/v1/G01/+/telemetry', (_topic, payload) => {
