@@ -82,6 +82,9 @@ describe.skipIf(chromiumTestMode() === 'skip')('console analytics for supervisor
         async (id) => (await page.getByTestId(`breakdown-${id}`).boundingBox())!,
       ),
     );
+    // Rates per community and street sit with the other breakdowns.
+    expect(await page.getByTestId('units-community').locator('tbody tr').count()).toBeGreaterThan(0);
+    expect(await page.getByTestId('units-street').locator('tbody tr').count()).toBeGreaterThan(0);
     // At least three tables share the first row.
     expect(tops.filter((box) => Math.abs(box.y - tops[0]!.y) < 2).length).toBeGreaterThanOrEqual(3);
     await page.screenshot({ path: path.join(SCREENSHOTS, 'analytics-wall.png') });

@@ -27,4 +27,9 @@ export const analyticsEn: Record<keyof typeof analyticsZhCN, string> = {
   'analyticsDef.resolvedOnTime': 'On time: cases resolved within their resolve deadline.',
   'map.overdueGrid': 'Dashed border: overdue cases (colour shows only risks still active)',
   'map.overdueBadge': '{n} overdue',
+  'analytics.handled': 'Counted',
+  'analytics.byCommunity': 'By community',
+  'analytics.byStreet': 'By street',
+  'analyticsDef.handled':
+    'Counted (by community, street): cases opened in the period and not voided, over which the rates and times are computed; voided cases are listed apart.',
 };

@@ -22,4 +22,9 @@ export const analyticsZhCN = {
   'analyticsDef.resolvedOnTime': '按时办结：在办结时限内办结的工单数。',
   'map.overdueGrid': '虚线框：有超时未结工单（颜色只看当前仍在告警的风险）',
   'map.overdueBadge': '超时 {n}',
+  'analytics.handled': '计入件数',
+  'analytics.byCommunity': '按社区',
+  'analytics.byStreet': '按街道',
+  'analyticsDef.handled':
+    '计入件数（按社区、街道）：统计区间内立案且未作废的工单数，三率与用时按此计算；作废、误报和重复件另列。',
 } as const;
