@@ -1,4 +1,5 @@
 import { createAlerts, createCaseService, type PushTargetPolicy } from '@gridsense/alerts';
+import { stageDemoWorkflow } from '@gridsense/alerts/demo-workflow';
 import {
   closeBroker,
   closeRevokedSessions,
@@ -248,6 +249,9 @@ export async function startPlatform(config: Config, options: PlatformOptions): P
       : undefined;
     if (alerts) closers.add(() => alerts.close());
     const cases = alerts?.cases ?? (await createCaseService({ db, bus, now }));
+    // A fresh demo opens with a 延期 request waiting and a case under 督办 (decision 0017).
+    if (seeded && !config.production && config.simulator)
+      await stageDemoWorkflow(db, cases).catch((error: unknown) => onError(error, 'demo workflow scene'));
     // Filled in once the broker's listeners run (after the web server, which serves /mqtt).
     let deviceListeners: DeviceListeners = {
       external: broker === undefined,

@@ -50,6 +50,20 @@ export const PERMISSIONS = {
     true,
     'only the command centre and supervisors close cases as void, false alarm or duplicate',
   ),
+  /** 延期: the handler of a case asks for more working days (the case moves check it is theirs). */
+  'case.extend.request': permission(
+    ['grid_worker', 'handler', 'supervisor'],
+    true,
+    'only the handler of a case asks for an extension',
+  ),
+  /** Approving or refusing a 延期 request: the level above the handler, never the requester. */
+  'case.extend.decide': permission(
+    COMMAND_CENTRE,
+    true,
+    'only the command centre and supervisors decide extension requests',
+  ),
+  /** 督办: putting a case under supervision and lifting it. */
+  'case.supervise': permission(['supervisor', 'admin'], true, 'only supervisors put cases under supervision'),
   /** Being given a case (lead or co-handler): the case's grid must be in the person's reach. */
   'case.take': permission(
     ['grid_worker', 'handler', 'supervisor'],
@@ -74,6 +88,18 @@ export const PERMISSIONS = {
   'people.manage': permission(ADMINS, true, 'only administrators manage grids and people'),
   'audit.read': permission(['admin', 'operator'], true, 'the audit log is for the command centre'),
   'analytics.read': permission(COMMAND_CENTRE, true, 'analytics are for the command centre and supervisors'),
+  /** 预警: early warnings in the person's region (the service narrows the list to it). */
+  'warning.read': permission(
+    COMMAND_CENTRE,
+    true,
+    'early warnings are for the command centre and supervisors',
+  ),
+  /** Acknowledging an early warning or turning it into a case. */
+  'warning.act': permission(
+    COMMAND_CENTRE,
+    true,
+    'early warnings are for the command centre and supervisors',
+  ),
   /** Recording an analytics export: whoever may read analytics. */
   'analytics.export': permission(
     COMMAND_CENTRE,

@@ -17,6 +17,9 @@ import { personContacts } from './migrations/0016-person-contacts';
 import { auditPaging } from './migrations/0017-audit-paging';
 import { notificationRead } from './migrations/0018-notification-read';
 import { deviceRevision } from './migrations/0019-device-revision';
+import { caseExtensionSupervision } from './migrations/0020-case-extension-supervision';
+import { intakeSuggestions } from './migrations/0022-intake-suggestions';
+import { earlyWarnings } from './migrations/0023-early-warnings';
 
 /**
  * Migrations in code, so they ship inside the package and run the same on SQLite and
@@ -42,6 +45,9 @@ const migrations: Record<string, Migration> = {
   '0017_audit_paging': auditPaging,
   '0018_notification_read': notificationRead,
   '0019_device_revision': deviceRevision,
+  '0020_case_extension_supervision': caseExtensionSupervision,
+  '0022_intake_suggestions': intakeSuggestions,
+  '0023_early_warnings': earlyWarnings,
 };
 
 /** Every migration, for a Migrator (tests step a database down and up again). */

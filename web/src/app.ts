@@ -8,6 +8,7 @@ import { caseAdminRoutes } from './routes/case-admin.routes';
 import { contactRoutes } from './routes/contact.routes';
 import { auditRoutes } from './routes/audit.routes';
 import { analyticsRoutes } from './routes/analytics.routes';
+import { intakeRoutes } from './routes/intake.routes';
 import { notificationRoutes } from './routes/notification.routes';
 import { requireUser } from './routes/current-user';
 import { deviceRoutes } from './routes/device.routes';
@@ -18,6 +19,7 @@ import { overviewRoutes } from './routes/overview.routes';
 import { peopleAdminRoutes } from './routes/people-admin.routes';
 import { photoRoutes } from './routes/photo.routes';
 import { ruleRoutes } from './routes/rule.routes';
+import { warningRoutes } from './routes/warning.routes';
 import { sessionRoutes } from './routes/session.routes';
 import { securityHeaders } from './security-headers';
 import { serveConsole } from './static-assets';
@@ -41,6 +43,7 @@ export function createWebApp(deps: WebDeps): { app: Express; finish(): void } {
   app.use(caseAdminRoutes(deps));
   app.use(auditRoutes(deps));
   app.use(analyticsRoutes(deps));
+  app.use(intakeRoutes(deps));
   app.use(notificationRoutes(deps));
   app.use(overviewRoutes(deps));
   app.use(deviceRoutes(deps));
@@ -50,6 +53,7 @@ export function createWebApp(deps: WebDeps): { app: Express; finish(): void } {
   app.use(photoRoutes(deps));
   app.use(metricsRoutes());
   app.use(ruleRoutes(deps));
+  app.use(warningRoutes(deps));
   app.get('/healthz', (_request, response) => {
     response.json({ ok: true });
   });

@@ -38,6 +38,8 @@ export const ROUTE_ACTIONS: Readonly<Record<string, Action | typeof PUBLIC>> = {
   'GET /api/cases/:id': 'case.read',
   'POST /api/cases/reports': 'case.report',
   'POST /api/cases/hotline': 'case.hotline',
+  // 智能分拨: whoever may register a patrol or hotline case (case.report's roles include case.hotline's).
+  'POST /api/intake/suggest': 'case.report',
   'GET /api/cases/:id/requesters': 'case.requesters',
   'GET /api/cases/:id/contacts': 'case.read',
   'GET /api/grids/:id/people': 'case.dispatch',
@@ -98,6 +100,11 @@ export const ROUTE_ACTIONS: Readonly<Record<string, Action | typeof PUBLIC>> = {
   'GET /api/audit/verify': 'audit.read',
   'POST /api/audit/exports': 'analytics.export',
   'GET /api/analytics/cases': 'analytics.read',
+  'GET /api/intake/agreement': 'analytics.read',
+
+  'GET /api/warnings': 'warning.read',
+  'POST /api/warnings/:id/acknowledge': 'warning.act',
+  'POST /api/warnings/:id/case': 'warning.act',
 };
 
 /** The declared action of a route, or undefined when it has none. */

@@ -9,6 +9,8 @@ import { shellEn } from './shell.en';
 import { deviceReportEn } from './device-report.en';
 import type { Messages } from './zh-CN';
 import { fusionEn } from './fusion.en';
+import { warningEn } from './warning.en';
+import { analyticsEn } from './analytics.en';
 
 /** English. Typed as `Messages`, so a missing or extra key does not compile. */
 export const en: Messages = {
@@ -22,6 +24,8 @@ export const en: Messages = {
   ...workflowEn,
   ...shellEn,
   ...deviceReportEn,
+  ...warningEn,
+  ...analyticsEn,
   'app.title': 'GridSense',
   'app.tagline': 'Community grid risk sensing and case handling',
   'app.loading': 'Loading…',
@@ -150,9 +154,9 @@ export const en: Messages = {
   'risk.red': 'High risk',
   'risk.yellow': 'Medium risk',
   'risk.green': 'Low risk',
-  'risk.redHint': 'open critical case',
-  'risk.yellowHint': 'open warning case',
-  'risk.greenHint': 'no open warning',
+  'risk.redHint': 'critical risk active now',
+  'risk.yellowHint': 'warning risk active now',
+  'risk.greenHint': 'no risk active now',
 
   'unit.d': 'd',
   'unit.h': 'h',

@@ -8,6 +8,8 @@ import { sessionZhCN } from './session.zh-CN';
 import { shellZhCN } from './shell.zh-CN';
 import { fusionZhCN } from './fusion.zh-CN';
 import { deviceReportZhCN } from './device-report.zh-CN';
+import { warningZhCN } from './warning.zh-CN';
+import { analyticsZhCN } from './analytics.zh-CN';
 
 /** 简体中文, the default language. `en.ts` must have exactly these keys (a compile error otherwise). */
 export const zhCN = {
@@ -21,6 +23,8 @@ export const zhCN = {
   ...workflowZhCN,
   ...shellZhCN,
   ...deviceReportZhCN,
+  ...warningZhCN,
+  ...analyticsZhCN,
   'app.title': '网格感知 GridSense',
   'app.tagline': '社区网格风险感知与事件处置',
   'app.loading': '加载中…',
@@ -149,9 +153,9 @@ export const zhCN = {
   'risk.red': '高风险',
   'risk.yellow': '中风险',
   'risk.green': '低风险',
-  'risk.redHint': '有未结紧急事件',
-  'risk.yellowHint': '有未结预警事件',
-  'risk.greenHint': '无未结预警',
+  'risk.redHint': '紧急风险正在告警',
+  'risk.yellowHint': '预警风险正在告警',
+  'risk.greenHint': '无正在告警的风险',
 
   'unit.d': '天',
   'unit.h': '小时',
