@@ -6,10 +6,10 @@ import type { WebDeps } from '../web-deps';
 import { currentUser } from './current-user';
 import { declaredRouter } from '../route-actions';
 
-const optionalText = (value: unknown, name: string, max: number): string | undefined => {
+const optionalText = (value: unknown, key: string, max: number): string | undefined => {
   if (value === undefined || value === null) return undefined;
   if (typeof value !== 'string' || value.length > max)
-    throw new AppError('validation_failed', `${name} must be text of at most ${max} characters`);
+    throw new AppError('validation_failed', `${key} must be text of at most ${max} characters`);
   return value;
 };
 

@@ -128,6 +128,12 @@ const MESSAGES: readonly ApiMessagePattern[] = [
   [/^limit must be 1–(\d+)$/, (m) => `limit 须在 1–${m[1]} 之间`],
   [/^offset must be 0–(\d+)$/, (m) => `offset 须在 0–${m[1]} 之间`],
   [/^invalid case action$/, () => '工单操作有误'],
+  // 智能分拨 (POST /api/intake/suggest, GET /api/intake/agreement)
+  [/^invalid suggestion request$/, () => '分拨建议请求有误'],
+  [/^text is empty$/, () => '描述为空'],
+  [/^text is longer than (\d+) characters$/, (m) => `描述超过 ${m[1]} 个字`],
+  [/^suggested must be up to three taxonomy keys$/, () => 'suggested 最多为三个分类编码'],
+  [/^from must be epoch milliseconds$/, () => 'from 须为毫秒时间戳'],
   // 人工合并 (POST /api/cases/:id/merge)
   [/^invalid merge$/, () => '合并请求有误'],
   [/^caseId must be the id of the case to merge$/, () => 'caseId 须为要并入的工单编号'],
