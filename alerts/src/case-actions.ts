@@ -1,9 +1,11 @@
 import {
   AppError,
+  authorize,
   can,
   regionLineage,
   resourceIn,
   transition,
+  type Action,
   type CaseCommand,
   type CaseRecord,
   type User,
@@ -184,6 +186,14 @@ async function linkDuplicate(
 }
 
 /** A person moves a case: scope, then the one transition function, then its effects. */
+/** Moves that need their permission over the case's own region, not just sight of the case. */
+const REGION_MOVES: Partial<Record<CaseCommand['action'], Action>> = {
+  approve_extension: 'case.extend.decide',
+  refuse_extension: 'case.extend.decide',
+  supervise: 'case.supervise',
+  unsupervise: 'case.supervise',
+};
+
 export async function actOnCase(
   ctx: CaseContext,
   user: User,
@@ -191,6 +201,10 @@ export async function actOnCase(
   input: CaseCommand,
 ): Promise<CaseRecord> {
   const current = await requireVisible(ctx, user, caseId);
+  // Deciding someone's 延期 and 督办 act over the case's region: seeing the case (as a co-handler
+  // from elsewhere can) is not enough.
+  const overRegion = REGION_MOVES[input.action];
+  if (overRegion) authorize(user, overRegion, resourceIn(ctx.regions(), current.gridId));
   const policy = await loadPolicy(ctx);
   const actor = { id: user.id, name: user.displayName };
   let command = input;

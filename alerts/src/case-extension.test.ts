@@ -111,5 +111,31 @@ describe.each(stateDialects())('on %s', (dialect) => {
           env.cases.act(await env.user(name), id, { action: 'supervise', reason: '催一下' }),
         ).rejects.toMatchObject({ code: 'forbidden' });
     });
+
+    it('a supervisor of another community who co-handles the case sees it, but neither supervises it nor decides its 延期', async () => {
+      env = await startCaseEnv({ dialect });
+      const id = await smokeCase();
+      const [op, worker, sup1, sup3] = [
+        await env.user('op1'),
+        await env.user('worker01'),
+        await env.user('sup1'),
+        await env.user('sup3'),
+      ];
+      // sup3 leads another street's community; the operator adds them to G01's case.
+      await env.cases.act(op, id, { action: 'dispatch', assigneeId: 'u-worker01', coHandlerIds: ['u-sup3'] });
+      await env.cases.act(worker, id, { action: 'accept' });
+      await env.cases.act(worker, id, { action: 'request_extension', days: 1, reason: '需协调物业' });
+      expect((await env.cases.detail(sup3, id)).case.id).toBe(id);
+      for (const command of [
+        { action: 'supervise', reason: '越权督办' },
+        { action: 'approve_extension' },
+        { action: 'refuse_extension', reason: '越权' },
+      ] as const)
+        await expect(env.cases.act(sup3, id, command)).rejects.toMatchObject({ code: 'forbidden' });
+      // The community's own supervisor may.
+      await env.cases.act(sup1, id, { action: 'approve_extension' });
+      await env.cases.act(sup1, id, { action: 'supervise', reason: '久拖未办' });
+      expect(await env.record(id)).toMatchObject({ extensionRequest: null, supervisedById: 'u-sup1' });
+    });
   });
 });

@@ -75,6 +75,18 @@ describe('延期: request, approve, refuse', () => {
     ).toMatchObject({ ok: false, code: 'invalid_transition' });
   });
 
+  it.each([
+    ['resolved', { action: 'resolve', note: '已修复', photos: ['p1'] as string[] }, worker],
+    ['returned', { action: 'return', reason: 'not_my_grid' }, worker],
+    ['voided', { action: 'void', reason: 'void', note: '重复登记' }, operator],
+  ] as const)(
+    'lapses once the case is %s, so it cannot stretch a later deadline',
+    (_name, command, actor) => {
+      const result = transition(requested(), command, actor, NOW, POLICY);
+      expect(result).toMatchObject({ ok: true, next: { extensionRequest: null } });
+    },
+  );
+
   it('refuses a second request while one waits, and bad day counts', () => {
     const again = { action: 'request_extension', days: 1, reason: '再延' } as const;
     expect(transition(requested(), again, worker, NOW, POLICY)).toMatchObject({

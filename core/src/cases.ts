@@ -375,5 +375,11 @@ export function transition(
       return unreachable;
     }
   }
+  // A waiting 延期 request is its asker's, for the work in hand: it lapses once they no longer lead
+  // the case or the case leaves work (resolved, returned, closed), so it cannot stretch a later
+  // deadline nor block the next lead's own request.
+  const waiting = next.extensionRequest;
+  if (waiting && (next.assigneeId !== waiting.requestedById || !WORKING.includes(next.state)))
+    next.extensionRequest = null;
   return { ok: true, next, effects };
 }
