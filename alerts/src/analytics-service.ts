@@ -42,7 +42,9 @@ export async function caseAnalytics(
   if (grids.length === 0) throw new AppError('not_found', `region ${regionId} not found`);
   const cases = await listCasesOpenedBetween(db, query.from, query.to, grids);
   const stats = computeCaseStats(cases, { from: query.from, to: query.to, now });
-  const units = computeUnitRates(cases, (c, unit) => unitOf(regions, c, unit), now);
+  // Each grid's lineage once, not once per case.
+  const lineages = new Map(grids.map((g) => [g, regionLineage(regions, g)]));
+  const units = computeUnitRates(cases, (c, unit) => unitOf(lineages, c, unit), now);
   const [people, departments, categories] = await Promise.all([
     findUserNames(
       db,
@@ -63,12 +65,12 @@ export async function caseAnalytics(
 
 /** A case's unit of a kind: its grid, lead, department, or the community / street above its grid. */
 function unitOf(
-  regions: readonly Region[],
+  lineages: ReadonlyMap<string, readonly Region[]>,
   c: { gridId: string; assigneeId: string | null; departmentId: string | null },
   unit: AccountableUnit,
 ): string | null {
   if (unit === 'grid') return c.gridId;
   if (unit === 'worker') return c.assigneeId;
   if (unit === 'department') return c.departmentId;
-  return regionLineage(regions, c.gridId).find((region) => region.level === unit)?.id ?? null;
+  return lineages.get(c.gridId)?.find((region) => region.level === unit)?.id ?? null;
 }

@@ -86,7 +86,9 @@ export function computeUnitRates<C extends UnitCase>(
     for (const c of cases) {
       const key = unitOf(c, unit);
       if (key === null) continue;
-      groups.set(key, [...(groups.get(key) ?? []), c]);
+      const group = groups.get(key);
+      if (group) group.push(c);
+      else groups.set(key, [c]);
     }
     result[unit] = [...groups.entries()]
       .map(([key, group]) => ({ key, ...ratesOf(group, now) }))

@@ -219,6 +219,20 @@ describe('recurrence (≥ 3 at one place in 30 days)', () => {
     expect(warning!.regionId).toBe('g1');
   });
 
+  it('a long address is keyed within the stored place column, and two long addresses apart', () => {
+    const long = (tail: string) => `衢州市柯城区府山街道${'幸福小区'.repeat(80)}${tail}`;
+    const keyOf = (address: string) =>
+      detectRecurrences(
+        [1, 2, 3].map((d) => aCase({ openedAt: NOW - d * DAY, address })),
+        NOW,
+      )[0]!.place;
+    const [one, again, other] = [keyOf(long('1号楼')), keyOf(long('1号楼')), keyOf(long('2号楼'))];
+    expect(one.length).toBeLessThanOrEqual(200);
+    expect(one.startsWith('addr:衢州市柯城区府山街道')).toBe(true);
+    expect(again).toBe(one);
+    expect(other).not.toBe(one);
+  });
+
   it('only within 30 days, and only the same category', () => {
     const cases = [
       aCase({ openedAt: NOW - 31 * DAY, location: at }),

@@ -268,6 +268,22 @@ export function detectSurges(
 const normalAddress = (address: string | null) =>
   address === null ? '' : address.trim().toLowerCase().replace(/\s+/g, '');
 
+/** The longest place key stored as it is (the column holds 300); a longer address is keyed by its hash. */
+const PLACE_KEY_MAX = 200;
+
+/** An address as a place key: itself, or when too long its head and a hash of the whole. */
+function addressKey(address: string): string {
+  const key = `addr:${address}`;
+  if (key.length <= PLACE_KEY_MAX) return key;
+  // FNV-1a, twice with different seeds: 64 bits, so two long addresses do not collide in practice.
+  const fnv = (seed: number) => {
+    let hash = seed;
+    for (let i = 0; i < address.length; i++) hash = Math.imul(hash ^ address.charCodeAt(i), 16777619) >>> 0;
+    return hash.toString(16).padStart(8, '0');
+  };
+  return `${key.slice(0, PLACE_KEY_MAX - 18)}#${fnv(2166136261)}${fnv(374761393)}`;
+}
+
 /** The same category at the same place, again and again. */
 export function detectRecurrences(
   cases: readonly WarningCase[],
@@ -294,7 +310,7 @@ export function detectRecurrences(
       for (const c of samePlace) taken.add(c.id);
       const place =
         address !== ''
-          ? `addr:${address}`
+          ? addressKey(address)
           : `at:${seed.location!.lat.toFixed(4)},${seed.location!.lng.toFixed(4)}`;
       warnings.push({
         kind: 'recurrence',
