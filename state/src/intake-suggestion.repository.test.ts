@@ -107,5 +107,7 @@ describe.each(stateDialects())('intake suggestions on %s', (dialect) => {
       { text: '井盖 ', key: 'facility.manhole' },
     ]);
     expect(await countClosedCases(db)).toBe(2);
+    // A bounded training set keeps the most recent, still oldest first.
+    expect(await listClosedCaseTexts(db, 1)).toEqual([{ text: '井盖 ', key: 'facility.manhole' }]);
   });
 });

@@ -64,20 +64,29 @@ export async function listIntakeChoices(db: StateDb, from = 0): Promise<IntakeCh
  * Closed cases handled to the end (not voided, false alarms or duplicates): their title and
  * description, and the deepest taxonomy key they closed with. The intake classifier's training set.
  */
-export async function listClosedCaseTexts(db: StateDb): Promise<{ text: string; key: string }[]> {
+export async function listClosedCaseTexts(
+  db: StateDb,
+  limit = TRAINING_CASES_MAX,
+): Promise<{ text: string; key: string }[]> {
+  // The most recent ones, oldest first: a retrain costs the same after years as after months.
   const rows = await db
     .selectFrom('cases')
     .select(['title', 'description', 'category', 'subcategory', 'case_type'])
     .where('state', '=', 'closed')
     .where('close_reason', 'is', null)
-    .orderBy('opened_at')
-    .orderBy('id')
+    .orderBy('opened_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(limit)
     .execute();
-  return rows.map((r) => ({
-    text: `${r.title} ${r.description ?? ''}`,
+  return rows.reverse().map((r) => ({
+    text: `${r.title} ${r.description ?? ''}`.slice(0, TRAINING_TEXT_MAX),
     key: r.case_type ?? r.subcategory ?? r.category,
   }));
 }
+
+/** The classifier learns from at most this many recent closed cases, and this much of each text. */
+export const TRAINING_CASES_MAX = 20_000;
+const TRAINING_TEXT_MAX = 2_000;
 
 /** How many cases closed handled (compared to retrain when enough have closed since). */
 export async function countClosedCases(db: StateDb): Promise<number> {
