@@ -1,6 +1,7 @@
 import {
   authorize,
   categoryOf,
+  gridsInRegion,
   pickDispatchRule,
   regionLineage,
   type CaseCategoryNode,
@@ -139,7 +140,12 @@ export function createIntakeSuggester(options: IntakeSuggesterOptions) {
     /** Top-1 / top-3 agreement of the kept suggestions with what people chose, from `from` on. */
     async agreement(user: User, from: number): Promise<IntakeAgreementView> {
       authorize(user, 'analytics.read');
-      const choices = await listIntakeChoices(options.db, from);
+      // Within the reader's region, as the rest of analytics.
+      const choices = await listIntakeChoices(
+        options.db,
+        from,
+        gridsInRegion(options.regions(), user.regionId),
+      );
       const of = (channel: 'hotline' | 'patrol') => agreementOf(choices.filter((c) => c.channel === channel));
       return { from, ...agreementOf(choices), byChannel: { hotline: of('hotline'), patrol: of('patrol') } };
     },

@@ -42,13 +42,24 @@ export async function recordIntakeChoice(db: StateDb, choice: IntakeChoice): Pro
 }
 
 /** The kept suggestions and choices made from `from` on (epoch ms), oldest first. */
-export async function listIntakeChoices(db: StateDb, from = 0): Promise<IntakeChoice[]> {
-  const rows = await tables(db)
+export async function listIntakeChoices(
+  db: StateDb,
+  from = 0,
+  /** Only the choices on cases in these grids (a reader's region); all when absent. */
+  gridIds?: readonly string[],
+): Promise<IntakeChoice[]> {
+  if (gridIds?.length === 0) return [];
+  let query = tables(db)
     .selectFrom('intake_suggestions')
-    .selectAll()
-    .where('created_at', '>=', from)
-    .orderBy('created_at')
-    .orderBy('id')
+    .selectAll('intake_suggestions')
+    .where('intake_suggestions.created_at', '>=', from);
+  if (gridIds)
+    query = query
+      .innerJoin('cases', 'cases.id', 'intake_suggestions.case_id')
+      .where('cases.grid_id', 'in', [...gridIds]);
+  const rows = await query
+    .orderBy('intake_suggestions.created_at')
+    .orderBy('intake_suggestions.id')
     .execute();
   return rows.map((r) => ({
     caseId: r.case_id,

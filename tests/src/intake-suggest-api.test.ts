@@ -164,5 +164,10 @@ describe.each(stateDialects())('intake suggestions over the API (%s)', (dialect)
     expect((await op.call<Agreement>('GET', '/api/intake/agreement?from=9999999999999')).body.count).toBe(0);
     expect((await op.call('GET', '/api/intake/agreement?from=soon')).status).toBe(400);
     expect((await worker.call('GET', '/api/intake/agreement')).status).toBe(403);
+    // Within the reader's region: another street's community supervisor sees none of G01's cases.
+    const elsewhere = await env.login('sup3');
+    expect((await elsewhere.call<Agreement>('GET', '/api/intake/agreement')).body.count).toBe(0);
+    const own = await env.login('sup1');
+    expect((await own.call<Agreement>('GET', '/api/intake/agreement')).body.count).toBe(4);
   });
 });
