@@ -273,6 +273,7 @@ describe.each(stateDialects())('a fire, from MQTT to the requester’s feedback 
       resolved: 1,
       resolvedOnTime: 1,
       overdue: 0,
+      pastResolveDue: 0,
     });
   });
 });
