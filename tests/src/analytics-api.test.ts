@@ -69,10 +69,14 @@ describe.each(stateDialects())('GET /api/analytics/cases overdue (%s)', (dialect
       voided: 0,
       overdue: 2,
     });
-    for (const unit of ['community', 'street'] as const) {
+    // G01 lies in 江城社区 of 望江街道 (the demo district); each row is named as the console shows it.
+    for (const [unit, name] of [
+      ['community', '江城社区'],
+      ['street', '望江街道'],
+    ] as const) {
       expect(after.units[unit]).toHaveLength(1);
       expect(after.units[unit][0]).toMatchObject({ handled: 2, overdue: 2, responseRate: { numerator: 1 } });
-      expect(after.names[after.units[unit][0]!.key]).toBeTruthy();
+      expect(after.names[after.units[unit][0]!.key]).toBe(name);
     }
     // Each lead is charged with their own overdue cases (the same person may lead both).
     const expected = new Map<string, number>();
