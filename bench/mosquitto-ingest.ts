@@ -1,7 +1,7 @@
 /**
  * Ingest behind Mosquitto, as `npm run bench -- --only mosquitto` runs it, with the plan's knobs:
  * `npx tsx bench/mosquitto-ingest.ts [--rate 20000] [--duration-s 10] [--devices 200]
- * [--processes 1,2] [--inflight 1000] [--before-readings 5000] [--drain-readings 200000]`. The mqtt.js subscriber the
+ * [--processes 1,2] [--threads 0,1] [--inflight 1000] [--before-readings 5000] [--drain-readings 200000]`. The mqtt.js subscriber the
  * pipelined one replaced runs first with `--before-readings` readings (0 skips it). Starts its own
  * InfluxDB and Mosquitto (the test harnesses).
  */
@@ -20,6 +20,7 @@ const { values } = parseArgs({
     'duration-s': { type: 'string', default: '10' },
     devices: { type: 'string', default: '200' },
     processes: { type: 'string', default: '1,2' },
+    threads: { type: 'string', default: '0,1' },
     'before-readings': { type: 'string', default: '5000' },
     inflight: { type: 'string', default: '1000' },
     'drain-readings': { type: 'string', default: '200000' },
@@ -33,9 +34,15 @@ const plan: MosquittoIngestPlan = {
     ...(before > 0
       ? [{ subscriber: 'mqtt.js (before)' as const, processes: 1, rate: before, durationMs: 1000 }]
       : []),
-    ...values.processes
-      .split(',')
-      .map((n) => ({ subscriber: 'pipelined' as const, processes: Number(n), rate, durationMs })),
+    ...values.processes.split(',').flatMap((n) =>
+      values.threads.split(',').map((t) => ({
+        subscriber: 'pipelined' as const,
+        processes: Number(n),
+        threads: t === '1' ? (1 as const) : (0 as const),
+        rate,
+        durationMs,
+      })),
+    ),
   ],
   devices: Number(values.devices),
   maxInflight: Number(values.inflight),

@@ -23,6 +23,8 @@ import type { DeviceStep, StepResult } from '../load/load-types';
 export interface MosquittoIngestRun {
   subscriber: 'pipelined' | 'mqtt.js (before)';
   processes: number;
+  /** GRIDSENSE_INGEST_THREADS of each process: 1 runs the pipeline in a worker thread. */
+  threads?: 0 | 1;
   /** Offered load (readings per second over all devices) and for how long. */
   rate: number;
   durationMs: number;
@@ -56,6 +58,7 @@ export interface DrainResult {
 export interface MosquittoIngestResult {
   subscriber: MosquittoIngestRun['subscriber'];
   processes: number;
+  threads: 0 | 1;
   sent: number;
   stored: number;
   lost: number;
@@ -164,6 +167,7 @@ async function measureOnce(
   log: (line: string) => void,
 ): Promise<MosquittoIngestResult> {
   const { processes } = run;
+  const threads = run.threads ?? 0;
   const { url: influxUrl, pid: influxdPid } = influx;
   const database = `bench_mosquitto_${run.number}`;
   const devices = numberedSmokeDetectors(`bench-mq${run.number}`, plan.devices);
@@ -183,6 +187,7 @@ async function measureOnce(
             INFLUX_URL: influxUrl,
             INFLUX_DATABASE: database,
             GRIDSENSE_INGEST_INSTANCE: `${index}/${processes}`,
+            GRIDSENSE_INGEST_THREADS: String(threads),
             LOG_LEVEL: 'info',
           },
           run.subscriber === 'pipelined' ? undefined : 'bench/systems/ingest-mqttjs.ts',
@@ -218,6 +223,7 @@ async function measureOnce(
     return {
       subscriber: run.subscriber,
       processes,
+      threads,
       sent: step.sent,
       stored: found,
       lost,
@@ -257,7 +263,7 @@ export async function runMosquittoIngest(
     });
     try {
       log(
-        `mosquitto-ingest: ${run.subscriber}, ${run.processes} ingest process(es), ${run.rate}/s offered for ${run.durationMs / 1000} s`,
+        `mosquitto-ingest: ${run.subscriber}, ${run.processes} ingest process(es) ${pipelineOf(run.threads ?? 0)}, ${run.rate}/s offered for ${run.durationMs / 1000} s`,
       );
       results.push(await measureOnce(mosquitto, influx, { ...run, number: i + 1 }, plan, log));
       const last = results.at(-1)!;
@@ -271,14 +277,26 @@ export async function runMosquittoIngest(
   return results;
 }
 
-/** The mqtt.js subscriber with a short load (it stores a few hundred a second), then 1 and 2 pipelined. */
+const pipelineOf = (threads: 0 | 1) => (threads === 1 ? 'worker thread' : "subscriber's loop");
+
+/**
+ * The mqtt.js subscriber with a short load (it stores a few hundred a second), then 1 and 2
+ * pipelined processes, each with the pipeline in the subscriber's loop and in a worker thread.
+ */
 export function defaultMosquittoIngestPlan(quick: boolean): MosquittoIngestPlan {
   const [rate, durationMs] = quick ? [2_000, 2_000] : [20_000, 10_000];
   return {
     runs: [
       { subscriber: 'mqtt.js (before)', processes: 1, rate: quick ? 1_000 : 5_000, durationMs: 1_000 },
-      { subscriber: 'pipelined', processes: 1, rate, durationMs },
-      { subscriber: 'pipelined', processes: 2, rate, durationMs },
+      ...([1, 2] as const).flatMap((processes) =>
+        ([0, 1] as const).map((threads) => ({
+          subscriber: 'pipelined' as const,
+          processes,
+          threads,
+          rate,
+          durationMs,
+        })),
+      ),
     ],
     devices: quick ? 20 : 200,
     maxInflight: 1_000,
@@ -289,11 +307,11 @@ export function defaultMosquittoIngestPlan(quick: boolean): MosquittoIngestPlan 
 export function formatMosquittoIngest(results: MosquittoIngestResult[], plan: MosquittoIngestPlan): string {
   const lines = [
     `Ingest behind Mosquitto (max_inflight_messages ${plan.maxInflight}), ${plan.devices} devices, QoS 1, into InfluxDB`,
-    '| subscriber | ingest processes | sent | offered/s | stored | lost | seconds to stored | stored readings/s |',
-    '| ---------- | ---------------- | ---- | --------- | ------ | ---- | ----------------- | ----------------- |',
+    '| subscriber | ingest processes | pipeline | sent | offered/s | stored | lost | seconds to stored | stored readings/s |',
+    '| ---------- | ---------------- | -------- | ---- | --------- | ------ | ---- | ----------------- | ----------------- |',
     ...results.map(
       (r) =>
-        `| ${r.subscriber} | ${r.processes} | ${r.sent} | ${r.offeredPerS} | ${r.stored} | ${r.lost} | ${r.seconds.toFixed(1)} | ${r.storedPerS} |`,
+        `| ${r.subscriber} | ${r.processes} | ${pipelineOf(r.threads)} | ${r.sent} | ${r.offeredPerS} | ${r.stored} | ${r.lost} | ${r.seconds.toFixed(1)} | ${r.storedPerS} |`,
     ),
   ];
   const drained = results.filter((r) => r.drain);
@@ -301,11 +319,11 @@ export function formatMosquittoIngest(results: MosquittoIngestResult[], plan: Mo
     lines.push(
       '',
       `Draining a queue Mosquitto holds (published while ingest was stopped, then ingest started): ingest's own rate, without the load generator's CPU`,
-      '| ingest processes | queued | stored | lost | stored readings/s | CPU µs per reading: ingest | Mosquitto | influxd |',
-      '| ---------------- | ------ | ------ | ---- | ----------------- | -------------------------- | --------- | ------- |',
-      ...drained.map(({ processes, drain: d }) => {
+      '| ingest processes | pipeline | queued | stored | lost | stored readings/s | CPU µs per reading: ingest | Mosquitto | influxd |',
+      '| ---------------- | -------- | ------ | ------ | ---- | ----------------- | -------------------------- | --------- | ------- |',
+      ...drained.map(({ processes, threads, drain: d }) => {
         const cpu = d!.cpuUsPerReading;
-        return `| ${processes} | ${d!.queued} | ${d!.stored} | ${d!.lost} | ${d!.storedPerS} | ${cpu.ingest} | ${cpu.mosquitto} | ${cpu.influxd} |`;
+        return `| ${processes} | ${pipelineOf(threads)} | ${d!.queued} | ${d!.stored} | ${d!.lost} | ${d!.storedPerS} | ${cpu.ingest} | ${cpu.mosquitto} | ${cpu.influxd} |`;
       }),
     );
   return lines.join('\n');

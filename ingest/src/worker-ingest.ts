@@ -62,8 +62,11 @@ export interface SpawnedWorker {
  * Starts the thread at once: it loads its modules (seconds under the TypeScript loader) while the
  * caller opens the state database and the broker; `startIngestWorker` then opens ingest in it.
  */
-export function spawnIngestWorker(config: Config): SpawnedWorker {
-  const start: WorkerStart = { config };
+export function spawnIngestWorker(
+  config: Config,
+  ackPath: WorkerStart['ackPath'] = 'embedded',
+): SpawnedWorker {
+  const start: WorkerStart = { config, ackPath };
   const worker = new Worker(
     `import(${JSON.stringify(TSX_API)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(WORKER_ENTRY)}); })`,
     { eval: true, workerData: start },

@@ -11,6 +11,8 @@ import type { Ingest } from './ingest-pipeline';
 /** What the worker needs to open its own state database, store, spool and rules. */
 export interface WorkerStart {
   config: Config;
+  /** Which acknowledgement the PUBACK-delay metric measures: the embedded broker's or Mosquitto's. */
+  ackPath: 'embedded' | 'external';
 }
 
 export const OUTCOME_ACCEPTED = 0;

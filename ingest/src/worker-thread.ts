@@ -25,7 +25,7 @@ import {
 } from './worker-protocol';
 
 const port = parentPort!;
-const { config } = workerData as WorkerStart;
+const { config, ackPath } = workerData as WorkerStart;
 const post = (message: FromWorker, transfer?: ArrayBuffer[]) => port.postMessage(message, transfer);
 const logger = createLogger({ level: config.logLevel, service: 'ingest' });
 const onError = (error: unknown, context: string) => logger.error({ err: error, context }, context);
@@ -72,7 +72,7 @@ async function start() {
     registry,
     bus,
     ...ingestSettings(config),
-    ackPath: 'embedded',
+    ackPath,
     log: logger,
     onError,
   });

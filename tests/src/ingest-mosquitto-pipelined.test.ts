@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { hashDeviceSecret, insertDevices, openStateDb } from '@gridsense/state';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   numberedSmokeDetectors,
@@ -79,6 +80,8 @@ describe.skipIf(mosquittoTestMode() === 'skip')('pipelined ingest subscriber beh
     devices: ReturnType<typeof numberedSmokeDetectors>,
     /** Ingest subscribes over WebSocket; devices still publish over TCP. */
     websockets = false,
+    /** GRIDSENSE_INGEST_THREADS: 1 runs the pipeline in a worker thread. */
+    threads: 0 | 1 = 0,
   ) {
     const mosquitto: MosquittoInstance = await startMosquitto({
       persistence: { autosaveIntervalS: 10 },
@@ -94,6 +97,7 @@ describe.skipIf(mosquittoTestMode() === 'skip')('pipelined ingest subscriber beh
       const ingest = await startIngestProcess(dir, {
         MQTT_URL: websockets ? mosquitto.wsUrl! : mosquitto.url,
         GRIDSENSE_INGEST_INSTANCE: `${index}/${instances}`,
+        GRIDSENSE_INGEST_THREADS: String(threads),
       });
       cleanups.push(() => ingest.stop());
       dirs.push(dir);
@@ -117,6 +121,66 @@ describe.skipIf(mosquittoTestMode() === 'skip')('pipelined ingest subscriber beh
     expect(await eventually(() => storedTotal(dirs, ids) > 1_000, 60_000)).toBe(true);
     await killFirstIngestThenCountOnce(fleet, ingests, dirs, ids);
   }, 300_000);
+
+  it('with the pipeline in a worker thread, stores every reading Mosquitto acknowledged exactly once across a kill -9', async () => {
+    const devices = numberedSmokeDetectors('threaded', 40);
+    const ids = devices.map((d) => d.id);
+    const { mosquitto, dirs, ingests } = await setUp(1, devices, false, 1);
+    expect(ingests[0]!.output()).toContain('"pipeline":"worker thread"');
+    const fleet = await startNumberedDevices({
+      url: mosquitto.url,
+      devices,
+      inFlight: 2,
+      intervalMs: 20,
+      metric: { name: 'battery', value: 70 },
+    });
+    cleanups.push(() => fleet.close());
+    expect(await eventually(() => storedTotal(dirs, ids) > 1_000, 60_000)).toBe(true);
+    await killFirstIngestThenCountOnce(fleet, ingests, dirs, ids);
+    expect(ingests[0]!.output().split('"pipeline":"worker thread"').length - 1).toBe(2);
+  }, 300_000);
+
+  // The web service registers devices in the state database while ingest runs: ingest must take
+  // them up (the bus event, or its periodic reload), not reject them as unknown until a restart.
+  it.each([0, 1] as const)(
+    'stores the readings of a device registered while it runs (threads %s)',
+    async (threads) => {
+      const [early, late] = numberedSmokeDetectors(`registered-${threads}`, 2);
+      const { mosquitto, dirs } = await setUp(1, [early!], false, threads);
+      const db = await openStateDb(join(dirs[0]!, 'state.db'));
+      try {
+        await insertDevices(
+          db,
+          [
+            {
+              id: late!.id,
+              gridId: late!.gridId,
+              type: late!.type,
+              name: late!.id,
+              lat: 30.255,
+              lng: 120.17,
+              secretHash: hashDeviceSecret(late!.secret),
+            },
+          ],
+          Date.now(),
+        );
+      } finally {
+        await db.destroy();
+      }
+      const fleet = await startNumberedDevices({
+        url: mosquitto.url,
+        devices: [late!],
+        inFlight: 1,
+        intervalMs: 200,
+        metric: { name: 'battery', value: 70 },
+      });
+      cleanups.push(() => fleet.close());
+      // The periodic reload runs every 10 s; readings before it are rejected as unknown (and
+      // acknowledged by Mosquitto), those after it are stored.
+      expect(await eventually(() => storedTotal(dirs, [late!.id]) >= 5, 30_000)).toBe(true);
+    },
+    120_000,
+  );
 
   it('two ingest processes on $share each take part, and together store everything exactly once, across a kill -9 of one', async () => {
     const devices = numberedSmokeDetectors('shared', 24);
