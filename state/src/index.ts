@@ -36,3 +36,4 @@ export * from './session.repository';
 export * from './totp.repository';
 export * from './photo.repository';
 export * from './early-warning.repository';
+export * from './login-failure.repository';

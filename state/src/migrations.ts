@@ -20,6 +20,7 @@ import { deviceRevision } from './migrations/0019-device-revision';
 import { caseExtensionSupervision } from './migrations/0020-case-extension-supervision';
 import { intakeSuggestions } from './migrations/0022-intake-suggestions';
 import { earlyWarnings } from './migrations/0023-early-warnings';
+import { loginFailures } from './migrations/0032-login-failures';
 
 /**
  * Migrations in code, so they ship inside the package and run the same on SQLite and
@@ -48,6 +49,7 @@ const migrations: Record<string, Migration> = {
   '0020_case_extension_supervision': caseExtensionSupervision,
   '0022_intake_suggestions': intakeSuggestions,
   '0023_early_warnings': earlyWarnings,
+  '0032_login_failures': loginFailures,
 };
 
 /** Every migration, for a Migrator (tests step a database down and up again). */

@@ -296,4 +296,6 @@ export interface Database {
   // 0009_photos
   photos: { id: string; uploader_id: string; content_type: string; bytes: number; created_at: number };
   photo_uses: { photo_id: string; case_id: string };
+  // 0032_login_failures
+  login_failures: { key: string; count: number; blocked_until: number; last_at: number };
 }

@@ -32,18 +32,18 @@ export function createPasswordChange(deps: SessionDeps & { logger: Logger }, thr
     if (newPassword === currentPassword) errors.push('the new password must differ from the current one');
     if (errors.length > 0) throw new AppError('validation_failed', 'invalid password', errors);
 
-    const waitMs = throttle.waitMs(user.username, address, deps.now());
+    const waitMs = await throttle.waitMs(user.username, address, deps.now());
     if (waitMs > 0) {
-      throttle.refused(user.username, address, deps.now());
+      await throttle.refused(user.username, address, deps.now());
       return { ok: false, retryAfterMs: waitMs };
     }
     const state = await findPasswordState(deps.db, user.id);
     if (!state || !(await verifyPassword(currentPassword, state.passwordHash))) {
-      throttle.failed(user.username, address, deps.now());
+      await throttle.failed(user.username, address, deps.now());
       deps.logger.warn({ userId: user.id, address }, 'password change: wrong current password');
       throw new AppError('validation_failed', 'invalid password', ['the current password is wrong']);
     }
-    throttle.succeeded(user.username);
+    await throttle.succeeded(user.username);
     const ended = await changeOwnPassword(
       deps.db,
       user,

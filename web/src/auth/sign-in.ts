@@ -67,9 +67,9 @@ export function createSignIn(
       throw new AppError('validation_failed', 'username and password are required');
     const factor = readSecondFactor(input);
 
-    const waitMs = throttle.waitMs(username, address, deps.now());
+    const waitMs = await throttle.waitMs(username, address, deps.now());
     if (waitMs > 0) {
-      throttle.refused(username, address, deps.now());
+      await throttle.refused(username, address, deps.now());
       deps.logger.warn({ username: shown(username), address, waitMs }, 'sign-in refused: too many attempts');
       return { ok: false, retryAfterMs: waitMs };
     }
@@ -77,7 +77,7 @@ export function createSignIn(
     const record = await findUserByUsername(deps.db, username);
     const matches = await verifyPassword(password, record?.passwordHash ?? (await dummyPasswordHash()));
     if (!record || !matches) {
-      throttle.failed(username, address, deps.now());
+      await throttle.failed(username, address, deps.now());
       deps.logger.warn({ username: shown(username), address }, 'sign-in failed');
       await audit('session.login_failed', record, username, address);
       throw new AppError('unauthenticated', 'wrong username or password');
@@ -89,14 +89,14 @@ export function createSignIn(
       throw new AppError('totp_required', 'enter the code from your authenticator app');
     }
     if (second === 'wrong') {
-      throttle.failed(username, address, deps.now());
+      await throttle.failed(username, address, deps.now());
       deps.logger.warn({ userId: record.id, address }, 'sign-in failed: wrong second factor');
       await audit('session.login_totp_failed', record, username, address);
       throw new AppError('unauthenticated', 'wrong or used code');
     }
     if (second === 'recovery_code') await audit('totp.recovery_used', record, username, address);
 
-    throttle.succeeded(username);
+    await throttle.succeeded(username);
     if (passwordNeedsRehash(record.passwordHash))
       await replacePasswordHash(deps.db, record.id, await hashPassword(password));
     const started = await sessions.start(record.id);

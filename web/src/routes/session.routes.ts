@@ -26,7 +26,7 @@ function tooManyAttempts(response: Response, retryAfterMs: number): never {
 export function sessionRoutes(deps: WebDeps): Router {
   const router = declaredRouter();
   const sessions = createSessionStore(deps);
-  const throttle = new LoginThrottle();
+  const throttle = new LoginThrottle(deps.db);
   const signIn = createSignIn(deps, sessions, throttle);
   const changePassword = createPasswordChange(deps, throttle);
   const totp = createTotpEnrolment(deps);
