@@ -91,6 +91,48 @@ describe.each(stateDialects())('device health in the state database (%s)', (dial
     expect(await loadSeqStates(db, 'nobody')).toEqual([]);
   });
 
+  // A node the device has left saves its older state after the node it moved to saved a newer
+  // one: the saved state must not go back (decision 0016), or the device's next move would take
+  // the older state and store a resend again.
+  it('never saves a seq state behind the one saved, and takes a new boot', async () => {
+    const save = (state: StoredSeqState) =>
+      saveDeviceHealth(
+        db,
+        { seq: [{ deviceId: 'smoke-1', stream: 'telemetry', state }], activities: [], rejects: [] },
+        T0,
+      );
+    const saved = async () => (await loadSeqStates(db, 'smoke-1'))[0]?.state;
+    await save(seqState(100, { boot: 1 }));
+    await save(seqState(60, { boot: 1, gaps: 7 }));
+    expect(await saved()).toEqual(seqState(100, { boot: 1 }));
+    await save(seqState(100, { boot: 1, duplicates: 2 }));
+    expect(await saved()).toEqual(seqState(100, { boot: 1, duplicates: 2 }));
+    await save(seqState(3, { boot: 2 }));
+    expect(await saved()).toEqual(seqState(3, { boot: 2 }));
+    await save(seqState(500, { boot: 1 }));
+    expect(await saved()).toEqual(seqState(3, { boot: 2 }));
+    // Rows saved before boots were kept read as boot 0.
+    await saveDeviceHealth(
+      db,
+      {
+        seq: [{ deviceId: 'smoke-2', stream: 'telemetry', state: seqState(9) }],
+        activities: [],
+        rejects: [],
+      },
+      T0,
+    );
+    await saveDeviceHealth(
+      db,
+      {
+        seq: [{ deviceId: 'smoke-2', stream: 'telemetry', state: seqState(1, { boot: 1 }) }],
+        activities: [],
+        rejects: [],
+      },
+      T0,
+    );
+    expect((await loadSeqStates(db, 'smoke-2'))[0]?.state).toEqual(seqState(1, { boot: 1 }));
+  });
+
   it('keeps each device’s activity as numbers, its last message time included', async () => {
     await saveDeviceHealth(
       db,

@@ -1,4 +1,5 @@
-import type { StateDb } from '@gridsense/state';
+import { dialectOf, type StateDb } from '@gridsense/state';
+import { sql, type RawBuilder } from 'kysely';
 import { activityRates, type ActivityRates, type DeviceActivity } from './device-activity';
 import type { RejectRecord } from './reject-counter';
 import type { SeqRow, SeqStream } from './seq-book';
@@ -34,13 +35,28 @@ export async function saveDeviceHealth(
   now: number,
 ): Promise<void> {
   if (changes.seq.length + changes.activities.length + changes.rejects.length === 0) return;
+  const postgres = dialectOf(db) === 'postgres';
   await db.transaction().execute(async (tx) => {
     for (const row of changes.seq) {
       const state = JSON.stringify(row.state);
+      const [boot, highest] = [row.state.boot ?? 0, row.state.highest];
       await tx
         .insertInto('device_seq_state')
         .values({ device_id: row.deviceId, stream: row.stream, state, updated_at: now })
-        .onConflict((oc) => oc.columns(['device_id', 'stream']).doUpdateSet({ state, updated_at: now }))
+        .onConflict((oc) =>
+          oc
+            .columns(['device_id', 'stream'])
+            .doUpdateSet({ state, updated_at: now })
+            // Never behind what is saved: a node the device has left may save its older state
+            // after the node it moved to saved a newer one (decision 0016).
+            .where(({ or, and, eb }) => {
+              const [savedBoot, savedHighest] = savedProgress(postgres);
+              return or([
+                eb(savedBoot, '<', boot),
+                and([eb(savedBoot, '=', boot), eb(savedHighest, '<=', highest)]),
+              ]);
+            }),
+        )
         .execute();
     }
     for (const { deviceId, activity } of changes.activities) {
@@ -170,4 +186,17 @@ function toActivity(row: {
     lastMessageAt: row.last_message_at === null ? null : Number(row.last_message_at),
     minutes: JSON.parse(row.minutes) as [number, number, number][],
   };
+}
+
+/** The saved row's boot and highest seq, read from its JSON state in SQL. */
+function savedProgress(postgres: boolean): [RawBuilder<number>, RawBuilder<number>] {
+  return postgres
+    ? [
+        sql<number>`coalesce((device_seq_state.state::json->>'boot')::bigint, 0)`,
+        sql<number>`(device_seq_state.state::json->>'highest')::bigint`,
+      ]
+    : [
+        sql<number>`coalesce(json_extract(device_seq_state.state, '$.boot'), 0)`,
+        sql<number>`json_extract(device_seq_state.state, '$.highest')`,
+      ];
 }
