@@ -272,6 +272,7 @@ export async function startPlatform(config: Config, options: PlatformOptions): P
         staticDir: options.staticDir ?? resolve(import.meta.dirname, 'web/dist'),
         now,
         emqxAuth: emqxAuthSettings(config),
+        ...(config.baseMap ? { baseMap: config.baseMap } : {}),
         ...(pushTargets ? { pushTargets } : {}),
       },
       {

@@ -3,6 +3,7 @@ import type { RequesterView } from './case-intake';
 import type { AccountableUnit, CaseStats, UnitRates } from './case-stats';
 import type { DeviceConnectionView } from './device-connection';
 import type { DeviceReport } from './device-report';
+import type { BaseMap } from './map-tiles';
 import type { Device, DutyKind, Region, Role, Severity, User } from './model';
 
 /** Views the web API returns; shared with the console so a renamed field is a compile error. */
@@ -227,6 +228,8 @@ export interface IssuedSecretView {
 export interface OverviewView {
   regions: RegionView[];
   devices: DeviceView[];
+  /** Tiles to draw under the map (GRIDSENSE_MAP_TILES); null: the grids alone. */
+  baseMap: BaseMap | null;
 }
 
 export interface SeriesPoint {

@@ -52,6 +52,7 @@ const DEFAULTS: Config = {
   mosquittoDir: undefined,
   mosquittoReload: { command: undefined, pidFile: undefined },
   emqxAuthSecret: undefined,
+  baseMap: undefined,
   limits: {
     mqttMaxPacketBytes: 33 * 1024,
     connectionsTotal: 50_000,
@@ -177,6 +178,8 @@ describe('parseConfig: values', () => {
       GRIDSENSE_MOSQUITTO_DIR: '/mosquitto/auth',
       GRIDSENSE_MOSQUITTO_PID_FILE: '/run/mosquitto/mosquitto.pid',
       GRIDSENSE_EMQX_AUTH_SECRET: 'e'.repeat(32),
+      GRIDSENSE_MAP_TILES: 'https://gis.intranet/tiles/{z}/{x}/{y}.png',
+      GRIDSENSE_MAP_TILES_ATTRIBUTION: '© 市规划和自然资源局',
       GRIDSENSE_MAX_CONNECTIONS: '1000',
       GRIDSENSE_MAX_CONNECTIONS_PER_ADDRESS: '10',
       GRIDSENSE_CONNECTIONS_PER_SECOND: '5',
@@ -240,6 +243,7 @@ describe('parseConfig: values', () => {
       mosquittoDir: '/mosquitto/auth',
       mosquittoReload: { command: undefined, pidFile: '/run/mosquitto/mosquitto.pid' },
       emqxAuthSecret: 'e'.repeat(32),
+      baseMap: { tiles: 'https://gis.intranet/tiles/{z}/{x}/{y}.png', attribution: '© 市规划和自然资源局' },
       limits: {
         mqttMaxPacketBytes: 20 * 1024,
         connectionsTotal: 1000,
@@ -437,6 +441,10 @@ describe('parseConfig: invalid values', () => {
     [
       { GRIDSENSE_DATA_KEY: 'too-short' },
       'GRIDSENSE_DATA_KEY: must be at least 32 characters (e.g. 32 random bytes in base64)',
+    ],
+    [
+      { GRIDSENSE_MAP_TILES: 'https://gis.intranet/tiles/{z}/{x}.png' },
+      'GRIDSENSE_MAP_TILES: must be an http(s) URL with {z}, {x} and {y} once each',
     ],
     [
       { GRIDSENSE_EMQX_AUTH_SECRET: 'too-short' },

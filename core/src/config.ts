@@ -1,3 +1,4 @@
+import { isTileTemplate, type BaseMap } from './map-tiles';
 import { parseWorkMessaging, WORK_MESSAGING_DOC, type WorkMessagingConfig } from './work-messaging-config';
 
 /**
@@ -88,6 +89,8 @@ export interface Config {
   mosquittoReload: { command: string | undefined; pidFile: string | undefined };
   /** The shared secret EMQX sends to GridSense's authentication and authorization endpoints. */
   emqxAuthSecret: string | undefined;
+  /** Tiles drawn under the console's map (an intranet tile server); none by default. */
+  baseMap: BaseMap | undefined;
   /** How long people's sessions and passwords last. */
   session: SessionPolicy;
   /** DingTalk, WeCom and SMS messages to people by name, where configured. */
@@ -233,6 +236,10 @@ export const CONFIG_DOC: Record<string, string> = {
     "with GRIDSENSE_MOSQUITTO_DIR: Mosquitto's pid_file; GridSense sends that process SIGHUP after each rewrite (default: none)",
   GRIDSENSE_EMQX_AUTH_SECRET:
     'with EMQX: the shared secret (at least 32 characters) EMQX sends as Authorization: Bearer to /api/mqtt/emqx/authn and /authz; unset: both refuse every request (default: none)',
+  GRIDSENSE_MAP_TILES:
+    'a tile server for a base map under the console map, as http(s)://host/{z}/{x}/{y}.png (XYZ, Web Mercator, in the coordinate system of the grid boundaries); unset: the map draws grids only (default: none)',
+  GRIDSENSE_MAP_TILES_ATTRIBUTION:
+    'with GRIDSENSE_MAP_TILES: the credit line shown on the map (default: none)',
   GRIDSENSE_METRICS_PORT:
     'ingest run alone (npm start -w ingest) serves Prometheus /metrics on this port (default: off)',
 };
@@ -350,6 +357,13 @@ export function parseConfig(
     errors.push(
       'GRIDSENSE_EMQX_AUTH_SECRET: must be at least 32 characters (e.g. 32 random bytes in base64)',
     );
+  const baseMap = (): BaseMap | undefined => {
+    const tiles = env.GRIDSENSE_MAP_TILES || undefined;
+    if (tiles === undefined) return undefined;
+    if (!isTileTemplate(tiles))
+      errors.push('GRIDSENSE_MAP_TILES: must be an http(s) URL with {z}, {x} and {y} once each');
+    return { tiles, attribution: env.GRIDSENSE_MAP_TILES_ATTRIBUTION ?? '' };
+  };
   const auditKey = env.GRIDSENSE_AUDIT_KEY || undefined;
   if (auditKey !== undefined && auditKey.length < 32)
     errors.push('GRIDSENSE_AUDIT_KEY: must be at least 32 characters (e.g. 32 random bytes in base64)');
@@ -453,6 +467,7 @@ export function parseConfig(
       pidFile: env.GRIDSENSE_MOSQUITTO_PID_FILE || undefined,
     },
     emqxAuthSecret,
+    baseMap: baseMap(),
     limits: {
       mqttMaxPacketBytes:
         positiveInteger('GRIDSENSE_MQTT_MAX_PACKET_KB', DEFAULT_NETWORK_LIMITS.mqttMaxPacketBytes / 1024) *

@@ -21,3 +21,4 @@ export * from './photo-paths';
 export * from './permissions';
 export * from './case-search';
 export * from './device-report';
+export * from './map-tiles';

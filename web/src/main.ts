@@ -60,6 +60,7 @@ await runService('web', async (config, logger) => {
       staticDir: resolve(import.meta.dirname, '../dist'),
       now: Date.now,
       emqxAuth: emqxAuthSettings(config),
+      ...(config.baseMap ? { baseMap: config.baseMap } : {}),
     },
     {
       host: config.httpHost,

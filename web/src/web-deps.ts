@@ -1,4 +1,4 @@
-import type { Bus, DeviceListeners, SessionPolicy } from '@gridsense/core';
+import type { BaseMap, Bus, DeviceListeners, SessionPolicy } from '@gridsense/core';
 import type { CaseService, PushTargetPolicy } from '@gridsense/alerts';
 import type { TimeSeriesStore } from '@gridsense/ingest';
 import type { DeviceRegistry, Logger, StateDb } from '@gridsense/state';
@@ -22,6 +22,8 @@ export interface WebDeps {
   now: () => number;
   /** EMQX's authentication and authorization endpoints' secret; absent: they refuse everyone. */
   emqxAuth?: EmqxAuthSettings;
+  /** Tiles under the console's map (GRIDSENSE_MAP_TILES); absent: the grids alone. */
+  baseMap?: BaseMap;
   /** Tests only (push receivers on loopback); no production entry point sets it. */
   pushTargets?: PushTargetPolicy;
 }

@@ -58,6 +58,7 @@ export function overviewRoutes(deps: WebDeps): Router {
         ...withDeviceReport(device, now),
         latest: latest.get(device.id) ?? {},
       })),
+      baseMap: deps.baseMap ?? null,
     };
     response.json(view);
   });

@@ -1,4 +1,4 @@
-import type { DeviceView, RegionView, ServerToClientEvents } from '@gridsense/core';
+import type { BaseMap, DeviceView, RegionView, ServerToClientEvents } from '@gridsense/core';
 import { api } from './api';
 import { applyDeviceReading, applyDeviceStatus } from './device-health';
 import { errorText } from './errors';
@@ -12,6 +12,7 @@ const REFRESH_DELAY_MS = 2000;
 class OverviewStore {
   regions = $state.raw<RegionView[]>([]);
   devices = $state.raw<DeviceView[]>([]);
+  baseMap = $state.raw<BaseMap | null>(null);
   loaded = $state(false);
   loading = $state(false);
   error = $state<string | null>(null);
@@ -21,9 +22,10 @@ class OverviewStore {
     this.loading = true;
     this.error = null;
     try {
-      const { regions, devices } = await api.overview();
+      const { regions, devices, baseMap } = await api.overview();
       this.regions = regions;
       this.devices = devices;
+      this.baseMap = baseMap;
       this.loaded = true;
     } catch (error) {
       this.error = errorText(error);
@@ -70,6 +72,7 @@ class OverviewStore {
     this.#timer = null;
     this.regions = [];
     this.devices = [];
+    this.baseMap = null;
     this.loaded = false;
     this.error = null;
   }
