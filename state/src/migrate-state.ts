@@ -10,11 +10,12 @@ import { openSqliteReadOnly } from './state-move/sqlite-source';
 
 const USAGE = `Usage: npm run migrate:state -- --to postgres
 
-Copies the state of GRIDSENSE_DATA_DIR (state.db: cases, people, devices, the audit log …) into
-the PostgreSQL database DATABASE_URL names, in one transaction. Stop GridSense first. The target
-is migrated to this version and must hold no state yet; state.db must be at this version too,
-and GRIDSENSE_AUDIT_KEY and GRIDSENSE_DATA_KEY must be the keys its audit log and personal data
-were sealed with (<data dir>/keys/ when they were unset). state.db is only read.`;
+Copies the state of GRIDSENSE_DATA_DIR (state.db: cases, people, devices, the audit log …, and
+the files under photos/) into the PostgreSQL database DATABASE_URL names, in one transaction.
+Stop GridSense first. The target is migrated to this version and must hold no state yet;
+state.db must be at this version too, and GRIDSENSE_AUDIT_KEY and GRIDSENSE_DATA_KEY must be the
+keys its audit log and personal data were sealed with (<data dir>/keys/ when they were unset).
+state.db and the photo files are only read.`;
 
 /** The server and database of a URL, without its credentials. */
 const describeUrl = (url: string) => {
@@ -62,13 +63,15 @@ async function main(): Promise<number> {
       const result = await copyStateToPostgres(source, db, {
         anchorFile,
         progress: (line) => console.log(line),
+        // Photos are rows there, which every web node reads (decision 0028).
+        photosDir: join(config.dataDir, 'photos'),
       });
       const rows = result.tables.reduce((sum, t) => sum + t.rows, 0);
       console.log(
         `copied ${rows.toLocaleString('en')} rows in ${result.tables.length} tables to ${target}; ` +
           `rows per table match and the audit chain (${result.auditEntries.toLocaleString('en')} entries) ` +
           'verifies there.\nStart GridSense with DATABASE_URL set; state.db is left as it was ' +
-          '(keep it as a backup, GridSense on PostgreSQL no longer reads it).',
+          '(keep it and photos/ as a backup, GridSense on PostgreSQL no longer reads them).',
       );
       return 0;
     } catch (error) {

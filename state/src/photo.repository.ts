@@ -1,7 +1,11 @@
 import { photoIdsIn } from '@gridsense/core';
 import type { StateDb } from './database';
 
-/** Evidence photos: who uploaded each (the file is under the data dir) and which cases use it. */
+/**
+ * Evidence photos: who uploaded each and which cases use it. Their bytes are kept apart (a file
+ * under the data dir, or `photo_bodies` on PostgreSQL), by a writer the calls below run inside
+ * their transaction.
+ */
 export interface PhotoRecord {
   id: string;
   uploaderId: string;
@@ -20,12 +24,15 @@ const DAY_MS = 86_400_000;
 
 /**
  * Records an upload if the uploader's last 24 hours leave room for it, in one transaction so two
- * uploads at once cannot both squeeze past the quota. Answers which limit refused it, if one did.
+ * uploads at once cannot both squeeze past the quota, and keeps its bytes (`keepBody`) in that
+ * transaction: when they cannot be kept, nothing is recorded. Answers which limit refused it, if
+ * one did (its bytes are then not kept).
  */
 export async function recordPhotoUpload(
   db: StateDb,
   photo: PhotoRecord,
   quota: UploadQuota,
+  keepBody: (tx: StateDb) => Promise<void> = async () => undefined,
 ): Promise<'count' | 'bytes' | undefined> {
   return db.transaction().execute(async (tx) => {
     const used = await tx
@@ -46,6 +53,7 @@ export async function recordPhotoUpload(
         created_at: photo.createdAt,
       })
       .execute();
+    await keepBody(tx);
     return undefined;
   });
 }
@@ -101,20 +109,33 @@ export async function listUnusedPhotos(db: StateDb, before: number): Promise<str
   return rows.map((r) => r.id);
 }
 
-/** Forgets photos, unless a case started using one meanwhile. */
-export async function deleteUnusedPhotos(db: StateDb, ids: readonly string[]): Promise<string[]> {
+/**
+ * Forgets photos, unless a case started using one meanwhile, and drops the bytes of those it
+ * forgot (`dropBodies`) in the same transaction. Answers the ids forgotten.
+ */
+export async function deleteUnusedPhotos(
+  db: StateDb,
+  ids: readonly string[],
+  dropBodies: (tx: StateDb, forgotten: string[]) => Promise<void> = async () => undefined,
+): Promise<string[]> {
   if (ids.length === 0) return [];
-  const rows = await db
-    .deleteFrom('photos')
-    .where('id', 'in', [...ids])
-    .where(({ not, exists, selectFrom }) =>
-      not(
-        exists(selectFrom('photo_uses').select('photo_id').whereRef('photo_uses.photo_id', '=', 'photos.id')),
-      ),
-    )
-    .returning('id')
-    .execute();
-  return rows.map((r) => r.id);
+  return db.transaction().execute(async (tx) => {
+    const rows = await tx
+      .deleteFrom('photos')
+      .where('id', 'in', [...ids])
+      .where(({ not, exists, selectFrom }) =>
+        not(
+          exists(
+            selectFrom('photo_uses').select('photo_id').whereRef('photo_uses.photo_id', '=', 'photos.id'),
+          ),
+        ),
+      )
+      .returning('id')
+      .execute();
+    const forgotten = rows.map((r) => r.id);
+    if (forgotten.length > 0) await dropBodies(tx, forgotten);
+    return forgotten;
+  });
 }
 
 /** Which of these photo ids have a record (files without one are leftovers). */

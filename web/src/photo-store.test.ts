@@ -1,11 +1,12 @@
 import { photoIdOf } from '@gridsense/core';
 import { findPhoto, recordPhotoUses, type StateDb } from '@gridsense/state';
-import { openTestStateDb, stateDialects } from '@gridsense/state/testing';
+import { openTestStateDb, openTestStateDbAgain, stateDialects } from '@gridsense/state/testing';
 import { mkdtemp, readdir, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createPhotoStore, sniffPhotoType } from './photo-store';
+import { photoBodiesFor } from './photo-bodies';
+import { createPhotoStore, MAX_PHOTO_BYTES, sniffPhotoType } from './photo-store';
 
 const PNG = Buffer.from(
   'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
@@ -57,6 +58,52 @@ describe.each(stateDialects())('photos on %s', (dialect) => {
 
   const storeWith = (limits = {}) =>
     createPhotoStore({ db, dir: join(dir, 'photos'), now: () => clock, limits });
+  const filesIn = (photos: string) => readdir(photos).catch(() => [] as string[]);
+  const rowsIn = async (handle: StateDb) =>
+    (await handle.selectFrom('photo_bodies').select('id').execute()).map((row) => row.id);
+  /** The photos whose bytes are kept: files on SQLite, rows on PostgreSQL (decision 0028). */
+  const keptBodies = async () =>
+    (dialect === 'postgres' ? await rowsIn(db) : await filesIn(join(dir, 'photos'))).sort();
+
+  describe('where the bytes are', () => {
+    it(
+      dialect === 'postgres'
+        ? 'in photo_bodies, beside the record, and no file'
+        : 'a file under the photos dir, as on one node before',
+      async () => {
+        const id = photoIdOf((await storeWith().save('u-worker01', PNG)).url)!;
+        const [files, rows] = [await filesIn(join(dir, 'photos')), await rowsIn(db)];
+        expect({ files, rows }).toEqual(
+          dialect === 'postgres' ? { files: [], rows: [id] } : { files: [id], rows: [] },
+        );
+      },
+    );
+
+    it('keeps a photo of the largest size accepted byte for byte', async () => {
+      const largest = Buffer.alloc(MAX_PHOTO_BYTES, 0xa5);
+      JPEG.copy(largest);
+      const store = storeWith();
+      const { url } = await store.save('u-worker01', largest);
+      const read = await store.read(photoIdOf(url)!);
+      expect(read?.body.equals(largest)).toBe(true);
+    });
+
+    it('records nothing when the bytes cannot be kept, and the failed upload counts against no quota', async () => {
+      const bodies = photoBodiesFor(db, join(dir, 'photos'));
+      const failing = createPhotoStore({
+        db,
+        dir: join(dir, 'photos'),
+        now: () => clock,
+        limits: { perDay: 1 },
+        bodies: { ...bodies, save: () => Promise.reject(new Error('no space left on device')) },
+      });
+      await expect(failing.save('u-worker01', PNG)).rejects.toThrow('no space left on device');
+      expect(await db.selectFrom('photos').select('id').execute()).toEqual([]);
+      expect(await keptBodies()).toEqual([]);
+      // The one photo of the day is still there to upload.
+      await storeWith({ perDay: 1 }).save('u-worker01', PNG);
+    });
+  });
 
   describe('photo content', () => {
     it('stores a photo under the type its bytes say, and refuses HTML sent as an image', async () => {
@@ -67,7 +114,7 @@ describe.each(stateDialects())('photos on %s', (dialect) => {
       await expect(store.save('u-worker01', HTML)).rejects.toThrow(
         'send a JPEG, PNG or WebP image as the request body',
       );
-      expect(await readdir(join(dir, 'photos'))).toHaveLength(1);
+      expect(await keptBodies()).toHaveLength(1);
     });
   });
 
@@ -108,29 +155,56 @@ describe.each(stateDialects())('photos on %s', (dialect) => {
 
       clock += 2 * HOUR;
       expect(await store.sweep()).toBe(1);
-      expect((await readdir(join(dir, 'photos'))).sort()).toEqual([used, fresh].sort());
+      expect(await keptBodies()).toEqual([used, fresh].sort());
       expect(await findPhoto(db, unused)).toBeUndefined();
       expect(await store.read(used)).toBeDefined();
     });
 
-    it('removes old files that have no record (uploads from before records were kept), not new ones', async () => {
-      const store = storeWith();
-      await store.save('u-worker01', PNG);
-      const old = '11111111-2222-4333-8444-555555555555.jpg';
-      const recent = '66666666-7777-4888-8999-000000000000.png';
-      await writeFile(join(dir, 'photos', old), JPEG);
-      await writeFile(join(dir, 'photos', recent), PNG);
-      await writeFile(join(dir, 'photos', 'notes.txt'), 'not a photo');
-      const twoDaysAgo = new Date(clock - 48 * HOUR);
-      await utimes(join(dir, 'photos', old), twoDaysAgo, twoDaysAgo);
-      await utimes(join(dir, 'photos', 'notes.txt'), twoDaysAgo, twoDaysAgo);
-      const anHourAgo = new Date(clock - HOUR);
-      await utimes(join(dir, 'photos', recent), anHourAgo, anHourAgo);
-      expect(await store.sweep()).toBe(1);
-      const left = await readdir(join(dir, 'photos'));
-      expect(left).not.toContain(old);
-      expect(left).toContain(recent);
-      expect(left).toContain('notes.txt');
+    it.runIf(dialect === 'sqlite')(
+      'removes old files that have no record (uploads from before records were kept), not new ones',
+      async () => {
+        const store = storeWith();
+        await store.save('u-worker01', PNG);
+        const old = '11111111-2222-4333-8444-555555555555.jpg';
+        const recent = '66666666-7777-4888-8999-000000000000.png';
+        await writeFile(join(dir, 'photos', old), JPEG);
+        await writeFile(join(dir, 'photos', recent), PNG);
+        await writeFile(join(dir, 'photos', 'notes.txt'), 'not a photo');
+        const twoDaysAgo = new Date(clock - 48 * HOUR);
+        await utimes(join(dir, 'photos', old), twoDaysAgo, twoDaysAgo);
+        await utimes(join(dir, 'photos', 'notes.txt'), twoDaysAgo, twoDaysAgo);
+        const anHourAgo = new Date(clock - HOUR);
+        await utimes(join(dir, 'photos', recent), anHourAgo, anHourAgo);
+        expect(await store.sweep()).toBe(1);
+        const left = await readdir(join(dir, 'photos'));
+        expect(left).not.toContain(old);
+        expect(left).toContain(recent);
+        expect(left).toContain('notes.txt');
+      },
+    );
+  });
+
+  // Two web nodes, each with its own data dir, on one PostgreSQL (decision 0028).
+  describe.runIf(dialect === 'postgres')('on two nodes', () => {
+    it("serves a photo uploaded through the other node, and one node's sweep removes it for both", async () => {
+      const other = await openTestStateDbAgain(db, dialect);
+      try {
+        const nodeA = storeWith();
+        const nodeB = createPhotoStore({ db: other, dir: join(dir, 'b', 'photos'), now: () => clock });
+        const old = photoIdOf((await nodeA.save('u-worker01', JPEG)).url)!;
+        expect(await nodeB.read(old)).toEqual({ body: JPEG, contentType: 'image/jpeg' });
+        clock += 23 * HOUR;
+        const fresh = photoIdOf((await nodeB.save('u-worker01', WEBP)).url)!;
+        expect(await nodeA.read(fresh)).toEqual({ body: WEBP, contentType: 'image/webp' });
+
+        clock += 2 * HOUR;
+        expect(await nodeB.sweep()).toBe(1);
+        expect(await nodeA.read(old)).toBeUndefined();
+        expect(await rowsIn(db)).toEqual([fresh]);
+        expect(await nodeA.read(fresh)).toBeDefined();
+      } finally {
+        await other.destroy();
+      }
     });
   });
 });

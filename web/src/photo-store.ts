@@ -2,15 +2,14 @@ import { AppError, isPhotoId, photoPath } from '@gridsense/core';
 import {
   deleteUnusedPhotos,
   findPhoto,
-  knownPhotoIds,
   listUnusedPhotos,
   recordPhotoUpload,
   type StateDb,
   type UploadQuota,
 } from '@gridsense/state';
 import { randomUUID } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { photoBodiesFor, type PhotoBodies } from './photo-bodies';
 
 /** What an evidence photo may be, told by its first bytes, never by what the client says it is. */
 const SIGNATURES = [
@@ -57,36 +56,22 @@ export const DEFAULT_PHOTO_LIMITS: PhotoLimits = {
 
 export type PhotoStore = ReturnType<typeof createPhotoStore>;
 
-/** Where the photo files are. */
+/** Where the photo files are, with state on SQLite. */
 export const photosDir = (dataDir: string): string => join(dataDir, 'photos');
 
-/** Evidence photo files under `dir`, their records in the state database, quotas and the sweep. */
+/**
+ * Evidence photo records in the state database, quotas and the sweep; the bytes where `bodies`
+ * keeps them (by default chosen by the database: `photoBodiesFor`, files under `dir` on SQLite).
+ */
 export function createPhotoStore(deps: {
   db: StateDb;
   dir: string;
   now: () => number;
   limits?: Partial<PhotoLimits>;
+  bodies?: PhotoBodies;
 }) {
   const limits = { ...DEFAULT_PHOTO_LIMITS, ...deps.limits };
-  const fileOf = (id: string) => join(deps.dir, id);
-
-  /** Files with no record: uploads from before records were kept, or half-written ones. */
-  async function removeLeftoverFiles(cutoff: number): Promise<number> {
-    const names = await readdir(deps.dir).catch(() => [] as string[]);
-    let removed = 0;
-    for (let i = 0; i < names.length; i += 500) {
-      const batch = names.slice(i, i + 500);
-      const known = await knownPhotoIds(deps.db, batch.filter(isPhotoId));
-      for (const name of batch) {
-        if (known.has(name) || !(isPhotoId(name) || name.endsWith('.tmp'))) continue;
-        const { mtimeMs } = await stat(fileOf(name)).catch(() => ({ mtimeMs: Infinity }));
-        if (mtimeMs >= cutoff) continue;
-        await rm(fileOf(name), { force: true });
-        removed++;
-      }
-    }
-    return removed;
-  }
+  const bodies = deps.bodies ?? photoBodiesFor(deps.db, deps.dir);
 
   return {
     /** Stores an upload for `uploaderId`; answers its path, the only way a case may refer to it. */
@@ -99,36 +84,29 @@ export function createPhotoStore(deps: {
         deps.db,
         { id, uploaderId, contentType: kind.type, bytes: bytes.length, createdAt: deps.now() },
         limits,
+        (tx) => bodies.save(tx, id, bytes),
       );
       if (refused === 'count')
         throw new AppError('too_many_requests', 'too many photos uploaded in the last 24 hours');
       if (refused === 'bytes')
         throw new AppError('too_many_requests', 'too many photo bytes uploaded in the last 24 hours');
-      try {
-        await mkdir(deps.dir, { recursive: true });
-        // Written aside and renamed, so a reader never sees half a file.
-        await writeFile(fileOf(`${id}.tmp`), bytes);
-        await rename(fileOf(`${id}.tmp`), fileOf(id));
-      } catch (error) {
-        await deleteUnusedPhotos(deps.db, [id]);
-        throw error;
-      }
       return { url: photoPath(id) };
     },
 
     /** A stored photo's bytes and type (who may read it is the caller's question). */
     async read(id: string): Promise<{ body: Buffer; contentType: string } | undefined> {
       const photo = isPhotoId(id) ? await findPhoto(deps.db, id) : undefined;
-      const body = photo && (await readFile(fileOf(id)).catch(() => undefined));
+      const body = photo && (await bodies.read(id));
       return body && { body, contentType: photo.contentType };
     },
 
-    /** Removes uploads no case uses once they are older than `keepUnusedMs`. */
+    /** Removes uploads no case uses once they are older than `keepUnusedMs`, bytes and record. */
     async sweep(): Promise<number> {
       const cutoff = deps.now() - limits.keepUnusedMs;
-      const removed = await deleteUnusedPhotos(deps.db, await listUnusedPhotos(deps.db, cutoff));
-      for (const id of removed) await rm(fileOf(id), { force: true });
-      return removed.length + (await removeLeftoverFiles(cutoff));
+      const removed = await deleteUnusedPhotos(deps.db, await listUnusedPhotos(deps.db, cutoff), (tx, ids) =>
+        bodies.delete(tx, ids),
+      );
+      return removed.length + (await bodies.removeLeftovers(cutoff));
     },
   };
 }

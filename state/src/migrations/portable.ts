@@ -23,6 +23,11 @@ export function epochMsType(db: Kysely<unknown>): 'integer' | 'bigint' {
   return dialectOf(db) === 'postgres' ? 'bigint' : 'integer';
 }
 
+/** A column of raw bytes: SQLite's `blob`, PostgreSQL's `bytea`. */
+export function bytesType(db: Kysely<unknown>): 'blob' | 'bytea' {
+  return dialectOf(db) === 'postgres' ? 'bytea' : 'blob';
+}
+
 /** Refuses UPDATE and DELETE on `table` (and TRUNCATE on PostgreSQL), naming it append-only. */
 export async function makeAppendOnly(db: Kysely<unknown>, table: string): Promise<void> {
   if (dialectOf(db) === 'sqlite') {

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { verifyAuditChain } from '../audit.repository';
 import type { StateDb } from '../database';
 import { foreignKeys, insertOrder, parentsFirst, type ForeignKey } from './insert-order';
+import { copyPhotoFiles, type PhotoFilesCopied } from './photo-files';
 import { countRows, firstTableWithState, MIGRATION_FILLED, stateTables } from './state-tables';
 
 /** A move that must not go on; nothing was written (its transaction rolled back). */
@@ -11,6 +12,8 @@ export interface MoveResult {
   tables: { table: string; rows: number }[];
   /** Entries of the audit chain verified on PostgreSQL after the copy. */
   auditEntries: number;
+  /** Photo files brought into `photo_bodies` (when a photos dir was given). */
+  photoFiles?: PhotoFilesCopied;
 }
 
 type Row = Record<string, unknown>;
@@ -26,11 +29,13 @@ const CHUNK_PARAMETERS = 30_000;
  * integers, times as epoch-ms integers and JSON as text, so nothing is converted). Then each
  * sequence is set past the ids copied, and the copy is verified (rows per table, the audit
  * chain with the target's keys) before it commits: a failed check leaves the target empty.
+ * With `photosDir` (`<data dir>/photos`) the photo files come along into `photo_bodies`, in the
+ * same transaction, after the rows are counted.
  */
 export async function copyStateToPostgres(
   source: StateDb,
   target: StateDb,
-  options: { anchorFile: string; progress: (line: string) => void },
+  options: { anchorFile: string; progress: (line: string) => void; photosDir?: string },
 ): Promise<MoveResult> {
   const tables = await stateTables(source);
   const targetTables = await stateTables(target);
@@ -68,7 +73,13 @@ export async function copyStateToPostgres(
       throw new MoveRefused(
         `the copied audit log does not verify (entry ${audit.brokenAt}: ${audit.reason})`,
       );
-    return { tables: copied, auditEntries: audit.checked };
+    if (options.photosDir === undefined) return { tables: copied, auditEntries: audit.checked };
+    const photoFiles = await copyPhotoFiles(tx, options.photosDir);
+    options.progress(
+      `  photo files: ${photoFiles.copied.toLocaleString('en')} into photo_bodies` +
+        (photoFiles.missing > 0 ? `, ${photoFiles.missing.toLocaleString('en')} records without a file` : ''),
+    );
+    return { tables: copied, auditEntries: audit.checked, photoFiles };
   });
 }
 

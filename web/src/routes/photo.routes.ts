@@ -17,7 +17,10 @@ const PHOTO_HEADERS = {
   'Cache-Control': 'private, no-cache',
 };
 
-/** Evidence photos (resolution, patrol reports), stored as files under the data dir. */
+/**
+ * Evidence photos (resolution, patrol reports): files under the data dir on SQLite, rows in the
+ * state database on PostgreSQL, where every web node reads them (decision 0028).
+ */
 export function photoRoutes(deps: WebDeps): Router {
   const router = declaredRouter();
   const store = createPhotoStore({ db: deps.db, dir: photosDir(deps.dataDir), now: deps.now });
