@@ -24,6 +24,8 @@ export interface DispatchRule {
   coHandlers: HandlerRef[];
   enabled: boolean;
   note: string | null;
+  /** 协办: whether the lead resolves only after the co-handlers' reports are in (absent: yes). */
+  coReportsRequired?: boolean;
 }
 
 export interface RoutingTarget {
@@ -136,6 +138,8 @@ export function validateDispatchRule(
   if (typeof r.enabled !== 'boolean') errors.push('enabled must be true or false');
   if (r.note !== null && r.note !== undefined && typeof r.note !== 'string')
     errors.push('note must be a string');
+  if (r.coReportsRequired !== undefined && typeof r.coReportsRequired !== 'boolean')
+    errors.push('coReportsRequired must be true or false');
   return errors.length > 0
     ? { ok: false, errors }
     : { ok: true, rule: { ...(input as DispatchRule), note: (r.note as string | undefined) ?? null } };
