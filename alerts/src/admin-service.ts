@@ -7,6 +7,7 @@ import {
   SEVERITIES,
   validateCategoryNode,
   validateDispatchRule,
+  validateFusionConfig,
   validateRosterShift,
   validateSla,
   validateWorkCalendar,
@@ -21,12 +22,14 @@ import {
   deleteDispatchRule,
   deleteRosterShift,
   findUserById,
+  getFusionConfig,
   insertRosterShift,
   listCategories,
   listChannels,
   listDepartments,
   listDispatchRules,
   listRosterShifts,
+  setFusionConfig,
   setWorkCalendar,
   upsertCategory,
   upsertChannel,
@@ -161,6 +164,20 @@ export function createCaseAdmin(deps: { db: StateDb; now: () => number; regions:
       const entry = { category, severity: severity as Severity, sla: parsed.sla };
       await upsertSla(db, entry, actor, deps.now());
       return entry;
+    },
+
+    /** What fuses and what suppresses (district-wide): the next intake in every process uses it. */
+    async getFusion(user: User) {
+      districtActorOf(user);
+      return getFusionConfig(db);
+    },
+    async setFusion(user: User, input: unknown) {
+      const actor = districtActorOf(user);
+      const categories = (await listCategories(db)).map((c) => c.key);
+      const parsed = validateFusionConfig(input, categories);
+      if (!parsed.ok) invalid(parsed.errors);
+      await setFusionConfig(db, parsed.config, actor, deps.now());
+      return parsed.config;
     },
 
     async setCalendar(user: User, input: unknown) {

@@ -1,8 +1,7 @@
 import {
   authorize,
   can,
-  DEFAULT_FUSION_GROUPS,
-  DEFAULT_SUPPRESSION_RULES,
+  DEFAULT_FUSION_CONFIG,
   type Bus,
   type CaseCommand,
   type CaseDetailView,
@@ -23,6 +22,7 @@ import {
 import {
   appendAudit,
   findCase,
+  getFusionConfig,
   listCaseSources,
   listCaseViews,
   listChildCaseIds,
@@ -85,13 +85,22 @@ export async function createCaseService(deps: CaseServiceDeps) {
     directory: createDirectory(deps.db, getRegions),
     notifier,
     returnLimit: deps.returnLimit ?? 2,
-    fusionGroups: deps.fusionGroups ?? DEFAULT_FUSION_GROUPS,
-    suppressionRules: deps.suppressionRules ?? DEFAULT_SUPPRESSION_RULES,
+    fusionGroups: deps.fusionGroups ?? DEFAULT_FUSION_CONFIG.groups,
+    suppressionRules: deps.suppressionRules ?? DEFAULT_FUSION_CONFIG.suppression,
+  };
+  // An administrator's fusion settings apply from the next intake or move, in every process
+  // (a settings row, read each time as the case policy is); tests may fix them instead.
+  const fusionFixed = deps.fusionGroups !== undefined || deps.suppressionRules !== undefined;
+  const refreshFusion = async (): Promise<void> => {
+    if (fusionFixed) return;
+    const config = await getFusionConfig(deps.db);
+    ctx.fusionGroups = config.groups;
+    ctx.suppressionRules = config.suppression;
   };
   // Intake runs one at a time, so two signals of one incident cannot open two cases.
   let intakeQueue: Promise<unknown> = Promise.resolve();
   const serially = <T>(work: () => Promise<T>): Promise<T> => {
-    const run = intakeQueue.then(work);
+    const run = intakeQueue.then(refreshFusion).then(work);
     intakeQueue = run.catch(() => undefined);
     return run;
   };
@@ -134,6 +143,7 @@ export async function createCaseService(deps: CaseServiceDeps) {
     },
 
     async act(user: User, caseId: string, command: CaseCommand): Promise<CaseView> {
+      await refreshFusion();
       const next = await actOnCase(ctx, user, caseId, command);
       return forViewer(user, (await view(next.id))!);
     },

@@ -22,3 +22,4 @@ export * from './permissions';
 export * from './case-search';
 export * from './device-report';
 export * from './map-tiles';
+export * from './fusion-config';

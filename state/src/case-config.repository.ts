@@ -24,7 +24,7 @@ export interface AuditActor {
   name: string;
 }
 
-async function audited(
+export async function audited(
   db: StateDb,
   actor: AuditActor,
   now: number,

@@ -37,3 +37,4 @@ export * from './totp.repository';
 export * from './photo.repository';
 export * from './early-warning.repository';
 export * from './login-failure.repository';
+export * from './fusion-config.repository';

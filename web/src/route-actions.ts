@@ -73,6 +73,8 @@ export const ROUTE_ACTIONS: Readonly<Record<string, Action | typeof PUBLIC>> = {
   'PUT /api/admin/categories/:key': 'case_config.manage',
   'PUT /api/admin/slas/:category/:severity': 'case_config.manage',
   'PUT /api/admin/calendar': 'case_config.manage',
+  'GET /api/admin/fusion': 'case_config.manage',
+  'PUT /api/admin/fusion': 'case_config.manage',
   'GET /api/admin/rosters': 'case_config.manage',
   'POST /api/admin/rosters': 'case_config.manage',
   'DELETE /api/admin/rosters/:id': 'case_config.manage',

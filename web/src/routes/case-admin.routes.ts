@@ -63,6 +63,12 @@ export function caseAdminRoutes(deps: WebDeps): Router {
     const { category, severity } = request.params;
     response.json(await admin.setSla(currentUser(request), category, severity, request.body));
   });
+  router.get('/api/admin/fusion', async (request, response) => {
+    response.json(await admin.getFusion(currentUser(request)));
+  });
+  router.put('/api/admin/fusion', async (request, response) => {
+    response.json(await admin.setFusion(currentUser(request), request.body));
+  });
   router.put('/api/admin/calendar', async (request, response) => {
     response.json(await admin.setCalendar(currentUser(request), request.body));
   });
