@@ -3,6 +3,7 @@ import {
   authorize,
   can,
   regionLineage,
+  resolveRefusal,
   resourceIn,
   transition,
   type Action,
@@ -10,7 +11,13 @@ import {
   type CaseRecord,
   type User,
 } from '@gridsense/core';
-import { findUserById, listChildCases, listUserDepartments, type NewTimelineEntry } from '@gridsense/state';
+import {
+  findUserById,
+  listCaseSubtasks,
+  listChildCases,
+  listUserDepartments,
+  type NewTimelineEntry,
+} from '@gridsense/state';
 import type { Notice } from './case-notices';
 import { noticeLine } from './case-notices';
 import { transitionPolicy, type CasePolicy } from './case-policy';
@@ -221,6 +228,11 @@ export async function actOnCase(
     transitionPolicy(policy, current),
   );
   if (!result.ok) throw new AppError(result.code, result.message);
+  // 协办: the lead resolves only once the co-handlers' required reports are in.
+  if (command.action === 'resolve') {
+    const refusal = resolveRefusal(await listCaseSubtasks(ctx.db, current.id));
+    if (refusal) throw new AppError('invalid_transition', refusal);
+  }
   const duplicate =
     command.action === 'void' && result.next.duplicateOfId
       ? await linkDuplicate(ctx, user, current, result.next.duplicateOfId)

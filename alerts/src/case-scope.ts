@@ -1,5 +1,5 @@
 import { AppError, gridsInRegion, type CaseRecord, type User } from '@gridsense/core';
-import { findCase, listDutyGrids, listUserDepartments, type CaseQuery } from '@gridsense/state';
+import { findCase, hasSubtaskOn, listDutyGrids, listUserDepartments, type CaseQuery } from '@gridsense/state';
 import type { CaseContext } from './case-writer';
 
 /**
@@ -26,9 +26,13 @@ export async function caseScope(
 export async function canSee(ctx: CaseContext, user: User, record: CaseRecord): Promise<boolean> {
   if ([record.assigneeId, record.reporterId, ...record.coHandlerIds].includes(user.id)) return true;
   if ((await visibleGrids(ctx, user)).includes(record.gridId)) return true;
-  return (
-    record.departmentId !== null && (await listUserDepartments(ctx.db, user.id)).includes(record.departmentId)
-  );
+  if (
+    record.departmentId !== null &&
+    (await listUserDepartments(ctx.db, user.id)).includes(record.departmentId)
+  )
+    return true;
+  // 协办: a co-handler keeps sight of the case its sub-task belongs to, even after a re-dispatch.
+  return hasSubtaskOn(ctx.db, record.id, user.id);
 }
 
 /** The case, or not_found when it does not exist or the user may not see it (no existence leak). */
