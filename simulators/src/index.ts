@@ -16,6 +16,7 @@ export {
   type TickResult,
 } from './device-behaviour';
 export { createRandom, deriveSeed, type Random } from './random';
+export { writeReadingsHistory, type HistoryDevice } from './history-readings';
 export {
   FAULT_KINDS,
   loadScenario,
