@@ -155,10 +155,8 @@ export function createCaseAdmin(deps: { db: StateDb; now: () => number; regions:
       const errors = parsed.ok ? [] : parsed.errors;
       if (!SEVERITIES.includes(severity as Severity))
         errors.push(`severity must be one of ${SEVERITIES.join(', ')}`);
-      if (
-        category !== '*' &&
-        !(await listCategories(db)).some((c) => c.key === category && c.level === 'category')
-      )
+      // A row may refine any node: a category, a subcategory or a type (the most specific wins).
+      if (category !== '*' && !(await listCategories(db)).some((c) => c.key === category))
         errors.push(`category ${category} does not exist`);
       if (!parsed.ok || errors.length > 0) invalid(errors);
       const entry = { category, severity: severity as Severity, sla: parsed.sla };

@@ -83,7 +83,7 @@ export function describeSource(
 /** A case's deadlines brought forward for a worse severity (never extended). */
 export function tightenForSeverity(policy: CasePolicy, record: CaseRecord, severity: Severity): CaseRecord {
   if (severityRank(severity) <= severityRank(record.severity)) return record;
-  const sla = slaFor(policy, { category: record.category, severity });
+  const sla = slaFor(policy, { ...record, severity });
   const tighten = (due: number | null, from: number | null, span: string) =>
     due === null || from === null ? due : Math.min(due, addSpan(from, span, policy.calendar));
   return {
@@ -144,6 +144,10 @@ export function newCaseRecord(
     resolvedAt: null,
     resolvedOnTime: null,
     closedAt: null,
+    registerDueAt: null,
+    dispatchDueAt: null,
+    awaitingDispatchSince: null,
+    breachActed: [],
     acceptDueAt: null,
     arriveDueAt: null,
     resolveDueAt,

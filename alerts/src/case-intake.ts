@@ -2,9 +2,11 @@ import {
   ACTIVE_CASE_STATES,
   AppError,
   addSpan,
+  clockSpan,
   findFusionTarget,
   findPossiblyRelated,
   findSuppressingParent,
+  registersAutomatically,
   severityRank,
   transition,
   type CaseActor,
@@ -229,6 +231,32 @@ async function openCase(
     );
     current = result.next;
   };
+  // 立案 is the desk's decision for this category: the report waits in the 待立案 queue, on its clock
+  // (an operator who dispatches it while entering it has made that decision).
+  if (!registersAutomatically(policy.categories, draft.category, draft.source) && !draft.override) {
+    current = {
+      ...current,
+      registerDueAt: addSpan(at, clockSpan(sla, 'register', current.severity), policy.calendar),
+    };
+    const desk = await ctx.directory.levelPeople(current.gridId, 'community', at, policy.calendar);
+    notices[0] = {
+      kind: 'opened',
+      record: current,
+      to: desk,
+      line: noticeLine.awaitingRegistration(current),
+    };
+    await commitCase(ctx, policy, {
+      next: current,
+      write: {
+        entries,
+        newSources: [sourceOf(draft, at, false)],
+        ...(draft.requester ? { requester: draft.requester } : {}),
+      },
+      notices,
+      action: 'opened',
+    });
+    return current.id;
+  }
   await step({ action: 'register' }, SYSTEM, null, null);
 
   const suggestion = await ctx.directory.suggest(current, at, policy.calendar);

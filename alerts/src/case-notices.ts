@@ -45,7 +45,13 @@ const LEVEL_NAMES: Record<RegionLevel, string> = {
   district: '区指挥中心',
 };
 const SEVERITY_NAMES: Record<Severity, string> = { info: '提示', warning: '预警', critical: '紧急' };
-const CLOCK_NAMES: Record<SlaClock, string> = { accept: '签收', arrive: '到场', resolve: '办结' };
+export const CLOCK_NAMES: Record<SlaClock, string> = {
+  register: '立案',
+  dispatch: '派遣',
+  accept: '签收',
+  arrive: '到场',
+  resolve: '办结',
+};
 const REASON_NAMES: Record<ReturnReason, string> = {
   not_my_grid: '非本网格',
   wrong_category: '分类错误',
@@ -70,7 +76,9 @@ export const noticeLine = {
   reminder: (clock: SlaClock, dueAt: number) => `${CLOCK_NAMES[clock]}时限将至（${beijingTime(dueAt)}）`,
   repeat: () => '仍未签收，请尽快签收',
   escalated: (level: RegionLevel, reason: string) => `已升级至${LEVEL_NAMES[level]}：${reason}`,
-  overdue: (clock: SlaClock) => `${CLOCK_NAMES[clock]}超时`,
+  overdue: (clock: SlaClock, dueAt: number) => `${CLOCK_NAMES[clock]}已超时（时限 ${beijingTime(dueAt)}）`,
+  awaitingRegistration: (r: CaseRecord) =>
+    `待立案：${r.title}${r.registerDueAt === null ? '' : `，请于 ${beijingTime(r.registerDueAt)} 前立案`}`,
   returned: (reason: ReturnReason, by: string) => `被 ${by} 退单（${REASON_NAMES[reason]}），请重新派遣`,
   reopened: (why: string) => `已重新打开：${why}`,
   rejected: (title: string) => `核查不通过，退回重办：${title}`,

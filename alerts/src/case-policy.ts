@@ -33,21 +33,23 @@ export async function loadCasePolicy(db: StateDb, returnLimit: number): Promise<
   return { categories, slas, calendar, returnLimit };
 }
 
-export function slaFor(policy: CasePolicy, record: Pick<CaseRecord, 'category' | 'severity'>): CaseSla {
-  return pickSla(policy.slas, record.category, record.severity);
+/** Where a case sits in the taxonomy, and its severity: what picks its SLA row. */
+export type SlaSubject = Pick<CaseRecord, 'category' | 'severity'> &
+  Partial<Pick<CaseRecord, 'subcategory' | 'caseType'>>;
+
+/** The case's SLA: the row of its most specific taxonomy node (type, subcategory, category). */
+export function slaFor(policy: CasePolicy, record: SlaSubject): CaseSla {
+  return pickSla(policy.slas, record, record.severity);
 }
 
-export function transitionPolicy(
-  policy: CasePolicy,
-  record: Pick<CaseRecord, 'category' | 'severity'>,
-): TransitionPolicy {
+export function transitionPolicy(policy: CasePolicy, record: SlaSubject): TransitionPolicy {
   return { returnLimit: policy.returnLimit, calendar: policy.calendar, sla: slaFor(policy, record) };
 }
 
 /** The ticker's intervals for a case: its SLA's, shortened while it is under 督办. */
 export function timingFor(
   policy: CasePolicy,
-  record: Pick<CaseRecord, 'category' | 'severity' | 'supervisedAt'>,
+  record: SlaSubject & Pick<CaseRecord, 'supervisedAt'>,
 ): ClockTiming {
   return clockTiming(slaFor(policy, record), record.supervisedAt !== null);
 }

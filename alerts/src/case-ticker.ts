@@ -1,6 +1,6 @@
-import { AppError, dueClockActions, transition, type CaseRecord } from '@gridsense/core';
+import { AppError, dueClockActions, transition, type CaseRecord, type ClockAction } from '@gridsense/core';
 import { listCasesDueForCheck, type NewTimelineEntry } from '@gridsense/state';
-import { noticeLine, type Notice } from './case-notices';
+import { CLOCK_NAMES, noticeLine, type Notice } from './case-notices';
 import { timingFor, transitionPolicy, type CasePolicy } from './case-policy';
 import {
   commitCase,
@@ -12,12 +12,11 @@ import {
   type CaseContext,
 } from './case-writer';
 
-const CLOCK_NAMES = { accept: '签收', arrive: '到场', resolve: '办结' } as const;
-
 /**
  * The deadline ticker. It keeps no timers of its own: each case stores when it next needs a look
  * (`next_check_at`), and each tick does what is owed by then — reminders, repeats until accepted,
- * escalation up the hierarchy — and stores the next time. A restart loses and repeats nothing.
+ * what each breached clock is set to do (overdue notice, 督办, escalation up the hierarchy) — and
+ * stores the next time. A restart loses and repeats nothing.
  */
 export function createCaseTicker(
   ctx: CaseContext,
@@ -45,6 +44,11 @@ export function createCaseTicker(
           to,
           line: noticeLine.reminder(action.clock, action.dueAt),
         });
+      } else if (action.type === 'breach') {
+        const done = await takeBreachActions(policy, record, next, action, now);
+        entries.push(...done.entries);
+        notices.push(...done.notices);
+        next = done.next;
       } else if (action.type === 'repeat') {
         next = { ...next, lastNotifiedAt: now };
         entries.push(
@@ -86,6 +90,39 @@ export function createCaseTicker(
       action: actions.length > 0 ? 'clock' : 'clock_checked',
     });
     return actions.length > 0;
+  }
+
+  /**
+   * A breached clock's once-only actions: the overdue notice (to the handler, else the desk) and
+   * 督办 set by the platform; the clock is marked so neither is taken again for this breach.
+   */
+  async function takeBreachActions(
+    policy: CasePolicy,
+    record: CaseRecord,
+    current: CaseRecord,
+    action: Extract<ClockAction, { type: 'breach' }>,
+    now: number,
+  ): Promise<{ next: CaseRecord; entries: NewTimelineEntry[]; notices: Notice[] }> {
+    let next: CaseRecord = { ...current, breachActed: [...current.breachActed, action.clock] };
+    const entries: NewTimelineEntry[] = [];
+    const notices: Notice[] = [];
+    const detail = { clock: action.clock, dueAt: action.dueAt };
+    if (action.actions.includes('remind')) {
+      entries.push(timelineEntry(SYSTEM, 'overdue_notice', current, next, null, detail));
+      const to = next.assigneeId ? [next.assigneeId] : await dispatchDesk(ctx, policy, record, next);
+      const line = noticeLine.overdue(action.clock, action.dueAt);
+      notices.push({ kind: 'reminder', record: next, to, line });
+    }
+    if (action.actions.includes('supervise') && next.supervisedAt === null) {
+      const reason = `${action.clock}_overdue` as const;
+      const command = { action: 'supervise', reason } as const;
+      const result = transition(next, command, SYSTEM, now, transitionPolicy(policy, next));
+      if (!result.ok) throw new AppError(result.code, result.message);
+      const data = { ...detail, automatic: reason };
+      entries.push(timelineEntry(SYSTEM, 'supervise', next, result.next, null, data));
+      next = result.next;
+    }
+    return { next, entries, notices };
   }
 
   /** One pass over every case that is owed a look now; returns how many had something done. */

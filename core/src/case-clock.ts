@@ -1,40 +1,61 @@
-import { SLA_CLOCKS, type CaseSla, type SlaClock } from './case-sla';
+import {
+  DEFAULT_BREACH_ACTIONS,
+  SLA_CLOCKS,
+  type BreachAction,
+  type CaseSla,
+  type SlaClock,
+} from './case-sla';
 import { nextEscalationLevel, type CaseRecord } from './case-types';
 import type { RegionLevel } from './model';
 
 /**
  * What the deadline ticker owes a case at a given time, decided from the stored case alone so a
  * restart loses no timer and repeats nothing: reminders before a deadline, repeated notices until
- * accepted, and one level of escalation per interval while a deadline stays broken.
+ * accepted, a breached clock's once-only actions (overdue notice, 督办), and one level of
+ * escalation per interval while a deadline whose breach escalates stays broken.
  */
 export type ClockAction =
   | { type: 'remind'; clock: SlaClock; dueAt: number }
   | { type: 'repeat' }
+  | { type: 'breach'; clock: SlaClock; dueAt: number; actions: OnceBreachAction[] }
   | { type: 'escalate'; clock: SlaClock; dueAt: number; to: RegionLevel };
+
+/** The breach actions taken once per breach (escalation has its own interval). */
+export type OnceBreachAction = Exclude<BreachAction, 'escalate'>;
 
 export interface ClockTiming {
   repeatEveryMs: number;
   escalateEveryMs: number;
+  /** Per clock, what its breach does; a clock not named escalates (as every breach did before). */
+  breach?: Partial<Record<SlaClock, readonly BreachAction[]>>;
 }
 
 /** A case under 督办 is nagged and escalated this much more often than its SLA says. */
 export const SUPERVISED_TIMING_FACTOR = 0.5;
 
 export function clockTiming(
-  sla: Pick<CaseSla, 'repeatEveryMinutes' | 'escalateEveryMinutes'>,
+  sla: Pick<CaseSla, 'repeatEveryMinutes' | 'escalateEveryMinutes' | 'breach'>,
   supervised = false,
 ): ClockTiming {
   const factor = supervised ? SUPERVISED_TIMING_FACTOR : 1;
   return {
     repeatEveryMs: Math.round(sla.repeatEveryMinutes * 60_000 * factor),
     escalateEveryMs: Math.round(sla.escalateEveryMinutes * 60_000 * factor),
+    ...(sla.breach ? { breach: sla.breach } : {}),
   };
 }
+
+const breachOf = (timing: ClockTiming, clock: SlaClock): readonly BreachAction[] =>
+  timing.breach?.[clock] ?? DEFAULT_BREACH_ACTIONS;
 
 type Clocked = Pick<
   CaseRecord,
   | 'state'
   | 'openedAt'
+  | 'awaitingDispatchSince'
+  | 'registerDueAt'
+  | 'dispatchDueAt'
+  | 'breachActed'
   | 'dispatchedAt'
   | 'acceptedAt'
   | 'acceptDueAt'
@@ -48,14 +69,20 @@ type Clocked = Pick<
   | 'parentId'
 >;
 
-const DUE: Record<SlaClock, 'acceptDueAt' | 'arriveDueAt' | 'resolveDueAt'> = {
+export const CLOCK_DUE = {
+  register: 'registerDueAt',
+  dispatch: 'dispatchDueAt',
   accept: 'acceptDueAt',
   arrive: 'arriveDueAt',
   resolve: 'resolveDueAt',
-};
+} as const satisfies Record<SlaClock, keyof CaseRecord>;
 
-/** When a clock's window began (dispatch for accept, acceptance for arrive, opening for resolve). */
+/**
+ * When a clock's window began: opening for register and resolve, the start of the wait for
+ * dispatch, dispatch for accept, acceptance for arrive.
+ */
 function windowStart(record: Clocked, clock: SlaClock): number {
+  if (clock === 'dispatch') return record.awaitingDispatchSince ?? record.openedAt;
   if (clock === 'accept') return record.dispatchedAt ?? record.openedAt;
   if (clock === 'arrive') return record.acceptedAt ?? record.openedAt;
   return record.openedAt;
@@ -73,7 +100,7 @@ export function reminderAt(record: Clocked, clock: SlaClock, dueAt: number): num
 
 function dues(record: Clocked): { clock: SlaClock; dueAt: number }[] {
   return SLA_CLOCKS.flatMap((clock) => {
-    const dueAt = record[DUE[clock]];
+    const dueAt = record[CLOCK_DUE[clock]];
     return dueAt === null ? [] : [{ clock, dueAt }];
   });
 }
@@ -83,19 +110,34 @@ function silent(record: Clocked): boolean {
   return record.pausedAt !== null || record.parentId !== null;
 }
 
-/** The next escalation time: the earliest deadline, or an interval after the last escalation. */
+/**
+ * The next escalation time: the earliest deadline whose breach escalates, or an interval after
+ * the last escalation.
+ */
 function escalationAt(
   record: Clocked,
   timing: ClockTiming,
 ): { clock: SlaClock; dueAt: number; at: number } | undefined {
   if (!nextEscalationLevel(record.escalationLevel)) return undefined;
-  const first = dues(record).sort((a, b) => a.dueAt - b.dueAt)[0];
+  const first = dues(record)
+    .filter(({ clock }) => breachOf(timing, clock).includes('escalate'))
+    .sort((a, b) => a.dueAt - b.dueAt)[0];
   if (!first) return undefined;
   const at =
     record.escalatedAt !== null && record.escalatedAt >= first.dueAt
       ? record.escalatedAt + timing.escalateEveryMs
       : first.dueAt;
   return { ...first, at };
+}
+
+/**
+ * A breached clock's once-only actions not yet taken: the overdue notice and 督办. Once taken the
+ * clock is marked, so a 督办 that a person lifts is not set again for the same breach (and a case
+ * already under 督办 just stays so).
+ */
+function onceActions(record: Clocked, timing: ClockTiming, clock: SlaClock): OnceBreachAction[] {
+  if (record.breachActed.includes(clock)) return [];
+  return breachOf(timing, clock).filter((a): a is OnceBreachAction => a !== 'escalate');
 }
 
 export function dueClockActions(record: Clocked, timing: ClockTiming, now: number): ClockAction[] {
@@ -111,6 +153,10 @@ export function dueClockActions(record: Clocked, timing: ClockTiming, now: numbe
     now >= record.lastNotifiedAt + timing.repeatEveryMs
   )
     actions.push({ type: 'repeat' });
+  for (const { clock, dueAt } of dues(record)) {
+    const once = now >= dueAt ? onceActions(record, timing, clock) : [];
+    if (once.length > 0) actions.push({ type: 'breach', clock, dueAt, actions: once });
+  }
   const escalation = escalationAt(record, timing);
   if (escalation && now >= escalation.at)
     actions.push({
@@ -128,6 +174,7 @@ export function nextClockCheckAt(record: Clocked, timing: ClockTiming, now: numb
   const times: number[] = [];
   for (const { clock, dueAt } of dues(record)) {
     if (!record.remindedClocks.includes(clock) && now < dueAt) times.push(reminderAt(record, clock, dueAt));
+    if (onceActions(record, timing, clock).length > 0) times.push(dueAt);
   }
   if (record.state === 'dispatched' && record.lastNotifiedAt !== null)
     times.push(record.lastNotifiedAt + timing.repeatEveryMs);

@@ -122,6 +122,9 @@ describe('transition: return (退单)', () => {
           departmentId: null,
           acceptDueAt: null,
           arriveDueAt: null,
+          // The desk's dispatch clock starts (the severity's default: 15 min for critical).
+          awaitingDispatchSince: NOW,
+          dispatchDueAt: NOW + 900_000,
           updatedAt: NOW,
         },
         effects: [{ type: 'await_dispatch' }],
@@ -349,6 +352,8 @@ describe('transition: resolve, verify, close, feedback, reopen', () => {
         resolvedById: null,
         resolveDueAt: NOW + 7_200_000,
         remindedClocks: [],
+        awaitingDispatchSince: NOW,
+        dispatchDueAt: NOW + 900_000,
         updatedAt: NOW,
         // 督办 by the platform: a reopened case was not solved.
         supervisedAt: NOW,

@@ -14,6 +14,12 @@ export interface CaseCategoryNode {
   safety: boolean;
   /** Rule ids and device event types that this type classifies (auto channel). */
   matches: string[];
+  /**
+   * Whether patrol and hotline reports of this category are registered (立案) by the platform at
+   * once; false puts them in the desk's 待立案 queue with a register clock. Set on the top level;
+   * absent means true (what every category did before the queue existed).
+   */
+  autoRegister?: boolean;
 }
 
 export interface CaseClassification {
@@ -37,6 +43,19 @@ export function categoryOf(key: string): string {
 /** Whether a category's cases need photo evidence (its top-level node decides). */
 export function isSafetyCategory(nodes: readonly CaseCategoryNode[], category: string): boolean {
   return nodes.some((n) => n.key === categoryOf(category) && n.safety);
+}
+
+/**
+ * Whether a report from this channel is registered without the desk: sensor and camera alarms
+ * always (the rule is the decision), human reports unless their category asks for 立案 by hand.
+ */
+export function registersAutomatically(
+  nodes: readonly CaseCategoryNode[],
+  category: string,
+  source: 'auto' | 'patrol' | 'hotline',
+): boolean {
+  if (source === 'auto') return true;
+  return nodes.find((n) => n.key === categoryOf(category))?.autoRegister !== false;
 }
 
 /** Classifies a risk by its rule id or event type; falls back to the rule's category alone. */
@@ -91,6 +110,8 @@ export function validateCategoryNode(
     errors.push(`parent ${parent} does not exist`);
   if (typeof n.name !== 'string' || !n.name.trim()) errors.push('name is required');
   if (typeof n.safety !== 'boolean') errors.push('safety must be true or false');
+  if (n.autoRegister !== undefined && typeof n.autoRegister !== 'boolean')
+    errors.push('autoRegister must be true or false');
   if (!Array.isArray(n.matches) || n.matches.some((m) => typeof m !== 'string'))
     errors.push('matches must be a list of rule ids or event types');
   return errors.length > 0 ? { ok: false, errors } : { ok: true, node: input as CaseCategoryNode };

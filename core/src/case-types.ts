@@ -94,9 +94,17 @@ export interface CaseRecord {
   resolvedAt: number | null;
   resolvedOnTime: boolean | null;
   closedAt: number | null;
+  /** 立案 clock: a human report waits for the desk to register it until then (null once decided). */
+  registerDueAt: number | null;
+  /** 派遣 clock: a registered, returned or reopened case must be dispatched by then. */
+  dispatchDueAt: number | null;
+  /** Since when the case has waited for a dispatch (the dispatch clock's window start). */
+  awaitingDispatchSince: number | null;
   acceptDueAt: number | null;
   arriveDueAt: number | null;
   resolveDueAt: number | null;
+  /** Clocks whose breach actions (overdue notice, 督办) were taken, so none is taken twice. */
+  breachActed: SlaClock[];
   /** Clocks whose "deadline soon" reminder went out (so a restart does not send it twice). */
   remindedClocks: SlaClock[];
   lastNotifiedAt: number | null;
@@ -128,7 +136,7 @@ export interface ExtensionRequest {
 export const MAX_EXTENSION_DAYS = 30;
 
 /** Why the platform itself put a case under 督办 (the reason stored for an automatic trigger). */
-export type AutoSupervisionReason = 'reopened';
+export type AutoSupervisionReason = 'reopened' | `${SlaClock}_overdue`;
 
 /** Closing without handling: 作废 (void), 误报 (false alarm), 重复件 (duplicate of another case). */
 export type CloseReason = 'void' | 'false_alarm' | 'duplicate';
@@ -225,7 +233,7 @@ export type CaseEffect =
   | { type: 'notify'; userId: string; reason: 'assigned' | 'co_assigned' | 'reopened' | 'rejected' }
   /** Back to the dispatcher's queue (a return never goes sideways to another worker). */
   | { type: 'await_dispatch' }
-  /** Dispatch again through the rule list (reopened after verification or feedback). */
+  /** Dispatch through the rule list (just registered, or reopened after verification or feedback). */
   | { type: 'redispatch' }
   /** Tell the people of this level: a deadline passed, a case bounced too often, or someone blew the whistle. */
   | { type: 'escalate'; level: RegionLevel; reason: string };

@@ -1,5 +1,5 @@
 import { addWorkingMs, workingDayMs, workingMsBetween } from './case-calendar';
-import { addSpan, isWorkingSpan } from './case-sla';
+import { addSpan, clockSpan, isWorkingSpan, type CaseSla, type SlaClock } from './case-sla';
 import {
   ACTIVE_CASE_STATES,
   CASE_STATES,
@@ -99,6 +99,20 @@ export const CASE_MOVES: Record<CaseAction, Move> = {
 const refuse = (code: 'invalid_transition' | 'forbidden' | 'validation_failed', message: string) =>
   ({ ok: false, code, message }) as const;
 
+/** The dispatch clock (派遣) starts: the case waits for the desk from now. */
+function awaitDispatch(
+  next: CaseRecord,
+  sla: CaseSla | undefined,
+  policy: TransitionPolicy,
+  now: number,
+): void {
+  next.awaitingDispatchSince = now;
+  next.dispatchDueAt = sla ? addSpan(now, clockSpan(sla, 'dispatch', next.severity), policy.calendar) : null;
+}
+
+const without = (clocks: readonly SlaClock[], gone: readonly SlaClock[]) =>
+  clocks.filter((c) => !gone.includes(c));
+
 /** Reopening: back to the dispatcher with a fresh resolve clock. */
 function reopened(current: CaseRecord, next: CaseRecord, policy: TransitionPolicy, now: number): void {
   next.state = 'reopened';
@@ -109,6 +123,8 @@ function reopened(current: CaseRecord, next: CaseRecord, policy: TransitionPolic
   next.closeReason = null;
   next.duplicateOfId = null;
   next.remindedClocks = [];
+  next.breachActed = [];
+  awaitDispatch(next, policy.sla, policy, now);
   next.resolveDueAt = policy.sla ? addSpan(now, policy.sla.resolve, policy.calendar) : current.resolveDueAt;
   next.extensionRequest = null;
   // A reopened case was not solved: it comes back under 督办 (unless it already is).
@@ -158,6 +174,10 @@ export function transition(
   const sla = policy.sla;
   switch (command.action) {
     case 'register':
+      // 立案 decided: the register clock stops, the dispatch clock starts, and the rule list may route it.
+      next.registerDueAt = null;
+      awaitDispatch(next, sla, policy, now);
+      effects.push({ type: 'redispatch' });
       break;
     case 'dispatch': {
       const coHandlerIds = [...new Set(command.coHandlerIds ?? [])].filter((id) => id !== command.assigneeId);
@@ -170,7 +190,10 @@ export function transition(
         firstDispatchedAt: current.firstDispatchedAt ?? now,
         lastNotifiedAt: now,
         arriveDueAt: null,
-        remindedClocks: current.remindedClocks.filter((c) => c !== 'accept' && c !== 'arrive'),
+        dispatchDueAt: null,
+        awaitingDispatchSince: null,
+        remindedClocks: without(current.remindedClocks, ['dispatch', 'accept', 'arrive']),
+        breachActed: without(current.breachActed, ['dispatch', 'accept', 'arrive']),
       } satisfies Partial<CaseRecord>);
       if (sla) next.acceptDueAt = addSpan(now, sla.accept, policy.calendar);
       effects.push({ type: 'notify', userId: command.assigneeId, reason: 'assigned' });
@@ -195,7 +218,10 @@ export function transition(
         arriveDueAt: null,
         pausedAt: null,
         pauseReason: null,
+        remindedClocks: without(current.remindedClocks, ['dispatch', 'accept', 'arrive']),
+        breachActed: without(current.breachActed, ['dispatch', 'accept', 'arrive']),
       } satisfies Partial<CaseRecord>);
+      awaitDispatch(next, sla, policy, now);
       effects.push({ type: 'await_dispatch' });
       const belowStreet =
         ESCALATION_LEVELS.indexOf(current.escalationLevel) < ESCALATION_LEVELS.indexOf('street');
@@ -253,6 +279,7 @@ export function transition(
         resolvedAt: null,
         resolvedOnTime: null,
         remindedClocks: current.remindedClocks.filter((c) => c !== 'resolve'),
+        breachActed: current.breachActed.filter((c) => c !== 'resolve'),
         resolveDueAt: sla ? addSpan(now, sla.resolve, policy.calendar) : current.resolveDueAt,
       } satisfies Partial<CaseRecord>);
       if (current.assigneeId)
@@ -274,6 +301,9 @@ export function transition(
         closeReason: command.reason,
         duplicateOfId: duplicateOfId ?? null,
         closedAt: now,
+        registerDueAt: null,
+        dispatchDueAt: null,
+        awaitingDispatchSince: null,
         acceptDueAt: null,
         arriveDueAt: null,
         resolveDueAt: null,
@@ -353,6 +383,7 @@ export function transition(
           policy.calendar,
         );
       next.remindedClocks = current.remindedClocks.filter((c) => c !== 'resolve');
+      next.breachActed = current.breachActed.filter((c) => c !== 'resolve');
       break;
     }
     case 'supervise':

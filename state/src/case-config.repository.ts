@@ -45,6 +45,7 @@ export async function listCategories(db: StateDb): Promise<CaseCategoryNode[]> {
     name: r.name,
     safety: r.safety === 1,
     matches: JSON.parse(r.matches) as string[],
+    autoRegister: r.auto_register === 1,
   }));
 }
 
@@ -60,6 +61,8 @@ export async function upsertCategory(
     name: node.name,
     safety: node.safety ? 1 : 0,
     matches: JSON.stringify(node.matches),
+    // Left out, a category keeps what it had (a new one registers automatically, the column's default).
+    ...(node.autoRegister === undefined ? {} : { auto_register: node.autoRegister ? 1 : 0 }),
   };
   await audited(
     db,

@@ -17,6 +17,7 @@ type CaseRow = Selectable<Database['cases']>;
 const num = (v: number | null) => (v === null ? null : Number(v));
 const bool = (v: number | null) => (v === null ? null : v === 1);
 const bit = (v: boolean | null) => (v === null ? null : v ? 1 : 0);
+const clocks = (v: string) => (v ? (v.split(',') as SlaClock[]) : []);
 
 export function toCaseRecord(row: CaseRow): CaseRecord {
   return {
@@ -60,10 +61,14 @@ export function toCaseRecord(row: CaseRow): CaseRecord {
     resolvedAt: num(row.resolved_at),
     resolvedOnTime: bool(row.resolved_on_time),
     closedAt: num(row.closed_at),
+    registerDueAt: num(row.register_due_at),
+    dispatchDueAt: num(row.dispatch_due_at),
+    awaitingDispatchSince: num(row.awaiting_dispatch_since),
     acceptDueAt: num(row.accept_due_at),
     arriveDueAt: num(row.arrive_due_at),
     resolveDueAt: num(row.resolve_due_at),
-    remindedClocks: row.reminded_clocks ? (row.reminded_clocks.split(',') as SlaClock[]) : [],
+    remindedClocks: clocks(row.reminded_clocks),
+    breachActed: clocks(row.breach_acted),
     lastNotifiedAt: num(row.last_notified_at),
     satisfaction: row.satisfaction,
     feedbackAt: num(row.feedback_at),
@@ -120,10 +125,14 @@ export function toCaseRow(r: CaseRecord, nextCheckAt: number | null): CaseRow {
     resolved_at: r.resolvedAt,
     resolved_on_time: bit(r.resolvedOnTime),
     closed_at: r.closedAt,
+    register_due_at: r.registerDueAt,
+    dispatch_due_at: r.dispatchDueAt,
+    awaiting_dispatch_since: r.awaitingDispatchSince,
     accept_due_at: r.acceptDueAt,
     arrive_due_at: r.arriveDueAt,
     resolve_due_at: r.resolveDueAt,
     reminded_clocks: r.remindedClocks.join(','),
+    breach_acted: r.breachActed.join(','),
     last_notified_at: r.lastNotifiedAt,
     satisfaction: r.satisfaction,
     feedback_at: r.feedbackAt,

@@ -153,11 +153,17 @@ const severityRank = sql<number>`case cases.severity ${sql.join(
   sql` `,
 )} else 0 end`;
 
-const DUE_COLUMNS = ['cases.accept_due_at', 'cases.arrive_due_at', 'cases.resolve_due_at'] as const;
+const DUE_COLUMNS = [
+  'cases.register_due_at',
+  'cases.dispatch_due_at',
+  'cases.accept_due_at',
+  'cases.arrive_due_at',
+  'cases.resolve_due_at',
+] as const;
 
 /**
- * 超时 as core's `breachedClocks` has it: any running clock (accept, arrive, resolve) past its
- * deadline before `at`; a paused case's clocks stopped when it paused.
+ * 超时 as core's `breachedClocks` has it: any running clock (register, dispatch, accept, arrive,
+ * resolve) past its deadline before `at`; a paused case's clocks stopped when it paused.
  */
 const anyClockBreached = (at: number) =>
   sql<boolean>`(${sql.join(
