@@ -132,7 +132,9 @@ describe.skipIf(chromiumTestMode() === 'skip')('协办 in real Chromium', () => 
     await handler.screenshot({ path: path.join(SCREENSHOTS, 'cohandle-report.png'), fullPage: true });
     await report.getByTestId('subtask-report-submit').click();
     await expect.poll(() => own.getAttribute('data-state')).toBe('reported');
-    expect(await own.getByTestId('subtask-reported').innerText()).toBe('占道货物已清理，已对商铺出具整改通知');
+    expect(await own.getByTestId('subtask-reported').innerText()).toBe(
+      '占道货物已清理，已对商铺出具整改通知',
+    );
     await handler.context().close();
 
     // Back on the lead's phone the report is in, and the case resolves.
