@@ -7,6 +7,8 @@ import { declaredRouter } from '../route-actions';
 
 const AGGREGATES = ['mean', 'min', 'max', 'last', 'count'] as const;
 type Aggregate = (typeof AGGREGATES)[number];
+/** A year and a day, like the analytics period (a leap year's charts fit). */
+const MAX_SERIES_SPAN_MS = 366 * 86_400_000;
 
 export function deviceRoutes(deps: WebDeps): Router {
   const router = declaredRouter();
@@ -57,7 +59,7 @@ export function deviceRoutes(deps: WebDeps): Router {
   return router;
 }
 
-/** metric, from, to (epoch ms, default the last hour), windowMs (default ~200 windows), agg. */
+/** metric, from, to (epoch ms, default the last hour, at most a year apart), windowMs (default ~200 windows), agg. */
 function parseSeriesQuery(
   query: Record<string, unknown>,
   now: number,
@@ -71,6 +73,8 @@ function parseSeriesQuery(
   if (!/^[a-z][a-z0-9_]{0,63}$/.test(metric)) errors.push('metric is required');
   if (!Number.isFinite(from) || !Number.isFinite(to) || from >= to)
     errors.push('from must be before to (epoch ms)');
+  // Charts go back a year at most (hour rollups keep that cheap); longer is a mistake, not a chart.
+  else if (to - from > MAX_SERIES_SPAN_MS) errors.push('from must be before to, at most a year apart');
   if (!Number.isFinite(windowMs) || windowMs < 1000) errors.push('windowMs must be ≥ 1000');
   else if ((to - from) / windowMs > 5000) errors.push('at most 5,000 windows per query');
   if (!AGGREGATES.includes(agg)) errors.push(`agg must be one of ${AGGREGATES.join(', ')}`);
