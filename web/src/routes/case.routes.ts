@@ -9,6 +9,7 @@ import type { Router } from 'express';
 import type { WebDeps } from '../web-deps';
 import { currentUser } from './current-user';
 import { declaredRouter } from '../route-actions';
+import { idempotentWrite } from '../idempotency';
 
 /** Thin routes: the case service checks scope and decides every move. */
 export function caseRoutes(deps: WebDeps): Router {
@@ -28,8 +29,10 @@ export function caseRoutes(deps: WebDeps): Router {
     response.json(await deps.cases.search(currentUser(request), parsed.value));
   });
 
+  // The phone's offline queue sends its moves and reports with an Idempotency-Key (idempotency.ts).
+
   /** 主动发现: a patrol report with photos and a location (the grid is found from it). */
-  router.post('/api/cases/reports', async (request, response) => {
+  router.post('/api/cases/reports', idempotentWrite(deps), async (request, response) => {
     const parsed = parsePatrolReport(request.body);
     if (!parsed.ok) throw new AppError('validation_failed', 'invalid patrol report', parsed.errors);
     response.status(201).json(await deps.cases.report(currentUser(request), parsed.value));
@@ -59,7 +62,7 @@ export function caseRoutes(deps: WebDeps): Router {
     response.json(await deps.cases.people(currentUser(request), request.params.id, caseId));
   });
 
-  router.post('/api/cases/:id/actions', async (request, response) => {
+  router.post('/api/cases/:id/actions', idempotentWrite<{ id: string }>(deps), async (request, response) => {
     const parsed = parseCaseCommand(request.body);
     if (!parsed.ok) throw new AppError('validation_failed', 'invalid case action', parsed.errors);
     response.json(await deps.cases.act(currentUser(request), request.params.id, parsed.command));
