@@ -7,6 +7,7 @@ import {
   type Role,
   type User,
 } from '@gridsense/core';
+import { handOverCases } from '@gridsense/alerts';
 import {
   clearGridDuty,
   createPerson,
@@ -92,6 +93,23 @@ export function createPeopleAdminService(deps: WebDeps) {
       errors.push('departmentId must be a department in your scope');
   };
 
+  /**
+   * A person who no longer holds a duty in a grid has left it (routing goes by duties): their open
+   * cases there go to whoever is on duty now, or back to the dispatcher.
+   */
+  const handOverLeftGrids = async (before: PersonView, actor: { id: string; name: string }) => {
+    const after = await findPerson(deps.db, before.id);
+    const still = new Set(after?.duties.map((d) => d.gridId) ?? []);
+    for (const gridId of new Set(before.duties.map((d) => d.gridId)))
+      if (!still.has(gridId))
+        await handOverCases(deps.cases.context, {
+          userId: before.id,
+          reason: 'left_grid',
+          actor,
+          scope: { kind: 'grid', id: gridId },
+        });
+  };
+
   const checkName = (value: unknown, errors: string[]) => {
     if (typeof value !== 'string' || value.trim() === '' || value.trim().length > 50)
       errors.push('displayName must be 1–50 characters');
@@ -156,6 +174,7 @@ export function createPeopleAdminService(deps: WebDeps) {
         ...(departmentId !== undefined && departmentId !== person.departmentId ? { departmentId } : {}),
       };
       await announceSessionsEnded(deps, id, await updatePerson(deps.db, id, changes, actor, deps.now()));
+      await handOverLeftGrids(person, actor);
       return (await findPerson(deps.db, id))!;
     },
 
@@ -188,6 +207,8 @@ export function createPeopleAdminService(deps: WebDeps) {
       if (!enabled && id === user.id)
         throw new AppError('validation_failed', 'invalid change', ['you cannot disable your own account']);
       await announceSessionsEnded(deps, id, await setPersonEnabled(deps.db, id, enabled, actor, deps.now()));
+      // Routing already passes a disabled person by; what they hold goes to whoever is on duty.
+      if (!enabled) await handOverCases(deps.cases.context, { userId: id, reason: 'disabled', actor });
       return (await findPerson(deps.db, id))!;
     },
 
@@ -205,8 +226,10 @@ export function createPeopleAdminService(deps: WebDeps) {
       else if (person && person.role !== 'grid_worker') errors.push('userId must be a grid worker');
       else if (person && !person.enabled) errors.push('userId is disabled');
       if (errors.length > 0) throw new AppError('validation_failed', 'invalid duty', errors);
+      const holders = (await listPeople(deps.db)).filter((p) => p.duties.some((d) => d.gridId === gridId));
       if (person) await setGridDuty(deps.db, gridId, person.id, duty as DutyKind, actor, deps.now());
       else await clearGridDuty(deps.db, gridId, duty as DutyKind, actor, deps.now());
+      for (const holder of holders) await handOverLeftGrids(holder, actor);
       return (await listPeople(deps.db)).filter((p) => p.duties.some((d) => d.gridId === gridId));
     },
   };

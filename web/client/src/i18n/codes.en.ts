@@ -9,6 +9,13 @@ export const codesEn: Record<keyof typeof codesZhCN, string> = {
   'action.released_from_parent': 'Released from its parent case',
   'action.suppressed_child': 'Report taken in as a child',
   'action.possibly_related': 'Possibly related cases found',
+  'action.handover': 'Handover',
+  'handover.to': '{from} → {to} ({reason})',
+  'handover.toDesk': 'Back to dispatch from {from} ({reason})',
+  'handover.lapsed': '{from} no longer co-handles ({reason})',
+  'handover.reason.disabled': 'account disabled',
+  'handover.reason.left_grid': 'left the grid',
+  'handover.reason.shift_ended': 'shift ended',
   'action.other': 'Other action',
 
   'delivery.sent': 'Sent',
@@ -26,6 +33,7 @@ export const codesEn: Record<keyof typeof codesZhCN, string> = {
   'span.wd': '{n} working days',
 
   'auditAction.admin.calendar_set': 'Working calendar changed',
+  'auditAction.admin.fusion_set': 'Alarm fusion and suppression changed',
   'auditAction.admin.category_set': 'Category changed',
   'auditAction.admin.channel_deleted': 'Channel deleted',
   'auditAction.admin.channel_set': 'Channel saved',

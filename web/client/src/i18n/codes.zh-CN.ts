@@ -10,6 +10,13 @@ export const codesZhCN = {
   'action.released_from_parent': '脱离上级事件',
   'action.suppressed_child': '收纳下级报告',
   'action.possibly_related': '发现可能相关的事件',
+  'action.handover': '交接',
+  'handover.to': '{from} → {to}（{reason}）',
+  'handover.toDesk': '{from} 的事件退回派遣（{reason}）',
+  'handover.lapsed': '{from} 不再协办（{reason}）',
+  'handover.reason.disabled': '账号停用',
+  'handover.reason.left_grid': '调离网格',
+  'handover.reason.shift_ended': '班次结束',
   'action.other': '其他操作',
 
   'delivery.sent': '已发送',
@@ -27,6 +34,7 @@ export const codesZhCN = {
   'span.wd': '{n} 个工作日',
 
   'auditAction.admin.calendar_set': '修改工作日历',
+  'auditAction.admin.fusion_set': '修改告警归并与抑制',
   'auditAction.admin.category_set': '修改事件类别',
   'auditAction.admin.channel_deleted': '删除通知渠道',
   'auditAction.admin.channel_set': '保存通知渠道',
