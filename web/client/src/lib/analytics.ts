@@ -3,9 +3,10 @@ import { DEFAULT_LIST_FILTERS, hashForFilters } from './case-list-query';
 import { toCsv } from './csv';
 
 export const DAY_MS = 86_400_000;
-export type Period = 'day' | 'week' | 'month';
-export const PERIODS: readonly Period[] = ['day', 'week', 'month'];
-const PERIOD_DAYS: Record<Period, number> = { day: 1, week: 7, month: 30 };
+export type Period = 'day' | 'week' | 'month' | 'quarter' | 'year';
+export const PERIODS: readonly Period[] = ['day', 'week', 'month', 'quarter', 'year'];
+// A year is the API's longest period (366 days, so a leap year fits).
+const PERIOD_DAYS: Record<Period, number> = { day: 1, week: 7, month: 30, quarter: 90, year: 365 };
 
 /** The window a report covers: the last day, week or 30 days up to `now`. */
 export function periodRange(period: Period, now: number): { from: number; to: number } {

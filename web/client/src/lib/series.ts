@@ -7,9 +7,17 @@ const MINUTE = 60 * SECOND;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 
-export type RangeKey = '1h' | '24h' | '7d' | '30d';
-export const RANGE_KEYS: readonly RangeKey[] = ['1h', '24h', '7d', '30d'];
-export const RANGE_MS: Record<RangeKey, number> = { '1h': HOUR, '24h': DAY, '7d': 7 * DAY, '30d': 30 * DAY };
+export type RangeKey = '1h' | '24h' | '7d' | '30d' | '90d' | '1y';
+export const RANGE_KEYS: readonly RangeKey[] = ['1h', '24h', '7d', '30d', '90d', '1y'];
+// Up to a year: whole-hour and whole-day windows read the stores' hour rollups.
+export const RANGE_MS: Record<RangeKey, number> = {
+  '1h': HOUR,
+  '24h': DAY,
+  '7d': 7 * DAY,
+  '30d': 30 * DAY,
+  '90d': 90 * DAY,
+  '1y': 365 * DAY,
+};
 
 /** More points than this are more than a chart is wide; fewer windows also keep queries cheap. */
 export const MAX_POINTS = 500;
