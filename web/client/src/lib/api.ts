@@ -68,8 +68,14 @@ type Body = object | Blob | undefined;
  * One API call; the session cookie (HttpOnly, never seen here) rides along. Exported for the
  * per-area API files (admin-api.ts).
  */
-export async function request<T>(method: string, path: string, body?: Body, isLogin = false): Promise<T> {
-  const headers: Record<string, string> = { Accept: 'application/json' };
+export async function request<T>(
+  method: string,
+  path: string,
+  body?: Body,
+  isLogin = false,
+  extraHeaders: Record<string, string> = {},
+): Promise<T> {
+  const headers: Record<string, string> = { Accept: 'application/json', ...extraHeaders };
   let payload: BodyInit | undefined;
   if (body instanceof Blob) {
     headers['Content-Type'] = body.type;
@@ -130,8 +136,15 @@ export const api = {
   /** A page of the list; `query` from `searchQuery` (lib/case-list-query.ts). */
   caseSearch: (query: string) => request<CasePageView>('GET', `/api/cases/search?${query}`),
   caseDetail: (id: string) => request<CaseDetailView>('GET', `/api/cases/${segment(id)}`),
-  act: (id: string, command: CaseCommand) =>
-    request<CaseView>('POST', `/api/cases/${segment(id)}/actions`, command),
+  /** `idempotencyKey`: the same key again gets the first answer back instead of a second move. */
+  act: (id: string, command: CaseCommand, idempotencyKey?: string) =>
+    request<CaseView>(
+      'POST',
+      `/api/cases/${segment(id)}/actions`,
+      command,
+      false,
+      idempotencyKey ? { 'Idempotency-Key': idempotencyKey } : {},
+    ),
   gridPeople: (gridId: string, caseId: string) =>
     request<DispatchPeopleView>('GET', `/api/grids/${segment(gridId)}/people?caseId=${segment(caseId)}`),
   pushKey: () => request<{ publicKey: string }>('GET', '/api/notifications/push/key'),
@@ -158,11 +171,13 @@ export const api = {
     request<BacktestResult>('POST', '/api/rules/backtest', { rule, from, to }),
   caseConfig: () => request<{ categories: CaseCategoryNode[] }>('GET', '/api/case-config'),
   /** Without `case` when the report joined a case the reporter may not see. */
-  report: (report: object) =>
+  report: (report: object, idempotencyKey?: string) =>
     request<{ caseId: string; case?: CaseView; outcome: 'opened' | 'fused' | 'suppressed' }>(
       'POST',
       '/api/cases/reports',
       report,
+      false,
+      idempotencyKey ? { 'Idempotency-Key': idempotencyKey } : {},
     ),
   /** Everything the admin page lists, fetched together (all admin-only but the config). */
   adminData: async (): Promise<AdminData> => {

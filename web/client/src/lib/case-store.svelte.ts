@@ -1,6 +1,8 @@
 import type { CaseView } from '@gridsense/core';
-import { api } from './api';
+import { api, ApiError } from './api';
 import { errorText } from './errors';
+import { keepsOfflineCopies, readCaseCopy, saveCaseCopy } from './offline-copies';
+import { session } from './session.svelte';
 
 export type CaseScope = 'open' | 'all';
 
@@ -11,6 +13,8 @@ class CaseStore {
   scope = $state<CaseScope | null>(null);
   loading = $state(false);
   error = $state<string | null>(null);
+  /** Set while the list shown is the phone's copy (offline): when that copy was fetched. */
+  copyAsOf = $state<number | null>(null);
   list = $derived(Object.values(this.byId).sort((a, b) => b.openedAt - a.openedAt));
   #request = 0;
   #pending: { scope: CaseScope; promise: Promise<void> } | null = null;
@@ -38,8 +42,22 @@ class CaseStore {
       });
       this.byId = Object.fromEntries(merged);
       this.scope = scope;
+      this.copyAsOf = null;
+      this.#keepCopy();
     } catch (error) {
-      if (request === this.#request) this.error = errorText(error);
+      if (request !== this.#request) return;
+      // Offline, a field worker's phone shows the copy it kept, saying as of when.
+      const user = session.user;
+      const copy =
+        error instanceof ApiError && error.code === 'network' && user
+          ? await readCaseCopy(user.id)
+          : undefined;
+      if (request !== this.#request) return;
+      if (copy) {
+        this.byId = Object.fromEntries(copy.cases.map((view) => [view.id, this.byId[view.id] ?? view]));
+        this.scope = scope;
+        this.copyAsOf = copy.savedAt;
+      } else this.error = errorText(error);
     } finally {
       if (request === this.#request) {
         this.loading = false;
@@ -58,7 +76,14 @@ class CaseStore {
     const previous = this.byId[view.id];
     if (previous && previous.updatedAt > view.updatedAt) return previous;
     this.byId = { ...this.byId, [view.id]: view };
+    if (this.copyAsOf === null) this.#keepCopy();
     return previous;
+  }
+
+  /** A field worker's phone keeps what it was last told, for a reload without network. */
+  #keepCopy(): void {
+    const user = session.user;
+    if (this.scope && user && keepsOfflineCopies(user)) saveCaseCopy(user.id, Object.values(this.byId));
   }
 
   clear(): void {
@@ -68,6 +93,7 @@ class CaseStore {
     this.scope = null;
     this.loading = false;
     this.error = null;
+    this.copyAsOf = null;
   }
 }
 

@@ -1,6 +1,7 @@
 import type { SessionView, TotpConfirmedView, TotpEnrolmentView, User } from '@gridsense/core';
 import { ApiError, api, configureApi, request } from './api';
 import { noteActivity, startIdleWatch, stopIdleWatch } from './idle.svelte';
+import { forgetCopies, rememberedUser, rememberUser } from './offline-copies';
 
 /**
  * Who is signed in. The session token is in an HttpOnly cookie this code never sees; whether
@@ -24,6 +25,11 @@ class Session {
    * stays as it is, with what is being typed, behind a sign-in in place.
    */
   reauthRequired = $state(false);
+  /**
+   * The server could not be reached at start and a field worker's phone opened with the person
+   * it remembered: their cached cases and outbox work; the session is checked once online.
+   */
+  offline = $state(false);
 }
 
 export const session = new Session();
@@ -47,6 +53,8 @@ function apply(view: SessionView): void {
   session.totpEnabled = view.totpEnabled;
   session.endedIdle = false;
   session.reauthRequired = false;
+  session.offline = false;
+  rememberUser(view.user);
   startIdleWatch(view.idleTimeoutMs, () => {
     session.endedIdle = true;
     void logout();
@@ -58,8 +66,13 @@ export async function restoreSession(): Promise<void> {
   try {
     apply(await api.session());
   } catch (error) {
+    const remembered = error instanceof ApiError && error.code === 'network' ? rememberedUser() : null;
+    if (remembered) {
+      session.user = session.user?.id === remembered.id ? session.user : remembered;
+      session.offline = true;
+    }
     // A 401 has already ended the session; anything else is worth a retry.
-    if (error instanceof ApiError && error.status !== 401) session.restoreError = error;
+    else if (error instanceof ApiError && error.status !== 401) session.restoreError = error;
   } finally {
     session.ready = true;
   }
@@ -136,6 +149,8 @@ function sessionLost(): void {
 /** Forget who was signed in and go to the login page. */
 export function endSession(): void {
   stopIdleWatch();
+  forgetCopies();
+  session.offline = false;
   session.reauthRequired = false;
   session.user = null;
   session.passwordChangeRequired = false;
@@ -143,3 +158,9 @@ export function endSession(): void {
   session.totpEnabled = false;
   location.hash = '#/login';
 }
+
+// A phone opened offline checks its session as soon as the network is back.
+if (typeof window !== 'undefined')
+  window.addEventListener('online', () => {
+    if (session.offline) void restoreSession();
+  });

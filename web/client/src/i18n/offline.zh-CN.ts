@@ -1,0 +1,23 @@
+/** 简体中文: the phone working offline (cached cases, the outbox). `offline.en.ts` has the same keys. */
+export const offlineZhCN = {
+  'offline.title': '离线',
+  'offline.asOf': '显示的是 {time} 的数据',
+  'offline.keepWorking': '签收、到达、办结和巡查上报先存在手机上，联网后按顺序自动发送',
+  'offline.queued': '{action}已存入待发送，联网后自动发送',
+  'offline.reportQueued': '上报已存入待发送，联网后自动发送',
+  'offline.waitingMoves': '待发送：{moves}',
+  'offline.outbox': '待发送队列',
+  'offline.state.queued': '待发送',
+  'offline.state.sending': '发送中',
+  'offline.state.sent': '已发送',
+  'offline.state.refused': '未被接受',
+  'offline.report': '巡查上报',
+  'offline.madeAt': '{time} 提交',
+  'offline.photos': '{n} 张照片',
+  'offline.refusedBecause': '服务器未接受：{reason}',
+  'offline.photoMissing': '照片已不在本机',
+  'offline.sendNow': '立即发送',
+  'offline.clear': '清除已完成',
+  'offline.heldPhoto': '照片（联网后上传）',
+  'offline.listSeparator': '、',
+} as const;
