@@ -11,6 +11,7 @@ export const FIELD_MESSAGES_ZH_CN: readonly ApiMessagePattern[] = [
   ],
   [/^position takes only lat, lng and accuracyM$/, () => '到达位置只能包含纬度、经度和精度'],
   [/^invalid contacts$/, () => '联系方式有误'],
+  [/^invalid locale$/, () => '语言设置有误'],
   [
     /^body must be an object with phone, dingtalkUserId and wecomUserId$/,
     () => '请提交包含电话、钉钉 userid 和企业微信 userid 的对象',
