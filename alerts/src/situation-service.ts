@@ -7,8 +7,15 @@ import {
   type SituationDevice,
   type SituationView,
 } from '@gridsense/core/situation';
-import { listCasesOpenedBetween, listCategories, listWarnings, type StateDb } from '@gridsense/state';
+import {
+  listCasesOpenedBetween,
+  listCategories,
+  listPlaces,
+  listWarnings,
+  type StateDb,
+} from '@gridsense/state';
 import { listSituationCases } from '@gridsense/state/situation';
+import { assessPlaces, placeRiskRules } from './place-levels';
 
 /** The newest open warnings the dashboard lists by name (the count covers them all). */
 const LATEST_WARNINGS = 5;
@@ -16,7 +23,7 @@ const LATEST_WARNINGS = 5;
 /**
  * 态势 for a region within what the reader may see (as analytics: the command centre and
  * supervisors, each in their own region): per street today, this month against last, open early
- * warnings, device health.
+ * warnings, device health and 重点场所 by level.
  */
 export async function situationView(
   db: StateDb,
@@ -52,17 +59,22 @@ export async function situationView(
       return under.length > 0 && under.every((g) => inScope.has(g));
     })
     .map((r) => r.id);
-  const [cases, months, warnings, categories] = await Promise.all([
+  const [cases, months, warnings, categories, places, rules] = await Promise.all([
     listSituationCases(db, grids, localDayStart(now)),
     listCasesOpenedBetween(db, lastMonthFrom, now + 1, grids),
     listWarnings(db, { regionIds: warningRegions, states: ['open'], limit: 1000 }),
     listCategories(db),
+    listPlaces(db, { gridIds: grids }),
+    placeRiskRules(db),
   ]);
+  // Each place's level as the places page shows it: assessed from its evidence now.
+  const assessed = await assessPlaces(db, places, rules, now);
   const { rows, total } = situationRows(
     streets,
     cases,
     devices.filter((d) => inScope.has(d.gridId)),
     now,
+    places.map((p) => ({ gridId: p.gridId, level: assessed.get(p.id)?.level ?? p.baseLevel })),
   );
   const names: Record<string, string> = {};
   for (const r of regions) if (warningRegions.includes(r.id)) names[r.id] = r.name;

@@ -105,7 +105,7 @@ describe('situationRows', () => {
     expect(total).toMatchObject(counts);
   });
 
-  it('counts each street’s own cases and devices by report state; other grids stay out', () => {
+  it('counts each street’s own cases, devices by report state and places by level; other grids stay out', () => {
     const cases = [
       kase('dispatched', { gridId: 'g-1', openedAt: NOW - HOUR }),
       kase('accepted', { gridId: 'g-3', openedAt: NOW - 72 * HOUR }),
@@ -124,14 +124,26 @@ describe('situationRows', () => {
       device('g-3', false, null),
       device('g-9', true, NOW - 1000),
     ];
-    const { rows, total } = situationRows(streets, cases, devices, NOW);
+    const places = [
+      { gridId: 'g-1', level: 'red' as const },
+      { gridId: 'g-2', level: 'green' as const },
+      { gridId: 'g-3', level: 'yellow' as const },
+      { gridId: 'g-9', level: 'red' as const },
+    ];
+    const { rows, total } = situationRows(streets, cases, devices, NOW, places);
     expect(rows.map((r) => [r.id, r.open, r.openedToday])).toEqual([
       ['S1', 1, 1],
       ['S2', 1, 0],
     ]);
     expect(rows[0]!.devices).toEqual({ online: 1, overdue: 0, offline: 1, never: 0 });
     expect(rows[1]!.devices).toEqual({ online: 1, overdue: 0, offline: 0, never: 1 });
-    expect(total).toMatchObject({ open: 2, devices: { online: 2, overdue: 0, offline: 1, never: 1 } });
+    expect(rows[0]!.places).toEqual({ green: 1, yellow: 0, red: 1 });
+    expect(rows[1]!.places).toEqual({ green: 0, yellow: 1, red: 0 });
+    expect(total).toMatchObject({
+      open: 2,
+      devices: { online: 2, overdue: 0, offline: 1, never: 1 },
+      places: { green: 1, yellow: 1, red: 1 },
+    });
   });
 });
 

@@ -3,6 +3,7 @@ import { computeCaseStats, type Rate, type StatsCase } from './case-stats';
 import type { CaseRecord } from './case-types';
 import { deviceReport, DEVICE_REPORT_STATES, type DeviceReportState } from './device-report';
 import type { Device } from './model';
+import { PLACE_LEVELS, type PlaceLevel } from './place-risk';
 
 /**
  * 态势: the leaders' dashboard in one view — per street, what is open now, overdue on any clock,
@@ -30,6 +31,12 @@ export type SituationCase = OverdueCase &
 
 export type SituationDevice = Pick<Device, 'gridId' | 'type' | 'online' | 'lastSeenAt'>;
 
+/** A 重点场所 with its level as assessed now. */
+export interface SituationPlace {
+  gridId: string;
+  level: PlaceLevel;
+}
+
 /** One street (or the whole scope, as the total). */
 export interface SituationRow {
   id: string;
@@ -42,6 +49,8 @@ export interface SituationRow {
   supervised: number;
   openedToday: number;
   devices: Record<DeviceReportState, number>;
+  /** 重点场所 by their risk level now. */
+  places: Record<PlaceLevel, number>;
 }
 
 export interface PeriodRates {
@@ -90,7 +99,8 @@ const emptyDevices = (): Record<DeviceReportState, number> =>
 const isOpen = (c: SituationCase) => c.state !== 'closed';
 
 /**
- * Per street and in total: open, overdue, supervised, opened today, devices by report state.
+ * Per street and in total: open, overdue, supervised, opened today, devices by report state,
+ * places by risk level.
  * `cases`: every open case and every case opened today (open or not).
  */
 export function situationRows(
@@ -98,6 +108,7 @@ export function situationRows(
   cases: readonly SituationCase[],
   devices: readonly SituationDevice[],
   now: number,
+  places: readonly SituationPlace[] = [],
 ): { rows: SituationRow[]; total: SituationRow } {
   const todayFrom = localDayStart(now);
   const row = (id: string, name: string, grids: ReadonlySet<string> | null): SituationRow => {
@@ -107,6 +118,8 @@ export function situationRows(
     const open = mine.filter(isOpen);
     const byState = emptyDevices();
     for (const d of inside(devices)) byState[deviceReport(d, now).state]++;
+    const byLevel = Object.fromEntries(PLACE_LEVELS.map((l) => [l, 0])) as Record<PlaceLevel, number>;
+    for (const p of inside(places)) byLevel[p.level]++;
     return {
       id,
       name,
@@ -115,6 +128,7 @@ export function situationRows(
       supervised: open.filter((c) => c.supervisedAt !== null).length,
       openedToday: mine.filter((c) => c.openedAt >= todayFrom && c.openedAt <= now).length,
       devices: byState,
+      places: byLevel,
     };
   };
   const rows = streets.map((s) => row(s.id, s.name, new Set(s.gridIds)));

@@ -80,6 +80,16 @@ describe.each(stateDialects())('GET /api/situation on the demo history (%s)', (d
     expect(view.thisMonth.opened + view.lastMonth.opened).toBeGreaterThan(100);
     expect(view.lastMonth.responseRate.value).not.toBeNull();
     // The history's stories: 市容 surging in 东坡社区, gas at one address in 江城社区.
+    // 重点场所 at the level the places page shows for each.
+    const places = await op.call<{ gridId: string; assessment: { level: 'green' | 'yellow' | 'red' } }[]>(
+      'GET',
+      '/api/places',
+    );
+    expect(places.status).toBe(200);
+    for (const level of ['green', 'yellow', 'red'] as const)
+      expect(view.total.places[level], level).toBe(
+        places.body.filter((p) => p.assessment.level === level).length,
+      );
     const warnings = await op.call<EarlyWarningView[]>('GET', '/api/warnings?state=open');
     expect(warnings.body.map((w) => w.kind)).toEqual(expect.arrayContaining(['surge', 'recurrence']));
     expect(view.warnings.open).toBe(warnings.body.length);

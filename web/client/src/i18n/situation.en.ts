@@ -14,6 +14,7 @@ export const situationEn: Record<keyof typeof situationZhCN, string> = {
   'situation.street': 'Street',
   'situation.total': 'Total',
   'situation.devices': 'Devices (online / overdue / offline / never)',
+  'situation.places': 'Key places (red / yellow / green)',
   'situation.rates': 'The three rates: this month and last',
   'situation.rate': 'Figure',
   'situation.thisMonth': 'This month',

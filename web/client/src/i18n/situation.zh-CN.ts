@@ -12,6 +12,7 @@ export const situationZhCN = {
   'situation.street': '街道',
   'situation.total': '合计',
   'situation.devices': '设备（在线 / 逾期 / 离线 / 未上报）',
+  'situation.places': '重点场所（红 / 黄 / 绿）',
   'situation.rates': '三率：本月与上月',
   'situation.rate': '指标',
   'situation.thisMonth': '本月',
