@@ -32,55 +32,59 @@ type Checked = { ok: true; config: FusionConfig } | { ok: false; errors: string[
 export function validateFusionConfig(input: unknown, categories: readonly string[]): Checked {
   const errors: string[] = [];
   const body = (typeof input === 'object' && input !== null ? input : {}) as Record<string, unknown>;
-  const list = (value: unknown, name: string): unknown[] => {
+  const list = (value: unknown, field: string): unknown[] => {
     if (!Array.isArray(value)) {
-      errors.push(`${name} must be a list`);
+      errors.push(`${field} must be a list`);
       return [];
     }
-    if (value.length > MAX_ENTRIES) errors.push(`${name} may hold at most ${MAX_ENTRIES} entries`);
+    if (value.length > MAX_ENTRIES) errors.push(`${field} may hold at most ${MAX_ENTRIES} entries`);
     return value.slice(0, MAX_ENTRIES);
   };
-  const keys = (value: unknown, name: string, known?: readonly string[]): string[] => {
+  const keys = (value: unknown, field: string, known?: readonly string[]): string[] => {
     if (!Array.isArray(value) || value.length === 0 || value.length > MAX_ENTRIES) {
-      errors.push(`${name} must be a list of 1 to ${MAX_ENTRIES} keys`);
+      errors.push(`${field} must be a list of 1 to ${MAX_ENTRIES} keys`);
       return [];
     }
-    const bad = value.filter((k) => typeof k !== 'string' || !KEY.test(k) || (known && !known.includes(k)));
-    if (bad.length > 0)
-      errors.push(`${name}: ${bad.map(String).join(', ')} ${known ? 'not a category' : 'not a key'}`);
+    const notKeys = value.filter((k) => typeof k !== 'string' || !KEY.test(k)).map(String);
+    if (notKeys.length > 0) errors.push(`${field}: ${notKeys.join(', ')} not a key`);
+    const unknown = known
+      ? value.filter((k) => typeof k === 'string' && KEY.test(k) && !known.includes(k))
+      : [];
+    if (unknown.length > 0) errors.push(`${field}: ${unknown.join(', ')} not a category`);
     return [...new Set(value.filter((k): k is string => typeof k === 'string'))];
   };
-  const number = (value: unknown, name: string, range: { min: number; max: number }): number => {
+  const number = (value: unknown, field: string, range: { min: number; max: number }): number => {
     if (typeof value !== 'number' || !Number.isInteger(value) || value < range.min || value > range.max)
-      errors.push(`${name} must be a whole number from ${range.min} to ${range.max}`);
+      errors.push(`${field} must be a whole number from ${range.min} to ${range.max}`);
     return value as number;
   };
 
   const seen = new Set<string>();
   const groups = list(body.groups, 'groups').map((raw, i): FusionGroup => {
     const g = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>;
-    const name = `groups[${i}]`;
-    if (typeof g.key !== 'string' || !KEY.test(g.key)) errors.push(`${name}.key must be a key (a-z, 0-9, _)`);
-    else if (seen.has(g.key)) errors.push(`${name}.key ${g.key} is used twice`);
+    const field = `groups[${i}]`;
+    if (typeof g.key !== 'string' || !KEY.test(g.key))
+      errors.push(`${field}.key must be a key (a-z, 0-9, _)`);
+    else if (seen.has(g.key)) errors.push(`${field}.key ${g.key} is used twice`);
     else seen.add(g.key);
     return {
       key: String(g.key),
-      categories: keys(g.categories, `${name}.categories`, categories),
-      deviceTypes: keys(g.deviceTypes, `${name}.deviceTypes`),
-      radiusM: number(g.radiusM, `${name}.radiusM`, FUSION_RADIUS_M),
-      windowMs: number(g.windowMs, `${name}.windowMs`, FUSION_WINDOW_MS),
+      categories: keys(g.categories, `${field}.categories`, categories),
+      deviceTypes: keys(g.deviceTypes, `${field}.deviceTypes`),
+      radiusM: number(g.radiusM, `${field}.radiusM`, FUSION_RADIUS_M),
+      windowMs: number(g.windowMs, `${field}.windowMs`, FUSION_WINDOW_MS),
     };
   });
   const suppression = list(body.suppression, 'suppression').map((raw, i): SuppressionRule => {
     const r = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>;
-    const name = `suppression[${i}]`;
+    const field = `suppression[${i}]`;
     if (!REGION_LEVELS.includes(r.scope as RegionLevel))
-      errors.push(`${name}.scope must be one of ${REGION_LEVELS.join(', ')}`);
-    const parents = keys(r.parentCategories, `${name}.parentCategories`, categories);
-    const children = keys(r.childCategories, `${name}.childCategories`, categories);
+      errors.push(`${field}.scope must be one of district, street, community, grid`);
+    const parents = keys(r.parentCategories, `${field}.parentCategories`, categories);
+    const children = keys(r.childCategories, `${field}.childCategories`, categories);
     const both = parents.filter((c) => children.includes(c));
     // A case would suppress the cases of its own kind: every new one would vanish under the first.
-    if (both.length > 0) errors.push(`${name}: ${both.join(', ')} cannot be both parent and child`);
+    if (both.length > 0) errors.push(`${field}: ${both.join(', ')} cannot be both parent and child`);
     return { parentCategories: parents, scope: r.scope as RegionLevel, childCategories: children };
   });
   return errors.length > 0 ? { ok: false, errors } : { ok: true, config: { groups, suppression } };

@@ -1,6 +1,7 @@
 import { DELIVERY_ERRORS_ZH_CN } from './api-delivery.zh-CN';
 import { FIELD_DETAILS_ZH_CN, FIELD_SHAPES_ZH_CN } from './api-details.zh-CN';
 import { FIELD_MESSAGES_ZH_CN } from './api-field.zh-CN';
+import { FUSION_MESSAGES_ZH_CN } from './api-fusion.zh-CN';
 import { zhCN } from './zh-CN';
 
 /**
@@ -357,6 +358,7 @@ export const API_MESSAGES_ZH_CN: readonly ApiMessagePattern[] = [
   ...BOUNDARIES,
   ...AUDIT_VERDICTS,
   ...DELIVERY_ERRORS_ZH_CN,
+  ...FUSION_MESSAGES_ZH_CN,
   ...FIELD_MESSAGES_ZH_CN,
   ...FIELD_DETAILS_ZH_CN,
   ...FIELD_SHAPES_ZH_CN,

@@ -82,6 +82,7 @@ export const codesEn: Record<keyof typeof codesZhCN, string> = {
   'auditEntity.analytics': 'Analytics',
   'auditEntity.audit_log': 'Audit log',
   'auditEntity.calendar': 'Working calendar',
+  'auditEntity.fusion': 'Alarm fusion and suppression',
   'auditEntity.case': 'Case',
   'auditEntity.category': 'Category',
   'auditEntity.channel': 'Channel',

@@ -83,6 +83,7 @@ export const codesZhCN = {
   'auditEntity.analytics': '统计分析',
   'auditEntity.audit_log': '审计日志',
   'auditEntity.calendar': '工作日历',
+  'auditEntity.fusion': '告警归并与抑制',
   'auditEntity.case': '工单',
   'auditEntity.category': '事件类别',
   'auditEntity.channel': '通知渠道',

@@ -2,6 +2,7 @@ import type {
   CaseCategoryNode,
   DeviceRegistryView,
   DispatchRule,
+  FusionConfig,
   IssuedSecretView,
   RosterShift,
   Severity,
@@ -37,4 +38,6 @@ export const caseConfigApi = {
   setChannel: (channel: object & { id: string }) =>
     request<ChannelRow>('PUT', `/api/admin/channels/${segment(channel.id)}`, channel),
   deleteChannel: (id: string) => request<void>('DELETE', `/api/admin/channels/${segment(id)}`),
+  fusion: () => request<FusionConfig>('GET', '/api/admin/fusion'),
+  setFusion: (config: FusionConfig) => request<FusionConfig>('PUT', '/api/admin/fusion', config),
 };
