@@ -76,7 +76,7 @@ export async function request<T>(
   extraHeaders: Record<string, string> = {},
 ): Promise<T> {
   const headers: Record<string, string> = { Accept: 'application/json', ...extraHeaders };
-  let payload: BodyInit | undefined;
+  let payload: Blob | string | undefined;
   if (body instanceof Blob) {
     headers['Content-Type'] = body.type;
     payload = body;
@@ -148,7 +148,8 @@ export const api = {
   gridPeople: (gridId: string, caseId: string) =>
     request<DispatchPeopleView>('GET', `/api/grids/${segment(gridId)}/people?caseId=${segment(caseId)}`),
   pushKey: () => request<{ publicKey: string }>('GET', '/api/notifications/push/key'),
-  savePushSubscription: (subscription: PushSubscriptionJSON) =>
+  // PushSubscriptionJSON's shape, named here: this module is also compiled without the DOM types.
+  savePushSubscription: (subscription: { endpoint?: string; keys?: Record<string, string> }) =>
     request<{ ok: true }>('POST', '/api/notifications/push/subscriptions', subscription),
   deletePushSubscription: (endpoint: string) =>
     request<void>('DELETE', '/api/notifications/push/subscriptions', { endpoint }),
