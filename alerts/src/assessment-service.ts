@@ -202,7 +202,7 @@ export function createAssessment(deps: { db: StateDb; regions: () => Region[]; n
     async saveScheme(user: User, input: unknown): Promise<AssessmentScheme> {
       authorize(user, 'assessment.manage');
       const checked = validateAssessmentScheme(input);
-      if (!checked.ok) throw new AppError('validation_failed', checked.errors.join('; '));
+      if (!checked.ok) throw new AppError('validation_failed', 'invalid assessment scheme', checked.errors);
       await saveAssessmentScheme(deps.db, checked.scheme, user.id, deps.now());
       return checked.scheme;
     },

@@ -89,15 +89,17 @@ describe.each(stateDialects())('/api/assessment (%s)', (dialect) => {
     expect((await op.call('GET', '/api/assessment/scheme')).body).toEqual(DEFAULT_ASSESSMENT_SCHEME);
     const heavier: AssessmentScheme = { ...DEFAULT_ASSESSMENT_SCHEME, supervisedPenalty: 50 };
     expect((await op.call('PUT', '/api/assessment/scheme', heavier)).status).toBe(403);
-    const bad = await admin.call<{ error: { message: string } }>('PUT', '/api/assessment/scheme', {
-      ...heavier,
-      overduePenalty: -1,
-      weights: { ...heavier.weights, solved: 'high' },
-    });
-    expect(bad.status).toBe(400);
-    expect(bad.body.error.message).toBe(
-      'weights.solved must be a number from 0 to 100; overduePenalty must be a number from 0 to 100',
+    const bad = await admin.call<{ error: { message: string; details: string[] } }>(
+      'PUT',
+      '/api/assessment/scheme',
+      { ...heavier, overduePenalty: -1, weights: { ...heavier.weights, solved: 'high' } },
     );
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.message).toBe('invalid assessment scheme');
+    expect(bad.body.error.details).toEqual([
+      'weights.solved must be a number from 0 to 100',
+      'overduePenalty must be a number from 0 to 100',
+    ]);
     const before = (await assess(op)).units.worker.find((u) => u.key === 'u-worker03')!.score;
     const saved = await admin.call<AssessmentScheme>('PUT', '/api/assessment/scheme', heavier);
     expect(saved.status).toBe(200);

@@ -27,6 +27,7 @@ export const ASSESSMENT_MESSAGES_ZH_CN: readonly ApiMessagePattern[] = [
   [/^reports are for the command centre and supervisors$/, () => '只有指挥中心和督办员可以查看报告'],
   [/^report (\S+) not found$/, (m) => `报告 ${m[1]} 不存在`],
   [/^scheme must be an object$/, () => '考核方案格式有误'],
+  [/^invalid assessment scheme$/, () => '考核方案有误'],
   [/^at least one weight must be above 0$/, () => '至少一项权重须大于 0'],
   [
     /^weights\.(\w+) must be a number from 0 to 100$/,
