@@ -1,4 +1,9 @@
-import { createAlerts, createCaseService, type PushTargetPolicy } from '@gridsense/alerts';
+import {
+  createAlerts,
+  createCaseService,
+  stageDemoCohandling,
+  type PushTargetPolicy,
+} from '@gridsense/alerts';
 import { stageDemoWorkflow } from '@gridsense/alerts/demo-workflow';
 import {
   closeBroker,
@@ -28,7 +33,7 @@ import {
   type RuleEngine,
   type SeqHandover,
 } from '@gridsense/ingest';
-import { startSimulation } from '@gridsense/simulators';
+import { startSimulation, writeReadingsHistory } from '@gridsense/simulators';
 import {
   auditAnchorFile,
   Closers,
@@ -111,6 +116,7 @@ export async function startPlatform(config: Config, options: PlatformOptions): P
       : await seedDemoDistrict(db, {
           now: now(),
           ...(config.demoPassword ? { fixedPassword: config.demoPassword } : {}),
+          historyDays: config.demoHistoryDays,
         });
     const provisioningFile = join(config.dataDir, 'demo-devices.json');
     // Device secrets for the simulator; readable by this user only.
@@ -127,6 +133,18 @@ export async function startPlatform(config: Config, options: PlatformOptions): P
       maintainRollups: !ingestInWorker,
     });
     closers.add(() => store.close());
+    // The demo's past readings go in once, through this thread's store (ingest's own when it runs here).
+    if (seeded?.history && !ingestInWorker) {
+      const started = performance.now();
+      const readings = await writeReadingsHistory(store, seeded.devices, {
+        now: now(),
+        days: config.demoHistoryDays,
+      });
+      logger.info(
+        { ...seeded.history, readings, readingsMs: Math.round(performance.now() - started) },
+        'demo history seeded',
+      );
+    }
     const serviceSecret = await getOrCreateSecret(db, 'mqtt_service_secret');
 
     let broker: Broker | undefined;
@@ -252,6 +270,9 @@ export async function startPlatform(config: Config, options: PlatformOptions): P
     // A fresh demo opens with a 延期 request waiting and a case under 督办 (decision 0017).
     if (seeded && !config.production && config.simulator)
       await stageDemoWorkflow(db, cases).catch((error: unknown) => onError(error, 'demo workflow scene'));
+    // …and a 协办 case whose co-handler's report is still owed (decision 0021).
+    if (seeded && !config.production && config.simulator)
+      await stageDemoCohandling(db, cases).catch((error: unknown) => onError(error, 'demo 协办 scene'));
     // Filled in once the broker's listeners run (after the web server, which serves /mqtt).
     let deviceListeners: DeviceListeners = {
       external: broker === undefined,

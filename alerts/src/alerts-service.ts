@@ -9,7 +9,9 @@ import type { StateDb } from '@gridsense/state';
 import { createCaseService, type CaseService } from './case-service';
 import { createCaseTicker } from './case-ticker';
 import { createEarlyWarnings, type EarlyWarnings } from './early-warning-service';
+import { createInspectionTicker } from './place-inspection-ticker';
 import { createDelivery, type DeliveryOptions } from './notify/delivery';
+import { createReportScheduler } from './report-scheduler';
 import type { PushTargetPolicy } from './notify/push-endpoint';
 
 export interface AlertsOptions {
@@ -41,6 +43,7 @@ export async function createAlerts(options: AlertsOptions): Promise<{
   cases: CaseService;
   ticker: ReturnType<typeof createCaseTicker>;
   warnings: EarlyWarnings;
+  inspections: ReturnType<typeof createInspectionTicker>;
   delivery: ReturnType<typeof createDelivery>;
   close(): Promise<void>;
 }> {
@@ -69,10 +72,25 @@ export async function createAlerts(options: AlertsOptions): Promise<{
     intervalMs: options.tickerIntervalMs ?? 15_000,
     onError: options.onError,
   });
+  // 巡检 of 重点场所 are scheduled and escalated at the deadline ticker's pace.
+  const inspections = createInspectionTicker(options.db, {
+    now,
+    intervalMs: options.tickerIntervalMs ?? 15_000,
+    onError: options.onError,
+  });
   const warnings = createEarlyWarnings(cases, {
     processId: options.processId ?? `alerts-${String(process.pid)}`,
     onError: options.onError,
     ...(options.warningIntervalMs === undefined ? {} : { intervalMs: options.warningIntervalMs }),
+  });
+  // 日点评 / 周提示 / 月通报: generated on schedule, once per period whichever process claims it.
+  const reports = createReportScheduler({
+    db: options.db,
+    regions: () => cases.context.regions(),
+    now,
+    processId: options.processId ?? `alerts-${String(process.pid)}`,
+    wake: () => delivery.wake(),
+    onError: options.onError,
   });
   await options.bus.subscribe('risk.changed', (signal) =>
     cases
@@ -86,17 +104,22 @@ export async function createAlerts(options: AlertsOptions): Promise<{
   );
   if (options.startTimers !== false) {
     ticker.start();
+    inspections.start();
     delivery.start();
     warnings.start();
+    reports.start();
   }
   return {
     cases,
     ticker,
     warnings,
+    inspections,
     delivery,
     async close() {
       await ticker.stop();
+      await inspections.stop();
       await warnings.stop();
+      await reports.stop();
       await delivery.stop();
     },
   };

@@ -1,5 +1,8 @@
 import {
+  DEFAULT_LOCALE,
   gridsInRegion,
+  renderNoticeText,
+  type NoticeText,
   severityRank,
   type CaseRecord,
   type NoticeKind,
@@ -13,6 +16,7 @@ import {
 import {
   enqueueNotice,
   findPersonContacts,
+  findPersonLocales,
   listChannels,
   listPushSubscriptions,
   type OutgoingNotice,
@@ -26,6 +30,8 @@ export interface Notice {
   record: CaseRecord;
   to: string[];
   line: string;
+  /** The same text as a key with parameters: each person reads it in their language (`line` is zh-CN). */
+  text?: NoticeText;
 }
 
 export interface Notifier {
@@ -110,7 +116,13 @@ export function createNotifier(deps: {
       const channels = (await listChannels(db)).filter((c) => c.enabled);
       const now = deps.now();
       let dueNow = false;
-      const push = async (notice: Notice, targetKind: OutgoingNotice['targetKind'], targetId: string) => {
+      const locales = await findPersonLocales(db, [...new Set(notices.flatMap((n) => n.to))]);
+      const push = async (
+        notice: Notice,
+        targetKind: OutgoingNotice['targetKind'],
+        targetId: string,
+        readerId?: string,
+      ) => {
         const { record } = notice;
         const queued = await enqueueNotice(
           db,
@@ -121,7 +133,9 @@ export function createNotifier(deps: {
             kind: notice.kind,
             severity: record.severity,
             title: `${record.title}（${gridName(record.gridId)}）`,
-            line: notice.line,
+            line: notice.text
+              ? renderNoticeText(notice.text, readerId ? locales.get(readerId) : DEFAULT_LOCALE)
+              : notice.line,
             caseId: record.id,
           },
           now,
@@ -131,12 +145,14 @@ export function createNotifier(deps: {
       };
       for (const notice of notices) {
         for (const userId of new Set(notice.to)) {
-          await push(notice, 'inapp', userId);
-          for (const sub of await listPushSubscriptions(db, userId)) await push(notice, 'push', sub.endpoint);
+          await push(notice, 'inapp', userId, userId);
+          for (const sub of await listPushSubscriptions(db, userId))
+            await push(notice, 'push', sub.endpoint, userId);
           if (deps.workChannels?.length) {
             const contacts = await findPersonContacts(db, userId);
             for (const kind of deps.workChannels)
-              if (recipientOf(kind, contacts)) await push(notice, 'person', personTarget(kind, userId));
+              if (recipientOf(kind, contacts))
+                await push(notice, 'person', personTarget(kind, userId), userId);
           }
         }
         for (const channel of channels) {

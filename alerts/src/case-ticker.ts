@@ -1,5 +1,7 @@
 import { AppError, dueClockActions, transition, type CaseRecord, type ClockAction } from '@gridsense/core';
 import { listCasesDueForCheck, type NewTimelineEntry } from '@gridsense/state';
+import { checkSubtaskClocks } from './case-cohandle-clock';
+import { handOverEndedShifts } from './case-handover';
 import { CLOCK_NAMES, noticeLine, type Notice } from './case-notices';
 import { timingFor, transitionPolicy, type CasePolicy } from './case-policy';
 import {
@@ -55,7 +57,13 @@ export function createCaseTicker(
           timelineEntry(SYSTEM, 'notify_repeat', record, next, null, { assigneeId: next.assigneeId }),
         );
         if (next.assigneeId)
-          notices.push({ kind: 'repeat', record: next, to: [next.assigneeId], line: noticeLine.repeat() });
+          notices.push({
+            kind: 'repeat',
+            record: next,
+            to: [next.assigneeId],
+            line: noticeLine.repeat(),
+            text: { key: 'case.repeat', params: {} },
+          });
       } else {
         const reason = `${CLOCK_NAMES[action.clock]}超时`;
         const result = transition(
@@ -129,6 +137,12 @@ export function createCaseTicker(
   async function tick(): Promise<number> {
     const policy = await loadPolicy(ctx);
     let acted = 0;
+    try {
+      acted += await handOverEndedShifts(ctx, policy);
+    } catch (error) {
+      // The deadlines still get their pass; the next one retries the handover from its watermark.
+      options.onError(error, 'handover at shift end');
+    }
     // Bounded, so cases that keep failing cannot hold the pass forever.
     for (let page = 0; page < 50; page++) {
       const due = await listCasesDueForCheck(ctx.db, ctx.now(), 100);
@@ -143,6 +157,8 @@ export function createCaseTicker(
       }
       if (due.length < 100) break;
     }
+    // 协办 sub-tasks keep their own clocks, looked at in the same pass.
+    acted += await checkSubtaskClocks(ctx, policy, options.onError);
     return acted;
   }
 

@@ -1,11 +1,14 @@
 import {
+  DEFAULT_LOCALE,
   ESCALATION_LEVELS,
   nextClockCheckAt,
+  renderNoticeText,
   type Bus,
   type CaseActor,
   type CaseEffect,
   type CaseRecord,
   type FusionGroup,
+  type NoticeText,
   type Region,
   type SuppressionRule,
   type ReturnReason,
@@ -80,7 +83,11 @@ export async function commitCase(ctx: CaseContext, policy: CasePolicy, commit: C
     ...commit.write,
     nextCheckAt,
     // The notices commit with the case: none lost to a crash after it, none sent for a conflict.
-    alongside: async (tx) => void (dueNow = await ctx.notifier.queue(tx, commit.notices ?? [])),
+    alongside: async (tx) => {
+      // The change's own rows (a 协办 sub-task) first, then its notices, all in one transaction.
+      await commit.write.alongside?.(tx);
+      dueNow = await ctx.notifier.queue(tx, commit.notices ?? []);
+    },
   };
   if (previous) await updateCase(ctx.db, next, previous, write);
   else await insertCase(ctx.db, next, write);
@@ -119,30 +126,40 @@ export async function noticesForEffects(
   const notices: Notice[] = [];
   for (const effect of effects) {
     switch (effect.type) {
-      case 'notify':
+      case 'notify': {
+        // Rendered in each recipient's language; `line` is the zh-CN text.
+        const text: NoticeText =
+          effect.reason === 'co_assigned'
+            ? { key: 'case.coAssigned', params: { title: after.title } }
+            : effect.reason === 'assigned'
+              ? { key: 'case.assigned', params: { title: after.title, acceptDueAt: after.acceptDueAt } }
+              : effect.reason === 'rejected'
+                ? { key: 'case.rejected', params: { title: after.title } }
+                : { key: 'case.reopened', params: { why: after.title } };
         notices.push({
           // A failed verification comes back to its handler like a reopened case.
           kind: effect.reason === 'rejected' ? 'reopened' : effect.reason,
           record: after,
           to: [effect.userId],
-          line:
-            effect.reason === 'co_assigned'
-              ? noticeLine.coAssigned(after)
-              : effect.reason === 'assigned'
-                ? noticeLine.assigned(after)
-                : effect.reason === 'rejected'
-                  ? noticeLine.rejected(after.title)
-                  : noticeLine.reopened(after.title),
+          line: renderNoticeText(text, DEFAULT_LOCALE),
+          text,
         });
         break;
-      case 'await_dispatch':
+      }
+      case 'await_dispatch': {
+        const text: NoticeText = {
+          key: 'case.returned',
+          params: { reason: context.returnReason ?? 'other', by: context.actorName },
+        };
         notices.push({
           kind: 'returned',
           record: after,
           to: await dispatchDesk(ctx, policy, before, after),
-          line: noticeLine.returned(context.returnReason ?? 'other', context.actorName),
+          line: renderNoticeText(text, DEFAULT_LOCALE),
+          text,
         });
         break;
+      }
       case 'escalate': {
         const people = await ctx.directory.levelPeople(
           after.gridId,

@@ -1,5 +1,7 @@
 export * from './case-policy';
 export * from './case-service';
+export * from './case-cohandle';
+export { stageDemoCohandling } from './demo-cohandle';
 export * from './alerts-service';
 export * from './case-ticker';
 export * from './early-warning-service';
@@ -11,3 +13,9 @@ export * from './notify/web-push';
 export * from './notify/push-endpoint';
 export * from './notify/push-subscriptions';
 export { parsePersonTarget } from './notify/work-messaging';
+export { handOverCases, type HandoverRequest } from './case-handover';
+export * from './place-service';
+export * from './place-inspection-ticker';
+export * from './assessment-service';
+export * from './report-scheduler';
+export * from './report-service';

@@ -19,6 +19,7 @@ const DEFAULTS: Config = {
   influxPassword: undefined,
   influxToken: undefined,
   demoPassword: undefined,
+  demoHistoryDays: 90,
   auditKey: undefined,
   personalDataKey: undefined,
   databaseUrl: undefined,
@@ -191,6 +192,7 @@ describe('parseConfig: values', () => {
       GRIDSENSE_ALERTS: 'off',
       GRIDSENSE_DEADLINE_CHECK_S: '2',
       MQTT_FAILOVER_URLS: 'mqtts://broker-3.example:8883',
+      GRIDSENSE_DEMO_HISTORY_DAYS: '30',
     });
     expect(config).toEqual<Config>({
       dataDir: '/var/lib/gridsense',
@@ -210,6 +212,7 @@ describe('parseConfig: values', () => {
       influxPassword: 'ip',
       influxToken: 'tok',
       demoPassword: 'demo',
+      demoHistoryDays: 30,
       auditKey: 'k'.repeat(32),
       personalDataKey: 'p'.repeat(32),
       databaseUrl: 'postgres://gs:pw@db.example:5432/gridsense',
@@ -430,6 +433,11 @@ describe('parseConfig: invalid values', () => {
     ],
     [{ GRIDSENSE_TIMESERIES_MOVE: 'yes' }, 'GRIDSENSE_TIMESERIES_MOVE: "yes" must be confirm (or unset)'],
     [{ GRIDSENSE_STATE_FRESH: 'yes' }, 'GRIDSENSE_STATE_FRESH: "yes" must be confirm (or unset)'],
+    [{ GRIDSENSE_DEMO_HISTORY_DAYS: '400' }, 'GRIDSENSE_DEMO_HISTORY_DAYS: "400" must be at most 366 days'],
+    [
+      { GRIDSENSE_DEMO_HISTORY_DAYS: 'lots' },
+      'GRIDSENSE_DEMO_HISTORY_DAYS: "lots" must be a whole number of days ≥ 0',
+    ],
     [
       { GRIDSENSE_RAW_RETENTION_DAYS: '-1' },
       'GRIDSENSE_RAW_RETENTION_DAYS: "-1" must be a whole number of days ≥ 0',

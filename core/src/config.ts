@@ -28,6 +28,8 @@ export interface Config {
   influxToken: string | undefined;
   /** Fixed password for every seeded demo user (otherwise generated and printed once). */
   demoPassword: string | undefined;
+  /** Days of generated case and reading history the demo seeds at first start (0: none). */
+  demoHistoryDays: number;
   /** The audit log's HMAC key; otherwise `<dataDir>/keys/audit.key`, created at first start. */
   auditKey: string | undefined;
   /** Seals hotline callers' names and numbers; otherwise `<dataDir>/keys/personal-data.key`. */
@@ -166,6 +168,8 @@ export const CONFIG_DOC: Record<string, string> = {
   INFLUX_PASSWORD: 'InfluxDB 1.x password',
   INFLUX_TOKEN: 'InfluxDB 2.x / 3 Core token',
   GRIDSENSE_DEMO_PASSWORD: 'one password for every seeded demo user (default: generated, printed once)',
+  GRIDSENSE_DEMO_HISTORY_DAYS:
+    'days of generated history (cases with full timelines, hourly readings) the demo seeds at first start, 0–366; 0: none (default 90)',
   GRIDSENSE_AUDIT_KEY:
     'HMAC key sealing the audit log, at least 32 characters; keep it out of the data dir (default: <data dir>/keys/audit.key, created at first start)',
   DATABASE_URL:
@@ -300,6 +304,11 @@ export function parseConfig(
       errors.push(`${key}: "${raw}" must be a whole number of days ≥ 0`);
     return value;
   };
+  const demoHistoryDays = (): number => {
+    const value = days('GRIDSENSE_DEMO_HISTORY_DAYS', 90);
+    if (value > 366) errors.push(`GRIDSENSE_DEMO_HISTORY_DAYS: "${value}" must be at most 366 days`);
+    return value;
+  };
   const ingestThreads = (): number => {
     const raw = env.GRIDSENSE_INGEST_THREADS;
     if (raw === undefined || raw === '') return INGEST_THREADS_DEFAULT;
@@ -428,6 +437,7 @@ export function parseConfig(
     influxPassword: env.INFLUX_PASSWORD || undefined,
     influxToken: env.INFLUX_TOKEN || undefined,
     demoPassword: env.GRIDSENSE_DEMO_PASSWORD || undefined,
+    demoHistoryDays: demoHistoryDays(),
     auditKey,
     personalDataKey,
     databaseUrl,

@@ -64,6 +64,15 @@ export const PERMISSIONS = {
   ),
   /** 督办: putting a case under supervision and lifting it. */
   'case.supervise': permission(['supervisor', 'admin'], true, 'only supervisors put cases under supervision'),
+  /**
+   * 协办: adding co-handlers to a case. The roles that may lead a case or dispatch one; the service
+   * then requires the case's lead, or `case.dispatch` over the case's region.
+   */
+  'case.cohandle.add': permission(
+    ['grid_worker', 'handler', 'supervisor', 'operator', 'admin'],
+    false,
+    'only the lead handler and the command centre add co-handlers',
+  ),
   /** Being given a case (lead or co-handler): the case's grid must be in the person's reach. */
   'case.take': permission(
     ['grid_worker', 'handler', 'supervisor'],
@@ -106,6 +115,26 @@ export const PERMISSIONS = {
     true,
     'analytics are for the command centre and supervisors',
   ),
+  /** 重点场所: places in the person's scope with their levels and inspections. */
+  'place.read': permission(
+    ['grid_worker', 'supervisor', 'operator', 'engineer', 'admin'],
+    true,
+    'places are for grid workers, the command centre and administrators',
+  ),
+  /** Registering places, attaching devices, tuning the risk-level rules. */
+  'place.manage': permission(ADMINS, true, 'only administrators manage places'),
+  /** 巡检 check-in at a place of one's grid (photo, checklist, position). */
+  'place.inspect': permission(
+    ['grid_worker', 'supervisor'],
+    true,
+    'only grid workers and supervisors check in at places',
+  ),
+  /** 考核: the ranking per level in the person's region, and the scheme it is scored with. */
+  'assessment.read': permission(COMMAND_CENTRE, true, 'assessment is for the command centre and supervisors'),
+  /** Changing the 考核 scheme (weights, penalties, bonus). */
+  'assessment.manage': permission(ADMINS, false, 'only administrators change the assessment scheme'),
+  /** 日点评 / 周提示 / 月通报 of the person's region and the regions under it. */
+  'report.read': permission(COMMAND_CENTRE, true, 'reports are for the command centre and supervisors'),
 } as const satisfies Record<string, Permission>;
 
 export type Action = keyof typeof PERMISSIONS;

@@ -12,6 +12,7 @@ import {
   type WorkCalendar,
 } from '@gridsense/core';
 import { appendAudit } from './audit.repository';
+import type { CoReportsColumn } from './case-subtask.repository';
 import type { StateDb } from './database';
 import { getSetting, setSetting } from './settings.repository';
 
@@ -111,7 +112,14 @@ export async function upsertSla(db: StateDb, entry: SlaEntry, actor: AuditActor,
 }
 
 export async function listDispatchRules(db: StateDb): Promise<DispatchRule[]> {
-  const rows = await db.selectFrom('dispatch_rules').selectAll().orderBy('sort').orderBy('id').execute();
+  // co_reports_required: added by migration 0024 (协办).
+  const rows = await db
+    .withTables<CoReportsColumn>()
+    .selectFrom('dispatch_rules')
+    .selectAll()
+    .orderBy('sort')
+    .orderBy('id')
+    .execute();
   return rows.map((r) => ({
     id: r.id,
     match: r.match,
@@ -120,6 +128,8 @@ export async function listDispatchRules(db: StateDb): Promise<DispatchRule[]> {
     coHandlers: JSON.parse(r.co_handlers) as HandlerRef[],
     enabled: r.enabled === 1,
     note: r.note,
+    // Said only when it departs from the default (required).
+    ...(Number(r.co_reports_required) === 0 ? { coReportsRequired: false } : {}),
   }));
 }
 
@@ -137,6 +147,8 @@ export async function upsertDispatchRule(
     co_handlers: JSON.stringify(rule.coHandlers),
     enabled: rule.enabled ? 1 : 0,
     note: rule.note,
+    // 协办 (migration 0024): left out, the rule keeps what it had (a new one requires the reports).
+    ...(rule.coReportsRequired === undefined ? {} : { co_reports_required: rule.coReportsRequired ? 1 : 0 }),
   };
   await audited(
     db,
@@ -145,6 +157,7 @@ export async function upsertDispatchRule(
     { action: 'admin.dispatch_rule_set', entityType: 'dispatch_rule', entityId: rule.id, data: rule },
     (tx) =>
       tx
+        .withTables<CoReportsColumn>()
         .insertInto('dispatch_rules')
         .values({ id: rule.id, ...row, sort })
         .onConflict((oc) => oc.column('id').doUpdateSet(row))

@@ -21,6 +21,13 @@ import { caseExtensionSupervision } from './migrations/0020-case-extension-super
 import { intakeSuggestions } from './migrations/0022-intake-suggestions';
 import { earlyWarnings } from './migrations/0023-early-warnings';
 import { loginFailures } from './migrations/0032-login-failures';
+import { personLocale } from './migrations/0027-person-locale';
+import { assessmentReports } from './migrations/0028-assessment-reports';
+import { caseSubtasks } from './migrations/0024-case-subtasks';
+import { places } from './migrations/0029-places';
+import { idempotentRequests } from './migrations/0026-idempotent-requests';
+import { caseClocks } from './migrations/0025-case-clocks';
+import { photoBodies } from './migrations/0031-photo-bodies';
 
 /**
  * Migrations in code, so they ship inside the package and run the same on SQLite and
@@ -50,6 +57,13 @@ const migrations: Record<string, Migration> = {
   '0022_intake_suggestions': intakeSuggestions,
   '0023_early_warnings': earlyWarnings,
   '0032_login_failures': loginFailures,
+  '0027_person_locale': personLocale,
+  '0028_assessment_reports': assessmentReports,
+  '0024_case_subtasks': caseSubtasks,
+  '0029_places': places,
+  '0026_idempotent_requests': idempotentRequests,
+  '0025_case_clocks': caseClocks,
+  '0031_photo_bodies': photoBodies,
 };
 
 /** Every migration, for a Migrator (tests step a database down and up again). */

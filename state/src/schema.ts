@@ -18,6 +18,8 @@ export interface Database {
     password_changed_at: Generated<number>;
     /** Added by 0007_sessions: 1 after an administrator issued the password. */
     must_change_password: Generated<number>;
+    /** Added by 0027_person_locale: `zh-CN` or `en` for what is sent to them; null reads zh-CN. */
+    locale: string | null;
   };
   /** Added by 0007_sessions: one row per signed-in session; the token itself is never stored. */
   sessions: {
@@ -170,6 +172,11 @@ export interface Database {
     supervised_at: number | null;
     supervised_by_id: string | null;
     supervision_reason: string | null;
+    // 0025_case_clocks
+    register_due_at: number | null;
+    dispatch_due_at: number | null;
+    awaiting_dispatch_since: number | null;
+    breach_acted: string;
   };
   case_events: {
     id: Generated<number>;
@@ -213,6 +220,8 @@ export interface Database {
     safety: number;
     matches: string;
     sort: number;
+    // 0025_case_clocks
+    auto_register: Generated<number>;
   };
   case_slas: { category: string; severity: string; sla: string };
   dispatch_rules: {
@@ -296,6 +305,8 @@ export interface Database {
   // 0009_photos
   photos: { id: string; uploader_id: string; content_type: string; bytes: number; created_at: number };
   photo_uses: { photo_id: string; case_id: string };
+  // 0031_photo_bodies: a photo's bytes where every node reads them (PostgreSQL; SQLite keeps files)
+  photo_bodies: { id: string; body: Buffer };
   // 0032_login_failures
   login_failures: { key: string; count: number; blocked_until: number; last_at: number };
 }

@@ -1,8 +1,16 @@
-import { PERMISSIONS, type Action, type CaseView, type ErrorBody, type Role } from '@gridsense/core';
+import {
+  PERMISSIONS,
+  polygonCentroid,
+  type Action,
+  type CaseView,
+  type ErrorBody,
+  type Role,
+} from '@gridsense/core';
 import { PUBLIC, ROUTE_ACTIONS, routeAction } from '@gridsense/web';
 import type { Express } from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { saveDetectedWarnings } from '@gridsense/state';
+import { runReportPass } from '@gridsense/alerts';
+import { listRegions, listReports, saveDetectedWarnings } from '@gridsense/state';
 import { stateDialects } from '@gridsense/state/testing';
 import { startTestPlatform, type ApiClient, type TestPlatform } from './harness/test-platform';
 
@@ -57,10 +65,27 @@ const NOT_CALLED = new Set(['DELETE /api/session']);
  * which moves a role may make on a case is the case state machine's (`CASE_MOVES`, table-tested
  * in core), so the matrix sends a move the route itself refuses as invalid.
  */
-const ROLE_BODIES: Record<string, unknown> = { 'POST /api/cases/:id/actions': {} };
+const ROLE_BODIES: Record<string, unknown> = {
+  'POST /api/cases/:id/actions': {},
+  // 协办: who may add and move sub-tasks on a case is the service's and the sub-task table's.
+  'POST /api/cases/:id/subtasks': {},
+  'POST /api/cases/:id/subtasks/:subtaskId/actions': {},
+};
 
 type Kind =
-  'case' | 'grid' | 'device' | 'rule' | 'person' | 'channel' | 'dispatchRule' | 'roster' | 'warning';
+  | 'case'
+  | 'grid'
+  | 'device'
+  | 'rule'
+  | 'person'
+  | 'channel'
+  | 'dispatchRule'
+  | 'roster'
+  | 'warning'
+  | 'report'
+  | 'place'
+  /** A second place inside, for the route that deletes one. */
+  | 'placeSpare';
 type Fixture = Record<Kind, { inside: string; outside: string }>;
 /** Narrowed people made for the scope checks (an engineer and an administrator of street S1). */
 type Caller = 'sup1' | 'engS1' | 'adminS1';
@@ -111,6 +136,18 @@ const SCOPED: Record<string, { kind: Kind; as: Caller; body?: (id: string, insid
   },
   // Merging a case into itself passes the route and the scope check, then fails as invalid (400).
   'POST /api/cases/:id/merge': { kind: 'case', as: 'sup1', body: (id) => ({ caseId: id }) },
+  'GET /api/cases/:id/subtasks': { kind: 'case', as: 'sup1' },
+  'POST /api/cases/:id/subtasks': {
+    kind: 'case',
+    as: 'sup1',
+    body: () => ({ assigneeId: 'u-cgj1', task: '核查' }),
+  },
+  // The sub-task id 'x' is refused as invalid (400) once the case is found visible.
+  'POST /api/cases/:id/subtasks/:subtaskId/actions': {
+    kind: 'case',
+    as: 'sup1',
+    body: () => ({ action: 'accept' }),
+  },
   'GET /api/grids/:id/people': { kind: 'grid', as: 'sup1' },
   'GET /api/grids/:id/series': { kind: 'grid', as: 'sup1' },
   'GET /api/devices/:id': { kind: 'device', as: 'sup1' },
@@ -144,8 +181,16 @@ const SCOPED: Record<string, { kind: Kind; as: Caller; body?: (id: string, insid
   'POST /api/admin/people/:id/enable': { kind: 'person', as: 'adminS1' },
   'POST /api/admin/people/:id/disable': { kind: 'person', as: 'adminS1' },
   'GET /api/admin/people/:id/contacts': { kind: 'person', as: 'adminS1' },
+  'GET /api/reports/:id': { kind: 'report', as: 'adminS1' },
+  'GET /api/reports/:id/csv': { kind: 'report', as: 'adminS1' },
   'POST /api/warnings/:id/acknowledge': { kind: 'warning', as: 'sup1', body: () => ({ note: '已知' }) },
   'POST /api/warnings/:id/case': { kind: 'warning', as: 'sup1', body: () => ({ title: '预警转案件' }) },
+  'GET /api/places/:id': { kind: 'place', as: 'sup1' },
+  // An empty check-in passes the scope check and fails as invalid (400).
+  'POST /api/places/:id/inspections': { kind: 'place', as: 'sup1' },
+  'PUT /api/admin/places/:id': { kind: 'place', as: 'adminS1' },
+  'PUT /api/admin/places/:id/devices': { kind: 'place', as: 'adminS1', body: () => ({ deviceIds: [] }) },
+  'DELETE /api/admin/places/:id': { kind: 'placeSpare', as: 'adminS1' },
   'PUT /api/admin/people/:id/contacts': {
     kind: 'person',
     as: 'adminS1',
@@ -268,6 +313,30 @@ describe.each(stateDialects())('permission matrix (%s)', (dialect) => {
       return String(stored!.id);
     };
     const warnings = { inside: await warning('C1', 'fire_safety'), outside: await warning('C3', 'flood') };
+    // A street's reports: S1's inside the S1 administrator's region, S2's outside (the pass at start
+    // made them; running it again only makes whatever it had not).
+    await runReportPass(state, await listRegions(state), Date.now(), { processId: 'matrix' });
+    const reportIn = async (regionId: string) =>
+      String((await listReports(state, { regionIds: [regionId], limit: 1 }))[0]!.id);
+    const reports = { inside: await reportIn('S1'), outside: await reportIn('S2') };
+    // 重点场所 at the centres of G01 (inside S1 and C1) and G07 (outside), and a spare one to delete.
+    const grids = await listRegions(state);
+    const placeIn = async (gridId: string, name: string) => {
+      const centre = polygonCentroid(grids.find((r) => r.id === gridId)!.boundary!);
+      const made = await admin.call<{ id: string }>('POST', '/api/admin/places', {
+        name,
+        kind: 'shop',
+        gridId,
+        ...centre,
+      });
+      expect(made.status).toBe(201);
+      return made.body.id;
+    };
+    const places = {
+      inside: await placeIn('G01', '权限内场所'),
+      outside: await placeIn('G07', '权限外场所'),
+    };
+    const sparePlace = await placeIn('G01', '待删除场所');
     await state.destroy();
     const deviceIn = (gridId: string) => env.devices.find((d) => d.gridId === gridId)!.id;
     Object.assign(fixture, {
@@ -280,6 +349,9 @@ describe.each(stateDialects())('permission matrix (%s)', (dialect) => {
       dispatchRule: { inside: 'perm-in', outside: 'perm-out' },
       roster: { inside: await roster('G01', 'u-worker01'), outside: await roster('G07', 'u-worker13') },
       warning: warnings,
+      report: reports,
+      place: places,
+      placeSpare: { inside: sparePlace, outside: places.outside },
     } satisfies Fixture);
   }, 120_000);
 

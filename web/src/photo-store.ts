@@ -71,7 +71,9 @@ export function createPhotoStore(deps: {
   bodies?: PhotoBodies;
 }) {
   const limits = { ...DEFAULT_PHOTO_LIMITS, ...deps.limits };
-  const bodies = deps.bodies ?? photoBodiesFor(deps.db, deps.dir);
+  // Chosen at first use: route factories are built before anything is asked of the database.
+  let chosen: PhotoBodies | undefined;
+  const bodies = (): PhotoBodies => (chosen ??= deps.bodies ?? photoBodiesFor(deps.db, deps.dir));
 
   return {
     /** Stores an upload for `uploaderId`; answers its path, the only way a case may refer to it. */
@@ -84,7 +86,7 @@ export function createPhotoStore(deps: {
         deps.db,
         { id, uploaderId, contentType: kind.type, bytes: bytes.length, createdAt: deps.now() },
         limits,
-        (tx) => bodies.save(tx, id, bytes),
+        (tx) => bodies().save(tx, id, bytes),
       );
       if (refused === 'count')
         throw new AppError('too_many_requests', 'too many photos uploaded in the last 24 hours');
@@ -96,7 +98,7 @@ export function createPhotoStore(deps: {
     /** A stored photo's bytes and type (who may read it is the caller's question). */
     async read(id: string): Promise<{ body: Buffer; contentType: string } | undefined> {
       const photo = isPhotoId(id) ? await findPhoto(deps.db, id) : undefined;
-      const body = photo && (await bodies.read(id));
+      const body = photo && (await bodies().read(id));
       return body && { body, contentType: photo.contentType };
     },
 
@@ -104,9 +106,9 @@ export function createPhotoStore(deps: {
     async sweep(): Promise<number> {
       const cutoff = deps.now() - limits.keepUnusedMs;
       const removed = await deleteUnusedPhotos(deps.db, await listUnusedPhotos(deps.db, cutoff), (tx, ids) =>
-        bodies.delete(tx, ids),
+        bodies().delete(tx, ids),
       );
-      return removed.length + (await bodies.removeLeftovers(cutoff));
+      return removed.length + (await bodies().removeLeftovers(cutoff));
     },
   };
 }

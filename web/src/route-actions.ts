@@ -25,6 +25,7 @@ export const ROUTE_ACTIONS: Readonly<Record<string, Action | typeof PUBLIC>> = {
   'POST /api/me/password': 'self.use',
   'POST /api/me/totp': 'self.use',
   'POST /api/me/totp/confirm': 'self.use',
+  'PUT /api/me/locale': 'self.use',
   'GET /api/notifications': 'self.use',
   'GET /api/notifications/unread': 'self.use',
   'POST /api/notifications/read': 'self.use',
@@ -45,6 +46,12 @@ export const ROUTE_ACTIONS: Readonly<Record<string, Action | typeof PUBLIC>> = {
   'GET /api/grids/:id/people': 'case.dispatch',
   'POST /api/cases/:id/actions': 'case.act',
   'POST /api/cases/:id/merge': 'case.dispatch',
+  // 协办: a case's sub-tasks (whoever sees the case), adding co-handlers, their moves (the sub-task
+  // transition decides who), and one's own sub-tasks.
+  'GET /api/cases/:id/subtasks': 'case.read',
+  'POST /api/cases/:id/subtasks': 'case.cohandle.add',
+  'POST /api/cases/:id/subtasks/:subtaskId/actions': 'case.act',
+  'GET /api/subtasks/mine': 'self.use',
   'POST /api/photos': 'photo.upload',
   'GET /api/photos/:name': 'photo.read',
 
@@ -102,11 +109,29 @@ export const ROUTE_ACTIONS: Readonly<Record<string, Action | typeof PUBLIC>> = {
   'GET /api/audit/verify': 'audit.read',
   'POST /api/audit/exports': 'analytics.export',
   'GET /api/analytics/cases': 'analytics.read',
+  'GET /api/situation': 'analytics.read',
   'GET /api/intake/agreement': 'analytics.read',
+
+  'GET /api/assessment': 'assessment.read',
+  'GET /api/assessment/scheme': 'assessment.read',
+  'PUT /api/assessment/scheme': 'assessment.manage',
+  'GET /api/reports': 'report.read',
+  'GET /api/reports/:id': 'report.read',
+  'GET /api/reports/:id/csv': 'report.read',
 
   'GET /api/warnings': 'warning.read',
   'POST /api/warnings/:id/acknowledge': 'warning.act',
   'POST /api/warnings/:id/case': 'warning.act',
+
+  'GET /api/places': 'place.read',
+  'GET /api/places/:id': 'place.read',
+  'GET /api/place-rules': 'place.read',
+  'POST /api/places/:id/inspections': 'place.inspect',
+  'POST /api/admin/places': 'place.manage',
+  'PUT /api/admin/places/:id': 'place.manage',
+  'DELETE /api/admin/places/:id': 'place.manage',
+  'PUT /api/admin/places/:id/devices': 'place.manage',
+  'PUT /api/admin/place-rules': 'place.manage',
 };
 
 /** The declared action of a route, or undefined when it has none. */

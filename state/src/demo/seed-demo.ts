@@ -9,6 +9,8 @@ import { setSetting } from '../settings.repository';
 import { assignDuty, insertUser } from '../user.repository';
 import { demoCaseUsers, seedDemoCaseConfig } from './demo-cases';
 import { buildDemoDistrict } from './demo-district';
+import { seedDemoHistory } from './demo-history';
+import { seedDemoPlaces } from '../place-demo';
 
 export interface DeviceCredential {
   id: string;
@@ -22,6 +24,8 @@ export interface SeedResult {
   passwords: { username: string; role: string; password: string }[];
   /** Device secrets, for the simulator's provisioning file. */
   devices: DeviceCredential[];
+  /** What the generated history holds, when one was asked for. */
+  history?: { cases: number; events: number; open: number };
 }
 
 /**
@@ -31,7 +35,7 @@ export interface SeedResult {
  */
 export async function seedDemoDistrict(
   db: StateDb,
-  options: { now: number; fixedPassword?: string },
+  options: { now: number; fixedPassword?: string; historyDays?: number },
 ): Promise<SeedResult | undefined> {
   if (await districtAlreadySeeded(db)) return undefined;
   const demo = buildDemoDistrict();
@@ -46,6 +50,7 @@ export async function seedDemoDistrict(
       return { user, passwordHash: fixedHash ?? (await hashPassword(password)) };
     }),
   );
+  let history: SeedResult['history'];
   await db.transaction().execute(async (tx) => {
     await insertRegions(tx, demo.regions);
     for (const { user, passwordHash } of hashed) {
@@ -59,10 +64,14 @@ export async function seedDemoDistrict(
     );
     for (const rule of demo.rules) await insertRule(tx, rule, options.now);
     await seedDemoCaseConfig(tx, demoCaseUsers(), options.now);
+    await seedDemoPlaces(tx, demo.devices, options.now);
+    if (options.historyDays)
+      history = await seedDemoHistory(tx, { now: options.now, days: options.historyDays });
     await setSetting(tx, 'demo_seeded_at', String(options.now));
   });
   return {
     passwords,
     devices: devices.map(({ id, gridId, type, secret }) => ({ id, gridId, type, secret })),
+    ...(history ? { history } : {}),
   };
 }

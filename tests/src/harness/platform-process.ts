@@ -34,6 +34,8 @@ export async function startPlatformProcess(
       GRIDSENSE_SIMULATOR: 'off',
       GRIDSENSE_NODE_RED: 'off',
       GRIDSENSE_DEMO_PASSWORD: 'test-password-1',
+      // Tests that need the demo's 90 days of history ask for it (GRIDSENSE_DEMO_HISTORY_DAYS).
+      GRIDSENSE_DEMO_HISTORY_DAYS: '0',
       LOG_LEVEL: 'warn',
       ...env,
     },

@@ -99,6 +99,8 @@ export async function startTestPlatform(
     GRIDSENSE_SIMULATOR: 'off',
     GRIDSENSE_NODE_RED: options.nodeRed ? 'on' : 'off',
     GRIDSENSE_DEMO_PASSWORD: TEST_PASSWORD,
+    // Tests that need the demo's 90 days of history ask for it (GRIDSENSE_DEMO_HISTORY_DAYS).
+    GRIDSENSE_DEMO_HISTORY_DAYS: '0',
     LOG_LEVEL: 'warn',
     ...(options.influxUrl ? { INFLUX_URL: options.influxUrl, INFLUX_DATABASE: 'gridsense_test' } : {}),
     ...postgres,
@@ -145,7 +147,9 @@ export async function startTestPlatform(
           ...(body === undefined ? {} : { body: isBinary ? (body as Buffer) : JSON.stringify(body) }),
         });
         const text = await res.text();
-        const answer = (text ? JSON.parse(text) : undefined) as T;
+        // A CSV download answers text, not JSON: handed back as it came.
+        const json = res.headers.get('content-type')?.includes('json') ?? true;
+        const answer = (text ? (json ? JSON.parse(text) : text) : undefined) as T;
         // A required password change done: the session now asks for enrolment.
         if (method === 'POST' && path === '/api/me/password' && res.status === 200)
           await enrolIfRequired(answer as SessionView);

@@ -8,17 +8,20 @@ import { currentUser } from './current-user';
 /** 协办: thin routes over the co-handling functions, which check scope and decide every move. */
 export function cohandleRoutes(deps: WebDeps): Router {
   const router = declaredRouter();
-  const ctx = deps.cases.context;
+  // Read per request: route factories close over their dependencies and touch none (the fuzzer builds them bare).
+  const ctx = () => deps.cases.context;
 
   router.get('/api/cases/:id/subtasks', async (request, response) => {
-    response.json(await listSubtasksOf(ctx, currentUser(request), request.params.id));
+    response.json(await listSubtasksOf(ctx(), currentUser(request), request.params.id));
   });
 
   /** The lead or the desk adds a co-handler: a person or a department, what to do, in N working days. */
   router.post('/api/cases/:id/subtasks', async (request, response) => {
     const parsed = parseAddCoHandler(request.body);
     if (!parsed.ok) throw new AppError('validation_failed', 'invalid co-handler', parsed.errors);
-    response.status(201).json(await addCoHandler(ctx, currentUser(request), request.params.id, parsed.value));
+    response
+      .status(201)
+      .json(await addCoHandler(ctx(), currentUser(request), request.params.id, parsed.value));
   });
 
   /** accept / report (the co-handler), cancel (the lead or the desk). */
@@ -27,7 +30,7 @@ export function cohandleRoutes(deps: WebDeps): Router {
     if (!parsed.ok) throw new AppError('validation_failed', 'invalid sub-task action', parsed.errors);
     response.json(
       await actOnSubtask(
-        ctx,
+        ctx(),
         currentUser(request),
         request.params.id,
         request.params.subtaskId,
@@ -38,7 +41,7 @@ export function cohandleRoutes(deps: WebDeps): Router {
 
   /** One's own open sub-tasks: the co-handler's queue. */
   router.get('/api/subtasks/mine', async (request, response) => {
-    response.json(await listMySubtasks(ctx, currentUser(request)));
+    response.json(await listMySubtasks(ctx(), currentUser(request)));
   });
 
   return router;

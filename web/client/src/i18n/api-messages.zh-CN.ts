@@ -1,7 +1,11 @@
+import { COHANDLE_MESSAGES_ZH_CN } from './api-cohandle.zh-CN';
+import { ASSESSMENT_MESSAGES_ZH_CN } from './api-assessment.zh-CN';
 import { DELIVERY_ERRORS_ZH_CN } from './api-delivery.zh-CN';
 import { FIELD_DETAILS_ZH_CN, FIELD_SHAPES_ZH_CN } from './api-details.zh-CN';
 import { FIELD_MESSAGES_ZH_CN } from './api-field.zh-CN';
 import { FUSION_MESSAGES_ZH_CN } from './api-fusion.zh-CN';
+import { OFFLINE_REPLAY_ZH_CN } from './api-offline.zh-CN';
+import { PLACE_MESSAGES_ZH_CN } from './api-places.zh-CN';
 import { zhCN } from './zh-CN';
 
 /**
@@ -355,6 +359,9 @@ const PREFIXED: readonly ApiMessagePattern[] = [[/^([\w.[\]]+): (.+)$/, (m) => w
 /** In order: the first pattern that matches and renders wins, so the specific come first. */
 export const API_MESSAGES_ZH_CN: readonly ApiMessagePattern[] = [
   ...MESSAGES,
+  ...PLACE_MESSAGES_ZH_CN,
+  ...ASSESSMENT_MESSAGES_ZH_CN,
+  ...COHANDLE_MESSAGES_ZH_CN,
   ...BOUNDARIES,
   ...AUDIT_VERDICTS,
   ...DELIVERY_ERRORS_ZH_CN,
@@ -362,6 +369,7 @@ export const API_MESSAGES_ZH_CN: readonly ApiMessagePattern[] = [
   ...FIELD_MESSAGES_ZH_CN,
   ...FIELD_DETAILS_ZH_CN,
   ...FIELD_SHAPES_ZH_CN,
+  ...OFFLINE_REPLAY_ZH_CN,
   ...PREFIXED,
 ];
 

@@ -1,3 +1,4 @@
+import { assessmentEn } from './assessment.en';
 import { workflowEn } from './workflow.en';
 import { fieldEn } from './field.en';
 import { adminEn } from './admin.en';
@@ -11,9 +12,15 @@ import type { Messages } from './zh-CN';
 import { fusionEn } from './fusion.en';
 import { warningEn } from './warning.en';
 import { analyticsEn } from './analytics.en';
+import { cohandleEn } from './cohandle.en';
+import { situationEn } from './situation.en';
+import { offlineEn } from './offline.en';
+import { clocksEn } from './clocks.en';
+import { placeEn } from './place.en';
 
 /** English. Typed as `Messages`, so a missing or extra key does not compile. */
 export const en: Messages = {
+  ...assessmentEn,
   ...adminEn,
   ...fusionEn,
   ...fieldEn,
@@ -26,6 +33,11 @@ export const en: Messages = {
   ...deviceReportEn,
   ...warningEn,
   ...analyticsEn,
+  ...cohandleEn,
+  ...situationEn,
+  ...offlineEn,
+  ...clocksEn,
+  ...placeEn,
   'app.title': 'GridSense',
   'app.tagline': 'Community grid risk sensing and case handling',
   'app.loading': 'Loading…',

@@ -24,6 +24,7 @@ export const placeEn: Record<keyof typeof placeZhCN, string> = {
   'place.delete': 'Delete',
   'place.deleted': 'Deleted {name}',
   'place.devices': 'Devices',
+  'place.devicesExample': 'e.g. smoke-G01-1, electrical-G01-3',
   'place.level.red': 'Red',
   'place.level.yellow': 'Yellow',
   'place.level.green': 'Green',

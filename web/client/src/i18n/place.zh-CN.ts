@@ -21,6 +21,7 @@ export const placeZhCN = {
   'place.delete': '删除',
   'place.deleted': '已删除 {name}',
   'place.devices': '设备',
+  'place.devicesExample': '例如 smoke-G01-1, electrical-G01-3',
   'place.level.red': '红',
   'place.level.yellow': '黄',
   'place.level.green': '绿',

@@ -1,3 +1,4 @@
+import { assessmentZhCN } from './assessment.zh-CN';
 import { workflowZhCN } from './workflow.zh-CN';
 import { fieldZhCN } from './field.zh-CN';
 import { adminZhCN } from './admin.zh-CN';
@@ -10,9 +11,15 @@ import { fusionZhCN } from './fusion.zh-CN';
 import { deviceReportZhCN } from './device-report.zh-CN';
 import { warningZhCN } from './warning.zh-CN';
 import { analyticsZhCN } from './analytics.zh-CN';
+import { cohandleZhCN } from './cohandle.zh-CN';
+import { situationZhCN } from './situation.zh-CN';
+import { offlineZhCN } from './offline.zh-CN';
+import { clocksZhCN } from './clocks.zh-CN';
+import { placeZhCN } from './place.zh-CN';
 
 /** 简体中文, the default language. `en.ts` must have exactly these keys (a compile error otherwise). */
 export const zhCN = {
+  ...assessmentZhCN,
   ...adminZhCN,
   ...fusionZhCN,
   ...fieldZhCN,
@@ -25,6 +32,11 @@ export const zhCN = {
   ...deviceReportZhCN,
   ...warningZhCN,
   ...analyticsZhCN,
+  ...cohandleZhCN,
+  ...situationZhCN,
+  ...offlineZhCN,
+  ...clocksZhCN,
+  ...placeZhCN,
   'app.title': '网格感知 GridSense',
   'app.tagline': '社区网格风险感知与事件处置',
   'app.loading': '加载中…',

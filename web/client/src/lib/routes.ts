@@ -22,14 +22,21 @@ export type Route =
   | { name: 'password' }
   | { name: 'totp' }
   | { name: 'warnings' }
+  | { name: 'situation' }
+  | { name: 'register' }
+  | { name: 'places' }
   | { name: 'rule'; id: string }
+  | { name: 'assessment' }
+  | { name: 'reports' }
+  | { name: 'report_view'; id: string }
   | { name: 'not_found'; path: string };
 
-const DETAIL_ROUTES = new Map<string, 'case' | 'device' | 'grid' | 'rule'>([
+const DETAIL_ROUTES = new Map<string, 'case' | 'device' | 'grid' | 'rule' | 'report_view'>([
   ['rules', 'rule'],
   ['cases', 'case'],
   ['devices', 'device'],
   ['grids', 'grid'],
+  ['reports', 'report_view'],
 ]);
 
 /** Routes without an id; the type follows the list, so the two cannot drift apart. */
@@ -50,6 +57,11 @@ const SIMPLE_NAMES = [
   'password',
   'totp',
   'warnings',
+  'situation',
+  'register',
+  'places',
+  'assessment',
+  'reports',
 ] as const;
 type SimpleRoute = (typeof SIMPLE_NAMES)[number];
 const SIMPLE_ROUTES = new Set<string>(SIMPLE_NAMES);
@@ -114,26 +126,25 @@ export type NavItem =
   | 'hotline'
   | 'regions'
   | 'people'
-  | 'warnings';
+  | 'warnings'
+  | 'situation'
+  | 'register'
+  | 'places'
+  | 'assessment'
+  | 'reports';
 
-/** The audit log is for the command centre (the API refuses others); analytics for anyone who oversees. */
+/**
+ * The audit log is for the command centre (the API refuses others); analytics, 考核 and the periodic
+ * reports for anyone who oversees.
+ */
 export function navFor(role: Role): NavItem[] {
-  if (role === 'grid_worker') return ['my', 'report', 'cases'];
+  const oversight: NavItem[] = ['situation', 'cases', 'register', 'warnings', 'places'];
+  const results: NavItem[] = ['analytics', 'assessment', 'reports'];
+  if (role === 'grid_worker') return ['my', 'report', 'cases', 'places'];
   if (role === 'handler') return ['my', 'cases'];
   if (role === 'admin')
-    return [
-      'map',
-      'cases',
-      'warnings',
-      'analytics',
-      'audit',
-      'rules',
-      'devices',
-      'regions',
-      'people',
-      'admin',
-    ];
-  if (role === 'operator') return ['map', 'cases', 'warnings', 'hotline', 'analytics', 'audit'];
-  if (role === 'supervisor') return ['map', 'cases', 'warnings', 'hotline', 'analytics'];
-  return ['map', 'cases', 'rules', 'devices'];
+    return ['map', ...oversight, ...results, 'audit', 'rules', 'devices', 'regions', 'people', 'admin'];
+  if (role === 'operator') return ['map', ...oversight, 'hotline', ...results, 'audit'];
+  if (role === 'supervisor') return ['map', ...oversight, 'hotline', ...results];
+  return ['map', 'cases', 'places', 'rules', 'devices'];
 }
