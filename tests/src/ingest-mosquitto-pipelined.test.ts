@@ -106,39 +106,30 @@ describe.skipIf(mosquittoTestMode() === 'skip')('pipelined ingest subscriber beh
     return { mosquitto, dirs, ingests };
   }
 
-  it('stores every reading Mosquitto acknowledged exactly once across an ingest kill -9 with many in flight', async () => {
-    const devices = numberedSmokeDetectors('pipelined', 40);
-    const ids = devices.map((d) => d.id);
-    const { mosquitto, dirs, ingests } = await setUp(1, devices);
-    const fleet = await startNumberedDevices({
-      url: mosquitto.url,
-      devices,
-      inFlight: 2,
-      intervalMs: 20,
-      metric: { name: 'battery', value: 70 },
-    });
-    cleanups.push(() => fleet.close());
-    expect(await eventually(() => storedTotal(dirs, ids) > 1_000, 60_000)).toBe(true);
-    await killFirstIngestThenCountOnce(fleet, ingests, dirs, ids);
-  }, 300_000);
-
-  it('with the pipeline in a worker thread, stores every reading Mosquitto acknowledged exactly once across a kill -9', async () => {
-    const devices = numberedSmokeDetectors('threaded', 40);
-    const ids = devices.map((d) => d.id);
-    const { mosquitto, dirs, ingests } = await setUp(1, devices, false, 1);
-    expect(ingests[0]!.output()).toContain('"pipeline":"worker thread"');
-    const fleet = await startNumberedDevices({
-      url: mosquitto.url,
-      devices,
-      inFlight: 2,
-      intervalMs: 20,
-      metric: { name: 'battery', value: 70 },
-    });
-    cleanups.push(() => fleet.close());
-    expect(await eventually(() => storedTotal(dirs, ids) > 1_000, 60_000)).toBe(true);
-    await killFirstIngestThenCountOnce(fleet, ingests, dirs, ids);
-    expect(ingests[0]!.output().split('"pipeline":"worker thread"').length - 1).toBe(2);
-  }, 300_000);
+  // GRIDSENSE_INGEST_THREADS 0: the pipeline on the subscriber's loop; 1: in a worker thread.
+  it.each([0, 1] as const)(
+    'stores every reading Mosquitto acknowledged exactly once across an ingest kill -9 with many in flight (threads %s)',
+    async (threads) => {
+      const devices = numberedSmokeDetectors(`pipelined-${threads}`, 40);
+      const ids = devices.map((d) => d.id);
+      const { mosquitto, dirs, ingests } = await setUp(1, devices, false, threads);
+      const started = ingests[0]!.output().split('"pipeline":"worker thread"').length - 1;
+      expect(started).toBe(threads);
+      const fleet = await startNumberedDevices({
+        url: mosquitto.url,
+        devices,
+        inFlight: 2,
+        intervalMs: 20,
+        metric: { name: 'battery', value: 70 },
+      });
+      cleanups.push(() => fleet.close());
+      expect(await eventually(() => storedTotal(dirs, ids) > 1_000, 60_000)).toBe(true);
+      await killFirstIngestThenCountOnce(fleet, ingests, dirs, ids);
+      // The restarted process runs its pipeline where the first one did.
+      expect(ingests[0]!.output().split('"pipeline":"worker thread"').length - 1).toBe(2 * threads);
+    },
+    300_000,
+  );
 
   // The web service registers devices in the state database while ingest runs: ingest must take
   // them up (the bus event, or its periodic reload), not reject them as unknown until a restart.
