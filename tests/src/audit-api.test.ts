@@ -248,6 +248,8 @@ describe('the anchor written at shutdown', () => {
         GRIDSENSE_SIMULATOR: 'off',
         GRIDSENSE_NODE_RED: 'off',
         GRIDSENSE_DEMO_PASSWORD: TEST_PASSWORD,
+        // An empty district: what these tests count is their own, not the demo's generated history.
+        GRIDSENSE_DEMO_HISTORY_DAYS: '0',
         LOG_LEVEL: 'warn',
       });
       if (!parsed.ok) throw new Error(parsed.errors.join('; '));

@@ -364,6 +364,8 @@ describe('rule state across a restart', () => {
       GRIDSENSE_SIMULATOR: 'off',
       GRIDSENSE_NODE_RED: 'off',
       GRIDSENSE_DEMO_PASSWORD: TEST_PASSWORD,
+      // An empty district: what these tests count is their own, not the demo's generated history.
+      GRIDSENSE_DEMO_HISTORY_DAYS: '0',
       LOG_LEVEL: 'warn',
     });
     if (!parsed.ok) throw new Error(parsed.errors.join('; '));
