@@ -482,8 +482,12 @@ describe.each(stateDialects())('scope holes, closed (%s)', (dialect) => {
       (await adminS1.call('PUT', '/api/admin/dispatch-rules/s2-flood', dispatchRule('s2-flood', 'S2')))
         .status,
     ).toBe(400);
-    // District-wide: the taxonomy, deadlines and calendar.
+    // District-wide: the taxonomy, deadlines, calendar and fusion settings.
     expect((await adminS1.call('PUT', '/api/admin/calendar', {})).status).toBe(403);
+    expect((await adminS1.call('GET', '/api/admin/fusion')).status).toBe(403);
+    expect((await adminS1.call('PUT', '/api/admin/fusion', { groups: [], suppression: [] })).status).toBe(
+      403,
+    );
     const shift = {
       scopeKind: 'grid',
       scopeId: 'G07',
