@@ -36,7 +36,7 @@ const DEFAULTS: Config = {
   storeStallMs: 2_000,
   workMessaging: {},
   mqttMaxHeldPublishes: 50_000,
-  ingestThreads: 0,
+  ingestThreads: 1,
   metricsPort: undefined,
   ingestSubscribers: 1,
   ingestInstance: { index: 1, count: 1 },
@@ -123,8 +123,10 @@ describe('parseConfig: defaults', () => {
 });
 
 describe('parseConfig: values', () => {
-  it('runs ingest in a worker thread on request, on one node', () => {
-    expect(configOf({ GRIDSENSE_INGEST_THREADS: '1' }).ingestThreads).toBe(1);
+  it('runs ingest in a worker thread on one node unless told otherwise, on the loop on a cluster', () => {
+    expect(configOf({}).ingestThreads).toBe(1);
+    expect(configOf({ GRIDSENSE_INGEST_THREADS: '0' }).ingestThreads).toBe(0);
+    expect(configOf({ REDIS_URL: 'redis://127.0.0.1:6379' }).ingestThreads).toBe(0);
     expect(
       configOf({ GRIDSENSE_INGEST_THREADS: '0', REDIS_URL: 'redis://127.0.0.1:6379' }).ingestThreads,
     ).toBe(0);

@@ -140,8 +140,12 @@ export const DEFAULT_NETWORK_LIMITS: NetworkLimits = {
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; errors: string[] };
 
-/** Ingest's worker threads unless GRIDSENSE_INGEST_THREADS says otherwise (docs/decisions/0015). */
-export const INGEST_THREADS_DEFAULT = 0;
+/**
+ * Ingest's worker threads unless GRIDSENSE_INGEST_THREADS says otherwise (docs/decisions/0015):
+ * one, off the broker's loop, except on a broker cluster (REDIS_URL), where the thread lacks the
+ * node scoping and seq handover and ingest stays on the loop.
+ */
+export const INGEST_THREADS_DEFAULT = 1;
 
 const MQTT_PROTOCOLS = ['mqtt:', 'mqtts:', 'ws:', 'wss:', 'tcp:'];
 
@@ -195,7 +199,7 @@ export const CONFIG_DOC: Record<string, string> = {
   GRIDSENSE_MQTT_MAX_HELD_PUBLISHES:
     'device messages the embedded broker holds unacknowledged (store slow, spool full) before it stops reading device sockets until there is room (default 50000)',
   GRIDSENSE_INGEST_THREADS:
-    "with the embedded broker: 1 runs ingest (decode, dedup, rules, group commit, spool) in a worker thread, 0 on the broker's event loop (default 0)",
+    "with the embedded broker: 1 runs ingest (decode, dedup, rules, group commit, spool) in a worker thread, 0 on the broker's event loop (default 1; 0 with REDIS_URL)",
   GRIDSENSE_TIMESERIES_MOVE:
     'confirm: start on another time-series store than the one the data dir served (refused otherwise; its readings stay in the old store, see npm run migrate:readings); unset it afterwards',
   GRIDSENSE_RAW_RETENTION_DAYS: 'days to keep raw readings; 0 keeps them (default 0)',
@@ -311,7 +315,7 @@ export function parseConfig(
   };
   const ingestThreads = (): number => {
     const raw = env.GRIDSENSE_INGEST_THREADS;
-    if (raw === undefined || raw === '') return INGEST_THREADS_DEFAULT;
+    if (raw === undefined || raw === '') return env.REDIS_URL ? 0 : INGEST_THREADS_DEFAULT;
     if (raw !== '0' && raw !== '1') errors.push(`GRIDSENSE_INGEST_THREADS: "${raw}" must be 0 or 1`);
     // The thread has neither the cluster's node scoping nor its seq handover (decisions 0013, 0016).
     else if (raw === '1' && env.REDIS_URL)
