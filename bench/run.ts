@@ -12,7 +12,13 @@ import { startInfluxd } from '../tests/src/harness/influxd';
 import { REPO_ROOT, startChild } from './lib/child';
 import { measureInfluxWrites } from './lib/influx';
 import { findChildPid, readStolenMs } from './lib/proc-cpu';
-import { startAedesRaw, startGridSense, startNodeRedStack, type SystemContext } from './lib/systems';
+import {
+  startAedesRaw,
+  startGridSense,
+  startGridSenseEmbedded,
+  startNodeRedStack,
+  type SystemContext,
+} from './lib/systems';
 import type { BenchDevice } from './load/load-types';
 import { describeMachine, formatReport, judgeTargets, type BenchReport } from './report';
 import { summarizeProfiles } from './profile-summary';
@@ -32,6 +38,8 @@ export { parseBenchArgs } from './options';
 
 const DEMO_GRIDS = Array.from({ length: 12 }, (_, i) => `G${String(i + 1).padStart(2, '0')}`);
 const DEMO_PASSWORD = 'bench-password-1';
+/** The systems that write to the shared influxd: its CPU is theirs. */
+const STORES_IN_INFLUX: SystemName[] = ['gridsense', 'node-red'];
 
 function benchDevices(prefix: string, count: number): BenchDevice[] {
   return Array.from({ length: count }, (_, i) => ({
@@ -80,6 +88,7 @@ export async function runBenchmark(
   const connections: ConnectionsResult[] = [];
   const starters: Record<SystemName, (c: SystemContext) => Promise<SystemUnderTest>> = {
     gridsense: startGridSense,
+    'gridsense-embedded': startGridSenseEmbedded,
     aedes: startAedesRaw,
     'node-red': startNodeRedStack,
   };
@@ -93,7 +102,7 @@ export async function runBenchmark(
       log(`${name}: starting`);
       const sut = await starters[name](context);
       const influxdPid = findChildPid('influxd');
-      if (influxdPid !== undefined && name !== 'aedes') sut.pids.influxd = influxdPid;
+      if (influxdPid !== undefined && STORES_IN_INFLUX.includes(name)) sut.pids.influxd = influxdPid;
       const publisher = await startChild('bench/load/publisher.ts', {
         log: options.verbose ? log : undefined,
       });

@@ -1,9 +1,5 @@
 /** The few InfluxDB 1.x HTTP calls the benchmark makes itself (counting what was stored). */
-export interface StoredCount {
-  count: number;
-  minSeq: number;
-  maxSeq: number;
-}
+import type { StoredCount } from './stored-count';
 
 async function query(url: string, database: string, q: string): Promise<unknown> {
   const body = new URLSearchParams({ q, db: database, epoch: 'ms' });

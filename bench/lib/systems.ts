@@ -1,6 +1,7 @@
 /**
  * Starting each system under test, and counting what it kept of a step: InfluxDB for GridSense
- * and the Node-RED stack (the same influxd, a database each), a QoS 1 subscriber for raw aedes.
+ * and the Node-RED stack (the same influxd, a database each), the SQLite file of GridSense's
+ * embedded time-series store, a QoS 1 subscriber for raw aedes.
  */
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -10,9 +11,11 @@ import type { GridSenseArgs, GridSenseInfo } from '../systems/gridsense';
 import type { NodeRedArgs } from '../systems/node-red';
 import { startMosquitto } from '../../tests/src/harness/mosquitto';
 import { startChild, type ChildOptions } from './child';
+import { openEmbeddedCounter } from './embedded-count';
 import { countAll, countStored, createDatabase } from './influx';
 import { connectRaw, encodePuback, encodeSubscribe } from './mqtt-wire';
 import type { BenchDevice } from '../load/load-types';
+import type { CountStored, StoredCount } from './stored-count';
 
 export interface SystemContext {
   influxUrl: string;
@@ -32,7 +35,7 @@ const IDLE_MAX_MS = 300_000;
 
 function tally(
   step: StepResult,
-  seen: (deviceId: string) => { count: number; minSeq: number; maxSeq: number } | undefined,
+  seen: (deviceId: string) => StoredCount | undefined,
 ): Verification & { complete: boolean } {
   let [stored, lost, seqMismatches] = [0, 0, 0];
   for (const device of step.perDevice) {
@@ -80,30 +83,32 @@ async function waitUnmoving(total: () => Promise<number>): Promise<void> {
 export const influxIdle = (url: string, database: string) => () =>
   waitUnmoving(() => countAll(url, database));
 
-/** Counts a step's readings in InfluxDB per device by seq, waiting up to `settleMs` for stragglers. */
-export function influxVerifier(url: string, database: string, settleMs: number) {
+/** Counts a step's readings in a store per device by seq, waiting up to `settleMs` for stragglers. */
+function storeVerifier(count: CountStored, settleMs: number) {
   return (step: StepResult) => {
     const active = step.perDevice.filter((d) => d.sent > 0);
     const from = Math.min(...active.map((d) => d.firstTs));
     const to = Math.max(...active.map((d) => d.lastTs));
+    const deviceIds = active.map((d) => d.id);
     return settle(step, settleMs, async () => {
-      const counts = await countStored(url, database, from, to);
+      const counts = await count(from, to, deviceIds);
       return tally(step, (id) => counts.get(id));
     });
   };
 }
 
-export async function startGridSense(context: SystemContext): Promise<SystemUnderTest> {
+export const influxVerifier = (url: string, database: string, settleMs: number) =>
+  storeVerifier((from, to) => countStored(url, database, from, to), settleMs);
+
+async function startGridSenseChild(context: SystemContext, name: string, influx?: GridSenseArgs['influx']) {
   const devicesFile = join(context.workDir, 'bench-devices.json');
   await writeFile(devicesFile, JSON.stringify(context.devices), { mode: 0o600 });
-  const database = 'bench_gridsense';
   const args: GridSenseArgs = {
-    influxUrl: context.influxUrl,
-    database,
+    ...(influx ? { influx } : {}),
     devicesFile,
     demoPassword: context.demoPassword,
   };
-  const options = context.childOptions('gridsense');
+  const options = context.childOptions(name);
   const child = await startChild<GridSenseInfo>('bench/systems/gridsense.ts', {
     ...options,
     // As `npm start` runs it (package.json): a larger young generation, so the readings in flight
@@ -111,6 +116,12 @@ export async function startGridSense(context: SystemContext): Promise<SystemUnde
     nodeFlags: [...(options.nodeFlags ?? []), '--max-semi-space-size=32'],
     args: [JSON.stringify(args)],
   });
+  return child;
+}
+
+export async function startGridSense(context: SystemContext): Promise<SystemUnderTest> {
+  const database = 'bench_gridsense';
+  const child = await startGridSenseChild(context, 'gridsense', { url: context.influxUrl, database });
   return {
     name: 'gridsense',
     label: 'GridSense (aedes + ingest + rules + InfluxDB)',
@@ -122,6 +133,31 @@ export async function startGridSense(context: SystemContext): Promise<SystemUnde
     verify: influxVerifier(context.influxUrl, database, 2000),
     waitIdle: influxIdle(context.influxUrl, database),
     stop: () => child.stop(),
+  };
+}
+
+/** GridSense as `npm start` runs it without INFLUX_URL: readings in the SQLite file in its data dir. */
+export async function startGridSenseEmbedded(context: SystemContext): Promise<SystemUnderTest> {
+  const child = await startGridSenseChild(context, 'gridsense-embedded');
+  if (child.info.embeddedStoreFile === undefined) throw new Error('GridSense did not report its store file');
+  const counter = openEmbeddedCounter(child.info.embeddedStoreFile);
+  return {
+    name: 'gridsense-embedded',
+    label: 'GridSense, embedded time series (SQLite, no InfluxDB)',
+    mqttPort: child.info.mqttPort,
+    httpPort: child.info.httpPort,
+    child,
+    pids: { gridsense: child.pid },
+    verify: storeVerifier(
+      (from, to, deviceIds) => Promise.resolve(counter.countStored(from, to, deviceIds)),
+      2000,
+    ),
+    waitIdle: () => waitUnmoving(() => Promise.resolve(counter.commitsSeen())),
+    stop: async () => {
+      // Before the child removes its data dir.
+      counter.close();
+      await child.stop();
+    },
   };
 }
 

@@ -1,8 +1,10 @@
 /**
  * GridSense as a system under test (a child process): the whole platform from platform.ts on a
- * temp data dir, the real InfluxDB given by the orchestrator, every bench device registered.
+ * temp data dir, the real InfluxDB given by the orchestrator (or, without one, the embedded store
+ * in the data dir, as `npm start` runs), every bench device registered.
  */
 import { parseConfig } from '@gridsense/core';
+import { EMBEDDED_STORE_FILE } from '@gridsense/ingest';
 import {
   createLogger,
   hashDeviceSecret,
@@ -18,8 +20,8 @@ import { measureMemory, serveParent } from '../lib/child';
 import type { BenchDevice } from '../load/load-types';
 
 export interface GridSenseArgs {
-  influxUrl: string;
-  database: string;
+  /** Absent: no INFLUX_URL, the readings go to the embedded store. */
+  influx?: { url: string; database: string };
   devicesFile: string;
   demoPassword: string;
 }
@@ -28,6 +30,8 @@ export interface GridSenseInfo {
   mqttPort: number;
   httpPort: number;
   devices: number;
+  /** The embedded store's SQLite file, when it is the store (the orchestrator counts in it). */
+  embeddedStoreFile?: string;
 }
 
 const INSERT_CHUNK = 500;
@@ -71,8 +75,7 @@ const parsed = parseConfig({
   GRIDSENSE_DEMO_PASSWORD: args.demoPassword,
   // The district without its generated history: the bench measures ingest, not the seed.
   GRIDSENSE_DEMO_HISTORY_DAYS: '0',
-  INFLUX_URL: args.influxUrl,
-  INFLUX_DATABASE: args.database,
+  ...(args.influx ? { INFLUX_URL: args.influx.url, INFLUX_DATABASE: args.influx.database } : {}),
   LOG_LEVEL: 'warn',
   // The connection swarm comes from one loopback address, far past a stranger's share.
   GRIDSENSE_MAX_CONNECTIONS: '200000',
@@ -86,7 +89,12 @@ if (!parsed.ok) throw new Error(parsed.errors.join('; '));
 const platform = await startPlatform(parsed.config, { logger: createLogger({ level: 'warn' }) });
 if (platform.mqttPort === undefined) throw new Error('the embedded broker did not start');
 
-const info: GridSenseInfo = { mqttPort: platform.mqttPort, httpPort: platform.httpPort, devices };
+const info: GridSenseInfo = {
+  mqttPort: platform.mqttPort,
+  httpPort: platform.httpPort,
+  devices,
+  ...(args.influx ? {} : { embeddedStoreFile: join(dataDir, EMBEDDED_STORE_FILE) }),
+};
 serveParent(info, { memory: measureMemory }, async () => {
   await platform.close();
   await rm(dataDir, { recursive: true, force: true });

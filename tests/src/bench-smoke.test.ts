@@ -61,3 +61,31 @@ describe.skipIf(mode === 'skip')('benchmark smoke run (npm run bench -- --quick)
       expect(text).toContain(heading);
   }, 360_000); // ~60 s on a quiet host, mostly starting influxd, GridSense, Mosquitto and Node-RED; headroom for a busy CI
 });
+
+// GridSense on its default store, without InfluxDB: the same search and the same count by seq,
+// in the SQLite file of its data dir (runBenchmark still starts influxd, for the other systems).
+describe.skipIf(influxTestMode() !== 'run')(
+  'benchmark smoke run of the embedded store (npm run bench -- --quick --systems gridsense-embedded --only ingest)',
+  () => {
+    it('holds a low rate with every reading found in the SQLite store', async () => {
+      const options = parseBenchArgs(['--quick', '--systems', 'gridsense-embedded', '--only', 'ingest']);
+      if (options === 'help') throw new Error('unexpected help');
+      const lines: string[] = [];
+      const report = await runBenchmark(options, (line) => lines.push(line));
+
+      expect(report.ingest.map((result) => result.system)).toEqual(['gridsense-embedded']);
+      const [result] = report.ingest;
+      expect(result?.best, lines.join('\n')).toBe(300);
+      expect(result?.steps).toHaveLength(1);
+      for (const { step, verification, cpu } of result?.steps ?? []) {
+        expect(step.sent).toBe(step.planned);
+        expect(step.acked).toBe(step.sent);
+        expect(verification).toMatchObject({ stored: step.sent, lost: 0, seqMismatches: 0 });
+        // No InfluxDB in this system: the shared influxd's CPU is not counted as its own.
+        expect(Object.keys(cpu).sort()).toEqual(['gridsense', 'publisher', 'stolen']);
+      }
+      expect(report.latency).toEqual([]);
+      expect(formatReport(report)).toContain('GridSense, embedded time series (SQLite, no InfluxDB)');
+    }, 120_000);
+  },
+);
