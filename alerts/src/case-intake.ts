@@ -185,7 +185,8 @@ async function notePossiblyRelated(
   for (const other of maybe) await note(other, [brief(opened)]);
 }
 
-async function openCase(
+/** Opens a new case from a draft as its channel does (also the new case of a split, never fused). */
+export async function openCase(
   ctx: CaseContext,
   policy: CasePolicy,
   draft: CaseDraft,

@@ -21,13 +21,15 @@ import { tightenForSeverity } from './case-draft';
 import { severityRaisedNotice } from './case-intake';
 import { noticeLine, type Notice } from './case-notices';
 import { visibleGrids } from './case-scope';
+import { inOneCaseTransaction } from './case-transaction';
 import { commitCase, loadPolicy, type CaseContext } from './case-writer';
 
 /**
  * An operator's explicit merge (人工合并): `keptId` takes in `absorbedId` — its signals, its count,
  * a worse severity — and the absorbed case closes as its duplicate (重复件) through the one
  * transition function. Both cases must be in the person's region; every step is on the timeline
- * and so in the audit chain.
+ * and so in the audit chain. All of it is one transaction: a failure anywhere leaves both cases
+ * as they were (decision 0030).
  */
 export async function mergeCases(
   ctx: CaseContext,
@@ -37,6 +39,16 @@ export async function mergeCases(
   note: string | null,
 ): Promise<CaseRecord> {
   authorize(user, 'case.dispatch');
+  return inOneCaseTransaction(ctx, (tx) => mergeWithin(tx, user, keptId, absorbedId, note));
+}
+
+async function mergeWithin(
+  ctx: CaseContext,
+  user: User,
+  keptId: string,
+  absorbedId: string,
+  note: string | null,
+): Promise<CaseRecord> {
   const grids = await visibleGrids(ctx, user);
   const inScope = async (id: string) => {
     const record = await findCase(ctx.db, id);

@@ -7,10 +7,12 @@ import {
   type CaseDetailView,
   type CasePageView,
   type CaseSearch,
+  type CaseSplit,
   type CaseView,
   type DispatchPeopleView,
   type FusionGroup,
   type HotlineEntry,
+  type MergeCandidateView,
   type NotificationView,
   type PatrolReport,
   type Region,
@@ -40,6 +42,8 @@ import { reportFromHotline, reportFromPatrol } from './case-channels';
 import { createDirectory } from './case-directory';
 import { openOrJoin, type CaseDraft, type IntakeOutcome } from './case-intake';
 import { mergeCases } from './case-merge';
+import { listMergeCandidates } from './case-merge-candidates';
+import { splitCase } from './case-split';
 import { createNotifier } from './case-notices';
 import { canReadPhoto } from './case-photos';
 import { dispatchPeople } from './case-people';
@@ -152,6 +156,24 @@ export async function createCaseService(deps: CaseServiceDeps) {
     async merge(user: User, keptId: string, absorbedId: string, note: string | null): Promise<CaseView> {
       const next = await serially(() => mergeCases(ctx, user, keptId, absorbedId, note));
       return (await view(next.id))!;
+    },
+
+    /** Open cases that may be the same matter (same caller, same grid and category), each with why. */
+    mergeCandidates(user: User, caseId: string): Promise<MergeCandidateView[]> {
+      return listMergeCandidates(ctx, user, caseId);
+    },
+
+    /** 拆分: the other matter becomes a new case (in the intake queue, as any new case). */
+    async split(
+      user: User,
+      caseId: string,
+      split: CaseSplit,
+    ): Promise<{ original: CaseView; created: CaseView }> {
+      const { original, created } = await serially(() => splitCase(ctx, user, caseId, split));
+      return {
+        original: forViewer(user, (await view(original.id))!),
+        created: forViewer(user, (await view(created.id))!),
+      };
     },
 
     /** Whom a case in the grid can be dispatched to, with the rule list's pick for `caseId`. */

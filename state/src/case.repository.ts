@@ -7,6 +7,7 @@ import {
   type TimelineEntry,
 } from '@gridsense/core';
 import { appendAudit } from './audit.repository';
+import { callerHash } from './caller-hash';
 import type { StateDb } from './database';
 import { personalData } from './personal-data-key';
 import { toCaseRecord, toCaseRow } from './case-rows';
@@ -101,6 +102,7 @@ async function writeDetails(tx: StateDb, caseId: string, write: CaseWrite): Prom
         case_id: caseId,
         name: personalData(tx).seal(write.requester.name),
         phone: personalData(tx).seal(write.requester.phone),
+        phone_hash: callerHash(tx, write.requester.phone),
         created_at: at,
       })
       .execute();
@@ -124,10 +126,15 @@ async function writeDetails(tx: StateDb, caseId: string, write: CaseWrite): Prom
 
 /** A new case with its first timeline entries, sources and audit entries, atomically. */
 export async function insertCase(db: StateDb, record: CaseRecord, write: CaseWrite): Promise<void> {
-  await db.transaction().execute(async (tx) => {
+  await inTransaction(db, async (tx) => {
     await tx.insertInto('cases').values(toCaseRow(record, write.nextCheckAt)).execute();
     await writeDetails(tx, record.id, write);
   });
+}
+
+/** Its own transaction, or the caller's: a merge or a split writes two cases in one. */
+function inTransaction(db: StateDb, work: (tx: StateDb) => Promise<void>): Promise<void> {
+  return db.isTransaction ? work(db) : db.transaction().execute(work);
 }
 
 /**
@@ -140,7 +147,7 @@ export async function updateCase(
   expected: { state: CaseState; updatedAt: number },
   write: CaseWrite,
 ): Promise<void> {
-  await db.transaction().execute(async (tx) => {
+  await inTransaction(db, async (tx) => {
     const result = await tx
       .updateTable('cases')
       .set(toCaseRow(next, write.nextCheckAt))
