@@ -56,10 +56,13 @@ function entryData(command: CaseCommand): Record<string, unknown> {
     case 'pause':
       return { reason: command.reason };
     case 'void':
+    case 'decline':
       return {
         reason: command.reason,
         ...(command.duplicateOfId ? { duplicateOfId: command.duplicateOfId } : {}),
       };
+    case 'return_upstream':
+      return { reason: command.reason };
     case 'request_extension':
       return { days: command.days };
     case 'accept':
@@ -173,7 +176,8 @@ async function linkDuplicate(
   duplicateOfId: string,
 ): Promise<{ original: CaseRecord; entry: NewTimelineEntry }> {
   const original = await requireVisible(ctx, user, duplicateOfId);
-  if (original.closeReason === 'duplicate')
+  // Closed as a 重复件 or declined as one: the chain points on, so name the case it repeats.
+  if (original.duplicateOfId !== null)
     throw new AppError(
       'validation_failed',
       `case ${original.id} is itself a duplicate of ${original.duplicateOfId ?? 'another case'}: name that one`,
@@ -199,6 +203,8 @@ const REGION_MOVES: Partial<Record<CaseCommand['action'], Action>> = {
   refuse_extension: 'case.extend.decide',
   supervise: 'case.supervise',
   unsupervise: 'case.supervise',
+  decline: 'case.decline',
+  return_upstream: 'case.return_upstream',
 };
 
 export async function actOnCase(
@@ -208,8 +214,8 @@ export async function actOnCase(
   input: CaseCommand,
 ): Promise<CaseRecord> {
   const current = await requireVisible(ctx, user, caseId);
-  // Deciding someone's 延期 and 督办 act over the case's region: seeing the case (as a co-handler
-  // from elsewhere can) is not enough.
+  // Deciding someone's 延期, 督办, 不予立案 and 非属地 act over the case's region: seeing the case (as
+  // a co-handler from elsewhere can) is not enough.
   const overRegion = REGION_MOVES[input.action];
   if (overRegion) authorize(user, overRegion, resourceIn(ctx.regions(), current.gridId));
   const policy = await loadPolicy(ctx);
@@ -234,7 +240,7 @@ export async function actOnCase(
     if (refusal) throw new AppError('invalid_transition', refusal);
   }
   const duplicate =
-    command.action === 'void' && result.next.duplicateOfId
+    (command.action === 'void' || command.action === 'decline') && result.next.duplicateOfId
       ? await linkDuplicate(ctx, user, current, result.next.duplicateOfId)
       : undefined;
   let next = result.next;

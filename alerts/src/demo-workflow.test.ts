@@ -33,4 +33,28 @@ describe.each(stateDialects())('the demo workflow scene on %s', (dialect) => {
     await env.cases.act(sup, extensionCaseId, { action: 'approve_extension' });
     expect((await env.record(extensionCaseId)).extensionRequest).toBeNull();
   });
+
+  it('leaves a declined, an upstream-returned and a waiting hotline call, each decided by the operator', async () => {
+    env = await startCaseEnv({ dialect });
+    const scene = await stageDemoWorkflow(env.db, env.cases);
+    expect(await env.record(scene.declinedCaseId)).toMatchObject({
+      source: 'hotline',
+      state: 'closed',
+      closeReason: 'declined',
+    });
+    expect(await env.record(scene.returnedUpstreamCaseId)).toMatchObject({
+      source: 'hotline',
+      state: 'closed',
+      closeReason: 'returned_upstream',
+    });
+    const waiting = await env.record(scene.waitingCaseId);
+    expect(waiting).toMatchObject({ source: 'hotline', state: 'reported', closeReason: null });
+    expect(waiting.registerDueAt).toBeGreaterThan(waiting.openedAt);
+    const op = await env.user('op1');
+    expect((await env.cases.detail(op, scene.returnedUpstreamCaseId)).timeline.at(-1)).toMatchObject({
+      action: 'return_upstream',
+      actorId: 'u-op1',
+      data: { reason: 'other_district' },
+    });
+  });
 });

@@ -313,14 +313,18 @@ describe('who skips the 待立案 queue', () => {
       matches: [],
       autoRegister: false,
     },
-    { key: 'flood', level: 'category', name: '内涝', safety: true, matches: [] },
+    { key: 'flood', level: 'category', name: '内涝', safety: true, matches: [], autoRegister: true },
+    { key: 'traffic', level: 'category', name: '交通', safety: false, matches: [] },
   ];
   it.each<[string, 'auto' | 'patrol' | 'hotline', boolean]>([
     ['city_appearance', 'auto', true],
     ['city_appearance', 'patrol', false],
     ['city_appearance.litter', 'hotline', false],
     ['flood', 'hotline', true],
-    ['unknown', 'patrol', true],
+    ['flood.street', 'patrol', true],
+    // Without the flag a human report waits for 立案: the desk decides.
+    ['traffic', 'hotline', false],
+    ['unknown', 'patrol', false],
   ])('%s from %s → %s', (category, source, expected) => {
     expect(registersAutomatically(nodes, category, source)).toBe(expected);
   });

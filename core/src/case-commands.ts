@@ -1,12 +1,16 @@
 import {
   CASE_ACTIONS,
-  CLOSE_REASONS,
+  DECLINE_REASONS,
   ESCALATION_LEVELS,
   MAX_EXTENSION_DAYS,
   RETURN_REASONS,
+  UPSTREAM_REASONS,
+  VOID_REASONS,
   type CaseCommand,
-  type CloseReason,
+  type DeclineReason,
   type ReturnReason,
+  type UpstreamReason,
+  type VoidReason,
 } from './case-types';
 import type { RegionLevel } from './model';
 import { photoListProblems } from './photo-paths';
@@ -53,6 +57,11 @@ export function parseCaseCommand(
     if (value !== undefined && (!Array.isArray(value) || value.some((p) => typeof p !== 'string' || !p)))
       errors.push(`${key} must be a list of ${what}`);
   };
+  /** A duplicate names the case it repeats; no other reason takes one. */
+  const duplicateOf = () => {
+    if (body.reason === 'duplicate') requiredText('duplicateOfId');
+    else if (body.duplicateOfId !== undefined) errors.push('duplicateOfId is only for a duplicate');
+  };
   switch (body.action) {
     case 'register':
     case 'accept':
@@ -88,11 +97,21 @@ export function parseCaseCommand(
       requiredText('note');
       break;
     case 'void':
-      if (!CLOSE_REASONS.includes(body.reason as CloseReason))
-        errors.push(`reason must be one of ${CLOSE_REASONS.join(', ')}`);
+      if (!VOID_REASONS.includes(body.reason as VoidReason))
+        errors.push(`reason must be one of ${VOID_REASONS.join(', ')}`);
       optionalString('note');
-      if (body.reason === 'duplicate') requiredText('duplicateOfId');
-      else if (body.duplicateOfId !== undefined) errors.push('duplicateOfId is only for a duplicate');
+      duplicateOf();
+      break;
+    case 'decline':
+      if (!DECLINE_REASONS.includes(body.reason as DeclineReason))
+        errors.push(`reason must be one of ${DECLINE_REASONS.join(', ')}`);
+      optionalString('note');
+      duplicateOf();
+      break;
+    case 'return_upstream':
+      if (!UPSTREAM_REASONS.includes(body.reason as UpstreamReason))
+        errors.push(`reason must be one of ${UPSTREAM_REASONS.join(', ')}`);
+      requiredText('note');
       break;
     case 'feedback':
       if (typeof body.satisfaction !== 'number') errors.push('satisfaction must be a number 1–5');

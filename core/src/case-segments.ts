@@ -177,6 +177,8 @@ export function chargeSegments(
         close('resolved', step.at);
         break;
       case 'void':
+      case 'decline':
+      case 'return_upstream':
       case 'close':
         close('closed', step.at);
         break;

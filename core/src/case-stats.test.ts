@@ -126,7 +126,13 @@ describe('computeCaseStats (三率, MTTA/MTTR, breakdowns, trend)', () => {
       now: at(41),
     });
     expect(withVoided.opened).toBe(7);
-    expect(withVoided.voided).toEqual({ void: 1, false_alarm: 1, duplicate: 1 });
+    expect(withVoided.voided).toEqual({
+      void: 1,
+      false_alarm: 1,
+      duplicate: 1,
+      declined: 0,
+      returned_upstream: 0,
+    });
     expect(withVoided.responseRate).toEqual(stats.responseRate);
     expect(withVoided.onTimeResolutionRate).toEqual(stats.onTimeResolutionRate);
     expect(withVoided.mttrMs).toBe(stats.mttrMs);
@@ -142,7 +148,13 @@ describe('computeCaseStats (三率, MTTA/MTTR, breakdowns, trend)', () => {
       overdue: 0,
       pastResolveDue: 0,
     });
-    expect(stats.voided).toEqual({ void: 0, false_alarm: 0, duplicate: 0 });
+    expect(stats.voided).toEqual({
+      void: 0,
+      false_alarm: 0,
+      duplicate: 0,
+      declined: 0,
+      returned_upstream: 0,
+    });
   });
 
   it.each<[string, Parameters<typeof caseIn>[1], string[]]>([

@@ -26,9 +26,9 @@ export const CASE_STATS_DEFINITIONS = {
   trend:
     'Per local day (UTC+8): cases opened, resolved and closed (handled and closed, not voided) on that day, within the period.',
   units:
-    "Per grid, lead handler (worker), department, community and street: 响应率, 按时办结率, 满意率, MTTA and MTTR over that unit's cases with the definitions above; voided cases leave the figures and are counted apart (`voided`). A worker is the case's current lead.",
+    "Per grid, lead handler (worker), department, community and street: 响应率, 按时办结率, 满意率, MTTA and MTTR over that unit's cases with the definitions above; cases closed without handling leave the figures and are counted apart (`voided` for 作废/误报/重复件, `declined` for 不予立案, `returnedUpstream` for 非属地). A worker is the case's current lead.",
   voided:
-    'Cases closed without handling (作废 void, 误报 false alarm, 重复件 duplicate), per reason: they count as opened, never as resolved or closed (办结), and their deadlines leave the rates.',
+    'Cases closed without handling (作废 void, 误报 false alarm, 重复件 duplicate, 不予立案 declined at registration, 非属地 returned upstream), per reason: they count as opened, never as resolved or closed (办结), and their deadlines leave the rates.',
 } as const;
 
 export interface Rate {
@@ -88,7 +88,7 @@ export type StatsCase = Pick<
   | 'closeReason'
 >;
 
-/** Closed as void, false alarm or duplicate: nobody handled it (not 办结). */
+/** Closed without handling (作废, 误报, 重复件, 不予立案, 非属地): nobody handled it (not 办结). */
 const isVoided = (c: StatsCase) => c.closeReason !== null;
 
 const rate = (numerator: number, denominator: number): Rate => ({

@@ -16,8 +16,8 @@ export interface CaseCategoryNode {
   matches: string[];
   /**
    * Whether patrol and hotline reports of this category are registered (立案) by the platform at
-   * once; false puts them in the desk's 待立案 queue with a register clock. Set on the top level;
-   * absent means true (what every category did before the queue existed).
+   * once; otherwise they wait in the desk's 待立案 queue with a register clock. Set on the top
+   * level; absent means false: 立案 is the desk's decision unless a category says otherwise.
    */
   autoRegister?: boolean;
 }
@@ -47,7 +47,7 @@ export function isSafetyCategory(nodes: readonly CaseCategoryNode[], category: s
 
 /**
  * Whether a report from this channel is registered without the desk: sensor and camera alarms
- * always (the rule is the decision), human reports unless their category asks for 立案 by hand.
+ * always (the rule is the decision), human reports only when their category is set to.
  */
 export function registersAutomatically(
   nodes: readonly CaseCategoryNode[],
@@ -55,7 +55,7 @@ export function registersAutomatically(
   source: 'auto' | 'patrol' | 'hotline',
 ): boolean {
   if (source === 'auto') return true;
-  return nodes.find((n) => n.key === categoryOf(category))?.autoRegister !== false;
+  return nodes.find((n) => n.key === categoryOf(category))?.autoRegister === true;
 }
 
 /** Classifies a risk by its rule id or event type; falls back to the rule's category alone. */

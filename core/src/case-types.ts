@@ -110,7 +110,7 @@ export interface CaseRecord {
   lastNotifiedAt: number | null;
   satisfaction: number | null;
   feedbackAt: number | null;
-  /** Why a case was closed without being handled (作废, 误报, 重复件); null for a handled one. */
+  /** Why a case was closed without being handled (作废, 误报, 重复件, 不予立案, 非属地); null for a handled one. */
   closeReason: CloseReason | null;
   /** The case a duplicate (重复件) repeats. */
   duplicateOfId: string | null;
@@ -138,9 +138,31 @@ export const MAX_EXTENSION_DAYS = 30;
 /** Why the platform itself put a case under 督办 (the reason stored for an automatic trigger). */
 export type AutoSupervisionReason = 'reopened' | `${SlaClock}_overdue`;
 
-/** Closing without handling: 作废 (void), 误报 (false alarm), 重复件 (duplicate of another case). */
-export type CloseReason = 'void' | 'false_alarm' | 'duplicate';
-export const CLOSE_REASONS: readonly CloseReason[] = ['void', 'false_alarm', 'duplicate'];
+/** Closing a case without handling it: 作废 (void), 误报 (false alarm), 重复件 (duplicate of another case). */
+export type VoidReason = 'void' | 'false_alarm' | 'duplicate';
+export const VOID_REASONS: readonly VoidReason[] = ['void', 'false_alarm', 'duplicate'];
+
+/**
+ * Why a case ended without being handled, as stored on it: the three of 作废, plus 不予立案
+ * (`declined`: the desk decided at registration that it is not a case) and 非属地 (`returned_upstream`:
+ * a hotline case sent back to the hotline, belonging to another district or outside the street's
+ * remit). Every rate leaves such cases out and counts them apart per reason.
+ */
+export type CloseReason = VoidReason | 'declined' | 'returned_upstream';
+export const CLOSE_REASONS: readonly CloseReason[] = [...VOID_REASONS, 'declined', 'returned_upstream'];
+
+/** 不予立案: a duplicate (naming the case it repeats), not a governance matter, too little to act on, other. */
+export type DeclineReason = 'duplicate' | 'not_governance' | 'insufficient_info' | 'other';
+export const DECLINE_REASONS: readonly DeclineReason[] = [
+  'duplicate',
+  'not_governance',
+  'insufficient_info',
+  'other',
+];
+
+/** 非属地: the matter lies in another district, or with a department outside the street's remit. */
+export type UpstreamReason = 'other_district' | 'outside_remit';
+export const UPSTREAM_REASONS: readonly UpstreamReason[] = ['other_district', 'outside_remit'];
 
 export type ReturnReason =
   | 'not_my_grid'
@@ -186,7 +208,11 @@ export type CaseCommand =
   /** 核查不通过, 退回重办: back to the same handler to do again, with what is wrong. */
   | { action: 'reject'; note: string }
   /** 作废 / 误报 / 重复件: closed without handling; a duplicate names the case it repeats. */
-  | { action: 'void'; reason: CloseReason; note?: string; duplicateOfId?: string }
+  | { action: 'void'; reason: VoidReason; note?: string; duplicateOfId?: string }
+  /** 不予立案: a reported case is not registered; a duplicate names the case it repeats, the others say why. */
+  | { action: 'decline'; reason: DeclineReason; note?: string; duplicateOfId?: string }
+  /** 非属地: a hotline case goes back to the hotline, with where it belongs (note). */
+  | { action: 'return_upstream'; reason: UpstreamReason; note: string }
   | { action: 'close' }
   | { action: 'feedback'; satisfaction: number; solved: boolean; comment?: string }
   | { action: 'reopen'; note: string }
@@ -213,6 +239,8 @@ export const CASE_ACTIONS: readonly CaseAction[] = [
   'reject',
   'void',
   'close',
+  'decline',
+  'return_upstream',
   'feedback',
   'reopen',
   'escalate',

@@ -1,5 +1,6 @@
 import { isOverdue } from './case-overdue';
 import type { Rate, StatsCase } from './case-stats';
+import { VOID_REASONS } from './case-types';
 
 /** The units accountability figures are given per. */
 export type AccountableUnit = 'grid' | 'worker' | 'department' | 'community' | 'street';
@@ -11,12 +12,17 @@ export const ACCOUNTABLE_UNITS: readonly AccountableUnit[] = [
   'street',
 ];
 
-/** 三率, MTTA and MTTR of one unit; voided cases (作废, 误报, 重复件) are left out and counted apart. */
+/**
+ * 三率, MTTA and MTTR of one unit; cases closed without handling are left out and counted apart:
+ * voided (作废, 误报, 重复件), declined at registration (不予立案) and returned upstream (非属地).
+ */
 export interface UnitRates {
   key: string;
-  /** Cases counted in the figures (opened in the period, not voided). */
+  /** Cases counted in the figures (opened in the period, not closed without handling). */
   handled: number;
   voided: number;
+  declined: number;
+  returnedUpstream: number;
   overdue: number;
   responseRate: Rate;
   onTimeResolutionRate: Rate;
@@ -39,7 +45,8 @@ const mean = (values: number[]) =>
 /**
  * The figures for one set of cases, with the definitions of `CASE_STATS_DEFINITIONS`: 响应率 over
  * cases accepted or past their accept deadline unaccepted, 按时办结率 over cases resolved or past
- * their resolve deadline unresolved, 满意率 over rated cases; voided cases leave every figure.
+ * their resolve deadline unresolved, 满意率 over rated cases; cases closed without handling leave
+ * every figure.
  */
 export function ratesOf(all: readonly UnitCase[], now: number): Omit<UnitRates, 'key'> {
   const cases = all.filter((c) => c.closeReason === null);
@@ -54,7 +61,9 @@ export function ratesOf(all: readonly UnitCase[], now: number): Omit<UnitRates, 
   const rated = cases.filter((c) => c.satisfaction !== null);
   return {
     handled: cases.length,
-    voided: all.length - cases.length,
+    voided: all.filter((c) => VOID_REASONS.some((reason) => reason === c.closeReason)).length,
+    declined: all.filter((c) => c.closeReason === 'declined').length,
+    returnedUpstream: all.filter((c) => c.closeReason === 'returned_upstream').length,
     overdue: cases.filter((c) => isOverdue(c, now)).length,
     responseRate: rate(
       accepted.filter((c) => c.acceptedOnTime === true).length,

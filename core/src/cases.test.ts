@@ -26,6 +26,8 @@ const VALID: Record<CaseAction, [CaseCommand, CaseActor]> = {
   verify: [{ action: 'verify' }, supervisor],
   reject: [{ action: 'reject', note: '现场仍有异味' }, supervisor],
   void: [{ action: 'void', reason: 'false_alarm', note: '传感器被蒸汽误触发' }, operator],
+  decline: [{ action: 'decline', reason: 'not_governance', note: '家庭纠纷' }, operator],
+  return_upstream: [{ action: 'return_upstream', reason: 'other_district', note: '属邻区' }, supervisor],
   close: [{ action: 'close' }, operator],
   feedback: [{ action: 'feedback', satisfaction: 5, solved: true }, operator],
   reopen: [{ action: 'reopen', note: 'smell is back' }, supervisor],
@@ -45,6 +47,8 @@ const SETUP: Partial<Record<CaseAction, Partial<CaseRecord>>> = {
   approve_extension: { extensionRequest: PENDING },
   refuse_extension: { extensionRequest: PENDING },
   unsupervise: SUPERVISED,
+  // 非属地 is for calls that came down the hotline.
+  return_upstream: { source: 'hotline' },
 };
 
 const ACTIVE: CaseState[] = [
@@ -75,6 +79,8 @@ const ALLOWED: Record<CaseAction, Partial<Record<CaseState, CaseState>>> = {
   verify: { resolved: 'verified' },
   reject: { resolved: 'in_progress' },
   void: Object.fromEntries(ACTIVE.map((s) => [s, 'closed'])),
+  decline: { reported: 'closed' },
+  return_upstream: { reported: 'closed', registered: 'closed', returned: 'closed' },
   close: { verified: 'closed' },
   feedback: { verified: 'closed', closed: 'closed' },
   reopen: { resolved: 'reopened', verified: 'reopened', closed: 'reopened' },
@@ -90,7 +96,7 @@ describe('transition: every state × action', () => {
   const pairs = CASE_STATES.flatMap((state) =>
     CASE_ACTIONS.map((action) => [state, action, ALLOWED[action][state] ?? null] as const),
   );
-  it('covers 10 states × 20 actions', () => expect(pairs).toHaveLength(200));
+  it('covers 10 states × 22 actions', () => expect(pairs).toHaveLength(220));
 
   it.each(pairs)('%s + %s → %s', (state, action, expected) => {
     const [command, actor] = VALID[action];
@@ -141,6 +147,18 @@ describe('transition: who may act', () => {
     ['void', 'dispatched', system, false],
     ['void', 'dispatched', worker, false],
     ['void', 'dispatched', handler, false],
+    ['decline', 'reported', operator, true],
+    ['decline', 'reported', supervisor, true],
+    ['decline', 'reported', admin, true],
+    ['decline', 'reported', system, false],
+    ['decline', 'reported', worker, false],
+    ['decline', 'reported', handler, false],
+    ['return_upstream', 'registered', operator, true],
+    ['return_upstream', 'returned', supervisor, true],
+    ['return_upstream', 'reported', admin, true],
+    ['return_upstream', 'reported', system, false],
+    ['return_upstream', 'reported', worker, false],
+    ['return_upstream', 'registered', handler, false],
     ['close', 'verified', system, true],
     ['close', 'verified', worker, false],
     ['feedback', 'verified', supervisor, true],

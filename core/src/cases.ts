@@ -3,7 +3,9 @@ import { addSpan, clockSpan, isWorkingSpan, type CaseSla, type SlaClock } from '
 import {
   ACTIVE_CASE_STATES,
   CASE_STATES,
-  CLOSE_REASONS,
+  DECLINE_REASONS,
+  UPSTREAM_REASONS,
+  VOID_REASONS,
   MAX_EXTENSION_DAYS,
   OPEN_CASE_STATES,
   DEFAULT_TRANSITION_POLICY,
@@ -42,6 +44,11 @@ const CHECKERS: readonly Party[] = ['operator', 'supervisor', 'admin'];
 /** Who passes or fails verification, and who closes as void / false alarm / duplicate: the permission table's. */
 const VERIFIERS: readonly Party[] = rolesFor('case.verify');
 const VOIDERS: readonly Party[] = rolesFor('case.void');
+/** 不予立案 and 非属地 are the desk's decisions on a report before anyone works on it. */
+const DECLINERS: readonly Party[] = rolesFor('case.decline');
+const UPSTREAM_RETURNERS: readonly Party[] = rolesFor('case.return_upstream');
+/** 非属地 while nobody has started on it: waiting for 立案, for a dispatch, or back from a 退单. */
+const BEFORE_WORK: readonly CaseState[] = ['reported', 'registered', 'returned'];
 /** 延期 is decided by the level above the handler; 督办 is set by supervisors or by the platform. */
 const EXTENSION_DECIDERS: readonly Party[] = rolesFor('case.extend.decide');
 const SUPERVISORS: readonly Party[] = ['system', ...rolesFor('case.supervise')];
@@ -77,6 +84,8 @@ export const CASE_MOVES: Record<CaseAction, Move> = {
   verify: { from: ['resolved'], to: 'verified', by: roles(VERIFIERS) },
   reject: { from: ['resolved'], to: 'in_progress', by: roles(VERIFIERS) },
   void: { from: ACTIVE_CASE_STATES, to: 'closed', by: roles(VOIDERS) },
+  decline: { from: ['reported'], to: 'closed', by: roles(DECLINERS) },
+  return_upstream: { from: BEFORE_WORK, to: 'closed', by: roles(UPSTREAM_RETURNERS) },
   close: { from: ['verified'], to: 'closed', by: roles(DISPATCHERS) },
   feedback: {
     from: ['verified', 'closed'],
@@ -108,6 +117,31 @@ function awaitDispatch(
 ): void {
   next.awaitingDispatchSince = now;
   next.dispatchDueAt = sla ? addSpan(now, clockSpan(sla, 'dispatch', next.severity), policy.calendar) : null;
+}
+
+/** Closed without handling: nobody answers for it any more, so every clock stops. */
+const ENDED_UNHANDLED = {
+  registerDueAt: null,
+  dispatchDueAt: null,
+  awaitingDispatchSince: null,
+  acceptDueAt: null,
+  arriveDueAt: null,
+  resolveDueAt: null,
+  pausedAt: null,
+  pauseReason: null,
+} as const satisfies Partial<CaseRecord>;
+
+/** The case a 重复件 names: required for a duplicate, refused otherwise, never the case itself. */
+function duplicateTarget(
+  current: CaseRecord,
+  reason: string,
+  duplicateOfId: string | undefined,
+): { ok: true; id: string | null } | ReturnType<typeof refuse> {
+  if (reason !== 'duplicate') return { ok: true, id: null };
+  const id = duplicateOfId?.trim();
+  if (!id) return refuse('validation_failed', 'a duplicate must name the case it repeats');
+  if (id === current.id) return refuse('validation_failed', 'a case cannot be a duplicate of itself');
+  return { ok: true, id };
 }
 
 const without = (clocks: readonly SlaClock[], gone: readonly SlaClock[]) =>
@@ -287,31 +321,51 @@ export function transition(
       break;
     }
     case 'void': {
-      if (!CLOSE_REASONS.includes(command.reason))
-        return refuse('validation_failed', `reason must be one of ${CLOSE_REASONS.join(', ')}`);
-      const duplicateOfId = command.reason === 'duplicate' ? command.duplicateOfId?.trim() : undefined;
-      if (command.reason === 'duplicate' && !duplicateOfId)
-        return refuse('validation_failed', 'a duplicate must name the case it repeats');
-      if (duplicateOfId === current.id)
-        return refuse('validation_failed', 'a case cannot be a duplicate of itself');
+      if (!VOID_REASONS.includes(command.reason))
+        return refuse('validation_failed', `reason must be one of ${VOID_REASONS.join(', ')}`);
+      const duplicate = duplicateTarget(current, command.reason, command.duplicateOfId);
+      if (!duplicate.ok) return duplicate;
       if (command.reason !== 'duplicate' && !command.note?.trim())
         return refuse('validation_failed', 'closing as void or false alarm needs a reason');
       // Nobody answers for it any more: its clocks stop and it never counts as handled (办结).
       Object.assign(next, {
+        ...ENDED_UNHANDLED,
         closeReason: command.reason,
-        duplicateOfId: duplicateOfId ?? null,
+        duplicateOfId: duplicate.id,
         closedAt: now,
-        registerDueAt: null,
-        dispatchDueAt: null,
-        awaitingDispatchSince: null,
-        acceptDueAt: null,
-        arriveDueAt: null,
-        resolveDueAt: null,
-        pausedAt: null,
-        pauseReason: null,
       } satisfies Partial<CaseRecord>);
       break;
     }
+    case 'decline': {
+      if (!DECLINE_REASONS.includes(command.reason))
+        return refuse('validation_failed', `reason must be one of ${DECLINE_REASONS.join(', ')}`);
+      const duplicate = duplicateTarget(current, command.reason, command.duplicateOfId);
+      if (!duplicate.ok) return duplicate;
+      if (command.reason !== 'duplicate' && !command.note?.trim())
+        return refuse('validation_failed', 'declining to register needs a note saying why');
+      // 不予立案: never a case, so no rate counts it; the reason code goes on its timeline.
+      Object.assign(next, {
+        ...ENDED_UNHANDLED,
+        closeReason: 'declined',
+        duplicateOfId: duplicate.id,
+        closedAt: now,
+      } satisfies Partial<CaseRecord>);
+      break;
+    }
+    case 'return_upstream':
+      if (current.source !== 'hotline')
+        return refuse('invalid_transition', 'only a hotline case is returned upstream');
+      if (!UPSTREAM_REASONS.includes(command.reason))
+        return refuse('validation_failed', `reason must be one of ${UPSTREAM_REASONS.join(', ')}`);
+      if (!command.note?.trim())
+        return refuse('validation_failed', 'returning upstream needs a note saying where it belongs');
+      // 非属地: back to the hotline that sent it; the street does not answer for it.
+      Object.assign(next, {
+        ...ENDED_UNHANDLED,
+        closeReason: 'returned_upstream',
+        closedAt: now,
+      } satisfies Partial<CaseRecord>);
+      break;
     case 'close':
       next.closedAt = now;
       break;

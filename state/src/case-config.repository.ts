@@ -62,7 +62,7 @@ export async function upsertCategory(
     name: node.name,
     safety: node.safety ? 1 : 0,
     matches: JSON.stringify(node.matches),
-    // Left out, a category keeps what it had (a new one registers automatically, the column's default).
+    // Left out, a category keeps what it had (a new one waits for 立案, the column's default).
     ...(node.autoRegister === undefined ? {} : { auto_register: node.autoRegister ? 1 : 0 }),
   };
   await audited(

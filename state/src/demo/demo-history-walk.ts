@@ -31,6 +31,7 @@ function describeMove(command: CaseCommand): { note: string | null; data: Record
     case 'escalate':
       return { note: command.reason, data: { level: command.level ?? null } };
     case 'void':
+    case 'decline':
       return {
         note: command.note ?? null,
         data: {
@@ -38,6 +39,8 @@ function describeMove(command: CaseCommand): { note: string | null; data: Record
           ...(command.duplicateOfId ? { duplicateOfId: command.duplicateOfId } : {}),
         },
       };
+    case 'return_upstream':
+      return { note: command.note, data: { reason: command.reason } };
     case 'request_extension':
       return { note: command.reason, data: { days: command.days } };
     case 'supervise':

@@ -67,6 +67,7 @@ export async function seedStandardCaseConfig(tx: StateDb): Promise<{ categories:
         name: n.name,
         safety: n.safety ? 1 : 0,
         matches: JSON.stringify(n.matches),
+        auto_register: n.autoRegister ? 1 : 0,
         sort,
       })),
     )

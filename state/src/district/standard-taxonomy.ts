@@ -250,10 +250,14 @@ const TREE: Tree[] = [
   ],
 ];
 
+/**
+ * Patrol and hotline reports wait for 立案 by the desk, except safety hazards: a gas smell or a
+ * blocked fire exit is registered at once, as a sensor alarm is (decision 0029).
+ */
 export function buildStandardTaxonomy(): CaseCategoryNode[] {
   const nodes: CaseCategoryNode[] = [];
   for (const [key, name, safety, subs] of TREE) {
-    nodes.push({ key, level: 'category', name, safety, matches: [] });
+    nodes.push({ key, level: 'category', name, safety, matches: [], autoRegister: safety });
     for (const [subKey, subName, types] of subs) {
       nodes.push({ key: `${key}.${subKey}`, level: 'subcategory', name: subName, safety, matches: [] });
       for (const [typeKey, typeName, matches] of types)
