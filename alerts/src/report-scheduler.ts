@@ -1,7 +1,9 @@
 import {
   buildReport,
+  DEFAULT_LOCALE,
   isReportedPeriod,
   lastWholePeriod,
+  renderNoticeText,
   REPORT_KINDS,
   regionLineage,
   type Region,
@@ -12,19 +14,17 @@ import {
 import {
   claimReport,
   getWorkCalendar,
-  listChannels,
   listWarnings,
-  queueReportNotice,
   saveReportContent,
   type StateDb,
 } from '@gridsense/state';
 import { assessRegion, schemeInForce, unitNames } from './assessment-service';
+import { queueReportNotices } from './report-notices';
 
 const MINUTE_MS = 60_000;
 /** A claim with no report after this long belongs to a process that died: another takes it over. */
 const STALE_CLAIM_MS = 10 * MINUTE_MS;
 
-const KIND_NAMES: Record<ReportKind, string> = { day: '日点评', week: '周提示', month: '月通报' };
 const LEVEL_NAMES = { street: '街道', community: '社区', department: '部门', worker: '人员' } as const;
 
 const pct = (value: number | null) => (value === null ? '—' : `${(value * 100).toFixed(1)}%`);
@@ -37,8 +37,12 @@ export function reportLines(report: ReportContent, names: Readonly<Record<string
     report.slowest[level]
       .map((u) => `${name(u.key)}（超时 ${(u.delayMs / 3_600_000).toFixed(1)} 小时）`)
       .join('、');
+  const { opened, resolved, overdue, supervised } = totals;
   const lines = [
-    `立案 ${totals.opened} 件，办结 ${totals.resolved} 件，超时 ${totals.overdue} 件，督办 ${totals.supervised} 件`,
+    renderNoticeText(
+      { key: 'report.totals', params: { opened, resolved, overdue, supervised } },
+      DEFAULT_LOCALE,
+    ),
     `响应率 ${pct(rates.responseRate.value)}，按时办结率 ${pct(rates.onTimeResolutionRate.value)}，解决率 ${pct(rates.solvedRate.value)}，满意率 ${pct(rates.satisfactionRate.value)}`,
   ];
   for (const level of ['street', 'community', 'department', 'worker'] as const)
@@ -93,21 +97,7 @@ async function generateReport(
   const id = await saveReportContent(db, report, options.processId);
   if (id === undefined) return undefined;
   const names = await unitNames(db, regions, units);
-  const lines = reportLines(report, names);
-  for (const channel of await listChannels(db))
-    // A channel that asked for particular case notices only did not ask for reports.
-    if (channel.enabled && channel.regionId === region.id && channel.kinds.length === 0)
-      await queueReportNotice(
-        db,
-        {
-          channelId: channel.id,
-          reportId: id,
-          title: `${region.name}${KIND_NAMES[kind]}（${period.key}）`,
-          lines,
-          caseIds: report.supervisedCases.map((c) => c.id),
-        },
-        now,
-      );
+  await queueReportNotices(db, { id, region, content: report, lines: reportLines(report, names) }, now);
   return id;
 }
 

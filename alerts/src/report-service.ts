@@ -6,12 +6,20 @@ import {
   reportCsv,
   resourceIn,
   type Region,
+  type ReportDeliveries,
   type ReportKind,
   type ReportSummary,
   type ReportView,
   type User,
 } from '@gridsense/core';
-import { findUserNames, getReport, listDepartments, listReports, type StateDb } from '@gridsense/state';
+import {
+  findUserNames,
+  getReport,
+  listDepartments,
+  listReportDeliveries,
+  listReports,
+  type StateDb,
+} from '@gridsense/state';
 
 const LIST_LIMIT = 200;
 
@@ -24,7 +32,7 @@ export function createReports(deps: { db: StateDb; regions: () => Region[] }) {
   const visible = (user: User, regionId: string) =>
     can(user, 'report.read', resourceIn(deps.regions(), regionId));
 
-  async function names(view: Omit<ReportView, 'names'>): Promise<Record<string, string>> {
+  async function names(view: Pick<ReportView, 'content'>): Promise<Record<string, string>> {
     const units = view.content.units;
     const names: Record<string, string> = {};
     for (const r of deps.regions()) names[r.id] = r.name;
@@ -40,11 +48,21 @@ export function createReports(deps: { db: StateDb; regions: () => Region[] }) {
     return names;
   }
 
+  /** Where the report went; the failure itself only for those who may read the delivery log. */
+  async function deliveries(user: User, report: ReportSummary): Promise<ReportDeliveries> {
+    const stored = await listReportDeliveries(deps.db, report.id);
+    const errors = can(user, 'deliveries.read', resourceIn(deps.regions(), report.regionId));
+    return {
+      channels: stored.channels.map((c) => (errors ? c : { ...c, lastError: null })),
+      inApp: stored.inApp,
+    };
+  }
+
   async function read(user: User, id: number): Promise<ReportView> {
     authorize(user, 'report.read');
     const report = await getReport(deps.db, id);
     if (!report || !visible(user, report.regionId)) throw new AppError('not_found', `report ${id} not found`);
-    return { ...report, names: await names(report) };
+    return { ...report, names: await names(report), deliveries: await deliveries(user, report) };
   }
 
   return {

@@ -131,6 +131,8 @@ export interface NotificationView {
   /** Whether its reader has marked it read. */
   read: boolean;
   at: number;
+  /** A `report` notice's report (it links there rather than to a case). */
+  reportId?: number;
 }
 
 /** How many of a person's notices are unread (`GET /api/notifications/unread`, and after marking read). */
@@ -152,6 +154,8 @@ export const NOTICE_KINDS = [
   /** A fused signal raised a case's severity (the desk hears it, never silently). */
   'severity_raised',
   'resolved',
+  /** A 日点评 / 周提示 / 月通报 was published (to the region's channels and its readers). */
+  'report',
 ] as const;
 export type NoticeKind = (typeof NOTICE_KINDS)[number];
 

@@ -229,8 +229,27 @@ export interface ReportSummary {
   generatedAt: number;
 }
 
-/** One archived report (`GET /api/reports/:id`), with names for its units. */
+/** One channel a report was sent to, and how that went (from the delivery log). */
+export interface ReportChannelDelivery {
+  channelId: string;
+  /** The channel's name now; null when it was deleted since. */
+  channelName: string | null;
+  status: 'pending' | 'sent' | 'failed';
+  attempts: number;
+  sentAt: number | null;
+  /** The last failure, shown to those who may read the delivery log; null for others. */
+  lastError: string | null;
+}
+
+/** Where a report went: its region's channels, and the in-app notices to its readers. */
+export interface ReportDeliveries {
+  channels: ReportChannelDelivery[];
+  inApp: { queued: number; sent: number };
+}
+
+/** One archived report (`GET /api/reports/:id`), with names for its units and where it went. */
 export interface ReportView extends ReportSummary {
   content: ReportContent;
   names: Record<string, string>;
+  deliveries: ReportDeliveries;
 }

@@ -16,6 +16,11 @@ const SAMPLES: { [K in NoticeText['key']]: Extract<NoticeText, { key: K }> } = {
   'case.returned': { key: 'case.returned', params: { reason: 'not_my_grid', by: '张三' } },
   'case.reopened': { key: 'case.reopened', params: { why: '烟感告警' } },
   'case.rejected': { key: 'case.rejected', params: { title: '烟感告警' } },
+  'report.published': {
+    key: 'report.published',
+    params: { region: '望江街道', kind: 'day', periodKey: '2026-03-09' },
+  },
+  'report.totals': { key: 'report.totals', params: { opened: 2, resolved: 1, overdue: 1, supervised: 0 } },
 };
 
 describe('notice texts from keys, in the recipient’s language', () => {
@@ -52,6 +57,17 @@ describe('notice texts from keys, in the recipient’s language', () => {
       SAMPLES['case.rejected'],
       '核查不通过，退回重办：烟感告警',
       'Failed verification, to be done again: 烟感告警',
+    ],
+    [SAMPLES['report.published'], '望江街道日点评（2026-03-09）', 'Daily comment of 望江街道 (2026-03-09)'],
+    [
+      { key: 'report.published', params: { region: '上城区', kind: 'month', periodKey: '2026-02' } },
+      '上城区月通报（2026-02）',
+      'Monthly report of 上城区 (2026-02)',
+    ],
+    [
+      SAMPLES['report.totals'],
+      '立案 2 件，办结 1 件，超时 1 件，督办 0 件',
+      '2 opened, 1 resolved, 1 overdue, 0 supervised',
     ],
   ])('%j', (text, zh, en) => {
     expect(renderNoticeText(text, 'zh-CN')).toBe(zh);

@@ -1,5 +1,6 @@
 import type { HandoverReason } from './case-handover';
 import type { ReturnReason } from './case-types';
+import type { ReportKind } from './case-report';
 
 /**
  * Texts the platform sends people (in-app notices, Web Push, DingTalk/WeCom), as keys with
@@ -26,6 +27,9 @@ export interface NoticeTextParams {
   'case.returned': { reason: ReturnReason; by: string };
   'case.reopened': { why: string };
   'case.rejected': { title: string };
+  /** A 日点评 / 周提示 / 月通报 was published; `region` is the region's own name. */
+  'report.published': { region: string; kind: ReportKind; periodKey: string };
+  'report.totals': { opened: number; resolved: number; overdue: number; supervised: number };
 }
 export type NoticeTextKey = keyof NoticeTextParams;
 
@@ -62,6 +66,11 @@ const RETURN_REASONS: Record<Locale, Record<ReturnReason, string>> = {
   },
 };
 
+const REPORT_KIND_NAMES: Record<Locale, Record<ReportKind, string>> = {
+  'zh-CN': { day: '日点评', week: '周提示', month: '月通报' },
+  en: { day: 'Daily comment', week: 'Weekly hint', month: 'Monthly report' },
+};
+
 /** Local (UTC+8) `MM-DD HH:mm`, the district's time whatever the language. */
 export function districtTime(at: number): string {
   return new Date(at + 8 * 3_600_000).toISOString().slice(5, 16).replace('T', ' ');
@@ -78,6 +87,9 @@ const CATALOGUES: Record<Locale, Catalogue> = {
     'case.returned': (p) => `被 ${p.by} 退单（${RETURN_REASONS['zh-CN'][p.reason]}），请重新派遣`,
     'case.reopened': (p) => `已重新打开：${p.why}`,
     'case.rejected': (p) => `核查不通过，退回重办：${p.title}`,
+    'report.published': (p) => `${p.region}${REPORT_KIND_NAMES['zh-CN'][p.kind]}（${p.periodKey}）`,
+    'report.totals': (p) =>
+      `立案 ${p.opened} 件，办结 ${p.resolved} 件，超时 ${p.overdue} 件，督办 ${p.supervised} 件`,
   },
   en: {
     'case.handedOver': (p) => `Handed over: ${p.title} (from ${p.from}, ${HANDOVER_REASONS.en[p.reason]})`,
@@ -88,6 +100,9 @@ const CATALOGUES: Record<Locale, Catalogue> = {
     'case.returned': (p) => `Returned by ${p.by} (${RETURN_REASONS.en[p.reason]}): please dispatch again`,
     'case.reopened': (p) => `Reopened: ${p.why}`,
     'case.rejected': (p) => `Failed verification, to be done again: ${p.title}`,
+    'report.published': (p) => `${REPORT_KIND_NAMES.en[p.kind]} of ${p.region} (${p.periodKey})`,
+    'report.totals': (p) =>
+      `${p.opened} opened, ${p.resolved} resolved, ${p.overdue} overdue, ${p.supervised} supervised`,
   },
 };
 

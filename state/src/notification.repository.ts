@@ -1,6 +1,7 @@
 import type { NoticeKind, NotificationView, Severity } from '@gridsense/core';
 import type { Selectable } from 'kysely';
 import type { StateDb } from './database';
+import { reportIdOfGroup } from './report-delivery.repository';
 import type { Database } from './schema';
 
 /**
@@ -32,7 +33,9 @@ export type OutboxMessage = Omit<NotificationView, 'at' | 'read'> & {
 const MAX_LINES = 20;
 
 function toMessage(r: MessageRow): OutboxMessage {
+  const reportId = reportIdOfGroup(r.group_key);
   return {
+    ...(reportId === undefined ? {} : { reportId }),
     id: r.id,
     targetKind: r.target_kind as TargetKind,
     targetId: r.target_id,
@@ -323,8 +326,9 @@ export async function listUserNotifications(
     .limit(limit)
     .execute();
   return rows.map((r) => {
-    const { id, kind, title, lines, caseIds, count, severity } = toMessage(r);
+    const { id, kind, title, lines, caseIds, count, severity, reportId } = toMessage(r);
     return {
+      ...(reportId === undefined ? {} : { reportId }),
       id,
       kind,
       title,

@@ -97,6 +97,28 @@ describe.skipIf(chromiumTestMode() === 'skip')('考核 and reports in real Chrom
     await page.context().close();
   });
 
+  it('the street’s desk is told of the new 日点评 in its notices, opens it there and sees where it went', async () => {
+    const page = await logIn('street1');
+    const mine = (await page.evaluate(`fetch('/api/reports').then((r) => r.json())`)) as ReportSummary[];
+    const day = mine.find((r) => r.kind === 'day')!;
+    await page.getByTestId('notice-bell').click();
+    // The delivery worker sends the notice on its next round: it shows in the list, pushed or loaded.
+    const link = page.getByTestId('notice-panel').locator(`a[href="#/reports/${day.id}"]`);
+    await link.waitFor({ timeout: 20_000 });
+    expect(await link.textContent()).toContain('报告已生成：望江街道日点评（2026-03-09）');
+    await link.click();
+    await page.getByTestId('report-deliveries').waitFor();
+    expect(await page.getByTestId('report-heading').textContent()).toContain('望江街道日点评（2026-03-09）');
+    // No channel of the street takes reports here; its one reader got it in the app.
+    expect(await page.getByTestId('report-deliveries-none').isVisible()).toBe(true);
+    expect(await page.getByTestId('report-inapp').textContent()).toContain('已送达 1 人，共 1 人');
+    expect(await axeProblems(page)).toBe('');
+    // Where it went is the desk's business, not the paper's.
+    await page.emulateMedia({ media: 'print' });
+    expect(await page.getByTestId('report-deliveries').isVisible()).toBe(false);
+    await page.context().close();
+  });
+
   it('the assessment page ranks each level; an administrator’s heavier 督办 penalty drops the supervised worker', async () => {
     const page = await logIn('admin');
     await page.getByTestId('nav-assessment').click();

@@ -1,6 +1,7 @@
-import type { ReportSummary, ReportView } from '@gridsense/core';
+import type { NotificationChannel, StateDb } from '@gridsense/state';
+import type { NotificationView, ReportSummary, ReportView } from '@gridsense/core';
 import { runReportPass } from '@gridsense/alerts';
-import { listRegions, listReports, upsertChannel, type StateDb } from '@gridsense/state';
+import { listRegions, listReports, setPersonLocale, upsertChannel } from '@gridsense/state';
 import { stateDialects } from '@gridsense/state/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { beijing, seedAssessmentHistory } from './harness/assessment-history';
@@ -17,6 +18,8 @@ describe.each(stateDialects())('/api/reports (%s)', (dialect) => {
   let env: TestPlatform;
   let op: ApiClient;
   let street1: ApiClient;
+  let street2: ApiClient;
+  let admin: ApiClient;
   let worker: ApiClient;
   // Monday 08:00: the pass at start makes last week's and last month's (empty) reports; Sunday
   // was no working day, so no 日点评.
@@ -36,22 +39,30 @@ describe.each(stateDialects())('/api/reports (%s)', (dialect) => {
         await new Promise((resolve) => setTimeout(resolve, 50));
       expect(await started()).toHaveLength(6);
       await seedAssessmentHistory(db);
-      await upsertChannel(
-        db,
-        {
-          id: 'wangjiang-robot',
-          kind: 'webhook',
-          name: '望江街道群',
-          url: 'http://127.0.0.1:9/hook',
-          secret: null,
-          regionId: 'S1',
-          minSeverity: 'info',
-          kinds: [],
-          enabled: true,
-        },
-        { id: 'u-admin', name: 'admin' },
-        clock,
-      );
+      const channel = (id: string, name: string, regionId: string, kinds: NotificationChannel['kinds']) =>
+        upsertChannel(
+          db,
+          {
+            id,
+            kind: 'webhook',
+            name,
+            // Nothing listens on the discard port: each attempt fails and is logged.
+            url: 'http://127.0.0.1:9/hook',
+            secret: null,
+            regionId,
+            minSeverity: 'info',
+            kinds,
+            enabled: true,
+          },
+          { id: 'u-admin', name: 'admin' },
+          clock,
+        );
+      await channel('wangjiang-robot', '望江街道群', 'S1', []);
+      // On 湖滨: one channel asked for reports by name, one for escalations only.
+      await channel('hubin-reports', '湖滨街道报告群', 'S2', ['report']);
+      await channel('hubin-escalations', '湖滨街道升级群', 'S2', ['escalated']);
+      // 湖滨's desk reads English: its notices come in English.
+      await setPersonLocale(db, 'u-street2', 'en');
       clock = beijing(3, 10, 8);
       dayIds = await pass(db);
       // Run again in the same period: nothing new.
@@ -62,7 +73,13 @@ describe.each(stateDialects())('/api/reports (%s)', (dialect) => {
     } finally {
       await db.destroy();
     }
-    [op, street1, worker] = [await env.login('op1'), await env.login('street1'), await env.login('worker01')];
+    [op, street1, street2, admin, worker] = [
+      await env.login('op1'),
+      await env.login('street1'),
+      await env.login('street2'),
+      await env.login('admin'),
+      await env.login('worker01'),
+    ];
   }, 120_000);
   afterAll(async () => env?.stop());
 
@@ -191,6 +208,7 @@ describe.each(stateDialects())('/api/reports (%s)', (dialect) => {
         .selectFrom('notification_messages')
         .selectAll()
         .where('group_key', '=', `report:${summary.id}`)
+        .where('target_kind', '=', 'channel')
         .execute();
       expect(messages).toHaveLength(1);
       expect(messages[0]).toMatchObject({
@@ -209,10 +227,89 @@ describe.each(stateDialects())('/api/reports (%s)', (dialect) => {
         .selectFrom('notification_messages')
         .select('id')
         .where('group_key', '=', `report:${district.id}`)
+        .where('target_kind', '=', 'channel')
         .execute();
       expect(elsewhere).toEqual([]);
+      // 湖滨's report goes to the channel that asked for reports, not to the escalations one.
+      const hubin = await db
+        .selectFrom('notification_messages')
+        .select('target_id')
+        .where('group_key', '=', `report:${(await find('day', '2026-03-09', 'S2')).id}`)
+        .where('target_kind', '=', 'channel')
+        .execute();
+      expect(hubin.map((m) => m.target_id)).toEqual(['hubin-reports']);
     } finally {
       await db.destroy();
     }
+  });
+  /** A reader's report notices, as the app lists them once the delivery worker has sent them. */
+  const reportNotices = async (client: ApiClient) => {
+    const answer = await client.call<NotificationView[]>('GET', '/api/notifications');
+    expect(answer.status).toBe(200);
+    return answer.body.filter((n) => n.kind === 'report');
+  };
+  const noticedReports = async (client: ApiClient) => (await reportNotices(client)).map((n) => n.reportId);
+  // The platform's delivery worker sends what the pass queued on its next round.
+  const DELIVERED = { timeout: 20_000, interval: 200 };
+
+  it('tells each report’s readers in the app, in their own language, linking to the report', async () => {
+    const [street, other, district] = [
+      await find('day', '2026-03-09', 'S1'),
+      await find('day', '2026-03-09', 'S2'),
+      await find('day', '2026-03-09', 'D1'),
+    ];
+    await expect.poll(() => noticedReports(street1), DELIVERED).toContain(street.id);
+    expect((await reportNotices(street1)).find((n) => n.reportId === street.id)).toMatchObject({
+      title: '望江街道日点评（2026-03-09）',
+      lines: ['立案 2 件，办结 1 件，超时 1 件，督办 1 件'],
+      caseIds: [],
+      severity: 'info',
+    });
+    // 湖滨's desk chose English.
+    await expect.poll(() => noticedReports(street2), DELIVERED).toContain(other.id);
+    const english = (await reportNotices(street2)).find((n) => n.reportId === other.id)!;
+    expect(english.title).toBe('Daily comment of 湖滨街道 (2026-03-09)');
+    expect(english.lines[0]).toMatch(/^\d+ opened, \d+ resolved, \d+ overdue, \d+ supervised$/);
+    // Each hears of its own region's reports only: the desk not of the district's or the other
+    // street's, the command centre of the district's and no street's.
+    expect(await noticedReports(street1)).not.toContain(other.id);
+    expect(await noticedReports(street1)).not.toContain(district.id);
+    await expect.poll(() => noticedReports(op), DELIVERED).toContain(district.id);
+    expect(await noticedReports(op)).not.toContain(street.id);
+    expect(await noticedReports(admin)).toContain(district.id);
+    // A grid worker reads no reports and is told of none.
+    expect(await reportNotices(worker)).toEqual([]);
+  });
+
+  it('shows where a report went: each channel’s outcome (the reason only to the log’s readers) and its readers', async () => {
+    const deliveries = async (client: ApiClient, id: number) => {
+      const answer = await client.call<ReportView>('GET', `/api/reports/${id}`);
+      expect(answer.status).toBe(200);
+      return answer.body.deliveries;
+    };
+    const street = await find('day', '2026-03-09', 'S1');
+    // Nothing listens at the channel's address: its first attempt fails and is logged.
+    await expect
+      .poll(async () => {
+        const seen = await deliveries(admin, street.id);
+        return (seen.channels[0]?.attempts ?? 0) > 0 && seen.inApp.sent === 1;
+      }, DELIVERED)
+      .toBe(true);
+    const [channel] = (await deliveries(admin, street.id)).channels;
+    expect(channel).toMatchObject({ channelId: 'wangjiang-robot', channelName: '望江街道群', sentAt: null });
+    expect(['pending', 'failed']).toContain(channel!.status);
+    expect(channel!.lastError).toEqual(expect.any(String));
+    // The street's desk sees the outcome but not the failure's detail (the delivery log is the
+    // administrators').
+    const desk = await deliveries(street1, street.id);
+    expect(desk.channels).toEqual([
+      expect.objectContaining({ channelId: 'wangjiang-robot', channelName: '望江街道群', lastError: null }),
+    ]);
+    expect(desk.channels[0]!.attempts).toBeGreaterThan(0);
+    expect(desk.inApp).toEqual({ queued: 1, sent: 1 });
+    // The district's report went to no channel, and to the district's three readers.
+    const district = await deliveries(op, (await find('day', '2026-03-09', 'D1')).id);
+    expect(district.channels).toEqual([]);
+    expect(district.inApp.queued).toBe(3);
   });
 });

@@ -132,10 +132,22 @@ export function createDelivery(deps: {
     });
 
   async function deliverInApp(message: OutboxMessage, now: number): Promise<Outcome> {
-    const { kind, title, lines, caseIds, count, severity } = message;
+    const { kind, title, lines, caseIds, count, severity, reportId } = message;
     await deps.bus.publish('case.notified', {
       userId: message.targetId,
-      notice: { id: message.id, kind, title, lines, caseIds, count, severity, read: false, at: now },
+      notice: {
+        id: message.id,
+        kind,
+        title,
+        lines,
+        caseIds,
+        count,
+        severity,
+        read: false,
+        at: now,
+        // A report's notice links to its report.
+        ...(reportId === undefined ? {} : { reportId }),
+      },
     });
     return { ok: true, statusCode: null, error: null, retry: false };
   }

@@ -1,6 +1,7 @@
 import type { NotificationView, UnreadNoticesView } from '@gridsense/core';
 import { beep, notify } from './alerting.svelte';
 import { request } from './api';
+import { reportHref } from './assessment-api';
 import { caseHref } from './routes';
 import { navigate } from './router.svelte';
 import { showToast } from './toasts.svelte';
@@ -40,8 +41,7 @@ export function receiveNotice(notice: NotificationView): void {
   // Being assigned is announced by the case's own push already (a toast and a beep, at once).
   if (notice.kind === 'assigned') return;
   const text = noticeText(notice);
-  const caseId = notice.caseIds[0];
-  const href = caseId === undefined ? undefined : caseHref(caseId);
+  const href = noticeHref(notice);
   const critical = notice.severity === 'critical';
   showToast({ tone: critical || notice.kind === 'escalated' ? 'alert' : 'info', text, href });
   if (critical) {
@@ -50,6 +50,13 @@ export function receiveNotice(notice: NotificationView): void {
       if (href) navigate(href);
     });
   }
+}
+
+/** Where a notice leads: a report's to the report, a case's to its (first) case, others nowhere. */
+export function noticeHref(notice: NotificationView): string | undefined {
+  if (notice.reportId !== undefined) return reportHref(notice.reportId);
+  const caseId = notice.caseIds[0];
+  return caseId === undefined ? undefined : caseHref(caseId);
 }
 
 /** "Escalated: {title}", in the console's language (the title is the case's own). */
