@@ -1,9 +1,13 @@
 import {
+  CASE_ACTIONS,
   CASE_STATES,
+  CLOSE_REASONS,
+  DECLINE_REASONS,
   RETURN_REASONS,
   SEVERITIES,
   STANDARD_DEVICE_TYPES,
   STANDARD_DEVICE_TYPE_NAMES,
+  UPSTREAM_REASONS,
   type RejectReason,
 } from '@gridsense/core';
 import { buildStandardTaxonomy, DEMO_RULES } from '@gridsense/state';
@@ -75,6 +79,11 @@ describe('the console dictionaries', () => {
     ['case states', CASE_STATES.map((code) => `state.${code}`)],
     ['severities', SEVERITIES.map((code) => `severity.${code}`)],
     ['return reasons', RETURN_REASONS.map((code) => `reason.${code}`)],
+    [
+      'close, decline and upstream reasons',
+      [...CLOSE_REASONS, ...DECLINE_REASONS, ...UPSTREAM_REASONS].map((code) => `reason.${code}`),
+    ],
+    ['case moves', CASE_ACTIONS.map((code) => `action.${code}`)],
     ['reject reasons', REJECT_REASONS.map((code) => `reject.${code}`)],
     ['device types', STANDARD_DEVICE_TYPE_NAMES.map((code) => `deviceType.${code}`)],
     [

@@ -23,7 +23,7 @@ export const clocksEn: Record<keyof typeof clocksZhCN, string> = {
   'clocks.breach.supervise': 'Supervise (督办)',
   'clocks.breachFor': '{clock} passed: {action}',
   'clocks.autoRegister': 'Register patrol and hotline reports automatically (untick: they wait in the queue)',
-  'clocks.manualRegister': 'Registered by hand',
+  'clocks.autoRegistered': 'Registered automatically',
   'clocks.specificNode': 'Subcategory or type',
   'clocks.specificSeverity': 'Severity',
   'clocks.addSpecific': 'Set specific deadlines',

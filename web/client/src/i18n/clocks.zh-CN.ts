@@ -21,7 +21,7 @@ export const clocksZhCN = {
   'clocks.breach.supervise': '列入督办',
   'clocks.breachFor': '{clock}超时：{action}',
   'clocks.autoRegister': '巡查和热线上报自动立案（不勾选则进入待立案队列）',
-  'clocks.manualRegister': '人工立案',
+  'clocks.autoRegistered': '自动立案',
   'clocks.specificNode': '细分类别',
   'clocks.specificSeverity': '等级',
   'clocks.addSpecific': '设置细分时限',

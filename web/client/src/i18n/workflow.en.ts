@@ -11,7 +11,7 @@ export const workflowEn: Record<keyof typeof workflowZhCN, string> = {
 
   'analytics.voided': 'Closed unhandled',
   'analytics.voidedDef':
-    'Void, false alarm and duplicate: counted as opened, never as closed, and their deadlines leave the rates.',
+    'Void, false alarm, duplicate, declined at registration and returned upstream: counted as opened, never as closed, and their deadlines leave the rates.',
 
   'reject.title': 'Fail verification and send back',
   'reject.hint': 'The case goes back to its handler to do again, with a fresh resolve deadline.',

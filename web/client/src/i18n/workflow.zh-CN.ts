@@ -8,7 +8,8 @@ export const workflowZhCN = {
   'reason.false_alarm': '误报',
 
   'analytics.voided': '未办结关闭',
-  'analytics.voidedDef': '作废、误报和重复件：计入立案数，不计入办结，其时限不计入三率。',
+  'analytics.voidedDef':
+    '作废、误报、重复件、不予立案和非属地退回：计入上报数，不计入办结，其时限不计入三率。',
 
   'reject.title': '核查不通过，退回重办',
   'reject.hint': '退回给原处置人重新处置，办结时限重新计算。',

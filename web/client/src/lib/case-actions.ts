@@ -22,6 +22,8 @@ export const OFFERED_ACTIONS = [
   'refuse_extension',
   'supervise',
   'unsupervise',
+  'decline',
+  'return_upstream',
   'void',
 ] as const;
 export type OfferedAction = (typeof OFFERED_ACTIONS)[number] & CaseAction;
@@ -38,6 +40,8 @@ const SAMPLES: Record<OfferedAction, CaseCommand> = {
   reject: { action: 'reject', note: 'sample' },
   close: { action: 'close' },
   void: { action: 'void', reason: 'void', note: 'sample' },
+  decline: { action: 'decline', reason: 'other', note: 'sample' },
+  return_upstream: { action: 'return_upstream', reason: 'outside_remit', note: 'sample' },
   pause: { action: 'pause', reason: 'sample' },
   resume: { action: 'resume' },
   feedback: { action: 'feedback', satisfaction: 5, solved: true },

@@ -1,5 +1,13 @@
-import { CLOSE_REASONS, RETURN_REASONS } from '@gridsense/core';
-import type { CloseReason, ReturnReason, TimelineEntry } from '@gridsense/core';
+import { CLOSE_REASONS, DECLINE_REASONS, RETURN_REASONS, UPSTREAM_REASONS } from '@gridsense/core';
+import type {
+  CloseReason,
+  DeclineReason,
+  ReturnReason,
+  TimelineEntry,
+  UpstreamReason,
+} from '@gridsense/core';
+
+type EntryReason = ReturnReason | CloseReason | DeclineReason | UpstreamReason;
 
 /**
  * Readers for `TimelineEntry.data`, whose shape depends on the action. They accept what is there
@@ -11,11 +19,16 @@ export function entryPhotos(entry: TimelineEntry): string[] {
   return Array.isArray(photos) ? photos.filter((photo): photo is string => typeof photo === 'string') : [];
 }
 
-/** Why a case was returned (退单) or closed without handling (作废, 误报, 重复件). */
-export function entryReason(entry: TimelineEntry): ReturnReason | CloseReason | null {
+/** Why a case was returned (退单) or closed without handling (作废, 误报, 重复件, 不予立案, 非属地). */
+export function entryReason(entry: TimelineEntry): EntryReason | null {
   const reason = entry.data?.reason;
-  const known: readonly string[] = [...RETURN_REASONS, ...CLOSE_REASONS];
-  return typeof reason === 'string' && known.includes(reason) ? (reason as ReturnReason | CloseReason) : null;
+  const known: readonly string[] = [
+    ...RETURN_REASONS,
+    ...CLOSE_REASONS,
+    ...DECLINE_REASONS,
+    ...UPSTREAM_REASONS,
+  ];
+  return typeof reason === 'string' && known.includes(reason) ? (reason as EntryReason) : null;
 }
 
 /** The metric that raised the case, if the opening entry recorded it (threshold rules do). */
