@@ -113,6 +113,9 @@ describe.skipIf(chromiumTestMode() === 'skip')('考核 and reports in real Chrom
     expect(await page.getByTestId('report-deliveries-none').isVisible()).toBe(true);
     expect(await page.getByTestId('report-inapp').textContent()).toContain('已送达 1 人，共 1 人');
     expect(await axeProblems(page)).toBe('');
+    await page
+      .getByTestId('report-deliveries')
+      .screenshot({ path: path.join(SCREENSHOTS, 'report-deliveries.png') });
     // Where it went is the desk's business, not the paper's.
     await page.emulateMedia({ media: 'print' });
     expect(await page.getByTestId('report-deliveries').isVisible()).toBe(false);
