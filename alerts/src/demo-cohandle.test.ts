@@ -1,4 +1,4 @@
-import { listCaseSubtasks } from '@gridsense/state';
+import { listCaseSubtasks, listCaseSubtaskViews } from '@gridsense/state';
 import { stateDialects } from '@gridsense/state/testing';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { stageDemoCohandling } from './demo-cohandle';
@@ -9,14 +9,14 @@ describe.each(stateDialects())('the demo 协办 scene on %s', (dialect) => {
   let env: CaseEnv;
   afterEach(async () => env?.stop());
 
-  it('opens a case led by worker01 with an accepted required sub-task and an optional one waiting', async () => {
+  it('opens a case led by worker01 with an accepted required sub-task and an optional one reported and rated', async () => {
     env = await startCaseEnv({ dialect });
     const { caseId } = await stageDemoCohandling(env.db, env.cases);
     expect(await env.record(caseId)).toMatchObject({ state: 'accepted', assigneeId: 'u-worker01' });
     const subtasks = await listCaseSubtasks(env.db, caseId);
     expect(subtasks.map((s) => [s.departmentId, s.state, s.required])).toEqual([
       ['dept-cgj', 'accepted', true],
-      ['dept-fire', 'created', false],
+      ['dept-fire', 'reported', false],
     ]);
     // The lead cannot resolve until the city management bureau reports.
     await expect(
@@ -27,6 +27,12 @@ describe.each(stateDialects())('the demo 协办 scene on %s', (dialect) => {
       'cohandler_added',
       'subtask_accepted',
       'cohandler_added',
+      'subtask_accepted',
+      'subtask_reported',
+      'subtask_rated',
+      'subtask_rated',
     ]);
+    const [, check] = await listCaseSubtaskViews(env.db, await env.record(caseId));
+    expect([check!.ratings.lead?.grade, check!.ratings.cohandler?.grade]).toEqual(['good', 'good']);
   });
 });

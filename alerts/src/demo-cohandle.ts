@@ -1,7 +1,8 @@
 import { parsePatrolReport, type User } from '@gridsense/core';
-import { findUserByUsername, type StateDb } from '@gridsense/state';
+import { findUserById, findUserByUsername, type StateDb } from '@gridsense/state';
 import { actOnSubtask, addCoHandler } from './case-cohandle';
 import type { CaseService } from './case-service';
+import { rateSubtask } from './subtask-rating';
 
 /** Inside grid G01 of the demo district, where worker01 patrols. */
 const G01_SPOT = { lat: 30.262, lng: 120.155 };
@@ -18,7 +19,8 @@ async function demoPerson(db: StateDb, username: string): Promise<User> {
  * What a fresh demo shows of 协办 (decision 0021): worker01's report of goods blocking a fire
  * lane in G01, which they lead; the city management bureau co-handles (accepted, its report still
  * owed, so the case cannot be resolved yet) and the command centre asked the fire brigade to check
- * the hydrant (optional). Made through the case functions as those people would.
+ * the hydrant (optional), which it did; the desk rated the check and the brigade the request. Made
+ * through the case functions as those people would.
  */
 export async function stageDemoCohandling(
   db: StateDb,
@@ -50,12 +52,33 @@ export async function stageDemoCohandling(
   });
   const owed = added.find((s) => s.assigneeId === cityManagement.id);
   if (owed) await actOnSubtask(cases.context, cityManagement, caseId, owed.id, { action: 'accept' });
-  await addCoHandler(cases.context, operator, caseId, {
+  const asked = await addCoHandler(cases.context, operator, caseId, {
     assigneeId: null,
     departmentId: 'dept-fire',
     task: '核查通道旁消火栓是否被遮挡',
     days: 1,
     required: false,
   });
+  // The fire brigade's check is done and rated both ways (decision 0032), so 协办评价 has a row.
+  const check = asked.find((s) => s.departmentId === 'dept-fire');
+  const firefighter = check && (await findUserById(db, check.assigneeId));
+  if (check && firefighter) {
+    const { passwordHash: _hash, ...fire } = firefighter;
+    await actOnSubtask(cases.context, fire, caseId, check.id, { action: 'accept' });
+    await actOnSubtask(cases.context, fire, caseId, check.id, {
+      action: 'report',
+      note: '消火栓未被遮挡，箱内水带齐全',
+    });
+    await rateSubtask(cases.context, operator, caseId, check.id, {
+      side: 'lead',
+      grade: 'good',
+      comment: '当日核查，反馈清楚',
+    });
+    await rateSubtask(cases.context, fire, caseId, check.id, {
+      side: 'cohandler',
+      grade: 'good',
+      comment: '任务明确',
+    });
+  }
   return { caseId };
 }

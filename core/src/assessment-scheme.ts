@@ -8,7 +8,14 @@ import { ACCOUNTABLE_UNITS, type AccountableUnit } from './case-unit-rates';
  * 督办 and per return, and points on per case found on patrol.
  */
 export interface AssessmentScheme {
-  weights: { response: number; onTime: number; solved: number; satisfaction: number };
+  weights: {
+    response: number;
+    onTime: number;
+    solved: number;
+    satisfaction: number;
+    /** 协办好评率 (decision 0032); absent counts as 0, so schemes saved before it rank as they did. */
+    cohandleGood?: number;
+  };
   overduePenalty: number;
   supervisedPenalty: number;
   returnPenalty: number;
@@ -23,7 +30,9 @@ export const DEFAULT_ASSESSMENT_SCHEME: AssessmentScheme = {
   patrolBonus: 1,
 };
 
-const WEIGHT_KEYS = ['response', 'onTime', 'solved', 'satisfaction'] as const;
+const WEIGHT_KEYS = ['response', 'onTime', 'solved', 'satisfaction', 'cohandleGood'] as const;
+/** Weights a scheme may leave out (0 when absent). */
+const OPTIONAL_WEIGHTS: readonly string[] = ['cohandleGood'];
 const POINT_KEYS = ['overduePenalty', 'supervisedPenalty', 'returnPenalty', 'patrolBonus'] as const;
 const MAX_POINTS = 100;
 
@@ -41,8 +50,9 @@ export function validateAssessmentScheme(
     unknown
   >;
   for (const key of WEIGHT_KEYS)
-    if (!inRange(weights[key])) errors.push(`weights.${key} must be a number from 0 to 100`);
-  if (errors.length === 0 && WEIGHT_KEYS.every((key) => weights[key] === 0))
+    if (!inRange(weights[key]) && !(OPTIONAL_WEIGHTS.includes(key) && weights[key] === undefined))
+      errors.push(`weights.${key} must be a number from 0 to 100`);
+  if (errors.length === 0 && WEIGHT_KEYS.every((key) => (weights[key] ?? 0) === 0))
     errors.push('at least one weight must be above 0');
   for (const key of POINT_KEYS) if (!inRange(s[key])) errors.push(`${key} must be a number from 0 to 100`);
   if (errors.length > 0) return { ok: false, errors };
@@ -54,6 +64,7 @@ export function validateAssessmentScheme(
         onTime: weights.onTime as number,
         solved: weights.solved as number,
         satisfaction: weights.satisfaction as number,
+        ...(weights.cohandleGood === undefined ? {} : { cohandleGood: weights.cohandleGood as number }),
       },
       overduePenalty: s.overduePenalty as number,
       supervisedPenalty: s.supervisedPenalty as number,
@@ -84,14 +95,17 @@ export function scoreUnit(
     onTime: figures.onTimeResolutionRate.value,
     solved: figures.solvedRate.value,
     satisfaction: figures.satisfactionRate.value,
+    // An archived figure from before 协办 ratings has none.
+    cohandleGood: figures.cohandleGoodRate?.value ?? null,
   };
   let weighted = 0;
   let weight = 0;
   for (const key of WEIGHT_KEYS) {
     const value = rates[key];
-    if (value === null || scheme.weights[key] === 0) continue;
-    weighted += value * 100 * scheme.weights[key];
-    weight += scheme.weights[key];
+    const keyWeight = scheme.weights[key] ?? 0;
+    if (value === null || keyWeight === 0) continue;
+    weighted += value * 100 * keyWeight;
+    weight += keyWeight;
   }
   const rateScore = weight === 0 ? null : weighted / weight;
   const score =

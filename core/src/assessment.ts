@@ -47,6 +47,11 @@ export interface AssessmentFigures {
   solvedRate: Rate;
   /** 满意率: satisfaction 4–5 over rated cases. */
   satisfactionRate: Rate;
+  /**
+   * 协办好评率: 好 over the 协办 ratings received (a person or department for its co-handling, a
+   * place for its cases' requests); filled in by `withRatingRates`, empty until then.
+   */
+  cohandleGoodRate: Rate;
   mttaMs: number | null;
   mttrMs: number | null;
   /** Returns (退单) made: for a person theirs; for a place, all returns of its cases. */
@@ -84,6 +89,7 @@ function emptyFigures(level: AssessedLevel, key: string): AssessmentFigures {
     onTimeResolutionRate: rate(0, 0),
     solvedRate: rate(0, 0),
     satisfactionRate: rate(0, 0),
+    cohandleGoodRate: rate(0, 0),
     mttaMs: null,
     mttrMs: null,
     returns: 0,

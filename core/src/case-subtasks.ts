@@ -3,6 +3,7 @@ import type { CaseState } from './case-types';
 import type { Role } from './model';
 import { photoListProblems } from './photo-paths';
 import { rolesFor } from './permissions';
+import type { SubtaskRatings } from './subtask-ratings';
 
 /**
  * 协办: each co-handler (a person, or a department's on-duty handler) gets a sub-task of a case.
@@ -41,12 +42,14 @@ export interface CaseSubtask {
   updatedAt: number;
 }
 
-/** A sub-task as the console shows it: with its people's names and the case's title. */
+/** A sub-task as the console shows it: with its people's names, the case's title and its 好差评. */
 export interface CaseSubtaskView extends CaseSubtask {
   assigneeName: string;
   createdByName: string;
   caseTitle: string;
   caseState: CaseState;
+  /** Both sides' ratings once reported (decision 0032). */
+  ratings: SubtaskRatings;
 }
 
 export type SubtaskCommand =
