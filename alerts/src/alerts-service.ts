@@ -10,6 +10,7 @@ import { createCaseService, type CaseService } from './case-service';
 import { createCaseTicker } from './case-ticker';
 import { createEarlyWarnings, type EarlyWarnings } from './early-warning-service';
 import { createInspectionTicker } from './place-inspection-ticker';
+import { inspectionNotices } from './place-notices';
 import { createDelivery, type DeliveryOptions } from './notify/delivery';
 import { createReportScheduler } from './report-scheduler';
 import type { PushTargetPolicy } from './notify/push-endpoint';
@@ -77,6 +78,11 @@ export async function createAlerts(options: AlertsOptions): Promise<{
     now,
     intervalMs: options.tickerIntervalMs ?? 15_000,
     onError: options.onError,
+    // Missed ones are told to the grid's workers, then to the community and street, like cases.
+    notices: {
+      noticeFor: inspectionNotices(cases.context),
+      notifier: cases.context.notifier,
+    },
   });
   const warnings = createEarlyWarnings(cases, {
     processId: options.processId ?? `alerts-${String(process.pid)}`,

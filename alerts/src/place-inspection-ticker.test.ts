@@ -7,7 +7,8 @@ import {
 } from '@gridsense/state';
 import { openTestStateDb, stateDialects } from '@gridsense/state/testing';
 import { afterEach, describe, expect, it } from 'vitest';
-import { runInspectionPass } from './place-inspection-ticker';
+import { DEFAULT_PLACE_RISK_RULES } from '@gridsense/core';
+import { rescheduleForRules, runInspectionPass } from './place-inspection-ticker';
 
 /** Local time in UTC+8 (month 1–12). 2026-03-02 is a Monday; the default calendar closes at 17:30. */
 const beijing = (month: number, day: number, hour = 0, minute = 0) =>
@@ -57,7 +58,7 @@ describe.each(stateDialects())('the inspection pass on %s', (dialect) => {
     );
   });
 
-  it('escalates an overdue inspection to the community, a working day later to the street, each once', async () => {
+  it('a missed inspection goes to the grid at its due time, then the community, then the street, each once', async () => {
     const db = await fresh();
     await insertPlace(db, place({ baseLevel: 'red' }), MONDAY_10);
     await runInspectionPass(db, MONDAY_10);
@@ -69,17 +70,26 @@ describe.each(stateDialects())('the inspection pass on %s', (dialect) => {
     ]);
     expect(passes.reduce((n, p) => n + p.escalated, 0)).toBe(1);
     expect((await listOpenInspections(db))[0]).toMatchObject({
-      escalationLevel: 'community',
+      escalationLevel: 'grid',
       escalatedAt: tuesdayClose,
     });
-    // Wednesday morning: not yet a full working day overdue.
-    expect(await runInspectionPass(db, beijing(3, 4, 10))).toEqual({ opened: 0, escalated: 0 });
-    const wednesdayClose = beijing(3, 4, 17, 30);
-    expect(await runInspectionPass(db, wednesdayClose)).toEqual({ opened: 0, escalated: 1 });
+    // Half a working day later (Wednesday 14:00), the community; not a minute before.
+    expect(await runInspectionPass(db, beijing(3, 4, 13, 59))).toEqual({ opened: 0, escalated: 0 });
+    const wednesday14 = beijing(3, 4, 14);
+    const again = await Promise.all([runInspectionPass(db, wednesday14), runInspectionPass(db, wednesday14)]);
+    expect(again.reduce((n, p) => n + p.escalated, 0)).toBe(1);
+    expect((await listOpenInspections(db))[0]).toMatchObject({
+      escalationLevel: 'community',
+      escalatedAt: wednesday14,
+    });
+    // A working day after that (Thursday 14:00), the street, and nothing further.
+    expect(await runInspectionPass(db, beijing(3, 5, 10))).toEqual({ opened: 0, escalated: 0 });
+    const thursday14 = beijing(3, 5, 14);
+    expect(await runInspectionPass(db, thursday14)).toEqual({ opened: 0, escalated: 1 });
     expect(await runInspectionPass(db, beijing(3, 9, 10))).toEqual({ opened: 0, escalated: 0 });
     expect((await listOpenInspections(db))[0]).toMatchObject({
       escalationLevel: 'street',
-      escalatedAt: wednesdayClose,
+      escalatedAt: thursday14,
     });
   });
 
@@ -105,5 +115,30 @@ describe.each(stateDialects())('the inspection pass on %s', (dialect) => {
     expect(next).toMatchObject({ level: 'yellow', escalationLevel: null });
     expect(next!.dueAt).toBeGreaterThan(doneAt + 5 * 86_400_000);
     expect(next!.dueAt).toBeLessThan(doneAt + 10 * 86_400_000);
+  });
+
+  it('reschedules inspections not yet overdue when the frequency changes, never into the past', async () => {
+    const db = await fresh();
+    await insertPlace(db, place(), MONDAY_10);
+    await insertPlace(db, place({ id: 'p-red', baseLevel: 'red' }), MONDAY_10);
+    await runInspectionPass(db, MONDAY_10);
+    const every = (green: number) => ({
+      ...DEFAULT_PLACE_RISK_RULES,
+      inspectEveryWorkingDays: { ...DEFAULT_PLACE_RISK_RULES.inspectEveryWorkingDays, green },
+    });
+    const dueOf = async (id: string) => (await listOpenInspections(db)).find((i) => i.placeId === id)!.dueAt;
+
+    // Green every 3 working days from Monday: Thursday's close; the red place's is unchanged.
+    expect(await rescheduleForRules(db, every(3), MONDAY_10 + 60_000)).toBe(1);
+    expect(await dueOf('p-site')).toBe(beijing(3, 5, 17, 30));
+    expect(await dueOf('p-red')).toBe(beijing(3, 3, 17, 30));
+    // Tightened to daily on Wednesday: Tuesday's close is past, so it stays due Thursday.
+    expect(await rescheduleForRules(db, every(1), beijing(3, 4, 10))).toBe(0);
+    expect(await dueOf('p-site')).toBe(beijing(3, 5, 17, 30));
+    // Wednesday: the red place was missed on Tuesday and is the grid's now; it keeps its due time.
+    await runInspectionPass(db, beijing(3, 4, 10));
+    expect(await rescheduleForRules(db, every(22), beijing(3, 4, 11))).toBe(1);
+    expect(await dueOf('p-site')).toBe(beijing(4, 1, 17, 30));
+    expect(await dueOf('p-red')).toBe(beijing(3, 3, 17, 30));
   });
 });

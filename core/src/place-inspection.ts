@@ -1,4 +1,4 @@
-import { isWorkingDay, type WorkCalendar } from './case-calendar';
+import { addWorkingMs, isWorkingDay, workingDayMs, type WorkCalendar } from './case-calendar';
 import { pointInPolygon } from './geo';
 import type { PolygonGeometry } from './model';
 import type { PlaceKind } from './place-risk';
@@ -28,6 +28,40 @@ export function nextInspectionDue(lastAt: number, everyWorkingDays: number, cale
       return day + (h * 60 + m) * 60_000;
   }
   throw new Error('the working calendar has no working day in three years');
+}
+
+/**
+ * How far a missed inspection has gone, like a broken deadline: at its due time the grid's
+ * workers are told it is overdue; left undone, it goes to the community, then to the street.
+ */
+export const INSPECTION_ESCALATIONS = ['grid', 'community', 'street'] as const;
+export type InspectionEscalation = (typeof INSPECTION_ESCALATIONS)[number];
+
+/** Working time an overdue inspection stays at each step before it goes one level up. */
+export const INSPECTION_STEP_WORKING_MS: Record<'community' | 'street', (calendar: WorkCalendar) => number> =
+  {
+    // The grid has half a working day to catch up before its community hears of it.
+    community: (calendar) => workingDayMs(calendar) / 2,
+    street: (calendar) => workingDayMs(calendar),
+  };
+
+/**
+ * The escalation step an open inspection is due for at `now`, or undefined: the grid at its due
+ * time, the community half a working day after the grid was told, the street a working day after
+ * the community was. Pure, so the ticker applies it from stored state and a restart loses nothing.
+ */
+export function dueInspectionEscalation(
+  inspection: { dueAt: number; escalationLevel: InspectionEscalation | null; escalatedAt: number | null },
+  now: number,
+  calendar: WorkCalendar,
+): InspectionEscalation | undefined {
+  if (now < inspection.dueAt) return undefined;
+  const current = inspection.escalationLevel;
+  if (current === null) return 'grid';
+  if (current === 'street') return undefined;
+  const next = current === 'grid' ? 'community' : 'street';
+  const since = inspection.escalatedAt ?? inspection.dueAt;
+  return now >= addWorkingMs(since, INSPECTION_STEP_WORKING_MS[next](calendar), calendar) ? next : undefined;
 }
 
 export interface CheckInPosition {

@@ -1,4 +1,4 @@
-import type { ChecklistAnswer } from './place-inspection';
+import type { ChecklistAnswer, InspectionEscalation } from './place-inspection';
 import type { PlaceRiskAssessment, PlaceKind, PlaceLevel } from './place-risk';
 
 /** One inspection (巡检) of a place, as the API shows it. */
@@ -9,8 +9,8 @@ export interface PlaceInspectionView {
   /** The place's level when the inspection was scheduled (it set the frequency). */
   level: PlaceLevel;
   dueAt: number;
-  /** Set once overdue: how far up it has gone (community, then street). */
-  escalationLevel: 'community' | 'street' | null;
+  /** Set once overdue: how far it has gone (the grid's workers told, then community, then street). */
+  escalationLevel: InspectionEscalation | null;
   escalatedAt: number | null;
   doneAt: number | null;
   doneById: string | null;

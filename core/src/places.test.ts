@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_WORK_CALENDAR } from './case-calendar';
 import type { PolygonGeometry } from './model';
-import { checkInPositionCheck, nextInspectionDue, validateChecklist } from './place-inspection';
+import {
+  checkInPositionCheck,
+  dueInspectionEscalation,
+  nextInspectionDue,
+  validateChecklist,
+  type InspectionEscalation,
+} from './place-inspection';
 import {
   assessPlaceRisk,
   DEFAULT_PLACE_RISK_RULES,
@@ -111,6 +117,42 @@ describe('nextInspectionDue on the working calendar (UTC+8, Mon–Fri, close 17:
   ];
   it.each(cases)('%s', (_name, last, every, holidays, due) => {
     expect(nextInspectionDue(last, every, { ...DEFAULT_WORK_CALENDAR, holidays })).toBe(due);
+  });
+});
+
+describe('dueInspectionEscalation: a missed inspection climbs like a broken deadline', () => {
+  // Due Tuesday 2026-03-03 at the 17:30 close; a working day is 7 h (09:00–12:00, 13:30–17:30).
+  const local = (day: number, hour: number, minute = 0) => Date.UTC(2026, 2, day, hour - 8, minute);
+  const due = local(3, 17, 30);
+  const cases: [
+    string,
+    InspectionEscalation | null,
+    number | null,
+    number,
+    InspectionEscalation | undefined,
+  ][] = [
+    ['before its due time: nothing', null, null, due - 1, undefined],
+    ['at its due time: the grid is told', null, null, due, 'grid'],
+    // Half a working day after the grid: Wednesday 09:00 + 3 h + 0.5 h after lunch = 14:00.
+    ['Wednesday 13:59: still the grid’s', 'grid', due, local(4, 13, 59), undefined],
+    ['Wednesday 14:00: the community', 'grid', due, local(4, 14), 'community'],
+    // A working day after the community: Thursday 14:00.
+    ['Thursday 13:59: still the community’s', 'community', local(4, 14), local(5, 13, 59), undefined],
+    ['Thursday 14:00: the street', 'community', local(4, 14), local(5, 14), 'street'],
+    ['the street is the last step', 'street', local(5, 14), local(20, 10), undefined],
+    // A step taken late (the ticker was down) counts its interval from when it was taken.
+    [
+      'the grid told late on Friday: Monday for the community',
+      'grid',
+      local(6, 17),
+      local(9, 12),
+      'community',
+    ],
+  ];
+  it.each(cases)('%s', (_name, escalationLevel, escalatedAt, now, step) => {
+    expect(
+      dueInspectionEscalation({ dueAt: due, escalationLevel, escalatedAt }, now, DEFAULT_WORK_CALENDAR),
+    ).toBe(step);
   });
 });
 

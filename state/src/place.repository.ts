@@ -1,5 +1,6 @@
 import type {
   ChecklistAnswer,
+  InspectionEscalation,
   PlaceInspectionView,
   PlaceKind,
   PlaceLevel,
@@ -394,7 +395,7 @@ export async function escalateInspection(
   db: StateDb,
   id: number,
   from: PlaceInspectionView['escalationLevel'],
-  to: 'community' | 'street',
+  to: InspectionEscalation,
   at: number,
 ): Promise<boolean> {
   let query = tables(db)
@@ -494,4 +495,25 @@ export async function savePlaceRiskRules(
         .doUpdateSet({ rules: JSON.stringify(rules), updated_at: by.at, updated_by_id: by.personId }),
     )
     .execute();
+}
+
+/**
+ * Moves an open inspection that has not gone overdue to a new due time and level (the rules
+ * changed); false when it is no longer as read (done, escalated or moved by another process).
+ */
+export async function rescheduleInspection(
+  db: StateDb,
+  id: number,
+  from: { dueAt: number },
+  to: { dueAt: number; level: PlaceLevel },
+): Promise<boolean> {
+  const result = await tables(db)
+    .updateTable('place_inspections')
+    .set({ due_at: to.dueAt, level: to.level })
+    .where('id', '=', id)
+    .where('open_place_id', 'is not', null)
+    .where('escalation_level', 'is', null)
+    .where('due_at', '=', from.dueAt)
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
 }
