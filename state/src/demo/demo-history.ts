@@ -7,6 +7,7 @@ import { HistoryCases, type HistoryPolicy } from './demo-history-cases';
 import { historyCast } from './demo-history-cast';
 import type { HistoryEntry } from './demo-history-walk';
 import { buildDemoDistrict } from './demo-district';
+import { seedInspectionHistory } from './demo-history-inspections';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -85,7 +86,7 @@ async function insertChunked<T>(rows: T[], insert: (chunk: T[]) => Promise<unkno
 export async function seedDemoHistory(
   tx: StateDb,
   options: { now: number; days?: number; seed?: number },
-): Promise<{ cases: number; events: number; open: number }> {
+): Promise<{ cases: number; events: number; open: number; inspections: number }> {
   const [categories, slas, calendar] = await Promise.all([
     listCategories(tx),
     listSlas(tx),
@@ -128,7 +129,18 @@ export async function seedDemoHistory(
   }));
   await insertChunked(sources, (chunk) => tx.insertInto('case_sources').values(chunk).execute());
   const open = history.cases.filter(({ record }) => record.state !== 'closed').length;
-  const summary = { cases: history.cases.length, events: events.length, open };
+  // The places' 巡检 over the same days, from a seed of their own (the cases' draws stay as they were).
+  const inspections = await seedInspectionHistory(tx, {
+    now: options.now,
+    days: options.days ?? DEMO_HISTORY_DAYS,
+    seed: (options.seed ?? DEMO_HISTORY_SEED) + 1,
+  });
+  const summary = {
+    cases: history.cases.length,
+    events: events.length,
+    open,
+    inspections: inspections.inspections,
+  };
   await appendAudit(tx, [
     {
       at: options.now,
