@@ -42,6 +42,7 @@ export const placeEn: Record<keyof typeof placeZhCN, string> = {
   'place.explainQuiet': '{level}: no alerts, cases or inspection problems in {days} days',
   'place.and': ' and ',
   'place.overdue': 'Overdue',
+  'place.escalated.grid': 'grid workers told',
   'place.escalated.community': 'escalated to the community',
   'place.escalated.street': 'escalated to the street',
   'place.noInspection': 'Not scheduled',
@@ -68,4 +69,24 @@ export const placeEn: Record<keyof typeof placeZhCN, string> = {
   'inspection.item.fences_closed': 'Site fences closed',
   'inspection.item.hot_work_permit': 'Hot work has a permit',
   'inspection.item.dust_covered': 'Bare soil and spoil covered',
+  'notice.inspection_overdue': 'Inspection overdue: {title}',
+  'place.rules.title': 'Level rules and inspection frequency',
+  'place.rules.edit': 'Change the rules',
+  'place.rules.hint':
+    'Each piece of evidence in the window scores points; reaching the yellow or red threshold raises the level (never below the place’s floor). Once saved, every level follows the new rules and inspections not yet overdue are rescheduled by the new frequency, at the soonest for the next working day.',
+  'place.rules.points': 'Points and thresholds',
+  'place.rules.point.alert': 'Per device alert (points)',
+  'place.rules.point.case': 'Per device case (points)',
+  'place.rules.point.missedInspection': 'Per overdue inspection (points)',
+  'place.rules.point.failedInspection': 'Per failed inspection (points)',
+  'place.rules.windowDays': 'Window (days)',
+  'place.rules.yellowFrom': 'Yellow from (points)',
+  'place.rules.redFrom': 'Red from (points)',
+  'place.rules.every': 'Inspection frequency',
+  'place.rules.everyLevel': '{level} places every (working days)',
+  'place.rules.summary':
+    'Within {days} days: {alert} per alert, {case} per case, {missed} per overdue inspection, {failed} per failed inspection; yellow from {yellow} points, red from {red}.',
+  'place.rules.frequency':
+    'Inspections: red every {red} working days, yellow every {yellow}, green every {green}.',
+  'noticeKind.inspection_overdue': 'Inspection overdue',
 };

@@ -39,6 +39,7 @@ export const placeZhCN = {
   'place.explainQuiet': '{level}：{days} 天内无告警、事件或巡检问题',
   'place.and': '、',
   'place.overdue': '已超期',
+  'place.escalated.grid': '已提醒网格员',
   'place.escalated.community': '已上报社区',
   'place.escalated.street': '已上报街道',
   'place.noInspection': '未安排',
@@ -65,4 +66,24 @@ export const placeZhCN = {
   'inspection.item.fences_closed': '围挡完整封闭',
   'inspection.item.hot_work_permit': '动火作业有审批',
   'inspection.item.dust_covered': '裸土和渣土已覆盖',
+  'notice.inspection_overdue': '巡检超期：{title}',
+  'place.rules.title': '等级规则与巡检频次',
+  'place.rules.edit': '修改规则',
+  'place.rules.hint':
+    '统计窗口内每条证据计分，累计达到黄色或红色起点即升级（不低于场所的最低等级）。保存后各场所等级按新规则计算，未超期的待巡检按新频次重新排期，最早为下一个工作日。',
+  'place.rules.points': '计分与阈值',
+  'place.rules.point.alert': '每次设备告警（分）',
+  'place.rules.point.case': '每件设备事件（分）',
+  'place.rules.point.missedInspection': '每次巡检超期（分）',
+  'place.rules.point.failedInspection': '每次巡检不合格（分）',
+  'place.rules.windowDays': '统计窗口（天）',
+  'place.rules.yellowFrom': '黄色起点（分）',
+  'place.rules.redFrom': '红色起点（分）',
+  'place.rules.every': '巡检频次',
+  'place.rules.everyLevel': '{level}色场所每隔（工作日）',
+  'place.rules.summary':
+    '{days} 天内：告警每次 {alert} 分，事件每件 {case} 分，巡检超期每次 {missed} 分，巡检不合格每次 {failed} 分；满 {yellow} 分为黄，满 {red} 分为红。',
+  'place.rules.frequency':
+    '巡检频次：红色每 {red} 个工作日，黄色每 {yellow} 个工作日，绿色每 {green} 个工作日。',
+  'noticeKind.inspection_overdue': '巡检超期',
 };

@@ -4,6 +4,7 @@ import type {
   PlaceInspectionView,
   PlaceLevel,
   PlaceReason,
+  PlaceRiskRules,
   PlaceView,
 } from '@gridsense/core';
 import { request } from './api';
@@ -18,6 +19,8 @@ export const placeApi = {
   setDevices: (id: string, deviceIds: string[]) =>
     request<PlaceView>('PUT', `/api/admin/places/${segment(id)}/devices`, { deviceIds }),
   remove: (id: string) => request<void>('DELETE', `/api/admin/places/${segment(id)}`),
+  rules: () => request<PlaceRiskRules>('GET', '/api/place-rules'),
+  setRules: (rules: PlaceRiskRules) => request<PlaceRiskRules>('PUT', '/api/admin/place-rules', rules),
   checkIn: (
     id: string,
     body: {
