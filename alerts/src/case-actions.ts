@@ -19,7 +19,6 @@ import {
   type NewTimelineEntry,
 } from '@gridsense/state';
 import type { Notice } from './case-notices';
-import { noticeLine } from './case-notices';
 import { transitionPolicy, type CasePolicy } from './case-policy';
 import { requireVisible } from './case-scope';
 import {
@@ -275,7 +274,7 @@ export async function actOnCase(
       kind: 'resolved',
       record: next,
       to: [next.dispatcherId],
-      line: noticeLine.resolved(user.displayName),
+      text: { key: 'case.resolved', params: { by: user.displayName } },
     });
 
   if (result.effects.some((e) => e.type === 'redispatch')) {

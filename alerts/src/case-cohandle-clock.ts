@@ -6,7 +6,6 @@ import {
   stopSubtaskClock,
   updateSubtask,
 } from '@gridsense/state';
-import { cohandleLine } from './case-cohandle';
 import type { Notice } from './case-notices';
 import type { CasePolicy } from './case-policy';
 import { commitCase, SYSTEM, timelineEntry, type CaseContext } from './case-writer';
@@ -62,13 +61,13 @@ async function checkSubtask(ctx: CaseContext, policy: CasePolicy, subtask: CaseS
           kind: 'reminder',
           record: caseNext,
           to: [subtask.assigneeId],
-          line: cohandleLine.reminder(subtask.task, subtask.dueAt),
+          text: { key: 'subtask.reminder', params: { task: subtask.task, dueAt: subtask.dueAt } },
         }
       : {
           kind: 'reminder',
           record: caseNext,
           to: [subtask.assigneeId, ...(record.assigneeId ? [record.assigneeId] : [])],
-          line: cohandleLine.overdue(name, subtask.task),
+          text: { key: 'subtask.overdue', params: { name, task: subtask.task } },
         };
   await commitCase(ctx, policy, {
     next: caseNext,

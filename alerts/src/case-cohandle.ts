@@ -29,23 +29,13 @@ import {
   updateSubtask,
 } from '@gridsense/state';
 import { withinReach } from './case-actions';
-import { beijingTime, type Notice } from './case-notices';
+import type { Notice } from './case-notices';
 import type { CasePolicy } from './case-policy';
 import { requireVisible } from './case-scope';
 import { commitCase, loadPolicy, timelineEntry, type CaseContext } from './case-writer';
 
 /** Cases with a lead at work: co-handlers join these (not one waiting for dispatch, nor a resolved one). */
 const HANDLED: readonly CaseState[] = ['dispatched', 'accepted', 'in_progress'];
-
-/** 协办 notices share the co-handling kind, so a channel that wants them subscribes to one kind. */
-export const cohandleLine = {
-  added: (r: CaseRecord, task: string, dueAt: number) =>
-    `协办：${r.title}（${task}），请于 ${beijingTime(dueAt)} 前反馈`,
-  reported: (by: string, title: string) => `${by} 已反馈协办：${title}`,
-  cancelled: (title: string, reason: string) => `协办已撤销：${title}（${reason}）`,
-  reminder: (task: string, dueAt: number) => `协办反馈时限将至（${beijingTime(dueAt)}）：${task}`,
-  overdue: (name: string, task: string) => `协办反馈超时：${name}（${task}）`,
-};
 
 /** The lead of the case, or the desk over its region: who adds co-handlers and calls them off. */
 function managesCase(ctx: CaseContext, user: User, record: CaseRecord): boolean {
@@ -174,7 +164,7 @@ export async function addCoHandler(
         kind: 'co_assigned',
         record: next,
         to: [assigneeId],
-        line: cohandleLine.added(next, input.task, subtask.dueAt),
+        text: { key: 'subtask.added', params: { title: next.title, task: input.task, dueAt: subtask.dueAt } },
       },
     ],
     action: 'cohandler_added',
@@ -218,11 +208,12 @@ export async function actOnSubtask(
     const to = [record.assigneeId, record.dispatcherId].filter(
       (id): id is string => id !== null && id !== 'system' && id !== user.id,
     );
+    // 协办 notices share the co-handling kind, so a channel that wants them subscribes to one kind.
     notices.push({
       kind: 'co_assigned',
       record: next,
       to,
-      line: cohandleLine.reported(user.displayName, record.title),
+      text: { key: 'subtask.reported', params: { by: user.displayName, title: record.title } },
     });
   } else if (command.action === 'cancel') {
     note = subtask.cancelReason;
@@ -230,7 +221,7 @@ export async function actOnSubtask(
       kind: 'co_assigned',
       record: next,
       to: [subtask.assigneeId],
-      line: cohandleLine.cancelled(record.title, subtask.cancelReason ?? ''),
+      text: { key: 'subtask.cancelled', params: { title: record.title, reason: subtask.cancelReason ?? '' } },
     });
   }
   const policy = await loadPolicy(ctx);

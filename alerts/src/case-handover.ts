@@ -1,10 +1,8 @@
 import {
   AppError,
-  DEFAULT_LOCALE,
   endedShifts,
   onDutyNow,
   planHandover,
-  renderNoticeText,
   type CaseRecord,
   type NoticeText,
   type HandoverReason,
@@ -89,18 +87,15 @@ async function handOverOne(
     toName,
   });
   const notices: Notice[] = [];
-  // Rendered per recipient; `line` is the zh-CN rendering for channels and older readers.
   const text: NoticeText = {
     key: 'case.handedOver',
     params: { title: plan.next.title, from: from.name, reason: request.reason },
   };
-  const line = renderNoticeText(text, DEFAULT_LOCALE);
   if (plan.toUserId)
     notices.push({
       kind: plan.role === 'lead' ? 'assigned' : 'co_assigned',
       record: plan.next,
       to: [plan.toUserId],
-      line,
       text,
     });
   else if (plan.role === 'lead') {
@@ -110,7 +105,7 @@ async function handOverOne(
       desk.length > 0
         ? desk
         : await ctx.directory.levelPeople(record.gridId, 'community', ctx.now(), policy.calendar);
-    notices.push({ kind: 'returned', record: plan.next, to, line, text });
+    notices.push({ kind: 'returned', record: plan.next, to, text });
   }
   await commitCase(ctx, policy, {
     next: plan.next,

@@ -30,7 +30,7 @@ import {
   type CaseDraft,
   type IntakeOutcome,
 } from './case-draft';
-import { noticeLine, type Notice } from './case-notices';
+import type { Notice } from './case-notices';
 import { needsPhoto, newCaseId, slaFor, transitionPolicy, type CasePolicy } from './case-policy';
 import { commitCase, noticesForEffects, SYSTEM, timelineEntry, type CaseContext } from './case-writer';
 
@@ -115,11 +115,11 @@ async function joinCase(
     ...(raised ? { severityRaised: { from: target.severity, to: next.severity } } : {}),
   };
   const entry = timelineEntry(draft.reporter ?? SYSTEM, 'linked', target, next, null, data);
-  const what = device ? `${draft.title}（${device.name}）` : draft.title;
+  const what = { title: draft.title, source: device?.name ?? null };
   // A raised severity is one notice (to the handler too), never a quiet 'linked'.
   const notices: Notice[] =
     next.assigneeId && !raised
-      ? [{ kind: 'linked', record: next, to: [next.assigneeId], line: noticeLine.linked(what) }]
+      ? [{ kind: 'linked', record: next, to: [next.assigneeId], text: { key: 'case.linked', params: what } }]
       : [];
   if (raised) notices.push(await severityRaisedNotice(ctx, policy, target, next, what));
   await commitCase(ctx, policy, {
@@ -145,7 +145,7 @@ export async function severityRaisedNotice(
   policy: CasePolicy,
   before: CaseRecord,
   next: CaseRecord,
-  what: string,
+  what: { title: string; source: string | null },
 ): Promise<Notice> {
   const at = ctx.now();
   const desk = [
@@ -157,7 +157,7 @@ export async function severityRaisedNotice(
     kind: 'severity_raised',
     record: next,
     to: [...desk, ...dispatcher, ...(next.assigneeId ? [next.assigneeId] : [])],
-    line: noticeLine.severityRaised(before.severity, next.severity, what),
+    text: { key: 'case.severityRaised', params: { from: before.severity, to: next.severity, ...what } },
   };
 }
 
@@ -214,7 +214,14 @@ export async function openCase(
       device ? { ...draft.trigger, deviceName: device.name, deviceType: device.type } : draft.trigger,
     ),
   ];
-  const notices: Notice[] = [{ kind: 'opened', record: reported, to: [], line: noticeLine.opened(reported) }];
+  const notices: Notice[] = [
+    {
+      kind: 'opened',
+      record: reported,
+      to: [],
+      text: { key: 'case.opened', params: { title: reported.title } },
+    },
+  ];
   let current = reported;
   const step = async (
     command: CaseCommand,
@@ -244,7 +251,10 @@ export async function openCase(
       kind: 'opened',
       record: current,
       to: desk,
-      line: noticeLine.awaitingRegistration(current),
+      text: {
+        key: 'case.awaitingRegistration',
+        params: { title: current.title, registerDueAt: current.registerDueAt },
+      },
     };
     await commitCase(ctx, policy, {
       next: current,

@@ -19,7 +19,7 @@ import {
 import { actOnCase } from './case-actions';
 import { tightenForSeverity } from './case-draft';
 import { severityRaisedNotice } from './case-intake';
-import { noticeLine, type Notice } from './case-notices';
+import type { Notice } from './case-notices';
 import { visibleGrids } from './case-scope';
 import { inOneCaseTransaction } from './case-transaction';
 import { commitCase, loadPolicy, type CaseContext } from './case-writer';
@@ -121,11 +121,11 @@ async function mergeWithin(
       suppressed: false,
       at: s.firstAt,
     }));
-  const what = `${absorbed.title}（${absorbed.id}）`;
+  const what = { title: absorbed.title, source: absorbed.id };
   const notices: Notice[] = raised
     ? [await severityRaisedNotice(ctx, policy, current, next, what)]
     : next.assigneeId
-      ? [{ kind: 'linked', record: next, to: [next.assigneeId], line: noticeLine.linked(what) }]
+      ? [{ kind: 'linked', record: next, to: [next.assigneeId], text: { key: 'case.linked', params: what } }]
       : [];
   await commitCase(ctx, policy, {
     next,

@@ -82,7 +82,7 @@ describe.each(stateDialects())('on %s', (dialect) => {
         state: 'returned',
       });
       await env.deliver();
-      expect(env.linesFor('u-street1')).toContain('已升级至街道：returned 3 times');
+      expect(env.linesFor('u-street1')).toContain('已升级至街道：已退单 3 次');
       // The street desk now dispatches it.
       const street = await env.user('street1');
       expect(await env.cases.act(street, id, { action: 'dispatch', assigneeId: 'u-worker02' })).toMatchObject(

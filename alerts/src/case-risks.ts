@@ -2,7 +2,6 @@ import { classifySignal, severityRank, type CaseRecord, type RiskSignal } from '
 import { findOpenCaseByCause, hasOtherActiveSource } from '@gridsense/state';
 import { tightenForSeverity } from './case-draft';
 import { openOrJoin, type IntakeOutcome } from './case-intake';
-import { noticeLine } from './case-notices';
 import { commitCase, loadPolicy, SYSTEM, timelineEntry, type CaseContext } from './case-writer';
 
 /**
@@ -67,7 +66,10 @@ export async function applyRisk(ctx: CaseContext, signal: RiskSignal): Promise<I
                 kind: 'linked',
                 record: next,
                 to: [next.assigneeId],
-                line: noticeLine.linked(`${signal.ruleName}（升级为${signal.severity}）`),
+                text: {
+                  key: 'case.occurredAgain',
+                  params: { rule: signal.ruleName, severity: signal.severity },
+                },
               },
             ]
           : [],

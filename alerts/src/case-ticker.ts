@@ -1,8 +1,15 @@
-import { AppError, dueClockActions, transition, type CaseRecord, type ClockAction } from '@gridsense/core';
+import {
+  AppError,
+  dueClockActions,
+  transition,
+  type CaseRecord,
+  type ClockAction,
+  type SlaClock,
+} from '@gridsense/core';
 import { listCasesDueForCheck, type NewTimelineEntry } from '@gridsense/state';
 import { checkSubtaskClocks } from './case-cohandle-clock';
 import { handOverEndedShifts } from './case-handover';
-import { CLOCK_NAMES, noticeLine, type Notice } from './case-notices';
+import type { Notice } from './case-notices';
 import { timingFor, transitionPolicy, type CasePolicy } from './case-policy';
 import {
   commitCase,
@@ -13,6 +20,15 @@ import {
   timelineEntry,
   type CaseContext,
 } from './case-writer';
+
+/** The clocks' names in the timeline's escalation note (what the table stores is zh-CN). */
+const CLOCK_NAMES: Record<SlaClock, string> = {
+  register: '立案',
+  dispatch: '派遣',
+  accept: '签收',
+  arrive: '到场',
+  resolve: '办结',
+};
 
 /**
  * The deadline ticker. It keeps no timers of its own: each case stores when it next needs a look
@@ -44,7 +60,7 @@ export function createCaseTicker(
           kind: 'reminder',
           record: next,
           to,
-          line: noticeLine.reminder(action.clock, action.dueAt),
+          text: { key: 'case.reminder', params: { clock: action.clock, dueAt: action.dueAt } },
         });
       } else if (action.type === 'breach') {
         const done = await takeBreachActions(policy, record, next, action, now);
@@ -61,7 +77,6 @@ export function createCaseTicker(
             kind: 'repeat',
             record: next,
             to: [next.assigneeId],
-            line: noticeLine.repeat(),
             text: { key: 'case.repeat', params: {} },
           });
       } else {
@@ -84,6 +99,7 @@ export function createCaseTicker(
         notices.push(
           ...(await noticesForEffects(ctx, policy, next, result.next, result.effects, {
             actorName: SYSTEM.name,
+            overdueClock: action.clock,
           })),
         );
         next = result.next;
@@ -118,8 +134,8 @@ export function createCaseTicker(
     if (action.actions.includes('remind')) {
       entries.push(timelineEntry(SYSTEM, 'overdue_notice', current, next, null, detail));
       const to = next.assigneeId ? [next.assigneeId] : await dispatchDesk(ctx, policy, record, next);
-      const line = noticeLine.overdue(action.clock, action.dueAt);
-      notices.push({ kind: 'reminder', record: next, to, line });
+      const text = { key: 'case.overdue', params: { clock: action.clock, dueAt: action.dueAt } } as const;
+      notices.push({ kind: 'reminder', record: next, to, text });
     }
     if (action.actions.includes('supervise') && next.supervisedAt === null) {
       const reason = `${action.clock}_overdue` as const;

@@ -1,8 +1,6 @@
 import {
-  DEFAULT_LOCALE,
   ESCALATION_LEVELS,
   nextClockCheckAt,
-  renderNoticeText,
   type Bus,
   type CaseActor,
   type CaseEffect,
@@ -12,6 +10,7 @@ import {
   type Region,
   type SuppressionRule,
   type ReturnReason,
+  type SlaClock,
 } from '@gridsense/core';
 import {
   insertCase,
@@ -21,7 +20,7 @@ import {
   type StateDb,
 } from '@gridsense/state';
 import type { Directory } from './case-directory';
-import { noticeLine, type Notice, type Notifier } from './case-notices';
+import type { Notice, Notifier } from './case-notices';
 import { loadCasePolicy, timingFor, type CasePolicy } from './case-policy';
 
 /** Everything the case modules share. */
@@ -121,13 +120,17 @@ export async function noticesForEffects(
   before: CaseRecord,
   after: CaseRecord,
   effects: readonly CaseEffect[],
-  context: { actorName: string; returnReason?: ReturnReason },
+  context: {
+    actorName: string;
+    returnReason?: ReturnReason;
+    /** The clock whose breach the ticker escalates (the escalation notice names it). */
+    overdueClock?: SlaClock;
+  },
 ): Promise<Notice[]> {
   const notices: Notice[] = [];
   for (const effect of effects) {
     switch (effect.type) {
       case 'notify': {
-        // Rendered in each recipient's language; `line` is the zh-CN text.
         const text: NoticeText =
           effect.reason === 'co_assigned'
             ? { key: 'case.coAssigned', params: { title: after.title } }
@@ -141,7 +144,6 @@ export async function noticesForEffects(
           kind: effect.reason === 'rejected' ? 'reopened' : effect.reason,
           record: after,
           to: [effect.userId],
-          line: renderNoticeText(text, DEFAULT_LOCALE),
           text,
         });
         break;
@@ -155,7 +157,6 @@ export async function noticesForEffects(
           kind: 'returned',
           record: after,
           to: await dispatchDesk(ctx, policy, before, after),
-          line: renderNoticeText(text, DEFAULT_LOCALE),
           text,
         });
         break;
@@ -171,7 +172,7 @@ export async function noticesForEffects(
           kind: 'escalated',
           record: after,
           to: [...people, ...(after.assigneeId ? [after.assigneeId] : [])],
-          line: noticeLine.escalated(effect.level, effect.reason),
+          text: escalationText(effect, after, context),
         });
         break;
       }
@@ -180,4 +181,18 @@ export async function noticesForEffects(
     }
   }
   return notices;
+}
+
+/** Why a case went up, as a key: a breached clock, too many 退单, or the words of who blew the whistle. */
+function escalationText(
+  effect: Extract<CaseEffect, { type: 'escalate' }>,
+  after: CaseRecord,
+  context: { returnReason?: ReturnReason; overdueClock?: SlaClock },
+): NoticeText {
+  if (context.overdueClock)
+    return { key: 'case.escalatedOverdue', params: { level: effect.level, clock: context.overdueClock } };
+  // A 退单 escalates only when it passes the return limit.
+  if (context.returnReason)
+    return { key: 'case.escalatedReturns', params: { level: effect.level, returns: after.returnCount } };
+  return { key: 'case.escalated', params: { level: effect.level, reason: effect.reason } };
 }

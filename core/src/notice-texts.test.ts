@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_LOCALE, isLocale, LOCALES, renderNoticeText, type NoticeText } from './notice-texts';
+import {
+  DEFAULT_LOCALE,
+  isLocale,
+  LOCALES,
+  messageFrame,
+  renderNoticeText,
+  type NoticeText,
+} from './notice-texts';
 
 /** 2026-03-10 10:05 in Beijing. */
 const AT = Date.UTC(2026, 2, 10, 2, 5);
@@ -10,6 +17,28 @@ const SAMPLES: { [K in NoticeText['key']]: Extract<NoticeText, { key: K }> } = {
     key: 'case.handedOver',
     params: { title: '井盖缺失', from: '张三', reason: 'shift_ended' },
   },
+  'case.opened': { key: 'case.opened', params: { title: '烟感告警' } },
+  'case.awaitingRegistration': {
+    key: 'case.awaitingRegistration',
+    params: { title: '居民来电：楼下乱倒垃圾', registerDueAt: AT },
+  },
+  'case.reminder': { key: 'case.reminder', params: { clock: 'accept', dueAt: AT } },
+  'case.overdue': { key: 'case.overdue', params: { clock: 'resolve', dueAt: AT } },
+  'case.escalated': { key: 'case.escalated', params: { level: 'street', reason: '居民多次投诉' } },
+  'case.escalatedOverdue': { key: 'case.escalatedOverdue', params: { level: 'community', clock: 'accept' } },
+  'case.escalatedReturns': { key: 'case.escalatedReturns', params: { level: 'street', returns: 3 } },
+  'case.linked': { key: 'case.linked', params: { title: '烟雾', source: '1 号楼烟感' } },
+  'case.occurredAgain': { key: 'case.occurredAgain', params: { rule: '烟雾浓度', severity: 'critical' } },
+  'case.severityRaised': {
+    key: 'case.severityRaised',
+    params: { from: 'warning', to: 'critical', title: '明火', source: '1 号楼摄像头' },
+  },
+  'case.resolved': { key: 'case.resolved', params: { by: '张三' } },
+  'subtask.added': { key: 'subtask.added', params: { title: '烟感告警', task: '核查消防通道', dueAt: AT } },
+  'subtask.reported': { key: 'subtask.reported', params: { by: '李四', title: '烟感告警' } },
+  'subtask.cancelled': { key: 'subtask.cancelled', params: { title: '烟感告警', reason: '已无需' } },
+  'subtask.reminder': { key: 'subtask.reminder', params: { task: '核查消防通道', dueAt: AT } },
+  'subtask.overdue': { key: 'subtask.overdue', params: { name: '李四', task: '核查消防通道' } },
   'case.repeat': { key: 'case.repeat', params: {} },
   'case.assigned': { key: 'case.assigned', params: { title: '烟感告警', acceptDueAt: AT } },
   'case.coAssigned': { key: 'case.coAssigned', params: { title: '烟感告警' } },
@@ -34,6 +63,80 @@ describe('notice texts from keys, in the recipient’s language', () => {
       { key: 'case.handedOver', params: { title: 't', from: 'f', reason: 'disabled' } },
       '交接：t（原承办人 f，账号停用）',
       'Handed over: t (from f, account disabled)',
+    ],
+    [SAMPLES['case.opened'], '新事件：烟感告警', 'New case: 烟感告警'],
+    [
+      SAMPLES['case.awaitingRegistration'],
+      '待立案：居民来电：楼下乱倒垃圾，请于 03-10 10:05 前立案',
+      'To register: 居民来电：楼下乱倒垃圾; register by 03-10 10:05',
+    ],
+    [
+      { key: 'case.awaitingRegistration', params: { title: 't', registerDueAt: null } },
+      '待立案：t',
+      'To register: t',
+    ],
+    [SAMPLES['case.reminder'], '签收时限将至（03-10 10:05）', 'Acceptance deadline soon (03-10 10:05)'],
+    [
+      { key: 'case.reminder', params: { clock: 'register', dueAt: AT } },
+      '立案时限将至（03-10 10:05）',
+      'Registration deadline soon (03-10 10:05)',
+    ],
+    [SAMPLES['case.overdue'], '办结已超时（时限 03-10 10:05）', 'Resolution overdue (deadline 03-10 10:05)'],
+    [
+      { key: 'case.overdue', params: { clock: 'dispatch', dueAt: AT } },
+      '派遣已超时（时限 03-10 10:05）',
+      'Dispatch overdue (deadline 03-10 10:05)',
+    ],
+    [SAMPLES['case.escalated'], '已升级至街道：居民多次投诉', 'Escalated to the street: 居民多次投诉'],
+    [
+      SAMPLES['case.escalatedOverdue'],
+      '已升级至社区：签收超时',
+      'Escalated to the community: acceptance overdue',
+    ],
+    [
+      { key: 'case.escalatedOverdue', params: { level: 'district', clock: 'arrive' } },
+      '已升级至区指挥中心：到场超时',
+      'Escalated to the district command centre: arrival overdue',
+    ],
+    [
+      SAMPLES['case.escalatedReturns'],
+      '已升级至街道：已退单 3 次',
+      'Escalated to the street: returned 3 times',
+    ],
+    [SAMPLES['case.linked'], '新关联：烟雾（1 号楼烟感）', 'Linked: 烟雾 (1 号楼烟感)'],
+    [{ key: 'case.linked', params: { title: '烟雾', source: null } }, '新关联：烟雾', 'Linked: 烟雾'],
+    [SAMPLES['case.occurredAgain'], '新关联：烟雾浓度（升级为紧急）', 'Linked: 烟雾浓度 (now critical)'],
+    [
+      SAMPLES['case.severityRaised'],
+      '等级由预警升为紧急：明火（1 号楼摄像头）',
+      'Severity raised from warning to critical: 明火 (1 号楼摄像头)',
+    ],
+    [
+      { key: 'case.severityRaised', params: { from: 'info', to: 'warning', title: '明火', source: null } },
+      '等级由提示升为预警：明火',
+      'Severity raised from info to warning: 明火',
+    ],
+    [SAMPLES['case.resolved'], '张三 已办结，待核查', 'Resolved by 张三, to be verified'],
+    [
+      SAMPLES['subtask.added'],
+      '协办：烟感告警（核查消防通道），请于 03-10 10:05 前反馈',
+      'Co-handling: 烟感告警 (核查消防通道); report back by 03-10 10:05',
+    ],
+    [SAMPLES['subtask.reported'], '李四 已反馈协办：烟感告警', '李四 reported back on co-handling: 烟感告警'],
+    [
+      SAMPLES['subtask.cancelled'],
+      '协办已撤销：烟感告警（已无需）',
+      'Co-handling called off: 烟感告警 (已无需)',
+    ],
+    [
+      SAMPLES['subtask.reminder'],
+      '协办反馈时限将至（03-10 10:05）：核查消防通道',
+      'Co-handling report due soon (03-10 10:05): 核查消防通道',
+    ],
+    [
+      SAMPLES['subtask.overdue'],
+      '协办反馈超时：李四（核查消防通道）',
+      'Co-handling report overdue: 李四 (核查消防通道)',
     ],
     [SAMPLES['case.repeat'], '仍未签收，请尽快签收', 'Still not accepted: please accept it'],
     [
@@ -89,5 +192,23 @@ describe('notice texts from keys, in the recipient’s language', () => {
       }
     expect(isLocale('en')).toBe(true);
     expect(isLocale('EN')).toBe(false);
+  });
+
+  it('frames a sent message in the reader’s language: title, heading, cases, digest count', () => {
+    const zh = messageFrame('zh-CN');
+    expect(zh.title('烟感告警', '网格一')).toBe('烟感告警（网格一）');
+    expect(zh.heading('critical', '烟感告警（网格一）')).toBe('【紧急】烟感告警（网格一）');
+    expect(zh.heading('warning', 't')).toBe('【警告】t');
+    expect(zh.cases(['C-1', 'C-2'])).toBe('事件：C-1、C-2');
+    expect(zh.grouped(3)).toBe('（已合并 3 条通知）');
+    const en = messageFrame('en');
+    expect(en.title('烟感告警', '网格一')).toBe('烟感告警 (网格一)');
+    expect(en.heading('critical', 't')).toBe('[Critical] t');
+    expect(en.heading('info', 't')).toBe('[Info] t');
+    expect(en.cases(['C-1', 'C-2'])).toBe('Cases: C-1, C-2');
+    expect(en.grouped(3)).toBe('(3 notices grouped)');
+    // No or an unknown preference reads zh-CN, as the texts do.
+    expect(messageFrame(null)).toBe(zh);
+    expect(messageFrame('fr')).toBe(zh);
   });
 });

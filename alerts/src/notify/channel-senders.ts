@@ -1,4 +1,4 @@
-import type { NoticeKind, Severity } from '@gridsense/core';
+import { messageFrame, type Locale, type NoticeKind, type Severity } from '@gridsense/core';
 import type { NotificationChannel } from '@gridsense/state';
 import { createHmac } from 'node:crypto';
 
@@ -11,6 +11,8 @@ export interface ChannelMessage {
   caseIds: string[];
   count: number;
   at: number;
+  /** The reader's language for the words around the lines; region channels read zh-CN. */
+  locale?: Locale;
 }
 
 export interface HttpRequestSpec {
@@ -19,11 +21,10 @@ export interface HttpRequestSpec {
   body: string;
 }
 
-const SEVERITY_NAMES: Record<Severity, string> = { critical: '紧急', warning: '警告', info: '提示' };
-
 function markdownLines(message: ChannelMessage): string {
-  const grouped = message.count > 1 ? `\n\n（已合并 ${message.count} 条通知）` : '';
-  return `${message.lines.map((l) => `- ${l}`).join('\n')}\n\n事件：${message.caseIds.join('、')}${grouped}`;
+  const frame = messageFrame(message.locale);
+  const grouped = message.count > 1 ? `\n\n${frame.grouped(message.count)}` : '';
+  return `${message.lines.map((l) => `- ${l}`).join('\n')}\n\n${frame.cases(message.caseIds)}${grouped}`;
 }
 
 /**
@@ -45,7 +46,7 @@ export function buildChannelRequest(
   now: number,
 ): HttpRequestSpec {
   const json = { 'content-type': 'application/json; charset=utf-8' };
-  const heading = `【${SEVERITY_NAMES[message.severity]}】${message.title}`;
+  const heading = messageFrame(message.locale).heading(message.severity, message.title);
   switch (channel.kind) {
     case 'dingtalk':
       return {

@@ -2,6 +2,7 @@ import type { Bus, WorkMessagingConfig } from '@gridsense/core';
 import {
   deletePushSubscription,
   findPersonContacts,
+  findPersonLocales,
   findPushSubscription,
   listChannels,
   claimMessages,
@@ -199,7 +200,9 @@ export function createDelivery(deps: {
     const target = parsePersonTarget(message.targetId);
     if (!target) return { ok: false, statusCode: null, error: 'not a person target', retry: false };
     const contacts = await findPersonContacts(deps.db, target.userId);
-    return work.send(target.kind, contacts, { ...message, at: now });
+    // The words around the lines in the person's language, as the lines were rendered.
+    const locale = (await findPersonLocales(deps.db, [target.userId])).get(target.userId);
+    return work.send(target.kind, contacts, { ...message, at: now, ...(locale ? { locale } : {}) });
   }
 
   function deliver(message: OutboxMessage, now: number): Promise<Outcome> {

@@ -1,4 +1,4 @@
-import type { Severity, WorkChannelKind, WorkMessagingConfig } from '@gridsense/core';
+import { messageFrame, type WorkChannelKind, type WorkMessagingConfig } from '@gridsense/core';
 import type { PersonContacts } from '@gridsense/state';
 import { createHmac } from 'node:crypto';
 import type { ChannelMessage } from './channel-senders';
@@ -23,7 +23,6 @@ type Post = (
 ) => Promise<{ status: number; text: string }>;
 type Get = (url: string) => Promise<{ status: number; text: string }>;
 
-const SEVERITY_NAMES: Record<Severity, string> = { critical: '紧急', warning: '警告', info: '提示' };
 const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8' };
 /** DingTalk and WeCom: the token is invalid or expired (fetch a new one and try again). */
 const TOKEN_ERRCODES = new Set([40001, 40014, 42001, 88]);
@@ -45,12 +44,15 @@ function parseAnswer(text: string): PlatformAnswer | undefined {
   }
 }
 
-const heading = (message: ChannelMessage) => `【${SEVERITY_NAMES[message.severity]}】${message.title}`;
+/** Heading, cases and digest count in the person's language (`message.locale`). */
+const heading = (message: ChannelMessage) =>
+  messageFrame(message.locale).heading(message.severity, message.title);
+const cases = (message: ChannelMessage) => messageFrame(message.locale).cases(message.caseIds);
 
 /** The message as plain text: heading, lines, cases (and how many notices it groups). */
 export function workMessageText(message: ChannelMessage): string {
-  const grouped = message.count > 1 ? `\n（已合并 ${message.count} 条通知）` : '';
-  return `${heading(message)}\n${message.lines.join('\n')}\n事件：${message.caseIds.join('、')}${grouped}`;
+  const grouped = message.count > 1 ? `\n${messageFrame(message.locale).grouped(message.count)}` : '';
+  return `${heading(message)}\n${message.lines.join('\n')}\n${cases(message)}${grouped}`;
 }
 
 /** The id this channel reaches the person by, if they have one. */
@@ -122,7 +124,7 @@ export function createWorkMessaging(
         msgtype: 'markdown',
         markdown: {
           title: heading(message),
-          text: `### ${heading(message)}\n${message.lines.map((line) => `- ${line}`).join('\n')}\n\n事件：${message.caseIds.join('、')}`,
+          text: `### ${heading(message)}\n${message.lines.map((line) => `- ${line}`).join('\n')}\n\n${cases(message)}`,
         },
       },
     };
