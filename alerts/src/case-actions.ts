@@ -18,6 +18,7 @@ import {
   listUserDepartments,
   type NewTimelineEntry,
 } from '@gridsense/state';
+import { planRuleSubtasks, withRuleSubtasks, type RuleSubtasks } from './case-cohandle-rule';
 import type { Notice } from './case-notices';
 import { transitionPolicy, type CasePolicy } from './case-policy';
 import { requireVisible } from './case-scope';
@@ -277,6 +278,7 @@ export async function actOnCase(
       text: { key: 'case.resolved', params: { by: user.displayName } },
     });
 
+  let ruleSubtasks: RuleSubtasks | undefined;
   if (result.effects.some((e) => e.type === 'redispatch')) {
     // Reopened: through the rule list again, to whoever is on duty now.
     const suggestion = await ctx.directory.suggest(next, now, policy.calendar);
@@ -301,13 +303,16 @@ export async function actOnCase(
           })),
         );
         next = redispatched.next;
+        // The rule's co-handlers owe their reports again (协办 sub-tasks; an open one is kept).
+        ruleSubtasks = await planRuleSubtasks(ctx, policy, next, suggestion, now);
+        withRuleSubtasks({ entries, notices }, ruleSubtasks);
       }
     }
   }
   await commitCase(ctx, policy, {
     next,
     previous: current,
-    write: { entries },
+    write: { entries, ...(ruleSubtasks ? { alongside: ruleSubtasks.insert } : {}) },
     notices,
     action: command.action,
   });

@@ -25,6 +25,13 @@ import {
 
 export interface Suggestion extends HandlerChoice {
   ruleId: string;
+  /**
+   * The co-handlers the rule names as a department or a person (条): each owes the lead a report,
+   * a 协办 sub-task. The grid, community and street desks (块) co-handle along the hierarchy.
+   */
+  owingReports: { userId: string; departmentId: string | null }[];
+  /** The rule's note, which says what its co-handlers are asked to do. */
+  ruleNote: string | null;
 }
 
 export type Directory = ReturnType<typeof createDirectory>;
@@ -105,12 +112,26 @@ export function createDirectory(db: StateDb, regions: () => Region[]) {
         lineage: lineage(target.gridId).map((r) => r.id),
       });
       // Without a rule for the matter, the grid's own workers take it (the default of grid governance).
-      const refs = rule ?? { id: 'default', lead: { kind: 'grid_duty' as const }, coHandlers: [] };
+      const refs = rule ?? {
+        id: 'default',
+        lead: { kind: 'grid_duty' as const },
+        coHandlers: [],
+        note: null,
+      };
       const candidates = new Map<string, Candidate[]>();
       for (const ref of [refs.lead, ...refs.coHandlers])
         candidates.set(handlerKey(ref), await resolveRef(ref, target.gridId, at, calendar));
       const choice = chooseHandlers(refs, candidates, exclude);
-      return choice && { ...choice, ruleId: refs.id };
+      if (!choice) return undefined;
+      const owingReports: Suggestion['owingReports'] = [];
+      for (const ref of refs.coHandlers) {
+        if (ref.kind !== 'department' && ref.kind !== 'user') continue;
+        const chosen = (candidates.get(handlerKey(ref)) ?? []).find(
+          (c) => choice.coHandlerIds.includes(c.userId) && !owingReports.some((o) => o.userId === c.userId),
+        );
+        if (chosen) owingReports.push({ userId: chosen.userId, departmentId: chosen.departmentId });
+      }
+      return { ...choice, ruleId: refs.id, owingReports, ruleNote: refs.note };
     },
 
     /**

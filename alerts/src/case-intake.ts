@@ -30,6 +30,7 @@ import {
   type CaseDraft,
   type IntakeOutcome,
 } from './case-draft';
+import { planRuleSubtasks, withRuleSubtasks, type RuleSubtasks } from './case-cohandle-rule';
 import type { Notice } from './case-notices';
 import { needsPhoto, newCaseId, slaFor, transitionPolicy, type CasePolicy } from './case-policy';
 import { commitCase, noticesForEffects, SYSTEM, timelineEntry, type CaseContext } from './case-writer';
@@ -276,6 +277,7 @@ export async function openCase(
     draft.selfHandle && reporter
       ? await ctx.directory.levelPeople(draft.gridId, 'grid', at, policy.calendar)
       : [];
+  let ruleSubtasks: RuleSubtasks | undefined;
   if (draft.override && reporter) {
     const { assigneeId, note } = draft.override;
     const data = {
@@ -302,6 +304,9 @@ export async function openCase(
       coHandlerIds: suggestion.coHandlerIds,
       ruleId: suggestion.ruleId,
     });
+    // The rule's co-handlers owe their reports from the start (协办 sub-tasks).
+    ruleSubtasks = await planRuleSubtasks(ctx, policy, current, suggestion, at);
+    withRuleSubtasks({ entries, notices }, ruleSubtasks);
   }
   // A worker's own find that comes back to them is theirs already: taken (签收) at once, no alarm.
   if (reporter && current.state === 'dispatched' && current.assigneeId === reporter.id) {
@@ -322,6 +327,7 @@ export async function openCase(
       entries,
       newSources: [sourceOf(draft, at, false)],
       ...(draft.requester ? { requester: draft.requester } : {}),
+      ...(ruleSubtasks ? { alongside: ruleSubtasks.insert } : {}),
     },
     notices,
     action: 'opened',
