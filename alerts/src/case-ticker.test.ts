@@ -126,7 +126,8 @@ describe.each(stateDialects())('on %s', (dialect) => {
     it('a working-day deadline is computed on the calendar and reminded the working day before', async () => {
       env = await startCaseEnv({ dialect });
       const t0 = env.clock.now(); // Tuesday 2026-03-10 10:00
-      const { case: view } = await env.cases.hotline(await env.user('op1'), {
+      const op = await env.user('op1');
+      const { case: reported } = await env.cases.hotline(op, {
         title: '夜间施工扰民',
         description: '工地夜间施工噪声大',
         category: 'construction',
@@ -141,6 +142,8 @@ describe.each(stateDialects())('on %s', (dialect) => {
         assigneeId: null,
         overrideNote: null,
       });
+      // 违法建设 waits for 立案: the desk registers it at once and the rule list routes it.
+      const view = await env.cases.act(op, reported.id, { action: 'register' });
       // info × construction: resolve within 15 working days of 7 h → Tue 2026-03-31 10:00 (no holidays then).
       expect(new Date(view.resolveDueAt!).toISOString()).toBe('2026-03-31T02:00:00.000Z');
       const handler = await env.user(view.assigneeId === 'u-cgj1' ? 'cgj1' : 'cgj2');

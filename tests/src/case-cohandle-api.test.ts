@@ -1,6 +1,7 @@
 import type { CaseDetailView, CaseSubtaskView, CaseView } from '@gridsense/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stateDialects } from '@gridsense/state/testing';
+import { registerAutomatically } from './harness/auto-register';
 import { startTestPlatform, type ApiClient, type TestPlatform } from './harness/test-platform';
 
 type ErrorBody = { error: { code: string; message: string; details?: string[] } };
@@ -31,6 +32,8 @@ describe.each(stateDialects())('协办 over HTTP (%s)', (dialect) => {
       env.login('eng1'),
       env.login('sup3'),
     ]);
+    // 协办 is the subject: a worker's own 市政设施 find is registered and comes back to them taken.
+    await registerAutomatically(await env.login('admin'), 'facility');
   });
   afterAll(async () => env?.stop());
 
