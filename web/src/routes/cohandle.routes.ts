@@ -1,6 +1,7 @@
 import { AppError, parseAddCoHandler, parseSubtaskCommand } from '@gridsense/core';
 import { actOnSubtask, addCoHandler, listMySubtasks, listSubtasksOf } from '@gridsense/alerts';
 import type { Router } from 'express';
+import { idempotentWrite } from '../idempotency';
 import { declaredRouter } from '../route-actions';
 import type { WebDeps } from '../web-deps';
 import { currentUser } from './current-user';
@@ -24,20 +25,27 @@ export function cohandleRoutes(deps: WebDeps): Router {
       .json(await addCoHandler(ctx(), currentUser(request), request.params.id, parsed.value));
   });
 
-  /** accept / report (the co-handler), cancel (the lead or the desk). */
-  router.post('/api/cases/:id/subtasks/:subtaskId/actions', async (request, response) => {
-    const parsed = parseSubtaskCommand(request.body);
-    if (!parsed.ok) throw new AppError('validation_failed', 'invalid sub-task action', parsed.errors);
-    response.json(
-      await actOnSubtask(
-        ctx(),
-        currentUser(request),
-        request.params.id,
-        request.params.subtaskId,
-        parsed.command,
-      ),
-    );
-  });
+  /**
+   * accept / report (the co-handler), cancel (the lead or the desk). The phone's offline queue
+   * sends a co-handler's moves with an Idempotency-Key, as it does the case moves.
+   */
+  router.post(
+    '/api/cases/:id/subtasks/:subtaskId/actions',
+    idempotentWrite<{ id: string; subtaskId: string }>(deps),
+    async (request, response) => {
+      const parsed = parseSubtaskCommand(request.body);
+      if (!parsed.ok) throw new AppError('validation_failed', 'invalid sub-task action', parsed.errors);
+      response.json(
+        await actOnSubtask(
+          ctx(),
+          currentUser(request),
+          request.params.id,
+          request.params.subtaskId,
+          parsed.command,
+        ),
+      );
+    },
+  );
 
   /** One's own open sub-tasks: the co-handler's queue. */
   router.get('/api/subtasks/mine', async (request, response) => {

@@ -5,10 +5,11 @@ export const offlineEn: Record<keyof typeof offlineZhCN, string> = {
   'offline.title': 'Offline',
   'offline.asOf': 'showing data as of {time}',
   'offline.keepWorking':
-    'Accept, arrive, resolve and patrol reports are kept on this phone and sent in order when the connection returns',
+    'Accept, arrive, resolve, co-handling reports and patrol reports are kept on this phone and sent in order when the connection returns',
   'offline.queued': '{action} queued; it is sent when the connection returns',
   'offline.reportQueued': 'Report queued; it is sent when the connection returns',
   'offline.waitingMoves': 'Waiting to send: {moves}',
+  'offline.subtaskWaiting': 'Co-handling move waiting; it is sent when the connection returns',
   'offline.outbox': 'Outbox',
   'offline.state.queued': 'Waiting',
   'offline.state.sending': 'Sending',

@@ -2,10 +2,11 @@
 export const offlineZhCN = {
   'offline.title': '离线',
   'offline.asOf': '显示的是 {time} 的数据',
-  'offline.keepWorking': '签收、到达、办结和巡查上报先存在手机上，联网后按顺序自动发送',
+  'offline.keepWorking': '签收、到达、办结、协办反馈和巡查上报先存在手机上，联网后按顺序自动发送',
   'offline.queued': '{action}已存入待发送，联网后自动发送',
   'offline.reportQueued': '上报已存入待发送，联网后自动发送',
   'offline.waitingMoves': '待发送：{moves}',
+  'offline.subtaskWaiting': '协办操作待发送，联网后自动发送',
   'offline.outbox': '待发送队列',
   'offline.state.queued': '待发送',
   'offline.state.sending': '发送中',

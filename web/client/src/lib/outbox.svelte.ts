@@ -1,4 +1,12 @@
-import type { CaseCommand, CaseRecord, CaseView, User } from '@gridsense/core';
+import type {
+  CaseCommand,
+  CaseRecord,
+  CaseSubtask,
+  CaseSubtaskView,
+  CaseView,
+  SubtaskCommand,
+  User,
+} from '@gridsense/core';
 import { api, ApiError, request } from './api';
 import { caseStore } from './case-store.svelte';
 import { keepsOfflineCopies } from './offline-copies';
@@ -12,12 +20,14 @@ import {
   markSending,
   nextToSend,
   projectCase,
+  projectSubtask,
   queueItem,
   recordUpload,
   resumeInterrupted,
   retryDelayMs,
   settle,
   waitingMoves,
+  waitingSubtaskMoves,
   type OutboxItem,
   type OutboxWork,
   type SendResult,
@@ -164,6 +174,17 @@ class Outbox {
         caseStore.upsert(view);
         return { ok: true, caseId: view.id };
       }
+      if (item.work.kind === 'subtask') {
+        const { caseId, subtaskId } = item.work;
+        await request<CaseSubtaskView[]>(
+          'POST',
+          `/api/cases/${encodeURIComponent(caseId)}/subtasks/${subtaskId}/actions`,
+          bodyOf(item),
+          false,
+          headers,
+        );
+        return { ok: true, caseId };
+      }
       const outcome = await request<{ caseId: string; case?: CaseView }>(
         'POST',
         '/api/cases/reports',
@@ -201,6 +222,15 @@ class Outbox {
   waitingFor(caseId: string): OutboxItem[] {
     return waitingMoves(this.mine, caseId);
   }
+
+  waitingForSubtask(subtaskId: number): OutboxItem[] {
+    return waitingSubtaskMoves(this.mine, subtaskId);
+  }
+
+  /** A sub-task as it will be once this person's waiting 协办 moves on it are made. */
+  projectSubtask<T extends CaseSubtask>(subtask: T): T {
+    return this.user ? projectSubtask(subtask, this.mine, this.user, Date.now()) : subtask;
+  }
 }
 
 export const outbox = new Outbox();
@@ -229,4 +259,33 @@ export async function submitMove(
   }
   await outbox.add({ kind: 'move', caseId: view.id, caseTitle: view.title, command }, heldPhotos, key);
   return 'queued';
+}
+
+/**
+ * A co-handler's 协办 move (the report back, with photos) as `submitMove` makes a case move:
+ * straight to the server when it can, otherwise into the outbox under the same key. Photos taken
+ * offline go through the outbox, which uploads them first. Answers the sub-tasks when sent.
+ */
+export async function submitSubtaskMove(
+  view: Pick<CaseView, 'id' | 'title'>,
+  subtaskId: number,
+  command: SubtaskCommand,
+  heldPhotos: readonly Blob[] = [],
+): Promise<{ how: 'sent'; subtasks: CaseSubtaskView[] } | { how: 'queued' }> {
+  const key = newKey();
+  const queueable = outbox.user !== null && keepsOfflineCopies(outbox.user);
+  if (heldPhotos.length === 0 && (!queueable || (navigator.onLine && !outbox.waiting))) {
+    try {
+      const path = `/api/cases/${encodeURIComponent(view.id)}/subtasks/${subtaskId}/actions`;
+      const subtasks = await request<CaseSubtaskView[]>('POST', path, command, false, {
+        'Idempotency-Key': key,
+      });
+      return { how: 'sent', subtasks };
+    } catch (error) {
+      if (!queueable || !(error instanceof ApiError && error.code === 'network')) throw error;
+    }
+  }
+  const work = { kind: 'subtask', caseId: view.id, caseTitle: view.title, subtaskId, command } as const;
+  await outbox.add(work, heldPhotos, key);
+  return { how: 'queued' };
 }

@@ -1,5 +1,5 @@
-import { transition } from '@gridsense/core';
-import type { CaseCommand, CaseRecord, User } from '@gridsense/core';
+import { transition, transitionSubtask } from '@gridsense/core';
+import type { CaseCommand, CaseRecord, CaseSubtask, SubtaskCommand, User } from '@gridsense/core';
 
 /**
  * The phone's outbox: moves (签收, 到达, 办结) and patrol reports made while the network is gone,
@@ -26,7 +26,9 @@ export interface HeldPhoto {
 export type OutboxWork =
   | { kind: 'move'; caseId: string; caseTitle: string; command: CaseCommand }
   /** A patrol report (主动发现) as `POST /api/cases/reports` takes it, photos added on sending. */
-  | { kind: 'report'; title: string; report: Record<string, unknown> & { photos: string[] } };
+  | { kind: 'report'; title: string; report: Record<string, unknown> & { photos: string[] } }
+  /** A 协办 move (a co-handler's report back, with its photos) on one sub-task of a case. */
+  | { kind: 'subtask'; caseId: string; caseTitle: string; subtaskId: number; command: SubtaskCommand };
 
 /** Why the server refused an item, as it said it (`code` and its English message). */
 export interface Refusal {
@@ -71,7 +73,7 @@ export function queueItem(
     lastFailedAt: null,
     settledAt: null,
     refusal: null,
-    caseId: entry.work.kind === 'move' ? entry.work.caseId : null,
+    caseId: entry.work.kind === 'report' ? null : entry.work.caseId,
   };
   return [...items, item];
 }
@@ -177,6 +179,7 @@ export function bodyOf(item: OutboxItem): object {
     return { ...item.work.report, photos: [...item.work.report.photos, ...uploaded] };
   const { command } = item.work;
   if (uploaded.length === 0) return command;
+  // A case move or a 协办 report: the photos join those it already names.
   const earlier = 'photos' in command && Array.isArray(command.photos) ? command.photos : [];
   return { ...command, photos: [...earlier, ...uploaded] };
 }
@@ -216,3 +219,38 @@ export const waitingMoves = (items: readonly OutboxItem[], caseId: string): Outb
       item.work.caseId === caseId &&
       (item.state === 'queued' || item.state === 'sending'),
   );
+
+/** The 协办 moves still waiting for one sub-task, for its entry to say so. */
+export const waitingSubtaskMoves = (items: readonly OutboxItem[], subtaskId: number): OutboxItem[] =>
+  items.filter(
+    (item) =>
+      item.work.kind === 'subtask' &&
+      item.work.subtaskId === subtaskId &&
+      (item.state === 'queued' || item.state === 'sending'),
+  );
+
+/**
+ * A sub-task as it will be once the person's waiting 协办 moves on it are made, through core's
+ * `transitionSubtask` as `projectCase` does for cases: a co-handler who accepted offline may
+ * report offline too. The server still decides.
+ */
+export function projectSubtask<T extends CaseSubtask>(
+  subtask: T,
+  items: readonly OutboxItem[],
+  user: Pick<User, 'id' | 'role'>,
+  now: number,
+): T {
+  let current: T = subtask;
+  for (const item of waitingSubtaskMoves(items, subtask.id)) {
+    if (item.work.kind !== 'subtask') continue;
+    const command = bodyOf(item) as SubtaskCommand;
+    const result = transitionSubtask(
+      current,
+      command,
+      { id: user.id, role: user.role, leadsCase: false },
+      now,
+    );
+    if (result.ok) current = { ...current, ...result.next };
+  }
+  return current;
+}
