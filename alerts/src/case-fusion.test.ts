@@ -1,6 +1,7 @@
 import { beforeAll, afterEach, describe, expect, it } from 'vitest';
 import { listCaseSources } from '@gridsense/state';
 import { startCaseEnv, type CaseEnv, prepareCaseEnv, PREPARE_TIMEOUT_MS } from './testing/case-env';
+import { registerAutomatically } from './testing/auto-register';
 import { CORRIDOR_CALL } from './testing/hotline-calls';
 import { stateDialects } from '@gridsense/state/testing';
 
@@ -226,8 +227,14 @@ describe.each(stateDialects())('on %s', (dialect) => {
       overrideNote: null,
     };
 
-    it('devices going offline under a community power cut join the parent silently', async () => {
+    // The power company's notice of a cut is registered at once: the case is the parent from its opening.
+    const startWithOutagesAutomatic = async () => {
       env = await startCaseEnv({ dialect });
+      await registerAutomatically(env.db, env.clock.now(), 'power_outage');
+    };
+
+    it('devices going offline under a community power cut join the parent silently', async () => {
+      await startWithOutagesAutomatic();
       const { case: parent } = await env.cases.hotline(await env.user('op1'), outage);
       expect(parent).toMatchObject({ assigneeId: 'u-sup1', coHandlerIds: ['u-street1'] });
       await env.deliver();
@@ -252,7 +259,7 @@ describe.each(stateDialects())('on %s', (dialect) => {
     });
 
     it('open child cases are adopted when the parent opens, go quiet, and are released when it is resolved', async () => {
-      env = await startCaseEnv({ dialect });
+      await startWithOutagesAutomatic();
       const child = await env.risk('elevator-G01-7', 'G01', 'elevator-trapped', 'facility', 'critical');
       const { case: parent } = await env.cases.hotline(await env.user('op1'), outage);
       expect(await env.record(child!.caseId)).toMatchObject({ parentId: parent.id });

@@ -1,6 +1,7 @@
 import type { CaseDetailView, CasePageView, CaseView } from '@gridsense/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stateDialects } from '@gridsense/state/testing';
+import { registerAutomatically } from './harness/auto-register';
 import { startTestPlatform, type ApiClient, type TestPlatform } from './harness/test-platform';
 
 type ErrorBody = { error: { code: string } };
@@ -14,6 +15,8 @@ describe.each(stateDialects())('延期 and 督办 over HTTP (%s)', (dialect) => 
   beforeAll(async () => {
     env = await startTestPlatform({ dialect });
     [worker, sup, op] = await Promise.all([env.login('worker01'), env.login('sup1'), env.login('op1')]);
+    // 延期 and 督办 are the subject: a worker's own 市政设施 find is registered and comes back to them taken.
+    await registerAutomatically(await env.login('admin'), 'facility');
   });
   afterAll(async () => env?.stop());
 
