@@ -1,4 +1,5 @@
 import {
+  apiText,
   AppError,
   authorize,
   can,
@@ -12,6 +13,7 @@ import {
   validateSla,
   validateWorkCalendar,
   type NoticeKind,
+  type Problem,
   type Region,
   type RosterShift,
   type Severity,
@@ -39,30 +41,30 @@ import {
   type StateDb,
 } from '@gridsense/state';
 
-function invalid(errors: string[]): never {
-  throw new AppError('validation_failed', 'invalid input', errors);
+function invalid(errors: Problem[]): never {
+  throw new AppError('validation_failed', apiText('invalid.input'), errors);
 }
 
 /** Validates a notification channel from JSON (the URL must be http(s)). */
 export function validateChannel(input: unknown, regions: readonly Region[]): NotificationChannel {
-  if (typeof input !== 'object' || input === null) invalid(['channel must be an object']);
+  if (typeof input !== 'object' || input === null)
+    invalid([apiText('field.mustBeObject', { field: 'channel' })]);
   const c = input as Record<string, unknown>;
-  const errors: string[] = [];
+  const errors: Problem[] = [];
   if (typeof c.id !== 'string' || !/^[A-Za-z0-9_-]{1,64}$/.test(c.id))
-    errors.push('id must be 1–64 of A-Z a-z 0-9 _ -');
-  if (!['webhook', 'dingtalk', 'wecom'].includes(c.kind as string))
-    errors.push('kind must be webhook, dingtalk or wecom');
-  if (typeof c.name !== 'string' || !c.name.trim()) errors.push('name is required');
+    errors.push(apiText('field.charsRange', { field: 'id', min: 1, max: 64, chars: 'A-Z a-z 0-9 _ -' }));
+  if (!['webhook', 'dingtalk', 'wecom'].includes(c.kind as string)) errors.push(apiText('channel.kindOneOf'));
+  if (typeof c.name !== 'string' || !c.name.trim()) errors.push(apiText('field.required', { field: 'name' }));
   if (typeof c.url !== 'string' || !/^https?:\/\/[^\s]+$/.test(c.url))
-    errors.push('url must be an http(s) URL');
+    errors.push(apiText('field.httpUrl', { field: 'url' }));
   if (c.secret !== undefined && c.secret !== null && typeof c.secret !== 'string')
-    errors.push('secret must be a string');
-  if (!regions.some((r) => r.id === c.regionId)) errors.push('regionId must be a region');
+    errors.push(apiText('field.mustBeString', { field: 'secret' }));
+  if (!regions.some((r) => r.id === c.regionId)) errors.push(apiText('field.region', { field: 'regionId' }));
   if (!SEVERITIES.includes(c.minSeverity as Severity))
-    errors.push(`minSeverity must be one of ${SEVERITIES.join(', ')}`);
+    errors.push(apiText('field.oneOf', { field: 'minSeverity', values: SEVERITIES.join(', ') }));
   if (!Array.isArray(c.kinds) || c.kinds.some((k) => !NOTICE_KINDS.includes(k as NoticeKind)))
-    errors.push(`kinds must be a list of ${NOTICE_KINDS.join(', ')}`);
-  if (typeof c.enabled !== 'boolean') errors.push('enabled must be true or false');
+    errors.push(apiText('field.listOf', { field: 'kinds', values: NOTICE_KINDS.join(', ') }));
+  if (typeof c.enabled !== 'boolean') errors.push(apiText('field.mustBeTrueOrFalse', { field: 'enabled' }));
   if (errors.length > 0) invalid(errors);
   return { ...(input as NotificationChannel), secret: (c.secret as string | null | undefined) ?? null };
 }
@@ -103,17 +105,17 @@ export function createCaseAdmin(deps: { db: StateDb; now: () => number; regions:
       const actor = actorOf(user);
       const parsed = validateDispatchRule(input);
       if (!parsed.ok) invalid(parsed.errors);
-      const errors = !regionExists(parsed.rule.regionId)
-        ? [`region ${parsed.rule.regionId} does not exist`]
+      const errors: Problem[] = !regionExists(parsed.rule.regionId)
+        ? [apiText('config.noRegion', { id: parsed.rule.regionId })]
         : inScope(user, parsed.rule.regionId)
           ? []
-          : ['regionId must be a region in your scope'];
+          : [apiText('field.regionInScope', { field: 'regionId' })];
       const departments = (await listDepartments(db)).map((d) => d.id);
       for (const ref of [parsed.rule.lead, ...parsed.rule.coHandlers]) {
         if (ref.kind === 'department' && !departments.includes(ref.departmentId))
-          errors.push(`department ${ref.departmentId} does not exist`);
+          errors.push(apiText('config.noDepartment', { id: ref.departmentId }));
         if (ref.kind === 'user' && !(await findUserById(db, ref.userId)))
-          errors.push(`user ${ref.userId} does not exist`);
+          errors.push(apiText('config.noUser', { id: ref.userId }));
       }
       if (errors.length > 0) invalid(errors);
       const existing = await listDispatchRules(db);
@@ -121,14 +123,15 @@ export function createCaseAdmin(deps: { db: StateDb; now: () => number; regions:
       // Another region's rule of that id is not the administrator's to overwrite.
       const { id } = parsed.rule;
       if (sort >= 0 && !inScope(user, existing[sort]!.regionId))
-        throw new AppError('not_found', `no dispatch rule ${id}`);
+        throw new AppError('not_found', apiText('notFound.dispatchRule', { id }));
       await upsertDispatchRule(db, parsed.rule, actor, deps.now(), sort < 0 ? existing.length : sort);
       return parsed.rule;
     },
     async deleteDispatchRule(user: User, id: string) {
       const actor = actorOf(user);
       const rule = (await listDispatchRules(db)).find((r) => r.id === id);
-      if (rule && !inScope(user, rule.regionId)) throw new AppError('not_found', `no dispatch rule ${id}`);
+      if (rule && !inScope(user, rule.regionId))
+        throw new AppError('not_found', apiText('notFound.dispatchRule', { id }));
       await deleteDispatchRule(db, id, actor, deps.now());
     },
 
@@ -152,12 +155,12 @@ export function createCaseAdmin(deps: { db: StateDb; now: () => number; regions:
     async setSla(user: User, category: string, severity: string, input: unknown) {
       const actor = districtActorOf(user);
       const parsed = validateSla(input);
-      const errors = parsed.ok ? [] : parsed.errors;
+      const errors: Problem[] = parsed.ok ? [] : [...parsed.errors];
       if (!SEVERITIES.includes(severity as Severity))
-        errors.push(`severity must be one of ${SEVERITIES.join(', ')}`);
+        errors.push(apiText('field.oneOf', { field: 'severity', values: SEVERITIES.join(', ') }));
       // A row may refine any node: a category, a subcategory or a type (the most specific wins).
       if (category !== '*' && !(await listCategories(db)).some((c) => c.key === category))
-        errors.push(`category ${category} does not exist`);
+        errors.push(apiText('config.noCategory', { id: category }));
       if (!parsed.ok || errors.length > 0) invalid(errors);
       const entry = { category, severity: severity as Severity, sla: parsed.sla };
       await upsertSla(db, entry, actor, deps.now());
@@ -195,7 +198,8 @@ export function createCaseAdmin(deps: { db: StateDb; now: () => number; regions:
       if (!region || !inScope(user, region))
         invalid([`${parsed.shift.scopeKind} ${parsed.shift.scopeId} does not exist`]);
       const person = await findUserById(db, parsed.shift.userId);
-      if (!person || !inScope(user, person.regionId)) invalid(['userId must be a person in your scope']);
+      if (!person || !inScope(user, person.regionId))
+        invalid([apiText('field.personInScope', { field: 'userId' })]);
       return { id: await insertRosterShift(db, parsed.shift, actor, deps.now()), ...parsed.shift };
     },
     async deleteRosterShift(user: User, id: number) {
@@ -203,7 +207,7 @@ export function createCaseAdmin(deps: { db: StateDb; now: () => number; regions:
       const shift = (await listRosterShifts(db)).find((r) => r.id === id);
       const region = shift && (await shiftRegion(shift));
       if (shift && (!region || !inScope(user, region)))
-        throw new AppError('not_found', `no roster shift ${id}`);
+        throw new AppError('not_found', apiText('notFound.rosterShift', { id }));
       await deleteRosterShift(db, id, actor, deps.now());
     },
     async listRosterShifts(user: User) {
@@ -216,10 +220,12 @@ export function createCaseAdmin(deps: { db: StateDb; now: () => number; regions:
     async setChannel(user: User, input: unknown) {
       const actor = actorOf(user);
       const validated = validateChannel(input, deps.regions());
-      if (!inScope(user, validated.regionId)) invalid(['regionId must be a region in your scope']);
+      if (!inScope(user, validated.regionId))
+        invalid([apiText('field.regionInScope', { field: 'regionId' })]);
       const { id } = validated;
       const existing = (await listChannels(db)).find((c) => c.id === id);
-      if (existing && !inScope(user, existing.regionId)) throw new AppError('not_found', `no channel ${id}`);
+      if (existing && !inScope(user, existing.regionId))
+        throw new AppError('not_found', apiText('notFound.channel', { id }));
       // The console never sees a stored secret, so an edit that leaves it out keeps it; null clears it.
       const omitted = (input as { secret?: unknown }).secret === undefined;
       const stored = omitted ? (await listChannels(db)).find((c) => c.id === validated.id) : undefined;
@@ -230,7 +236,8 @@ export function createCaseAdmin(deps: { db: StateDb; now: () => number; regions:
     async deleteChannel(user: User, id: string) {
       const actor = actorOf(user);
       const channel = (await listChannels(db)).find((c) => c.id === id);
-      if (channel && !inScope(user, channel.regionId)) throw new AppError('not_found', `no channel ${id}`);
+      if (channel && !inScope(user, channel.regionId))
+        throw new AppError('not_found', apiText('notFound.channel', { id }));
       await deleteChannel(db, id, actor, deps.now());
     },
     async listChannels(user: User) {

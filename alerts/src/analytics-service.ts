@@ -1,4 +1,5 @@
 import {
+  apiText,
   AppError,
   authorize,
   CASE_STATS_DEFINITIONS,
@@ -35,11 +36,11 @@ export async function caseAnalytics(
 ): Promise<CaseStatsView> {
   authorize(user, 'analytics.read');
   if (!(query.from < query.to) || query.to - query.from > MAX_PERIOD_MS)
-    throw new AppError('validation_failed', 'from must be before to, at most a year apart');
+    throw new AppError('validation_failed', apiText('range.withinYear'));
   const mine = gridsInRegion(regions, user.regionId);
   const regionId = query.regionId ?? user.regionId;
   const grids = gridsInRegion(regions, regionId).filter((g) => mine.includes(g));
-  if (grids.length === 0) throw new AppError('not_found', `region ${regionId} not found`);
+  if (grids.length === 0) throw new AppError('not_found', apiText('notFound.region', { id: regionId }));
   const cases = await listCasesOpenedBetween(db, query.from, query.to, grids);
   const stats = computeCaseStats(cases, { from: query.from, to: query.to, now });
   // Each grid's lineage once, not once per case.

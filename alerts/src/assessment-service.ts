@@ -1,6 +1,7 @@
 import {
   addSpan,
   addWorkingMs,
+  apiText,
   AppError,
   assessPlace,
   assessUnits,
@@ -173,14 +174,14 @@ export function createAssessment(deps: { db: StateDb; regions: () => Region[]; n
     async view(user: User, query: { from: number; to: number; regionId?: string }): Promise<AssessmentView> {
       authorize(user, 'assessment.read');
       if (!(query.from < query.to) || query.to - query.from > MAX_PERIOD_MS)
-        throw new AppError('validation_failed', 'from must be before to, at most a year apart');
+        throw new AppError('validation_failed', apiText('range.withinYear'));
       const regions = deps.regions();
       const regionId = query.regionId ?? user.regionId;
       if (
         !regions.some((r) => r.id === regionId) ||
         !can(user, 'assessment.read', resourceIn(regions, regionId))
       )
-        throw new AppError('not_found', `region ${regionId} not found`);
+        throw new AppError('not_found', apiText('notFound.region', { id: regionId }));
       const { region, units } = await assessRegion(deps.db, regions, regionId, query, deps.now());
       const scheme = await schemeInForce(deps.db);
       return {
@@ -202,7 +203,8 @@ export function createAssessment(deps: { db: StateDb; regions: () => Region[]; n
     async saveScheme(user: User, input: unknown): Promise<AssessmentScheme> {
       authorize(user, 'assessment.manage');
       const checked = validateAssessmentScheme(input);
-      if (!checked.ok) throw new AppError('validation_failed', 'invalid assessment scheme', checked.errors);
+      if (!checked.ok)
+        throw new AppError('validation_failed', apiText('invalid.assessmentScheme'), checked.errors);
       await saveAssessmentScheme(deps.db, checked.scheme, user.id, deps.now());
       return checked.scheme;
     },

@@ -233,7 +233,7 @@ export async function actOnCase(
     now,
     transitionPolicy(policy, current),
   );
-  if (!result.ok) throw new AppError(result.code, result.message);
+  if (!result.ok) throw new AppError(result.code, result.text ?? result.message);
   // 协办: the lead resolves only once the co-handlers' required reports are in.
   if (command.action === 'resolve') {
     const refusal = resolveRefusal(await listCaseSubtasks(ctx.db, current.id));

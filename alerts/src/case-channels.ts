@@ -1,4 +1,5 @@
 import {
+  apiText,
   AppError,
   authorize,
   can,
@@ -40,7 +41,7 @@ async function keepSuggestion(
 
 function checkCategory(policy: CasePolicy, input: PatrolReport | HotlineEntry): void {
   const errors = checkClassification(policy.categories, input);
-  if (errors.length > 0) throw new AppError('validation_failed', 'invalid classification', errors);
+  if (errors.length > 0) throw new AppError('validation_failed', apiText('invalid.classification'), errors);
 }
 
 /** 主动发现: a grid worker's patrol report, placed in the grid that contains its location. */
@@ -53,10 +54,10 @@ export async function reportFromPatrol(
   const policy = await loadPolicy(ctx);
   checkCategory(policy, report);
   const gridId = ctx.directory.gridAt(report.location.lat, report.location.lng);
-  if (!gridId) throw new AppError('validation_failed', 'the location is outside every grid');
+  if (!gridId) throw new AppError('validation_failed', apiText('case.outsideEveryGrid'));
   // A grid worker reports in their duty grids, anyone else in their region.
   if (!(await visibleGrids(ctx, user)).includes(gridId))
-    throw new AppError('forbidden', `grid ${gridId} is not in your region`);
+    throw new AppError('forbidden', apiText('case.gridNotInRegion', { id: gridId }));
   const outcome = await openOrJoin(ctx, policy, {
     source: 'patrol',
     title: report.title,
@@ -90,18 +91,15 @@ export async function reportFromHotline(
   checkCategory(policy, call);
   const located = call.location ? ctx.directory.gridAt(call.location.lat, call.location.lng) : undefined;
   const gridId = located ?? call.gridId;
-  if (!gridId) throw new AppError('validation_failed', 'the location is outside every grid');
+  if (!gridId) throw new AppError('validation_failed', apiText('case.outsideEveryGrid'));
   if (!gridsInRegion(ctx.regions(), user.regionId).includes(gridId))
-    throw new AppError('validation_failed', `grid ${gridId} is not in your region`);
+    throw new AppError('validation_failed', apiText('case.gridNotInRegion', { id: gridId }));
   if (call.assigneeId) {
     const assignee = await findUserById(ctx.db, call.assigneeId);
     if (!assignee || !can(assignee, 'case.take'))
-      throw new AppError(
-        'validation_failed',
-        `${call.assigneeId} is not a grid worker, handler or supervisor`,
-      );
+      throw new AppError('validation_failed', apiText('case.notAssignable', { id: call.assigneeId }));
     if (!withinReach(ctx, user, assignee, gridId))
-      throw new AppError('validation_failed', `${call.assigneeId} is outside the case's region`);
+      throw new AppError('validation_failed', apiText('case.outsideCaseRegion', { id: call.assigneeId }));
   }
   const outcome = await openOrJoin(ctx, policy, {
     source: 'hotline',

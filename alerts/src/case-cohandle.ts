@@ -1,4 +1,5 @@
 import {
+  apiText,
   AppError,
   authorize,
   can,
@@ -188,7 +189,7 @@ export async function actOnSubtask(
     throw new AppError('validation_failed', 'subtaskId must be a positive whole number');
   const current = await findSubtask(ctx.db, subtaskId);
   if (!current || current.caseId !== caseId)
-    throw new AppError('not_found', `sub-task ${subtaskId} not found`);
+    throw new AppError('not_found', apiText('notFound.subtask', { id: subtaskId }));
   const leadsCase = user.id === record.assigneeId;
   // The desk calls a co-handler off over the case's region, not merely by seeing the case.
   if (command.action === 'cancel' && !leadsCase)

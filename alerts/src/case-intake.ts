@@ -231,7 +231,7 @@ export async function openCase(
     data: Record<string, unknown> | null,
   ) => {
     const result = transition(current, command, actor, at, transitionPolicy(policy, current));
-    if (!result.ok) throw new AppError(result.code, result.message);
+    if (!result.ok) throw new AppError(result.code, result.text ?? result.message);
     entries.push(timelineEntry(actor, command.action, current, result.next, note, data));
     notices.push(
       ...(await noticesForEffects(ctx, policy, current, result.next, result.effects, {

@@ -1,4 +1,5 @@
 import {
+  apiText,
   AppError,
   authorize,
   can,
@@ -25,10 +26,10 @@ export async function dispatchPeople(
 ): Promise<DispatchPeopleView> {
   authorize(user, 'case.dispatch');
   if (!(await visibleGrids(ctx, user)).includes(gridId))
-    throw new AppError('not_found', `grid ${gridId} not found`);
+    throw new AppError('not_found', apiText('notFound.grid', { id: gridId }));
   const record = caseId === undefined ? undefined : await requireVisible(ctx, user, caseId);
   if (record && record.gridId !== gridId)
-    throw new AppError('validation_failed', `case ${record.id} is not in grid ${gridId}`);
+    throw new AppError('validation_failed', apiText('case.notInGrid', { id: record.id, gridId }));
 
   const policy = await loadPolicy(ctx);
   const at = ctx.now();

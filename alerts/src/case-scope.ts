@@ -1,4 +1,4 @@
-import { AppError, gridsInRegion, type CaseRecord, type User } from '@gridsense/core';
+import { apiText, AppError, gridsInRegion, type CaseRecord, type User } from '@gridsense/core';
 import { findCase, hasSubtaskOn, listDutyGrids, listUserDepartments, type CaseQuery } from '@gridsense/state';
 import type { CaseContext } from './case-writer';
 
@@ -39,6 +39,6 @@ export async function canSee(ctx: CaseContext, user: User, record: CaseRecord): 
 export async function requireVisible(ctx: CaseContext, user: User, caseId: string): Promise<CaseRecord> {
   const record = await findCase(ctx.db, caseId);
   if (!record || !(await canSee(ctx, user, record)))
-    throw new AppError('not_found', `case ${caseId} not found`);
+    throw new AppError('not_found', apiText('notFound.case', { id: caseId }));
   return record;
 }

@@ -88,7 +88,7 @@ export function createCaseTicker(
           now,
           transitionPolicy(policy, next),
         );
-        if (!result.ok) throw new AppError(result.code, result.message);
+        if (!result.ok) throw new AppError(result.code, result.text ?? result.message);
         entries.push(
           timelineEntry(SYSTEM, 'escalate', next, result.next, reason, {
             clock: action.clock,
@@ -141,7 +141,7 @@ export function createCaseTicker(
       const reason = `${action.clock}_overdue` as const;
       const command = { action: 'supervise', reason } as const;
       const result = transition(next, command, SYSTEM, now, transitionPolicy(policy, next));
-      if (!result.ok) throw new AppError(result.code, result.message);
+      if (!result.ok) throw new AppError(result.code, result.text ?? result.message);
       const data = { ...detail, automatic: reason };
       entries.push(timelineEntry(SYSTEM, 'supervise', next, result.next, null, data));
       next = result.next;

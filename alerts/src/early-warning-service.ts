@@ -1,4 +1,5 @@
 import {
+  apiText,
   AppError,
   authorize,
   can,
@@ -106,7 +107,7 @@ export function createEarlyWarnings(cases: CaseService, options: EarlyWarningOpt
     authorize(user, 'warning.read');
     const warning = await getWarning(ctx.db, id);
     if (!warning || !can(user, 'warning.read', resourceIn(ctx.regions(), warning.regionId)))
-      throw new AppError('not_found', `warning ${id} not found`);
+      throw new AppError('not_found', apiText('notFound.warning', { id }));
     return warning;
   }
 
@@ -131,7 +132,7 @@ export function createEarlyWarnings(cases: CaseService, options: EarlyWarningOpt
       const warning = await visibleWarning(user, id);
       authorize(user, 'warning.act', resourceIn(ctx.regions(), warning.regionId));
       if (!(await acknowledgeWarning(ctx.db, id, { personId: user.id, note, at: ctx.now() })))
-        throw new AppError('conflict', `warning ${id} is no longer open`);
+        throw new AppError('conflict', apiText('warning.noLongerOpen', { id }));
       return (await getWarning(ctx.db, id))!;
     },
 
@@ -140,14 +141,17 @@ export function createEarlyWarnings(cases: CaseService, options: EarlyWarningOpt
       const warning = await visibleWarning(user, id);
       authorize(user, 'warning.act', resourceIn(ctx.regions(), warning.regionId));
       if (input.severity !== undefined && !SEVERITIES.includes(input.severity))
-        throw new AppError('validation_failed', `severity must be one of ${SEVERITIES.join(', ')}`);
+        throw new AppError(
+          'validation_failed',
+          apiText('field.oneOf', { field: 'severity', values: SEVERITIES.join(', ') }),
+        );
       const latestId = warning.evidence.caseIds.at(-1);
       const latest = latestId === undefined ? undefined : await findCase(ctx.db, latestId);
       const region = ctx.regions().find((r) => r.id === warning.regionId);
       const gridId = region?.level === 'grid' ? region.id : latest?.gridId;
-      if (!gridId) throw new AppError('validation_failed', `warning ${id} has no grid to open a case in`);
+      if (!gridId) throw new AppError('validation_failed', apiText('warning.noGrid', { id }));
       if (!(await claimWarningForCase(ctx.db, id, { personId: user.id, at: ctx.now() })))
-        throw new AppError('conflict', `warning ${id} is no longer open`);
+        throw new AppError('conflict', apiText('warning.noLongerOpen', { id }));
       try {
         const outcome = await cases.intake({
           source: 'patrol',

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import {
+  apiText,
   AppError,
   authorize,
   checkInPositionCheck,
@@ -19,6 +20,7 @@ import {
   type PlaceRiskRules,
   type PlaceView,
   type PolygonGeometry,
+  type Problem,
   type Region,
   type User,
 } from '@gridsense/core';
@@ -68,16 +70,17 @@ const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** The fields of a place from an admin's body, listing every problem (the grid is checked apart). */
-function placeFieldsOf(body: unknown): { fields: Omit<PlaceFields, 'id'>; errors: string[] } {
+function placeFieldsOf(body: unknown): { fields: Omit<PlaceFields, 'id'>; errors: Problem[] } {
   const b = isObject(body) ? body : {};
-  const errors: string[] = [];
+  const errors: Problem[] = [];
   const name = typeof b.name === 'string' ? b.name.trim() : '';
-  if (!name || name.length > 200 || hasNul(name)) errors.push('name must be text of 1–200 characters');
+  if (!name || name.length > 200 || hasNul(name))
+    errors.push(apiText('field.textLengthRange', { field: 'name', min: 1, max: 200 }));
   if (!PLACE_KINDS.includes(b.kind as PlaceKind))
-    errors.push(`kind must be one of ${PLACE_KINDS.join(', ')}`);
+    errors.push(apiText('field.oneOf', { field: 'kind', values: PLACE_KINDS.join(', ') }));
   const address = b.address === undefined ? '' : b.address;
   if (typeof address !== 'string' || address.length > 300 || hasNul(address))
-    errors.push('address must be text of at most 300 characters');
+    errors.push(apiText('field.textAtMost', { field: 'address', max: 300 }));
   const { lat, lng } = b;
   if (
     typeof lat !== 'number' ||
@@ -87,10 +90,10 @@ function placeFieldsOf(body: unknown): { fields: Omit<PlaceFields, 'id'>; errors
     Math.abs(lat) > 90 ||
     Math.abs(lng) > 180
   )
-    errors.push('lat and lng must be the position of the place in degrees');
+    errors.push(apiText('place.position'));
   const baseLevel = b.baseLevel ?? 'green';
-  if (!PLACE_LEVELS.includes(baseLevel as PlaceLevel)) errors.push('baseLevel must be green, yellow or red');
-  if (typeof b.gridId !== 'string') errors.push('gridId must be a grid in your region');
+  if (!PLACE_LEVELS.includes(baseLevel as PlaceLevel)) errors.push(apiText('place.levelOneOf'));
+  if (typeof b.gridId !== 'string') errors.push(apiText('field.gridInRegion', { field: 'gridId' }));
   return {
     fields: {
       name,
@@ -128,7 +131,7 @@ export function createPlaceService(cases: CaseService) {
     // An id that cannot be a place's is not looked up (PostgreSQL refuses some bytes in text).
     const place = isValidId(id) ? await findPlace(ctx.db, id) : undefined;
     if (!place || !(await cases.visibleGrids(user)).includes(place.gridId))
-      throw new AppError('not_found', `place ${id} not found`);
+      throw new AppError('not_found', apiText('notFound.place', { id }));
     authorize(user, action, resourceIn(regions(), place.gridId));
     return place;
   }
@@ -161,10 +164,10 @@ export function createPlaceService(cases: CaseService) {
   /** The grid a place is registered in: a grid in the admin's region, holding the place's position. */
   function checkGrid(user: User, fields: Omit<PlaceFields, 'id'>): void {
     const grid = regions().find((r) => r.id === fields.gridId && r.level === 'grid');
-    if (!grid) throw new AppError('validation_failed', 'gridId must be a grid in your region');
+    if (!grid) throw new AppError('validation_failed', apiText('field.gridInRegion', { field: 'gridId' }));
     authorize(user, 'place.manage', resourceIn(regions(), grid.id));
     if (grid.boundary && !checkInPositionCheck({ lng: fields.lng, lat: fields.lat }, grid.boundary).ok)
-      throw new AppError('validation_failed', `the position of the place lies outside grid ${grid.id}`);
+      throw new AppError('validation_failed', apiText('place.positionOutsideGrid', { id: grid.id }));
   }
 
   const actor = (user: User) => ({ id: user.id, name: user.displayName });
@@ -192,7 +195,7 @@ export function createPlaceService(cases: CaseService) {
     async create(user: User, body: unknown): Promise<PlaceView> {
       authorize(user, 'place.manage');
       const { fields, errors } = placeFieldsOf(body);
-      if (errors.length > 0) throw new AppError('validation_failed', 'invalid place', errors);
+      if (errors.length > 0) throw new AppError('validation_failed', apiText('invalid.place'), errors);
       checkGrid(user, fields);
       const place = { ...fields, id: `pl-${randomUUID().slice(0, 8)}` };
       const now = ctx.now();
@@ -210,7 +213,7 @@ export function createPlaceService(cases: CaseService) {
     async update(user: User, id: string, body: unknown): Promise<PlaceView> {
       const existing = await visiblePlace(user, id, 'place.manage');
       const { fields, errors } = placeFieldsOf(body);
-      if (errors.length > 0) throw new AppError('validation_failed', 'invalid place', errors);
+      if (errors.length > 0) throw new AppError('validation_failed', apiText('invalid.place'), errors);
       checkGrid(user, fields);
       const now = ctx.now();
       const place = { ...fields, id: existing.id };
@@ -244,17 +247,17 @@ export function createPlaceService(cases: CaseService) {
         deviceIds.length > MAX_DEVICES_PER_PLACE ||
         deviceIds.some((d) => typeof d !== 'string')
       )
-        throw new AppError('validation_failed', 'deviceIds must be a list of at most 50 device ids');
+        throw new AppError('validation_failed', apiText('place.deviceIdsList'));
       const wanted = [...new Set(deviceIds as string[])];
       const devices = new Map((await listDevices(ctx.db)).map((d) => [d.id, d]));
-      const errors: string[] = [];
+      const errors: Problem[] = [];
       for (const deviceId of wanted) {
         const device = devices.get(deviceId);
-        if (!device) errors.push(`device ${deviceId} not found`);
+        if (!device) errors.push(apiText('notFound.device', { id: deviceId }));
         else if (device.gridId !== place.gridId)
-          errors.push(`device ${deviceId} is not in grid ${place.gridId}`);
+          errors.push(apiText('place.deviceNotInGrid', { id: deviceId, gridId: place.gridId }));
       }
-      if (errors.length > 0) throw new AppError('validation_failed', 'invalid devices', errors);
+      if (errors.length > 0) throw new AppError('validation_failed', apiText('invalid.devices'), errors);
       const now = ctx.now();
       await writeAudited(
         ctx.db,
@@ -267,7 +270,7 @@ export function createPlaceService(cases: CaseService) {
           if (!result.ok)
             throw new AppError(
               'conflict',
-              `devices attached to another place: ${result.elsewhere.join(', ')}`,
+              apiText('place.devicesElsewhere', { ids: result.elsewhere.join(', ') }),
             );
         },
       );
@@ -281,7 +284,8 @@ export function createPlaceService(cases: CaseService) {
       const root = regions().find((r) => r.parentId === null);
       if (root) authorize(user, 'place.manage', resourceIn(regions(), root.id));
       const checked = validatePlaceRiskRules(body);
-      if (!checked.ok) throw new AppError('validation_failed', 'invalid place risk rules', checked.errors);
+      if (!checked.ok)
+        throw new AppError('validation_failed', apiText('invalid.placeRiskRules'), checked.errors);
       const now = ctx.now();
       await writeAudited(
         ctx.db,
@@ -305,7 +309,7 @@ export function createPlaceService(cases: CaseService) {
      */
     async checkIn(user: User, id: string, input: CheckInInput): Promise<PlaceInspectionView> {
       const place = await visiblePlace(user, id, 'place.inspect');
-      const errors = photoListProblems(input.photos, true);
+      const errors: Problem[] = photoListProblems(input.photos, true);
       const checklist = validateChecklist(place.kind, input.checklist);
       if (!checklist.ok) errors.push(...checklist.errors);
       if (
@@ -313,24 +317,24 @@ export function createPlaceService(cases: CaseService) {
         input.note !== null &&
         (typeof input.note !== 'string' || input.note.length > 1000 || hasNul(input.note))
       )
-        errors.push('note must be text of at most 1000 characters');
-      if (errors.length > 0) throw new AppError('validation_failed', 'invalid check-in', errors);
+        errors.push(apiText('field.textAtMost', { field: 'note', max: 1000 }));
+      if (errors.length > 0) throw new AppError('validation_failed', apiText('invalid.checkIn'), errors);
       const photos = input.photos as string[];
       for (const photo of photos) {
         const stored = await findPhoto(ctx.db, photoIdOf(photo)!);
         if (!stored || stored.uploaderId !== user.id)
-          throw new AppError('validation_failed', 'photos must be photos uploaded to /api/photos');
+          throw new AppError('validation_failed', apiText('photo.notUploaded', { field: 'photos' }));
       }
       // A grid without a boundary yet cannot refuse a position, but the position must still be one.
       const boundary = regions().find((r) => r.id === place.gridId)?.boundary ?? EVERYWHERE;
       const check = checkInPositionCheck(input.position, boundary);
       if (!check.ok && check.reason === 'invalid')
-        throw new AppError('validation_failed', 'position must be an object with lat, lng and accuracyM');
+        throw new AppError('validation_failed', apiText('position.shape'));
       if (!check.ok) {
         const distanceM = check.distanceM ?? 0;
         throw new AppError(
           'validation_failed',
-          `the position is ${distanceM} m outside grid ${place.gridId}: check in at the place`,
+          apiText('place.checkInOutside', { distanceM, id: place.gridId }),
         );
       }
       const position = input.position as { lng: number; lat: number; accuracyM?: number | null };
@@ -359,8 +363,7 @@ export function createPlaceService(cases: CaseService) {
           passed: checklist.ok && checklist.passed,
           note: typeof input.note === 'string' && input.note.trim() ? input.note.trim() : null,
         }));
-      if (!task || !done)
-        throw new AppError('conflict', 'this inspection was just checked in by someone else');
+      if (!task || !done) throw new AppError('conflict', apiText('place.checkedInMeanwhile'));
       return (await findInspection(ctx.db, task.id))!;
     },
   };

@@ -1,4 +1,13 @@
-import { AppError, authorize, can, gridsInRegion, resourceIn, type Region, type User } from '@gridsense/core';
+import {
+  apiText,
+  AppError,
+  authorize,
+  can,
+  gridsInRegion,
+  resourceIn,
+  type Region,
+  type User,
+} from '@gridsense/core';
 import {
   localDayStart,
   localMonthStart,
@@ -39,7 +48,7 @@ export async function situationView(
   const grids = gridsInRegion(regions, regionId);
   // A region outside one's own (or above it) reads as absent, as everywhere else.
   if (!region || grids.length === 0 || !can(user, 'analytics.read', resourceIn(regions, regionId)))
-    throw new AppError('not_found', `region ${regionId} not found`);
+    throw new AppError('not_found', apiText('notFound.region', { id: regionId }));
   const inScope = new Set(grids);
   const streets = regions
     .filter((r) => r.level === 'street')

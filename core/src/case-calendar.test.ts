@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { inEnglish, type Problem } from './errors';
 import {
   DEFAULT_WORK_CALENDAR,
   addWorkingMs,
@@ -9,6 +10,10 @@ import {
 } from './case-calendar';
 import { addSpan, isValidSpan, pickSla, validateSla, DEFAULT_SLAS, type SlaEntry } from './case-sla';
 import { beijing } from './case-test-fixture';
+
+/** A validation result with its problems as the API words them in English. */
+const worded = (result: { ok: boolean; errors?: readonly Problem[] }) =>
+  result.errors ? { ...result, errors: inEnglish(result.errors) } : result;
 
 const H = 3_600_000;
 // 2026: Mon 2026-03-09 … Fri 03-13; the Labour Day break 05-01 … 05-05, worked Saturday 05-09.
@@ -62,14 +67,16 @@ describe('working-day calendar', () => {
   });
 
   it('validates a calendar, listing every problem', () => {
-    expect(validateWorkCalendar(CAL)).toEqual({ ok: true, calendar: CAL });
+    expect(worded(validateWorkCalendar(CAL))).toEqual({ ok: true, calendar: CAL });
     expect(
-      validateWorkCalendar({
-        utcOffsetMinutes: 'x',
-        workdays: [0, 8],
-        hours: [{ start: '13:00', end: '12:00' }, { start: '9:00' }],
-        holidays: ['2026-13-01'],
-      }),
+      worded(
+        validateWorkCalendar({
+          utcOffsetMinutes: 'x',
+          workdays: [0, 8],
+          hours: [{ start: '13:00', end: '12:00' }, { start: '9:00' }],
+          holidays: ['2026-13-01'],
+        }),
+      ),
     ).toEqual({
       ok: false,
       errors: [
@@ -81,7 +88,7 @@ describe('working-day calendar', () => {
         'makeupWorkdays must be a list of YYYY-MM-DD dates',
       ],
     });
-    expect(validateWorkCalendar({ ...CAL, makeupWorkdays: ['2026-05-09', '2026-05-04'] })).toEqual({
+    expect(worded(validateWorkCalendar({ ...CAL, makeupWorkdays: ['2026-05-09', '2026-05-04'] }))).toEqual({
       ok: false,
       errors: ['makeupWorkdays 2026-05-04 is also a holiday'],
     });

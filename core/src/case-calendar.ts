@@ -1,3 +1,6 @@
+import { apiText } from './api-texts';
+import type { Problem } from './errors';
+
 /**
  * A working-day calendar for day-scale deadlines (办结时限 "3 个工作日"): working hours per day,
  * weekdays, public holidays and the weekend days worked in exchange (调休上班). Pure arithmetic
@@ -100,42 +103,42 @@ export function workingMsBetween(from: number, to: number, calendar: WorkCalenda
 /** Validates a calendar from JSON (admin API), listing every problem. */
 export function validateWorkCalendar(
   input: unknown,
-): { ok: true; calendar: WorkCalendar } | { ok: false; errors: string[] } {
+): { ok: true; calendar: WorkCalendar } | { ok: false; errors: Problem[] } {
   if (typeof input !== 'object' || input === null)
-    return { ok: false, errors: ['calendar must be an object'] };
+    return { ok: false, errors: [apiText('field.mustBeObject', { field: 'calendar' })] };
   const c = input as Record<string, unknown>;
-  const errors: string[] = [];
+  const errors: Problem[] = [];
   if (typeof c.utcOffsetMinutes !== 'number' || Math.abs(c.utcOffsetMinutes) > 14 * 60)
-    errors.push('utcOffsetMinutes must be a number between -840 and 840');
+    errors.push(apiText('calendar.utcOffset'));
   if (
     !Array.isArray(c.workdays) ||
     c.workdays.some((d) => typeof d !== 'number' || !Number.isInteger(d) || d < 1 || d > 7)
   )
-    errors.push('workdays must be a list of ISO weekdays 1–7');
+    errors.push(apiText('calendar.workdays'));
   const hours = c.hours;
-  if (!Array.isArray(hours) || hours.length === 0) errors.push('hours must be a non-empty list');
+  if (!Array.isArray(hours) || hours.length === 0) errors.push(apiText('calendar.hoursList'));
   else {
     let previousEnd = -1;
     hours.forEach((h: unknown, i) => {
       const period = (typeof h === 'object' && h !== null ? h : {}) as Record<string, unknown>;
       const { start, end } = period;
       if (typeof start !== 'string' || typeof end !== 'string' || !HHMM.test(start) || !HHMM.test(end)) {
-        errors.push(`hours[${i}] needs start and end as HH:MM`);
+        errors.push(apiText('calendar.periodShape', { field: `hours[${i}]` }));
       } else if (minutesOf(start) >= minutesOf(end) || minutesOf(start) < previousEnd) {
-        errors.push(`hours[${i}] must end after it starts and after the previous period`);
+        errors.push(apiText('calendar.periodOrder', { field: `hours[${i}]` }));
       } else previousEnd = minutesOf(end);
     });
   }
   for (const key of ['holidays', 'makeupWorkdays'] as const) {
     const list = c[key];
     if (!Array.isArray(list) || list.some((d) => typeof d !== 'string' || !DATE.test(d)))
-      errors.push(`${key} must be a list of YYYY-MM-DD dates`);
+      errors.push(apiText('calendar.dates', { field: key }));
   }
   // Make-up days win in isWorkingDay, so a date in both lists would silently be worked.
   if (Array.isArray(c.holidays) && Array.isArray(c.makeupWorkdays)) {
     const holidays = new Set(c.holidays);
     for (const date of new Set(c.makeupWorkdays))
-      if (holidays.has(date)) errors.push(`makeupWorkdays ${String(date)} is also a holiday`);
+      if (holidays.has(date)) errors.push(apiText('calendar.makeupIsHoliday', { date: String(date) }));
   }
   return errors.length > 0 ? { ok: false, errors } : { ok: true, calendar: input as WorkCalendar };
 }

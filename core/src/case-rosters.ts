@@ -1,3 +1,5 @@
+import { apiText } from './api-texts';
+import type { Problem } from './errors';
 import type { DutyKind } from './model';
 
 /**
@@ -57,22 +59,23 @@ export function onDutyNow(
 /** Validates a shift from JSON (admin API). */
 export function validateRosterShift(
   input: unknown,
-): { ok: true; shift: RosterShift } | { ok: false; errors: string[] } {
-  if (typeof input !== 'object' || input === null) return { ok: false, errors: ['shift must be an object'] };
+): { ok: true; shift: RosterShift } | { ok: false; errors: Problem[] } {
+  if (typeof input !== 'object' || input === null)
+    return { ok: false, errors: [apiText('field.mustBeObject', { field: 'shift' })] };
   const s = input as Record<string, unknown>;
-  const errors: string[] = [];
+  const errors: Problem[] = [];
   const minute = (v: unknown) => typeof v === 'number' && Number.isInteger(v) && v >= 0 && v < 1440;
-  if (s.scopeKind !== 'grid' && s.scopeKind !== 'department')
-    errors.push('scopeKind must be grid or department');
-  if (typeof s.scopeId !== 'string' || !s.scopeId) errors.push('scopeId is required');
-  if (typeof s.userId !== 'string' || !s.userId) errors.push('userId is required');
-  if (s.duty !== 'primary' && s.duty !== 'backup') errors.push('duty must be primary or backup');
+  if (s.scopeKind !== 'grid' && s.scopeKind !== 'department') errors.push(apiText('roster.scopeKind'));
+  if (typeof s.scopeId !== 'string' || !s.scopeId)
+    errors.push(apiText('field.required', { field: 'scopeId' }));
+  if (typeof s.userId !== 'string' || !s.userId) errors.push(apiText('field.required', { field: 'userId' }));
+  if (s.duty !== 'primary' && s.duty !== 'backup') errors.push(apiText('people.dutyOneOf'));
   if (
     !Array.isArray(s.weekdays) ||
     s.weekdays.length === 0 ||
     s.weekdays.some((d) => typeof d !== 'number' || !Number.isInteger(d) || d < 1 || d > 7)
   )
-    errors.push('weekdays must be a non-empty list of ISO weekdays 1–7');
-  if (!minute(s.startMinute) || !minute(s.endMinute)) errors.push('startMinute and endMinute must be 0–1439');
+    errors.push(apiText('roster.weekdays'));
+  if (!minute(s.startMinute) || !minute(s.endMinute)) errors.push(apiText('roster.minutes'));
   return errors.length > 0 ? { ok: false, errors } : { ok: true, shift: input as RosterShift };
 }

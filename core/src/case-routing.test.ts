@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { inEnglish, type Problem } from './errors';
 import {
   chooseHandlers,
   handlerKey,
@@ -16,6 +17,10 @@ import {
   type CaseCategoryNode,
 } from './case-taxonomy';
 import { beijing } from './case-test-fixture';
+
+/** A validation result with its problems as the API words them in English. */
+const worded = (result: { ok: boolean; errors?: readonly Problem[] }) =>
+  result.errors ? { ...result, errors: inEnglish(result.errors) } : result;
 
 const rule = (
   id: string,
@@ -152,9 +157,11 @@ describe('chooseHandlers', () => {
   });
 
   it('validates a rule, listing every problem', () => {
-    expect(validateDispatchRule(rule('ok', '*', 'D1'))).toMatchObject({ ok: true });
+    expect(worded(validateDispatchRule(rule('ok', '*', 'D1')))).toMatchObject({ ok: true });
     expect(
-      validateDispatchRule({ id: 'bad id', lead: { kind: 'department' }, coHandlers: [{ kind: 'boss' }] }),
+      worded(
+        validateDispatchRule({ id: 'bad id', lead: { kind: 'department' }, coHandlers: [{ kind: 'boss' }] }),
+      ),
     ).toEqual({
       ok: false,
       errors: [
@@ -205,8 +212,8 @@ describe('rosters', () => {
   });
 
   it('validates a shift', () => {
-    expect(validateRosterShift(day)).toEqual({ ok: true, shift: day });
-    expect(validateRosterShift({ ...day, weekdays: [], startMinute: 1440, duty: 'chief' })).toEqual({
+    expect(worded(validateRosterShift(day))).toEqual({ ok: true, shift: day });
+    expect(worded(validateRosterShift({ ...day, weekdays: [], startMinute: 1440, duty: 'chief' }))).toEqual({
       ok: false,
       errors: [
         'duty must be primary or backup',

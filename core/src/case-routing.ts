@@ -1,3 +1,5 @@
+import { apiText } from './api-texts';
+import type { Problem } from './errors';
 import type { DutyKind } from './model';
 
 /**
@@ -117,10 +119,11 @@ export function chooseHandlers(
 /** Validates a dispatch rule from JSON (admin API), listing every problem. */
 export function validateDispatchRule(
   input: unknown,
-): { ok: true; rule: DispatchRule } | { ok: false; errors: string[] } {
-  if (typeof input !== 'object' || input === null) return { ok: false, errors: ['rule must be an object'] };
+): { ok: true; rule: DispatchRule } | { ok: false; errors: Problem[] } {
+  if (typeof input !== 'object' || input === null)
+    return { ok: false, errors: [apiText('field.mustBeObject', { field: 'rule' })] };
   const r = input as Record<string, unknown>;
-  const errors: string[] = [];
+  const errors: Problem[] = [];
   const isRef = (ref: unknown): boolean => {
     if (typeof ref !== 'object' || ref === null) return false;
     const h = ref as Record<string, unknown>;
@@ -129,17 +132,18 @@ export function validateDispatchRule(
     return h.kind === 'user' && typeof h.userId === 'string' && h.userId !== '';
   };
   if (typeof r.id !== 'string' || !/^[A-Za-z0-9_-]{1,64}$/.test(r.id))
-    errors.push('id must be 1–64 of A-Z a-z 0-9 _ -');
-  if (typeof r.match !== 'string' || !r.match) errors.push('match must be a taxonomy key or *');
-  if (typeof r.regionId !== 'string' || !r.regionId) errors.push('regionId is required');
-  if (!isRef(r.lead)) errors.push('lead must be a handler reference');
+    errors.push(apiText('field.charsRange', { field: 'id', min: 1, max: 64, chars: 'A-Z a-z 0-9 _ -' }));
+  if (typeof r.match !== 'string' || !r.match) errors.push(apiText('dispatch.match'));
+  if (typeof r.regionId !== 'string' || !r.regionId)
+    errors.push(apiText('field.required', { field: 'regionId' }));
+  if (!isRef(r.lead)) errors.push(apiText('dispatch.handlerRef', { field: 'lead' }));
   if (!Array.isArray(r.coHandlers) || !r.coHandlers.every(isRef))
-    errors.push('coHandlers must be a list of handler references');
-  if (typeof r.enabled !== 'boolean') errors.push('enabled must be true or false');
+    errors.push(apiText('dispatch.handlerRefs', { field: 'coHandlers' }));
+  if (typeof r.enabled !== 'boolean') errors.push(apiText('field.mustBeTrueOrFalse', { field: 'enabled' }));
   if (r.note !== null && r.note !== undefined && typeof r.note !== 'string')
-    errors.push('note must be a string');
+    errors.push(apiText('field.mustBeString', { field: 'note' }));
   if (r.coReportsRequired !== undefined && typeof r.coReportsRequired !== 'boolean')
-    errors.push('coReportsRequired must be true or false');
+    errors.push(apiText('field.mustBeTrueOrFalse', { field: 'coReportsRequired' }));
   return errors.length > 0
     ? { ok: false, errors }
     : { ok: true, rule: { ...(input as DispatchRule), note: (r.note as string | undefined) ?? null } };

@@ -1,3 +1,5 @@
+import { apiText, englishOf, type ApiText } from './api-texts';
+import type { Problem } from './errors';
 import type { CaseSource, CaseState } from './case-types';
 import { CASE_STATES } from './case-types';
 import { SEVERITIES, type Severity } from './model';
@@ -53,7 +55,7 @@ export interface CasePageView {
   nextDueAt?: number | null;
 }
 
-type Parsed<T> = { ok: true; value: T } | { ok: false; errors: string[] };
+type Parsed<T> = { ok: true; value: T } | { ok: false; errors: Problem[] };
 
 const ID = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$/;
 const CATEGORY = /^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*){0,2}$/;
@@ -78,16 +80,19 @@ const KNOWN_KEYS = new Set([
 
 /** Parses the list's query string; every problem is listed. */
 export function parseCaseSearch(query: Record<string, unknown>): Parsed<CaseSearch> {
-  const errors: string[] = [];
-  const invalid = (message: string): null => {
-    if (!errors.includes(message)) errors.push(message);
+  const errors: Problem[] = [];
+  const said = new Set<string>();
+  const invalid = (problem: ApiText): null => {
+    const english = englishOf(problem);
+    if (!said.has(english)) errors.push(problem);
+    said.add(english);
     return null;
   };
   /** The value given once, undefined when absent; `bad` is called when it does not fit. */
   const read = <T>(key: string, fit: (value: string) => T | null, bad: () => null): T | null => {
     const value = query[key];
     if (value === undefined || value === '') return null;
-    if (typeof value !== 'string') return invalid('each filter may be given once');
+    if (typeof value !== 'string') return invalid(apiText('search.filterOnce'));
     return fit(value) ?? bad();
   };
   const among =
@@ -101,31 +106,42 @@ export function parseCaseSearch(query: Record<string, unknown>): Parsed<CaseSear
   };
   const epochMs = integer(0, Number.MAX_SAFE_INTEGER);
 
-  for (const key of Object.keys(query)) if (!KNOWN_KEYS.has(key)) invalid(`unknown filter ${key}`);
+  for (const key of Object.keys(query))
+    if (!KNOWN_KEYS.has(key)) invalid(apiText('search.unknownFilter', { field: key }));
   const states: readonly CaseStateFilter[] = ['open', 'all', ...CASE_STATES];
-  const state =
-    read('state', among(states), () => invalid('state must be open, all or a case state')) ?? 'open';
+  const state = read('state', among(states), () => invalid(apiText('search.stateOneOf'))) ?? 'open';
   const severity = read('severity', among(SEVERITIES), () =>
-    invalid(`severity must be one of ${SEVERITIES.join(', ')}`),
+    invalid(apiText('field.oneOf', { field: 'severity', values: SEVERITIES.join(', ') })),
   );
-  const category = read('category', like(CATEGORY), () => invalid('category must be a category key'));
-  const gridId = read('gridId', like(ID), () => invalid('gridId must be a grid id'));
-  const assignee = read('assignee', like(ID), () => invalid('assignee must be a person id or none'));
-  const source = read('source', among(CASE_SOURCES), () => invalid('source must be auto, patrol or hotline'));
-  const openedFrom = read('from', epochMs, () => invalid('from and to must be epoch milliseconds'));
-  const openedTo = read('to', epochMs, () => invalid('from and to must be epoch milliseconds'));
-  if (openedFrom !== null && openedTo !== null && openedFrom > openedTo) invalid('from must not be after to');
+  const category = read('category', like(CATEGORY), () => invalid(apiText('search.category')));
+  const gridId = read('gridId', like(ID), () => invalid(apiText('search.gridId')));
+  const assignee = read('assignee', like(ID), () => invalid(apiText('search.assignee')));
+  const source = read('source', among(CASE_SOURCES), () => invalid(apiText('search.source')));
+  const openedFrom = read('from', epochMs, () => invalid(apiText('range.epochMs')));
+  const openedTo = read('to', epochMs, () => invalid(apiText('range.epochMs')));
+  if (openedFrom !== null && openedTo !== null && openedFrom > openedTo)
+    invalid(apiText('search.fromAfterTo'));
   const fitsText = (value: string) => ([...value].length <= CASE_SEARCH_TEXT_MAX ? value.trim() : null);
-  const text = read('q', fitsText, () => invalid('the search text must be at most 50 characters')) || null;
+  const text =
+    read('q', fitsText, () => invalid(apiText('search.textMax', { max: CASE_SEARCH_TEXT_MAX }))) || null;
   const awaiting = read('awaiting', among(['verification'] as const), () =>
-    invalid('awaiting must be verification'),
+    invalid(apiText('search.awaiting')),
   );
-  const supervised = read('supervised', among(['true'] as const), () => invalid('supervised must be true'));
-  const dueBefore = read('dueBefore', epochMs, () => invalid('dueBefore must be epoch milliseconds'));
-  const sort =
-    read('sort', among(CASE_SORTS), () => invalid('sort must be newest, deadline or severity')) ?? 'newest';
-  const limit = read('limit', integer(1, CASE_PAGE_MAX), () => invalid('limit must be 1–100')) ?? 50;
-  const offset = read('offset', integer(0, CASE_OFFSET_MAX), () => invalid('offset must be 0–10000')) ?? 0;
+  const supervised = read('supervised', among(['true'] as const), () =>
+    invalid(apiText('search.supervised')),
+  );
+  const dueBefore = read('dueBefore', epochMs, () =>
+    invalid(apiText('field.epochMs', { field: 'dueBefore' })),
+  );
+  const sort = read('sort', among(CASE_SORTS), () => invalid(apiText('search.sort'))) ?? 'newest';
+  const limit =
+    read('limit', integer(1, CASE_PAGE_MAX), () =>
+      invalid(apiText('search.limit', { max: CASE_PAGE_MAX })),
+    ) ?? 50;
+  const offset =
+    read('offset', integer(0, CASE_OFFSET_MAX), () =>
+      invalid(apiText('search.offset', { max: CASE_OFFSET_MAX })),
+    ) ?? 0;
   if (errors.length > 0) return { ok: false, errors };
   return {
     ok: true,

@@ -1,3 +1,4 @@
+import type { ApiText } from './api-texts';
 import { DEFAULT_WORK_CALENDAR, type WorkCalendar } from './case-calendar';
 import type { CaseSla, SlaClock } from './case-sla';
 import type { RegionLevel, Role, Severity } from './model';
@@ -268,7 +269,13 @@ export type CaseEffect =
 
 export type TransitionResult =
   | { ok: true; next: CaseRecord; effects: CaseEffect[] }
-  | { ok: false; code: 'invalid_transition' | 'forbidden' | 'validation_failed'; message: string };
+  | {
+      ok: false;
+      code: 'invalid_transition' | 'forbidden' | 'validation_failed';
+      message: string;
+      /** The refusal's key, for the reader's language; absent while it is prose only. */
+      text?: ApiText;
+    };
 
 /** What a move may depend on besides the case: limits, the case's SLA and the calendar. */
 export interface TransitionPolicy {

@@ -22,6 +22,8 @@ import {
   type TransitionPolicy,
   type TransitionResult,
 } from './case-types';
+import { apiText, englishOf } from './api-texts';
+import type { Problem } from './errors';
 import type { Role } from './model';
 import { rolesFor } from './permissions';
 
@@ -105,8 +107,11 @@ export const CASE_MOVES: Record<CaseAction, Move> = {
   unsupervise: { from: CASE_STATES, to: 'same', by: roles(rolesFor('case.supervise')) },
 };
 
-const refuse = (code: 'invalid_transition' | 'forbidden' | 'validation_failed', message: string) =>
-  ({ ok: false, code, message }) as const;
+/** A refused move: its English as `message`, and its key as `text` when it has one. */
+const refuse = (code: 'invalid_transition' | 'forbidden' | 'validation_failed', problem: Problem) =>
+  typeof problem === 'string'
+    ? ({ ok: false, code, message: problem } as const)
+    : ({ ok: false, code, message: englishOf(problem), text: problem } as const);
 
 /** The dispatch clock (派遣) starts: the case waits for the desk from now. */
 function awaitDispatch(
@@ -139,8 +144,8 @@ function duplicateTarget(
 ): { ok: true; id: string | null } | ReturnType<typeof refuse> {
   if (reason !== 'duplicate') return { ok: true, id: null };
   const id = duplicateOfId?.trim();
-  if (!id) return refuse('validation_failed', 'a duplicate must name the case it repeats');
-  if (id === current.id) return refuse('validation_failed', 'a case cannot be a duplicate of itself');
+  if (!id) return refuse('validation_failed', apiText('case.duplicateNeedsOriginal'));
+  if (id === current.id) return refuse('validation_failed', apiText('case.duplicateOfItself'));
   return { ok: true, id };
 }
 
@@ -198,9 +203,12 @@ export function transition(
 ): TransitionResult {
   const move = CASE_MOVES[command.action];
   if (!move.from.includes(current.state))
-    return refuse('invalid_transition', `cannot ${command.action} a ${current.state} case`);
+    return refuse(
+      'invalid_transition',
+      apiText('case.cannotMove', { action: command.action, state: current.state }),
+    );
   if (!move.by(current, actor))
-    return refuse('forbidden', `${actor.role} may not ${command.action} this case`);
+    return refuse('forbidden', apiText('case.roleMayNot', { role: actor.role, action: command.action }));
 
   const next: CaseRecord = { ...current, updatedAt: now };
   if (move.to !== 'same') next.state = move.to;
@@ -241,7 +249,7 @@ export function transition(
       if (sla) next.arriveDueAt = addSpan(now, sla.arrive, policy.calendar);
       break;
     case 'return': {
-      if (!command.reason) return refuse('validation_failed', 'a return needs a reason code');
+      if (!command.reason) return refuse('validation_failed', apiText('case.returnNeedsReason'));
       Object.assign(next, {
         returnCount: current.returnCount + 1,
         returnedById: actor.id,
@@ -271,13 +279,13 @@ export function transition(
       next.arriveDueAt = null;
       break;
     case 'pause':
-      if (current.pausedAt !== null) return refuse('invalid_transition', 'the case is already paused');
-      if (!command.reason?.trim()) return refuse('validation_failed', 'pausing needs a reason');
+      if (current.pausedAt !== null) return refuse('invalid_transition', apiText('case.alreadyPaused'));
+      if (!command.reason?.trim()) return refuse('validation_failed', apiText('case.pauseNeedsReason'));
       next.pausedAt = now;
       next.pauseReason = command.reason.trim();
       break;
     case 'resume': {
-      if (current.pausedAt === null) return refuse('invalid_transition', 'the case is not paused');
+      if (current.pausedAt === null) return refuse('invalid_transition', apiText('case.notPaused'));
       const working = sla ? isWorkingSpan(sla.resolve) : false;
       next.arriveDueAt = shiftForPause(current.arriveDueAt, current.pausedAt, now, policy, false);
       next.resolveDueAt = shiftForPause(current.resolveDueAt, current.pausedAt, now, policy, working);
@@ -286,9 +294,9 @@ export function transition(
       break;
     }
     case 'resolve':
-      if (!command.note?.trim()) return refuse('validation_failed', 'resolving needs a note');
+      if (!command.note?.trim()) return refuse('validation_failed', apiText('case.resolveNeedsNote'));
       if ((current.photoRequired || SAFETY_CATEGORIES.includes(current.category)) && !command.photos?.length)
-        return refuse('validation_failed', 'a safety case needs at least one photo');
+        return refuse('validation_failed', apiText('case.safetyNeedsPhoto'));
       Object.assign(next, {
         resolvedById: actor.id,
         resolvedAt: now,
@@ -300,13 +308,11 @@ export function transition(
       } satisfies Partial<CaseRecord>);
       break;
     case 'verify':
-      if (actor.id === current.resolvedById)
-        return refuse('forbidden', 'verification must be by someone other than the resolver');
+      if (actor.id === current.resolvedById) return refuse('forbidden', apiText('case.verifierNotResolver'));
       break;
     case 'reject': {
-      if (actor.id === current.resolvedById)
-        return refuse('forbidden', 'verification must be by someone other than the resolver');
-      if (!command.note?.trim()) return refuse('validation_failed', 'failing verification needs a reason');
+      if (actor.id === current.resolvedById) return refuse('forbidden', apiText('case.verifierNotResolver'));
+      if (!command.note?.trim()) return refuse('validation_failed', apiText('case.rejectNeedsReason'));
       // 退回重办: the same handler does it again, against a fresh resolve clock.
       Object.assign(next, {
         resolvedById: null,
@@ -322,11 +328,14 @@ export function transition(
     }
     case 'void': {
       if (!VOID_REASONS.includes(command.reason))
-        return refuse('validation_failed', `reason must be one of ${VOID_REASONS.join(', ')}`);
+        return refuse(
+          'validation_failed',
+          apiText('field.oneOf', { field: 'reason', values: VOID_REASONS.join(', ') }),
+        );
       const duplicate = duplicateTarget(current, command.reason, command.duplicateOfId);
       if (!duplicate.ok) return duplicate;
       if (command.reason !== 'duplicate' && !command.note?.trim())
-        return refuse('validation_failed', 'closing as void or false alarm needs a reason');
+        return refuse('validation_failed', apiText('case.voidNeedsReason'));
       // Nobody answers for it any more: its clocks stop and it never counts as handled (办结).
       Object.assign(next, {
         ...ENDED_UNHANDLED,
@@ -372,43 +381,46 @@ export function transition(
     case 'feedback': {
       const { satisfaction } = command;
       if (!Number.isInteger(satisfaction) || satisfaction < 1 || satisfaction > 5)
-        return refuse('validation_failed', 'satisfaction must be an integer 1–5');
+        return refuse('validation_failed', apiText('case.satisfactionRange'));
       next.satisfaction = satisfaction;
       next.feedbackAt = now;
       if (command.solved) {
         next.state = 'closed';
         next.closedAt = current.closedAt ?? now;
       } else {
-        if (!command.comment?.trim()) return refuse('validation_failed', '"not solved" needs a reason');
+        if (!command.comment?.trim())
+          return refuse('validation_failed', apiText('case.notSolvedNeedsReason'));
         reopened(current, next, policy, now);
         effects.push({ type: 'redispatch' });
       }
       break;
     }
     case 'reopen':
-      if (!command.note?.trim()) return refuse('validation_failed', 'reopening needs a reason');
+      if (!command.note?.trim()) return refuse('validation_failed', apiText('case.reopenNeedsReason'));
       reopened(current, next, policy, now);
       effects.push({ type: 'redispatch' });
       break;
     case 'escalate': {
-      if (!command.reason?.trim()) return refuse('validation_failed', 'escalating needs a reason');
+      if (!command.reason?.trim()) return refuse('validation_failed', apiText('case.escalateNeedsReason'));
       const level = command.level ?? nextEscalationLevel(current.escalationLevel);
       if (!level || ESCALATION_LEVELS.indexOf(level) <= ESCALATION_LEVELS.indexOf(current.escalationLevel))
-        return refuse('validation_failed', `the case is already at the ${current.escalationLevel} level`);
+        return refuse(
+          'validation_failed',
+          apiText('case.alreadyAtLevel', { level: current.escalationLevel }),
+        );
       next.escalationLevel = level;
       next.escalatedAt = now;
       effects.push({ type: 'escalate', level, reason: command.reason.trim() });
       break;
     }
     case 'request_extension': {
-      if (current.extensionRequest)
-        return refuse('invalid_transition', 'an extension request is already waiting');
+      if (current.extensionRequest) return refuse('invalid_transition', apiText('case.extensionWaiting'));
       if (current.resolveDueAt === null)
-        return refuse('invalid_transition', 'the case has no resolve deadline');
+        return refuse('invalid_transition', apiText('case.noResolveDeadline'));
       const { days } = command;
       if (!Number.isInteger(days) || days < 1 || days > MAX_EXTENSION_DAYS)
-        return refuse('validation_failed', `days must be a whole number from 1 to ${MAX_EXTENSION_DAYS}`);
-      if (!command.reason?.trim()) return refuse('validation_failed', 'an extension needs a reason');
+        return refuse('validation_failed', apiText('case.extensionDays', { max: MAX_EXTENSION_DAYS }));
+      if (!command.reason?.trim()) return refuse('validation_failed', apiText('case.extensionNeedsReason'));
       next.extensionRequest = {
         days,
         reason: command.reason.trim(),
@@ -420,13 +432,13 @@ export function transition(
     case 'approve_extension':
     case 'refuse_extension': {
       const request = current.extensionRequest;
-      if (!request) return refuse('invalid_transition', 'no extension request is waiting');
+      if (!request) return refuse('invalid_transition', apiText('case.noExtensionWaiting'));
       if (actor.id === request.requestedById)
-        return refuse('forbidden', 'an extension is decided by someone other than who asked for it');
+        return refuse('forbidden', apiText('case.extensionDecidedByOther'));
       next.extensionRequest = null;
       if (command.action === 'refuse_extension') {
         if (!command.reason?.trim())
-          return refuse('validation_failed', 'refusing an extension needs a reason');
+          return refuse('validation_failed', apiText('case.refuseExtensionNeedsReason'));
         break;
       }
       // N working days on the calendar, from the deadline as it stands (a paused case shifts it on resume).
@@ -442,15 +454,14 @@ export function transition(
     }
     case 'supervise':
       if (current.supervisedAt !== null)
-        return refuse('invalid_transition', 'the case is already under supervision');
-      if (!command.reason?.trim()) return refuse('validation_failed', 'supervision needs a reason');
+        return refuse('invalid_transition', apiText('case.alreadySupervised'));
+      if (!command.reason?.trim()) return refuse('validation_failed', apiText('case.supervisionNeedsReason'));
       next.supervisedAt = now;
       next.supervisedById = actor.id;
       next.supervisionReason = command.reason.trim();
       break;
     case 'unsupervise':
-      if (current.supervisedAt === null)
-        return refuse('invalid_transition', 'the case is not under supervision');
+      if (current.supervisedAt === null) return refuse('invalid_transition', apiText('case.notSupervised'));
       next.supervisedAt = null;
       next.supervisedById = null;
       next.supervisionReason = null;

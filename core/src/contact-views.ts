@@ -1,3 +1,6 @@
+import { apiText } from './api-texts';
+import type { Problem } from './errors';
+
 /** How a person is reached outside the console, as administrators set it (`/api/admin/people/:id/contacts`). */
 export interface PersonContactsView {
   /** Work phone, digits with an optional leading +. */
@@ -35,22 +38,21 @@ function fieldValue(body: Record<string, unknown>, key: keyof PersonContactsView
 /** Validates the contacts an administrator sends, listing every problem; blanks clear a field. */
 export function parsePersonContacts(
   input: unknown,
-): { ok: true; contacts: PersonContactsView } | { ok: false; errors: string[] } {
+): { ok: true; contacts: PersonContactsView } | { ok: false; errors: Problem[] } {
   if (typeof input !== 'object' || input === null || Array.isArray(input))
-    return { ok: false, errors: ['body must be an object with phone, dingtalkUserId and wecomUserId'] };
+    return { ok: false, errors: [apiText('contacts.bodyShape')] };
   const body = input as Record<string, unknown>;
-  const errors: string[] = [];
+  const errors: Problem[] = [];
   const phone = fieldValue(body, 'phone');
   const dingtalkUserId = fieldValue(body, 'dingtalkUserId');
   const wecomUserId = fieldValue(body, 'wecomUserId');
-  if (phone === false || (phone !== null && !PHONE.test(phone)))
-    errors.push('phone must be 5–20 digits, optionally after a +');
+  if (phone === false || (phone !== null && !PHONE.test(phone))) errors.push(apiText('contacts.phone'));
   if (dingtalkUserId === false || (dingtalkUserId !== null && !PLATFORM_ID.test(dingtalkUserId)))
-    errors.push('dingtalkUserId must be 1–64 letters, digits or _ . @ -');
+    errors.push(apiText('contacts.dingtalkUserId'));
   if (wecomUserId === false || (wecomUserId !== null && !PLATFORM_ID.test(wecomUserId)))
-    errors.push('wecomUserId must be 1–64 letters, digits or _ . @ -');
+    errors.push(apiText('contacts.wecomUserId'));
   if (Object.keys(body).some((key) => !(FIELDS as readonly string[]).includes(key)))
-    errors.push('contacts take only phone, dingtalkUserId and wecomUserId');
+    errors.push(apiText('contacts.onlyThese'));
   if (errors.length > 0) return { ok: false, errors };
   return {
     ok: true,

@@ -1,3 +1,7 @@
+import { englishOf, type ApiText } from './api-texts';
+
+export * from './api-texts';
+
 /** The closed set of error codes every API response and socket ack uses. */
 export const ERROR_STATUS = {
   validation_failed: 400,
@@ -20,16 +24,35 @@ export const ERROR_STATUS = {
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
 
-/** An expected failure with a code; anything else thrown is an internal error. */
+/** A message or validation detail: a key with parameters, or English prose not yet keyed. */
+export type Problem = string | ApiText;
+
+/** Problems as the API writes them in `details`: for logs, and for tests that read English. */
+export function inEnglish(problems: readonly Problem[]): string[] {
+  return problems.map((problem) => (typeof problem === 'string' ? problem : englishOf(problem)));
+}
+
+/**
+ * An expected failure with a code; anything else thrown is an internal error. A keyed message or
+ * detail keeps its key (`text`, `detailTexts`) next to its English, so the console can render it in
+ * the reader's language.
+ */
 export class AppError extends Error {
   readonly code: ErrorCode;
   readonly details: string[] | undefined;
+  readonly text: ApiText | undefined;
+  /** One per detail, in the same order; null for a detail that is English prose only. */
+  readonly detailTexts: (ApiText | null)[] | undefined;
 
-  constructor(code: ErrorCode, message: string, details?: string[]) {
-    super(message);
+  constructor(code: ErrorCode, message: Problem, details?: readonly Problem[]) {
+    super(typeof message === 'string' ? message : englishOf(message));
     this.name = 'AppError';
     this.code = code;
-    this.details = details;
+    this.text = typeof message === 'string' ? undefined : message;
+    this.details = details && inEnglish(details);
+    this.detailTexts = details?.some((detail) => typeof detail !== 'string')
+      ? details.map((detail) => (typeof detail === 'string' ? null : detail))
+      : undefined;
   }
 
   get status(): number {
@@ -38,5 +61,14 @@ export class AppError extends Error {
 }
 
 export interface ErrorBody {
-  error: { code: ErrorCode; message: string; details?: string[]; correlationId?: string };
+  error: {
+    code: ErrorCode;
+    message: string;
+    /** The message's key, when it has one: the console renders it in the reader's language. */
+    text?: ApiText;
+    details?: string[];
+    /** Beside `details`, one per detail: its key, or null for a detail without one. */
+    detailTexts?: (ApiText | null)[];
+    correlationId?: string;
+  };
 }

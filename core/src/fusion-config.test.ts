@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_FUSION_CONFIG, validateFusionConfig } from './fusion-config';
+import { inEnglish } from './errors';
+import { DEFAULT_FUSION_CONFIG, validateFusionConfig as check } from './fusion-config';
+
+/** The result with its problems as the API words them in English. */
+function validateFusionConfig(input: unknown, categories: readonly string[]) {
+  const result = check(input, categories);
+  return result.ok ? result : { ...result, errors: inEnglish(result.errors) };
+}
 
 const CATEGORIES = [
   'fire_safety',
@@ -85,6 +92,13 @@ describe('fusion settings', () => {
     ],
   ])('refuses %j, saying why', (input, errors) => {
     expect(validateFusionConfig(input, CATEGORIES)).toEqual({ ok: false, errors });
+  });
+
+  it('names the field and the keys at fault as parameters, for each language to word', () => {
+    expect(check({ groups: [{ ...fire, categories: ['arson'] }], suppression: [] }, CATEGORIES)).toEqual({
+      ok: false,
+      errors: [{ key: 'fusion.notCategories', params: { field: 'groups[0].categories', values: 'arson' } }],
+    });
   });
 
   it('refuses what is not an object with both lists', () => {

@@ -1,3 +1,5 @@
+import { apiText } from './api-texts';
+import type { Problem } from './errors';
 import {
   DEFAULT_FUSION_GROUPS,
   DEFAULT_SUPPRESSION_RULES,
@@ -26,36 +28,37 @@ const MAX_ENTRIES = 50;
 export const FUSION_RADIUS_M = { min: 1, max: 5_000 };
 export const FUSION_WINDOW_MS = { min: 60_000, max: 24 * 3_600_000 };
 
-type Checked = { ok: true; config: FusionConfig } | { ok: false; errors: string[] };
+type Checked = { ok: true; config: FusionConfig } | { ok: false; errors: Problem[] };
 
 /** Checks an administrator's fusion settings against the taxonomy's category keys. */
 export function validateFusionConfig(input: unknown, categories: readonly string[]): Checked {
-  const errors: string[] = [];
+  const errors: Problem[] = [];
   const body = (typeof input === 'object' && input !== null ? input : {}) as Record<string, unknown>;
   const list = (value: unknown, field: string): unknown[] => {
     if (!Array.isArray(value)) {
-      errors.push(`${field} must be a list`);
+      errors.push(apiText('fusion.mustBeList', { field }));
       return [];
     }
-    if (value.length > MAX_ENTRIES) errors.push(`${field} may hold at most ${MAX_ENTRIES} entries`);
+    if (value.length > MAX_ENTRIES) errors.push(apiText('fusion.atMostEntries', { field, max: MAX_ENTRIES }));
     return value.slice(0, MAX_ENTRIES);
   };
   const keys = (value: unknown, field: string, known?: readonly string[]): string[] => {
     if (!Array.isArray(value) || value.length === 0 || value.length > MAX_ENTRIES) {
-      errors.push(`${field} must be a list of 1 to ${MAX_ENTRIES} keys`);
+      errors.push(apiText('fusion.keyList', { field, max: MAX_ENTRIES }));
       return [];
     }
     const notKeys = value.filter((k) => typeof k !== 'string' || !KEY.test(k)).map(String);
-    if (notKeys.length > 0) errors.push(`${field}: ${notKeys.join(', ')} not a key`);
+    if (notKeys.length > 0) errors.push(apiText('fusion.notKeys', { field, values: notKeys.join(', ') }));
     const unknown = known
       ? value.filter((k) => typeof k === 'string' && KEY.test(k) && !known.includes(k))
       : [];
-    if (unknown.length > 0) errors.push(`${field}: ${unknown.join(', ')} not a category`);
+    if (unknown.length > 0)
+      errors.push(apiText('fusion.notCategories', { field, values: unknown.join(', ') }));
     return [...new Set(value.filter((k): k is string => typeof k === 'string'))];
   };
   const number = (value: unknown, field: string, range: { min: number; max: number }): number => {
     if (typeof value !== 'number' || !Number.isInteger(value) || value < range.min || value > range.max)
-      errors.push(`${field} must be a whole number from ${range.min} to ${range.max}`);
+      errors.push(apiText('fusion.wholeNumberRange', { field, min: range.min, max: range.max }));
     return value as number;
   };
 
@@ -63,9 +66,8 @@ export function validateFusionConfig(input: unknown, categories: readonly string
   const groups = list(body.groups, 'groups').map((raw, i): FusionGroup => {
     const g = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>;
     const field = `groups[${i}]`;
-    if (typeof g.key !== 'string' || !KEY.test(g.key))
-      errors.push(`${field}.key must be a key (a-z, 0-9, _)`);
-    else if (seen.has(g.key)) errors.push(`${field}.key ${g.key} is used twice`);
+    if (typeof g.key !== 'string' || !KEY.test(g.key)) errors.push(apiText('fusion.keyShape', { field }));
+    else if (seen.has(g.key)) errors.push(apiText('fusion.keyTwice', { field, key: g.key }));
     else seen.add(g.key);
     return {
       key: String(g.key),
@@ -78,13 +80,12 @@ export function validateFusionConfig(input: unknown, categories: readonly string
   const suppression = list(body.suppression, 'suppression').map((raw, i): SuppressionRule => {
     const r = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>;
     const field = `suppression[${i}]`;
-    if (!REGION_LEVELS.includes(r.scope as RegionLevel))
-      errors.push(`${field}.scope must be one of district, street, community, grid`);
+    if (!REGION_LEVELS.includes(r.scope as RegionLevel)) errors.push(apiText('fusion.scopeOneOf', { field }));
     const parents = keys(r.parentCategories, `${field}.parentCategories`, categories);
     const children = keys(r.childCategories, `${field}.childCategories`, categories);
     const both = parents.filter((c) => children.includes(c));
     // A case would suppress the cases of its own kind: every new one would vanish under the first.
-    if (both.length > 0) errors.push(`${field}: ${both.join(', ')} cannot be both parent and child`);
+    if (both.length > 0) errors.push(apiText('fusion.parentAndChild', { field, values: both.join(', ') }));
     return { parentCategories: parents, scope: r.scope as RegionLevel, childCategories: children };
   });
   return errors.length > 0 ? { ok: false, errors } : { ok: true, config: { groups, suppression } };

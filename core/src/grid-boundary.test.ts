@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { inEnglish } from './errors';
 import { BOUNDARY_LIMITS, parseGridBoundary } from './grid-boundary';
 
 const RING: [number, number][] = [
@@ -8,42 +9,43 @@ const RING: [number, number][] = [
   [120, 30],
 ];
 
+/** The result with its problems as the API words them in English. */
+function parsed(input: unknown, expectedGridId?: string) {
+  const result = parseGridBoundary(input, expectedGridId);
+  return result.ok ? result : { ...result, errors: inEnglish(result.errors) };
+}
+
 describe('parseGridBoundary', () => {
   it('takes a Feature, a FeatureCollection of one, a bare geometry and a one-part MultiPolygon', () => {
     const polygon = { type: 'Polygon', coordinates: [RING] };
     const expected = { ok: true, boundary: polygon };
-    expect(parseGridBoundary(polygon)).toMatchObject({ ...expected, gridId: null });
+    expect(parsed(polygon)).toMatchObject({ ...expected, gridId: null });
     expect(
-      parseGridBoundary(
-        { type: 'Feature', properties: { grid_id: 'G1', name: '一网格' }, geometry: polygon },
-        'G1',
-      ),
+      parsed({ type: 'Feature', properties: { grid_id: 'G1', name: '一网格' }, geometry: polygon }, 'G1'),
     ).toEqual({ ...expected, gridId: 'G1', name: '一网格' });
     expect(
-      parseGridBoundary({ type: 'FeatureCollection', features: [{ type: 'Feature', geometry: polygon }] }),
+      parsed({ type: 'FeatureCollection', features: [{ type: 'Feature', geometry: polygon }] }),
     ).toMatchObject(expected);
-    expect(parseGridBoundary({ type: 'MultiPolygon', coordinates: [[RING]] })).toMatchObject(expected);
+    expect(parsed({ type: 'MultiPolygon', coordinates: [[RING]] })).toMatchObject(expected);
   });
 
   it('lists what is wrong', () => {
-    expect(parseGridBoundary({ type: 'MultiPolygon', coordinates: [[RING], [RING]] })).toEqual({
+    expect(parsed({ type: 'MultiPolygon', coordinates: [[RING], [RING]] })).toEqual({
       ok: false,
       errors: ['a grid boundary must be one polygon; this MultiPolygon has several parts'],
     });
-    expect(parseGridBoundary({ type: 'FeatureCollection', features: [] })).toEqual({
+    expect(parsed({ type: 'FeatureCollection', features: [] })).toEqual({
       ok: false,
       errors: ['the FeatureCollection must hold exactly 1 feature (it has 0)'],
     });
-    expect(
-      parseGridBoundary({ type: 'Polygon', coordinates: [RING, [[1, 2], 'x', [1, 2], [1, 95]]] }),
-    ).toEqual({
+    expect(parsed({ type: 'Polygon', coordinates: [RING, [[1, 2], 'x', [1, 2], [1, 95]]] })).toEqual({
       ok: false,
       errors: [
         'hole 1 position 2 must be [longitude, latitude]',
         'hole 1 position 4 is outside WGS-84 (longitude −180…180, latitude −90…90)',
       ],
     });
-    expect(parseGridBoundary('{}')).toEqual({ ok: false, errors: ['the file is not a GeoJSON object'] });
+    expect(parsed('{}')).toEqual({ ok: false, errors: ['the file is not a GeoJSON object'] });
   });
 
   it('refuses boundaries past the vertex and ring limits before looking at each position', () => {
@@ -54,29 +56,37 @@ describe('parseGridBoundary', () => {
       ]);
       return [...ring, ring[0]!];
     };
-    expect(
-      parseGridBoundary({ type: 'Polygon', coordinates: [circle(BOUNDARY_LIMITS.verticesPerRing - 1)] }).ok,
-    ).toBe(true);
+    expect(parsed({ type: 'Polygon', coordinates: [circle(BOUNDARY_LIMITS.verticesPerRing - 1)] }).ok).toBe(
+      true,
+    );
     const tooLong = circle(BOUNDARY_LIMITS.verticesPerRing);
-    expect(parseGridBoundary({ type: 'Polygon', coordinates: [tooLong] })).toEqual({
+    expect(parsed({ type: 'Polygon', coordinates: [tooLong] })).toEqual({
       ok: false,
       errors: [`the outer ring has ${tooLong.length} positions; at most ${BOUNDARY_LIMITS.verticesPerRing}`],
     });
     const rings = Array.from({ length: BOUNDARY_LIMITS.rings + 1 }, () => RING);
-    expect(parseGridBoundary({ type: 'Polygon', coordinates: rings })).toEqual({
+    expect(parsed({ type: 'Polygon', coordinates: rings })).toEqual({
       ok: false,
       errors: [`the polygon has ${rings.length} rings; at most ${BOUNDARY_LIMITS.rings}`],
     });
     const many = [circle(4_000), circle(4_000), circle(4_000)];
-    expect(parseGridBoundary({ type: 'Polygon', coordinates: many })).toEqual({
+    expect(parsed({ type: 'Polygon', coordinates: many })).toEqual({
       ok: false,
       errors: [`the polygon has ${3 * 4_001} positions; at most ${BOUNDARY_LIMITS.vertices}`],
     });
   });
 
+  it('names a ring by its index and a position by its number, for each language to word', () => {
+    const result = parseGridBoundary({ type: 'Polygon', coordinates: [RING, [[1, 2], 'x', [1, 2], [1, 2]]] });
+    expect(result).toEqual({
+      ok: false,
+      errors: [{ key: 'boundary.positionShape', params: { ring: 1, position: 2 } }],
+    });
+  });
+
   it('names a few bad positions and counts the rest', () => {
     const junk = [...RING.slice(0, 1), ...Array.from({ length: 20 }, () => 'x'), RING[0]];
-    const result = parseGridBoundary({ type: 'Polygon', coordinates: [junk] });
+    const result = parsed({ type: 'Polygon', coordinates: [junk] });
     expect(result).toEqual({
       ok: false,
       errors: [

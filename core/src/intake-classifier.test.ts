@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { inEnglish } from './errors';
 import {
   agreementOf,
   createIntakeClassifier,
@@ -137,7 +138,8 @@ describe('parseSuggestRequest', () => {
     [null, { ok: false, errors: ['body must be an object'] }],
     [['text'], { ok: false, errors: ['body must be an object'] }],
   ])('%j → %j', (input, expected) => {
-    expect(parseSuggestRequest(input)).toEqual(expected);
+    const parsed = parseSuggestRequest(input);
+    expect(parsed.ok ? parsed : { ...parsed, errors: inEnglish(parsed.errors) }).toEqual(expected);
   });
 });
 

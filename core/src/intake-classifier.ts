@@ -5,6 +5,8 @@
  * are deterministic (ties go to the smaller key). Pure: the alerts side decides what to train on.
  */
 
+import { apiText } from './api-texts';
+import type { Problem } from './errors';
 import type { HandlerRef } from './case-routing';
 
 export interface CategorySuggestion {
@@ -107,15 +109,16 @@ export function agreementOf(pairs: readonly { suggested: readonly string[]; chos
 /** `POST /api/intake/suggest`: `{ text }`, 1–2000 characters once trimmed. */
 export function parseSuggestRequest(
   input: unknown,
-): { ok: true; text: string } | { ok: false; errors: string[] } {
+): { ok: true; text: string } | { ok: false; errors: Problem[] } {
   if (typeof input !== 'object' || input === null || Array.isArray(input))
-    return { ok: false, errors: ['body must be an object'] };
+    return { ok: false, errors: [apiText('field.bodyMustBeObject')] };
   const { text } = input as Record<string, unknown>;
-  if (typeof text !== 'string') return { ok: false, errors: ['text must be a string'] };
+  if (typeof text !== 'string')
+    return { ok: false, errors: [apiText('field.mustBeString', { field: 'text' })] };
   const trimmed = text.trim();
-  if (!trimmed) return { ok: false, errors: ['text is empty'] };
+  if (!trimmed) return { ok: false, errors: [apiText('intake.textEmpty')] };
   if (trimmed.length > SUGGESTION_TEXT_MAX)
-    return { ok: false, errors: [`text is longer than ${SUGGESTION_TEXT_MAX} characters`] };
+    return { ok: false, errors: [apiText('intake.textTooLong', { max: SUGGESTION_TEXT_MAX })] };
   return { ok: true, text: trimmed };
 }
 

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { passwordClasses, passwordProblems } from './password-policy';
+import { inEnglish } from './errors';
+import { passwordClasses, passwordProblems as problemsOf } from './password-policy';
+
+/** The problems as the API words them in English. */
+const passwordProblems = (password: string, username: string) => inEnglish(problemsOf(password, username));
 
 describe('password policy', () => {
   it.each([
@@ -28,6 +32,10 @@ describe('password policy', () => {
     expect(passwordProblems('My-Worker07-pass', 'worker07')).toEqual([
       'password must not contain the username',
     ]);
+  });
+
+  it('gives each rule as a key with its limit, for each language to word', () => {
+    expect(problemsOf('Ab1-Ab1-a', 'op1')).toEqual([{ key: 'password.tooShort', params: { min: 10 } }]);
   });
 
   it('names every rule broken, and refuses a password too long to hash cheaply', () => {

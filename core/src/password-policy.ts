@@ -1,3 +1,6 @@
+import { apiText } from './api-texts';
+import type { Problem } from './errors';
+
 /**
  * What a person's password must be: long enough, of mixed kinds, and not built on the username.
  * Applied to every new password (chosen, generated or reset); the console shows the same rules.
@@ -16,14 +19,14 @@ export function passwordClasses(password: string): number {
 }
 
 /** The rules a password breaks (empty when it is acceptable), as validation details. */
-export function passwordProblems(password: string, username: string): string[] {
-  const errors: string[] = [];
+export function passwordProblems(password: string, username: string): Problem[] {
+  const errors: Problem[] = [];
   const length = [...password].length;
-  if (length < PASSWORD_MIN_LENGTH) errors.push('password must be at least 10 characters');
-  if (length > PASSWORD_MAX_LENGTH) errors.push('password must be at most 128 characters');
+  if (length < PASSWORD_MIN_LENGTH) errors.push(apiText('password.tooShort', { min: PASSWORD_MIN_LENGTH }));
+  if (length > PASSWORD_MAX_LENGTH) errors.push(apiText('password.tooLong', { max: PASSWORD_MAX_LENGTH }));
   if (passwordClasses(password) < PASSWORD_MIN_CLASSES)
-    errors.push('password must mix at least 3 of lower case, upper case, digits and other characters');
+    errors.push(apiText('password.mix', { min: PASSWORD_MIN_CLASSES }));
   if (username !== '' && password.toLowerCase().includes(username.toLowerCase()))
-    errors.push('password must not contain the username');
+    errors.push(apiText('password.containsUsername'));
   return errors;
 }

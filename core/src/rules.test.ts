@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { inEnglish } from './errors';
 import { validateRule, type Rule } from './rules';
 
 const gas: Rule = {
@@ -285,6 +286,10 @@ describe('validateRule rejects, listing every error', () => {
       ['conditions must be an array of 1 to 10 conditions'],
     ],
   ])('%s', (_name, input, errors) => {
-    expect(validateRule(input)).toEqual({ ok: false, errors });
+    const result = validateRule(input);
+    expect(result.ok ? result : { ...result, errors: inEnglish(result.errors) }).toEqual({
+      ok: false,
+      errors,
+    });
   });
 });

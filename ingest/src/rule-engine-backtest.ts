@@ -1,4 +1,5 @@
 import {
+  apiText,
   AppError,
   deviceTypeSpec,
   inScope,
@@ -45,13 +46,12 @@ export async function backtestRule(
   deps: BacktestDeps,
   limits: BacktestLimits = LIMITS,
 ): Promise<BacktestResult> {
-  if (rule.kind === 'offline')
+  if (rule.kind === 'offline') throw new AppError('validation_failed', apiText('backtest.offline'));
+  if (rule.kind === 'no_data' && rule.metric === undefined && !deviceTypeSpec(rule.deviceType))
     throw new AppError(
       'validation_failed',
-      'offline rules cannot be backtested: device status history is not stored',
+      apiText('backtest.noDataNeedsMetric', { deviceType: rule.deviceType }),
     );
-  if (rule.kind === 'no_data' && rule.metric === undefined && !deviceTypeSpec(rule.deviceType))
-    throw new AppError('validation_failed', `name a metric to backtest a no-data rule on ${rule.deviceType}`);
   const { from, to } = range;
   const inRuleScope = (device: WatchedDevice) =>
     inScope(rule.scope, {
@@ -64,19 +64,13 @@ export async function backtestRule(
   const touched = new Set<string>();
   const guard = () => {
     if (items.length > limits.maxItems)
-      throw new AppError(
-        'validation_failed',
-        `more than ${limits.maxItems} readings and events: narrow the range`,
-      );
+      throw new AppError('validation_failed', apiText('backtest.tooManyItems', { max: limits.maxItems }));
   };
 
   for (const { deviceType, metric } of readingSources(rule)) {
     const ofType = devices.filter((d) => d.type === deviceType);
     if (ofType.length > limits.maxDevices)
-      throw new AppError(
-        'validation_failed',
-        `more than ${limits.maxDevices} devices in scope: narrow the scope`,
-      );
+      throw new AppError('validation_failed', apiText('backtest.tooManyDevices', { max: limits.maxDevices }));
     for (const device of ofType) {
       const points = await deps.store.readRaw({
         deviceId: device.id,

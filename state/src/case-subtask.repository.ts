@@ -1,4 +1,5 @@
 import {
+  apiText,
   AppError,
   nextSubtaskCheckAt,
   OPEN_SUBTASK_STATES,
@@ -125,7 +126,7 @@ export async function updateSubtask(
     .where('updated_at', '=', expected.updatedAt)
     .executeTakeFirst();
   if (Number(result.numUpdatedRows) !== 1)
-    throw new AppError('conflict', `sub-task ${next.id} was changed meanwhile; reload and try again`);
+    throw new AppError('conflict', apiText('conflict.subtask', { id: next.id }));
 }
 
 export async function findSubtask(db: StateDb, id: number): Promise<CaseSubtask | undefined> {

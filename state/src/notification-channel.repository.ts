@@ -1,4 +1,4 @@
-import { AppError, type NoticeKind, type Severity } from '@gridsense/core';
+import { apiText, AppError, type NoticeKind, type Severity } from '@gridsense/core';
 import type { Selectable } from 'kysely';
 import { appendAudit } from './audit.repository';
 import type { AuditActor } from './case-config.repository';
@@ -81,7 +81,8 @@ export async function upsertChannel(
 export async function deleteChannel(db: StateDb, id: string, actor: AuditActor, now: number): Promise<void> {
   await db.transaction().execute(async (tx) => {
     const result = await tx.deleteFrom('notification_channels').where('id', '=', id).executeTakeFirst();
-    if (Number(result.numDeletedRows) !== 1) throw new AppError('not_found', `no channel ${id}`);
+    if (Number(result.numDeletedRows) !== 1)
+      throw new AppError('not_found', apiText('notFound.channel', { id }));
     await appendAudit(tx, [
       {
         at: now,

@@ -1,4 +1,11 @@
-import { validateRule, type Rule, type RuleVersionView, type RuleView, type Severity } from '@gridsense/core';
+import {
+  inEnglish,
+  validateRule,
+  type Rule,
+  type RuleVersionView,
+  type RuleView,
+  type Severity,
+} from '@gridsense/core';
 import { appendAudit } from './audit.repository';
 import type { AuditActor } from './case-config.repository';
 import type { StateDb } from './database';
@@ -58,7 +65,7 @@ async function auditRuleVersion(
  */
 export async function insertRule(db: StateDb, rule: Rule, now: number, changedBy: AuditActor | null = null) {
   const checked = validateRule(rule);
-  if (!checked.ok) throw new Error(`invalid rule ${rule.id}: ${checked.errors.join('; ')}`);
+  if (!checked.ok) throw new Error(`invalid rule ${rule.id}: ${inEnglish(checked.errors).join('; ')}`);
   const definition = JSON.stringify(rule);
   const write = async (tx: StateDb) => {
     await tx

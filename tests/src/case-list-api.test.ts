@@ -1,6 +1,7 @@
 import type { CasePageView, CaseView } from '@gridsense/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stateDialects } from '@gridsense/state/testing';
+import { registerAutomatically } from './harness/auto-register';
 import { startTestPlatform, type ApiClient, type TestPlatform } from './harness/test-platform';
 
 type ErrorBody = { error: { code: string; details?: string[] } };
@@ -41,6 +42,8 @@ describe.each(stateDialects())('GET /api/cases/search (%s)', (dialect) => {
   beforeAll(async () => {
     env = await startTestPlatform({ dialect });
     [op, worker, sup] = await Promise.all([env.login('op1'), env.login('worker01'), env.login('sup1')]);
+    // The list is the subject: 市政设施 calls are registered and routed as they are entered.
+    await registerAutomatically(await env.login('admin'), 'facility');
     await hotline('lamp', {
       title: '路灯不亮',
       description: '小区东门路灯整晚不亮',

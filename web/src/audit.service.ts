@@ -1,8 +1,10 @@
 import {
+  apiText,
   AppError,
   authorize,
   type AuditEntryView,
   type AuditVerification,
+  type Problem,
   type Region,
   type User,
 } from '@gridsense/core';
@@ -52,13 +54,14 @@ const CODE = /^[\w.:/@-]{1,100}$/;
 
 /** The audit query, checked: codes and ids of at most 100 plain characters, integers in range. */
 function parseFilter(query: Record<string, unknown>): AuditFilter {
-  const errors: string[] = [];
-  for (const key of Object.keys(query)) if (!AUDIT_QUERY.includes(key)) errors.push(`unknown field ${key}`);
+  const errors: Problem[] = [];
+  for (const key of Object.keys(query))
+    if (!AUDIT_QUERY.includes(key)) errors.push(apiText('field.unknown', { field: key }));
   const text = (key: string): string | undefined => {
     const value = query[key];
     if (value === undefined || value === '') return undefined;
     if (typeof value === 'string' && CODE.test(value)) return value;
-    errors.push(`${key} must be text of at most 100 characters`);
+    errors.push(apiText('field.textAtMost', { field: key, max: 100 }));
     return undefined;
   };
   const integer = (key: string, min: number, max: number): number | undefined => {
@@ -66,7 +69,7 @@ function parseFilter(query: Record<string, unknown>): AuditFilter {
     if (value === undefined || value === '') return undefined;
     const parsed = typeof value === 'string' && /^\d{1,16}$/.test(value) ? Number(value) : NaN;
     if (Number.isSafeInteger(parsed) && parsed >= min && parsed <= max) return parsed;
-    errors.push(`${key} must be an integer ${min}–${max}`);
+    errors.push(apiText('field.integerRange', { field: key, min, max }));
     return undefined;
   };
   const actorId = text('actor');
@@ -79,10 +82,10 @@ function parseFilter(query: Record<string, unknown>): AuditFilter {
   const beforeSeq = integer('beforeSeq', 1, Number.MAX_SAFE_INTEGER);
   const limit = integer('limit', 1, 1000) ?? 200;
   const order = query.order;
-  if (order !== undefined && order !== 'asc' && order !== 'desc') errors.push('order must be asc or desc');
-  if (from !== undefined && to !== undefined && from >= to) errors.push('from must be before to (epoch ms)');
-  if (afterSeq !== undefined && beforeSeq !== undefined) errors.push('use afterSeq or beforeSeq, not both');
-  if (errors.length > 0) throw new AppError('validation_failed', 'invalid audit query', errors);
+  if (order !== undefined && order !== 'asc' && order !== 'desc') errors.push(apiText('audit.orderOneOf'));
+  if (from !== undefined && to !== undefined && from >= to) errors.push(apiText('range.beforeTo'));
+  if (afterSeq !== undefined && beforeSeq !== undefined) errors.push(apiText('audit.afterOrBefore'));
+  if (errors.length > 0) throw new AppError('validation_failed', apiText('invalid.auditQuery'), errors);
   return {
     ...(actorId === undefined ? {} : { actorId }),
     ...(action === undefined ? {} : { action }),
@@ -182,20 +185,20 @@ export function createAuditService(deps: WebDeps) {
     async recordExport(user: User, input: Record<string, unknown>): Promise<void> {
       authorize(user, 'analytics.export');
       const { table, from, to, regionId, rows } = input;
-      const errors: string[] = [];
+      const errors: Problem[] = [];
       if (!EXPORT_TABLES.includes(table as (typeof EXPORT_TABLES)[number]))
-        errors.push('table must be one of grid, worker, department, category');
+        errors.push(apiText('field.oneOf', { field: 'table', values: 'grid, worker, department, category' }));
       if (!Number.isSafeInteger(from) || !Number.isSafeInteger(to) || (from as number) >= (to as number))
-        errors.push('from must be before to (epoch ms)');
+        errors.push(apiText('range.beforeTo'));
       const region = regionId ?? user.regionId;
       if (
         typeof region !== 'string' ||
         !regionsUnder(deps.cases.regions(), user.regionId).some((r) => r.id === region)
       )
-        errors.push('regionId must be a region in your scope');
+        errors.push(apiText('field.regionInScope', { field: 'regionId' }));
       if (!Number.isSafeInteger(rows) || (rows as number) < 0 || (rows as number) > MAX_EXPORT_ROWS)
-        errors.push('rows must be an integer 0–100000');
-      if (errors.length > 0) throw new AppError('validation_failed', 'invalid export record', errors);
+        errors.push(apiText('field.integerRange', { field: 'rows', min: 0, max: 100000 }));
+      if (errors.length > 0) throw new AppError('validation_failed', apiText('invalid.exportRecord'), errors);
       await record(user, {
         action: 'analytics.exported',
         entityType: 'analytics',

@@ -53,7 +53,10 @@ describe('what a failed attempt means', () => {
     ['too many requests', refusal(429, 'too_many_requests'), 'retry'],
     [
       'the first attempt with this key still runs',
-      refusal(409, 'conflict', 'a request with this Idempotency-Key is still running'),
+      {
+        ...refusal(409, 'conflict', 'a request with this Idempotency-Key is still running'),
+        text: { key: 'request.idempotencyKeyRunning' },
+      },
       'retry',
     ],
     ['signed out', refusal(401, 'unauthenticated'), 'signin'],

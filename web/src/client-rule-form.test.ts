@@ -1,4 +1,4 @@
-import { validateRule } from '@gridsense/core';
+import { inEnglish, validateRule } from '@gridsense/core';
 import { describe, expect, it } from 'vitest';
 import {
   fieldOfProblem,
@@ -119,7 +119,7 @@ describe('rule form: a view of the rule JSON both ways', () => {
     const form = formOfRule(lowPressure)!;
     form.bands[0]!.level = 'low';
     const result = validateRule(ruleOfForm(form, lowPressure));
-    expect(result.ok ? [] : result.errors).toContain('bands[0].below must be a number');
+    expect(result.ok ? [] : inEnglish(result.errors)).toContain('bands[0].below must be a number');
   });
 
   it('leaves other kinds to the JSON view', () => {

@@ -1,4 +1,5 @@
 import {
+  apiText,
   AppError,
   parsePersonContacts,
   type CaseContactRole,
@@ -28,7 +29,7 @@ export function createContactsService(deps: WebDeps) {
     const person = await findPerson(deps.db, id);
     const regions = regionsUnder(deps.cases.regions(), user.regionId);
     if (!person || !regions.some((r) => r.id === person.regionId))
-      throw new AppError('not_found', `person ${id} not found`);
+      throw new AppError('not_found', apiText('notFound.person', { id }));
     return actor;
   };
 
@@ -41,7 +42,7 @@ export function createContactsService(deps: WebDeps) {
     async set(user: User, personId: string, input: unknown): Promise<PersonContactsView> {
       const actor = await requirePersonInScope(user, personId);
       const parsed = parsePersonContacts(input);
-      if (!parsed.ok) throw new AppError('validation_failed', 'invalid contacts', parsed.errors);
+      if (!parsed.ok) throw new AppError('validation_failed', apiText('invalid.contacts'), parsed.errors);
       await setPersonContacts(deps.db, personId, parsed.contacts, actor, deps.now());
       return parsed.contacts;
     },

@@ -1,4 +1,5 @@
 import {
+  apiText,
   AppError,
   authorize,
   describeDeviceConnection,
@@ -9,6 +10,7 @@ import {
   type DeviceAccessChange,
   type DeviceRegistryView,
   type IssuedSecretView,
+  type Problem,
   type User,
 } from '@gridsense/core';
 import {
@@ -48,7 +50,8 @@ export function createDeviceAdminService(deps: WebDeps) {
 
   const requireDevice = (id: string, grids: readonly string[]): DeviceRecord => {
     const device = deps.registry.get(id);
-    if (!device || !grids.includes(device.gridId)) throw new AppError('not_found', `device ${id} not found`);
+    if (!device || !grids.includes(device.gridId))
+      throw new AppError('not_found', apiText('notFound.device', { id }));
     return device;
   };
 
@@ -63,30 +66,31 @@ export function createDeviceAdminService(deps: WebDeps) {
   /** Every problem at once, in the field order of the form. */
   const checkNewDevice = (input: unknown, grids: readonly string[]): Omit<NewDevice, 'secretHash'> => {
     const body = (typeof input === 'object' && input !== null ? input : {}) as Record<string, unknown>;
-    const errors: string[] = [];
+    const errors: Problem[] = [];
     const id = typeof body.id === 'string' ? body.id.trim() : '';
-    if (!isValidId(id)) errors.push('id must be 1–64 of A-Z a-z 0-9 _ -');
-    else if (deps.registry.get(id)) errors.push(`id ${id} is already registered`);
+    if (!isValidId(id))
+      errors.push(apiText('field.charsRange', { field: 'id', min: 1, max: 64, chars: 'A-Z a-z 0-9 _ -' }));
+    else if (deps.registry.get(id)) errors.push(apiText('device.idRegistered', { id }));
     // The broker refuses devices under its services' client ids (broker/src/device-access.ts).
-    else if (id.startsWith('gridsense-')) errors.push('ids starting with gridsense- are reserved');
+    else if (id.startsWith('gridsense-')) errors.push(apiText('device.idReserved'));
     if (!STANDARD_DEVICE_TYPE_NAMES.includes(body.type as never))
-      errors.push(`type must be one of ${STANDARD_DEVICE_TYPE_NAMES.join(', ')}`);
+      errors.push(apiText('field.oneOf', { field: 'type', values: STANDARD_DEVICE_TYPE_NAMES.join(', ') }));
     const grid = deps.cases
       .regions()
       .find((r) => r.id === body.gridId && r.level === 'grid' && grids.includes(r.id));
-    if (!grid) errors.push('gridId must be a grid in your region');
+    if (!grid) errors.push(apiText('field.gridInRegion', { field: 'gridId' }));
     if (body.name !== undefined && (typeof body.name !== 'string' || body.name.length > 100))
-      errors.push('name must be text of at most 100 characters');
+      errors.push(apiText('field.textAtMost', { field: 'name', max: 100 }));
     const hasLocation = body.lat !== undefined || body.lng !== undefined;
     const lat = Number(body.lat);
     const lng = Number(body.lng);
     if (hasLocation && !(Number.isFinite(lat) && Math.abs(lat) <= 90))
-      errors.push('lat must be a latitude (−90…90)');
+      errors.push(apiText('field.latitude', { field: 'lat' }));
     if (hasLocation && !(Number.isFinite(lng) && Math.abs(lng) <= 180))
-      errors.push('lng must be a longitude (−180…180)');
-    if (!hasLocation && grid && !grid.boundary)
-      errors.push('lat and lng are required: the grid has no boundary to place the device in');
-    if (errors.length > 0 || !grid) throw new AppError('validation_failed', 'invalid device', errors);
+      errors.push(apiText('field.longitude', { field: 'lng' }));
+    if (!hasLocation && grid && !grid.boundary) errors.push(apiText('device.placeNeedsPosition'));
+    if (errors.length > 0 || !grid)
+      throw new AppError('validation_failed', apiText('invalid.device'), errors);
     // Without a location the device sits at its grid's centre until someone places it.
     const at = hasLocation ? { lat, lng } : polygonCentroid(grid.boundary!);
     const name = typeof body.name === 'string' && body.name.trim() ? body.name.trim() : id;

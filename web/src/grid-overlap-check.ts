@@ -1,4 +1,4 @@
-import { AppError, regionLineage, type PolygonGeometry, type Region } from '@gridsense/core';
+import { apiText, AppError, regionLineage, type PolygonGeometry, type Region } from '@gridsense/core';
 import type { AncestorOverrun, GridOverlap } from '@gridsense/core/grid-overlap';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
@@ -94,7 +94,7 @@ export class GridOverlapCheck {
       const timer = setTimeout(() => {
         cleanup();
         void this.close();
-        reject(new AppError('validation_failed', 'boundary is too complex to check for overlaps in time'));
+        reject(new AppError('validation_failed', apiText('boundary.tooComplex')));
       }, CHECK_TIMEOUT_MS);
       const onMessage = (answer: OverlapAnswer) => {
         if (answer.id !== request.id) return;

@@ -1,4 +1,4 @@
-import { AppError } from '@gridsense/core';
+import { apiText, AppError } from '@gridsense/core';
 import { claimIdempotencyKey, forgetClaim, rememberAnswer, type StateDb } from '@gridsense/state';
 import type { Request, RequestHandler, Response } from 'express';
 import { createHash } from 'node:crypto';
@@ -35,9 +35,7 @@ export function idempotentWrite<Params extends ParamsDictionary = ParamsDictiona
     const key = request.get('idempotency-key');
     if (key === undefined) return next();
     if (!KEY.test(key))
-      return next(
-        new AppError('validation_failed', 'Idempotency-Key must be 8 to 100 letters, digits or -_.:'),
-      );
+      return next(new AppError('validation_failed', apiText('request.idempotencyKeyShape')));
     const userId = currentUser(request).id;
     const fingerprint = fingerprintOf(request.method, request.originalUrl, request.body);
     void claimIdempotencyKey(deps.db, { userId, key, fingerprint, now: deps.now() }).then((claim) => {
@@ -46,11 +44,9 @@ export function idempotentWrite<Params extends ParamsDictionary = ParamsDictiona
           response.set(REPLAYED_HEADER, 'true').status(claim.status).json(claim.body);
           return;
         case 'running':
-          return next(new AppError('conflict', 'a request with this Idempotency-Key is still running'));
+          return next(new AppError('conflict', apiText('request.idempotencyKeyRunning')));
         case 'mismatch':
-          return next(
-            new AppError('validation_failed', 'this Idempotency-Key was used for a different request'),
-          );
+          return next(new AppError('validation_failed', apiText('request.idempotencyKeyReused')));
         case 'claimed':
           keepAnswer(response, deps.db, userId, key);
           return next();

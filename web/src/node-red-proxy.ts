@@ -1,4 +1,4 @@
-import { AppError } from '@gridsense/core';
+import { apiText, AppError } from '@gridsense/core';
 import type { RequestHandler } from 'express';
 import { Agent, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { connect } from 'node:net';
@@ -66,7 +66,7 @@ const FLOW_PAGE_SANDBOX = 'sandbox allow-scripts allow-forms allow-popups allow-
 /** Express (and Node-RED's Express) match paths without regard to case. */
 const FLOW_PAGES = /^\/flows\/http(?:[/?#]|$)/i;
 
-const unavailable = () => new AppError('unavailable', 'the flow editor is starting; try again in a moment');
+const unavailable = () => new AppError('unavailable', apiText('flows.starting'));
 
 /**
  * The editor stays at /flows on the platform's port: requests and WebSocket upgrades under it

@@ -1,8 +1,11 @@
 import {
+  apiText,
   AppError,
+  atField,
   type DutyKind,
   type IssuedPasswordView,
   type PersonView,
+  type Problem,
   type Region,
   type Role,
   type User,
@@ -52,7 +55,7 @@ export function createPeopleAdminService(deps: WebDeps) {
   const requirePerson = async (id: string, regions: readonly Region[]): Promise<PersonView> => {
     const person = await findPerson(deps.db, id);
     if (!person || !regions.some((r) => r.id === person.regionId))
-      throw new AppError('not_found', `person ${id} not found`);
+      throw new AppError('not_found', apiText('notFound.person', { id }));
     return person;
   };
 
@@ -61,13 +64,14 @@ export function createPeopleAdminService(deps: WebDeps) {
     role: unknown,
     regionId: unknown,
     regions: readonly Region[],
-    errors: string[],
+    errors: Problem[],
   ) => {
-    if (!ROLES.includes(role as Role)) errors.push(`role must be one of ${ROLES.join(', ')}`);
+    if (!ROLES.includes(role as Role))
+      errors.push(apiText('field.oneOf', { field: 'role', values: ROLES.join(', ') }));
     const region = regions.find((r) => r.id === regionId);
-    if (!region) errors.push('regionId must be a region in your scope');
+    if (!region) errors.push(apiText('field.regionInScope', { field: 'regionId' }));
     else if (role === 'grid_worker' && region.level !== 'grid')
-      errors.push('regionId must be a grid for a grid worker');
+      errors.push(apiText('field.gridForWorker', { field: 'regionId' }));
   };
 
   /** A handler's department, required when they become one; nobody else has one. */
@@ -76,21 +80,21 @@ export function createPeopleAdminService(deps: WebDeps) {
     role: unknown,
     person: PersonView,
     regions: readonly Region[],
-    errors: string[],
+    errors: Problem[],
   ) => {
     if (body.departmentId === undefined) {
       if (role === 'handler' && person.role !== 'handler')
-        errors.push('departmentId must be a department for a department handler');
+        errors.push(apiText('field.departmentForHandler', { field: 'departmentId' }));
       return;
     }
     if (role !== 'handler') {
-      errors.push('departmentId: only department handlers have a department');
+      errors.push(atField('departmentId', apiText('people.onlyHandlersHaveDepartment')));
       return;
     }
     const departments = await listDepartments(deps.db);
     const department = departments.find((d) => d.id === body.departmentId);
     if (!department || !regions.some((r) => r.id === department.regionId))
-      errors.push('departmentId must be a department in your scope');
+      errors.push(apiText('field.departmentInScope', { field: 'departmentId' }));
   };
 
   /**
@@ -110,9 +114,9 @@ export function createPeopleAdminService(deps: WebDeps) {
         });
   };
 
-  const checkName = (value: unknown, errors: string[]) => {
+  const checkName = (value: unknown, errors: Problem[]) => {
     if (typeof value !== 'string' || value.trim() === '' || value.trim().length > 50)
-      errors.push('displayName must be 1–50 characters');
+      errors.push(apiText('field.lengthRange', { field: 'displayName', min: 1, max: 50 }));
   };
 
   return {
@@ -124,20 +128,24 @@ export function createPeopleAdminService(deps: WebDeps) {
     async create(user: User, input: unknown): Promise<IssuedPasswordView> {
       const { actor, regions } = scoped(user);
       const body = bodyOf(input);
-      const errors: string[] = [];
+      const errors: Problem[] = [];
       const username = typeof body.username === 'string' ? body.username.trim() : '';
-      if (!USERNAME.test(username)) errors.push('username must be 2–32 of A-Z a-z 0-9 _ . -');
-      else if (await usernameTaken(deps.db, username)) errors.push(`username ${username} is taken`);
+      if (!USERNAME.test(username))
+        errors.push(
+          apiText('field.charsRange', { field: 'username', min: 2, max: 32, chars: 'A-Z a-z 0-9 _ . -' }),
+        );
+      else if (await usernameTaken(deps.db, username))
+        errors.push(apiText('people.usernameTaken', { username }));
       checkName(body.displayName, errors);
       checkRoleAndRegion(body.role, body.regionId, regions, errors);
       const departments = await listDepartments(deps.db);
       const departmentId = body.role === 'handler' ? body.departmentId : undefined;
       const department = departments.find((d) => d.id === departmentId);
       if (body.role === 'handler' && !department)
-        errors.push('departmentId must be a department for a department handler');
+        errors.push(apiText('field.departmentForHandler', { field: 'departmentId' }));
       else if (department && !regions.some((r) => r.id === department.regionId))
-        errors.push('departmentId must be a department in your scope');
-      if (errors.length > 0) throw new AppError('validation_failed', 'invalid person', errors);
+        errors.push(apiText('field.departmentInScope', { field: 'departmentId' }));
+      if (errors.length > 0) throw new AppError('validation_failed', apiText('invalid.person'), errors);
 
       const password = generatePassword(username);
       const record = {
@@ -149,7 +157,9 @@ export function createPeopleAdminService(deps: WebDeps) {
         passwordHash: await hashPassword(password),
       };
       if (await findPerson(deps.db, record.id))
-        throw new AppError('validation_failed', 'invalid person', [`username ${username} is taken`]);
+        throw new AppError('validation_failed', apiText('invalid.person'), [
+          apiText('people.usernameTaken', { username }),
+        ]);
       await createPerson(deps.db, record, (departmentId as string | undefined) ?? null, actor, deps.now());
       return { person: (await findPerson(deps.db, record.id))!, password };
     },
@@ -158,14 +168,15 @@ export function createPeopleAdminService(deps: WebDeps) {
       const { actor, regions } = scoped(user);
       const person = await requirePerson(id, regions);
       const body = bodyOf(input);
-      const errors: string[] = [];
+      const errors: Problem[] = [];
       if (body.displayName !== undefined) checkName(body.displayName, errors);
       const role = body.role ?? person.role;
       const regionId = body.regionId ?? person.regionId;
       checkRoleAndRegion(role, regionId, regions, errors);
-      if (id === user.id && role !== person.role) errors.push('role: you cannot change your own role');
+      if (id === user.id && role !== person.role)
+        errors.push(atField('role', apiText('people.cannotChangeOwnRole')));
       await checkDepartment(body, role, person, regions, errors);
-      if (errors.length > 0) throw new AppError('validation_failed', 'invalid person', errors);
+      if (errors.length > 0) throw new AppError('validation_failed', apiText('invalid.person'), errors);
       const departmentId = body.departmentId as string | undefined;
       const changes: PersonChanges = {
         ...(typeof body.displayName === 'string' ? { displayName: body.displayName.trim() } : {}),
@@ -184,8 +195,8 @@ export function createPeopleAdminService(deps: WebDeps) {
       const person = await requirePerson(id, regions);
       // Resetting one's own would end the very session the new password is shown in.
       if (id === user.id)
-        throw new AppError('validation_failed', 'invalid change', [
-          'you cannot reset your own password here',
+        throw new AppError('validation_failed', apiText('invalid.change'), [
+          apiText('people.cannotResetOwnPassword'),
         ]);
       const password = generatePassword(person.username);
       const ended = await setPasswordHash(deps.db, id, await hashPassword(password), actor, deps.now());
@@ -205,7 +216,9 @@ export function createPeopleAdminService(deps: WebDeps) {
       const { actor, regions } = scoped(user);
       await requirePerson(id, regions);
       if (!enabled && id === user.id)
-        throw new AppError('validation_failed', 'invalid change', ['you cannot disable your own account']);
+        throw new AppError('validation_failed', apiText('invalid.change'), [
+          apiText('people.cannotDisableSelf'),
+        ]);
       await announceSessionsEnded(deps, id, await setPersonEnabled(deps.db, id, enabled, actor, deps.now()));
       // Routing already passes a disabled person by; what they hold goes to whoever is on duty.
       if (!enabled) await handOverCases(deps.cases.context, { userId: id, reason: 'disabled', actor });
@@ -216,16 +229,17 @@ export function createPeopleAdminService(deps: WebDeps) {
     async setDuty(user: User, gridId: string, duty: string, input: unknown): Promise<PersonView[]> {
       const { actor, regions } = scoped(user);
       if (!regions.some((r) => r.id === gridId && r.level === 'grid'))
-        throw new AppError('not_found', `grid ${gridId} not found`);
-      const errors: string[] = [];
-      if (!DUTIES.includes(duty as DutyKind)) errors.push('duty must be primary or backup');
+        throw new AppError('not_found', apiText('notFound.grid', { id: gridId }));
+      const errors: Problem[] = [];
+      if (!DUTIES.includes(duty as DutyKind)) errors.push(apiText('people.dutyOneOf'));
       const userId = bodyOf(input).userId;
       const person = typeof userId === 'string' ? await findPerson(deps.db, userId) : undefined;
       if (userId !== null && (!person || !regions.some((r) => r.id === person.regionId)))
-        errors.push('userId must be a person in your scope');
-      else if (person && person.role !== 'grid_worker') errors.push('userId must be a grid worker');
-      else if (person && !person.enabled) errors.push('userId is disabled');
-      if (errors.length > 0) throw new AppError('validation_failed', 'invalid duty', errors);
+        errors.push(apiText('field.personInScope', { field: 'userId' }));
+      else if (person && person.role !== 'grid_worker')
+        errors.push(apiText('field.gridWorker', { field: 'userId' }));
+      else if (person && !person.enabled) errors.push(apiText('field.disabled', { field: 'userId' }));
+      if (errors.length > 0) throw new AppError('validation_failed', apiText('invalid.duty'), errors);
       const holders = (await listPeople(deps.db)).filter((p) => p.duties.some((d) => d.gridId === gridId));
       if (person) await setGridDuty(deps.db, gridId, person.id, duty as DutyKind, actor, deps.now());
       else await clearGridDuty(deps.db, gridId, duty as DutyKind, actor, deps.now());

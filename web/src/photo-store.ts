@@ -1,4 +1,4 @@
-import { AppError, isPhotoId, photoPath } from '@gridsense/core';
+import { apiText, AppError, isPhotoId, photoPath } from '@gridsense/core';
 import {
   deleteUnusedPhotos,
   findPhoto,
@@ -79,8 +79,7 @@ export function createPhotoStore(deps: {
     /** Stores an upload for `uploaderId`; answers its path, the only way a case may refer to it. */
     async save(uploaderId: string, bytes: Buffer): Promise<{ url: string }> {
       const kind = sniffPhotoType(bytes);
-      if (!kind)
-        throw new AppError('validation_failed', 'send a JPEG, PNG or WebP image as the request body');
+      if (!kind) throw new AppError('validation_failed', apiText('photo.sendImage'));
       const id = `${randomUUID()}.${kind.extension}`;
       const refused = await recordPhotoUpload(
         deps.db,
@@ -88,10 +87,8 @@ export function createPhotoStore(deps: {
         limits,
         (tx) => bodies().save(tx, id, bytes),
       );
-      if (refused === 'count')
-        throw new AppError('too_many_requests', 'too many photos uploaded in the last 24 hours');
-      if (refused === 'bytes')
-        throw new AppError('too_many_requests', 'too many photo bytes uploaded in the last 24 hours');
+      if (refused === 'count') throw new AppError('too_many_requests', apiText('photo.tooMany'));
+      if (refused === 'bytes') throw new AppError('too_many_requests', apiText('photo.tooManyBytes'));
       return { url: photoPath(id) };
     },
 

@@ -1,8 +1,11 @@
 import {
+  apiText,
   AppError,
+  atField,
   isValidId,
   parseGridBoundary,
   type PolygonGeometry,
+  type Problem,
   type Region,
   type RegionAdminView,
   type User,
@@ -24,42 +27,48 @@ async function checkBoundary(
   gridId: string | undefined,
   parentId: string | undefined,
   regions: readonly Region[],
-  errors: string[],
+  errors: Problem[],
 ): Promise<PolygonGeometry | null> {
   if (input === undefined || input === null) {
-    errors.push('boundary is required: a GeoJSON Feature or FeatureCollection with a Polygon');
+    errors.push(apiText('boundary.required'));
     return null;
   }
   const parsed = parseGridBoundary(input, gridId);
   if (!parsed.ok) {
-    errors.push(...parsed.errors.map((message) => `boundary: ${message}`));
+    errors.push(...parsed.errors.map((problem) => atField('boundary', problem)));
     return null;
   }
   const { overlaps, overruns } = await overlapCheck.find(parsed.boundary, gridId, parentId, regions);
   for (const { regionId, level: ancestorLevel, name, areaM2, share } of overruns) {
     errors.push(
-      `boundary: lies outside ${ancestorLevel} ${regionId} (${name}) by ${Math.round(areaM2).toLocaleString('en')} m² ` +
-        `(${(share * 100).toFixed(1)} % of the grid)`,
+      atField(
+        'boundary',
+        apiText('boundary.overrun', { level: ancestorLevel, id: regionId, name, ...areaOf(areaM2, share) }),
+      ),
     );
   }
   for (const { gridId: other, name, areaM2, share } of overlaps) {
     errors.push(
-      `boundary: overlaps grid ${other} (${name}) by ${Math.round(areaM2).toLocaleString('en')} m² ` +
-        `(${(share * 100).toFixed(1)} % of the smaller grid)`,
+      atField('boundary', apiText('boundary.overlap', { id: other, name, ...areaOf(areaM2, share) })),
     );
   }
   return overlaps.length === 0 && overruns.length === 0 ? parsed.boundary : null;
+}
+
+/** An area as the texts show it: whole square metres with thousands marked, and a share in %. */
+function areaOf(areaM2: number, share: number) {
+  return { areaM2: Math.round(areaM2).toLocaleString('en'), percent: (share * 100).toFixed(1) };
 }
 
 /** Where each level an administrator may add goes: the district's root is seeded, never added. */
 const PARENT_LEVEL = { street: 'district', community: 'street', grid: 'community' } as const;
 
 /** A street's or community's outline is for the map only: checked when given, never required. */
-function optionalBoundary(input: unknown, id: string | undefined, errors: string[]): PolygonGeometry | null {
+function optionalBoundary(input: unknown, id: string | undefined, errors: Problem[]): PolygonGeometry | null {
   if (input === undefined || input === null) return null;
   const parsed = parseGridBoundary(input, id);
   if (parsed.ok) return parsed.boundary;
-  errors.push(...parsed.errors.map((message) => `boundary: ${message}`));
+  errors.push(...parsed.errors.map((problem) => atField('boundary', problem)));
   return null;
 }
 
@@ -104,8 +113,8 @@ export function createRegionAdminService(deps: WebDeps, overlapCheck = new GridO
     async setBoundary(user: User, regionId: string, input: unknown): Promise<RegionAdminView> {
       const { actor, regions } = scoped(user);
       const region = regions.find((r) => r.id === regionId && r.level === 'grid');
-      if (!region) throw new AppError('not_found', `grid ${regionId} not found`);
-      const errors: string[] = [];
+      if (!region) throw new AppError('not_found', apiText('notFound.grid', { id: regionId }));
+      const errors: Problem[] = [];
       const body = (typeof input === 'object' && input !== null ? input : {}) as Record<string, unknown>;
       const boundary = await checkBoundary(
         overlapCheck,
@@ -115,7 +124,7 @@ export function createRegionAdminService(deps: WebDeps, overlapCheck = new GridO
         deps.cases.regions(),
         errors,
       );
-      if (!boundary) throw new AppError('validation_failed', 'invalid boundary', errors);
+      if (!boundary) throw new AppError('validation_failed', apiText('invalid.boundary'), errors);
       await setRegionBoundary(deps.db, regionId, boundary, region.boundary, actor, deps.now());
       await regionsChanged(regionId);
       return viewOf({ ...region, boundary });
@@ -133,10 +142,10 @@ export function createRegionAdminService(deps: WebDeps, overlapCheck = new GridO
       const gridId = typeof body.gridId === 'string' && isValidId(body.gridId) ? body.gridId : undefined;
       const existing = gridId ? deps.cases.regions().find((r) => r.id === gridId) : undefined;
       if (existing && !regions.some((r) => r.id === existing.id))
-        throw new AppError('not_found', `grid ${gridId} not found`);
+        throw new AppError('not_found', apiText('notFound.grid', { id: existing.id }));
       const parentId =
         existing?.parentId ?? regions.find((r) => r.id === body.parentId && r.level === 'community')?.id;
-      const errors: string[] = [];
+      const errors: Problem[] = [];
       const boundary = await checkBoundary(
         overlapCheck,
         body.boundary,
@@ -145,7 +154,7 @@ export function createRegionAdminService(deps: WebDeps, overlapCheck = new GridO
         deps.cases.regions(),
         errors,
       );
-      if (!boundary) throw new AppError('validation_failed', 'invalid boundary', errors);
+      if (!boundary) throw new AppError('validation_failed', apiText('invalid.boundary'), errors);
       return { boundary };
     },
 
@@ -157,29 +166,35 @@ export function createRegionAdminService(deps: WebDeps, overlapCheck = new GridO
     async addRegion(user: User, input: unknown): Promise<RegionAdminView> {
       const { actor, regions } = scoped(user);
       const body = (typeof input === 'object' && input !== null ? input : {}) as Record<string, unknown>;
-      const errors: string[] = [];
+      const errors: Problem[] = [];
       const level = body.level ?? 'grid';
       if (level !== 'street' && level !== 'community' && level !== 'grid')
-        throw new AppError('validation_failed', 'invalid region', [
-          'level must be street, community or grid',
-        ]);
+        throw new AppError('validation_failed', apiText('invalid.region'), [apiText('region.levelOneOf')]);
       const id = typeof body.id === 'string' ? body.id.trim() : '';
-      if (!isValidId(id)) errors.push('id must be 1–64 of A-Z a-z 0-9 _ -');
-      else if (deps.cases.regions().some((r) => r.id === id)) errors.push(`id ${id} is already a region`);
+      if (!isValidId(id))
+        errors.push(apiText('field.charsRange', { field: 'id', min: 1, max: 64, chars: 'A-Z a-z 0-9 _ -' }));
+      else if (deps.cases.regions().some((r) => r.id === id)) errors.push(apiText('region.idTaken', { id }));
       const name = typeof body.name === 'string' ? body.name.trim() : '';
-      if (name === '' || name.length > 100) errors.push('name must be 1–100 characters');
+      if (name === '' || name.length > 100)
+        errors.push(apiText('field.lengthRange', { field: 'name', min: 1, max: 100 }));
       const parentLevel = PARENT_LEVEL[level];
       const parent = regions.find((r) => r.id === body.parentId && r.level === parentLevel);
-      if (!parent && level === 'street') errors.push('parentId must be the district in your region');
-      if (!parent && level === 'community') errors.push('parentId must be a street in your region');
-      if (!parent && level === 'grid') errors.push('parentId must be a community in your region');
+      if (!parent && level === 'street')
+        errors.push(apiText('field.districtInRegion', { field: 'parentId' }));
+      if (!parent && level === 'community')
+        errors.push(apiText('field.streetInRegion', { field: 'parentId' }));
+      if (!parent && level === 'grid') errors.push(apiText('field.communityInRegion', { field: 'parentId' }));
       const gridId = isValidId(id) ? id : undefined;
       const boundary =
         level === 'grid'
           ? await checkBoundary(overlapCheck, body.boundary, gridId, parent?.id, deps.cases.regions(), errors)
           : optionalBoundary(body.boundary, gridId, errors);
       if (errors.length > 0 || !parent || (level === 'grid' && !boundary))
-        throw new AppError('validation_failed', level === 'grid' ? 'invalid grid' : 'invalid region', errors);
+        throw new AppError(
+          'validation_failed',
+          level === 'grid' ? apiText('invalid.grid') : apiText('invalid.region'),
+          errors,
+        );
       const region: Region = { id, level, parentId: parent.id, name, boundary };
       await createRegion(deps.db, region, actor, deps.now());
       await regionsChanged(id);

@@ -1,10 +1,13 @@
 import {
+  apiText,
   AppError,
+  atField,
   authorize,
   can,
   regionLineage,
   resourceIn,
   validateRule,
+  type Problem,
   type RuleBacktestView,
   type Rule,
   type RuleVersionView,
@@ -55,7 +58,7 @@ export function createRuleService(deps: WebDeps) {
     authorize(user, 'rule.write');
     const regions = deps.cases.regions();
     if (!reachOf(rule).every((id) => can(user, 'rule.write', resourceIn(regions, id))))
-      throw new AppError('forbidden', `rule ${rule.id} reaches outside your region`);
+      throw new AppError('forbidden', apiText('rule.outsideRegion', { id: rule.id }));
   };
 
   /** Readable when it watches something in the reader's region, or a region above it. */
@@ -68,25 +71,27 @@ export function createRuleService(deps: WebDeps) {
   /** Validation plus what only the platform knows: the regions and devices named exist. */
   const checkDraft = (input: unknown): Rule => {
     const checked = validateRule(input);
-    if (!checked.ok) throw new AppError('validation_failed', 'invalid rule', checked.errors);
+    if (!checked.ok) throw new AppError('validation_failed', apiText('invalid.rule'), checked.errors);
     const rule = checked.rule;
     const regions = new Set(deps.cases.regions().map((r) => r.id));
-    const errors: string[] = [];
+    const errors: Problem[] = [];
     for (const id of rule.scope?.regionIds ?? [])
-      if (!regions.has(id)) errors.push(`scope.regionIds: no region ${id}`);
+      if (!regions.has(id)) errors.push(atField('scope.regionIds', apiText('rule.noRegion', { id })));
     for (const id of rule.scope?.deviceIds ?? [])
-      if (!deps.registry.get(id)) errors.push(`scope.deviceIds: no device ${id}`);
+      if (!deps.registry.get(id)) errors.push(atField('scope.deviceIds', apiText('rule.noDevice', { id })));
     if (rule.kind === 'threshold')
       for (const o of rule.overrides ?? [])
-        if (!regions.has(o.regionId)) errors.push(`overrides: no region ${o.regionId}`);
-    if (errors.length > 0) throw new AppError('validation_failed', 'invalid rule', errors);
+        if (!regions.has(o.regionId))
+          errors.push(atField('overrides', apiText('rule.noRegion', { id: o.regionId })));
+    if (errors.length > 0) throw new AppError('validation_failed', apiText('invalid.rule'), errors);
     return rule;
   };
 
   /** The rule, or not_found when it does not exist or lies outside the reader's region. */
   const requireRule = async (user: User, id: string): Promise<RuleView> => {
     const found = await findRule(deps.db, id);
-    if (!found || !readable(user, found.rule)) throw new AppError('not_found', `rule ${id} not found`);
+    if (!found || !readable(user, found.rule))
+      throw new AppError('not_found', apiText('notFound.rule', { id }));
     return found;
   };
 
@@ -119,7 +124,7 @@ export function createRuleService(deps: WebDeps) {
       change,
       ...(rolledBackTo === undefined ? {} : { rolledBackTo }),
     });
-    if (!saved) throw new AppError('conflict', `rule ${rule.id} changed meanwhile; reload it and try again`);
+    if (!saved) throw new AppError('conflict', apiText('conflict.rule', { id: rule.id }));
     return announce(saved);
   };
 
@@ -148,7 +153,8 @@ export function createRuleService(deps: WebDeps) {
       authorize(user, 'rule.write');
       const rule = checkDraft(input);
       requireWritable(user, rule);
-      if (await findRule(deps.db, rule.id)) throw new AppError('conflict', `rule ${rule.id} already exists`);
+      if (await findRule(deps.db, rule.id))
+        throw new AppError('conflict', apiText('conflict.ruleExists', { id: rule.id }));
       await insertRule(deps.db, rule, deps.now(), actorOf(user));
       return announce(await requireRule(user, rule.id));
     },
@@ -159,7 +165,9 @@ export function createRuleService(deps: WebDeps) {
       requireWritable(user, current.rule);
       const rule = checkDraft(input);
       if (rule.id !== id)
-        throw new AppError('validation_failed', 'a rule keeps its id', [`id must be ${id}`]);
+        throw new AppError('validation_failed', apiText('rule.keepsId'), [
+          apiText('field.mustEqual', { field: 'id', value: id }),
+        ]);
       requireWritable(user, rule);
       return saveVersion(user, rule, current.enabled, expectedVersion, 'rule.edited');
     },
@@ -184,7 +192,7 @@ export function createRuleService(deps: WebDeps) {
       const current = await requireRule(user, id);
       requireWritable(user, current.rule);
       const old = (await listRuleVersions(deps.db, id)).find((v) => v.version === toVersion);
-      if (!old) throw new AppError('not_found', `rule ${id} has no version ${toVersion}`);
+      if (!old) throw new AppError('not_found', apiText('notFound.ruleVersion', { id, version: toVersion }));
       const restored = checkDraft(old.rule);
       requireWritable(user, restored);
       return saveVersion(user, restored, current.enabled, expectedVersion, 'rule.rolled_back', toVersion);
@@ -192,11 +200,11 @@ export function createRuleService(deps: WebDeps) {
 
     async backtest(user: User, input: unknown, from: number, to: number): Promise<RuleBacktestView> {
       authorize(user, 'rule.write');
-      const errors: string[] = [];
+      const errors: Problem[] = [];
       if (!Number.isSafeInteger(from) || !Number.isSafeInteger(to) || from >= to)
-        errors.push('from must be before to (epoch ms)');
-      else if (to - from > MAX_BACKTEST_MS) errors.push('at most 31 days per backtest');
-      if (errors.length > 0) throw new AppError('validation_failed', 'invalid backtest', errors);
+        errors.push(apiText('range.beforeTo'));
+      else if (to - from > MAX_BACKTEST_MS) errors.push(apiText('range.backtestDays'));
+      if (errors.length > 0) throw new AppError('validation_failed', apiText('invalid.backtest'), errors);
       const rule = checkDraft(input);
       requireWritable(user, rule);
       const devices = deps.registry.all().map(({ id, gridId, type }) => ({ id, gridId, type }));

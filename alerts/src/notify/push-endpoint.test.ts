@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { checkPushEndpoint, isAllowedAddress } from './push-endpoint';
+import { inEnglish } from '@gridsense/core';
+import { checkPushEndpoint as problemsOf, isAllowedAddress, type PushTargetPolicy } from './push-endpoint';
+
+/** The problems with an endpoint as the API words them in English. */
+const checkPushEndpoint = async (endpoint: string, policy?: PushTargetPolicy) =>
+  inEnglish(await problemsOf(endpoint, policy));
 
 describe('push endpoint addresses', () => {
   it.each([

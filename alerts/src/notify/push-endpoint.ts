@@ -1,3 +1,4 @@
+import { apiText, inEnglish, type Problem } from '@gridsense/core';
 import { lookup as lookupCallback, type LookupAddress } from 'node:dns';
 import { lookup } from 'node:dns/promises';
 import { BlockList, isIP, type LookupFunction } from 'node:net';
@@ -69,14 +70,14 @@ export function isAllowedAddress(address: string, policy: PushTargetPolicy = {})
 const bare = (hostname: string) => hostname.replace(/^\[|\]$/g, '');
 
 /** Problems with an endpoint's URL alone (scheme, credentials); no lookup. */
-function urlProblems(url: URL, policy: PushTargetPolicy): string[] {
+function urlProblems(url: URL, policy: PushTargetPolicy): Problem[] {
   const host = bare(url.hostname);
   const loopbackLiteral =
     policy.allowLoopbackForTests && isIP(host) !== 0 && isLoopback(host, isIP(host) === 4 ? 'ipv4' : 'ipv6');
-  const errors: string[] = [];
+  const errors: Problem[] = [];
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopbackLiteral))
-    errors.push('endpoint must be an https URL');
-  if (url.username || url.password) errors.push('endpoint must not carry a user name or password');
+    errors.push(apiText('push.httpsUrl', { field: 'endpoint' }));
+  if (url.username || url.password) errors.push(apiText('push.noCredentials', { field: 'endpoint' }));
   return errors;
 }
 
@@ -84,13 +85,13 @@ function urlProblems(url: URL, policy: PushTargetPolicy): string[] {
  * Checks a push endpoint when someone subscribes: https, and every address its host resolves to
  * public. Delivery checks again when it connects (`guardedLookup`), since DNS answers change.
  */
-export async function checkPushEndpoint(endpoint: string, policy: PushTargetPolicy = {}): Promise<string[]> {
-  const errors: string[] = [];
+export async function checkPushEndpoint(endpoint: string, policy: PushTargetPolicy = {}): Promise<Problem[]> {
+  const errors: Problem[] = [];
   let url: URL;
   try {
     url = new URL(endpoint);
   } catch {
-    errors.push('endpoint must be the push service URL');
+    errors.push(apiText('field.pushServiceUrl', { field: 'endpoint' }));
     return errors;
   }
   errors.push(...urlProblems(url, policy));
@@ -101,12 +102,12 @@ export async function checkPushEndpoint(endpoint: string, policy: PushTargetPoli
     try {
       addresses = (await lookup(host, { all: true, verbatim: true })).map((a) => a.address);
     } catch {
-      errors.push('endpoint host does not resolve');
+      errors.push(apiText('push.hostUnresolved', { field: 'endpoint' }));
       return errors;
     }
   }
   if (!addresses.every((address) => isAllowedAddress(address, policy)))
-    errors.push('endpoint must not point to a private, loopback, link-local or unique-local address');
+    errors.push(apiText('push.privateAddress', { field: 'endpoint' }));
   return errors;
 }
 
@@ -118,7 +119,7 @@ export class PushTargetRefused extends Error {
 /** The URL checks repeated at delivery (a subscription stored before these rules, say). */
 export function refuseBadPushUrl(endpoint: string, policy: PushTargetPolicy = {}): void {
   const url = new URL(endpoint);
-  const problems = urlProblems(url, policy);
+  const problems = inEnglish(urlProblems(url, policy));
   const host = bare(url.hostname);
   if (isIP(host) !== 0 && !isAllowedAddress(host, policy)) problems.push(`${host} is not a public address`);
   if (problems.length > 0) throw new PushTargetRefused(problems.join('; '));

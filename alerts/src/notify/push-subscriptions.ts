@@ -1,4 +1,4 @@
-import { AppError } from '@gridsense/core';
+import { apiText, AppError, type Problem } from '@gridsense/core';
 import { deletePushSubscription, savePushSubscription, type StateDb } from '@gridsense/state';
 import { checkPushEndpoint, type PushTargetPolicy } from './push-endpoint';
 
@@ -27,15 +27,17 @@ export async function subscribeToPush(
     endpoint?: unknown;
     keys?: { p256dh?: unknown; auth?: unknown };
   };
-  const errors: string[] = [];
+  const errors: Problem[] = [];
   const { endpoint } = body;
   if (typeof endpoint !== 'string' || endpoint.length > MAX_ENDPOINT_LENGTH)
-    errors.push('endpoint must be the push service URL');
+    errors.push(apiText('field.pushServiceUrl', { field: 'endpoint' }));
   else errors.push(...(await checkPushEndpoint(endpoint, policy)));
   const { p256dh, auth } = body.keys ?? {};
-  if (typeof p256dh !== 'string' || !BASE64URL.test(p256dh)) errors.push('keys.p256dh must be base64url');
-  if (typeof auth !== 'string' || !BASE64URL.test(auth)) errors.push('keys.auth must be base64url');
-  if (errors.length > 0) throw new AppError('validation_failed', 'invalid push subscription', errors);
+  if (typeof p256dh !== 'string' || !BASE64URL.test(p256dh))
+    errors.push(apiText('field.base64url', { field: 'keys.p256dh' }));
+  if (typeof auth !== 'string' || !BASE64URL.test(auth))
+    errors.push(apiText('field.base64url', { field: 'keys.auth' }));
+  if (errors.length > 0) throw new AppError('validation_failed', apiText('invalid.pushSubscription'), errors);
   const replaced = await savePushSubscription(
     db,
     { endpoint: endpoint as string, userId, p256dh: p256dh as string, auth: auth as string },
@@ -47,7 +49,7 @@ export async function subscribeToPush(
 
 export async function unsubscribeFromPush(db: StateDb, userId: string, input: unknown): Promise<void> {
   const endpoint = (input as { endpoint?: unknown } | undefined)?.endpoint;
-  if (typeof endpoint !== 'string') throw new AppError('validation_failed', 'endpoint is required');
+  if (typeof endpoint !== 'string') throw new AppError('validation_failed', apiText('push.endpointRequired'));
   if (!(await deletePushSubscription(db, endpoint, userId)))
-    throw new AppError('not_found', 'no such subscription');
+    throw new AppError('not_found', apiText('push.subscriptionNotFound'));
 }

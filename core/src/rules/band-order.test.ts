@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Severity } from '../model';
+import { englishOf } from '../api-texts';
+import { inEnglish } from '../errors';
 import { bandOrderProblems, describeBandOrder } from './band-order';
 import { validateRule } from './validate-rule';
 
@@ -34,7 +36,7 @@ describe('band order: a graver band starts higher', () => {
 
   it('names a below band by its side', () => {
     const [problem] = bandOrderProblems(floors(['warning', 0.05], ['critical', 0.1]));
-    expect(describeBandOrder(problem!)).toBe(
+    expect(englishOf(describeBandOrder(problem!))).toBe(
       'bands[1].below must be below 0.05, where the milder warning band starts (critical is graver)',
     );
   });
@@ -57,7 +59,7 @@ describe('band order: a graver band starts higher', () => {
         { regionId: 'G01', bands: floors(['warning', 0.2], ['critical', 0.3]), clearAtOrAbove: 0.3 },
       ],
     });
-    expect(inverted.ok ? [] : inverted.errors).toEqual([
+    expect(inverted.ok ? [] : inEnglish(inverted.errors)).toEqual([
       'bands[1].below must be below 0.05, where the milder warning band starts (critical is graver)',
       'overrides[0].bands[1].below must be below 0.2, where the milder warning band starts (critical is graver)',
     ]);
@@ -66,7 +68,7 @@ describe('band order: a graver band starts higher', () => {
       bands: floors(['warning', 0.1], ['critical', 0.05]),
       clearAtOrAbove: 0.08,
     });
-    expect(clearInside.ok ? [] : clearInside.errors).toEqual([
+    expect(clearInside.ok ? [] : inEnglish(clearInside.errors)).toEqual([
       'clearAtOrAbove must not be below the highest band',
     ]);
     const aboveFields = validateRule({
@@ -74,7 +76,7 @@ describe('band order: a graver band starts higher', () => {
       bands: bands(['warning', 0.1]),
       clearAtOrBelow: 0.12,
     });
-    expect(aboveFields.ok ? [] : aboveFields.errors).toEqual([
+    expect(aboveFields.ok ? [] : inEnglish(aboveFields.errors)).toEqual([
       'unknown field clearAtOrBelow',
       'bands[0].below must be a number',
       'clearAtOrAbove must be a number',
@@ -90,7 +92,7 @@ describe('band order: a graver band starts higher', () => {
 
   it('names the field, the level and the milder band', () => {
     const [problem] = bandOrderProblems(bands(['warning', 15], ['critical', 10]));
-    expect(describeBandOrder(problem!, 'overrides[0].')).toBe(
+    expect(englishOf(describeBandOrder(problem!, 'overrides[0].'))).toBe(
       'overrides[0].bands[1].above must be above 15, where the milder warning band starts (critical is graver)',
     );
   });
@@ -111,7 +113,7 @@ describe('band order: a graver band starts higher', () => {
       clearAtOrBelow: 5,
       overrides: [{ regionId: 'G01', bands: bands(['warning', 3], ['critical', 2]), clearAtOrBelow: 1 }],
     });
-    expect(threshold.ok ? [] : threshold.errors).toEqual([
+    expect(threshold.ok ? [] : inEnglish(threshold.errors)).toEqual([
       'bands[1].above must be above 15, where the milder warning band starts (critical is graver)',
       'overrides[0].bands[1].above must be above 3, where the milder warning band starts (critical is graver)',
     ]);
@@ -122,7 +124,7 @@ describe('band order: a graver band starts higher', () => {
       bands: bands(['warning', 0.2], ['critical', 0.1]),
       clearAtOrBelow: 0,
     });
-    expect(rate.ok ? [] : rate.errors).toEqual([
+    expect(rate.ok ? [] : inEnglish(rate.errors)).toEqual([
       'bands[1].above must be above 0.2, where the milder warning band starts (critical is graver)',
     ]);
   });

@@ -1,3 +1,4 @@
+import { apiText, type ApiText } from '../api-texts';
 import { SEVERITIES } from '../model';
 import type { FloorBand, ThresholdBand } from './rule-types';
 
@@ -37,8 +38,13 @@ export function bandOrderProblems(bands: readonly AnyBand[]): BandOrderProblem[]
 }
 
 /** A problem as the API states it, under the field it is about. */
-export function describeBandOrder(problem: BandOrderProblem, prefix = ''): string {
+export function describeBandOrder(problem: BandOrderProblem, prefix = ''): ApiText {
   const { index, band, milder } = problem;
   const side = 'below' in band ? 'below' : 'above';
-  return `${prefix}bands[${index}].${side} must be ${side} ${bandLevel(milder)}, where the milder ${milder.severity} band starts (${band.severity} is graver)`;
+  return apiText(side === 'below' ? 'rule.bandBelow' : 'rule.bandAbove', {
+    field: `${prefix}bands[${index}].${side}`,
+    level: bandLevel(milder),
+    milder: milder.severity,
+    graver: band.severity,
+  });
 }

@@ -1,3 +1,4 @@
+import { apiText } from '../api-texts';
 import type { Severity } from '../model';
 import type { DeviceEvent, Reading } from '../reading';
 import { MAX_SECONDS, type Fields, type RuleProblems } from './rule-checks';
@@ -130,7 +131,7 @@ function checkCondition(problems: RuleProblems, item: unknown, path: string): vo
     problems.positive(c, 'risesBy', Infinity, `${path}.risesBy`);
     problems.positive(c, 'withinSeconds', MAX_SECONDS, `${path}.withinSeconds`);
   } else {
-    problems.add(`${path} must be one of: ${CONDITION_SHAPES}`);
+    problems.add(apiText('rule.conditionShape', { field: path, shapes: CONDITION_SHAPES }));
     return;
   }
   problems.string(c, 'deviceType', `${path}.deviceType`);
@@ -141,14 +142,13 @@ function checkCondition(problems: RuleProblems, item: unknown, path: string): vo
 export function checkComposite(problems: RuleProblems, rule: Fields): void {
   problems.onlyKnown(rule, baseFields('match', 'groupBy', 'withinSeconds', 'conditions', 'severity'));
   checkBase(problems, rule);
-  if (rule.match !== 'all' && rule.match !== 'any') problems.add('match must be all or any');
-  if (rule.groupBy !== 'grid' && rule.groupBy !== 'community')
-    problems.add('groupBy must be grid or community');
+  if (rule.match !== 'all' && rule.match !== 'any') problems.add(apiText('rule.matchAllAny'));
+  if (rule.groupBy !== 'grid' && rule.groupBy !== 'community') problems.add(apiText('rule.groupBy'));
   problems.positive(rule, 'withinSeconds', MAX_SECONDS);
   problems.severity(rule, 'severity');
   const conditions: unknown = rule.conditions;
   if (!Array.isArray(conditions) || conditions.length === 0 || conditions.length > 10)
-    problems.add('conditions must be an array of 1 to 10 conditions');
+    problems.add(apiText('rule.conditionsCount'));
   else conditions.forEach((c: unknown, i) => checkCondition(problems, c, `conditions[${i}]`));
 }
 

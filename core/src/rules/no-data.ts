@@ -1,3 +1,4 @@
+import { apiText } from '../api-texts';
 import type { Severity } from '../model';
 import type { Reading } from '../reading';
 import { MAX_SECONDS, type Fields, type RuleProblems } from './rule-checks';
@@ -41,10 +42,10 @@ export function checkNoData(problems: RuleProblems, rule: Fields): void {
   if (rule.metric !== undefined && problems.string(rule, 'metric'))
     checkMetricOfType(problems, rule.deviceType, rule.metric, 'metric');
   if (rule.equals !== undefined) {
-    if (rule.metric === undefined) problems.add('equals needs a metric');
+    if (rule.metric === undefined) problems.add(apiText('rule.equalsNeedsMetric'));
     const ok =
       typeof rule.equals === 'boolean' || (typeof rule.equals === 'number' && Number.isFinite(rule.equals));
-    if (!ok) problems.add('equals must be a number or a boolean');
+    if (!ok) problems.add(apiText('rule.equalsShape'));
   }
   problems.positive(rule, 'silentForSeconds', MAX_SECONDS);
   problems.severity(rule, 'severity');

@@ -1,3 +1,4 @@
+import { apiText } from '../api-texts';
 import type { Severity } from '../model';
 import { MAX_SECONDS, type Fields, type RuleProblems } from './rule-checks';
 import { baseFields, checkBase } from './rule-common';
@@ -61,6 +62,6 @@ export function checkRate(problems: RuleProblems, rule: Fields): void {
   checkMetricOfType(problems, rule.deviceType, rule.metric, 'metric');
   problems.positive(rule, 'windowSeconds', MAX_SECONDS);
   if (rule.direction !== undefined && rule.direction !== 'rise' && rule.direction !== 'fall')
-    problems.add('direction must be rise or fall');
+    problems.add(apiText('rule.rateDirection'));
   problems.bands(rule);
 }

@@ -1,3 +1,4 @@
+import { apiText } from '../api-texts';
 import { severityRank, type Severity } from '../model';
 import { HHMM, MAX_SECONDS, type Fields, type RuleProblems } from './rule-checks';
 import type { FlappingPolicy, RuleSchedule, RuleScope } from './rule-types';
@@ -120,7 +121,7 @@ function checkSchedule(problems: RuleProblems, value: unknown): void {
     problems.integer(schedule, 'utcOffsetMinutes', -720, 840, 'schedule.utcOffsetMinutes');
   const windows: unknown = schedule.windows;
   if (!Array.isArray(windows) || windows.length === 0) {
-    problems.add('schedule.windows must be a non-empty array');
+    problems.add(apiText('field.nonEmptyArray', { field: 'schedule.windows' }));
     return;
   }
   windows.forEach((item: unknown, i) => {
@@ -129,7 +130,8 @@ function checkSchedule(problems: RuleProblems, value: unknown): void {
     if (!w) return;
     problems.onlyKnown(w, ['days', 'start', 'end'], `${path}.`);
     for (const key of ['start', 'end']) {
-      if (typeof w[key] !== 'string' || !HHMM.test(w[key])) problems.add(`${path}.${key} must be HH:MM`);
+      if (typeof w[key] !== 'string' || !HHMM.test(w[key]))
+        problems.add(apiText('field.hhmm', { field: `${path}.${key}` }));
     }
     if (w.days !== undefined) {
       const days: unknown = w.days;
@@ -137,7 +139,7 @@ function checkSchedule(problems: RuleProblems, value: unknown): void {
         Array.isArray(days) &&
         days.length > 0 &&
         days.every((d: unknown) => Number.isInteger(d) && (d as number) >= 1 && (d as number) <= 7);
-      if (!ok) problems.add(`${path}.days must list weekdays 1 (Monday) to 7 (Sunday)`);
+      if (!ok) problems.add(apiText('rule.days', { field: `${path}.days` }));
     }
   });
 }

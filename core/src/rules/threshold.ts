@@ -1,3 +1,4 @@
+import { apiText } from '../api-texts';
 import { deviceTypeSpec } from '../device-types';
 import { severityRank, type Severity } from '../model';
 import type { Reading } from '../reading';
@@ -193,8 +194,9 @@ export function checkMetricOfType(
   if (spec && !Object.hasOwn(spec.metrics, metric)) {
     const known = Object.keys(spec.metrics);
     problems.add(
-      `${path} ${metric} is not reported by ${deviceType}` +
-        (known.length > 0 ? ` (it reports ${known.join(', ')})` : ' (it reports events only)'),
+      known.length > 0
+        ? apiText('rule.metricNotReported', { field: path, metric, deviceType, known: known.join(', ') })
+        : apiText('rule.metricNotReportedEventsOnly', { field: path, metric, deviceType }),
     );
   }
 }
@@ -219,14 +221,14 @@ export function checkThreshold(problems: RuleProblems, rule: Fields): void {
       const ofOk = problems.integer(repeat, 'of', 1, 100, 'repeat.of');
       const countOk = problems.integer(repeat, 'count', 1, 100, 'repeat.count');
       if (ofOk && countOk && (repeat.count as number) > (repeat.of as number))
-        problems.add('repeat.count must not exceed repeat.of');
+        problems.add(apiText('rule.repeatCount'));
     }
-    if (rule.forSeconds !== undefined) problems.add('use forSeconds or repeat, not both');
+    if (rule.forSeconds !== undefined) problems.add(apiText('rule.forSecondsOrRepeat'));
   }
   if (rule.overrides !== undefined) {
     const overrides: unknown = rule.overrides;
     if (!Array.isArray(overrides) || overrides.length === 0)
-      problems.add('overrides must be a non-empty array');
+      problems.add(apiText('field.nonEmptyArray', { field: 'overrides' }));
     else
       overrides.forEach((item: unknown, i) => {
         const override = problems.object(item, `overrides[${i}]`);
@@ -243,6 +245,6 @@ function checkDirection(problems: RuleProblems, rule: Fields): ThresholdDirectio
   if (rule.direction === undefined) return 'above';
   if (THRESHOLD_DIRECTIONS.includes(rule.direction as ThresholdDirection))
     return rule.direction as ThresholdDirection;
-  problems.add('direction must be above or below');
+  problems.add(apiText('rule.thresholdDirection'));
   return 'above';
 }

@@ -1,4 +1,4 @@
-import { passwordProblems } from '@gridsense/core';
+import { inEnglish, passwordProblems } from '@gridsense/core';
 import type { AuditActor } from '../case-config.repository';
 import { generatePassword, hashPassword } from '../credentials';
 import type { StateDb } from '../database';
@@ -37,7 +37,7 @@ export async function createDistrictAdmin(
   const password = generatePassword(username);
   // generatePassword draws until the policy holds; checked again so a change there cannot slip by.
   const weak = passwordProblems(password, username);
-  if (weak.length > 0) throw new Error(`generated password breaks the policy: ${weak.join('; ')}`);
+  if (weak.length > 0) throw new Error(`generated password breaks the policy: ${inEnglish(weak).join('; ')}`);
   const record = {
     id: `u-${username}`,
     username,

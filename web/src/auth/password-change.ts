@@ -1,4 +1,4 @@
-import { AppError, passwordProblems } from '@gridsense/core';
+import { apiText, AppError, passwordProblems } from '@gridsense/core';
 import {
   changeOwnPassword,
   findPasswordState,
@@ -27,10 +27,10 @@ export function createPasswordChange(deps: SessionDeps & { logger: Logger }, thr
     };
     const { user } = signedIn;
     if (typeof currentPassword !== 'string' || typeof newPassword !== 'string')
-      throw new AppError('validation_failed', 'currentPassword and newPassword are required');
+      throw new AppError('validation_failed', apiText('password.bothRequired'));
     const errors = passwordProblems(newPassword, user.username);
-    if (newPassword === currentPassword) errors.push('the new password must differ from the current one');
-    if (errors.length > 0) throw new AppError('validation_failed', 'invalid password', errors);
+    if (newPassword === currentPassword) errors.push(apiText('password.sameAsCurrent'));
+    if (errors.length > 0) throw new AppError('validation_failed', apiText('password.invalid'), errors);
 
     const waitMs = await throttle.waitMs(user.username, address, deps.now());
     if (waitMs > 0) {
@@ -41,7 +41,9 @@ export function createPasswordChange(deps: SessionDeps & { logger: Logger }, thr
     if (!state || !(await verifyPassword(currentPassword, state.passwordHash))) {
       await throttle.failed(user.username, address, deps.now());
       deps.logger.warn({ userId: user.id, address }, 'password change: wrong current password');
-      throw new AppError('validation_failed', 'invalid password', ['the current password is wrong']);
+      throw new AppError('validation_failed', apiText('password.invalid'), [
+        apiText('password.currentWrong'),
+      ]);
     }
     await throttle.succeeded(user.username);
     const ended = await changeOwnPassword(

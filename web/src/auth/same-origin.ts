@@ -1,4 +1,4 @@
-import { AppError } from '@gridsense/core';
+import { apiText, AppError } from '@gridsense/core';
 import type { RequestHandler } from 'express';
 
 /**
@@ -26,7 +26,7 @@ export function refuseCrossSiteWrites(): RequestHandler {
     if (SAFE_METHODS.has(request.method)) return next();
     const crossSite = request.headers['sec-fetch-site'] === 'cross-site';
     if (crossSite || !isSameOrigin(request.headers.origin, request.headers.host))
-      throw new AppError('forbidden', 'cross-site request refused');
+      throw new AppError('forbidden', apiText('session.crossSite'));
     next();
   };
 }

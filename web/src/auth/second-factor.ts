@@ -1,4 +1,4 @@
-import { AppError, type Role } from '@gridsense/core';
+import { apiText, AppError, type Role } from '@gridsense/core';
 import { findTotpState, useRecoveryCode, useTotpStep, type StateDb } from '@gridsense/state';
 import { createHash, randomBytes } from 'node:crypto';
 import { decodeBase32, encodeBase32 } from './base32';
@@ -49,7 +49,7 @@ export function readSecondFactor(input: unknown): SecondFactorInput {
     (code !== undefined && typeof code !== 'string') ||
     (recoveryCode !== undefined && typeof recoveryCode !== 'string')
   )
-    throw new AppError('validation_failed', 'code and recoveryCode must be text');
+    throw new AppError('validation_failed', apiText('totp.codesMustBeText'));
   return { ...(code ? { code: code.trim() } : {}), ...(recoveryCode ? { recoveryCode } : {}) };
 }
 

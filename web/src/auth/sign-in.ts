@@ -1,4 +1,4 @@
-import { AppError, type User } from '@gridsense/core';
+import { apiText, AppError, type User } from '@gridsense/core';
 import {
   appendAudit,
   dummyPasswordHash,
@@ -64,7 +64,7 @@ export function createSignIn(
       password?: unknown;
     };
     if (typeof username !== 'string' || typeof password !== 'string')
-      throw new AppError('validation_failed', 'username and password are required');
+      throw new AppError('validation_failed', apiText('session.credentialsRequired'));
     const factor = readSecondFactor(input);
 
     const waitMs = await throttle.waitMs(username, address, deps.now());
@@ -80,19 +80,19 @@ export function createSignIn(
       await throttle.failed(username, address, deps.now());
       deps.logger.warn({ username: shown(username), address }, 'sign-in failed');
       await audit('session.login_failed', record, username, address);
-      throw new AppError('unauthenticated', 'wrong username or password');
+      throw new AppError('unauthenticated', apiText('session.wrongPassword'));
     }
 
     const second = await checkSecondFactor(deps.db, record.id, factor, deps.now());
     if (second === 'missing') {
       await audit('session.login_totp_required', record, username, address);
-      throw new AppError('totp_required', 'enter the code from your authenticator app');
+      throw new AppError('totp_required', apiText('totp.codeRequired'));
     }
     if (second === 'wrong') {
       await throttle.failed(username, address, deps.now());
       deps.logger.warn({ userId: record.id, address }, 'sign-in failed: wrong second factor');
       await audit('session.login_totp_failed', record, username, address);
-      throw new AppError('unauthenticated', 'wrong or used code');
+      throw new AppError('unauthenticated', apiText('totp.wrongOrUsedCode'));
     }
     if (second === 'recovery_code') await audit('totp.recovery_used', record, username, address);
 

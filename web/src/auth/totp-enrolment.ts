@@ -1,4 +1,4 @@
-import { AppError, type TotpEnrolmentView } from '@gridsense/core';
+import { apiText, AppError, type TotpEnrolmentView } from '@gridsense/core';
 import { confirmTotpEnrolment, findTotpState, startTotpEnrolment, type Logger } from '@gridsense/state';
 import QRCode from 'qrcode';
 import { decodeBase32 } from './base32';
@@ -17,7 +17,7 @@ export function createTotpEnrolment(deps: SessionDeps & { logger: Logger }) {
     async start(signedIn: SignedIn): Promise<TotpEnrolmentView> {
       const { user } = signedIn;
       if ((await findTotpState(deps.db, user.id))?.enabled)
-        throw new AppError('conflict', 'two-factor sign-in is already on; an administrator can reset it');
+        throw new AppError('conflict', apiText('totp.alreadyOn'));
       const secret = newTotpSecret();
       await startTotpEnrolment(deps.db, user.id, secret);
       const uri = totpUri(user.username, secret);
@@ -28,18 +28,15 @@ export function createTotpEnrolment(deps: SessionDeps & { logger: Logger }) {
 
     async confirm(signedIn: SignedIn, input: unknown): Promise<string[]> {
       const { code } = (typeof input === 'object' && input !== null ? input : {}) as { code?: unknown };
-      if (typeof code !== 'string') throw new AppError('validation_failed', 'code is required');
+      if (typeof code !== 'string') throw new AppError('validation_failed', apiText('totp.codeMissing'));
       const { user } = signedIn;
       const state = await findTotpState(deps.db, user.id);
-      if (state?.enabled)
-        throw new AppError('conflict', 'two-factor sign-in is already on; an administrator can reset it');
+      if (state?.enabled) throw new AppError('conflict', apiText('totp.alreadyOn'));
       const secret = state?.pendingSecret ? decodeBase32(state.pendingSecret) : undefined;
-      if (!secret) throw new AppError('conflict', 'start two-factor enrolment first');
+      if (!secret) throw new AppError('conflict', apiText('totp.startEnrolmentFirst'));
       const step = matchTotpStep(secret, code.trim(), deps.now(), null);
       if (step === undefined)
-        throw new AppError('validation_failed', 'invalid code', [
-          'the code does not match; check the time on your phone',
-        ]);
+        throw new AppError('validation_failed', apiText('totp.invalidCode'), [apiText('totp.codeMismatch')]);
       const { codes, hashes } = newRecoveryCodes();
       await confirmTotpEnrolment(deps.db, { id: user.id, name: user.displayName }, step, hashes, deps.now());
       deps.logger.info({ userId: user.id }, 'two-factor sign-in turned on');

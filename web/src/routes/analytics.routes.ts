@@ -1,4 +1,4 @@
-import { AppError } from '@gridsense/core';
+import { apiText, AppError } from '@gridsense/core';
 import { caseAnalytics } from '@gridsense/alerts';
 import type { Router } from 'express';
 import type { WebDeps } from '../web-deps';
@@ -17,9 +17,9 @@ export function analyticsRoutes(deps: WebDeps): Router {
     const end = to === undefined ? now : Number(to);
     const start = from === undefined ? end - 30 * DAY_MS : Number(from);
     if (!Number.isFinite(start) || !Number.isFinite(end))
-      throw new AppError('validation_failed', 'from and to must be epoch milliseconds');
+      throw new AppError('validation_failed', apiText('range.epochMs'));
     if (regionId !== undefined && typeof regionId !== 'string')
-      throw new AppError('validation_failed', 'regionId must be a region id');
+      throw new AppError('validation_failed', apiText('field.regionId', { field: 'regionId' }));
     response.json(
       await caseAnalytics(
         deps.db,

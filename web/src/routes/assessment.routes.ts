@@ -1,4 +1,4 @@
-import { AppError, REPORT_KINDS, type ReportKind } from '@gridsense/core';
+import { apiText, AppError, REPORT_KINDS, type ReportKind } from '@gridsense/core';
 import { createAssessment, createReports } from '@gridsense/alerts';
 import type { Router } from 'express';
 import type { WebDeps } from '../web-deps';
@@ -9,7 +9,7 @@ const DAY_MS = 86_400_000;
 
 function reportId(id: string): number {
   const n = Number(id);
-  if (!Number.isSafeInteger(n) || n <= 0) throw new AppError('not_found', `report ${id} not found`);
+  if (!Number.isSafeInteger(n) || n <= 0) throw new AppError('not_found', apiText('notFound.report', { id }));
   return n;
 }
 
@@ -28,9 +28,9 @@ export function assessmentRoutes(deps: WebDeps): Router {
     const end = to === undefined ? now : Number(to);
     const start = from === undefined ? end - 30 * DAY_MS : Number(from);
     if (!Number.isFinite(start) || !Number.isFinite(end))
-      throw new AppError('validation_failed', 'from and to must be epoch milliseconds');
+      throw new AppError('validation_failed', apiText('range.epochMs'));
     if (regionId !== undefined && typeof regionId !== 'string')
-      throw new AppError('validation_failed', 'regionId must be a region id');
+      throw new AppError('validation_failed', apiText('field.regionId', { field: 'regionId' }));
     response.json(
       await assessment.view(currentUser(request), {
         from: start,
@@ -51,7 +51,10 @@ export function assessmentRoutes(deps: WebDeps): Router {
   router.get('/api/reports', async (request, response) => {
     const { kind } = request.query;
     if (kind !== undefined && !REPORT_KINDS.includes(kind as ReportKind))
-      throw new AppError('validation_failed', `kind must be one of ${REPORT_KINDS.join(', ')}`);
+      throw new AppError(
+        'validation_failed',
+        apiText('field.oneOf', { field: 'kind', values: REPORT_KINDS.join(', ') }),
+      );
     response.json(await reports.list(currentUser(request), kind as ReportKind | undefined));
   });
 

@@ -1,4 +1,4 @@
-import { AppError, authorize, resourceIn, RETURN_REASONS } from '@gridsense/core';
+import { apiText, AppError, authorize, resourceIn, RETURN_REASONS } from '@gridsense/core';
 import { createCaseAdmin, parsePersonTarget } from '@gridsense/alerts';
 import {
   findUserNames,
@@ -84,7 +84,8 @@ export function caseAdminRoutes(deps: WebDeps): Router {
   });
   router.delete('/api/admin/rosters/:id', async (request, response) => {
     const id = Number(request.params.id);
-    if (!Number.isInteger(id)) throw new AppError('validation_failed', 'id must be a number');
+    if (!Number.isInteger(id))
+      throw new AppError('validation_failed', apiText('field.mustBeNumber', { field: 'id' }));
     await admin.deleteRosterShift(currentUser(request), id);
     response.status(204).end();
   });
@@ -108,7 +109,7 @@ export function caseAdminRoutes(deps: WebDeps): Router {
     authorize(currentUser(request), 'deliveries.read', resourceIn(regions, district));
     const { channel, kind } = request.query;
     if (kind !== undefined && !['inapp', 'push', 'channel'].includes(String(kind)))
-      throw new AppError('validation_failed', 'kind must be inapp, push or channel');
+      throw new AppError('validation_failed', apiText('notices.kindFilter'));
     const log = await listDeliveryLog(deps.db, {
       ...(typeof channel === 'string' ? { targetKind: 'channel' as TargetKind, targetId: channel } : {}),
       ...(typeof kind === 'string' && typeof channel !== 'string' ? { targetKind: kind as TargetKind } : {}),

@@ -1,4 +1,4 @@
-import { AppError, parseAddCoHandler, parseSubtaskCommand } from '@gridsense/core';
+import { apiText, AppError, parseAddCoHandler, parseSubtaskCommand } from '@gridsense/core';
 import { actOnSubtask, addCoHandler, listMySubtasks, listSubtasksOf } from '@gridsense/alerts';
 import type { Router } from 'express';
 import { idempotentWrite } from '../idempotency';
@@ -19,7 +19,7 @@ export function cohandleRoutes(deps: WebDeps): Router {
   /** The lead or the desk adds a co-handler: a person or a department, what to do, in N working days. */
   router.post('/api/cases/:id/subtasks', async (request, response) => {
     const parsed = parseAddCoHandler(request.body);
-    if (!parsed.ok) throw new AppError('validation_failed', 'invalid co-handler', parsed.errors);
+    if (!parsed.ok) throw new AppError('validation_failed', apiText('invalid.coHandler'), parsed.errors);
     response
       .status(201)
       .json(await addCoHandler(ctx(), currentUser(request), request.params.id, parsed.value));
@@ -34,7 +34,8 @@ export function cohandleRoutes(deps: WebDeps): Router {
     idempotentWrite<{ id: string; subtaskId: string }>(deps),
     async (request, response) => {
       const parsed = parseSubtaskCommand(request.body);
-      if (!parsed.ok) throw new AppError('validation_failed', 'invalid sub-task action', parsed.errors);
+      if (!parsed.ok)
+        throw new AppError('validation_failed', apiText('invalid.subtaskAction'), parsed.errors);
       response.json(
         await actOnSubtask(
           ctx(),

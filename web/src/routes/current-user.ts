@@ -1,4 +1,4 @@
-import { AppError, type User } from '@gridsense/core';
+import { apiText, AppError, type User } from '@gridsense/core';
 import type { Request, RequestHandler } from 'express';
 import { clearSessionCookie, readSessionToken } from '../auth/session-cookie';
 import { createSessionStore, type SignedIn } from '../auth/session-store';
@@ -33,19 +33,19 @@ export function requireUser(deps: WebDeps): RequestHandler {
     if (!signedIn) {
       // An ended session's cookie is of no further use: let the browser drop it.
       if (token) clearSessionCookie(response, request);
-      throw new AppError('unauthenticated', 'please log in');
+      throw new AppError('unauthenticated', apiText('session.logInFirst'));
     }
     if (
       signedIn.passwordChangeRequired &&
       !OPEN_WHILE_CHANGE_REQUIRED.has(`${request.method} ${request.path}`)
     )
-      throw new AppError('password_change_required', 'change your password first');
+      throw new AppError('password_change_required', apiText('session.changePasswordFirst'));
     if (
       signedIn.totpEnrolmentRequired &&
       !signedIn.passwordChangeRequired &&
       !OPEN_WHILE_ENROLMENT_REQUIRED.has(`${request.method} ${request.path}`)
     )
-      throw new AppError('totp_enrolment_required', 'set up two-factor sign-in first');
+      throw new AppError('totp_enrolment_required', apiText('totp.enrolFirst'));
     (request as WithSession)[SESSION] = signedIn;
     next();
   };
@@ -53,7 +53,7 @@ export function requireUser(deps: WebDeps): RequestHandler {
 
 export function currentSession(request: Request): SignedIn {
   const signedIn = (request as WithSession)[SESSION];
-  if (!signedIn) throw new AppError('unauthenticated', 'please log in');
+  if (!signedIn) throw new AppError('unauthenticated', apiText('session.logInFirst'));
   return signedIn;
 }
 

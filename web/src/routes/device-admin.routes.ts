@@ -1,4 +1,4 @@
-import { AppError } from '@gridsense/core';
+import { apiText, AppError } from '@gridsense/core';
 import type { Router } from 'express';
 import { createDeviceAdminService, type DeviceFilter } from '../device-admin.service';
 import type { WebDeps } from '../web-deps';
@@ -10,7 +10,9 @@ function parseFilter(query: Record<string, unknown>): DeviceFilter {
   const text = (value: unknown) => (typeof value === 'string' && value !== '' ? value : undefined);
   const online = text(query.online);
   if (online !== undefined && online !== 'true' && online !== 'false')
-    throw new AppError('validation_failed', 'invalid filter', ['online must be true or false']);
+    throw new AppError('validation_failed', apiText('invalid.filter'), [
+      apiText('field.mustBeTrueOrFalse', { field: 'online' }),
+    ]);
   const gridId = text(query.gridId);
   const type = text(query.type);
   return {

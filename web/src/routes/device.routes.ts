@@ -1,4 +1,4 @@
-import { AppError, withDeviceReport } from '@gridsense/core';
+import { apiText, AppError, withDeviceReport, type Problem } from '@gridsense/core';
 import { readDeviceHealth } from '@gridsense/ingest';
 import { Router } from 'express';
 import type { WebDeps } from '../web-deps';
@@ -16,7 +16,7 @@ export function deviceRoutes(deps: WebDeps): Router {
   async function visibleDevice(request: Parameters<Parameters<Router['get']>[1]>[0], id: string) {
     const device = deps.registry.get(id);
     if (!device || !(await deps.cases.visibleGrids(currentUser(request))).includes(device.gridId)) {
-      throw new AppError('not_found', `device ${id} not found`);
+      throw new AppError('not_found', apiText('notFound.device', { id }));
     }
     return device;
   }
@@ -45,7 +45,7 @@ export function deviceRoutes(deps: WebDeps): Router {
   router.get('/api/grids/:id/series', async (request, response) => {
     const gridId = request.params.id;
     if (!(await deps.cases.visibleGrids(currentUser(request))).includes(gridId)) {
-      throw new AppError('not_found', `grid ${gridId} not found`);
+      throw new AppError('not_found', apiText('notFound.grid', { id: gridId }));
     }
     const deviceIds = deps.registry
       .all()
@@ -69,15 +69,16 @@ function parseSeriesQuery(
   const to = Number(query.to ?? now);
   const windowMs = Number(query.windowMs ?? Math.max(1000, Math.round((to - from) / 200)));
   const agg = String(query.agg ?? 'mean') as Aggregate;
-  const errors: string[] = [];
-  if (!/^[a-z][a-z0-9_]{0,63}$/.test(metric)) errors.push('metric is required');
-  if (!Number.isFinite(from) || !Number.isFinite(to) || from >= to)
-    errors.push('from must be before to (epoch ms)');
+  const errors: Problem[] = [];
+  if (!/^[a-z][a-z0-9_]{0,63}$/.test(metric)) errors.push(apiText('field.required', { field: 'metric' }));
+  if (!Number.isFinite(from) || !Number.isFinite(to) || from >= to) errors.push(apiText('range.beforeTo'));
   // Charts go back a year at most (hour rollups keep that cheap); longer is a mistake, not a chart.
-  else if (to - from > MAX_SERIES_SPAN_MS) errors.push('from must be before to, at most a year apart');
-  if (!Number.isFinite(windowMs) || windowMs < 1000) errors.push('windowMs must be ≥ 1000');
-  else if ((to - from) / windowMs > 5000) errors.push('at most 5,000 windows per query');
-  if (!AGGREGATES.includes(agg)) errors.push(`agg must be one of ${AGGREGATES.join(', ')}`);
-  if (errors.length > 0) throw new AppError('validation_failed', 'invalid series query', errors);
+  else if (to - from > MAX_SERIES_SPAN_MS) errors.push(apiText('range.withinYear'));
+  if (!Number.isFinite(windowMs) || windowMs < 1000)
+    errors.push(apiText('field.atLeast', { field: 'windowMs', min: 1000 }));
+  else if ((to - from) / windowMs > 5000) errors.push(apiText('range.windows'));
+  if (!AGGREGATES.includes(agg))
+    errors.push(apiText('field.oneOf', { field: 'agg', values: AGGREGATES.join(', ') }));
+  if (errors.length > 0) throw new AppError('validation_failed', apiText('invalid.seriesQuery'), errors);
   return { metric, from, to, windowMs, agg };
 }

@@ -1,4 +1,4 @@
-import { AppError } from '@gridsense/core';
+import { apiText, AppError } from '@gridsense/core';
 import { parseSuggestRequest } from '@gridsense/core/intake-classifier';
 import { createIntakeSuggester } from '@gridsense/alerts/intake-suggester';
 import type { Router } from 'express';
@@ -19,7 +19,8 @@ export function intakeRoutes(deps: WebDeps): Router {
 
   router.post('/api/intake/suggest', async (request, response) => {
     const parsed = parseSuggestRequest(request.body);
-    if (!parsed.ok) throw new AppError('validation_failed', 'invalid suggestion request', parsed.errors);
+    if (!parsed.ok)
+      throw new AppError('validation_failed', apiText('invalid.suggestionRequest'), parsed.errors);
     response.json(await suggester.suggest(currentUser(request), parsed.text));
   });
 
@@ -27,7 +28,8 @@ export function intakeRoutes(deps: WebDeps): Router {
   router.get('/api/intake/agreement', async (request, response) => {
     const { from } = request.query;
     const start = from === undefined ? deps.now() - 30 * DAY_MS : Number(from);
-    if (!Number.isFinite(start)) throw new AppError('validation_failed', 'from must be epoch milliseconds');
+    if (!Number.isFinite(start))
+      throw new AppError('validation_failed', apiText('field.epochMs', { field: 'from' }));
     response.json(await suggester.agreement(currentUser(request), start));
   });
 

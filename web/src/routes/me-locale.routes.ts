@@ -1,4 +1,4 @@
-import { AppError, isLocale } from '@gridsense/core';
+import { apiText, AppError, isLocale } from '@gridsense/core';
 import { setPersonLocale } from '@gridsense/state';
 import type { WebDeps } from '../web-deps';
 import { currentUser } from './current-user';
@@ -13,7 +13,7 @@ export function meLocaleRoutes(deps: WebDeps) {
   router.put('/api/me/locale', async (request, response) => {
     const locale = (request.body as { locale?: unknown } | undefined)?.locale;
     if (!isLocale(locale))
-      throw new AppError('validation_failed', 'invalid locale', ['locale must be zh-CN or en']);
+      throw new AppError('validation_failed', apiText('invalid.locale'), [apiText('locale.oneOf')]);
     await setPersonLocale(deps.db, currentUser(request).id, locale);
     response.json({ locale });
   });

@@ -1,5 +1,5 @@
 import { serviceAccounts, type ServiceAccount } from '@gridsense/broker';
-import { AppError, type Config } from '@gridsense/core';
+import { apiText, AppError, type Config } from '@gridsense/core';
 import { getOrCreateSecret } from '@gridsense/state';
 import type { Request, Response, Router } from 'express';
 import { timingSafeEqual } from 'node:crypto';
@@ -28,10 +28,7 @@ function sameText(a: string, b: string): boolean {
 function fields<K extends string>(body: unknown, names: readonly K[]): Record<K, string> {
   const record = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
   if (names.some((name) => typeof record[name] !== 'string'))
-    throw new AppError(
-      'validation_failed',
-      'a JSON body with the fields of the EMQX request template is required',
-    );
+    throw new AppError('validation_failed', apiText('mqtt.templateBody'));
   return Object.fromEntries(names.map((name) => [name, record[name] as string])) as Record<K, string>;
 }
 
@@ -71,9 +68,9 @@ export function mqttAuthRoutes(deps: WebDeps, settings: EmqxAuthSettings | undef
     wrongSecrets.fail(address, now);
     if (waitMs > 0) {
       response.setHeader('Retry-After', String(Math.ceil(waitMs / 1000)));
-      throw new AppError('too_many_requests', 'too many attempts; try again later');
+      throw new AppError('too_many_requests', apiText('session.tooManyAttempts'));
     }
-    throw new AppError('unauthenticated', 'wrong or missing EMQX shared secret');
+    throw new AppError('unauthenticated', apiText('mqtt.wrongSecret'));
   };
 
   router.post('/api/mqtt/emqx/authn', async (request, response) => {

@@ -1,5 +1,5 @@
 import { loadVapidKeys, subscribeToPush, unsubscribeFromPush } from '@gridsense/alerts';
-import { AppError } from '@gridsense/core';
+import { apiText, AppError } from '@gridsense/core';
 import type { Router } from 'express';
 import type { WebDeps } from '../web-deps';
 import { currentUser } from './current-user';
@@ -54,5 +54,5 @@ function parseReadRequest(body: unknown): { ids: number[] } | { upTo: number } {
   if (ids !== undefined && upTo === undefined) {
     if (Array.isArray(ids) && ids.length <= MAX_IDS && ids.every(isNoticeId)) return { ids };
   } else if (upTo !== undefined && ids === undefined && isNoticeId(upTo)) return { upTo };
-  throw new AppError('validation_failed', 'give ids (up to 500 notice numbers) or upTo (a notice number)');
+  throw new AppError('validation_failed', apiText('notices.readWhich'));
 }

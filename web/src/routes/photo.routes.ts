@@ -1,4 +1,4 @@
-import { AppError } from '@gridsense/core';
+import { apiText, AppError } from '@gridsense/core';
 import express, { Router } from 'express';
 import { createPhotoStore, MAX_PHOTO_BYTES, PHOTO_CONTENT_TYPES, photosDir } from '../photo-store';
 import type { WebDeps } from '../web-deps';
@@ -31,7 +31,7 @@ export function photoRoutes(deps: WebDeps): Router {
     async (request, response) => {
       const user = currentUser(request);
       if (!Buffer.isBuffer(request.body) || request.body.length === 0)
-        throw new AppError('validation_failed', 'send a JPEG, PNG or WebP image as the request body');
+        throw new AppError('validation_failed', apiText('photo.sendImage'));
       response.status(201).json(await store.save(user.id, request.body));
     },
   );
@@ -41,7 +41,7 @@ export function photoRoutes(deps: WebDeps): Router {
     const name = request.params.name;
     const photo = (await deps.cases.canReadPhoto(user, name)) ? await store.read(name) : undefined;
     // Someone else's photo is "no such photo" too: its existence is not told.
-    if (!photo) throw new AppError('not_found', 'no such photo');
+    if (!photo) throw new AppError('not_found', apiText('photo.notFound'));
     response.type(photo.contentType).set(PHOTO_HEADERS).send(photo.body);
   });
 

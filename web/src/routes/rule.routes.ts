@@ -1,4 +1,4 @@
-import { AppError } from '@gridsense/core';
+import { apiText, AppError } from '@gridsense/core';
 import type { Router } from 'express';
 import { createRuleService } from '../rule.service';
 import type { WebDeps } from '../web-deps';
@@ -12,8 +12,8 @@ const bodyOf = (request: { body?: unknown }): Body =>
 /** The version the caller edited (optimistic concurrency): a stale edit gets 409, not a silent overwrite. */
 function editedVersion(body: Body): number {
   if (!Number.isSafeInteger(body.version) || (body.version as number) < 1)
-    throw new AppError('validation_failed', 'version (the version you edited) is required', [
-      'version must be a positive integer',
+    throw new AppError('validation_failed', apiText('rule.versionRequired'), [
+      apiText('field.positiveInteger', { field: 'version' }),
     ]);
   return body.version as number;
 }
@@ -60,7 +60,9 @@ export function ruleRoutes(deps: WebDeps): Router {
   router.post('/api/rules/:id/rollback', async (request, response) => {
     const body = bodyOf(request);
     if (!Number.isSafeInteger(body.toVersion))
-      throw new AppError('validation_failed', 'toVersion is required', ['toVersion must be an integer']);
+      throw new AppError('validation_failed', apiText('rule.toVersionRequired'), [
+        apiText('field.mustBeInteger', { field: 'toVersion' }),
+      ]);
     const view = await rules.rollback(
       currentUser(request),
       request.params.id,

@@ -1,4 +1,10 @@
-import { AppError, type SessionView, type TotpConfirmedView, type TotpEnrolmentView } from '@gridsense/core';
+import {
+  apiText,
+  AppError,
+  type SessionView,
+  type TotpConfirmedView,
+  type TotpEnrolmentView,
+} from '@gridsense/core';
 import { appendAudit } from '@gridsense/state';
 import { Router, type Request, type Response } from 'express';
 import { LoginThrottle } from '../auth/login-throttle';
@@ -16,7 +22,7 @@ const addressOf = (request: Request): string => request.ip ?? request.socket.rem
 
 function tooManyAttempts(response: Response, retryAfterMs: number): never {
   response.setHeader('Retry-After', String(Math.ceil(retryAfterMs / 1000)));
-  throw new AppError('too_many_requests', 'too many attempts; try again later');
+  throw new AppError('too_many_requests', apiText('session.tooManyAttempts'));
 }
 
 /**
@@ -37,7 +43,7 @@ export function sessionRoutes(deps: WebDeps): Router {
     setSessionCookie(response, request, result.token, deps.session.lifetimeMs);
     // The password's state is read through the new session, as every later request will.
     const signedIn = await sessions.resolve(result.token);
-    if (!signedIn) throw new AppError('unauthenticated', 'please log in');
+    if (!signedIn) throw new AppError('unauthenticated', apiText('session.logInFirst'));
     response.json(sessionView(signedIn, deps.session) satisfies SessionView);
   });
 

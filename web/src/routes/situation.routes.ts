@@ -1,4 +1,4 @@
-import { AppError } from '@gridsense/core';
+import { apiText, AppError } from '@gridsense/core';
 import { situationView } from '@gridsense/alerts/situation';
 import type { Router } from 'express';
 import type { WebDeps } from '../web-deps';
@@ -12,7 +12,7 @@ export function situationRoutes(deps: WebDeps): Router {
   router.get('/api/situation', async (request, response) => {
     const { regionId } = request.query;
     if (regionId !== undefined && (typeof regionId !== 'string' || !/^[\w.-]{1,64}$/.test(regionId)))
-      throw new AppError('validation_failed', 'regionId must be a region id');
+      throw new AppError('validation_failed', apiText('field.regionId', { field: 'regionId' }));
     response.json(
       await situationView(
         deps.db,

@@ -1,4 +1,4 @@
-import { AppError, SEVERITIES, type Severity } from '@gridsense/core';
+import { apiText, AppError, SEVERITIES, type Severity } from '@gridsense/core';
 import { WARNING_STATES, type WarningState } from '@gridsense/core/early-warning';
 import { createEarlyWarnings, type EarlyWarnings } from '@gridsense/alerts';
 import type { Router } from 'express';
@@ -9,13 +9,14 @@ import { declaredRouter } from '../route-actions';
 const optionalText = (value: unknown, key: string, max: number): string | undefined => {
   if (value === undefined || value === null) return undefined;
   if (typeof value !== 'string' || value.length > max)
-    throw new AppError('validation_failed', `${key} must be text of at most ${max} characters`);
+    throw new AppError('validation_failed', apiText('field.textAtMost', { field: key, max }));
   return value;
 };
 
 function warningId(id: string): number {
   const n = Number(id);
-  if (!Number.isSafeInteger(n) || n <= 0) throw new AppError('not_found', `warning ${id} not found`);
+  if (!Number.isSafeInteger(n) || n <= 0)
+    throw new AppError('not_found', apiText('notFound.warning', { id }));
   return n;
 }
 
@@ -37,13 +38,13 @@ export function warningRoutes(deps: WebDeps): Router {
     const { state, from, to } = request.query;
     const states = state === undefined ? undefined : String(state).split(',');
     if (states?.some((s) => !(WARNING_STATES as readonly string[]).includes(s)))
-      throw new AppError('validation_failed', 'state must be open, acknowledged or case_opened');
+      throw new AppError('validation_failed', apiText('warning.stateFilter'));
     const range = {
       from: from === undefined ? undefined : Number(from),
       to: to === undefined ? undefined : Number(to),
     };
     if (Object.values(range).some((v) => v !== undefined && !Number.isFinite(v)))
-      throw new AppError('validation_failed', 'from and to must be epoch milliseconds');
+      throw new AppError('validation_failed', apiText('range.epochMs'));
     response.json(
       await warnings().list(currentUser(request), {
         ...(states ? { states: states as WarningState[] } : {}),
@@ -64,7 +65,10 @@ export function warningRoutes(deps: WebDeps): Router {
     const body = (request.body ?? {}) as Record<string, unknown>;
     const severity = body.severity;
     if (severity !== undefined && !SEVERITIES.includes(severity as Severity))
-      throw new AppError('validation_failed', `severity must be one of ${SEVERITIES.join(', ')}`);
+      throw new AppError(
+        'validation_failed',
+        apiText('field.oneOf', { field: 'severity', values: SEVERITIES.join(', ') }),
+      );
     response.status(201).json(
       await warnings().openCase(currentUser(request), warningId(request.params.id), {
         title: optionalText(body.title, 'title', 200),

@@ -22,12 +22,8 @@ const POINTS: Record<string, string> = {
 
 /** 简体中文 for the API's texts about 考核 and the scheduled reports. */
 export const ASSESSMENT_MESSAGES_ZH_CN: readonly ApiMessagePattern[] = [
-  [/^assessment is for the command centre and supervisors$/, () => '只有指挥中心和督办员可以查看考核'],
-  [/^only administrators change the assessment scheme$/, () => '只有管理员可以修改考核方案'],
-  [/^reports are for the command centre and supervisors$/, () => '只有指挥中心和督办员可以查看报告'],
   [/^report (\S+) not found$/, (m) => `报告 ${m[1]} 不存在`],
   [/^scheme must be an object$/, () => '考核方案格式有误'],
-  [/^invalid assessment scheme$/, () => '考核方案有误'],
   [/^at least one weight must be above 0$/, () => '至少一项权重须大于 0'],
   [
     /^weights\.(\w+) must be a number from 0 to 100$/,

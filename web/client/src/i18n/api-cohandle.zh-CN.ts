@@ -43,12 +43,6 @@ export const COHANDLE_MESSAGES_ZH_CN: readonly ApiMessagePattern[] = [
   [/^the lead handler cannot co-handle their own case$/, () => '主办人不能协办自己的工单'],
   [/^(\S+) already has an open sub-task on this case$/, (m) => `${m[1]} 在此工单上已有未完成的协办任务`],
   [/^sub-task (\S+) not found$/, (m) => `协办任务 ${m[1]} 不存在`],
-  [
-    /^sub-task (\S+) was changed meanwhile; reload and try again$/,
-    (m) => `协办任务 ${m[1]} 已被他人更改，请刷新后重试`,
-  ],
-  [/^invalid co-handler$/, () => '协办信息无效'],
-  [/^invalid sub-task action$/, () => '协办操作无效'],
   [/^subtaskId must be a positive whole number$/, () => 'subtaskId 必须是正整数'],
   [/^action must be accept, report or cancel$/, () => 'action 必须是 签收、反馈 或 撤销'],
   [/^(required|coReportsRequired) must be true or false$/, (m) => `${m[1]} 必须是 true 或 false`],

@@ -1,3 +1,4 @@
+import { englishOf, type ApiText, type Problem } from '@gridsense/core';
 import { apiTextIn } from './api-text';
 import { en } from './en';
 import { zhCN, type MessageKey, type Messages } from './zh-CN';
@@ -41,9 +42,24 @@ export function t(key: MessageKey, params?: Record<string, string | number>): st
   return text.replace(/\{(\w+)\}/g, (match, name: string) => (name in params ? String(params[name]) : match));
 }
 
-/** A message or detail the API sent (in English) in the current language; re-renders on a switch. */
+/**
+ * A message or detail the API sent in the current language, from its key when it came with one
+ * (remembered from the response); re-renders on a switch.
+ */
 export function localizeApiText(text: string): string {
   return apiTextIn(i18n.locale, text);
+}
+
+/** An API message in the current language from the key it came with, else from its English. */
+export function localizeKeyedApiText(text: string, keyed: ApiText | undefined): string {
+  return apiTextIn(i18n.locale, text, keyed);
+}
+
+/** A problem a check shared with the server found (`parseGridBoundary`), in the current language. */
+export function localizeProblem(problem: Problem): string {
+  return typeof problem === 'string'
+    ? apiTextIn(i18n.locale, problem)
+    : apiTextIn(i18n.locale, englishOf(problem), problem);
 }
 
 function isKey(key: string): key is MessageKey {

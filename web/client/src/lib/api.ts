@@ -11,6 +11,7 @@ import type {
   CasePageView,
   CaseView,
   DispatchPeopleView,
+  ApiText,
   ErrorBody,
   ErrorCode,
   OverviewView,
@@ -19,6 +20,7 @@ import type {
   User,
 } from '@gridsense/core';
 import type { IntakeAgreementView, IntakeSuggestionsView } from '@gridsense/core/intake-classifier';
+import { rememberApiText } from '../i18n/api-text';
 import type { DeviceDetail } from './device-health';
 import type { AdminData } from './admin-types';
 
@@ -28,6 +30,18 @@ export class ApiError extends Error {
   readonly code: ErrorCode | 'network';
   readonly details: string[] | undefined;
   readonly correlationId: string | undefined;
+  /** The message's key, when the server sent one; `localizeApiText` renders from it. */
+  readonly text: ApiText | undefined;
+
+  /** From an error body; the keys sent with the message and details are remembered for rendering. */
+  static fromBody(
+    status: number,
+    { code, message, text, details, detailTexts, correlationId }: ErrorBody['error'],
+  ) {
+    rememberApiText(message, text);
+    details?.forEach((detail, i) => rememberApiText(detail, detailTexts?.[i]));
+    return new ApiError(status, code, message, details, correlationId, text);
+  }
 
   constructor(
     status: number,
@@ -35,6 +49,7 @@ export class ApiError extends Error {
     message: string,
     details?: string[],
     correlationId?: string,
+    text?: ApiText,
   ) {
     super(message);
     this.name = 'ApiError';
@@ -42,6 +57,7 @@ export class ApiError extends Error {
     this.code = code;
     this.details = details;
     this.correlationId = correlationId;
+    this.text = text;
   }
 }
 
@@ -106,7 +122,7 @@ export async function request<T>(
 async function errorFrom(response: Response): Promise<ApiError> {
   try {
     const { error } = (await response.json()) as ErrorBody;
-    return new ApiError(response.status, error.code, error.message, error.details, error.correlationId);
+    return ApiError.fromBody(response.status, error);
   } catch {
     return new ApiError(response.status, 'internal_error', response.statusText || `HTTP ${response.status}`);
   }

@@ -196,7 +196,10 @@ class Outbox {
       return { ok: true, caseId: outcome.caseId };
     } catch (error) {
       if (error instanceof ApiError)
-        return { ok: false, failure: { status: error.status, code: error.code, message: error.message } };
+        return {
+          ok: false,
+          failure: { status: error.status, code: error.code, message: error.message, text: error.text },
+        };
       return { ok: false, failure: { status: 0, code: 'network', message: String(error) } };
     }
   }

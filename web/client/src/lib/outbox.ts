@@ -1,5 +1,5 @@
 import { transition, transitionSubtask } from '@gridsense/core';
-import type { CaseCommand, CaseRecord, CaseSubtask, SubtaskCommand, User } from '@gridsense/core';
+import type { ApiText, CaseCommand, CaseRecord, CaseSubtask, SubtaskCommand, User } from '@gridsense/core';
 
 /**
  * The phone's outbox: moves (签收, 到达, 办结) and patrol reports made while the network is gone,
@@ -30,11 +30,12 @@ export type OutboxWork =
   /** A 协办 move (a co-handler's report back, with its photos) on one sub-task of a case. */
   | { kind: 'subtask'; caseId: string; caseTitle: string; subtaskId: number; command: SubtaskCommand };
 
-/** Why the server refused an item, as it said it (`code` and its English message). */
+/** Why the server refused an item, as it said it (`code`, its English message and its key). */
 export interface Refusal {
   status: number;
   code: string;
   message: string;
+  text?: ApiText;
 }
 
 export interface OutboxItem {
@@ -128,7 +129,7 @@ export function meaningOf(failure: Refusal): FailureMeaning {
   if (failure.status === 401) return 'signin';
   if (failure.status === 429 || failure.status >= 500) return 'retry';
   // 409 "still running": the first attempt with this key has not answered yet.
-  if (failure.code === 'conflict' && /still running/.test(failure.message)) return 'retry';
+  if (failure.code === 'conflict' && failure.text?.key === 'request.idempotencyKeyRunning') return 'retry';
   return 'refused';
 }
 

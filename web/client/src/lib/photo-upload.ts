@@ -18,7 +18,7 @@ export class UploadCancelled extends Error {
 function failureOf(xhr: XMLHttpRequest): ApiError {
   try {
     const { error } = JSON.parse(xhr.responseText) as ErrorBody;
-    return new ApiError(xhr.status, error.code, error.message, error.details, error.correlationId);
+    return ApiError.fromBody(xhr.status, error);
   } catch {
     return new ApiError(xhr.status, 'internal_error', xhr.statusText || `HTTP ${xhr.status}`);
   }
