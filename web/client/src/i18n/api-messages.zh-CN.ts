@@ -3,10 +3,7 @@ import { ASSESSMENT_MESSAGES_ZH_CN } from './api-assessment.zh-CN';
 import { DELIVERY_ERRORS_ZH_CN } from './api-delivery.zh-CN';
 import { FIELD_DETAILS_ZH_CN, FIELD_SHAPES_ZH_CN } from './api-details.zh-CN';
 import { FIELD_MESSAGES_ZH_CN } from './api-field.zh-CN';
-import { FUSION_MESSAGES_ZH_CN } from './api-fusion.zh-CN';
-import { OFFLINE_REPLAY_ZH_CN } from './api-offline.zh-CN';
 import { PLACE_MESSAGES_ZH_CN } from './api-places.zh-CN';
-import { zhCN } from './zh-CN';
 
 /**
  * 简体中文 for the texts the API still writes as English prose: error messages and validation
@@ -112,7 +109,6 @@ export const API_MESSAGES_ZH_CN: readonly ApiMessagePattern[] = [
   ...PLACE_MESSAGES_ZH_CN,
   ...ASSESSMENT_MESSAGES_ZH_CN,
   ...COHANDLE_MESSAGES_ZH_CN,
-  ...BOUNDARIES,
   ...AUDIT_VERDICTS,
   ...DELIVERY_ERRORS_ZH_CN,
   ...FIELD_MESSAGES_ZH_CN,
