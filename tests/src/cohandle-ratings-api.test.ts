@@ -139,6 +139,7 @@ describe.each(stateDialects())('协办 ratings over HTTP (%s)', (dialect) => {
   it('checks the query', async () => {
     for (const query of [
       '?from=x',
+      '?from=1.5',
       '?departmentId=a%20b',
       '?regionId=S1&departmentId=dept-cgj',
       '?from=10&to=5',

@@ -37,7 +37,8 @@ export function subtaskRatingRoutes(deps: WebDeps): Router {
     const { from, to } = request.query;
     const end = to === undefined ? deps.now() : Number(to);
     const start = from === undefined ? end - 30 * DAY_MS : Number(from);
-    if (!Number.isFinite(start) || !Number.isFinite(end))
+    // Whole milliseconds: the bounds are compared with bigint columns on PostgreSQL.
+    if (!Number.isSafeInteger(start) || !Number.isSafeInteger(end))
       throw new AppError('validation_failed', 'from and to must be epoch milliseconds');
     const { departmentId, regionId } = request.query;
     if (badId(departmentId)) throw new AppError('validation_failed', 'departmentId must be an id');
