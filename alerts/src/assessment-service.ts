@@ -15,6 +15,7 @@ import {
   resourceIn,
   solvedByCallback,
   validateAssessmentScheme,
+  withRatingRates,
   workingDayMs,
   type AccountableUnit,
   type AssessmentFigures,
@@ -30,6 +31,7 @@ import {
   getAssessmentScheme,
   listCasesOpenedBetween,
   listDepartments,
+  listRatedSubtasks,
   listTimelineSteps,
   saveAssessmentScheme,
   type StateDb,
@@ -131,10 +133,13 @@ export async function assessRegion(
   const grids = gridsInRegion(regions, regionId);
   const cases = await loadAssessedCases(db, grids, period, now);
   const level = regions.find((r) => r.id === regionId)?.level ?? 'district';
+  const placeOf = placesOf(regions, grids);
+  // 协办好评率 (decision 0032): the ratings of the sub-tasks reported in the period on these grids.
+  const rated = await listRatedSubtasks(db, { ...period, gridIds: grids });
   return {
     cases,
     region: assessPlace(level, regionId, cases, now),
-    units: assessUnits(cases, placesOf(regions, grids), now),
+    units: withRatingRates(assessUnits(cases, placeOf, now), rated, placeOf),
   };
 }
 

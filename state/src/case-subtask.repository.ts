@@ -2,6 +2,7 @@ import {
   apiText,
   AppError,
   nextSubtaskCheckAt,
+  NO_RATINGS,
   OPEN_SUBTASK_STATES,
   type CaseState,
   type CaseSubtask,
@@ -10,6 +11,7 @@ import {
 } from '@gridsense/core';
 import type { Generated, Selectable } from 'kysely';
 import type { StateDb } from './database';
+import { findSubtaskRatings } from './subtask-rating.repository';
 import { findUserNames } from './user.repository';
 
 /** The table of migration 0024, and the column it adds to the dispatch rules. */
@@ -199,16 +201,23 @@ export async function listAssignedSubtasks(
     .where('case_subtasks.assignee_id', '=', assigneeId);
   if (options.openOnly) query = query.where('case_subtasks.state', 'in', [...OPEN_SUBTASK_STATES]);
   const rows = await query.orderBy('case_subtasks.due_at').orderBy('case_subtasks.id').limit(200).execute();
-  const names = await namesOf(
-    db,
-    rows.flatMap((r) => [r.assignee_id, r.created_by_id]),
-  );
+  const [names, ratings] = await Promise.all([
+    namesOf(
+      db,
+      rows.flatMap((r) => [r.assignee_id, r.created_by_id]),
+    ),
+    findSubtaskRatings(
+      db,
+      rows.map((r) => Number(r.id)),
+    ),
+  ]);
   return rows.map((r) => ({
     ...toSubtask(r),
     assigneeName: names.get(r.assignee_id) ?? r.assignee_id,
     createdByName: names.get(r.created_by_id) ?? r.created_by_id,
     caseTitle: r.case_title,
     caseState: r.case_state as CaseState,
+    ratings: ratings.get(Number(r.id)) ?? NO_RATINGS,
   }));
 }
 
@@ -218,16 +227,23 @@ export async function listCaseSubtaskViews(
   record: { id: string; title: string; state: CaseState },
 ): Promise<CaseSubtaskView[]> {
   const subtasks = await listCaseSubtasks(db, record.id);
-  const names = await namesOf(
-    db,
-    subtasks.flatMap((s) => [s.assigneeId, s.createdById]),
-  );
+  const [names, ratings] = await Promise.all([
+    namesOf(
+      db,
+      subtasks.flatMap((s) => [s.assigneeId, s.createdById]),
+    ),
+    findSubtaskRatings(
+      db,
+      subtasks.map((s) => s.id),
+    ),
+  ]);
   return subtasks.map((s) => ({
     ...s,
     assigneeName: names.get(s.assigneeId) ?? s.assigneeId,
     createdByName: names.get(s.createdById) ?? s.createdById,
     caseTitle: record.title,
     caseState: record.state,
+    ratings: ratings.get(s.id) ?? NO_RATINGS,
   }));
 }
 
