@@ -57,7 +57,8 @@ async function departmentHandler(
   ]);
   const onDuty = onDutyNow(members, shifts, ctx.now(), policy.calendar.utcOffsetMinutes);
   const pick = onDuty[0]?.userId ?? members[0]?.userId;
-  if (!pick) throw new AppError('validation_failed', `department ${departmentId} has nobody to co-handle`);
+  if (!pick)
+    throw new AppError('validation_failed', apiText('cohandle.departmentNobody', { id: departmentId }));
   return pick;
 }
 
@@ -100,22 +101,20 @@ export async function addCoHandler(
 ): Promise<CaseSubtaskView[]> {
   authorize(user, 'case.cohandle.add');
   const record = await requireVisible(ctx, user, caseId);
-  if (!managesCase(ctx, user, record))
-    throw new AppError('forbidden', 'only the lead handler and the command centre add co-handlers');
+  if (!managesCase(ctx, user, record)) throw new AppError('forbidden', apiText('permission.cohandleAdd'));
   if (!HANDLED.includes(record.state))
-    throw new AppError('invalid_transition', `cannot add co-handlers to a ${record.state} case`);
+    throw new AppError('invalid_transition', apiText('cohandle.caseState', { state: record.state }));
   const policy = await loadPolicy(ctx);
   const assigneeId = input.assigneeId ?? (await departmentHandler(ctx, policy, input.departmentId!));
   const person = await findUserById(ctx.db, assigneeId);
   if (!person || !withinReach(ctx, user, person, record.gridId))
-    throw new AppError('validation_failed', `${assigneeId} cannot co-handle a case in this grid`);
+    throw new AppError('validation_failed', apiText('cohandle.notInGrid', { id: assigneeId }));
   if (assigneeId === record.assigneeId)
-    throw new AppError('validation_failed', 'the lead handler cannot co-handle their own case');
+    throw new AppError('validation_failed', apiText('cohandle.leadItself'));
   const open = (await listCaseSubtasks(ctx.db, caseId)).some(
     (s) => s.assigneeId === assigneeId && (s.state === 'created' || s.state === 'accepted'),
   );
-  if (open)
-    throw new AppError('validation_failed', `${assigneeId} already has an open sub-task on this case`);
+  if (open) throw new AppError('validation_failed', apiText('cohandle.alreadyOpen', { id: assigneeId }));
 
   const now = ctx.now();
   const subtask: Omit<CaseSubtask, 'id'> = {
@@ -186,7 +185,7 @@ export async function actOnSubtask(
   const subtaskId = Number(subtaskRef);
   // Within PostgreSQL's `serial`: a larger id is no sub-task, not a database error.
   if (!Number.isInteger(subtaskId) || subtaskId < 1 || subtaskId > 2_147_483_647)
-    throw new AppError('validation_failed', 'subtaskId must be a positive whole number');
+    throw new AppError('validation_failed', apiText('field.positiveWhole', { field: 'subtaskId' }));
   const current = await findSubtask(ctx.db, subtaskId);
   if (!current || current.caseId !== caseId)
     throw new AppError('not_found', apiText('notFound.subtask', { id: subtaskId }));
@@ -196,7 +195,7 @@ export async function actOnSubtask(
     authorize(user, 'case.dispatch', resourceIn(ctx.regions(), record.gridId));
   const now = ctx.now();
   const result = transitionSubtask(current, command, { id: user.id, role: user.role, leadsCase }, now);
-  if (!result.ok) throw new AppError(result.code, result.message);
+  if (!result.ok) throw new AppError(result.code, result.text);
   const subtask = result.next;
   const next: CaseRecord = { ...record, updatedAt: now };
   const notices: Notice[] = [];

@@ -1,4 +1,4 @@
-import { parsePatrolReport, type User } from '@gridsense/core';
+import { inEnglish, parsePatrolReport, type User } from '@gridsense/core';
 import { findUserById, findUserByUsername, type StateDb } from '@gridsense/state';
 import { actOnSubtask, addCoHandler } from './case-cohandle';
 import type { CaseService } from './case-service';
@@ -39,7 +39,7 @@ export async function stageDemoCohandling(
     location: G01_SPOT,
     photos: [PHOTO],
   });
-  if (!parsed.ok) throw new Error(`the demo 协办 report is invalid: ${parsed.errors.join('; ')}`);
+  if (!parsed.ok) throw new Error(`the demo 协办 report is invalid: ${inEnglish(parsed.errors).join('; ')}`);
   const outcome = await cases.report(worker, parsed.value);
   if (!outcome.case) throw new Error('the demo 协办 report opened no case');
   const caseId = outcome.case.id;

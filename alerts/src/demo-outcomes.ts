@@ -1,4 +1,4 @@
-import { parseHotlineEntry, type User } from '@gridsense/core';
+import { inEnglish, parseHotlineEntry, type User } from '@gridsense/core';
 import type { CaseService } from './case-service';
 
 /** What the demo's hotline scene leaves: one report declined, one returned upstream, one waiting. */
@@ -28,7 +28,8 @@ export async function stageDemoOutcomes(
       callerName: '市民来电',
       callerPhone: '12345000000',
     });
-    if (!parsed.ok) throw new Error(`the demo call "${title}" is invalid: ${parsed.errors.join('; ')}`);
+    if (!parsed.ok)
+      throw new Error(`the demo call "${title}" is invalid: ${inEnglish(parsed.errors).join('; ')}`);
     const outcome = await cases.hotline(operator, parsed.value);
     if (outcome.case.state !== 'reported')
       throw new Error(`the demo call "${title}" did not wait for 立案 (${outcome.case.state})`);

@@ -1,4 +1,4 @@
-import { parsePatrolReport, type User } from '@gridsense/core';
+import { inEnglish, parsePatrolReport, type User } from '@gridsense/core';
 import { findUserByUsername, type StateDb } from '@gridsense/state';
 import type { CaseService } from './case-service';
 import { stageDemoOutcomes, type DemoOutcomes } from './demo-outcomes';
@@ -39,7 +39,8 @@ export async function stageDemoWorkflow(
       location: G01_SPOT,
       photos: [PHOTO],
     });
-    if (!parsed.ok) throw new Error(`the demo report "${title}" is invalid: ${parsed.errors.join('; ')}`);
+    if (!parsed.ok)
+      throw new Error(`the demo report "${title}" is invalid: ${inEnglish(parsed.errors).join('; ')}`);
     const outcome = await cases.report(worker, parsed.value);
     if (!outcome.case) throw new Error(`the demo report "${title}" opened no case`);
     // 立案 by the desk: the rule list then routes it to worker01, on duty in G01, who takes it.

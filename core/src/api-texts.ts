@@ -387,7 +387,8 @@ export const API_TEXTS_EN = {
   'permission.assessmentRead': 'assessment is for the command centre and supervisors',
   'permission.assessmentManage': 'only administrators change the assessment scheme',
   'permission.reports': 'reports are for the command centre and supervisors',
-  'report.pdfNoFont': 'no Chinese font is installed for PDF reports; install fonts-wqy-microhei or set GRIDSENSE_PDF_FONT',
+  'report.pdfNoFont':
+    'no Chinese font is installed for PDF reports; install fonts-wqy-microhei or set GRIDSENSE_PDF_FONT',
   'permission.outsideRegion': 'outside your region',
 
   // Case configuration
@@ -397,6 +398,43 @@ export const API_TEXTS_EN = {
 
   // More field shapes
   'field.positiveInteger': '{field} must be a positive integer',
+
+  // Case moves (POST /api/cases/:id/actions) and reports
+  'position.lat': 'position.lat must be a number from -90 to 90',
+  'position.lng': 'position.lng must be a number from -180 to 180',
+  'position.accuracy': 'position.accuracyM must be a number of metres from 0 to 100000, or null',
+  'position.onlyThese': 'position takes only lat, lng and accuracyM',
+  'field.userIds': '{field} must be a list of user ids',
+  'field.setByPlatform': '{field} is set by the platform, not the caller',
+  'case.duplicateOfOnlyForDuplicate': 'duplicateOfId is only for a duplicate',
+  'case.satisfactionNumber': 'satisfaction must be a number 1–5',
+  'case.extensionWorkingDays': 'days must be a whole number of working days from 1 to {max}',
+  'photo.urls': '{field} must be a list of photo URLs',
+  'photo.urlsRequired': '{field} must be a non-empty list of photo URLs',
+  'photo.atMost': '{field} must hold at most {max} photos',
+  'report.textRequired': '{field} is required (≤ {max} characters)',
+  'report.location': 'location must be { lat, lng } in WGS-84 degrees',
+  'report.locationForPatrol': 'location is required for a patrol report',
+  'report.callerPhone': 'callerPhone must be 5–20 digits',
+  'report.locationOrGrid': 'give a location or a gridId',
+  'intake.suggestedKeys': 'suggested must be up to three taxonomy keys',
+
+  // 协办 (co-handling sub-tasks)
+  'subtask.assigneeOrDepartment': 'give either assigneeId (a person) or departmentId (a department)',
+  'subtask.days': 'days to report back must be a whole number from 1 to {max}',
+  'subtask.actionOneOf': 'action must be accept, report or cancel',
+
+  // 协办 moves and adding co-handlers
+  'subtask.cannotMove': 'cannot {action} a {state} sub-task',
+  'subtask.roleMayNot': '{role} may not {action} this sub-task',
+  'subtask.reportNeedsNote': 'a report needs a note',
+  'subtask.cancelNeedsReason': 'cancelling a sub-task needs a reason',
+  'cohandle.departmentNobody': 'department {id} has nobody to co-handle',
+  'cohandle.caseState': 'cannot add co-handlers to a {state} case',
+  'cohandle.notInGrid': '{id} cannot co-handle a case in this grid',
+  'cohandle.leadItself': 'the lead handler cannot co-handle their own case',
+  'cohandle.alreadyOpen': '{id} already has an open sub-task on this case',
+  'field.positiveWhole': '{field} must be a positive whole number',
 } as const;
 
 export type ApiTextKey = keyof typeof API_TEXTS_EN;

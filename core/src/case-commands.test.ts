@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseCaseCommand } from './case-commands';
 import type { CaseCommand } from './case-types';
+import { inEnglish } from './errors';
 
 const PHOTO_ID = '3f0e2e0e-0000-4000-8000-000000000001';
 
@@ -86,7 +87,11 @@ describe('parseCaseCommand', () => {
       ['reason is required', 'level must be one of grid, community, street, district'],
     ],
   ])('rejects %s', (_name, input, errors) => {
-    expect(parseCaseCommand(input)).toEqual({ ok: false, errors });
+    const parsed = parseCaseCommand(input);
+    expect(parsed.ok ? parsed : { ...parsed, errors: inEnglish(parsed.errors) }).toEqual({
+      ok: false,
+      errors,
+    });
   });
 
   it.each<CaseCommand>([

@@ -12,21 +12,22 @@ import {
   type UpstreamReason,
   type VoidReason,
 } from './case-types';
+import { apiText } from './api-texts';
+import type { Problem } from './errors';
 import type { RegionLevel } from './model';
 import { photoListProblems } from './photo-paths';
 
 const MAX_ACCURACY_M = 100_000;
 
 /** An arrival position: finite degrees within range, and an accuracy (metres) or null. */
-function arrivalPositionProblems(input: unknown): string[] {
-  if (typeof input !== 'object' || input === null || Array.isArray(input))
-    return ['position must be an object with lat, lng and accuracyM'];
+function arrivalPositionProblems(input: unknown): Problem[] {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) return [apiText('position.shape')];
   const { lat, lng, accuracyM, ...rest } = input as Record<string, unknown>;
-  const errors: string[] = [];
+  const errors: Problem[] = [];
   if (typeof lat !== 'number' || !Number.isFinite(lat) || Math.abs(lat) > 90)
-    errors.push('position.lat must be a number from -90 to 90');
+    errors.push(apiText('position.lat'));
   if (typeof lng !== 'number' || !Number.isFinite(lng) || Math.abs(lng) > 180)
-    errors.push('position.lng must be a number from -180 to 180');
+    errors.push(apiText('position.lng'));
   if (
     accuracyM !== null &&
     (typeof accuracyM !== 'number' ||
@@ -34,33 +35,35 @@ function arrivalPositionProblems(input: unknown): string[] {
       accuracyM < 0 ||
       accuracyM > MAX_ACCURACY_M)
   )
-    errors.push('position.accuracyM must be a number of metres from 0 to 100000, or null');
-  if (Object.keys(rest).length > 0) errors.push('position takes only lat, lng and accuracyM');
+    errors.push(apiText('position.accuracy'));
+  if (Object.keys(rest).length > 0) errors.push(apiText('position.onlyThese'));
   return errors;
 }
 
 /** Validates a command from an API body, listing every problem. */
 export function parseCaseCommand(
   input: unknown,
-): { ok: true; command: CaseCommand } | { ok: false; errors: string[] } {
-  if (typeof input !== 'object' || input === null) return { ok: false, errors: ['body must be an object'] };
+): { ok: true; command: CaseCommand } | { ok: false; errors: Problem[] } {
+  if (typeof input !== 'object' || input === null)
+    return { ok: false, errors: [apiText('field.bodyMustBeObject')] };
   const body = input as Record<string, unknown>;
-  const errors: string[] = [];
+  const errors: Problem[] = [];
   const optionalString = (key: string) => {
-    if (body[key] !== undefined && typeof body[key] !== 'string') errors.push(`${key} must be a string`);
+    if (body[key] !== undefined && typeof body[key] !== 'string')
+      errors.push(apiText('field.mustBeString', { field: key }));
   };
   const requiredText = (key: string) => {
-    if (typeof body[key] !== 'string') errors.push(`${key} is required`);
+    if (typeof body[key] !== 'string') errors.push(apiText('field.required', { field: key }));
   };
-  const optionalList = (key: string, what: string) => {
+  const optionalIdList = (key: string) => {
     const value = body[key];
     if (value !== undefined && (!Array.isArray(value) || value.some((p) => typeof p !== 'string' || !p)))
-      errors.push(`${key} must be a list of ${what}`);
+      errors.push(apiText('field.userIds', { field: key }));
   };
   /** A duplicate names the case it repeats; no other reason takes one. */
   const duplicateOf = () => {
     if (body.reason === 'duplicate') requiredText('duplicateOfId');
-    else if (body.duplicateOfId !== undefined) errors.push('duplicateOfId is only for a duplicate');
+    else if (body.duplicateOfId !== undefined) errors.push(apiText('case.duplicateOfOnlyForDuplicate'));
   };
   switch (body.action) {
     case 'register':
@@ -69,14 +72,16 @@ export function parseCaseCommand(
     case 'close':
       break;
     case 'dispatch':
-      if (typeof body.assigneeId !== 'string' || !body.assigneeId) errors.push('assigneeId is required');
-      optionalList('coHandlerIds', 'user ids');
+      if (typeof body.assigneeId !== 'string' || !body.assigneeId)
+        errors.push(apiText('field.required', { field: 'assigneeId' }));
+      optionalIdList('coHandlerIds');
       optionalString('note');
-      if (body.departmentId !== undefined) errors.push('departmentId is set by the platform, not the caller');
+      if (body.departmentId !== undefined)
+        errors.push(apiText('field.setByPlatform', { field: 'departmentId' }));
       break;
     case 'return':
       if (!RETURN_REASONS.includes(body.reason as ReturnReason))
-        errors.push(`reason must be one of ${RETURN_REASONS.join(', ')}`);
+        errors.push(apiText('field.oneOf', { field: 'reason', values: RETURN_REASONS.join(', ') }));
       optionalString('note');
       break;
     case 'arrive':
@@ -98,24 +103,25 @@ export function parseCaseCommand(
       break;
     case 'void':
       if (!VOID_REASONS.includes(body.reason as VoidReason))
-        errors.push(`reason must be one of ${VOID_REASONS.join(', ')}`);
+        errors.push(apiText('field.oneOf', { field: 'reason', values: VOID_REASONS.join(', ') }));
       optionalString('note');
       duplicateOf();
       break;
     case 'decline':
       if (!DECLINE_REASONS.includes(body.reason as DeclineReason))
-        errors.push(`reason must be one of ${DECLINE_REASONS.join(', ')}`);
+        errors.push(apiText('field.oneOf', { field: 'reason', values: DECLINE_REASONS.join(', ') }));
       optionalString('note');
       duplicateOf();
       break;
     case 'return_upstream':
       if (!UPSTREAM_REASONS.includes(body.reason as UpstreamReason))
-        errors.push(`reason must be one of ${UPSTREAM_REASONS.join(', ')}`);
+        errors.push(apiText('field.oneOf', { field: 'reason', values: UPSTREAM_REASONS.join(', ') }));
       requiredText('note');
       break;
     case 'feedback':
-      if (typeof body.satisfaction !== 'number') errors.push('satisfaction must be a number 1–5');
-      if (typeof body.solved !== 'boolean') errors.push('solved must be true or false');
+      if (typeof body.satisfaction !== 'number') errors.push(apiText('case.satisfactionNumber'));
+      if (typeof body.solved !== 'boolean')
+        errors.push(apiText('field.mustBeTrueOrFalse', { field: 'solved' }));
       optionalString('comment');
       break;
     case 'reopen':
@@ -124,12 +130,12 @@ export function parseCaseCommand(
     case 'escalate':
       requiredText('reason');
       if (body.level !== undefined && !ESCALATION_LEVELS.includes(body.level as RegionLevel))
-        errors.push(`level must be one of ${ESCALATION_LEVELS.join(', ')}`);
+        errors.push(apiText('field.oneOf', { field: 'level', values: ESCALATION_LEVELS.join(', ') }));
       break;
     case 'request_extension': {
       const { days } = body;
       if (typeof days !== 'number' || !Number.isInteger(days) || days < 1 || days > MAX_EXTENSION_DAYS)
-        errors.push(`days must be a whole number of working days from 1 to ${MAX_EXTENSION_DAYS}`);
+        errors.push(apiText('case.extensionWorkingDays', { max: MAX_EXTENSION_DAYS }));
       requiredText('reason');
       break;
     }
@@ -142,7 +148,7 @@ export function parseCaseCommand(
       optionalString('note');
       break;
     default:
-      errors.push(`action must be one of ${CASE_ACTIONS.join(', ')}`);
+      errors.push(apiText('field.oneOf', { field: 'action', values: CASE_ACTIONS.join(', ') }));
   }
   return errors.length > 0 ? { ok: false, errors } : { ok: true, command: body as unknown as CaseCommand };
 }

@@ -1,3 +1,5 @@
+import { apiText } from './api-texts';
+import type { Problem } from './errors';
 import { SEVERITIES, type Severity } from './model';
 import { parseSuggestedKeys } from './intake-classifier';
 import { photoListProblems } from './photo-paths';
@@ -36,23 +38,23 @@ export interface HotlineEntry extends ReportBase {
   overrideNote: string | null;
 }
 
-type Parsed<T> = { ok: true; value: T } | { ok: false; errors: string[] };
+type Parsed<T> = { ok: true; value: T } | { ok: false; errors: Problem[] };
 
-function parseBase(body: Record<string, unknown>, errors: string[]): ReportBase {
+function parseBase(body: Record<string, unknown>, errors: Problem[]): ReportBase {
   const text = (key: string, max: number) => {
     const value = body[key];
     if (typeof value !== 'string' || !value.trim() || value.length > max)
-      errors.push(`${key} is required (≤ ${max} characters)`);
+      errors.push(apiText('report.textRequired', { field: key, max }));
     return typeof value === 'string' ? value.trim() : '';
   };
   const optional = (key: string) => {
     const value = body[key];
     if (value !== undefined && value !== null && typeof value !== 'string')
-      errors.push(`${key} must be a string`);
+      errors.push(apiText('field.mustBeString', { field: key }));
     return typeof value === 'string' && value ? value : null;
   };
   if (!SEVERITIES.includes(body.severity as Severity))
-    errors.push(`severity must be one of ${SEVERITIES.join(', ')}`);
+    errors.push(apiText('field.oneOf', { field: 'severity', values: SEVERITIES.join(', ') }));
   let location: ReportBase['location'] = null;
   if (body.location !== undefined && body.location !== null) {
     const l = body.location as Record<string, unknown>;
@@ -62,7 +64,7 @@ function parseBase(body: Record<string, unknown>, errors: string[]): ReportBase 
       typeof l.lng === 'number' &&
       Math.abs(l.lat) <= 90 &&
       Math.abs(l.lng) <= 180;
-    if (!ok) errors.push('location must be { lat, lng } in WGS-84 degrees');
+    if (!ok) errors.push(apiText('report.location'));
     else location = { lat: l.lat as number, lng: l.lng as number };
   }
   const suggested = parseSuggestedKeys(body.suggested, errors);
@@ -80,16 +82,16 @@ function parseBase(body: Record<string, unknown>, errors: string[]): ReportBase 
 }
 
 export function parsePatrolReport(input: unknown): Parsed<PatrolReport> {
-  if (typeof input !== 'object' || input === null) return { ok: false, errors: ['body must be an object'] };
+  if (typeof input !== 'object' || input === null)
+    return { ok: false, errors: [apiText('field.bodyMustBeObject')] };
   const body = input as Record<string, unknown>;
-  const errors: string[] = [];
+  const errors: Problem[] = [];
   const base = parseBase(body, errors);
-  if (body.location === undefined || body.location === null)
-    errors.push('location is required for a patrol report');
+  if (body.location === undefined || body.location === null) errors.push(apiText('report.locationForPatrol'));
   const photos = body.photos;
   errors.push(...photoListProblems(photos, true));
   if (body.selfHandle !== undefined && typeof body.selfHandle !== 'boolean')
-    errors.push('selfHandle must be true or false');
+    errors.push(apiText('field.mustBeTrueOrFalse', { field: 'selfHandle' }));
   if (errors.length > 0) return { ok: false, errors };
   return {
     ok: true,
@@ -103,16 +105,18 @@ export function parsePatrolReport(input: unknown): Parsed<PatrolReport> {
 }
 
 export function parseHotlineEntry(input: unknown): Parsed<HotlineEntry> {
-  if (typeof input !== 'object' || input === null) return { ok: false, errors: ['body must be an object'] };
+  if (typeof input !== 'object' || input === null)
+    return { ok: false, errors: [apiText('field.bodyMustBeObject')] };
   const body = input as Record<string, unknown>;
-  const errors: string[] = [];
+  const errors: Problem[] = [];
   const base = parseBase(body, errors);
   const callerName = typeof body.callerName === 'string' ? body.callerName.trim() : '';
   const callerPhone = typeof body.callerPhone === 'string' ? body.callerPhone.replace(/[\s-]/g, '') : '';
-  if (!callerName || callerName.length > 40) errors.push('callerName is required (≤ 40 characters)');
-  if (!/^\+?\d{5,20}$/.test(callerPhone)) errors.push('callerPhone must be 5–20 digits');
+  if (!callerName || callerName.length > 40)
+    errors.push(apiText('report.textRequired', { field: 'callerName', max: 40 }));
+  if (!/^\+?\d{5,20}$/.test(callerPhone)) errors.push(apiText('report.callerPhone'));
   const gridId = typeof body.gridId === 'string' && body.gridId ? body.gridId : null;
-  if (base.location === null && gridId === null) errors.push('give a location or a gridId');
+  if (base.location === null && gridId === null) errors.push(apiText('report.locationOrGrid'));
   const assigneeId = typeof body.assigneeId === 'string' && body.assigneeId ? body.assigneeId : null;
   const overrideNote =
     typeof body.overrideNote === 'string' && body.overrideNote.trim() ? body.overrideNote.trim() : null;

@@ -2,6 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { maskName, maskPhone, parseHotlineEntry, parsePatrolReport } from './case-intake';
 import { breachedClocks, computeCaseStats } from './case-stats';
 import { beijing, caseIn } from './case-test-fixture';
+import { inEnglish, type Problem } from './errors';
+
+/** A validation result with its problems as the API words them in English. */
+const worded = (result: { ok: boolean; errors?: readonly Problem[] }) =>
+  result.errors ? { ...result, errors: inEnglish(result.errors) } : result;
 
 const DAY = beijing(2026, 3, 9);
 const H = 3_600_000;
@@ -221,7 +226,7 @@ describe('discovery channels at the boundary', () => {
     severity: 'warning',
   };
   it('a patrol report needs a location and a photo', () => {
-    expect(parsePatrolReport({ ...base })).toEqual({
+    expect(worded(parsePatrolReport({ ...base }))).toEqual({
       ok: false,
       errors: ['location is required for a patrol report', 'photos must be a non-empty list of photo URLs'],
     });
@@ -240,13 +245,15 @@ describe('discovery channels at the boundary', () => {
 
   it('a hotline entry needs the caller and a place', () => {
     expect(
-      parseHotlineEntry({
-        ...base,
-        severity: 'bad',
-        callerName: '',
-        callerPhone: 'abc',
-        location: { lat: 91, lng: 0 },
-      }),
+      worded(
+        parseHotlineEntry({
+          ...base,
+          severity: 'bad',
+          callerName: '',
+          callerPhone: 'abc',
+          location: { lat: 91, lng: 0 },
+        }),
+      ),
     ).toEqual({
       ok: false,
       errors: [

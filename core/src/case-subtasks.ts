@@ -1,5 +1,7 @@
 import { addWorkingMs, workingDayMs, type WorkCalendar } from './case-calendar';
 import type { CaseState } from './case-types';
+import { apiText, englishOf, type ApiText } from './api-texts';
+import type { Problem } from './errors';
 import type { Role } from './model';
 import { photoListProblems } from './photo-paths';
 import { rolesFor } from './permissions';
@@ -84,10 +86,16 @@ export const SUBTASK_MOVES: Record<SubtaskAction, SubtaskMove> = {
 
 export type SubtaskResult =
   | { ok: true; next: CaseSubtask }
-  | { ok: false; code: 'invalid_transition' | 'forbidden' | 'validation_failed'; message: string };
+  | {
+      ok: false;
+      code: 'invalid_transition' | 'forbidden' | 'validation_failed';
+      message: string;
+      /** The refusal's key, for the reader's language. */
+      text: ApiText;
+    };
 
-const refuse = (code: 'invalid_transition' | 'forbidden' | 'validation_failed', message: string) =>
-  ({ ok: false, code, message }) as const;
+const refuse = (code: 'invalid_transition' | 'forbidden' | 'validation_failed', text: ApiText) =>
+  ({ ok: false, code, message: englishOf(text), text }) as const;
 
 /** The one place that decides a sub-task move. Pure: "now" is passed in, nothing is stored here. */
 export function transitionSubtask(
@@ -98,22 +106,25 @@ export function transitionSubtask(
 ): SubtaskResult {
   const move = SUBTASK_MOVES[command.action];
   if (!move.from.includes(current.state))
-    return refuse('invalid_transition', `cannot ${command.action} a ${current.state} sub-task`);
+    return refuse(
+      'invalid_transition',
+      apiText('subtask.cannotMove', { action: command.action, state: current.state }),
+    );
   if (!move.by(current, actor))
-    return refuse('forbidden', `${actor.role} may not ${command.action} this sub-task`);
+    return refuse('forbidden', apiText('subtask.roleMayNot', { role: actor.role, action: command.action }));
   const next: CaseSubtask = { ...current, state: move.to, updatedAt: now };
   switch (command.action) {
     case 'accept':
       next.acceptedAt = now;
       break;
     case 'report':
-      if (!command.note?.trim()) return refuse('validation_failed', 'a report needs a note');
+      if (!command.note?.trim()) return refuse('validation_failed', apiText('subtask.reportNeedsNote'));
       next.reportedAt = now;
       next.reportNote = command.note.trim();
       next.reportPhotos = [...new Set(command.photos ?? [])];
       break;
     case 'cancel':
-      if (!command.reason?.trim()) return refuse('validation_failed', 'cancelling a sub-task needs a reason');
+      if (!command.reason?.trim()) return refuse('validation_failed', apiText('subtask.cancelNeedsReason'));
       next.cancelledAt = now;
       next.cancelReason = command.reason.trim();
       break;
@@ -187,30 +198,30 @@ const ID = /^[\w.-]{1,64}$/;
 /** Validates the body of "add a co-handler", listing every problem. */
 export function parseAddCoHandler(
   body: unknown,
-): { ok: true; value: AddCoHandlerInput } | { ok: false; errors: string[] } {
+): { ok: true; value: AddCoHandlerInput } | { ok: false; errors: Problem[] } {
   if (typeof body !== 'object' || body === null || Array.isArray(body))
-    return { ok: false, errors: ['body must be an object'] };
+    return { ok: false, errors: [apiText('field.bodyMustBeObject')] };
   const b = body as Record<string, unknown>;
-  const errors: string[] = [];
+  const errors: Problem[] = [];
   const optionalId = (key: string) => {
     const value = b[key];
     if (value === undefined || value === null) return null;
-    if (typeof value !== 'string' || !ID.test(value)) errors.push(`${key} must be an id`);
+    if (typeof value !== 'string' || !ID.test(value)) errors.push(apiText('field.mustBeId', { field: key }));
     return typeof value === 'string' ? value : null;
   };
   const assigneeId = optionalId('assigneeId');
   const departmentId = optionalId('departmentId');
-  if ((assigneeId === null) === (departmentId === null))
-    errors.push('give either assigneeId (a person) or departmentId (a department)');
+  if ((assigneeId === null) === (departmentId === null)) errors.push(apiText('subtask.assigneeOrDepartment'));
   if (typeof b.task !== 'string' || !b.task.trim() || b.task.length > 1000)
-    errors.push('task must be text of 1–1000 characters');
+    errors.push(apiText('field.textLengthRange', { field: 'task', min: 1, max: 1000 }));
   const days = b.days ?? 1;
   if (typeof days !== 'number' || !Number.isInteger(days) || days < 1 || days > MAX_SUBTASK_DAYS)
-    errors.push(`days to report back must be a whole number from 1 to ${MAX_SUBTASK_DAYS}`);
+    errors.push(apiText('subtask.days', { max: MAX_SUBTASK_DAYS }));
   if (b.required !== undefined && b.required !== null && typeof b.required !== 'boolean')
-    errors.push('required must be true or false');
+    errors.push(apiText('field.mustBeTrueOrFalse', { field: 'required' }));
   const known = ['assigneeId', 'departmentId', 'task', 'days', 'required'];
-  for (const key of Object.keys(b)) if (!known.includes(key)) errors.push(`unknown field ${key}`);
+  for (const key of Object.keys(b))
+    if (!known.includes(key)) errors.push(apiText('field.unknown', { field: key }));
   if (errors.length > 0) return { ok: false, errors };
   return {
     ok: true,
@@ -227,9 +238,9 @@ export function parseAddCoHandler(
 /** Validates a sub-task move from JSON, listing every problem. */
 export function parseSubtaskCommand(
   body: unknown,
-): { ok: true; command: SubtaskCommand } | { ok: false; errors: string[] } {
+): { ok: true; command: SubtaskCommand } | { ok: false; errors: Problem[] } {
   if (typeof body !== 'object' || body === null || Array.isArray(body))
-    return { ok: false, errors: ['body must be an object'] };
+    return { ok: false, errors: [apiText('field.bodyMustBeObject')] };
   const b = body as Record<string, unknown>;
   const text = (key: string, max: number) =>
     typeof b[key] === 'string' && (b[key] as string).trim() !== '' && (b[key] as string).length <= max;
@@ -237,8 +248,9 @@ export function parseSubtaskCommand(
     case 'accept':
       return { ok: true, command: { action: 'accept' } };
     case 'report': {
-      const errors: string[] = [];
-      if (!text('note', 2000)) errors.push('note must be text of 1–2000 characters');
+      const errors: Problem[] = [];
+      if (!text('note', 2000))
+        errors.push(apiText('field.textLengthRange', { field: 'note', min: 1, max: 2000 }));
       if (b.photos !== undefined) errors.push(...photoListProblems(b.photos, false));
       if (errors.length > 0) return { ok: false, errors };
       return {
@@ -253,8 +265,8 @@ export function parseSubtaskCommand(
     case 'cancel':
       return text('reason', 1000)
         ? { ok: true, command: { action: 'cancel', reason: b.reason as string } }
-        : { ok: false, errors: ['reason must be text of 1–1000 characters'] };
+        : { ok: false, errors: [apiText('field.textLengthRange', { field: 'reason', min: 1, max: 1000 })] };
     default:
-      return { ok: false, errors: ['action must be accept, report or cancel'] };
+      return { ok: false, errors: [apiText('subtask.actionOneOf')] };
   }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { inEnglish } from './errors';
+import { inEnglish, type Problem } from './errors';
 import {
   agreementOf,
   createIntakeClassifier,
@@ -158,8 +158,8 @@ describe('parseSuggestedKeys', () => {
     [[1], undefined, ['suggested must be up to three taxonomy keys']],
     ['fire_safety', undefined, ['suggested must be up to three taxonomy keys']],
   ])('%j → %j', (value, keys, problems) => {
-    const errors: string[] = [];
+    const errors: Problem[] = [];
     expect(parseSuggestedKeys(value, errors)).toEqual(keys);
-    expect(errors).toEqual(problems);
+    expect(inEnglish(errors)).toEqual(problems);
   });
 });

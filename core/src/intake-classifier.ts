@@ -126,14 +126,14 @@ export function parseSuggestRequest(
  * The suggestion a report was made with (`suggested` on a hotline or patrol body): up to three
  * taxonomy keys, best first. Absent: undefined; malformed: a problem in `errors`.
  */
-export function parseSuggestedKeys(value: unknown, errors: string[]): string[] | undefined {
+export function parseSuggestedKeys(value: unknown, errors: Problem[]): string[] | undefined {
   if (value === undefined || value === null) return undefined;
   if (
     !Array.isArray(value) ||
     value.length > 3 ||
     value.some((key) => typeof key !== 'string' || !/^[a-z][a-z0-9_.]{0,199}$/.test(key))
   ) {
-    errors.push('suggested must be up to three taxonomy keys');
+    errors.push(apiText('intake.suggestedKeys'));
     return undefined;
   }
   return value as string[];

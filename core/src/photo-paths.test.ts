@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { parsePatrolReport } from './case-intake';
 import { photoIdOf, photoIdsIn, photoListProblems } from './photo-paths';
+import { inEnglish, type Problem } from './errors';
+
+/** A validation result with its problems as the API words them in English. */
+const worded = (result: { ok: boolean; errors?: readonly Problem[] }) =>
+  result.errors ? { ...result, errors: inEnglish(result.errors) } : result;
 
 const ID = '0b7c5a3e-9f1d-4c2a-8e6b-1d2f3a4b5c6d.jpg';
 const PATH = `/api/photos/${ID}`;
@@ -28,9 +33,9 @@ describe('photo paths', () => {
   });
 
   it('states what is wrong with a list', () => {
-    expect(photoListProblems(undefined, false)).toEqual([]);
-    expect(photoListProblems([], true)).toEqual(['photos must be a non-empty list of photo URLs']);
-    expect(photoListProblems(['https://x/1.jpg'], true)).toEqual([
+    expect(inEnglish(photoListProblems(undefined, false))).toEqual([]);
+    expect(inEnglish(photoListProblems([], true))).toEqual(['photos must be a non-empty list of photo URLs']);
+    expect(inEnglish(photoListProblems(['https://x/1.jpg'], true))).toEqual([
       'photos must be photos uploaded to /api/photos',
     ]);
   });
@@ -44,7 +49,7 @@ describe('photo paths', () => {
       location: { lat: 30.27, lng: 120.15 },
     };
     expect(parsePatrolReport({ ...report, photos: [PATH] }).ok).toBe(true);
-    expect(parsePatrolReport({ ...report, photos: ['http://10.0.0.5/a.jpg'] })).toEqual({
+    expect(worded(parsePatrolReport({ ...report, photos: ['http://10.0.0.5/a.jpg'] }))).toEqual({
       ok: false,
       errors: ['photos must be photos uploaded to /api/photos'],
     });

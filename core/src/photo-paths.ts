@@ -1,3 +1,6 @@
+import { apiText } from './api-texts';
+import type { Problem } from './errors';
+
 /**
  * Evidence photos are uploaded to GridSense first (POST /api/photos) and cases refer to them by
  * their path, `/api/photos/<uuid>.<jpg|png|webp>`, and by nothing else: no outside address
@@ -21,15 +24,16 @@ export function photoIdOf(value: unknown): string | undefined {
 }
 
 /** Problems with the `photos` of an API body, none when it is fine. */
-export function photoListProblems(value: unknown, required: boolean): string[] {
-  const errors: string[] = [];
+export function photoListProblems(value: unknown, required: boolean): Problem[] {
+  const errors: Problem[] = [];
   if (value === undefined && !required) return errors;
   const strings = Array.isArray(value) && value.every((photo) => typeof photo === 'string' && photo);
   if (!strings || (required && value.length === 0))
-    errors.push(`photos must be a ${required ? 'non-empty ' : ''}list of photo URLs`);
+    errors.push(apiText(required ? 'photo.urlsRequired' : 'photo.urls', { field: 'photos' }));
   else if (value.some((photo) => photoIdOf(photo) === undefined))
-    errors.push('photos must be photos uploaded to /api/photos');
-  else if (value.length > MAX_PHOTOS_PER_ENTRY) errors.push('photos must hold at most 20 photos');
+    errors.push(apiText('photo.notUploaded', { field: 'photos' }));
+  else if (value.length > MAX_PHOTOS_PER_ENTRY)
+    errors.push(apiText('photo.atMost', { field: 'photos', max: MAX_PHOTOS_PER_ENTRY }));
   return errors;
 }
 

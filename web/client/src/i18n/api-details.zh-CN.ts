@@ -60,9 +60,6 @@ export const FIELD_DETAILS_ZH_CN: readonly ApiMessagePattern[] = [
   [/^type (\S+) is not under a subcategory$/, (m) => `类型 ${m[1]} 须属于某个子类`],
   [/^type (\S+) is not under (\S+)$/, (m) => `类型 ${m[1]} 不属于 ${m[2]}`],
   [/^unknown field (\S+)$/, (m) => `未知字段 ${m[1]}`],
-  [/^you cannot reset your own password here$/, () => '不能在此重置自己的密码'],
-  [/^the new password must differ from the current one$/, () => '新密码不能与当前密码相同'],
-  [/^give a location or a gridId$/, () => '请提供 location 或 gridId'],
 
   [field('must be a device id'), (m) => `${m[1]} 必须是设备编号`],
   [
@@ -70,19 +67,8 @@ export const FIELD_DETAILS_ZH_CN: readonly ApiMessagePattern[] = [
     (m) => `${m[1]} 必须是编号（字母、数字、_ 和 -）`,
   ],
   [field('must be text of at most (\\d+) characters'), (m) => `${m[1]} 必须是不超过 ${m[2]} 个字符的文本`],
-  [
-    field(String.raw`must be \{ lat, lng \} in WGS-84 degrees`),
-    (m) => `${m[1]} 必须是 WGS-84 经纬度 { lat, lng }`,
-  ],
-  [field('is required for a patrol report'), (m) => `巡查上报必须提供 ${m[1]}`],
-  [field('is set by the platform, not the caller'), (m) => `${m[1]} 由平台设置，请勿填写`],
-  [field('must be (\\d+)–(\\d+) digits'), (m) => `${m[1]} 必须是 ${m[2]}–${m[3]} 位数字`],
-  [field('must be a number (\\d+)–(\\d+)'), (m) => `${m[1]} 必须是 ${m[2]}–${m[3]} 的数字`],
   [field('must be a number of minutes ≥ (\\d+)'), (m) => `${m[1]} 必须是不少于 ${m[2]} 的分钟数`],
   [field('must be a span like (.+) or (\\w+)'), (m) => `${m[1]} 必须是时限，如 ${orList(m[2]!, m[3]!)}`],
-  [field('must be a non-empty list of photo URLs'), (m) => `${m[1]} 至少需要一张照片`],
-  [field('must be photos uploaded to /api/photos'), (m) => `${m[1]} 必须是上传到 /api/photos 的照片`],
-  [field(String.raw`must hold at most (\d+) photos`), (m) => `${m[1]} 最多 ${m[2]} 张照片`],
   [
     field('must be 1–3 dotted lower_snake_case parts'),
     (m) => `${m[1]} 必须由 1–3 段以点分隔的 lower_snake_case 组成`,
@@ -114,8 +100,5 @@ export const FIELD_SHAPES_ZH_CN: readonly ApiMessagePattern[] = [
   [field('must be a list of (.+)'), (m) => listOf(m[1]!, m[2]!)],
   [field('must be a string'), (m) => `${m[1]} 必须是文本`],
   [field('must be a number'), (m) => `${m[1]} 必须是数字`],
-  [field('must be a positive integer'), (m) => `${m[1]} 必须是正整数`],
   [field('must be an object'), (m) => `${m[1]} 必须是对象`],
-  [field('must be an id'), (m) => `${m[1]} 必须是编号`],
-  [field('must be ([\\w-]+)'), (m) => `${m[1]} 必须是 ${codeLabel(m[2]!)}`],
 ];

@@ -2,7 +2,6 @@ import { COHANDLE_MESSAGES_ZH_CN } from './api-cohandle.zh-CN';
 import { ASSESSMENT_MESSAGES_ZH_CN } from './api-assessment.zh-CN';
 import { DELIVERY_ERRORS_ZH_CN } from './api-delivery.zh-CN';
 import { FIELD_DETAILS_ZH_CN, FIELD_SHAPES_ZH_CN } from './api-details.zh-CN';
-import { FIELD_MESSAGES_ZH_CN } from './api-field.zh-CN';
 import { PLACE_MESSAGES_ZH_CN } from './api-places.zh-CN';
 
 /**
@@ -38,8 +37,6 @@ const MESSAGES: readonly ApiMessagePattern[] = [
   // 预警 (web/src/routes/warning.routes.ts, alerts/src/early-warning-service.ts)
   [/^severity must be one of ([\w, ]+)$/, (m) => `紧急程度须为 ${m[1]} 之一`],
 
-  // 智能分拨 (the `suggested` keys of a hotline or patrol report)
-  [/^suggested must be up to three taxonomy keys$/, () => 'suggested 最多为三个分类编码'],
   // 人工合并 (POST /api/cases/:id/merge)
   [/^these cases cannot be merged$/, () => '这两个工单不能合并'],
   [/^a case cannot be merged into itself$/, () => '工单不能并入自身'],
@@ -59,14 +56,9 @@ const MESSAGES: readonly ApiMessagePattern[] = [
     (m) => `未按建议派遣给 ${m[2]}，改派给 ${m[1]} 需填写改派理由（note）`,
   ],
 
-  [/^duplicateOfId is only for a duplicate$/, () => '只有重复件需要填写 duplicateOfId'],
   [
     /^case (\S+) is itself a duplicate of (\S+): name that one$/,
     (m) => `工单 ${m[1]} 本身是 ${m[2]} 的重复件，请填写原工单 ${m[2]}`,
-  ],
-  [
-    /^days must be a whole number (?:of working days )?from 1 to (\d+)$/,
-    (m) => `延期天数须为 1–${m[1]} 的整数个工作日`,
   ],
 
   [/^from must be before to, at most a year apart$/, () => 'from 必须早于 to，且相隔不超过一年'],
@@ -111,7 +103,6 @@ export const API_MESSAGES_ZH_CN: readonly ApiMessagePattern[] = [
   ...COHANDLE_MESSAGES_ZH_CN,
   ...AUDIT_VERDICTS,
   ...DELIVERY_ERRORS_ZH_CN,
-  ...FIELD_MESSAGES_ZH_CN,
   ...FIELD_DETAILS_ZH_CN,
   ...FIELD_SHAPES_ZH_CN,
   ...PREFIXED,

@@ -386,7 +386,8 @@ export const ERROR_TEXTS_EN: Record<ApiTextKey, string> = {
   'permission.assessmentRead': 'Assessment is for the command centre and supervisors',
   'permission.assessmentManage': 'Only administrators change the assessment scheme',
   'permission.reports': 'Reports are for the command centre and supervisors',
-  'report.pdfNoFont': 'No Chinese font is installed on the server, so reports cannot be made as PDF; ask an administrator',
+  'report.pdfNoFont':
+    'No Chinese font is installed on the server, so reports cannot be made as PDF; ask an administrator',
   'permission.outsideRegion': 'Outside your region',
 
   // Case configuration
@@ -396,6 +397,43 @@ export const ERROR_TEXTS_EN: Record<ApiTextKey, string> = {
 
   // More field shapes
   'field.positiveInteger': '{field:fieldName} must be a positive whole number',
+
+  // Case moves (POST /api/cases/:id/actions) and reports
+  'position.lat': 'The latitude of the position must be a number from -90 to 90',
+  'position.lng': 'The longitude of the position must be a number from -180 to 180',
+  'position.accuracy': 'The accuracy of the position must be 0 to 100000 metres, or none',
+  'position.onlyThese': 'The position takes only a latitude, a longitude and an accuracy',
+  'field.userIds': '{field} must be a list of user ids',
+  'field.setByPlatform': '{field} is set by the platform, not by the request',
+  'case.duplicateOfOnlyForDuplicate': 'Only a duplicate names the case it repeats',
+  'case.satisfactionNumber': 'Satisfaction must be a number 1–5',
+  'case.extensionWorkingDays': 'The days must be a whole number of working days from 1 to {max}',
+  'photo.urls': '{field} must be a list of photo URLs',
+  'photo.urlsRequired': '{field} needs at least one photo',
+  'photo.atMost': '{field} may hold at most {max} photos',
+  'report.textRequired': '{field:fieldName} is required (at most {max} characters)',
+  'report.location': 'The location must be { lat, lng } in WGS-84 degrees',
+  'report.locationForPatrol': 'A patrol report needs a location',
+  'report.callerPhone': "The caller's phone must be 5–20 digits",
+  'report.locationOrGrid': 'Give a location or a grid',
+  'intake.suggestedKeys': 'Suggested must be up to three taxonomy keys',
+
+  // 协办 (co-handling sub-tasks)
+  'subtask.assigneeOrDepartment': 'Give either a person or a department',
+  'subtask.days': 'The days to report back must be a whole number from 1 to {max}',
+  'subtask.actionOneOf': 'The action must be accept, report or cancel',
+
+  // 协办 moves and adding co-handlers
+  'subtask.cannotMove': 'A sub-task that is {state:subtaskState} cannot take “{action:subtaskAction}”',
+  'subtask.roleMayNot': '{role:role} may not “{action:subtaskAction}” this sub-task',
+  'subtask.reportNeedsNote': 'A report needs a note',
+  'subtask.cancelNeedsReason': 'Cancelling a sub-task needs a reason',
+  'cohandle.departmentNobody': 'Department {id} has nobody to co-handle',
+  'cohandle.caseState': 'Co-handlers cannot be added to a case that is {state:state}',
+  'cohandle.notInGrid': '{id} cannot co-handle a case in this grid',
+  'cohandle.leadItself': 'The lead handler cannot co-handle their own case',
+  'cohandle.alreadyOpen': '{id} already has an open sub-task on this case',
+  'field.positiveWhole': '{field} must be a positive whole number',
 };
 
 /** Labels for codes the texts name that the console has no family for elsewhere. */
@@ -425,4 +463,11 @@ export const ERROR_TERMS_EN: Record<string, string> = {
   'fieldName.role': 'The role',
   'ring.0': 'The outer ring',
   'ring.hole': 'Hole {n}',
+  'subtaskState.created': 'waiting to be accepted',
+  'subtaskState.accepted': 'accepted',
+  'subtaskState.reported': 'reported',
+  'subtaskState.cancelled': 'cancelled',
+  'subtaskAction.accept': 'Accept',
+  'subtaskAction.report': 'Report back',
+  'subtaskAction.cancel': 'Cancel',
 };

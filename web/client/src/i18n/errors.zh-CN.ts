@@ -392,6 +392,43 @@ export const ERROR_TEXTS_ZH_CN: Record<ApiTextKey, string> = {
 
   // More field shapes
   'field.positiveInteger': '{field:fieldName} 必须是正整数',
+
+  // Case moves (POST /api/cases/:id/actions) and reports
+  'position.lat': '到达位置的纬度必须在 -90 到 90 之间',
+  'position.lng': '到达位置的经度必须在 -180 到 180 之间',
+  'position.accuracy': '到达位置的精度必须是 0 到 100000 米，或为空',
+  'position.onlyThese': '到达位置只能包含纬度、经度和精度',
+  'field.userIds': '{field} 必须是用户 id 列表',
+  'field.setByPlatform': '{field} 由平台设置，请勿填写',
+  'case.duplicateOfOnlyForDuplicate': '只有重复件需要填写 duplicateOfId',
+  'case.satisfactionNumber': '满意度须为 1–5 的数字',
+  'case.extensionWorkingDays': '延期天数须为 1–{max} 的整数个工作日',
+  'photo.urls': '{field} 必须是照片地址列表',
+  'photo.urlsRequired': '{field} 至少需要一张照片',
+  'photo.atMost': '{field} 最多 {max} 张照片',
+  'report.textRequired': '{field:fieldName} 为必填项（不超过 {max} 个字符）',
+  'report.location': '位置必须是 WGS-84 经纬度 { lat, lng }',
+  'report.locationForPatrol': '巡查上报必须提供位置',
+  'report.callerPhone': '来电号码必须是 5–20 位数字',
+  'report.locationOrGrid': '请提供位置或网格',
+  'intake.suggestedKeys': 'suggested 最多为三个分类编码',
+
+  // 协办 (co-handling sub-tasks)
+  'subtask.assigneeOrDepartment': '请指定协办人（assigneeId）或协办部门（departmentId），二者选一',
+  'subtask.days': '反馈时限须为 1–{max} 个工作日',
+  'subtask.actionOneOf': 'action 必须是 签收、反馈 或 撤销',
+
+  // 协办 moves and adding co-handlers
+  'subtask.cannotMove': '协办任务{state:subtaskState}，不能{action:subtaskAction}',
+  'subtask.roleMayNot': '{role:role}无权对此协办任务执行“{action:subtaskAction}”',
+  'subtask.reportNeedsNote': '协办反馈需填写说明',
+  'subtask.cancelNeedsReason': '撤销协办需填写原因',
+  'cohandle.departmentNobody': '部门 {id} 没有可协办的人员',
+  'cohandle.caseState': '工单{state:state}，不能添加协办',
+  'cohandle.notInGrid': '{id} 不能协办此网格的工单',
+  'cohandle.leadItself': '主办人不能协办自己的工单',
+  'cohandle.alreadyOpen': '{id} 在此工单上已有未完成的协办任务',
+  'field.positiveWhole': '{field} 必须是正整数',
 };
 
 /** Labels for codes the texts name that the console has no family for elsewhere. */
@@ -421,4 +458,11 @@ export const ERROR_TERMS_ZH_CN: Record<string, string> = {
   'fieldName.role': '角色',
   'ring.0': '外环',
   'ring.hole': '第 {n} 个内环',
+  'subtaskState.created': '待签收',
+  'subtaskState.accepted': '已签收',
+  'subtaskState.reported': '已反馈',
+  'subtaskState.cancelled': '已撤销',
+  'subtaskAction.accept': '签收',
+  'subtaskAction.report': '反馈',
+  'subtaskAction.cancel': '撤销',
 };
