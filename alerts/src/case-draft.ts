@@ -35,6 +35,8 @@ export interface CaseDraft {
   /** The operator's own choice of lead instead of the rule list's (recorded as an override). */
   override?: { assigneeId: string; note: string | null };
   selfHandle?: boolean;
+  /** Opened by the desk itself (an early warning turned into a case): 立案 is decided with it. */
+  openedByDesk?: boolean;
 }
 
 export type IntakeOutcome = { caseId: string; outcome: 'opened' | 'fused' | 'suppressed' };

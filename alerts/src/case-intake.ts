@@ -241,8 +241,10 @@ export async function openCase(
     current = result.next;
   };
   // 立案 is the desk's decision for this category: the report waits in the 待立案 queue, on its clock
-  // (an operator who dispatches it while entering it has made that decision).
-  if (!registersAutomatically(policy.categories, draft.category, draft.source) && !draft.override) {
+  // (an operator who dispatches it while entering it, or the desk opening it from an early warning,
+  // has made that decision).
+  const decided = draft.override !== undefined || draft.openedByDesk === true;
+  if (!registersAutomatically(policy.categories, draft.category, draft.source) && !decided) {
     current = {
       ...current,
       registerDueAt: addSpan(at, clockSpan(sla, 'register', current.severity), policy.calendar),

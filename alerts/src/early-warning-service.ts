@@ -170,6 +170,7 @@ export function createEarlyWarnings(cases: CaseService, options: EarlyWarningOpt
           snapshot: null,
           reporter: { id: user.id, role: user.role, name: user.displayName },
           trigger: { warningId: id, kind: warning.kind, evidence: warning.evidence },
+          openedByDesk: true,
         });
         await linkWarningCase(ctx.db, id, outcome.caseId);
       } catch (error) {

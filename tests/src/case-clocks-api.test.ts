@@ -31,9 +31,20 @@ describe.each(stateDialects())('立案 queue and per-clock SLAs over HTTP (%s)',
   const config = async () =>
     (await op.call<{ categories: CaseCategoryNode[]; slas: SlaEntry[] }>('GET', '/api/case-config')).body;
 
-  it('an administrator sets a category to 立案 by hand and a subcategory row with breach actions', async () => {
-    const node = (await config()).categories.find((c) => c.key === 'city_appearance')!;
-    expect(node.autoRegister).toBe(true);
+  it('立案 by hand is the default; an administrator switches a category and sets a subcategory row with breach actions', async () => {
+    const before = (await config()).categories;
+    const node = before.find((c) => c.key === 'city_appearance')!;
+    expect(node.autoRegister).toBe(false);
+    // Safety hazards are registered at once, as the standard taxonomy seeds them (decision 0029).
+    expect(before.find((c) => c.key === 'fire_safety')).toMatchObject({ autoRegister: true });
+    const automatic = await admin.call<CaseCategoryNode>('PUT', '/api/admin/categories/city_appearance', {
+      ...node,
+      autoRegister: true,
+    });
+    expect(automatic.status).toBe(200);
+    expect((await config()).categories.find((c) => c.key === 'city_appearance')).toMatchObject({
+      autoRegister: true,
+    });
     const set = await admin.call<CaseCategoryNode>('PUT', '/api/admin/categories/city_appearance', {
       ...node,
       autoRegister: false,
