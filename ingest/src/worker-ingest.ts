@@ -108,6 +108,8 @@ export async function startIngestWorker(deps: IngestWorkerDeps): Promise<IngestH
   let running = false;
   /** The worker threw after it was running (its 'exit' follows). */
   let crashed = false;
+  /** `close` was called: whatever the thread does from now on is its shutdown, not a loss. */
+  let closing = false;
   const packer = new MessagePacker();
   let scheduled = false;
 
@@ -217,7 +219,7 @@ export async function startIngestWorker(deps: IngestWorkerDeps): Promise<IngestH
     worker.once('exit', (code) => {
       clearTimeout(timer);
       const error = new Error(`the ingest worker stopped (exit code ${code})`);
-      const lost = crashed || (running && !stopped);
+      const lost = !closing && (crashed || (running && !stopped));
       if (!stopped && code !== 0) deps.onError(error, 'ingest worker');
       failAll(error);
       reject(error);
@@ -276,6 +278,7 @@ export async function startIngestWorker(deps: IngestWorkerDeps): Promise<IngestH
     async close() {
       removeMetrics();
       if (stopped) return;
+      closing = true;
       const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
       try {
         await call('close');
