@@ -87,6 +87,11 @@ describe.skipIf(chromiumTestMode() === 'skip')('考核 and reports in real Chrom
     expect(await page.getByTestId('report-csv').getAttribute('href')).toBe(`/api/reports/${day.id}/csv`);
     const csv = await page.evaluate(`fetch('/api/reports/${day.id}/csv').then((r) => r.text())`);
     expect(csv).toContain('u-worker03');
+    expect(await page.getByTestId('report-pdf').getAttribute('href')).toBe(`/api/reports/${day.id}/pdf`);
+    const pdf = await page.evaluate(
+      `fetch('/api/reports/${day.id}/pdf').then(async (r) => r.headers.get('content-type') + ' ' + (await r.text()).slice(0, 5))`,
+    );
+    expect(pdf).toBe('application/pdf %PDF-');
     expect(await axeProblems(page)).toBe('');
     await page.screenshot({ path: path.join(SCREENSHOTS, 'report-day.png'), fullPage: true });
 

@@ -200,6 +200,25 @@ describe.each(stateDialects())('/api/reports (%s)', (dialect) => {
     expect(lines.some((l) => l.startsWith('street,1,S1,望江街道,'))).toBe(true);
   });
 
+  it('downloads a report as PDF, refused outside the reader’s region like the CSV', async () => {
+    const summary = await find('day', '2026-03-09', 'S1');
+    const pdf = (client: ApiClient, id: number) =>
+      fetch(`${env.baseUrl}/api/reports/${id}/pdf`, { headers: { cookie: client.cookie } });
+    const response = await pdf(street1, summary.id);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('application/pdf');
+    expect(response.headers.get('content-disposition')).toContain('report-day-2026-03-09-S1.pdf');
+    const body = Buffer.from(await response.arrayBuffer()).toString('latin1');
+    expect(body.startsWith('%PDF-')).toBe(true);
+    expect(body.match(/\/Type \/Page\b/g)?.length ?? 0).toBeGreaterThanOrEqual(1);
+    // The Chinese is drawn in an embedded CJK font, not a standard one that has no such glyphs.
+    expect(body).toMatch(/\/FontFile2|\/FontFile3/);
+    const other = await find('day', '2026-03-09', 'S2');
+    expect((await pdf(street1, other.id)).status).toBe(404);
+    expect((await pdf(worker, summary.id)).status).toBe(403);
+    expect((await pdf(op, 999_999)).status).toBe(404);
+  });
+
   it('queues each of the street’s reports to its channel, naming the 督办 cases', async () => {
     const summary = await find('day', '2026-03-09', 'S1');
     const db = await env.openState();

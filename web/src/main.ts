@@ -61,6 +61,7 @@ await runService('web', async (config, logger) => {
       now: Date.now,
       emqxAuth: emqxAuthSettings(config),
       ...(config.baseMap ? { baseMap: config.baseMap } : {}),
+      ...(config.pdfFont ? { pdfFont: config.pdfFont } : {}),
     },
     {
       host: config.httpHost,

@@ -24,6 +24,8 @@ export interface WebDeps {
   emqxAuth?: EmqxAuthSettings;
   /** Tiles under the console's map (GRIDSENSE_MAP_TILES); absent: the grids alone. */
   baseMap?: BaseMap;
+  /** GRIDSENSE_PDF_FONT: the CJK font reports are drawn in as PDF; absent: a system font if found. */
+  pdfFont?: string;
   /** Tests only (push receivers on loopback); no production entry point sets it. */
   pushTargets?: PushTargetPolicy;
 }

@@ -51,6 +51,7 @@ export const assessmentEn: Record<keyof typeof assessmentZhCN, string> = {
   'reports.generatedAt': 'Generated',
   'reports.open': 'Open',
   'reports.csv': 'Download CSV',
+  'reports.pdf': 'Download PDF',
   'reports.print': 'Print',
   'reports.empty': 'No reports yet',
   'reports.heading': '{region} {kind} ({period})',

@@ -49,6 +49,7 @@ export const assessmentZhCN = {
   'reports.generatedAt': '生成时间',
   'reports.open': '查看',
   'reports.csv': '下载 CSV',
+  'reports.pdf': '下载 PDF',
   'reports.print': '打印',
   'reports.empty': '还没有报告',
   'reports.heading': '{region}{kind}（{period}）',

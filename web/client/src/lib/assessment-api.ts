@@ -23,6 +23,8 @@ export const assessmentApi = {
 /** Where a report's CSV downloads from (the session cookie goes along with a plain link). */
 export const reportCsvHref = (id: number) => `/api/reports/${id}/csv`;
 
+export const reportPdfHref = (id: number) => `/api/reports/${id}/pdf`;
+
 export const reportHref = (id: number) => `#/reports/${id}`;
 
 /** The levels in page order. */
