@@ -15,6 +15,9 @@ export interface PdfFont {
   name: string | undefined;
 }
 
+/** Face names read so far, per font file (null: a single font), so a file is parsed once. */
+const FACE_NAMES = new Map<string, string | null>();
+
 /**
  * The CJK font a PDF is written in: GRIDSENSE_PDF_FONT when set (the operator's choice, no
  * fallback), else the first candidate on this machine. None: 503, since the standard PDF fonts
@@ -27,6 +30,8 @@ export function findPdfFont(
   const path = configured ? (existsSync(configured) ? configured : undefined) : candidates.find(existsSync);
   const missing = () => new AppError('unavailable', apiText('report.pdfNoFont'));
   if (path === undefined) throw missing();
+  const known = FACE_NAMES.get(path);
+  if (known !== undefined) return { path, name: known ?? undefined };
   let font: ReturnType<typeof openSync>;
   try {
     font = openSync(path);
@@ -35,5 +40,7 @@ export function findPdfFont(
     throw missing();
   }
   // pdfkit needs a collection's member by its PostScript name; the first is the regular face.
-  return { path, name: 'fonts' in font ? font.fonts[0]?.postscriptName : undefined };
+  const name = 'fonts' in font ? font.fonts[0]?.postscriptName : undefined;
+  FACE_NAMES.set(path, name ?? null);
+  return { path, name };
 }
