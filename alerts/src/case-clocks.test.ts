@@ -3,6 +3,7 @@ import { findUserById, listTimeline } from '@gridsense/state';
 import { stateDialects } from '@gridsense/state/testing';
 import { createCaseAdmin } from './admin-service';
 import { startCaseEnv, type CaseEnv, prepareCaseEnv, PREPARE_TIMEOUT_MS } from './testing/case-env';
+import { registerAutomatically } from './testing/auto-register';
 
 describe.each(stateDialects())('on %s', (dialect) => {
   beforeAll(() => prepareCaseEnv(dialect), PREPARE_TIMEOUT_MS);
@@ -140,8 +141,9 @@ describe.each(stateDialects())('on %s', (dialect) => {
     expect(actions.filter((a) => a === 'escalate')).toHaveLength(1);
   });
 
-  it('a category that registers automatically dispatches at once, as before', async () => {
+  it('a category set to register automatically dispatches at once', async () => {
     env = await startCaseEnv({ dialect });
+    await registerAutomatically(env.db, env.clock.now(), 'city_appearance');
     const { case: view } = await env.cases.hotline(await env.user('op1'), hotline());
     expect(view).toMatchObject({ state: 'dispatched', registerDueAt: null });
   });

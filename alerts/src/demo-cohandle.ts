@@ -1,5 +1,6 @@
 import { inEnglish, parsePatrolReport, type User } from '@gridsense/core';
 import { findUserById, findUserByUsername, type StateDb } from '@gridsense/state';
+import { actOnCase } from './case-actions';
 import { actOnSubtask, addCoHandler } from './case-cohandle';
 import type { CaseService } from './case-service';
 import { rateSubtask } from './subtask-rating';
@@ -43,6 +44,12 @@ export async function stageDemoCohandling(
   const outcome = await cases.report(worker, parsed.value);
   if (!outcome.case) throw new Error('the demo 协办 report opened no case');
   const caseId = outcome.case.id;
+  // 市政设施 waits for 立案 (decision 0029): the desk registers it, the rule list gives it to worker01.
+  if (outcome.case.state === 'reported') {
+    const registered = await actOnCase(cases.context, operator, caseId, { action: 'register' });
+    if (registered.state === 'dispatched' && registered.assigneeId === worker.id)
+      await actOnCase(cases.context, worker, caseId, { action: 'accept' });
+  }
   const added = await addCoHandler(cases.context, worker, caseId, {
     assigneeId: null,
     departmentId: 'dept-cgj',

@@ -10,6 +10,7 @@ import { findGridOverlaps } from '@gridsense/core/grid-overlap';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stateDialects } from '@gridsense/state/testing';
 import { auditOf as auditEntries, signIn as signInAs, startWithAdminClients } from './harness/admin-clients';
+import { registerAutomatically } from './harness/auto-register';
 import type { ApiClient, TestPlatform } from './harness/test-platform';
 
 type ErrorBody = { error: { code: string; details?: string[] } };
@@ -72,6 +73,8 @@ describe.each(stateDialects())(
         },
         dialect,
       ));
+      // Routing to new grids and people is the subject: 市政设施 reports are registered as filed.
+      await registerAutomatically(admin, 'facility');
     });
     afterAll(async () => env?.stop());
 
