@@ -6,26 +6,30 @@ import { chromiumTestMode } from './harness/chromium';
 import { SCREENSHOTS, usePopulatedConsole } from './harness/console-fixture';
 
 /**
- * The register and dispatch clocks as people see them: an administrator makes 市容 a category
- * registered by hand and gives its garbage subcategory its own deadlines and breach actions; a
- * hotline report of it then waits in the operator's 待立案 queue with its clock until registered.
+ * The register and dispatch clocks as people see them: an administrator makes 社会治安 a category
+ * registered automatically and gives 市容's garbage subcategory its own deadlines and breach
+ * actions; a hotline report of 市容 (registered by hand, the default) then waits in the operator's
+ * 待立案 queue with its clock until registered.
  */
 
 describe.skipIf(chromiumTestMode() === 'skip')('立案 queue and clock configuration in real Chromium', () => {
   const fixture = usePopulatedConsole();
 
-  it('an administrator sets 立案 by hand and a subcategory row with its breach actions', async () => {
+  it('an administrator sets automatic 立案 and a subcategory row with its breach actions', async () => {
     const page = await fixture.logIn('admin');
     const api = await fixture.env.login('admin');
     await page.goto(`${fixture.env.baseUrl}/#/admin`);
     await page.getByTestId('admin-categories').waitFor();
 
-    await page.getByTestId('category-city_appearance-edit').click();
-    const auto = page.getByTestId('category-city_appearance-auto-register');
-    expect(await auto.isChecked()).toBe(true);
-    await auto.uncheck();
-    await page.getByTestId('category-city_appearance-save').click();
-    await page.getByTestId('category-city_appearance-manual-register').waitFor();
+    // 立案 by hand is the default; a safety category registers automatically (decision 0029).
+    expect(await page.getByTestId('category-public_order-registers-automatically').count()).toBe(0);
+    await page.getByTestId('category-fire_safety-registers-automatically').waitFor();
+    await page.getByTestId('category-public_order-edit').click();
+    const auto = page.getByTestId('category-public_order-auto-register');
+    expect(await auto.isChecked()).toBe(false);
+    await auto.check();
+    await page.getByTestId('category-public_order-save').click();
+    await page.getByTestId('category-public_order-registers-automatically').waitFor();
 
     await page.getByTestId('sla-city_appearance-add-node').selectOption('city_appearance.garbage');
     await page.getByTestId('sla-city_appearance-add-severity').selectOption('warning');
@@ -51,6 +55,7 @@ describe.skipIf(chromiumTestMode() === 'skip')('立案 queue and clock configura
       'GET',
       '/api/case-config',
     );
+    expect(config.body.categories.find((c) => c.key === 'public_order')?.autoRegister).toBe(true);
     expect(config.body.categories.find((c) => c.key === 'city_appearance')?.autoRegister).toBe(false);
     expect(
       config.body.slas.find((e) => e.category === 'city_appearance.garbage' && e.severity === 'warning')?.sla,
