@@ -196,7 +196,7 @@ export function createCaseAdmin(deps: { db: StateDb; now: () => number; regions:
       // Outside the administrator's region is as good as absent.
       const region = await shiftRegion(parsed.shift);
       if (!region || !inScope(user, region))
-        invalid([`${parsed.shift.scopeKind} ${parsed.shift.scopeId} does not exist`]);
+        invalid([apiText('roster.noScope', { kind: parsed.shift.scopeKind, id: parsed.shift.scopeId })]);
       const person = await findUserById(db, parsed.shift.userId);
       if (!person || !inScope(user, person.regionId))
         invalid([apiText('field.personInScope', { field: 'userId' })]);

@@ -1,4 +1,5 @@
 import {
+  apiText,
   AppError,
   authorize,
   can,
@@ -130,9 +131,9 @@ async function prepareDispatch(
   for (const id of ids) {
     const person = await findUserById(ctx.db, id);
     if (!person || !can(person, 'case.take'))
-      throw new AppError('validation_failed', `${id} is not a grid worker, handler or supervisor`);
+      throw new AppError('validation_failed', apiText('case.notAssignable', { id }));
     if (!withinReach(ctx, user, person, record.gridId))
-      throw new AppError('validation_failed', `${id} is outside the case's region`);
+      throw new AppError('validation_failed', apiText('case.outsideCaseRegion', { id }));
     names.set(id, person.displayName);
   }
   const departmentId = (await listUserDepartments(ctx.db, command.assigneeId))[0] ?? null;
@@ -142,7 +143,7 @@ async function prepareDispatch(
   if (suggestion && override && !command.note?.trim())
     throw new AppError(
       'validation_failed',
-      `dispatching to ${command.assigneeId} instead of the suggested ${suggestion.leadId} needs a reason (note)`,
+      apiText('case.overrideNeedsNote', { id: command.assigneeId, suggested: suggestion.leadId }),
     );
   // Names as they were at the time, so the timeline reads without another lookup.
   const suggested = suggestion && (await findUserById(ctx.db, suggestion.leadId));
@@ -180,7 +181,7 @@ async function linkDuplicate(
   if (original.duplicateOfId !== null)
     throw new AppError(
       'validation_failed',
-      `case ${original.id} is itself a duplicate of ${original.duplicateOfId ?? 'another case'}: name that one`,
+      apiText('case.duplicateOfDuplicate', { id: original.id, original: original.duplicateOfId }),
     );
   const at = ctx.now();
   return {

@@ -1,4 +1,5 @@
 import {
+  apiText,
   AppError,
   authorize,
   mergedCounts,
@@ -52,7 +53,8 @@ async function mergeWithin(
   const grids = await visibleGrids(ctx, user);
   const inScope = async (id: string) => {
     const record = await findCase(ctx.db, id);
-    if (!record || !grids.includes(record.gridId)) throw new AppError('not_found', `case ${id} not found`);
+    if (!record || !grids.includes(record.gridId))
+      throw new AppError('not_found', apiText('notFound.case', { id }));
     return record;
   };
   const kept = await inScope(keptId);
@@ -62,7 +64,8 @@ async function mergeWithin(
     absorbed,
     absorbedChildren: (await listChildCases(ctx.db, absorbed.id)).length,
   });
-  if (problems.length > 0) throw new AppError('validation_failed', 'these cases cannot be merged', problems);
+  if (problems.length > 0)
+    throw new AppError('validation_failed', apiText('invalid.casesCannotMerge'), problems);
 
   const [sources, timeline, requesters] = await Promise.all([
     listCaseSources(ctx.db, absorbed.id),

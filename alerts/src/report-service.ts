@@ -1,4 +1,5 @@
 import {
+  apiText,
   AppError,
   authorize,
   can,
@@ -61,7 +62,8 @@ export function createReports(deps: { db: StateDb; regions: () => Region[] }) {
   async function read(user: User, id: number): Promise<ReportView> {
     authorize(user, 'report.read');
     const report = await getReport(deps.db, id);
-    if (!report || !visible(user, report.regionId)) throw new AppError('not_found', `report ${id} not found`);
+    if (!report || !visible(user, report.regionId))
+      throw new AppError('not_found', apiText('notFound.report', { id }));
     return { ...report, names: await names(report), deliveries: await deliveries(user, report) };
   }
 
@@ -69,7 +71,10 @@ export function createReports(deps: { db: StateDb; regions: () => Region[] }) {
     async list(user: User, kind?: ReportKind): Promise<ReportSummary[]> {
       authorize(user, 'report.read');
       if (kind !== undefined && !REPORT_KINDS.includes(kind))
-        throw new AppError('validation_failed', `kind must be one of ${REPORT_KINDS.join(', ')}`);
+        throw new AppError(
+          'validation_failed',
+          apiText('field.oneOf', { field: 'kind', values: REPORT_KINDS.join(', ') }),
+        );
       const regionIds = deps
         .regions()
         .filter((r) => visible(user, r.id))

@@ -435,6 +435,44 @@ export const API_TEXTS_EN = {
   'cohandle.leadItself': 'the lead handler cannot co-handle their own case',
   'cohandle.alreadyOpen': '{id} already has an open sub-task on this case',
   'field.positiveWhole': '{field} must be a positive whole number',
+
+  // The category taxonomy (分类)
+  'taxonomy.unknownCategory': 'unknown category {id}',
+  'taxonomy.subcategoryNotUnder': 'subcategory {id} is not under {parent}',
+  'taxonomy.typeNotUnder': 'type {id} is not under {parent}',
+  'taxonomy.typeNeedsSubcategory': 'type {id} is not under a subcategory',
+  'taxonomy.keyShape': 'key must be 1–3 dotted lower_snake_case parts',
+  'taxonomy.levelForKey': 'level must be {level} for this key',
+  'taxonomy.levelAny': 'level must be category, subcategory or type for this key',
+  'taxonomy.noParent': 'parent {id} does not exist',
+  'taxonomy.matches': 'matches must be a list of rule ids or event types',
+
+  // Places: risk level rules and 巡检 checklists
+  'place.rulesWindowDays': 'windowDays must be a whole number 1–366',
+  'place.rulesPoints': '{field} must be a whole number 0–100',
+  'place.rulesYellowFrom': 'yellowFrom must be a whole number ≥ 1',
+  'place.rulesRedFrom': 'redFrom must be a whole number',
+  'place.rulesRedAboveYellow': 'redFrom must be above yellowFrom',
+  'place.rulesEvery': '{field} must be a whole number 1–366',
+  'checklist.list': 'checklist must be a list of answers',
+  'checklist.notAnItem': "checklist answer {index} is not an item of this place's checklist",
+  'checklist.twice': 'checklist item {key} is answered twice',
+  'checklist.needsOk': 'checklist item {key} needs ok true or false',
+  'checklist.failedNeedsNote': 'checklist item {key} failed: say what is wrong in its note',
+  'checklist.notAnswered': 'checklist items not answered: {keys}',
+
+  // SLA (时限) and the 考核 scheme
+  'sla.span': '{field} must be a span like 15m, 2h, 1d, 4wh or 3wd',
+  'sla.minutes': '{field} must be a number of minutes ≥ 1',
+  'sla.breachActions': '{field} must be a list of {values}',
+  'assessment.weight': 'weights.{key} must be a number from 0 to 100',
+  'assessment.oneWeight': 'at least one weight must be above 0',
+  'assessment.points': '{key} must be a number from 0 to 100',
+
+  // Dispatch and duplicates
+  'case.overrideNeedsNote': 'dispatching to {id} instead of the suggested {suggested} needs a reason (note)',
+  'case.duplicateOfDuplicate': 'case {id} is itself a duplicate of {original}: name that one',
+  'roster.noScope': '{kind} {id} does not exist',
 } as const;
 
 export type ApiTextKey = keyof typeof API_TEXTS_EN;

@@ -1,3 +1,5 @@
+import { apiText } from './api-texts';
+import type { Problem } from './errors';
 import type { AssessmentFigures } from './assessment';
 import { ACCOUNTABLE_UNITS, type AccountableUnit } from './case-unit-rates';
 
@@ -39,10 +41,11 @@ const MAX_POINTS = 100;
 /** Validates a scheme from JSON (admin API), listing every problem. */
 export function validateAssessmentScheme(
   input: unknown,
-): { ok: true; scheme: AssessmentScheme } | { ok: false; errors: string[] } {
-  if (typeof input !== 'object' || input === null) return { ok: false, errors: ['scheme must be an object'] };
+): { ok: true; scheme: AssessmentScheme } | { ok: false; errors: Problem[] } {
+  if (typeof input !== 'object' || input === null)
+    return { ok: false, errors: [apiText('field.mustBeObject', { field: 'scheme' })] };
   const s = input as Record<string, unknown>;
-  const errors: string[] = [];
+  const errors: Problem[] = [];
   const inRange = (value: unknown) =>
     typeof value === 'number' && Number.isFinite(value) && value >= 0 && value <= MAX_POINTS;
   const weights = (typeof s.weights === 'object' && s.weights !== null ? s.weights : {}) as Record<
@@ -51,10 +54,10 @@ export function validateAssessmentScheme(
   >;
   for (const key of WEIGHT_KEYS)
     if (!inRange(weights[key]) && !(OPTIONAL_WEIGHTS.includes(key) && weights[key] === undefined))
-      errors.push(`weights.${key} must be a number from 0 to 100`);
+      errors.push(apiText('assessment.weight', { key }));
   if (errors.length === 0 && WEIGHT_KEYS.every((key) => (weights[key] ?? 0) === 0))
-    errors.push('at least one weight must be above 0');
-  for (const key of POINT_KEYS) if (!inRange(s[key])) errors.push(`${key} must be a number from 0 to 100`);
+    errors.push(apiText('assessment.oneWeight'));
+  for (const key of POINT_KEYS) if (!inRange(s[key])) errors.push(apiText('assessment.points', { key }));
   if (errors.length > 0) return { ok: false, errors };
   return {
     ok: true,

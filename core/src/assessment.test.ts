@@ -8,6 +8,7 @@ import {
 } from './assessment-scheme';
 import type { AssigneeSegment } from './case-segments';
 import { beijing } from './case-test-fixture';
+import { inEnglish } from './errors';
 
 const H = 3_600_000;
 const DAY = beijing(2026, 3, 9);
@@ -300,7 +301,7 @@ describe('validateAssessmentScheme', () => {
     },
   ])('$name', ({ input, errors }) => {
     const result = validateAssessmentScheme(input);
-    expect(result.ok ? [] : result.errors).toEqual(errors);
+    expect(result.ok ? [] : inEnglish(result.errors)).toEqual(errors);
   });
 
   it('keeps only the known keys', () => {

@@ -122,7 +122,7 @@ describe('SLA spans', () => {
 
   it('validates an SLA, listing every problem', () => {
     expect(validateSla(DEFAULT_SLAS.warning)).toEqual({ ok: true, sla: DEFAULT_SLAS.warning });
-    expect(validateSla({ accept: '5x', arrive: '1h', repeatEveryMinutes: 0 })).toEqual({
+    expect(worded(validateSla({ accept: '5x', arrive: '1h', repeatEveryMinutes: 0 }))).toEqual({
       ok: false,
       errors: [
         'accept must be a span like 15m, 2h, 1d, 4wh or 3wd',

@@ -14,6 +14,7 @@ import { registersAutomatically, type CaseCategoryNode } from './case-taxonomy';
 import { ACTORS, caseIn, NOW, POLICY } from './case-test-fixture';
 import type { CaseRecord } from './case-types';
 import { transition } from './cases';
+import { inEnglish } from './errors';
 
 const MIN = 60_000;
 const row = (category: string, accept: string, extra: Partial<CaseSla> = {}): SlaEntry => ({
@@ -106,7 +107,7 @@ describe('what a breach does, per clock', () => {
       dispatch: undefined,
       ...(extra as object),
     });
-    expect(result.ok ? [] : result.errors).toEqual(errors);
+    expect(result.ok ? [] : inEnglish(result.errors)).toEqual(errors);
   });
 
   it('stores only known keys, and no null for a clock left out', () => {

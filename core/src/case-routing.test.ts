@@ -272,18 +272,20 @@ describe('taxonomy', () => {
       }),
     ).toEqual([]);
     expect(
-      checkClassification(NODES, {
-        category: 'city_appearance',
-        subcategory: 'fire_safety.alarm',
-        caseType: 'fire_safety.alarm.x',
-      }),
+      inEnglish(
+        checkClassification(NODES, {
+          category: 'city_appearance',
+          subcategory: 'fire_safety.alarm',
+          caseType: 'fire_safety.alarm.x',
+        }),
+      ),
     ).toEqual([
       'subcategory fire_safety.alarm is not under city_appearance',
       'type fire_safety.alarm.x is not under fire_safety.alarm',
     ]);
-    expect(checkClassification(NODES, { category: 'weather', subcategory: null, caseType: null })).toEqual([
-      'unknown category weather',
-    ]);
+    expect(
+      inEnglish(checkClassification(NODES, { category: 'weather', subcategory: null, caseType: null })),
+    ).toEqual(['unknown category weather']);
   });
 
   it('validates a node and its parent', () => {
@@ -294,9 +296,11 @@ describe('taxonomy', () => {
       ),
     ).toMatchObject({ ok: true });
     expect(
-      validateCategoryNode(
-        { key: 'gas.leak', level: 'category', name: '', safety: 'yes', matches: [1] },
-        NODES,
+      worded(
+        validateCategoryNode(
+          { key: 'gas.leak', level: 'category', name: '', safety: 'yes', matches: [1] },
+          NODES,
+        ),
       ),
     ).toEqual({
       ok: false,

@@ -1,3 +1,5 @@
+import { apiText } from './api-texts';
+import type { Problem } from './errors';
 import { addWorkingMs, workingDayMs, type WorkCalendar } from './case-calendar';
 import type { Severity } from './model';
 
@@ -148,21 +150,22 @@ export function breachActionsFor(sla: Pick<CaseSla, 'breach'>, clock: SlaClock):
 }
 
 /** Validates an SLA from JSON (admin API), listing every problem. */
-export function validateSla(input: unknown): { ok: true; sla: CaseSla } | { ok: false; errors: string[] } {
-  if (typeof input !== 'object' || input === null) return { ok: false, errors: ['sla must be an object'] };
+export function validateSla(input: unknown): { ok: true; sla: CaseSla } | { ok: false; errors: Problem[] } {
+  if (typeof input !== 'object' || input === null)
+    return { ok: false, errors: [apiText('field.mustBeObject', { field: 'sla' })] };
   const s = input as Record<string, unknown>;
-  const errors: string[] = [];
+  const errors: Problem[] = [];
   for (const clock of SLA_CLOCKS) {
     // register and dispatch may be left out (the severity's default applies).
     const optional = clock === 'register' || clock === 'dispatch';
     if (optional && (s[clock] === undefined || s[clock] === null)) continue;
-    if (!isValidSpan(s[clock])) errors.push(`${clock} must be a span like 15m, 2h, 1d, 4wh or 3wd`);
+    if (!isValidSpan(s[clock])) errors.push(apiText('sla.span', { field: clock }));
   }
   errors.push(...breachErrors(s.breach));
   for (const key of ['repeatEveryMinutes', 'escalateEveryMinutes'] as const) {
     const value = s[key];
     if (typeof value !== 'number' || !Number.isFinite(value) || value < 1)
-      errors.push(`${key} must be a number of minutes ≥ 1`);
+      errors.push(apiText('sla.minutes', { field: key }));
   }
   if (errors.length > 0) return { ok: false, errors };
   // Only the known keys are stored; a missing optional clock is not stored as null.
@@ -179,19 +182,23 @@ export function validateSla(input: unknown): { ok: true; sla: CaseSla } | { ok: 
   return { ok: true, sla };
 }
 
-function breachErrors(breach: unknown): string[] {
+function breachErrors(breach: unknown): Problem[] {
   if (breach === undefined || breach === null) return [];
-  if (typeof breach !== 'object' || Array.isArray(breach)) return ['breach must be an object'];
-  const errors: string[] = [];
+  if (typeof breach !== 'object' || Array.isArray(breach))
+    return [apiText('field.mustBeObject', { field: 'breach' })];
+  const errors: Problem[] = [];
   for (const [clock, actions] of Object.entries(breach)) {
-    if (!SLA_CLOCKS.includes(clock as SlaClock)) errors.push(`unknown field breach.${clock}`);
+    if (!SLA_CLOCKS.includes(clock as SlaClock))
+      errors.push(apiText('field.unknown', { field: `breach.${clock}` }));
     // Each action at most once: a list that repeats one is refused rather than quietly cut.
     else if (
       !Array.isArray(actions) ||
       actions.some((a) => !BREACH_ACTIONS.includes(a as BreachAction)) ||
       new Set(actions).size !== actions.length
     )
-      errors.push(`breach.${clock} must be a list of ${BREACH_ACTIONS.join(', ')}`);
+      errors.push(
+        apiText('sla.breachActions', { field: `breach.${clock}`, values: BREACH_ACTIONS.join(', ') }),
+      );
   }
   return errors;
 }

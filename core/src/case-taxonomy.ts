@@ -1,3 +1,6 @@
+import { apiText } from './api-texts';
+import type { Problem } from './errors';
+
 /**
  * The case taxonomy: category → subcategory → type (大类 → 小类 → 子类). Keys are dotted paths
  * (`fire_safety`, `fire_safety.alarm`, `fire_safety.alarm.smoke`), so a key says where it sits;
@@ -78,17 +81,21 @@ export function classifySignal(
  * Checks that a reported classification names real nodes that belong together: the subcategory
  * under the category and the type under the subcategory. Returns the problems.
  */
-export function checkClassification(nodes: readonly CaseCategoryNode[], c: CaseClassification): string[] {
+export function checkClassification(nodes: readonly CaseCategoryNode[], c: CaseClassification): Problem[] {
   const has = (key: string, level: CategoryLevel) => nodes.some((n) => n.key === key && n.level === level);
-  const errors: string[] = [];
-  if (!has(c.category, 'category')) errors.push(`unknown category ${c.category}`);
+  const errors: Problem[] = [];
+  if (!has(c.category, 'category')) errors.push(apiText('taxonomy.unknownCategory', { id: c.category }));
   if (
     c.subcategory !== null &&
     (!has(c.subcategory, 'subcategory') || parentKey(c.subcategory) !== c.category)
   )
-    errors.push(`subcategory ${c.subcategory} is not under ${c.category}`);
+    errors.push(apiText('taxonomy.subcategoryNotUnder', { id: c.subcategory, parent: c.category }));
   if (c.caseType !== null && (!has(c.caseType, 'type') || parentKey(c.caseType) !== c.subcategory))
-    errors.push(`type ${c.caseType} is not under ${c.subcategory ?? 'a subcategory'}`);
+    errors.push(
+      c.subcategory === null
+        ? apiText('taxonomy.typeNeedsSubcategory', { id: c.caseType })
+        : apiText('taxonomy.typeNotUnder', { id: c.caseType, parent: c.subcategory }),
+    );
   return errors;
 }
 
@@ -96,23 +103,24 @@ export function checkClassification(nodes: readonly CaseCategoryNode[], c: CaseC
 export function validateCategoryNode(
   input: unknown,
   existing: readonly CaseCategoryNode[],
-): { ok: true; node: CaseCategoryNode } | { ok: false; errors: string[] } {
-  if (typeof input !== 'object' || input === null) return { ok: false, errors: ['node must be an object'] };
+): { ok: true; node: CaseCategoryNode } | { ok: false; errors: Problem[] } {
+  if (typeof input !== 'object' || input === null)
+    return { ok: false, errors: [apiText('field.mustBeObject', { field: 'node' })] };
   const n = input as Record<string, unknown>;
-  const errors: string[] = [];
+  const errors: Problem[] = [];
   const key = typeof n.key === 'string' ? n.key : '';
-  if (!KEY.test(key)) errors.push('key must be 1–3 dotted lower_snake_case parts');
+  if (!KEY.test(key)) errors.push(apiText('taxonomy.keyShape'));
   const level = LEVEL_BY_DEPTH[key.split('.').length - 1];
   if (n.level !== level)
-    errors.push(`level must be ${level ?? 'category, subcategory or type'} for this key`);
+    errors.push(level ? apiText('taxonomy.levelForKey', { level }) : apiText('taxonomy.levelAny'));
   const parent = parentKey(key);
   if (KEY.test(key) && parent !== null && !existing.some((e) => e.key === parent))
-    errors.push(`parent ${parent} does not exist`);
-  if (typeof n.name !== 'string' || !n.name.trim()) errors.push('name is required');
-  if (typeof n.safety !== 'boolean') errors.push('safety must be true or false');
+    errors.push(apiText('taxonomy.noParent', { id: parent }));
+  if (typeof n.name !== 'string' || !n.name.trim()) errors.push(apiText('field.required', { field: 'name' }));
+  if (typeof n.safety !== 'boolean') errors.push(apiText('field.mustBeTrueOrFalse', { field: 'safety' }));
   if (n.autoRegister !== undefined && typeof n.autoRegister !== 'boolean')
-    errors.push('autoRegister must be true or false');
+    errors.push(apiText('field.mustBeTrueOrFalse', { field: 'autoRegister' }));
   if (!Array.isArray(n.matches) || n.matches.some((m) => typeof m !== 'string'))
-    errors.push('matches must be a list of rule ids or event types');
+    errors.push(apiText('taxonomy.matches'));
   return errors.length > 0 ? { ok: false, errors } : { ok: true, node: input as CaseCategoryNode };
 }

@@ -1,3 +1,5 @@
+import { apiText } from './api-texts';
+import type { Problem } from './errors';
 import { addWorkingMs, isWorkingDay, workingDayMs, type WorkCalendar } from './case-calendar';
 import { pointInPolygon } from './geo';
 import type { PolygonGeometry } from './model';
@@ -141,10 +143,10 @@ export interface ChecklistAnswer {
 export function validateChecklist(
   kind: PlaceKind,
   input: unknown,
-): { ok: true; answers: ChecklistAnswer[]; passed: boolean } | { ok: false; errors: string[] } {
+): { ok: true; answers: ChecklistAnswer[]; passed: boolean } | { ok: false; errors: Problem[] } {
   const expected = INSPECTION_CHECKLISTS[kind];
-  if (!Array.isArray(input)) return { ok: false, errors: ['checklist must be a list of answers'] };
-  const errors: string[] = [];
+  if (!Array.isArray(input)) return { ok: false, errors: [apiText('checklist.list')] };
+  const errors: Problem[] = [];
   const answers: ChecklistAnswer[] = [];
   const seen = new Set<string>();
   input.forEach((item: unknown, index) => {
@@ -152,17 +154,17 @@ export function validateChecklist(
     const note = typeof a.note === 'string' && a.note.trim() ? a.note.trim().slice(0, 500) : null;
     const key = a.key;
     if (typeof key !== 'string' || !expected.includes(key)) {
-      errors.push(`checklist answer ${index + 1} is not an item of this place's checklist`);
+      errors.push(apiText('checklist.notAnItem', { index: index + 1 }));
       return;
     }
-    if (seen.has(key)) errors.push(`checklist item ${key} is answered twice`);
+    if (seen.has(key)) errors.push(apiText('checklist.twice', { key }));
     seen.add(key);
-    if (typeof a.ok !== 'boolean') errors.push(`checklist item ${key} needs ok true or false`);
-    else if (!a.ok && !note) errors.push(`checklist item ${key} failed: say what is wrong in its note`);
+    if (typeof a.ok !== 'boolean') errors.push(apiText('checklist.needsOk', { key }));
+    else if (!a.ok && !note) errors.push(apiText('checklist.failedNeedsNote', { key }));
     answers.push({ key, ok: a.ok === true, note });
   });
   const missing = expected.filter((key) => !seen.has(key));
-  if (missing.length > 0) errors.push(`checklist items not answered: ${missing.join(', ')}`);
+  if (missing.length > 0) errors.push(apiText('checklist.notAnswered', { keys: missing.join(', ') }));
   if (errors.length > 0) return { ok: false, errors };
   return { ok: true, answers, passed: answers.every((a) => a.ok) };
 }

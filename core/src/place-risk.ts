@@ -1,3 +1,6 @@
+import { apiText } from './api-texts';
+import type { Problem } from './errors';
+
 /**
  * 重点场所 risk levels: red / yellow / green from a place's recent evidence (its devices' alerts,
  * the cases they opened, missed and failed inspections), by points an administrator can tune.
@@ -94,22 +97,22 @@ const isCount = (v: unknown, max: number): v is number =>
 /** Validates rules from the admin API, listing every problem. */
 export function validatePlaceRiskRules(
   input: unknown,
-): { ok: true; rules: PlaceRiskRules } | { ok: false; errors: string[] } {
-  if (typeof input !== 'object' || input === null) return { ok: false, errors: ['rules must be an object'] };
+): { ok: true; rules: PlaceRiskRules } | { ok: false; errors: Problem[] } {
+  if (typeof input !== 'object' || input === null)
+    return { ok: false, errors: [apiText('field.mustBeObject', { field: 'rules' })] };
   const r = input as Record<string, unknown>;
-  const errors: string[] = [];
-  if (!isCount(r.windowDays, 366) || r.windowDays < 1) errors.push('windowDays must be a whole number 1–366');
+  const errors: Problem[] = [];
+  if (!isCount(r.windowDays, 366) || r.windowDays < 1) errors.push(apiText('place.rulesWindowDays'));
   const points = (typeof r.points === 'object' && r.points !== null ? r.points : {}) as Record<
     string,
     unknown
   >;
   for (const key of ['alert', 'case', 'missedInspection', 'failedInspection'])
-    if (!isCount(points[key], 100)) errors.push(`points.${key} must be a whole number 0–100`);
-  if (!isCount(r.yellowFrom, 10_000) || r.yellowFrom < 1)
-    errors.push('yellowFrom must be a whole number ≥ 1');
-  if (!isCount(r.redFrom, 10_000)) errors.push('redFrom must be a whole number');
+    if (!isCount(points[key], 100)) errors.push(apiText('place.rulesPoints', { field: `points.${key}` }));
+  if (!isCount(r.yellowFrom, 10_000) || r.yellowFrom < 1) errors.push(apiText('place.rulesYellowFrom'));
+  if (!isCount(r.redFrom, 10_000)) errors.push(apiText('place.rulesRedFrom'));
   else if (isCount(r.yellowFrom, 10_000) && r.redFrom <= r.yellowFrom)
-    errors.push('redFrom must be above yellowFrom');
+    errors.push(apiText('place.rulesRedAboveYellow'));
   const every = (
     typeof r.inspectEveryWorkingDays === 'object' && r.inspectEveryWorkingDays !== null
       ? r.inspectEveryWorkingDays
@@ -118,7 +121,7 @@ export function validatePlaceRiskRules(
   for (const level of PLACE_LEVELS) {
     const days = every[level];
     if (!isCount(days, 366) || days < 1)
-      errors.push(`inspectEveryWorkingDays.${level} must be a whole number 1–366`);
+      errors.push(apiText('place.rulesEvery', { field: `inspectEveryWorkingDays.${level}` }));
   }
   if (errors.length > 0) return { ok: false, errors };
   const rules: PlaceRiskRules = {

@@ -15,6 +15,7 @@ import {
   type PlaceEvidence,
   type PlaceLevel,
 } from './place-risk';
+import { inEnglish } from './errors';
 
 const quiet: PlaceEvidence = { alerts: {}, cases: 0, missedInspections: 0, failedInspections: 0 };
 
@@ -99,7 +100,7 @@ describe('validatePlaceRiskRules', () => {
   it.each(bad)('refuses %s', (_name, input, error) => {
     const result = validatePlaceRiskRules(input);
     expect(result.ok).toBe(false);
-    if (!result.ok) expect(result.errors).toContain(error);
+    if (!result.ok) expect(inEnglish(result.errors)).toContain(error);
   });
 });
 
@@ -243,6 +244,6 @@ describe('validateChecklist', () => {
   it.each(bad)('refuses %s', (_name, input, error) => {
     const result = validateChecklist('construction_site', input);
     expect(result.ok).toBe(false);
-    if (!result.ok) expect(result.errors).toContain(error);
+    if (!result.ok) expect(inEnglish(result.errors)).toContain(error);
   });
 });

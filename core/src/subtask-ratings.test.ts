@@ -16,6 +16,7 @@ import {
   type SubtaskRating,
   type SubtaskRatings,
 } from './subtask-ratings';
+import { inEnglish } from './errors';
 
 const NOW = Date.UTC(2026, 11, 4, 2);
 const HOUR = 3_600_000;
@@ -318,9 +319,9 @@ describe('协办好评率 in the 考核 figures and score', () => {
       ...DEFAULT_ASSESSMENT_SCHEME,
       weights: { ...DEFAULT_ASSESSMENT_SCHEME.weights, cohandleGood: 101 },
     };
-    expect(validateAssessmentScheme(bad)).toEqual({
-      ok: false,
-      errors: ['weights.cohandleGood must be a number from 0 to 100'],
-    });
+    const result = validateAssessmentScheme(bad);
+    expect(result.ok ? [] : inEnglish(result.errors)).toEqual([
+      'weights.cohandleGood must be a number from 0 to 100',
+    ]);
   });
 });

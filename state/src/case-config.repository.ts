@@ -1,4 +1,5 @@
 import {
+  apiText,
   AppError,
   DEFAULT_WORK_CALENDAR,
   type CaseCategoryNode,
@@ -180,7 +181,8 @@ export async function deleteDispatchRule(
     { action: 'admin.dispatch_rule_deleted', entityType: 'dispatch_rule', entityId: id, data: null },
     async (tx) => {
       const result = await tx.deleteFrom('dispatch_rules').where('id', '=', id).executeTakeFirst();
-      if (Number(result.numDeletedRows) !== 1) throw new AppError('not_found', `no dispatch rule ${id}`);
+      if (Number(result.numDeletedRows) !== 1)
+        throw new AppError('not_found', apiText('notFound.dispatchRule', { id }));
     },
   );
 }
@@ -299,7 +301,8 @@ export async function deleteRosterShift(
     { action: 'admin.roster_shift_deleted', entityType: 'roster', entityId: String(id), data: null },
     async (tx) => {
       const result = await tx.deleteFrom('roster_shifts').where('id', '=', id).executeTakeFirst();
-      if (Number(result.numDeletedRows) !== 1) throw new AppError('not_found', `no roster shift ${id}`);
+      if (Number(result.numDeletedRows) !== 1)
+        throw new AppError('not_found', apiText('notFound.rosterShift', { id }));
     },
   );
 }

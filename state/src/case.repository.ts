@@ -1,4 +1,5 @@
 import {
+  apiText,
   AppError,
   OPEN_CASE_STATES,
   type CaseRecord,
@@ -156,7 +157,7 @@ export async function updateCase(
       .where('updated_at', '=', expected.updatedAt)
       .executeTakeFirst();
     if (Number(result.numUpdatedRows) !== 1) {
-      throw new AppError('conflict', `case ${next.id} changed meanwhile; reload and try again`);
+      throw new AppError('conflict', apiText('conflict.case', { id: next.id }));
     }
     await writeDetails(tx, next.id, write);
   });

@@ -61,6 +61,12 @@ const SAMPLE_PARAMS: Record<string, string | number> = {
   pattern: '^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$',
   date: '2026-10-01',
   key: 'fire',
+  parent: 'fire_safety',
+  index: 3,
+  keys: 'fire_exits_clear, gas_safe',
+  kind: 'grid',
+  suggested: 'u-worker05',
+  original: 'C-1023',
 };
 
 function sampleOf(key: ApiTextKey): ApiText {
@@ -185,6 +191,16 @@ describe('the keyed API texts', () => {
       apiText('backtest.tooManyDevices', { max: 500 }),
       '范围内设备超过 500 台，请缩小规则范围',
       'more than 500 devices in scope: narrow the scope',
+    ],
+    [
+      apiText('field.userIds', { field: 'coHandlerIds' }),
+      'coHandlerIds 必须是用户 id 列表',
+      'coHandlerIds must be a list of user ids',
+    ],
+    [
+      apiText('field.listOf', { field: 'kinds', values: 'opened, assigned' }),
+      'kinds 必须是由 新事件、派遣主办 组成的列表',
+      'kinds must be a list of opened, assigned',
     ],
   ])('%j', (text, chinese, english) => {
     expect(renderApiText('zh-CN', text)).toBe(chinese);

@@ -33,6 +33,8 @@ const CODE_FAMILIES = [
   'deliveryTarget',
   'deviceType',
   'category',
+  'reportKind',
+  'place.kind',
 ];
 
 function labelOf(labels: Record<string, string>, family: string, code: string): string | undefined {

@@ -1,8 +1,6 @@
 import { COHANDLE_MESSAGES_ZH_CN } from './api-cohandle.zh-CN';
-import { ASSESSMENT_MESSAGES_ZH_CN } from './api-assessment.zh-CN';
 import { DELIVERY_ERRORS_ZH_CN } from './api-delivery.zh-CN';
 import { FIELD_DETAILS_ZH_CN, FIELD_SHAPES_ZH_CN } from './api-details.zh-CN';
-import { PLACE_MESSAGES_ZH_CN } from './api-places.zh-CN';
 
 /**
  * 简体中文 for the texts the API still writes as English prose: error messages and validation
@@ -38,28 +36,13 @@ const MESSAGES: readonly ApiMessagePattern[] = [
   [/^severity must be one of ([\w, ]+)$/, (m) => `紧急程度须为 ${m[1]} 之一`],
 
   // 人工合并 (POST /api/cases/:id/merge)
-  [/^these cases cannot be merged$/, () => '这两个工单不能合并'],
   [/^a case cannot be merged into itself$/, () => '工单不能并入自身'],
   [/^the case to merge into must be open and not yet resolved$/, () => '要并入的目标工单须未办结'],
   [/^the case to merge must be open and not yet resolved$/, () => '被并入的工单须未办结'],
   [/^a case with cases under it cannot be merged$/, () => '下挂有子工单的工单不能被并入'],
   [/^a case cannot be merged into a case under it$/, () => '工单不能并入其下挂的子工单'],
 
-  [/^case (\S+) changed meanwhile; reload and try again$/, (m) => `工单 ${m[1]} 已被他人修改，请刷新后再试`],
   [/^(\w+) (\S+) (?:not found|does not exist)$/, (m) => missing(m[1]!, m[2]!)],
-  [/^no ((?:dispatch |roster )?\w+) (\S+)$/, (m) => missing(m[1]!, m[2]!)],
-
-  [/^(\S+) is not a grid worker, handler or supervisor$/, (m) => `${m[1]} 不是网格员、部门处置员或督办员`],
-  [/^(\S+) is outside the case's region$/, (m) => `${m[1]} 不在该工单所在辖区内`],
-  [
-    /^dispatching to (\S+) instead of the suggested (\S+) needs a reason \(note\)$/,
-    (m) => `未按建议派遣给 ${m[2]}，改派给 ${m[1]} 需填写改派理由（note）`,
-  ],
-
-  [
-    /^case (\S+) is itself a duplicate of (\S+): name that one$/,
-    (m) => `工单 ${m[1]} 本身是 ${m[2]} 的重复件，请填写原工单 ${m[2]}`,
-  ],
 
   [/^from must be before to, at most a year apart$/, () => 'from 必须早于 to，且相隔不超过一年'],
   [/^from and to must be epoch milliseconds$/, () => 'from 和 to 必须是毫秒时间戳'],
@@ -98,8 +81,6 @@ const PREFIXED: readonly ApiMessagePattern[] = [[/^([\w.[\]]+): (.+)$/, (m) => w
 /** In order: the first pattern that matches and renders wins, so the specific come first. */
 export const API_MESSAGES_ZH_CN: readonly ApiMessagePattern[] = [
   ...MESSAGES,
-  ...PLACE_MESSAGES_ZH_CN,
-  ...ASSESSMENT_MESSAGES_ZH_CN,
   ...COHANDLE_MESSAGES_ZH_CN,
   ...AUDIT_VERDICTS,
   ...DELIVERY_ERRORS_ZH_CN,

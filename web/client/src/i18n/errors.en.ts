@@ -434,6 +434,44 @@ export const ERROR_TEXTS_EN: Record<ApiTextKey, string> = {
   'cohandle.leadItself': 'The lead handler cannot co-handle their own case',
   'cohandle.alreadyOpen': '{id} already has an open sub-task on this case',
   'field.positiveWhole': '{field} must be a positive whole number',
+
+  // The category taxonomy (分类)
+  'taxonomy.unknownCategory': 'Unknown category {id}',
+  'taxonomy.subcategoryNotUnder': 'Subcategory {id} is not under {parent}',
+  'taxonomy.typeNotUnder': 'Type {id} is not under {parent}',
+  'taxonomy.typeNeedsSubcategory': 'Type {id} is not under a subcategory',
+  'taxonomy.keyShape': 'The key must be 1–3 dotted lower_snake_case parts',
+  'taxonomy.levelForKey': 'The level must be {level} for this key',
+  'taxonomy.levelAny': 'The level must be category, subcategory or type for this key',
+  'taxonomy.noParent': 'Parent {id} does not exist',
+  'taxonomy.matches': 'Matches must be a list of rule ids or event types',
+
+  // Places: risk level rules and 巡检 checklists
+  'place.rulesWindowDays': 'The window must be a whole number of days 1–366',
+  'place.rulesPoints': '{field} must be a whole number 0–100',
+  'place.rulesYellowFrom': 'Yellow from must be a whole number ≥ 1',
+  'place.rulesRedFrom': 'Red from must be a whole number',
+  'place.rulesRedAboveYellow': 'Red from must be above yellow from',
+  'place.rulesEvery': '{field} must be a whole number 1–366',
+  'checklist.list': 'The checklist must be a list of answers',
+  'checklist.notAnItem': "Answer {index} is not an item of this place's checklist",
+  'checklist.twice': 'Checklist item {key} is answered twice',
+  'checklist.needsOk': 'Checklist item {key} needs a yes or no',
+  'checklist.failedNeedsNote': 'Checklist item {key} failed: say what is wrong in its note',
+  'checklist.notAnswered': 'Checklist items not answered: {keys}',
+
+  // SLA (时限) and the 考核 scheme
+  'sla.span': '{field} must be a span like 15m, 2h, 1d, 4wh or 3wd',
+  'sla.minutes': '{field} must be a number of minutes ≥ 1',
+  'sla.breachActions': '{field} must be a list of: {values:breachAction}',
+  'assessment.weight': 'The weight of {key:assessmentWeight} must be a number from 0 to 100',
+  'assessment.oneWeight': 'At least one weight must be above 0',
+  'assessment.points': '{key:assessmentPoints} must be a number from 0 to 100',
+
+  // Dispatch and duplicates
+  'case.overrideNeedsNote': 'Dispatching to {id} instead of the suggested {suggested} needs a reason (note)',
+  'case.duplicateOfDuplicate': 'Case {id} is itself a duplicate of {original}: name that one',
+  'roster.noScope': '{kind:scopeKind} {id} does not exist',
 };
 
 /** Labels for codes the texts name that the console has no family for elsewhere. */
@@ -470,4 +508,21 @@ export const ERROR_TERMS_EN: Record<string, string> = {
   'subtaskAction.accept': 'Accept',
   'subtaskAction.report': 'Report back',
   'subtaskAction.cancel': 'Cancel',
+  'breachAction.remind': 'remind',
+  'breachAction.escalate': 'escalate',
+  'breachAction.supervise': 'supervise',
+  'assessmentWeight.response': 'response rate',
+  'assessmentWeight.onTime': 'on-time rate',
+  'assessmentWeight.solved': 'solved rate',
+  'assessmentWeight.satisfaction': 'satisfaction rate',
+  'assessmentWeight.cohandleGood': 'co-handling good rate',
+  'assessmentPoints.overduePenalty': 'The overdue penalty',
+  'assessmentPoints.supervisedPenalty': 'The supervision penalty',
+  'assessmentPoints.returnPenalty': 'The return penalty',
+  'assessmentPoints.patrolBonus': 'The patrol bonus',
+  'reportKind.day': 'daily comment',
+  'reportKind.week': 'weekly hint',
+  'reportKind.month': 'monthly report',
+  'scopeKind.grid': 'Grid',
+  'scopeKind.department': 'Department',
 };

@@ -429,6 +429,44 @@ export const ERROR_TEXTS_ZH_CN: Record<ApiTextKey, string> = {
   'cohandle.leadItself': '主办人不能协办自己的工单',
   'cohandle.alreadyOpen': '{id} 在此工单上已有未完成的协办任务',
   'field.positiveWhole': '{field} 必须是正整数',
+
+  // The category taxonomy (分类)
+  'taxonomy.unknownCategory': '未知类别 {id}',
+  'taxonomy.subcategoryNotUnder': '子类 {id} 不属于 {parent}',
+  'taxonomy.typeNotUnder': '类型 {id} 不属于 {parent}',
+  'taxonomy.typeNeedsSubcategory': '类型 {id} 须属于某个子类',
+  'taxonomy.keyShape': 'key 必须由 1–3 段以点分隔的 lower_snake_case 组成',
+  'taxonomy.levelForKey': '此 key 的 level 必须是 {level}',
+  'taxonomy.levelAny': 'level 必须是 category、subcategory 或 type',
+  'taxonomy.noParent': '上级类别 {id} 不存在',
+  'taxonomy.matches': 'matches 必须是规则 id 或事件类型列表',
+
+  // Places: risk level rules and 巡检 checklists
+  'place.rulesWindowDays': 'windowDays 必须是 1–366 的整数',
+  'place.rulesPoints': '{field} 必须是 0–100 的整数',
+  'place.rulesYellowFrom': 'yellowFrom 必须是不小于 1 的整数',
+  'place.rulesRedFrom': 'redFrom 必须是整数',
+  'place.rulesRedAboveYellow': 'redFrom 必须大于 yellowFrom',
+  'place.rulesEvery': '{field} 必须是 1–366 的整数',
+  'checklist.list': '检查清单必须是回答列表',
+  'checklist.notAnItem': '第 {index} 个回答不是该场所检查清单中的项目',
+  'checklist.twice': '检查项 {key} 回答了两次',
+  'checklist.needsOk': '检查项 {key} 须填写是否合格',
+  'checklist.failedNeedsNote': '检查项 {key} 不合格，请在备注中说明问题',
+  'checklist.notAnswered': '以下检查项未回答：{keys}',
+
+  // SLA (时限) and the 考核 scheme
+  'sla.span': '{field} 必须是时限，如 15m、2h、1d、4wh 或 3wd',
+  'sla.minutes': '{field} 必须是不少于 1 的分钟数',
+  'sla.breachActions': '{field} 必须是由 {values:breachAction} 组成的列表',
+  'assessment.weight': '{key:assessmentWeight} 权重须为 0 到 100 之间的数',
+  'assessment.oneWeight': '至少一项权重须大于 0',
+  'assessment.points': '{key:assessmentPoints} 须为 0 到 100 之间的数',
+
+  // Dispatch and duplicates
+  'case.overrideNeedsNote': '未按建议派遣给 {suggested}，改派给 {id} 需填写改派理由（note）',
+  'case.duplicateOfDuplicate': '工单 {id} 本身是 {original} 的重复件，请填写原工单 {original}',
+  'roster.noScope': '{kind:scopeKind} {id} 不存在',
 };
 
 /** Labels for codes the texts name that the console has no family for elsewhere. */
@@ -465,4 +503,21 @@ export const ERROR_TERMS_ZH_CN: Record<string, string> = {
   'subtaskAction.accept': '签收',
   'subtaskAction.report': '反馈',
   'subtaskAction.cancel': '撤销',
+  'breachAction.remind': '提醒',
+  'breachAction.escalate': '升级',
+  'breachAction.supervise': '督办',
+  'assessmentWeight.response': '响应率',
+  'assessmentWeight.onTime': '按时办结率',
+  'assessmentWeight.solved': '解决率',
+  'assessmentWeight.satisfaction': '满意率',
+  'assessmentWeight.cohandleGood': '协办好评率',
+  'assessmentPoints.overduePenalty': '超时扣分',
+  'assessmentPoints.supervisedPenalty': '督办扣分',
+  'assessmentPoints.returnPenalty': '退单扣分',
+  'assessmentPoints.patrolBonus': '主动发现加分',
+  'reportKind.day': '日点评',
+  'reportKind.week': '周提示',
+  'reportKind.month': '月通报',
+  'scopeKind.grid': '网格',
+  'scopeKind.department': '部门',
 };
