@@ -135,7 +135,12 @@ describe.skipIf(chromiumTestMode() === 'skip')('grids and people in real Chromiu
       photos: ['/api/photos/00000000-0000-4000-8000-000000000000.png'],
     });
     expect(filed.status).toBe(201);
-    expect(filed.body.case).toMatchObject({ gridId: 'G13', assigneeId: 'u-worker25' });
+    expect(filed.body.case).toMatchObject({ gridId: 'G13', state: 'reported' });
+    // 市政设施 waits for 立案; once registered, the rule list routes it to the new grid's duty.
+    const registered = await op.call<CaseView>('POST', `/api/cases/${filed.body.case.id}/actions`, {
+      action: 'register',
+    });
+    expect(registered.body).toMatchObject({ gridId: 'G13', assigneeId: 'u-worker25' });
 
     // The new worker signs in with the password shown once, chooses their own, and is in.
     const worker = await fixture.browser.newPage({ viewport: PHONE });

@@ -3,6 +3,7 @@ import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { registerAutomatically } from './harness/auto-register';
 import { expectNoSeriousViolations } from './harness/axe';
 import { chromiumTestMode, launchChromium } from './harness/chromium';
 import { buildConsole } from './harness/console-build';
@@ -28,6 +29,8 @@ describe.skipIf(chromiumTestMode() === 'skip')('协办 in real Chromium', () => 
   beforeAll(async () => {
     consoleDir = await buildConsole();
     env = await startTestPlatform({ staticDir: consoleDir });
+    // 协办 is the subject: a worker's own 市政设施 find is registered and comes back to them taken.
+    await registerAutomatically(await env.login('admin'), 'facility');
     browser = await launchChromium();
     await mkdir(SCREENSHOTS, { recursive: true });
   }, 120_000);
