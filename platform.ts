@@ -133,8 +133,10 @@ export async function startPlatform(config: Config, options: PlatformOptions): P
       maintainRollups: !ingestInWorker,
     });
     closers.add(() => store.close());
-    // The demo's past readings go in once, through this thread's store (ingest's own when it runs here).
-    if (seeded?.history && !ingestInWorker) {
+    // The demo's past readings go in once, through this thread's store: ingest's own when it runs
+    // here; with the worker, before the worker opens its store (startIngestWorker, below), so the
+    // store has one writer at a time.
+    if (seeded?.history) {
       const started = performance.now();
       const readings = await writeReadingsHistory(store, seeded.devices, {
         now: now(),
