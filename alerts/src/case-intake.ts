@@ -240,10 +240,17 @@ export async function openCase(
     );
     current = result.next;
   };
+  const reporter = draft.reporter;
+  const onDuty =
+    draft.selfHandle && reporter
+      ? await ctx.directory.levelPeople(draft.gridId, 'grid', at, policy.calendar)
+      : [];
+  // 自发自处: a worker on duty for the grid handles what they found, so nobody needs to dispatch it.
+  const selfHandled = reporter !== null && onDuty.includes(reporter.id);
   // 立案 is the desk's decision for this category: the report waits in the 待立案 queue, on its clock
-  // (an operator who dispatches it while entering it, or the desk opening it from an early warning,
-  // has made that decision).
-  const decided = draft.override !== undefined || draft.openedByDesk === true;
+  // (an operator who dispatches it while entering it, the desk opening it from an early warning, or
+  // a worker on duty handling their own find has made that decision).
+  const decided = draft.override !== undefined || draft.openedByDesk === true || selfHandled;
   if (!registersAutomatically(policy.categories, draft.category, draft.source) && !decided) {
     current = {
       ...current,
@@ -274,11 +281,6 @@ export async function openCase(
   await step({ action: 'register' }, SYSTEM, null, null);
 
   const suggestion = await ctx.directory.suggest(current, at, policy.calendar);
-  const reporter = draft.reporter;
-  const onDuty =
-    draft.selfHandle && reporter
-      ? await ctx.directory.levelPeople(draft.gridId, 'grid', at, policy.calendar)
-      : [];
   let ruleSubtasks: RuleSubtasks | undefined;
   if (draft.override && reporter) {
     const { assigneeId, note } = draft.override;
@@ -288,7 +290,7 @@ export async function openCase(
       suggestedId: suggestion?.leadId ?? null,
     };
     await step({ action: 'dispatch', assigneeId }, reporter, note, data);
-  } else if (reporter && onDuty.includes(reporter.id)) {
+  } else if (reporter && selfHandled) {
     // 自发自处: a worker on duty for the grid handles what they found themselves.
     await step({ action: 'dispatch', assigneeId: reporter.id }, SYSTEM, reporter.name, {
       assigneeId: reporter.id,
