@@ -104,6 +104,21 @@ describe.skipIf(chromiumTestMode() === 'skip')('不予立案 and 非属地 in re
       action: 'return_upstream',
       data: { reason: 'other_district' },
     });
+
+    // The analytics count both apart, beside 作废, 误报 and 重复件.
+    await page.goto(`${fixture.env.baseUrl}/#/analytics`);
+    const voided = page.getByTestId('stat-voided');
+    await voided.waitFor();
+    expect(await voided.locator('[data-reason="declined"]').textContent()).toBe('不予立案 1');
+    expect(await voided.locator('[data-reason="returned_upstream"]').textContent()).toBe('非属地 1');
+    // G01 lies in 江城社区 (C1): its row has them in their own columns.
+    const community = page.getByTestId('unit-community-C1');
+    expect(await community.getByTestId('unit-declined').textContent()).toBe('1');
+    expect(await community.getByTestId('unit-returned-upstream').textContent()).toBe('1');
+    await page.screenshot({
+      path: path.join(SCREENSHOTS, 'analytics-declined-upstream.png'),
+      fullPage: true,
+    });
     await page.context().close();
   });
 
