@@ -2,6 +2,7 @@ import type { CaseView, ClientToServerEvents, ServerToClientEvents, SessionView 
 import { Redis } from 'ioredis';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { registerAutomatically } from './harness/auto-register';
 import { redisTestMode, startRedis, type RedisInstance } from './harness/redis-server';
 import { startTestPlatform, type ApiClient, type TestPlatform } from './harness/test-platform';
 import { startWebNodeProcess, type WebNodeProcess } from './harness/web-node-process';
@@ -63,6 +64,8 @@ describe.runIf(redisTestMode() === 'run')('web nodes on one Redis (decision 0014
       startWebNodeProcess(nodeA.dataDir, { MQTT_URL: nodeA.mqttUrl, REDIS_URL: redis.url });
     [nodeB, nodeC] = await Promise.all([webNode(), webNode()]);
     op = await nodeA.login('op1');
+    // The pushes are the subject: 市容 calls are registered (and routed) as they are entered.
+    await registerAutomatically(await nodeA.login('admin'), 'city_appearance');
   }, 180_000);
 
   afterAll(async () => {
@@ -184,6 +187,7 @@ describe.runIf(redisTestMode() === 'run')('a web node whose Redis is down', () =
     redis = await startRedis();
     nodeA = await startTestPlatform();
     nodeB = await startWebNodeProcess(nodeA.dataDir, { MQTT_URL: nodeA.mqttUrl, REDIS_URL: redis.url });
+    await registerAutomatically(await nodeA.login('admin'), 'city_appearance');
   }, 180_000);
 
   afterAll(async () => {
