@@ -473,6 +473,21 @@ export const API_TEXTS_EN = {
   'case.overrideNeedsNote': 'dispatching to {id} instead of the suggested {suggested} needs a reason (note)',
   'case.duplicateOfDuplicate': 'case {id} is itself a duplicate of {original}: name that one',
   'roster.noScope': '{kind} {id} does not exist',
+
+  // Merging cases by hand (人工合并)
+  'merge.itself': 'a case cannot be merged into itself',
+  'merge.keptOpen': 'the case to merge into must be open and not yet resolved',
+  'merge.absorbedOpen': 'the case to merge must be open and not yet resolved',
+  'merge.hasChildren': 'a case with cases under it cannot be merged',
+  'merge.intoChild': 'a case cannot be merged into a case under it',
+
+  // Node-RED's raise-risk node (the flows' 风险 signals)
+  'risk.scenarioId': 'scenarioId must be an id (letters, digits, _ and -)',
+  'risk.payloadSeverity': 'payload.severity must be info, warning, critical or null (resolved)',
+  'field.deviceId': '{field} must be a device id',
+
+  // Resolving while co-handlers still owe their report
+  'subtask.reportsMissing': '{count} required co-handler report(s) missing',
 } as const;
 
 export type ApiTextKey = keyof typeof API_TEXTS_EN;

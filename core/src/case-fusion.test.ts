@@ -12,6 +12,7 @@ import {
 import { caseIn, NOW } from './case-test-fixture';
 import type { CaseRecord, CaseState } from './case-types';
 import type { RegionLevel } from './model';
+import { inEnglish } from './errors';
 
 const MIN = 60_000;
 /** About 111 m per 0.001° of latitude. */
@@ -230,7 +231,7 @@ describe('merging by hand: any two open cases in scope, never a case into itself
       ['a case cannot be merged into a case under it'],
     ],
   ])('%s', (_name, pair, expected) => {
-    expect(mergeProblems(pair)).toEqual(expected);
+    expect(inEnglish(mergeProblems(pair))).toEqual(expected);
   });
 
   it('the kept case counts both, stays risk-active if either is, and keeps the later signal', () => {

@@ -1,3 +1,5 @@
+import { apiText } from './api-texts';
+import type { Problem } from './errors';
 import { ACTIVE_CASE_STATES, type CaseRecord, type CaseSource } from './case-types';
 import type { RegionLevel } from './model';
 
@@ -188,15 +190,13 @@ export interface MergePair {
 }
 
 /** Why these two cases cannot be merged, or nothing. Any two cases in the person's scope may be. */
-export function mergeProblems({ kept, absorbed, absorbedChildren }: MergePair): string[] {
-  if (kept.id === absorbed.id) return ['a case cannot be merged into itself'];
-  const problems: string[] = [];
-  if (!ACTIVE_CASE_STATES.includes(kept.state))
-    problems.push('the case to merge into must be open and not yet resolved');
-  if (!ACTIVE_CASE_STATES.includes(absorbed.state))
-    problems.push('the case to merge must be open and not yet resolved');
-  if (absorbedChildren > 0) problems.push('a case with cases under it cannot be merged');
-  if (kept.parentId === absorbed.id) problems.push('a case cannot be merged into a case under it');
+export function mergeProblems({ kept, absorbed, absorbedChildren }: MergePair): Problem[] {
+  if (kept.id === absorbed.id) return [apiText('merge.itself')];
+  const problems: Problem[] = [];
+  if (!ACTIVE_CASE_STATES.includes(kept.state)) problems.push(apiText('merge.keptOpen'));
+  if (!ACTIVE_CASE_STATES.includes(absorbed.state)) problems.push(apiText('merge.absorbedOpen'));
+  if (absorbedChildren > 0) problems.push(apiText('merge.hasChildren'));
+  if (kept.parentId === absorbed.id) problems.push(apiText('merge.intoChild'));
   return problems;
 }
 

@@ -142,9 +142,9 @@ export function missingReports(subtasks: readonly CaseSubtask[]): CaseSubtask[] 
 }
 
 /** Why the lead may not resolve yet, or null when every required report is in. */
-export function resolveRefusal(subtasks: readonly CaseSubtask[]): string | null {
+export function resolveRefusal(subtasks: readonly CaseSubtask[]): ApiText | null {
   const missing = missingReports(subtasks).length;
-  return missing === 0 ? null : `${missing} required co-handler report(s) missing`;
+  return missing === 0 ? null : apiText('subtask.reportsMissing', { count: missing });
 }
 
 /** The most working days a sub-task may be given. */

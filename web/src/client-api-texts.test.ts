@@ -202,6 +202,11 @@ describe('the keyed API texts', () => {
       'kinds 必须是由 新事件、派遣主办 组成的列表',
       'kinds must be a list of opened, assigned',
     ],
+    [
+      apiText('field.severity', { field: 'bands[1].severity' }),
+      'bands[1].severity 必须是 提示、预警 或 紧急',
+      'bands[1].severity must be info, warning or critical',
+    ],
   ])('%j', (text, chinese, english) => {
     expect(renderApiText('zh-CN', text)).toBe(chinese);
     expect(englishOf(text)).toBe(english);

@@ -1,5 +1,6 @@
 import {
   checkRaiseRiskConfig,
+  inEnglish,
   parseRaisedRisk,
   scenarioSignal,
   SEVERITIES,
@@ -31,10 +32,10 @@ export function riskFromFlow(
     severity: raw.severity,
   };
   const problems = checkRaiseRiskConfig(config);
-  if (problems.length > 0) return { ok: false, reason: problems.join('; ') };
+  if (problems.length > 0) return { ok: false, reason: inEnglish(problems).join('; ') };
   const checked = config as RaiseRiskRequest['config'];
   const parsed = parseRaisedRisk(request.risk, checked);
-  if (!parsed.ok) return { ok: false, reason: parsed.errors.join('; ') };
+  if (!parsed.ok) return { ok: false, reason: inEnglish(parsed.errors).join('; ') };
   if (!isSeverityOrNull(request.severity) || !isSeverityOrNull(request.previousSeverity))
     return { ok: false, reason: 'severity must be info, warning, critical or null' };
   const identity = device(parsed.risk.deviceId);

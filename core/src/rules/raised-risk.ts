@@ -1,3 +1,5 @@
+import { apiText } from '../api-texts';
+import type { Problem } from '../errors';
 import { isValidId } from '../ids';
 import { SEVERITIES, type Severity } from '../model';
 import type { DeviceIdentity } from '../reading';
@@ -25,15 +27,16 @@ export interface RaisedRisk {
   snapshot?: string;
 }
 
-export function checkRaiseRiskConfig(config: Partial<RaiseRiskConfig>): string[] {
-  const errors: string[] = [];
+export function checkRaiseRiskConfig(config: Partial<RaiseRiskConfig>): Problem[] {
+  const errors: Problem[] = [];
   if (typeof config.scenarioId !== 'string' || !isValidId(config.scenarioId))
-    errors.push('scenarioId must be an id (letters, digits, _ and -)');
-  if (typeof config.name !== 'string' || config.name.trim() === '') errors.push('name is required');
+    errors.push(apiText('risk.scenarioId'));
+  if (typeof config.name !== 'string' || config.name.trim() === '')
+    errors.push(apiText('field.required', { field: 'name' }));
   if (typeof config.category !== 'string' || config.category.trim() === '')
-    errors.push('category is required');
+    errors.push(apiText('field.required', { field: 'category' }));
   if (!SEVERITIES.includes(config.severity as Severity))
-    errors.push('severity must be info, warning or critical');
+    errors.push(apiText('field.severity', { field: 'severity' }));
   return errors;
 }
 
@@ -41,20 +44,21 @@ export function checkRaiseRiskConfig(config: Partial<RaiseRiskConfig>): string[]
 export function parseRaisedRisk(
   payload: unknown,
   config: RaiseRiskConfig,
-): { ok: true; risk: RaisedRisk } | { ok: false; errors: string[] } {
+): { ok: true; risk: RaisedRisk } | { ok: false; errors: Problem[] } {
   if (typeof payload !== 'object' || payload === null)
-    return { ok: false, errors: ['payload must be an object'] };
+    return { ok: false, errors: [apiText('field.mustBeObject', { field: 'payload' })] };
   const p = payload as Record<string, unknown>;
-  const errors: string[] = [];
+  const errors: Problem[] = [];
   if (typeof p.deviceId !== 'string' || !isValidId(p.deviceId))
-    errors.push('payload.deviceId must be a device id');
+    errors.push(apiText('field.deviceId', { field: 'payload.deviceId' }));
   const severity = p.severity === undefined ? config.severity : p.severity;
   if (severity !== null && !SEVERITIES.includes(severity as Severity))
-    errors.push('payload.severity must be info, warning, critical or null (resolved)');
+    errors.push(apiText('risk.payloadSeverity'));
   if (p.value !== undefined && (typeof p.value !== 'number' || !Number.isFinite(p.value)))
-    errors.push('payload.value must be a number');
+    errors.push(apiText('field.mustBeNumber', { field: 'payload.value' }));
   for (const key of ['metric', 'eventType', 'snapshot']) {
-    if (p[key] !== undefined && typeof p[key] !== 'string') errors.push(`payload.${key} must be a string`);
+    if (p[key] !== undefined && typeof p[key] !== 'string')
+      errors.push(apiText('field.mustBeString', { field: `payload.${key}` }));
   }
   if (errors.length > 0) return { ok: false, errors };
   const risk: RaisedRisk = { deviceId: p.deviceId as string, severity: severity as Severity | null };

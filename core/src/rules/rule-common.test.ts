@@ -3,6 +3,7 @@ import type { Severity } from '../model';
 import { inScope, isScheduleActive, newSettledState, settleSeverity, type RuleSubject } from './rule-common';
 import { checkRaiseRiskConfig, parseRaisedRisk, scenarioSignal, type RaiseRiskConfig } from './raised-risk';
 import type { RuleSchedule, RuleScope } from './rule-types';
+import { inEnglish } from '../errors';
 
 describe('inScope', () => {
   const smoke: RuleSubject = {
@@ -135,7 +136,11 @@ describe('raised risks (Node-RED scenarios)', () => {
       ],
     ],
   ])('rejects %s', (_name, payload, errors) => {
-    expect(parseRaisedRisk(payload, config)).toEqual({ ok: false, errors });
+    const parsed = parseRaisedRisk(payload, config);
+    expect(parsed.ok ? parsed : { ...parsed, errors: inEnglish(parsed.errors) }).toEqual({
+      ok: false,
+      errors,
+    });
   });
 
   it('takes the configured severity by default and builds a signal like a rule would', () => {
@@ -164,7 +169,9 @@ describe('raised risks (Node-RED scenarios)', () => {
 
   it('checks a node configuration', () => {
     expect(checkRaiseRiskConfig(config)).toEqual([]);
-    expect(checkRaiseRiskConfig({ scenarioId: '积水', name: ' ', severity: 'high' as Severity })).toEqual([
+    expect(
+      inEnglish(checkRaiseRiskConfig({ scenarioId: '积水', name: ' ', severity: 'high' as Severity })),
+    ).toEqual([
       'scenarioId must be an id (letters, digits, _ and -)',
       'name is required',
       'category is required',

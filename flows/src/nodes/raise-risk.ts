@@ -1,5 +1,6 @@
 import {
   checkRaiseRiskConfig,
+  inEnglish,
   newSettledState,
   parseRaisedRisk,
   settleSeverity,
@@ -20,14 +21,14 @@ export function registerRaiseRisk(RED: NodeRedApi): void {
     if (!platform) return;
     const problems = checkRaiseRiskConfig(config);
     if (problems.length > 0) {
-      this.status({ fill: 'red', shape: 'ring', text: problems.join('; ') });
+      this.status({ fill: 'red', shape: 'ring', text: inEnglish(problems).join('; ') });
       return;
     }
     const states = new Map<string, SettledState>();
     const { scenarioId, name, category, severity } = config;
     this.on('input', (msg, send, done) => {
       const parsed = parseRaisedRisk(msg.payload, config);
-      if (!parsed.ok) return done(new Error(parsed.errors.join('; ')));
+      if (!parsed.ok) return done(new Error(inEnglish(parsed.errors).join('; ')));
       const { deviceId } = parsed.risk;
       let state = states.get(deviceId);
       if (!state) states.set(deviceId, (state = newSettledState()));

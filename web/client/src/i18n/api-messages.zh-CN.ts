@@ -36,11 +36,6 @@ const MESSAGES: readonly ApiMessagePattern[] = [
   [/^severity must be one of ([\w, ]+)$/, (m) => `紧急程度须为 ${m[1]} 之一`],
 
   // 人工合并 (POST /api/cases/:id/merge)
-  [/^a case cannot be merged into itself$/, () => '工单不能并入自身'],
-  [/^the case to merge into must be open and not yet resolved$/, () => '要并入的目标工单须未办结'],
-  [/^the case to merge must be open and not yet resolved$/, () => '被并入的工单须未办结'],
-  [/^a case with cases under it cannot be merged$/, () => '下挂有子工单的工单不能被并入'],
-  [/^a case cannot be merged into a case under it$/, () => '工单不能并入其下挂的子工单'],
 
   [/^(\w+) (\S+) (?:not found|does not exist)$/, (m) => missing(m[1]!, m[2]!)],
 

@@ -472,6 +472,21 @@ export const ERROR_TEXTS_EN: Record<ApiTextKey, string> = {
   'case.overrideNeedsNote': 'Dispatching to {id} instead of the suggested {suggested} needs a reason (note)',
   'case.duplicateOfDuplicate': 'Case {id} is itself a duplicate of {original}: name that one',
   'roster.noScope': '{kind:scopeKind} {id} does not exist',
+
+  // Merging cases by hand (人工合并)
+  'merge.itself': 'A case cannot be merged into itself',
+  'merge.keptOpen': 'The case to merge into must be open and not yet resolved',
+  'merge.absorbedOpen': 'The case to merge must be open and not yet resolved',
+  'merge.hasChildren': 'A case with cases under it cannot be merged',
+  'merge.intoChild': 'A case cannot be merged into a case under it',
+
+  // Node-RED's raise-risk node (the flows' 风险 signals)
+  'risk.scenarioId': 'The scenario id must be an id (letters, digits, _ and -)',
+  'risk.payloadSeverity': "The payload's severity must be info, warning, critical or null (resolved)",
+  'field.deviceId': '{field} must be a device id',
+
+  // Resolving while co-handlers still owe their report
+  'subtask.reportsMissing': '{count} required co-handler report(s) still missing',
 };
 
 /** Labels for codes the texts name that the console has no family for elsewhere. */

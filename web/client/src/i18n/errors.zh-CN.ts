@@ -467,6 +467,21 @@ export const ERROR_TEXTS_ZH_CN: Record<ApiTextKey, string> = {
   'case.overrideNeedsNote': '未按建议派遣给 {suggested}，改派给 {id} 需填写改派理由（note）',
   'case.duplicateOfDuplicate': '工单 {id} 本身是 {original} 的重复件，请填写原工单 {original}',
   'roster.noScope': '{kind:scopeKind} {id} 不存在',
+
+  // Merging cases by hand (人工合并)
+  'merge.itself': '工单不能并入自身',
+  'merge.keptOpen': '要并入的目标工单须未办结',
+  'merge.absorbedOpen': '被并入的工单须未办结',
+  'merge.hasChildren': '下挂有子工单的工单不能被并入',
+  'merge.intoChild': '工单不能并入其下挂的子工单',
+
+  // Node-RED's raise-risk node (the flows' 风险 signals)
+  'risk.scenarioId': 'scenarioId 必须是编号（字母、数字、_ 和 -）',
+  'risk.payloadSeverity': 'payload.severity 必须是 info、warning、critical 或 null（已解除）',
+  'field.deviceId': '{field} 必须是设备编号',
+
+  // Resolving while co-handlers still owe their report
+  'subtask.reportsMissing': '还有 {count} 项必需的协办反馈未提交，暂不能办结',
 };
 
 /** Labels for codes the texts name that the console has no family for elsewhere. */
