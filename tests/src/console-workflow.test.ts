@@ -202,8 +202,8 @@ describe.skipIf(chromiumTestMode() === 'skip')('the case workflow in real Chromi
 
   it('an operator closes a case as a duplicate of another (linked both ways) and one as a false alarm, each with what it needs', async () => {
     const op = await fixture.env.login('op1');
-    const hotline = async (title: string, gridId: string) =>
-      (
+    const hotline = async (title: string, gridId: string) => {
+      const filed = (
         await op.call<{ case: CaseView }>('POST', '/api/cases/hotline', {
           title,
           description: `${title}（来电反映）`,
@@ -214,6 +214,9 @@ describe.skipIf(chromiumTestMode() === 'skip')('the case workflow in real Chromi
           callerPhone: '13800005555',
         })
       ).body.case;
+      // 市容 waits for 立案: the operator registers it and the rule list routes it.
+      return (await op.call<CaseView>('POST', `/api/cases/${filed.id}/actions`, { action: 'register' })).body;
+    };
     const original = await hotline('商铺门前占道堆物', 'G02');
     const copy = await hotline('商铺门前占道堆物（再次来电）', 'G02');
     const noise = await hotline('夜间施工噪声', 'G04');
