@@ -1,4 +1,5 @@
 import {
+  apiText,
   AppError,
   authorize,
   mergeCandidates,
@@ -23,7 +24,8 @@ export async function listMergeCandidates(
   authorize(user, 'case.dispatch');
   const grids = await visibleGrids(ctx, user);
   const target = await findCase(ctx.db, caseId);
-  if (!target || !grids.includes(target.gridId)) throw new AppError('not_found', `case ${caseId} not found`);
+  if (!target || !grids.includes(target.gridId))
+    throw new AppError('not_found', apiText('notFound.case', { id: caseId }));
   const [sameCaller, samePlace] = await Promise.all([
     listOpenCasesOfSameCaller(ctx.db, target.id),
     listOpenCasesAtSamePlace(ctx.db, target),

@@ -1,4 +1,5 @@
 import {
+  apiText,
   AppError,
   authorize,
   checkClassification,
@@ -43,10 +44,10 @@ async function splitWithin(
 ): Promise<SplitOutcome> {
   const original = await findCase(ctx.db, caseId);
   if (!original || !(await visibleGrids(ctx, user)).includes(original.gridId))
-    throw new AppError('not_found', `case ${caseId} not found`);
+    throw new AppError('not_found', apiText('notFound.case', { id: caseId }));
   const policy = await loadPolicy(ctx);
   const problems = [...splitProblems(original, split), ...checkClassification(policy.categories, split)];
-  if (problems.length > 0) throw new AppError('validation_failed', 'this case cannot be split so', problems);
+  if (problems.length > 0) throw new AppError('validation_failed', apiText('split.cannot'), problems);
 
   const draft = await draftOfSplit(ctx, original, split, user);
   const at = ctx.now();

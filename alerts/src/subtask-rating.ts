@@ -1,4 +1,5 @@
 import {
+  apiText,
   AppError,
   authorize,
   can,
@@ -57,12 +58,12 @@ export async function rateSubtask(
     !record ||
     !(subtasks.some((s) => coHandlingSide(s, user, departments)) || (await canSee(ctx, user, record)))
   )
-    throw new AppError('not_found', `case ${caseId} not found`);
+    throw new AppError('not_found', apiText('notFound.case', { id: caseId }));
   const subtaskId = Number(subtaskRef);
   if (!Number.isInteger(subtaskId) || subtaskId < 1 || subtaskId > 2_147_483_647)
-    throw new AppError('validation_failed', 'subtaskId must be a positive whole number');
+    throw new AppError('validation_failed', apiText('field.positiveWhole', { field: 'subtaskId' }));
   const subtask = subtasks.find((s) => s.id === subtaskId);
-  if (!subtask) throw new AppError('not_found', `sub-task ${subtaskId} not found`);
+  if (!subtask) throw new AppError('not_found', apiText('notFound.subtask', { id: subtaskId }));
 
   const ownSide = coHandlingSide(subtask, user, departments);
   const managesCase =
@@ -82,7 +83,7 @@ export async function rateSubtask(
     },
     now,
   );
-  if (!result.ok) throw new AppError(result.code, result.message);
+  if (!result.ok) throw new AppError(result.code, result.text);
   const rating = result.next;
 
   const next = { ...record, updatedAt: now };
@@ -135,9 +136,9 @@ export async function listCohandleRatings(
 ): Promise<CohandleRatingsView> {
   authorize(user, 'cohandle.rating.read');
   if (!(query.from < query.to) || query.to - query.from > MAX_PERIOD_MS)
-    throw new AppError('validation_failed', 'from must be before to, at most a year apart');
+    throw new AppError('validation_failed', apiText('range.withinYear'));
   if (query.departmentId !== undefined && query.regionId !== undefined)
-    throw new AppError('validation_failed', 'give departmentId or regionId, not both');
+    throw new AppError('validation_failed', apiText('rating.departmentOrRegion'));
   const regions = ctx.regions();
   const [departments, mine] = await Promise.all([
     listDepartments(ctx.db),
@@ -151,12 +152,9 @@ export async function listCohandleRatings(
 
   if (departmentId !== undefined) {
     const department = departments.find((d) => d.id === departmentId);
-    if (!department) throw new AppError('not_found', `department ${departmentId} not found`);
+    if (!department) throw new AppError('not_found', apiText('notFound.department', { id: departmentId }));
     if (!mine.includes(department.id) && !oversees(department.regionId))
-      throw new AppError(
-        'forbidden',
-        "only the department's members and the command centre read its ratings",
-      );
+      throw new AppError('forbidden', apiText('rating.readForbidden'));
     const rows = await listRatedSubtasks(ctx.db, { ...period, departmentIds: [department.id] });
     return {
       ...period,
@@ -168,7 +166,8 @@ export async function listCohandleRatings(
   }
   const regionId = query.regionId ?? user.regionId;
   const region = regions.find((r) => r.id === regionId);
-  if (!region || !oversees(region.id)) throw new AppError('not_found', `region ${regionId} not found`);
+  if (!region || !oversees(region.id))
+    throw new AppError('not_found', apiText('notFound.region', { id: regionId }));
   const rows = await listRatedSubtasks(ctx.db, { ...period, gridIds: gridsInRegion(regions, region.id) });
   return {
     ...period,

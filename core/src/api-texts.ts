@@ -488,6 +488,39 @@ export const API_TEXTS_EN = {
 
   // Resolving while co-handlers still owe their report
   'subtask.reportsMissing': '{count} required co-handler report(s) missing',
+
+  // 不予立案 and 非属地 (declining to register, returning upstream)
+  'case.declineNeedsNote': 'declining to register needs a note saying why',
+  'case.upstreamOnlyHotline': 'only a hotline case is returned upstream',
+  'case.upstreamNeedsNote': 'returning upstream needs a note saying where it belongs',
+  'permission.decline': 'only the command centre and supervisors decline to register a case',
+  'permission.returnUpstream': 'only the command centre and supervisors return a hotline case upstream',
+
+  // 好差评 of 协办
+  'rating.onlyReported': 'only a reported sub-task is rated',
+  'rating.leadSide': "only the case's lead and the command centre rate a co-handler's work",
+  'rating.cohandlerSide': 'only the co-handler and their department rate the request',
+  'rating.alreadyRated': '{name} has already rated this sub-task',
+  'rating.changeWindow': 'a rating can be changed only within a day of giving it',
+  'rating.side': 'side must be lead or cohandler',
+  'rating.grade': 'grade must be good, fair or poor',
+  'rating.departmentOrRegion': 'give departmentId or regionId, not both',
+  'rating.readForbidden': "only the department's members and the command centre read its ratings",
+  'rating.invalid': 'invalid rating',
+  'notFound.department': 'department {id} not found',
+  'conflict.rating': 'sub-task {id} was rated meanwhile; reload and try again',
+
+  // 拆分 (splitting a case in two)
+  'split.invalid': 'invalid case split',
+  'split.cannot': 'this case cannot be split so',
+  'split.notOpen': 'only an open case not yet resolved can be split',
+  'split.sameMatter': 'the new case must be another matter: change its title or its category',
+  'split.unknownFields': 'unknown fields: {fields}',
+  'permission.split': 'only the command centre and the desks split cases',
+
+  // Who may rate co-handling
+  'permission.subtaskRate': 'only the lead side and the co-handling department rate a co-handling',
+  'permission.ratingsRead': 'co-handling ratings are for departments and the command centre',
 } as const;
 
 export type ApiTextKey = keyof typeof API_TEXTS_EN;

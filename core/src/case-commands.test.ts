@@ -7,7 +7,7 @@ const PHOTO_ID = '3f0e2e0e-0000-4000-8000-000000000001';
 
 describe('parseCaseCommand', () => {
   const actions =
-    'register, dispatch, accept, return, arrive, pause, resume, resolve, verify, reject, void, close, feedback, reopen, escalate, request_extension, approve_extension, refuse_extension, supervise, unsupervise';
+    'register, dispatch, accept, return, arrive, pause, resume, resolve, verify, reject, void, decline, return_upstream, close, feedback, reopen, escalate, request_extension, approve_extension, refuse_extension, supervise, unsupervise';
   const reasons =
     'not_my_grid, wrong_category, duplicate, needs_department, not_my_duty, cannot_locate, other';
   it.each<[string, unknown, string[]]>([

@@ -5,6 +5,11 @@ import { computeCaseStats } from './case-stats';
 import { ratesOf } from './case-unit-rates';
 import { ACTORS, beijing, caseIn, NOW, POLICY } from './case-test-fixture';
 import { parseCaseCommand, transition, type CaseRecord } from './cases';
+import { inEnglish, type Problem } from './errors';
+
+/** A validation result with its problems as the API words them in English. */
+const worded = (result: { ok: boolean; errors?: readonly Problem[] }) =>
+  result.errors ? { ...result, errors: inEnglish(result.errors) } : result;
 
 /** 不予立案 and 非属地: what the moves need and cause, and how every figure leaves them out. */
 const { operator, supervisor } = ACTORS;
@@ -137,7 +142,7 @@ describe('非属地 (return_upstream)', () => {
       ok: false,
       message: 'returning upstream needs a note saying where it belongs',
     });
-    expect(parseCaseCommand({ action: 'return_upstream', reason: 'not_governance' })).toEqual({
+    expect(worded(parseCaseCommand({ action: 'return_upstream', reason: 'not_governance' }))).toEqual({
       ok: false,
       errors: ['reason must be one of other_district, outside_remit', 'note is required'],
     });
@@ -157,7 +162,7 @@ describe('parseCaseCommand for the outcomes', () => {
     [{ action: 'return_upstream', reason: 'other_district', note: '属邻区' }, null],
   ])('%o → %o', (body, errors) => {
     const parsed = parseCaseCommand(body);
-    expect(parsed).toEqual(errors ? { ok: false, errors } : { ok: true, command: body });
+    expect(worded(parsed)).toEqual(errors ? { ok: false, errors } : { ok: true, command: body });
   });
 });
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseCaseSplit, splitProblems, type CaseSplit } from './case-split';
 import { caseIn } from './case-test-fixture';
 import { CASE_STATES, type CaseState } from './case-types';
+import { inEnglish } from './errors';
 
 const BODY = {
   title: '楼道灯不亮',
@@ -57,7 +58,8 @@ describe('parseCaseSplit (the split form at the boundary)', () => {
       ],
     ],
   ])('refuses %s', (_name, body, errors) => {
-    expect(parseCaseSplit(body)).toEqual({ ok: false, errors });
+    const parsed = parseCaseSplit(body);
+    expect(parsed.ok ? parsed : { ...parsed, errors: inEnglish(parsed.errors) }).toEqual({ ok: false, errors });
   });
 });
 
@@ -91,7 +93,7 @@ describe('splitProblems (which case may be split, and into what)', () => {
   it.each(CASE_STATES.map((state) => [state, splittable[state]] as const))(
     'a %s case may be split: %s',
     (state, allowed) => {
-      expect(splitProblems({ ...original, state }, other)).toEqual(
+      expect(inEnglish(splitProblems({ ...original, state }, other))).toEqual(
         allowed ? [] : ['only an open case not yet resolved can be split'],
       );
     },
@@ -110,7 +112,7 @@ describe('splitProblems (which case may be split, and into what)', () => {
       caseType: original.caseType,
       ...change,
     };
-    expect(splitProblems(original, same)).toEqual(
+    expect(inEnglish(splitProblems(original, same))).toEqual(
       allowed ? [] : ['the new case must be another matter: change its title or its category'],
     );
   });

@@ -1,4 +1,6 @@
+import { apiText } from './api-texts';
 import { ACTIVE_CASE_STATES, type CaseRecord } from './case-types';
+import type { Problem } from './errors';
 import { SEVERITIES, type Severity } from './model';
 
 /**
@@ -18,18 +20,18 @@ export interface CaseSplit {
 
 const FIELDS = ['title', 'description', 'category', 'subcategory', 'caseType', 'severity', 'note'];
 
-type Parsed<T> = { ok: true; value: T } | { ok: false; errors: string[] };
+type Parsed<T> = { ok: true; value: T } | { ok: false; errors: Problem[] };
 
 /** The split form's body, every problem listed at once. */
 export function parseCaseSplit(input: unknown): Parsed<CaseSplit> {
   if (typeof input !== 'object' || input === null || Array.isArray(input))
-    return { ok: false, errors: ['body must be an object'] };
+    return { ok: false, errors: [apiText('field.bodyMustBeObject')] };
   const body = input as Record<string, unknown>;
-  const errors: string[] = [];
+  const errors: Problem[] = [];
   const text = (key: string, max: number): string => {
     const value = body[key];
     if (typeof value !== 'string' || !value.trim() || value.length > max) {
-      errors.push(`${key} is required (≤ ${max} characters)`);
+      errors.push(apiText('report.textRequired', { field: key, max }));
       return '';
     }
     return value.trim();
@@ -38,7 +40,7 @@ export function parseCaseSplit(input: unknown): Parsed<CaseSplit> {
     const value = body[key];
     if (value === undefined || value === null || value === '') return null;
     if (typeof value !== 'string' || value.length > max) {
-      errors.push(`${key} must be text of at most ${max} characters`);
+      errors.push(apiText('field.textAtMost', { field: key, max }));
       return null;
     }
     return value.trim() || null;
@@ -53,9 +55,9 @@ export function parseCaseSplit(input: unknown): Parsed<CaseSplit> {
     note: optional('note', 500),
   };
   if (!SEVERITIES.includes(body.severity as Severity))
-    errors.push(`severity must be one of ${SEVERITIES.join(', ')}`);
+    errors.push(apiText('field.oneOf', { field: 'severity', values: SEVERITIES.join(', ') }));
   const unknown = Object.keys(body).filter((key) => !FIELDS.includes(key));
-  if (unknown.length > 0) errors.push(`unknown fields: ${unknown.join(', ')}`);
+  if (unknown.length > 0) errors.push(apiText('split.unknownFields', { fields: unknown.join(', ') }));
   return errors.length > 0 ? { ok: false, errors } : { ok: true, value };
 }
 
@@ -63,16 +65,15 @@ export function parseCaseSplit(input: unknown): Parsed<CaseSplit> {
 export function splitProblems(
   original: Pick<CaseRecord, 'state' | 'title' | 'category' | 'subcategory' | 'caseType'>,
   split: Pick<CaseSplit, 'title' | 'category' | 'subcategory' | 'caseType'>,
-): string[] {
-  const problems: string[] = [];
+): Problem[] {
+  const problems: Problem[] = [];
   // A resolved case is checked as it was handled; a matter found in it afterwards is a new report.
-  if (!ACTIVE_CASE_STATES.includes(original.state))
-    problems.push('only an open case not yet resolved can be split');
+  if (!ACTIVE_CASE_STATES.includes(original.state)) problems.push(apiText('split.notOpen'));
   const sameMatter =
     split.title === original.title &&
     split.category === original.category &&
     split.subcategory === original.subcategory &&
     split.caseType === original.caseType;
-  if (sameMatter) problems.push('the new case must be another matter: change its title or its category');
+  if (sameMatter) problems.push(apiText('split.sameMatter'));
   return problems;
 }

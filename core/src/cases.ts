@@ -347,11 +347,14 @@ export function transition(
     }
     case 'decline': {
       if (!DECLINE_REASONS.includes(command.reason))
-        return refuse('validation_failed', `reason must be one of ${DECLINE_REASONS.join(', ')}`);
+        return refuse(
+          'validation_failed',
+          apiText('field.oneOf', { field: 'reason', values: DECLINE_REASONS.join(', ') }),
+        );
       const duplicate = duplicateTarget(current, command.reason, command.duplicateOfId);
       if (!duplicate.ok) return duplicate;
       if (command.reason !== 'duplicate' && !command.note?.trim())
-        return refuse('validation_failed', 'declining to register needs a note saying why');
+        return refuse('validation_failed', apiText('case.declineNeedsNote'));
       // 不予立案: never a case, so no rate counts it; the reason code goes on its timeline.
       Object.assign(next, {
         ...ENDED_UNHANDLED,
@@ -363,11 +366,13 @@ export function transition(
     }
     case 'return_upstream':
       if (current.source !== 'hotline')
-        return refuse('invalid_transition', 'only a hotline case is returned upstream');
+        return refuse('invalid_transition', apiText('case.upstreamOnlyHotline'));
       if (!UPSTREAM_REASONS.includes(command.reason))
-        return refuse('validation_failed', `reason must be one of ${UPSTREAM_REASONS.join(', ')}`);
-      if (!command.note?.trim())
-        return refuse('validation_failed', 'returning upstream needs a note saying where it belongs');
+        return refuse(
+          'validation_failed',
+          apiText('field.oneOf', { field: 'reason', values: UPSTREAM_REASONS.join(', ') }),
+        );
+      if (!command.note?.trim()) return refuse('validation_failed', apiText('case.upstreamNeedsNote'));
       // 非属地: back to the hotline that sent it; the street does not answer for it.
       Object.assign(next, {
         ...ENDED_UNHANDLED,

@@ -81,6 +81,7 @@ describe('decideRating: who rates which side, once, changeable by the rater with
       ok: false,
       code: 'invalid_transition',
       message: 'only a reported sub-task is rated',
+      text: { key: 'rating.onlyReported' },
     });
   });
 
@@ -115,6 +116,7 @@ describe('decideRating: who rates which side, once, changeable by the rater with
       ok: false,
       code: 'conflict',
       message: '网格员 李 has already rated this sub-task',
+      text: { key: 'rating.alreadyRated', params: { name: '网格员 李' } },
     });
   });
 });
@@ -151,7 +153,8 @@ describe('parseRatingInput', () => {
       errors: ['comment must be text of at most 500 characters'],
     },
   ])('refuses $body', ({ body, errors }) => {
-    expect(parseRatingInput(body)).toEqual({ ok: false, errors });
+    const parsed = parseRatingInput(body);
+    expect(parsed.ok ? parsed : { ...parsed, errors: inEnglish(parsed.errors) }).toEqual({ ok: false, errors });
   });
 });
 

@@ -1,4 +1,6 @@
+import { apiText, englishOf, type ApiText } from './api-texts';
 import type { CaseSubtask } from './case-subtasks';
+import type { Problem } from './errors';
 import type { Rate } from './case-stats';
 
 /**
@@ -55,10 +57,10 @@ export interface RatingActor {
 
 export type RatingResult =
   | { ok: true; next: SubtaskRating; changed: boolean }
-  | { ok: false; code: 'invalid_transition' | 'forbidden' | 'conflict'; message: string };
+  | { ok: false; code: 'invalid_transition' | 'forbidden' | 'conflict'; message: string; text: ApiText };
 
-const refuse = (code: 'invalid_transition' | 'forbidden' | 'conflict', message: string) =>
-  ({ ok: false, code, message }) as const;
+const refuse = (code: 'invalid_transition' | 'forbidden' | 'conflict', text: ApiText) =>
+  ({ ok: false, code, message: englishOf(text), text }) as const;
 
 /** The one place that decides a rating. Pure: "now" is passed in, nothing is stored here. */
 export function decideRating(
@@ -68,11 +70,10 @@ export function decideRating(
   actor: RatingActor,
   now: number,
 ): RatingResult {
-  if (subtask.state !== 'reported') return refuse('invalid_transition', 'only a reported sub-task is rated');
-  if (input.side === 'lead' && !actor.leadSide)
-    return refuse('forbidden', "only the case's lead and the command centre rate a co-handler's work");
+  if (subtask.state !== 'reported') return refuse('invalid_transition', apiText('rating.onlyReported'));
+  if (input.side === 'lead' && !actor.leadSide) return refuse('forbidden', apiText('rating.leadSide'));
   if (input.side === 'cohandler' && !actor.cohandlerSide)
-    return refuse('forbidden', 'only the co-handler and their department rate the request');
+    return refuse('forbidden', apiText('rating.cohandlerSide'));
   if (current === null)
     return {
       ok: true,
@@ -89,9 +90,9 @@ export function decideRating(
       },
     };
   if (current.raterId !== actor.id)
-    return refuse('conflict', `${current.raterName} has already rated this sub-task`);
+    return refuse('conflict', apiText('rating.alreadyRated', { name: current.raterName }));
   if (now - current.ratedAt > RATING_CHANGE_WINDOW_MS)
-    return refuse('invalid_transition', 'a rating can be changed only within a day of giving it');
+    return refuse('invalid_transition', apiText('rating.changeWindow'));
   return {
     ok: true,
     changed: true,
@@ -102,18 +103,18 @@ export function decideRating(
 /** Validates a rating from JSON, listing every problem. */
 export function parseRatingInput(
   body: unknown,
-): { ok: true; value: RatingInput } | { ok: false; errors: string[] } {
+): { ok: true; value: RatingInput } | { ok: false; errors: Problem[] } {
   if (typeof body !== 'object' || body === null || Array.isArray(body))
-    return { ok: false, errors: ['body must be an object'] };
+    return { ok: false, errors: [apiText('field.bodyMustBeObject')] };
   const b = body as Record<string, unknown>;
-  const errors: string[] = [];
-  if (!RATING_SIDES.includes(b.side as RatingSide)) errors.push('side must be lead or cohandler');
-  if (!RATING_GRADES.includes(b.grade as RatingGrade)) errors.push('grade must be good, fair or poor');
+  const errors: Problem[] = [];
+  if (!RATING_SIDES.includes(b.side as RatingSide)) errors.push(apiText('rating.side'));
+  if (!RATING_GRADES.includes(b.grade as RatingGrade)) errors.push(apiText('rating.grade'));
   const comment = b.comment ?? null;
   if (comment !== null && (typeof comment !== 'string' || comment.length > 500))
-    errors.push('comment must be text of at most 500 characters');
+    errors.push(apiText('field.textAtMost', { field: 'comment', max: 500 }));
   for (const key of Object.keys(b))
-    if (!['side', 'grade', 'comment'].includes(key)) errors.push(`unknown field ${key}`);
+    if (!['side', 'grade', 'comment'].includes(key)) errors.push(apiText('field.unknown', { field: key }));
   if (errors.length > 0) return { ok: false, errors };
   const trimmed = typeof comment === 'string' ? comment.trim() : '';
   return {

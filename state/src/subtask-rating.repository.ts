@@ -1,4 +1,5 @@
 import {
+  apiText,
   AppError,
   NO_RATINGS,
   type RatedSubtask,
@@ -65,8 +66,7 @@ export async function saveSubtaskRating(
   };
   const written = previous ? await updateOwnRating(db, row, previous) : await insertFirstRating(db, row);
   const { subtaskId } = rating;
-  if (!written)
-    throw new AppError('conflict', `sub-task ${subtaskId} was rated meanwhile; reload and try again`);
+  if (!written) throw new AppError('conflict', apiText('conflict.rating', { id: subtaskId }));
 }
 
 type NewRating = Selectable<SubtaskRatingTables['subtask_ratings']>;

@@ -67,6 +67,7 @@ const SAMPLE_PARAMS: Record<string, string | number> = {
   kind: 'grid',
   suggested: 'u-worker05',
   original: 'C-1023',
+  fields: 'caseId, state',
 };
 
 function sampleOf(key: ApiTextKey): ApiText {

@@ -1,4 +1,4 @@
-import { AppError, parseCaseSplit } from '@gridsense/core';
+import { apiText, AppError, parseCaseSplit } from '@gridsense/core';
 import type { Router } from 'express';
 import { declaredRouter } from '../route-actions';
 import type { WebDeps } from '../web-deps';
@@ -16,7 +16,7 @@ export function caseMergeSplitRoutes(deps: WebDeps): Router {
   /** The other matter of a case becomes a new case; both are answered. */
   router.post('/api/cases/:id/split', async (request, response) => {
     const parsed = parseCaseSplit(request.body);
-    if (!parsed.ok) throw new AppError('validation_failed', 'invalid case split', parsed.errors);
+    if (!parsed.ok) throw new AppError('validation_failed', apiText('split.invalid'), parsed.errors);
     response.status(201).json(await deps.cases.split(currentUser(request), request.params.id, parsed.value));
   });
 

@@ -1,4 +1,4 @@
-import { AppError, parseRatingInput } from '@gridsense/core';
+import { apiText, AppError, parseRatingInput } from '@gridsense/core';
 import { listCohandleRatings, rateSubtask } from '@gridsense/alerts';
 import type { Router } from 'express';
 import { declaredRouter } from '../route-actions';
@@ -20,7 +20,7 @@ export function subtaskRatingRoutes(deps: WebDeps): Router {
   /** The lead side rates the work (`side: lead`), the co-handling side the request (`side: cohandler`). */
   router.post('/api/cases/:id/subtasks/:subtaskId/rating', async (request, response) => {
     const parsed = parseRatingInput(request.body);
-    if (!parsed.ok) throw new AppError('validation_failed', 'invalid rating', parsed.errors);
+    if (!parsed.ok) throw new AppError('validation_failed', apiText('rating.invalid'), parsed.errors);
     response.json(
       await rateSubtask(
         ctx(),
@@ -39,10 +39,12 @@ export function subtaskRatingRoutes(deps: WebDeps): Router {
     const start = from === undefined ? end - 30 * DAY_MS : Number(from);
     // Whole milliseconds: the bounds are compared with bigint columns on PostgreSQL.
     if (!Number.isSafeInteger(start) || !Number.isSafeInteger(end))
-      throw new AppError('validation_failed', 'from and to must be epoch milliseconds');
+      throw new AppError('validation_failed', apiText('range.epochMs'));
     const { departmentId, regionId } = request.query;
-    if (badId(departmentId)) throw new AppError('validation_failed', 'departmentId must be an id');
-    if (badId(regionId)) throw new AppError('validation_failed', 'regionId must be an id');
+    if (badId(departmentId))
+      throw new AppError('validation_failed', apiText('field.mustBeId', { field: 'departmentId' }));
+    if (badId(regionId))
+      throw new AppError('validation_failed', apiText('field.mustBeId', { field: 'regionId' }));
     response.json(
       await listCohandleRatings(ctx(), currentUser(request), {
         from: start,

@@ -487,6 +487,39 @@ export const ERROR_TEXTS_EN: Record<ApiTextKey, string> = {
 
   // Resolving while co-handlers still owe their report
   'subtask.reportsMissing': '{count} required co-handler report(s) still missing',
+
+  // 不予立案 and 非属地 (declining to register, returning upstream)
+  'case.declineNeedsNote': 'Declining to register needs a note saying why',
+  'case.upstreamOnlyHotline': 'Only a hotline case is returned upstream',
+  'case.upstreamNeedsNote': 'Returning upstream needs a note saying where it belongs',
+  'permission.decline': 'Only the command centre and supervisors decline to register a case',
+  'permission.returnUpstream': 'Only the command centre and supervisors return a hotline case upstream',
+
+  // 好差评 of 协办
+  'rating.onlyReported': 'Only a reported sub-task is rated',
+  'rating.leadSide': "Only the case's lead and the command centre rate a co-handler's work",
+  'rating.cohandlerSide': 'Only the co-handler and their department rate the request',
+  'rating.alreadyRated': '{name} has already rated this sub-task',
+  'rating.changeWindow': 'A rating can be changed only within a day of giving it',
+  'rating.side': 'The side must be lead or cohandler',
+  'rating.grade': 'The grade must be good, fair or poor',
+  'rating.departmentOrRegion': 'Give a department or a region, not both',
+  'rating.readForbidden': "Only the department's members and the command centre read its ratings",
+  'rating.invalid': 'The rating is not valid',
+  'notFound.department': 'Department {id} not found',
+  'conflict.rating': 'Sub-task {id} was rated meanwhile; reload and try again',
+
+  // 拆分 (splitting a case in two)
+  'split.invalid': 'The split is not valid',
+  'split.cannot': 'This case cannot be split so',
+  'split.notOpen': 'Only an open case not yet resolved can be split',
+  'split.sameMatter': 'The new case must be another matter: change its title or its category',
+  'split.unknownFields': 'Unknown fields: {fields}',
+  'permission.split': 'Only the command centre and the desks split cases',
+
+  // Who may rate co-handling
+  'permission.subtaskRate': 'Only the lead side and the co-handling department rate a co-handling',
+  'permission.ratingsRead': 'Co-handling ratings are for departments and the command centre',
 };
 
 /** Labels for codes the texts name that the console has no family for elsewhere. */

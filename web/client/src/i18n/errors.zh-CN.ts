@@ -482,6 +482,39 @@ export const ERROR_TEXTS_ZH_CN: Record<ApiTextKey, string> = {
 
   // Resolving while co-handlers still owe their report
   'subtask.reportsMissing': '还有 {count} 项必需的协办反馈未提交，暂不能办结',
+
+  // 不予立案 and 非属地 (declining to register, returning upstream)
+  'case.declineNeedsNote': '不予立案需填写说明',
+  'case.upstreamOnlyHotline': '只有热线工单可以非属地退回',
+  'case.upstreamNeedsNote': '非属地退回需填写应归属的区或部门',
+  'permission.decline': '只有指挥中心和督导员可以不予立案',
+  'permission.returnUpstream': '只有指挥中心和督导员可以将热线工单非属地退回',
+
+  // 好差评 of 协办
+  'rating.onlyReported': '协办反馈后才能评价',
+  'rating.leadSide': '只有主办人和指挥中心可以评价协办',
+  'rating.cohandlerSide': '只有协办人及其部门可以评价派单',
+  'rating.alreadyRated': '{name} 已评价过此协办',
+  'rating.changeWindow': '评价只能在提交后一天内修改',
+  'rating.side': 'side 必须是 lead（评价协办）或 cohandler（评价派单）',
+  'rating.grade': 'grade 必须是 好评、中评 或 差评',
+  'rating.departmentOrRegion': '请只指定 departmentId 或 regionId 其中之一',
+  'rating.readForbidden': '只有本部门人员和指挥中心可以查看部门的协办评价',
+  'rating.invalid': '评价无效',
+  'notFound.department': '部门 {id} 不存在',
+  'conflict.rating': '协办任务 {id} 已被他人评价，请刷新后重试',
+
+  // 拆分 (splitting a case in two)
+  'split.invalid': '拆分内容有误',
+  'split.cannot': '该工单不能这样拆分',
+  'split.notOpen': '只有未办结的在办工单可以拆分',
+  'split.sameMatter': '新工单必须是另一件事项：请修改标题或类别',
+  'split.unknownFields': '未知字段：{fields}',
+  'permission.split': '只有指挥中心和督办员可以拆分工单',
+
+  // Who may rate co-handling
+  'permission.subtaskRate': '只有主办方和协办部门可以评价协办',
+  'permission.ratingsRead': '协办评价仅供部门和指挥中心查看',
 };
 
 /** Labels for codes the texts name that the console has no family for elsewhere. */
