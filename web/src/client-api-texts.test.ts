@@ -137,7 +137,7 @@ describe('the keyed API texts', () => {
     ],
     [
       apiText('field.oneOf', { field: 'severity', values: 'info, warning, critical' }),
-      '紧急程度 必须是以下之一：提示、预警、紧急',
+      'severity 必须是以下之一：提示、预警、紧急',
       'severity must be one of info, warning, critical',
     ],
     [
@@ -165,7 +165,7 @@ describe('the keyed API texts', () => {
     ],
     [
       apiText('field.gridInRegion', { field: 'gridId' }),
-      '网格 必须是您辖区内的网格',
+      'gridId 必须是您辖区内的网格',
       'gridId must be a grid in your region',
     ],
     [
