@@ -21,7 +21,7 @@ describe.each(stateDialects())('立案 by hand by default (%s)', (dialect) => {
     const raw = db as unknown as Kysely<unknown>;
     try {
       // As a database stood before 0033: the column defaulted to 1 (automatic).
-      await registerByHand.down(raw);
+      await registerByHand.down!(raw);
       await db
         .insertInto('case_categories')
         .values([
@@ -49,7 +49,7 @@ describe.each(stateDialects())('立案 by hand by default (%s)', (dialect) => {
       });
 
       // Down again keeps each row's value and brings back the old default.
-      await registerByHand.down(raw);
+      await registerByHand.down!(raw);
       await db.insertInto('case_categories').values(row('flood', 1)).execute();
       const back = Object.fromEntries((await listCategories(db)).map((n) => [n.key, n.autoRegister]));
       expect(back).toMatchObject({ fire_safety: true, city_appearance: false, flood: true });

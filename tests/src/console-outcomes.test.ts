@@ -136,6 +136,10 @@ describe.skipIf(chromiumTestMode() === 'skip')('不予立案 and 非属地 in re
     const desk = await fixture.logIn('street1');
     await desk.goto(`${fixture.env.baseUrl}/#/cases/${sign.id}`);
     await desk.getByTestId('action-return_upstream').waitFor();
+    // 作废 keeps its own three reasons; 不予立案 and 非属地 are moves of their own.
+    await desk.getByTestId('action-void').click();
+    const voidReasons = await desk.getByTestId('void-reason').locator('option').allTextContents();
+    expect(voidReasons.slice(1)).toEqual(['作废', '误报', '重复工单']);
     await desk.getByTestId('action-decline').click();
     await submitOutcome(
       desk,
