@@ -59,7 +59,10 @@ describe('parseCaseSplit (the split form at the boundary)', () => {
     ],
   ])('refuses %s', (_name, body, errors) => {
     const parsed = parseCaseSplit(body);
-    expect(parsed.ok ? parsed : { ...parsed, errors: inEnglish(parsed.errors) }).toEqual({ ok: false, errors });
+    expect(parsed.ok ? parsed : { ...parsed, errors: inEnglish(parsed.errors) }).toEqual({
+      ok: false,
+      errors,
+    });
   });
 });
 

@@ -154,7 +154,10 @@ describe('parseRatingInput', () => {
     },
   ])('refuses $body', ({ body, errors }) => {
     const parsed = parseRatingInput(body);
-    expect(parsed.ok ? parsed : { ...parsed, errors: inEnglish(parsed.errors) }).toEqual({ ok: false, errors });
+    expect(parsed.ok ? parsed : { ...parsed, errors: inEnglish(parsed.errors) }).toEqual({
+      ok: false,
+      errors,
+    });
   });
 });
 
