@@ -296,6 +296,7 @@ export async function startPlatform(config: Config, options: PlatformOptions): P
         now,
         emqxAuth: emqxAuthSettings(config),
         ...(config.baseMap ? { baseMap: config.baseMap } : {}),
+        ...(config.pdfFont ? { pdfFont: config.pdfFont } : {}),
         ...(pushTargets ? { pushTargets } : {}),
       },
       {

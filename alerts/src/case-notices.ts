@@ -8,6 +8,7 @@ import {
   type NoticeKind,
   type NoticeText,
   type Region,
+  type Severity,
   type WorkChannelKind,
 } from '@gridsense/core';
 import {
@@ -30,12 +31,35 @@ export interface Notice {
   text: NoticeText;
 }
 
+/**
+ * What a notice is about, as the outbox groups, titles and routes it: a case's incident, or
+ * something else in a grid (a 重点场所's inspection), which names no case.
+ */
+export interface NoticeSubject {
+  groupKey: string;
+  severity: Severity;
+  /** Its own name: the message title adds the grid's, in the reader's language. */
+  title: string;
+  gridId: string;
+  caseId: string | null;
+}
+
+/** A notice about a subject other than a case, its text rendered in each recipient's language. */
+export interface SubjectNotice {
+  kind: NoticeKind;
+  subject: NoticeSubject;
+  to: string[];
+  text: NoticeText;
+}
+
 export interface Notifier {
   /**
    * Queues the notices through `db` (the transaction of the change that owes them); returns
    * whether one is due now, for `wake` once that transaction has committed.
    */
   queue(db: StateDb, notices: readonly Notice[]): Promise<boolean>;
+  /** As `queue`, for notices about something other than a case. */
+  queueAbout(db: StateDb, notices: readonly SubjectNotice[]): Promise<boolean>;
   /** Kicks the delivery worker. */
   wake(): void;
 }
@@ -55,60 +79,80 @@ export function createNotifier(deps: {
   workChannels?: readonly WorkChannelKind[];
 }): Notifier {
   const gridName = (gridId: string) => deps.regions().find((r) => r.id === gridId)?.name ?? gridId;
-  return {
-    wake: deps.wake,
-    async queue(db, notices) {
-      if (notices.length === 0) return false;
-      const channels = (await listChannels(db)).filter((c) => c.enabled);
-      const now = deps.now();
-      let dueNow = false;
-      const locales = await findPersonLocales(db, [...new Set(notices.flatMap((n) => n.to))]);
-      const push = async (
-        notice: Notice,
-        targetKind: OutgoingNotice['targetKind'],
-        targetId: string,
-        readerId?: string,
-      ) => {
-        const { record } = notice;
-        // A person reads their own language; a region's channel reads the district's (zh-CN).
-        const locale = readerId ? locales.get(readerId) : DEFAULT_LOCALE;
-        const queued = await enqueueNotice(
-          db,
-          {
-            targetKind,
-            targetId,
-            groupKey: `case:${record.parentId ?? record.id}`,
-            kind: notice.kind,
-            severity: record.severity,
-            title: messageFrame(locale).title(record.title, gridName(record.gridId)),
-            line: renderNoticeText(notice.text, locale),
-            caseId: record.id,
-          },
-          now,
-          deps.groupIntervalMs,
-        );
-        if (queued.notBefore <= now) dueNow = true;
-      };
-      for (const notice of notices) {
-        for (const userId of new Set(notice.to)) {
-          await push(notice, 'inapp', userId, userId);
-          for (const sub of await listPushSubscriptions(db, userId))
-            await push(notice, 'push', sub.endpoint, userId);
-          if (deps.workChannels?.length) {
-            const contacts = await findPersonContacts(db, userId);
-            for (const kind of deps.workChannels)
-              if (recipientOf(kind, contacts))
-                await push(notice, 'person', personTarget(kind, userId), userId);
-          }
-        }
-        for (const channel of channels) {
-          const inRegion = gridsInRegion(deps.regions(), channel.regionId).includes(notice.record.gridId);
-          const severe = severityRank(notice.record.severity) >= severityRank(channel.minSeverity);
-          const wanted = channel.kinds.length === 0 || channel.kinds.includes(notice.kind);
-          if (inRegion && severe && wanted) await push(notice, 'channel', channel.id);
+  const caseSubject = (record: CaseRecord): NoticeSubject => ({
+    groupKey: `case:${record.parentId ?? record.id}`,
+    severity: record.severity,
+    title: record.title,
+    gridId: record.gridId,
+    caseId: record.id,
+  });
+  interface Outgoing {
+    kind: NoticeKind;
+    subject: NoticeSubject;
+    to: string[];
+    text: NoticeText;
+  }
+
+  async function fanOut(db: StateDb, notices: readonly Outgoing[]): Promise<boolean> {
+    if (notices.length === 0) return false;
+    const channels = (await listChannels(db)).filter((c) => c.enabled);
+    const now = deps.now();
+    let dueNow = false;
+    const locales = await findPersonLocales(db, [...new Set(notices.flatMap((n) => n.to))]);
+    const push = async (
+      notice: Outgoing,
+      targetKind: OutgoingNotice['targetKind'],
+      targetId: string,
+      readerId?: string,
+    ) => {
+      const { subject } = notice;
+      // A person reads their own language; a region's channel reads the district's (zh-CN).
+      const locale = readerId ? locales.get(readerId) : DEFAULT_LOCALE;
+      const queued = await enqueueNotice(
+        db,
+        {
+          targetKind,
+          targetId,
+          groupKey: subject.groupKey,
+          kind: notice.kind,
+          severity: subject.severity,
+          title: messageFrame(locale).title(subject.title, gridName(subject.gridId)),
+          line: renderNoticeText(notice.text, locale),
+          caseId: subject.caseId,
+        },
+        now,
+        deps.groupIntervalMs,
+      );
+      if (queued.notBefore <= now) dueNow = true;
+    };
+    for (const notice of notices) {
+      for (const userId of new Set(notice.to)) {
+        await push(notice, 'inapp', userId, userId);
+        for (const sub of await listPushSubscriptions(db, userId))
+          await push(notice, 'push', sub.endpoint, userId);
+        if (deps.workChannels?.length) {
+          const contacts = await findPersonContacts(db, userId);
+          for (const kind of deps.workChannels)
+            if (recipientOf(kind, contacts)) await push(notice, 'person', personTarget(kind, userId), userId);
         }
       }
-      return dueNow;
-    },
+      for (const channel of channels) {
+        const inRegion = gridsInRegion(deps.regions(), channel.regionId).includes(notice.subject.gridId);
+        const severe = severityRank(notice.subject.severity) >= severityRank(channel.minSeverity);
+        const wanted = channel.kinds.length === 0 || channel.kinds.includes(notice.kind);
+        if (inRegion && severe && wanted) await push(notice, 'channel', channel.id);
+      }
+    }
+    return dueNow;
+  }
+
+  return {
+    wake: deps.wake,
+    queue: (db, notices) =>
+      fanOut(
+        db,
+        notices.map((n) => ({ kind: n.kind, subject: caseSubject(n.record), to: n.to, text: n.text })),
+      ),
+    queueAbout: fanOut,
   };
 }

@@ -1,6 +1,7 @@
 export * from './case-policy';
 export * from './case-service';
 export * from './case-cohandle';
+export * from './subtask-rating';
 export { stageDemoCohandling } from './demo-cohandle';
 export * from './alerts-service';
 export * from './case-ticker';

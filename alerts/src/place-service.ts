@@ -45,6 +45,7 @@ import {
   type PlaceRecord,
 } from '@gridsense/state';
 import type { CaseService } from './case-service';
+import { rescheduleForRules } from './place-inspection-ticker';
 import { assessPlaces, placeRiskRules } from './place-levels';
 
 const MAX_DEVICES_PER_PLACE = 50;
@@ -299,6 +300,8 @@ export function createPlaceService(cases: CaseService) {
         },
         (tx) => savePlaceRiskRules(tx, checked.rules, { personId: user.id, at: now }),
       );
+      // Levels are computed when read, so they follow at once; the due inspections follow here.
+      await rescheduleForRules(ctx.db, checked.rules, now);
       return checked.rules;
     },
 

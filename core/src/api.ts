@@ -156,6 +156,8 @@ export const NOTICE_KINDS = [
   'resolved',
   /** A 日点评 / 周提示 / 月通报 was published (to the region's channels and its readers). */
   'report',
+  /** A 重点场所's 巡检 passed its due time undone (escalating it further is `escalated`). */
+  'inspection_overdue',
 ] as const;
 export type NoticeKind = (typeof NOTICE_KINDS)[number];
 

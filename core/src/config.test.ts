@@ -54,6 +54,7 @@ const DEFAULTS: Config = {
   mosquittoReload: { command: undefined, pidFile: undefined },
   emqxAuthSecret: undefined,
   baseMap: undefined,
+  pdfFont: undefined,
   limits: {
     mqttMaxPacketBytes: 33 * 1024,
     connectionsTotal: 50_000,
@@ -183,6 +184,7 @@ describe('parseConfig: values', () => {
       GRIDSENSE_EMQX_AUTH_SECRET: 'e'.repeat(32),
       GRIDSENSE_MAP_TILES: 'https://gis.intranet/tiles/{z}/{x}/{y}.png',
       GRIDSENSE_MAP_TILES_ATTRIBUTION: '© 市规划和自然资源局',
+      GRIDSENSE_PDF_FONT: ' /opt/fonts/simhei.ttf ',
       GRIDSENSE_MAX_CONNECTIONS: '1000',
       GRIDSENSE_MAX_CONNECTIONS_PER_ADDRESS: '10',
       GRIDSENSE_CONNECTIONS_PER_SECOND: '5',
@@ -249,6 +251,7 @@ describe('parseConfig: values', () => {
       mosquittoReload: { command: undefined, pidFile: '/run/mosquitto/mosquitto.pid' },
       emqxAuthSecret: 'e'.repeat(32),
       baseMap: { tiles: 'https://gis.intranet/tiles/{z}/{x}/{y}.png', attribution: '© 市规划和自然资源局' },
+      pdfFont: '/opt/fonts/simhei.ttf',
       limits: {
         mqttMaxPacketBytes: 20 * 1024,
         connectionsTotal: 1000,

@@ -93,6 +93,8 @@ export interface Config {
   emqxAuthSecret: string | undefined;
   /** Tiles drawn under the console's map (an intranet tile server); none by default. */
   baseMap: BaseMap | undefined;
+  /** The CJK font (TTF/TTC) reports are drawn in as PDF; unset: a system font where one is found. */
+  pdfFont: string | undefined;
   /** How long people's sessions and passwords last. */
   session: SessionPolicy;
   /** DingTalk, WeCom and SMS messages to people by name, where configured. */
@@ -250,6 +252,8 @@ export const CONFIG_DOC: Record<string, string> = {
     'with GRIDSENSE_MAP_TILES: the credit line shown on the map (default: none)',
   GRIDSENSE_METRICS_PORT:
     'ingest run alone (npm start -w ingest) serves Prometheus /metrics on this port (default: off)',
+  GRIDSENSE_PDF_FONT:
+    'a CJK font file (.ttf, .ttc) reports are drawn in as PDF (default: WenQuanYi Micro Hei or Noto Sans CJK where installed; none: reports have no PDF)',
 };
 
 /**
@@ -482,6 +486,7 @@ export function parseConfig(
     },
     emqxAuthSecret,
     baseMap: baseMap(),
+    pdfFont: env.GRIDSENSE_PDF_FONT?.trim() || undefined,
     limits: {
       mqttMaxPacketBytes:
         positiveInteger('GRIDSENSE_MQTT_MAX_PACKET_KB', DEFAULT_NETWORK_LIMITS.mqttMaxPacketBytes / 1024) *

@@ -50,6 +50,11 @@ const SAMPLES: { [K in NoticeText['key']]: Extract<NoticeText, { key: K }> } = {
     params: { region: '望江街道', kind: 'day', periodKey: '2026-03-09' },
   },
   'report.totals': { key: 'report.totals', params: { opened: 2, resolved: 1, overdue: 1, supervised: 0 } },
+  'place.inspectionOverdue': { key: 'place.inspectionOverdue', params: { place: '望江农贸市场', dueAt: AT } },
+  'place.inspectionEscalated': {
+    key: 'place.inspectionEscalated',
+    params: { place: '望江农贸市场', level: 'community', dueAt: AT },
+  },
 };
 
 describe('notice texts from keys, in the recipient’s language', () => {
@@ -171,6 +176,21 @@ describe('notice texts from keys, in the recipient’s language', () => {
       SAMPLES['report.totals'],
       '立案 2 件，办结 1 件，超时 1 件，督办 0 件',
       '2 opened, 1 resolved, 1 overdue, 0 supervised',
+    ],
+    [
+      SAMPLES['place.inspectionOverdue'],
+      '巡检超期：望江农贸市场（时限 03-10 10:05），请尽快到场巡检',
+      'Inspection overdue: 望江农贸市场 (due 03-10 10:05); please inspect it soon',
+    ],
+    [
+      SAMPLES['place.inspectionEscalated'],
+      '巡检超期未做，已上报社区：望江农贸市场（时限 03-10 10:05）',
+      'Inspection still not done, escalated to the community: 望江农贸市场 (due 03-10 10:05)',
+    ],
+    [
+      { key: 'place.inspectionEscalated', params: { place: 'p', level: 'street', dueAt: AT } },
+      '巡检超期未做，已上报街道：p（时限 03-10 10:05）',
+      'Inspection still not done, escalated to the street: p (due 03-10 10:05)',
     ],
   ])('%j', (text, zh, en) => {
     expect(renderNoticeText(text, 'zh-CN')).toBe(zh);

@@ -53,6 +53,10 @@ export interface NoticeTextParams {
   /** A 日点评 / 周提示 / 月通报 was published; `region` is the region's own name. */
   'report.published': { region: string; kind: ReportKind; periodKey: string };
   'report.totals': { opened: number; resolved: number; overdue: number; supervised: number };
+  /** 巡检 of a 重点场所 past its due time (`dueAt` epoch ms), to the grid's workers. */
+  'place.inspectionOverdue': { place: string; dueAt: number };
+  /** Still not done: gone up to the community or the street. */
+  'place.inspectionEscalated': { place: string; level: 'community' | 'street'; dueAt: number };
 }
 export type NoticeTextKey = keyof NoticeTextParams;
 
@@ -92,6 +96,11 @@ const RETURN_REASONS: Record<Locale, Record<ReturnReason, string>> = {
 const REPORT_KIND_NAMES: Record<Locale, Record<ReportKind, string>> = {
   'zh-CN': { day: '日点评', week: '周提示', month: '月通报' },
   en: { day: 'Daily comment', week: 'Weekly hint', month: 'Monthly report' },
+};
+
+const INSPECTION_LEVELS: Record<Locale, Record<'community' | 'street', string>> = {
+  'zh-CN': { community: '社区', street: '街道' },
+  en: { community: 'community', street: 'street' },
 };
 
 const CLOCK_NAMES: Record<Locale, Record<SlaClock, string>> = {
@@ -158,6 +167,9 @@ const CATALOGUES: Record<Locale, Catalogue> = {
     'report.published': (p) => `${p.region}${REPORT_KIND_NAMES['zh-CN'][p.kind]}（${p.periodKey}）`,
     'report.totals': (p) =>
       `立案 ${p.opened} 件，办结 ${p.resolved} 件，超时 ${p.overdue} 件，督办 ${p.supervised} 件`,
+    'place.inspectionOverdue': (p) => `巡检超期：${p.place}（时限 ${districtTime(p.dueAt)}），请尽快到场巡检`,
+    'place.inspectionEscalated': (p) =>
+      `巡检超期未做，已上报${INSPECTION_LEVELS['zh-CN'][p.level]}：${p.place}（时限 ${districtTime(p.dueAt)}）`,
   },
   en: {
     'case.handedOver': (p) => `Handed over: ${p.title} (from ${p.from}, ${HANDOVER_REASONS.en[p.reason]})`,
@@ -190,6 +202,10 @@ const CATALOGUES: Record<Locale, Catalogue> = {
     'report.published': (p) => `${REPORT_KIND_NAMES.en[p.kind]} of ${p.region} (${p.periodKey})`,
     'report.totals': (p) =>
       `${p.opened} opened, ${p.resolved} resolved, ${p.overdue} overdue, ${p.supervised} supervised`,
+    'place.inspectionOverdue': (p) =>
+      `Inspection overdue: ${p.place} (due ${districtTime(p.dueAt)}); please inspect it soon`,
+    'place.inspectionEscalated': (p) =>
+      `Inspection still not done, escalated to the ${INSPECTION_LEVELS.en[p.level]}: ${p.place} (due ${districtTime(p.dueAt)})`,
   },
 };
 

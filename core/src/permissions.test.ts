@@ -54,6 +54,17 @@ describe('can', () => {
     expect(can({ role: 'grid_worker', regionId: 'G01' }, 'warning.read')).toBe(false);
   });
 
+  it('不予立案 and 非属地: the command centre, and a street supervisor only over their street', () => {
+    const street = { role: 'supervisor' as const, regionId: 'S1' };
+    for (const action of ['case.decline', 'case.return_upstream'] as const) {
+      expect(can(street, action, resourceIn(REGIONS, 'G01'))).toBe(true);
+      expect(can(street, action, resourceIn(REGIONS, 'G07'))).toBe(false);
+      expect(can({ role: 'operator', regionId: 'D1' }, action, resourceIn(REGIONS, 'G07'))).toBe(true);
+      expect(can({ role: 'grid_worker', regionId: 'G01' }, action, resourceIn(REGIONS, 'G01'))).toBe(false);
+      expect(can({ role: 'handler', regionId: 'D1' }, action)).toBe(false);
+    }
+  });
+
   it('an unscoped action ignores the resource', () => {
     expect(can({ role: 'engineer', regionId: 'S1' }, 'flows.edit', resourceIn(REGIONS, 'G07'))).toBe(true);
   });

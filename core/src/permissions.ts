@@ -1,4 +1,5 @@
-import { AppError } from './errors';
+import { apiText, englishOf } from './api-texts';
+import { AppError, type Problem } from './errors';
 import { regionLineage, type Region, type Role, type User } from './model';
 
 /**
@@ -12,7 +13,7 @@ interface Permission {
   /** The resource's region lineage must contain the person's region. */
   scoped: boolean;
   /** What a refused role is told (one text per action, translated in the console). */
-  refusal: string | ((role: Role) => string);
+  refusal: Problem | ((role: Role) => Problem);
 }
 
 const EVERYONE: readonly Role[] = ['grid_worker', 'supervisor', 'handler', 'operator', 'engineer', 'admin'];
@@ -28,42 +29,38 @@ const permission = (roles: readonly Role[], scoped: boolean, refusal: Permission
 
 export const PERMISSIONS = {
   /** One's own session, profile, password and notices. */
-  'self.use': permission(EVERYONE, false, 'please log in'),
+  'self.use': permission(EVERYONE, false, apiText('session.logInFirst')),
   /** The map overview and case lists (the service narrows them to what the person may see). */
-  'overview.read': permission(EVERYONE, false, 'please log in'),
-  'case.read': permission(EVERYONE, true, 'please log in'),
+  'overview.read': permission(EVERYONE, false, apiText('session.logInFirst')),
+  'case.read': permission(EVERYONE, true, apiText('session.logInFirst')),
   /** A move on a case; the case state machine (`CASE_MOVES`) decides which moves per role. */
-  'case.act': permission(EVERYONE, true, 'please log in'),
-  'case.report': permission(
-    ['grid_worker', 'supervisor', 'operator', 'admin'],
-    true,
-    (role) => `${role} may not file patrol reports`,
+  'case.act': permission(EVERYONE, true, apiText('session.logInFirst')),
+  'case.report': permission(['grid_worker', 'supervisor', 'operator', 'admin'], true, (role) =>
+    apiText('permission.mayNotReport', { role }),
   ),
-  'case.hotline': permission(COMMAND_CENTRE, true, (role) => `${role} may not enter hotline calls`),
-  'case.requesters': permission(COMMAND_CENTRE, true, 'only the command centre may see callers'),
-  'case.dispatch': permission(COMMAND_CENTRE, true, 'only the command centre and the desks dispatch cases'),
+  'case.hotline': permission(COMMAND_CENTRE, true, (role) => apiText('permission.mayNotHotline', { role })),
+  'case.requesters': permission(COMMAND_CENTRE, true, apiText('permission.callers')),
+  'case.dispatch': permission(COMMAND_CENTRE, true, apiText('permission.dispatch')),
+  /** 拆分: a case holding two matters becomes two cases (merging is a dispatcher's `case.dispatch`). */
+  'case.split': permission(COMMAND_CENTRE, true, apiText('permission.split')),
   /** 核查: passing or failing (退回重办) a resolved case; the checker must not be its resolver. */
-  'case.verify': permission(COMMAND_CENTRE, true, 'only the command centre and supervisors verify cases'),
+  'case.verify': permission(COMMAND_CENTRE, true, apiText('permission.verify')),
   /** Closing a case without handling it: 作废, 误报, 重复件. */
-  'case.void': permission(
-    COMMAND_CENTRE,
-    true,
-    'only the command centre and supervisors close cases as void, false alarm or duplicate',
-  ),
+  'case.void': permission(COMMAND_CENTRE, true, apiText('permission.void')),
+  /** 不予立案: the desk decides at registration that a report is not a case (with a reason code). */
+  'case.decline': permission(COMMAND_CENTRE, true, apiText('permission.decline')),
+  /** 非属地: a hotline case that belongs to another district or outside the street's remit goes back. */
+  'case.return_upstream': permission(COMMAND_CENTRE, true, apiText('permission.returnUpstream')),
   /** 延期: the handler of a case asks for more working days (the case moves check it is theirs). */
   'case.extend.request': permission(
     ['grid_worker', 'handler', 'supervisor'],
     true,
-    'only the handler of a case asks for an extension',
+    apiText('permission.extendRequest'),
   ),
   /** Approving or refusing a 延期 request: the level above the handler, never the requester. */
-  'case.extend.decide': permission(
-    COMMAND_CENTRE,
-    true,
-    'only the command centre and supervisors decide extension requests',
-  ),
+  'case.extend.decide': permission(COMMAND_CENTRE, true, apiText('permission.extendDecide')),
   /** 督办: putting a case under supervision and lifting it. */
-  'case.supervise': permission(['supervisor', 'admin'], true, 'only supervisors put cases under supervision'),
+  'case.supervise': permission(['supervisor', 'admin'], true, apiText('permission.supervise')),
   /**
    * 协办: adding co-handlers to a case. The roles that may lead a case or dispatch one; the service
    * then requires the case's lead, or `case.dispatch` over the case's region.
@@ -71,70 +68,65 @@ export const PERMISSIONS = {
   'case.cohandle.add': permission(
     ['grid_worker', 'handler', 'supervisor', 'operator', 'admin'],
     false,
-    'only the lead handler and the command centre add co-handlers',
+    apiText('permission.cohandleAdd'),
+  ),
+  /**
+   * 好差评 of 协办 (decision 0032): the lead side rates a reported sub-task's work, the co-handling
+   * side its request. The roles that lead, dispatch or co-handle; the service then decides the side
+   * (the case's lead or the desk over its region; the co-handler or their department).
+   */
+  'subtask.rate': permission(
+    ['grid_worker', 'handler', 'supervisor', 'operator', 'admin'],
+    false,
+    apiText('permission.subtaskRate'),
+  ),
+  /**
+   * The 协办 ratings a department or region received and gave: a department's members read their
+   * department's; the command centre its region's (the service checks which, over `assessment.read`).
+   */
+  'cohandle.rating.read': permission(
+    ['handler', 'supervisor', 'operator', 'admin'],
+    false,
+    apiText('permission.ratingsRead'),
   ),
   /** Being given a case (lead or co-handler): the case's grid must be in the person's reach. */
-  'case.take': permission(
-    ['grid_worker', 'handler', 'supervisor'],
-    false,
-    'only grid workers, handlers and supervisors take cases',
-  ),
-  'photo.upload': permission(EVERYONE, false, 'please log in'),
-  'photo.read': permission(EVERYONE, false, 'please log in'),
-  'device.read': permission(EVERYONE, true, 'please log in'),
-  'device.manage': permission(BUILDERS, true, 'the registry is for engineers and admins'),
-  'rule.read': permission(
-    ['admin', 'engineer', 'operator', 'supervisor'],
-    true,
-    'rules are for engineers and admins',
-  ),
-  'rule.write': permission(BUILDERS, true, 'rules are for engineers and admins'),
-  'flows.edit': permission(BUILDERS, false, 'the flow editor is for engineers and admins'),
-  'case_config.read': permission(EVERYONE, false, 'please log in'),
-  'case_config.manage': permission(ADMINS, true, 'only administrators may change case rules'),
-  'deliveries.read': permission(ADMINS, true, 'only administrators see the delivery log'),
-  'region.manage': permission(ADMINS, true, 'only administrators manage grids and people'),
-  'people.manage': permission(ADMINS, true, 'only administrators manage grids and people'),
-  'audit.read': permission(['admin', 'operator'], true, 'the audit log is for the command centre'),
-  'analytics.read': permission(COMMAND_CENTRE, true, 'analytics are for the command centre and supervisors'),
+  'case.take': permission(['grid_worker', 'handler', 'supervisor'], false, apiText('permission.take')),
+  'photo.upload': permission(EVERYONE, false, apiText('session.logInFirst')),
+  'photo.read': permission(EVERYONE, false, apiText('session.logInFirst')),
+  'device.read': permission(EVERYONE, true, apiText('session.logInFirst')),
+  'device.manage': permission(BUILDERS, true, apiText('permission.registry')),
+  'rule.read': permission(['admin', 'engineer', 'operator', 'supervisor'], true, apiText('permission.rules')),
+  'rule.write': permission(BUILDERS, true, apiText('permission.rules')),
+  'flows.edit': permission(BUILDERS, false, apiText('permission.flows')),
+  'case_config.read': permission(EVERYONE, false, apiText('session.logInFirst')),
+  'case_config.manage': permission(ADMINS, true, apiText('permission.caseConfig')),
+  'deliveries.read': permission(ADMINS, true, apiText('permission.deliveries')),
+  'region.manage': permission(ADMINS, true, apiText('permission.regionsPeople')),
+  'people.manage': permission(ADMINS, true, apiText('permission.regionsPeople')),
+  'audit.read': permission(['admin', 'operator'], true, apiText('permission.audit')),
+  'analytics.read': permission(COMMAND_CENTRE, true, apiText('permission.analytics')),
   /** 预警: early warnings in the person's region (the service narrows the list to it). */
-  'warning.read': permission(
-    COMMAND_CENTRE,
-    true,
-    'early warnings are for the command centre and supervisors',
-  ),
+  'warning.read': permission(COMMAND_CENTRE, true, apiText('permission.warnings')),
   /** Acknowledging an early warning or turning it into a case. */
-  'warning.act': permission(
-    COMMAND_CENTRE,
-    true,
-    'early warnings are for the command centre and supervisors',
-  ),
+  'warning.act': permission(COMMAND_CENTRE, true, apiText('permission.warnings')),
   /** Recording an analytics export: whoever may read analytics. */
-  'analytics.export': permission(
-    COMMAND_CENTRE,
-    true,
-    'analytics are for the command centre and supervisors',
-  ),
+  'analytics.export': permission(COMMAND_CENTRE, true, apiText('permission.analytics')),
   /** 重点场所: places in the person's scope with their levels and inspections. */
   'place.read': permission(
     ['grid_worker', 'supervisor', 'operator', 'engineer', 'admin'],
     true,
-    'places are for grid workers, the command centre and administrators',
+    apiText('permission.placesRead'),
   ),
   /** Registering places, attaching devices, tuning the risk-level rules. */
-  'place.manage': permission(ADMINS, true, 'only administrators manage places'),
+  'place.manage': permission(ADMINS, true, apiText('permission.placesManage')),
   /** 巡检 check-in at a place of one's grid (photo, checklist, position). */
-  'place.inspect': permission(
-    ['grid_worker', 'supervisor'],
-    true,
-    'only grid workers and supervisors check in at places',
-  ),
+  'place.inspect': permission(['grid_worker', 'supervisor'], true, apiText('permission.placesInspect')),
   /** 考核: the ranking per level in the person's region, and the scheme it is scored with. */
-  'assessment.read': permission(COMMAND_CENTRE, true, 'assessment is for the command centre and supervisors'),
+  'assessment.read': permission(COMMAND_CENTRE, true, apiText('permission.assessmentRead')),
   /** Changing the 考核 scheme (weights, penalties, bonus). */
-  'assessment.manage': permission(ADMINS, false, 'only administrators change the assessment scheme'),
+  'assessment.manage': permission(ADMINS, false, apiText('permission.assessmentManage')),
   /** 日点评 / 周提示 / 月通报 of the person's region and the regions under it. */
-  'report.read': permission(COMMAND_CENTRE, true, 'reports are for the command centre and supervisors'),
+  'report.read': permission(COMMAND_CENTRE, true, apiText('permission.reports')),
 } as const satisfies Record<string, Permission>;
 
 export type Action = keyof typeof PERMISSIONS;
@@ -166,8 +158,14 @@ export const rolesFor = (action: Action): readonly Role[] => PERMISSIONS[action]
 
 /** What a person whose role may not take the action is told. */
 export function refusalFor(action: Action, role: Role): string {
+  const refusal = refusalProblemFor(action, role);
+  return typeof refusal === 'string' ? refusal : englishOf(refusal);
+}
+
+/** The refusal as a key for the reader's language, where it has one. */
+function refusalProblemFor(action: Action, role: Role): Problem {
   const { refusal }: Permission = PERMISSIONS[action];
-  return typeof refusal === 'string' ? refusal : refusal(role);
+  return typeof refusal === 'function' ? refusal(role) : refusal;
 }
 
 /**
@@ -180,6 +178,7 @@ export function authorize(
   action: Action,
   resource?: ScopedResource,
 ): void {
-  if (!can(user, action)) throw new AppError('forbidden', refusalFor(action, user.role));
-  if (resource && !can(user, action, resource)) throw new AppError('forbidden', 'outside your region');
+  if (!can(user, action)) throw new AppError('forbidden', refusalProblemFor(action, user.role));
+  if (resource && !can(user, action, resource))
+    throw new AppError('forbidden', apiText('permission.outsideRegion'));
 }

@@ -28,6 +28,10 @@ import { places } from './migrations/0029-places';
 import { idempotentRequests } from './migrations/0026-idempotent-requests';
 import { caseClocks } from './migrations/0025-case-clocks';
 import { photoBodies } from './migrations/0031-photo-bodies';
+import { subtaskRatings } from './migrations/0036-subtask-ratings';
+import { registerByHand } from './migrations/0033-register-by-hand';
+import { callerHash } from './migrations/0034-caller-hash';
+import { reportNotices } from './migrations/0037-report-notices';
 
 /**
  * Migrations in code, so they ship inside the package and run the same on SQLite and
@@ -64,6 +68,10 @@ const migrations: Record<string, Migration> = {
   '0026_idempotent_requests': idempotentRequests,
   '0025_case_clocks': caseClocks,
   '0031_photo_bodies': photoBodies,
+  '0036_subtask_ratings': subtaskRatings,
+  '0033_register_by_hand': registerByHand,
+  '0034_caller_hash': callerHash,
+  '0037_report_notices': reportNotices,
 };
 
 /** Every migration, for a Migrator (tests step a database down and up again). */

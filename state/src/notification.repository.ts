@@ -18,7 +18,8 @@ export interface OutgoingNotice {
   severity: Severity;
   title: string;
   line: string;
-  caseId: string;
+  /** Null for a notice about something other than a case (a place's inspection). */
+  caseId: string | null;
 }
 
 type MessageRow = Selectable<Database['notification_messages']>;
@@ -73,7 +74,12 @@ export async function enqueueNotice(
     const pending = await group.selectAll().where('status', '=', 'pending').orderBy('id').executeTakeFirst();
     if (pending) {
       const lines = [...(JSON.parse(pending.lines) as string[]), notice.line].slice(-MAX_LINES);
-      const caseIds = [...new Set([...(JSON.parse(pending.case_ids) as string[]), notice.caseId])];
+      const caseIds = [
+        ...new Set([
+          ...(JSON.parse(pending.case_ids) as string[]),
+          ...(notice.caseId ? [notice.caseId] : []),
+        ]),
+      ];
       const severities: Severity[] = ['info', 'warning', 'critical'];
       const severity =
         severities.indexOf(notice.severity) > severities.indexOf(pending.severity as Severity)
@@ -109,7 +115,7 @@ export async function enqueueNotice(
         severity: notice.severity,
         title: notice.title,
         lines: JSON.stringify([notice.line]),
-        case_ids: JSON.stringify([notice.caseId]),
+        case_ids: JSON.stringify(notice.caseId ? [notice.caseId] : []),
         notice_count: 1,
         status: 'pending',
         attempts: 0,

@@ -212,6 +212,8 @@ export interface Database {
     name: string;
     phone: string;
     created_at: number;
+    // 0034_caller_hash: the keyed hash of the number, to find one caller's other cases
+    phone_hash: string | null;
   };
   case_categories: {
     key: string;

@@ -70,6 +70,8 @@ const ROLE_BODIES: Record<string, unknown> = {
   // 协办: who may add and move sub-tasks on a case is the service's and the sub-task table's.
   'POST /api/cases/:id/subtasks': {},
   'POST /api/cases/:id/subtasks/:subtaskId/actions': {},
+  // 好差评: which side a person may rate is the service's and the rating rule's (core).
+  'POST /api/cases/:id/subtasks/:subtaskId/rating': {},
 };
 
 type Kind =
@@ -136,6 +138,18 @@ const SCOPED: Record<string, { kind: Kind; as: Caller; body?: (id: string, insid
   },
   // Merging a case into itself passes the route and the scope check, then fails as invalid (400).
   'POST /api/cases/:id/merge': { kind: 'case', as: 'sup1', body: (id) => ({ caseId: id }) },
+  'GET /api/cases/:id/merge-candidates': { kind: 'case', as: 'sup1' },
+  // A split into an unknown category passes the route and the scope check, then fails as invalid (400).
+  'POST /api/cases/:id/split': {
+    kind: 'case',
+    as: 'sup1',
+    body: () => ({
+      title: '另一事项',
+      description: '同一来电的另一件事',
+      category: 'nowhere',
+      severity: 'info',
+    }),
+  },
   'GET /api/cases/:id/subtasks': { kind: 'case', as: 'sup1' },
   'POST /api/cases/:id/subtasks': {
     kind: 'case',
@@ -147,6 +161,12 @@ const SCOPED: Record<string, { kind: Kind; as: Caller; body?: (id: string, insid
     kind: 'case',
     as: 'sup1',
     body: () => ({ action: 'accept' }),
+  },
+  // The sub-task id 'x' is refused as invalid (400) once the case is found visible.
+  'POST /api/cases/:id/subtasks/:subtaskId/rating': {
+    kind: 'case',
+    as: 'sup1',
+    body: () => ({ side: 'lead', grade: 'good' }),
   },
   'GET /api/grids/:id/people': { kind: 'grid', as: 'sup1' },
   'GET /api/grids/:id/series': { kind: 'grid', as: 'sup1' },
@@ -183,6 +203,7 @@ const SCOPED: Record<string, { kind: Kind; as: Caller; body?: (id: string, insid
   'GET /api/admin/people/:id/contacts': { kind: 'person', as: 'adminS1' },
   'GET /api/reports/:id': { kind: 'report', as: 'adminS1' },
   'GET /api/reports/:id/csv': { kind: 'report', as: 'adminS1' },
+  'GET /api/reports/:id/pdf': { kind: 'report', as: 'adminS1' },
   'POST /api/warnings/:id/acknowledge': { kind: 'warning', as: 'sup1', body: () => ({ note: '已知' }) },
   'POST /api/warnings/:id/case': { kind: 'warning', as: 'sup1', body: () => ({ title: '预警转案件' }) },
   'GET /api/places/:id': { kind: 'place', as: 'sup1' },
@@ -488,6 +509,10 @@ describe.each(stateDialects())('scope holes, closed (%s)', (dialect) => {
     expect((await adminS1.call('PUT', '/api/admin/fusion', { groups: [], suppression: [] })).status).toBe(
       403,
     );
+    // The places' level rules and inspection frequency hold for the whole district too.
+    const placeRules = (await admin.call<object>('GET', '/api/place-rules')).body;
+    expect((await adminS1.call('PUT', '/api/admin/place-rules', placeRules)).status).toBe(403);
+    expect((await admin.call('PUT', '/api/admin/place-rules', placeRules)).status).toBe(200);
     const shift = {
       scopeKind: 'grid',
       scopeId: 'G07',
@@ -560,6 +585,47 @@ describe.each(stateDialects())('scope holes, closed (%s)', (dialect) => {
     });
     expect(handler.status).toBe(400);
     expect(handler.body.error.details).toEqual(['departmentId must be a department in your scope']);
+  });
+
+  it('不予立案 and 非属地 are the desk’s, over the case’s own region', async () => {
+    const waiting = async (gridId: string) => {
+      const filed = await op.call<{ case: CaseView }>('POST', '/api/cases/hotline', {
+        title: '来电反映占道经营',
+        description: '早市摊位占用人行道',
+        category: 'city_appearance',
+        severity: 'info',
+        gridId,
+        callerName: '周平',
+        callerPhone: '13900002222',
+      });
+      expect(filed.body.case.state).toBe('reported');
+      return filed.body.case.id;
+    };
+    const [near, far] = [await waiting('G01'), await waiting('G07')];
+    const decline = { action: 'decline', reason: 'other', note: '已由城管现场处理' };
+    const upstream = { action: 'return_upstream', reason: 'outside_remit', note: '属市场监管' };
+    for (const body of [decline, upstream]) {
+      expect((await worker.call('POST', `/api/cases/${near}/actions`, body)).status).toBe(403);
+      expect((await sup.call('POST', `/api/cases/${far}/actions`, body)).status).toBe(404);
+    }
+    const returned = await sup.call<CaseView>('POST', `/api/cases/${near}/actions`, upstream);
+    expect(returned.body).toMatchObject({ state: 'closed', closeReason: 'returned_upstream' });
+    const declined = await op.call<CaseView>('POST', `/api/cases/${far}/actions`, decline);
+    expect(declined.body).toMatchObject({ state: 'closed', closeReason: 'declined' });
+  });
+
+  it('协办 ratings: a handler reads their own department’s, not another’s; a grid worker none', async () => {
+    const fire = await env.login('fire1');
+    const ratings = (client: ApiClient, query = '') => client.call('GET', `/api/cohandle-ratings${query}`);
+    expect((await ratings(fire)).status).toBe(200);
+    expect((await ratings(fire, '?departmentId=dept-fire')).status).toBe(200);
+    expect((await ratings(fire, '?departmentId=dept-cgj')).status).toBe(403);
+    expect((await ratings(fire, '?regionId=S1')).status).toBe(404);
+    expect((await ratings(worker)).status).toBe(403);
+    // A supervisor reads their own area's, not another street's; the district's administrator a department's.
+    expect((await ratings(sup, '?regionId=G01')).status).toBe(200);
+    expect((await ratings(sup, '?regionId=S2')).status).toBe(404);
+    expect((await ratings(admin, '?departmentId=dept-cgj')).status).toBe(200);
   });
 
   it('refuses a patrol report outside the reporter’s grids', async () => {

@@ -1,10 +1,12 @@
-import { AppError } from '@gridsense/core';
+import { apiText, AppError } from '@gridsense/core';
 import express, { type Express } from 'express';
 import { existsSync } from 'node:fs';
 import { refuseCrossSiteWrites } from './auth/same-origin';
 import { errorHandler } from './error-handler';
 import { caseRoutes } from './routes/case.routes';
+import { caseMergeSplitRoutes } from './routes/case-merge-split.routes';
 import { cohandleRoutes } from './routes/cohandle.routes';
+import { subtaskRatingRoutes } from './routes/subtask-rating.routes';
 import { caseAdminRoutes } from './routes/case-admin.routes';
 import { contactRoutes } from './routes/contact.routes';
 import { auditRoutes } from './routes/audit.routes';
@@ -23,6 +25,7 @@ import { photoRoutes } from './routes/photo.routes';
 import { ruleRoutes } from './routes/rule.routes';
 import { warningRoutes } from './routes/warning.routes';
 import { assessmentRoutes } from './routes/assessment.routes';
+import { reportPdfRoutes } from './routes/report-pdf.routes';
 import { placeRoutes } from './routes/place.routes';
 import { sessionRoutes } from './routes/session.routes';
 import { meLocaleRoutes } from './routes/me-locale.routes';
@@ -46,7 +49,9 @@ export function createWebApp(deps: WebDeps): { app: Express; finish(): void } {
   app.use(sessionRoutes(deps));
   app.use(meLocaleRoutes(deps));
   app.use(caseRoutes(deps));
+  app.use(caseMergeSplitRoutes(deps));
   app.use(cohandleRoutes(deps));
+  app.use(subtaskRatingRoutes(deps));
   app.use(caseAdminRoutes(deps));
   app.use(auditRoutes(deps));
   app.use(analyticsRoutes(deps));
@@ -63,6 +68,7 @@ export function createWebApp(deps: WebDeps): { app: Express; finish(): void } {
   app.use(ruleRoutes(deps));
   app.use(warningRoutes(deps));
   app.use(assessmentRoutes(deps));
+  app.use(reportPdfRoutes(deps));
   app.use(placeRoutes(deps));
   app.get('/healthz', (_request, response) => {
     response.json({ ok: true });
@@ -73,7 +79,10 @@ export function createWebApp(deps: WebDeps): { app: Express; finish(): void } {
     /** Mounted last, after optional parts (Node-RED) have added their routes. */
     finish() {
       app.use('/api', (request) => {
-        throw new AppError('not_found', `no API route ${request.method} ${request.originalUrl}`);
+        throw new AppError(
+          'not_found',
+          apiText('request.noRoute', { method: request.method, path: request.originalUrl }),
+        );
       });
       if (deps.staticDir && existsSync(deps.staticDir)) {
         app.use(serveConsole(deps.staticDir));

@@ -125,6 +125,7 @@ describe('analytics and audit routes', () => {
         'places',
         'analytics',
         'assessment',
+        'ratings',
         'reports',
         'audit',
         'rules',
@@ -146,6 +147,7 @@ describe('analytics and audit routes', () => {
         'hotline',
         'analytics',
         'assessment',
+        'ratings',
         'reports',
         'audit',
       ],
@@ -162,12 +164,13 @@ describe('analytics and audit routes', () => {
         'hotline',
         'analytics',
         'assessment',
+        'ratings',
         'reports',
       ],
     ],
     ['engineer', ['map', 'cases', 'places', 'rules', 'devices']],
     ['grid_worker', ['my', 'report', 'cases', 'places']],
-    ['handler', ['my', 'cases']],
+    ['handler', ['my', 'cases', 'ratings']],
   ] as const)('gives %s the nav %o', (role, items) => {
     expect(navFor(role)).toEqual(items);
   });

@@ -46,12 +46,16 @@ export const ROUTE_ACTIONS: Readonly<Record<string, Action | typeof PUBLIC>> = {
   'GET /api/grids/:id/people': 'case.dispatch',
   'POST /api/cases/:id/actions': 'case.act',
   'POST /api/cases/:id/merge': 'case.dispatch',
+  'GET /api/cases/:id/merge-candidates': 'case.dispatch',
+  'POST /api/cases/:id/split': 'case.split',
   // 协办: a case's sub-tasks (whoever sees the case), adding co-handlers, their moves (the sub-task
   // transition decides who), and one's own sub-tasks.
   'GET /api/cases/:id/subtasks': 'case.read',
   'POST /api/cases/:id/subtasks': 'case.cohandle.add',
   'POST /api/cases/:id/subtasks/:subtaskId/actions': 'case.act',
   'GET /api/subtasks/mine': 'self.use',
+  'POST /api/cases/:id/subtasks/:subtaskId/rating': 'subtask.rate',
+  'GET /api/cohandle-ratings': 'cohandle.rating.read',
   'POST /api/photos': 'photo.upload',
   'GET /api/photos/:name': 'photo.read',
 
@@ -118,6 +122,7 @@ export const ROUTE_ACTIONS: Readonly<Record<string, Action | typeof PUBLIC>> = {
   'GET /api/reports': 'report.read',
   'GET /api/reports/:id': 'report.read',
   'GET /api/reports/:id/csv': 'report.read',
+  'GET /api/reports/:id/pdf': 'report.read',
 
   'GET /api/warnings': 'warning.read',
   'POST /api/warnings/:id/acknowledge': 'warning.act',

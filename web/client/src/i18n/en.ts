@@ -1,3 +1,6 @@
+import { outcomeEn } from './outcome.en';
+import { mergeSplitEn } from './merge-split.en';
+import { reportDeliveryEn } from './report-delivery.en';
 import { assessmentEn } from './assessment.en';
 import { workflowEn } from './workflow.en';
 import { fieldEn } from './field.en';
@@ -13,6 +16,7 @@ import { fusionEn } from './fusion.en';
 import { warningEn } from './warning.en';
 import { analyticsEn } from './analytics.en';
 import { cohandleEn } from './cohandle.en';
+import { ratingEn } from './rating.en';
 import { situationEn } from './situation.en';
 import { offlineEn } from './offline.en';
 import { clocksEn } from './clocks.en';
@@ -23,6 +27,7 @@ export const en: Messages = {
   ...assessmentEn,
   ...adminEn,
   ...fusionEn,
+  ...mergeSplitEn,
   ...fieldEn,
   ...codesEn,
   ...intakeEn,
@@ -34,10 +39,13 @@ export const en: Messages = {
   ...warningEn,
   ...analyticsEn,
   ...cohandleEn,
+  ...ratingEn,
   ...situationEn,
   ...offlineEn,
   ...clocksEn,
   ...placeEn,
+  ...reportDeliveryEn,
+  ...outcomeEn,
   'app.title': 'GridSense',
   'app.tagline': 'Community grid risk sensing and case handling',
   'app.loading': 'Loading…',

@@ -1,3 +1,6 @@
+import { outcomeZhCN } from './outcome.zh-CN';
+import { mergeSplitZhCN } from './merge-split.zh-CN';
+import { reportDeliveryZhCN } from './report-delivery.zh-CN';
 import { assessmentZhCN } from './assessment.zh-CN';
 import { workflowZhCN } from './workflow.zh-CN';
 import { fieldZhCN } from './field.zh-CN';
@@ -12,6 +15,7 @@ import { deviceReportZhCN } from './device-report.zh-CN';
 import { warningZhCN } from './warning.zh-CN';
 import { analyticsZhCN } from './analytics.zh-CN';
 import { cohandleZhCN } from './cohandle.zh-CN';
+import { ratingZhCN } from './rating.zh-CN';
 import { situationZhCN } from './situation.zh-CN';
 import { offlineZhCN } from './offline.zh-CN';
 import { clocksZhCN } from './clocks.zh-CN';
@@ -22,6 +26,7 @@ export const zhCN = {
   ...assessmentZhCN,
   ...adminZhCN,
   ...fusionZhCN,
+  ...mergeSplitZhCN,
   ...fieldZhCN,
   ...codesZhCN,
   ...intakeZhCN,
@@ -33,10 +38,13 @@ export const zhCN = {
   ...warningZhCN,
   ...analyticsZhCN,
   ...cohandleZhCN,
+  ...ratingZhCN,
   ...situationZhCN,
   ...offlineZhCN,
   ...clocksZhCN,
   ...placeZhCN,
+  ...reportDeliveryZhCN,
+  ...outcomeZhCN,
   'app.title': '网格感知 GridSense',
   'app.tagline': '社区网格风险感知与事件处置',
   'app.loading': '加载中…',

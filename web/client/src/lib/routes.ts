@@ -27,6 +27,7 @@ export type Route =
   | { name: 'places' }
   | { name: 'rule'; id: string }
   | { name: 'assessment' }
+  | { name: 'ratings' }
   | { name: 'reports' }
   | { name: 'report_view'; id: string }
   | { name: 'not_found'; path: string };
@@ -61,6 +62,7 @@ const SIMPLE_NAMES = [
   'register',
   'places',
   'assessment',
+  'ratings',
   'reports',
 ] as const;
 type SimpleRoute = (typeof SIMPLE_NAMES)[number];
@@ -131,6 +133,7 @@ export type NavItem =
   | 'register'
   | 'places'
   | 'assessment'
+  | 'ratings'
   | 'reports';
 
 /**
@@ -139,9 +142,10 @@ export type NavItem =
  */
 export function navFor(role: Role): NavItem[] {
   const oversight: NavItem[] = ['situation', 'cases', 'register', 'warnings', 'places'];
-  const results: NavItem[] = ['analytics', 'assessment', 'reports'];
+  const results: NavItem[] = ['analytics', 'assessment', 'ratings', 'reports'];
   if (role === 'grid_worker') return ['my', 'report', 'cases', 'places'];
-  if (role === 'handler') return ['my', 'cases'];
+  // 协办评价: a department sees the ratings of its co-handling (decision 0032).
+  if (role === 'handler') return ['my', 'cases', 'ratings'];
   if (role === 'admin')
     return ['map', ...oversight, ...results, 'audit', 'rules', 'devices', 'regions', 'people', 'admin'];
   if (role === 'operator') return ['map', ...oversight, 'hotline', ...results, 'audit'];
