@@ -153,7 +153,8 @@ describe.skipIf(chromiumTestMode() === 'skip')('the console’s session in real 
     await page.getByTestId('password-again').fill('Riverside-watch-9');
     await page.getByTestId('password-submit').click();
     await page.getByTestId('password-error').waitFor();
-    expect(await page.getByTestId('password-error').textContent()).toContain('the current password is wrong');
+    // Rendered from the key the server sent (decision 0031), in the console's own English.
+    expect(await page.getByTestId('password-error').textContent()).toContain('The current password is wrong');
 
     await page.getByTestId('password-current').fill(TEST_PASSWORD);
     await page.getByTestId('password-submit').click();
