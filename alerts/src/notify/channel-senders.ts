@@ -24,7 +24,9 @@ export interface HttpRequestSpec {
 function markdownLines(message: ChannelMessage): string {
   const frame = messageFrame(message.locale);
   const grouped = message.count > 1 ? `\n\n${frame.grouped(message.count)}` : '';
-  return `${message.lines.map((l) => `- ${l}`).join('\n')}\n\n${frame.cases(message.caseIds)}${grouped}`;
+  // A notice about a place (a missed inspection) names no case: no empty 事件 line.
+  const cases = message.caseIds.length > 0 ? `\n\n${frame.cases(message.caseIds)}` : '';
+  return `${message.lines.map((l) => `- ${l}`).join('\n')}${cases}${grouped}`;
 }
 
 /**

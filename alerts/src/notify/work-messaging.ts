@@ -47,12 +47,14 @@ function parseAnswer(text: string): PlatformAnswer | undefined {
 /** Heading, cases and digest count in the person's language (`message.locale`). */
 const heading = (message: ChannelMessage) =>
   messageFrame(message.locale).heading(message.severity, message.title);
-const cases = (message: ChannelMessage) => messageFrame(message.locale).cases(message.caseIds);
+/** The cases line, on a line of its own; none for a notice that names no case (a place's). */
+const cases = (message: ChannelMessage) =>
+  message.caseIds.length > 0 ? `\n${messageFrame(message.locale).cases(message.caseIds)}` : '';
 
 /** The message as plain text: heading, lines, cases (and how many notices it groups). */
 export function workMessageText(message: ChannelMessage): string {
   const grouped = message.count > 1 ? `\n${messageFrame(message.locale).grouped(message.count)}` : '';
-  return `${heading(message)}\n${message.lines.join('\n')}\n${cases(message)}${grouped}`;
+  return `${heading(message)}\n${message.lines.join('\n')}${cases(message)}${grouped}`;
 }
 
 /** The id this channel reaches the person by, if they have one. */
