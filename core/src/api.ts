@@ -133,6 +133,8 @@ export interface NotificationView {
   at: number;
   /** A `report` notice's report (it links there rather than to a case). */
   reportId?: number;
+  /** A notice about a place (a missed inspection): it links to the places rather than to a case. */
+  placeId?: string;
 }
 
 /** How many of a person's notices are unread (`GET /api/notifications/unread`, and after marking read). */

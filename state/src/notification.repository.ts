@@ -33,10 +33,17 @@ export type OutboxMessage = Omit<NotificationView, 'at' | 'read'> & {
 
 const MAX_LINES = 20;
 
+/** The place a notice is about, from its group key (`place:<id>`, `alerts/src/place-notices.ts`). */
+export function placeIdOfGroup(groupKey: string): string | undefined {
+  return /^place:(.+)$/.exec(groupKey)?.[1];
+}
+
 function toMessage(r: MessageRow): OutboxMessage {
   const reportId = reportIdOfGroup(r.group_key);
+  const placeId = placeIdOfGroup(r.group_key);
   return {
     ...(reportId === undefined ? {} : { reportId }),
+    ...(placeId === undefined ? {} : { placeId }),
     id: r.id,
     targetKind: r.target_kind as TargetKind,
     targetId: r.target_id,
@@ -332,9 +339,10 @@ export async function listUserNotifications(
     .limit(limit)
     .execute();
   return rows.map((r) => {
-    const { id, kind, title, lines, caseIds, count, severity, reportId } = toMessage(r);
+    const { id, kind, title, lines, caseIds, count, severity, reportId, placeId } = toMessage(r);
     return {
       ...(reportId === undefined ? {} : { reportId }),
+      ...(placeId === undefined ? {} : { placeId }),
       id,
       kind,
       title,

@@ -55,6 +55,7 @@ export function receiveNotice(notice: NotificationView): void {
 /** Where a notice leads: a report's to the report, a case's to its (first) case, others nowhere. */
 export function noticeHref(notice: NotificationView): string | undefined {
   if (notice.reportId !== undefined) return reportHref(notice.reportId);
+  if (notice.placeId !== undefined) return '#/places';
   const caseId = notice.caseIds[0];
   return caseId === undefined ? undefined : caseHref(caseId);
 }
