@@ -521,6 +521,19 @@ export const API_TEXTS_EN = {
   // Who may rate co-handling
   'permission.subtaskRate': 'only the lead side and the co-handling department rate a co-handling',
   'permission.ratingsRead': 'co-handling ratings are for departments and the command centre',
+
+  // The audit chain's verdicts (GET /api/audit/verify); times as sent (ISO, UTC)
+  'audit.entryMissing': 'entry {seq} is missing',
+  'audit.unlinked': 'does not link to the previous entry',
+  'audit.hashMismatch': 'content does not match its hash',
+  'audit.differsFromAnchor': 'differs from the entry anchored at {at}',
+  'audit.entriesRemoved':
+    'the chain ends at entry {seq}, but entry {anchored} was anchored at {at}: its newest entries were removed',
+  'audit.keyedStartMoved':
+    'the keyed chain starts at entry {seq}, but at entry {anchored} when anchored at {at}',
+  'audit.keyedStartUnknown': 'the start of the keyed chain is not recorded',
+  'audit.anchorMalformed': 'line {line} of the anchor file is not an anchor',
+  'audit.anchorUnsealed': 'line {line} of the anchor file is not sealed with the audit key',
 } as const;
 
 export type ApiTextKey = keyof typeof API_TEXTS_EN;

@@ -1,3 +1,4 @@
+import type { ApiText } from './api-texts';
 import type { CaseRecord, CaseSource, CaseState } from './cases';
 import type { RequesterView } from './case-intake';
 import type { AccountableUnit, CaseStats, UnitRates } from './case-stats';
@@ -182,6 +183,8 @@ export interface AuditVerification {
   /** The first entry whose hash or link does not match, when not ok. */
   brokenAt: number | null;
   reason: string | null;
+  /** The reason's key, for the reader's language. */
+  reasonText: ApiText | null;
   /** The last entry's hash (checked entries only). */
   headHash: string;
   /**

@@ -283,6 +283,10 @@ describe('the anchor outside the database', () => {
       brokenAt: 4,
       reason:
         'the chain ends at entry 3, but entry 5 was anchored at 2023-11-14T22:15:00.000Z: its newest entries were removed',
+      reasonText: {
+        key: 'audit.entriesRemoved',
+        params: { seq: 3, anchored: 5, at: '2023-11-14T22:15:00.000Z' },
+      },
       headHash: expect.stringMatching(/^[0-9a-f]{64}$/),
       anchor: { seq: 5, at: 1_700_000_100_000 },
     });

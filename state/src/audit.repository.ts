@@ -1,4 +1,10 @@
-import type { AuditEntryView, AuditVerification } from '@gridsense/core';
+import {
+  apiText,
+  englishOf,
+  type ApiText,
+  type AuditEntryView,
+  type AuditVerification,
+} from '@gridsense/core';
 import { sql, type ExpressionBuilder } from 'kysely';
 import { createHash } from 'node:crypto';
 import { isAnchorSealed, readAuditAnchors, type AnchorLine } from './audit-anchor';
@@ -122,28 +128,29 @@ export async function verifyAuditChain(
   let prev = GENESIS_HASH;
   let expectedSeq = 1;
   let checked = 0;
-  const result = (brokenAt: number | null, reason: string | null): AuditVerification => ({
+  const result = (brokenAt: number | null, reason: ApiText | null): AuditVerification => ({
     ok: reason === null,
     checked,
     brokenAt,
-    reason,
+    reason: reason && englishOf(reason),
+    reasonText: reason,
     headHash: prev,
     anchor: newest ? { seq: newest.seq, at: newest.at } : null,
   });
   /** A forged line cannot excuse a broken chain, but it is tampering worth naming on its own. */
   const unsealed = (anchor: AnchorLine) =>
-    result(null, `line ${anchor.line} of the anchor file is not sealed with the audit key`);
+    result(null, apiText('audit.anchorUnsealed', { line: anchor.line }));
 
-  if (malformed.length > 0) return result(null, `line ${malformed[0]} of the anchor file is not an anchor`);
+  if (malformed.length > 0) return result(null, apiText('audit.anchorMalformed', { line: malformed[0]! }));
   const start = await db.selectFrom('audit_chain_start').select('hmac_from_seq').executeTakeFirst();
-  if (!start) return result(null, 'the start of the keyed chain is not recorded');
+  if (!start) return result(null, apiText('audit.keyedStartUnknown'));
   const keyedFrom = start.hmac_from_seq;
   const moved = anchors.find((a) => a.keyedFrom !== keyedFrom);
   if (moved) {
     if (!(await isAnchorSealed(db, moved))) return unsealed(moved);
     return result(
       Math.min(keyedFrom, moved.keyedFrom),
-      `the keyed chain starts at entry ${keyedFrom}, but at entry ${moved.keyedFrom} when anchored at ${when(moved.at)}`,
+      apiText('audit.keyedStartMoved', { seq: keyedFrom, anchored: moved.keyedFrom, at: when(moved.at) }),
     );
   }
   const { auditKey } = keysOf(db);
@@ -159,16 +166,17 @@ export async function verifyAuditChain(
       .limit(pageSize)
       .execute();
     for (const row of rows) {
-      if (row.seq !== expectedSeq) return result(expectedSeq, `entry ${expectedSeq} is missing`);
-      if (row.prev_hash !== prev) return result(row.seq, 'does not link to the previous entry');
+      if (row.seq !== expectedSeq)
+        return result(expectedSeq, apiText('audit.entryMissing', { seq: expectedSeq }));
+      if (row.prev_hash !== prev) return result(row.seq, apiText('audit.unlinked'));
       const fields = { ...row, at: Number(row.at) };
       const expected =
         row.seq < keyedFrom ? sha256Link(fields) : auditMac(auditKey, row.prev_hash, sealedFields(fields));
-      if (expected !== row.hash) return result(row.seq, 'content does not match its hash');
+      if (expected !== row.hash) return result(row.seq, apiText('audit.hashMismatch'));
       for (const anchor of anchoredAt.get(row.seq) ?? []) {
         if (anchor.hash === row.hash) continue;
         if (!(await isAnchorSealed(db, anchor))) return unsealed(anchor);
-        return result(row.seq, `differs from the entry anchored at ${when(anchor.at)}`);
+        return result(row.seq, apiText('audit.differsFromAnchor', { at: when(anchor.at) }));
       }
       prev = row.hash;
       expectedSeq++;
@@ -181,7 +189,7 @@ export async function verifyAuditChain(
     if (!(await isAnchorSealed(db, newest))) return unsealed(newest);
     return result(
       headSeq + 1,
-      `the chain ends at entry ${headSeq}, but entry ${newest.seq} was anchored at ${when(newest.at)}: its newest entries were removed`,
+      apiText('audit.entriesRemoved', { seq: headSeq, anchored: newest.seq, at: when(newest.at) }),
     );
   }
   return result(null, null);

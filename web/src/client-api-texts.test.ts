@@ -68,6 +68,10 @@ const SAMPLE_PARAMS: Record<string, string | number> = {
   suggested: 'u-worker05',
   original: 'C-1023',
   fields: 'caseId, state',
+  seq: 3,
+  anchored: 5,
+  at: '2023-11-14T22:15:00.000Z',
+  line: 2,
 };
 
 function sampleOf(key: ApiTextKey): ApiText {

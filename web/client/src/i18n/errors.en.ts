@@ -520,6 +520,19 @@ export const ERROR_TEXTS_EN: Record<ApiTextKey, string> = {
   // Who may rate co-handling
   'permission.subtaskRate': 'Only the lead side and the co-handling department rate a co-handling',
   'permission.ratingsRead': 'Co-handling ratings are for departments and the command centre',
+
+  // The audit chain's verdicts (GET /api/audit/verify); times as sent (ISO, UTC)
+  'audit.entryMissing': 'Entry {seq} is missing',
+  'audit.unlinked': 'Does not link to the previous entry',
+  'audit.hashMismatch': 'The content does not match its hash',
+  'audit.differsFromAnchor': 'Differs from the entry anchored at {at}',
+  'audit.entriesRemoved':
+    'The chain ends at entry {seq}, but entry {anchored} was anchored at {at}: its newest entries were removed',
+  'audit.keyedStartMoved':
+    'The keyed chain starts at entry {seq}, but at entry {anchored} when anchored at {at}',
+  'audit.keyedStartUnknown': 'The start of the keyed chain is not recorded',
+  'audit.anchorMalformed': 'Line {line} of the anchor file is not an anchor',
+  'audit.anchorUnsealed': 'Line {line} of the anchor file is not sealed with the audit key',
 };
 
 /** Labels for codes the texts name that the console has no family for elsewhere. */

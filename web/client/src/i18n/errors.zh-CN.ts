@@ -515,6 +515,17 @@ export const ERROR_TEXTS_ZH_CN: Record<ApiTextKey, string> = {
   // Who may rate co-handling
   'permission.subtaskRate': '只有主办方和协办部门可以评价协办',
   'permission.ratingsRead': '协办评价仅供部门和指挥中心查看',
+
+  // The audit chain's verdicts (GET /api/audit/verify); times as sent (ISO, UTC)
+  'audit.entryMissing': '第 {seq} 条缺失',
+  'audit.unlinked': '与上一条记录衔接不上',
+  'audit.hashMismatch': '内容与其哈希不符',
+  'audit.differsFromAnchor': '与 {at} 在数据库外锚定的记录不同',
+  'audit.entriesRemoved': '链止于第 {seq} 条，但第 {anchored} 条已于 {at} 锚定：最新的记录被删除了',
+  'audit.keyedStartMoved': '密钥链从第 {seq} 条开始，但 {at} 锚定时从第 {anchored} 条开始',
+  'audit.keyedStartUnknown': '密钥链的起点没有记录',
+  'audit.anchorMalformed': '锚点文件第 {line} 行不是锚点',
+  'audit.anchorUnsealed': '锚点文件第 {line} 行没有用审计密钥签名',
 };
 
 /** Labels for codes the texts name that the console has no family for elsewhere. */
