@@ -1,4 +1,4 @@
-import { OPEN_SUBTASK_STATES, subtaskDueAt, type CaseRecord, type CaseSubtask } from '@gridsense/core';
+import { newSubtask, OPEN_SUBTASK_STATES, subtaskDueAt, type CaseRecord } from '@gridsense/core';
 import {
   coReportsRequired,
   findUserNames,
@@ -60,26 +60,12 @@ export async function planRuleSubtasks(
   const resolveDue = dispatched.resolveDueAt;
   const dueAt = resolveDue !== null && resolveDue > at ? Math.min(ownDue, resolveDue) : ownDue;
   const task = suggestion.ruleNote?.trim() || dispatched.title;
-  const subtasks = owing.map(({ userId: assigneeId, departmentId }): Omit<CaseSubtask, 'id'> => ({
-    caseId: dispatched.id,
-    assigneeId,
-    departmentId,
-    state: 'created',
-    required,
-    task,
-    createdById: SYSTEM.id,
-    createdAt: at,
-    dueAt,
-    acceptedAt: null,
-    reportedAt: null,
-    reportNote: null,
-    reportPhotos: [],
-    cancelledAt: null,
-    cancelReason: null,
-    remindedAt: null,
-    overdueAt: null,
-    updatedAt: at,
-  }));
+  const subtasks = owing.map(({ userId: assigneeId, departmentId }) =>
+    newSubtask(
+      { caseId: dispatched.id, assigneeId, departmentId, required, task, createdById: SYSTEM.id, dueAt },
+      at,
+    ),
+  );
   return {
     people,
     entries: subtasks.map((subtask) =>

@@ -3,6 +3,7 @@ import {
   AppError,
   authorize,
   can,
+  newSubtask,
   onDutyNow,
   pickDispatchRule,
   resourceIn,
@@ -11,7 +12,6 @@ import {
   type AddCoHandlerInput,
   type CaseRecord,
   type CaseState,
-  type CaseSubtask,
   type CaseSubtaskView,
   type SubtaskCommand,
   type User,
@@ -117,26 +117,19 @@ export async function addCoHandler(
   if (open) throw new AppError('validation_failed', apiText('cohandle.alreadyOpen', { id: assigneeId }));
 
   const now = ctx.now();
-  const subtask: Omit<CaseSubtask, 'id'> = {
-    caseId,
-    assigneeId,
-    departmentId: input.departmentId,
-    state: 'created',
-    required: input.required ?? (await requiredByRule(ctx, record)),
-    task: input.task,
-    createdById: user.id,
-    createdAt: now,
-    dueAt: subtaskDueAt(now, input.days, policy.calendar),
-    acceptedAt: null,
-    reportedAt: null,
-    reportNote: null,
-    reportPhotos: [],
-    cancelledAt: null,
-    cancelReason: null,
-    remindedAt: null,
-    overdueAt: null,
-    updatedAt: now,
-  };
+  const subtask = newSubtask(
+    {
+      caseId,
+      assigneeId,
+      departmentId: input.departmentId,
+      required: input.required ?? (await requiredByRule(ctx, record)),
+      task: input.task,
+      createdById: user.id,
+      dueAt: subtaskDueAt(now, input.days, policy.calendar),
+    },
+    now,
+  );
+
   const next: CaseRecord = {
     ...record,
     updatedAt: now,

@@ -147,6 +147,30 @@ export function resolveRefusal(subtasks: readonly CaseSubtask[]): ApiText | null
   return missing === 0 ? null : apiText('subtask.reportsMissing', { count: missing });
 }
 
+/** What differs between new sub-tasks: who, for what, by whom and until when. */
+export type NewSubtaskFields = Pick<
+  CaseSubtask,
+  'caseId' | 'assigneeId' | 'departmentId' | 'required' | 'task' | 'createdById' | 'dueAt'
+>;
+
+/** A sub-task as it is added (by a person or by a dispatch rule): waiting, nothing answered yet. */
+export function newSubtask(fields: NewSubtaskFields, at: number): Omit<CaseSubtask, 'id'> {
+  return {
+    ...fields,
+    state: 'created',
+    createdAt: at,
+    acceptedAt: null,
+    reportedAt: null,
+    reportNote: null,
+    reportPhotos: [],
+    cancelledAt: null,
+    cancelReason: null,
+    remindedAt: null,
+    overdueAt: null,
+    updatedAt: at,
+  };
+}
+
 /** The most working days a sub-task may be given. */
 export const MAX_SUBTASK_DAYS = 30;
 
