@@ -8,6 +8,7 @@ import type {
 } from '@gridsense/core';
 import type { Generated, Selectable } from 'kysely';
 import type { StateDb } from './database';
+import { INSPECTION_NOT_DONE } from './place-inspection-rows';
 
 /** The tables of migration 0029 (places, their devices, inspections and risk rules). */
 // A type, not an interface: `withTables` needs its implicit index signature.
@@ -272,15 +273,7 @@ export async function openInspection(
       created_at: at,
       escalation_level: null,
       escalated_at: null,
-      done_at: null,
-      done_by_id: null,
-      lng: null,
-      lat: null,
-      accuracy_m: null,
-      photos: null,
-      checklist: null,
-      passed: null,
-      note: null,
+      ...INSPECTION_NOT_DONE,
     })
     .onConflict((oc) => oc.column('open_place_id').doNothing())
     .returningAll()

@@ -16,6 +16,7 @@ import {
 import type { Insertable } from 'kysely';
 import { getWorkCalendar } from '../case-config.repository';
 import type { StateDb } from '../database';
+import { INSPECTION_NOT_DONE } from '../place-inspection-rows';
 import { listPlaces, loadPlaceRiskRules, type PlaceRecord, type PlaceTables } from '../place.repository';
 import { historyCast } from './demo-history-cast';
 import { Dice } from './demo-history-dice';
@@ -117,7 +118,7 @@ export function generateInspectionHistory(
         escalated_at: escalation?.at ?? null,
       };
       if (open) {
-        rows.push({ ...base, ...NOT_DONE, open_place_id: place.id });
+        rows.push({ ...base, ...INSPECTION_NOT_DONE, open_place_id: place.id });
         break;
       }
       const failing = failed ? dice.pick(INSPECTION_CHECKLISTS[place.kind]) : null;
@@ -142,18 +143,6 @@ export function generateInspectionHistory(
   }
   return rows;
 }
-
-const NOT_DONE = {
-  done_at: null,
-  done_by_id: null,
-  lng: null,
-  lat: null,
-  accuracy_m: null,
-  photos: null,
-  checklist: null,
-  passed: null,
-  note: null,
-} as const;
 
 /** How far the ticker would have taken an inspection due at `dueAt` by `until`. */
 function escalationBy(
