@@ -191,35 +191,3 @@ export async function getReport(
     .executeTakeFirst();
   return row ? { ...toSummary(row), content: JSON.parse(row.content!) as ReportContent } : undefined;
 }
-
-/**
- * Queues a report's notice to a channel through the ordinary outbox (the delivery worker sends it
- * like any other). Its own group per report, so it never merges into a case's messages; the
- * supervised cases it names are its case ids.
- */
-export async function queueReportNotice(
-  db: StateDb,
-  notice: { channelId: string; reportId: number; title: string; lines: string[]; caseIds: string[] },
-  now: number,
-): Promise<void> {
-  await db
-    .insertInto('notification_messages')
-    .values({
-      target_kind: 'channel',
-      target_id: notice.channelId,
-      group_key: `report:${notice.reportId}`,
-      kind: 'report',
-      severity: 'info',
-      title: notice.title,
-      lines: JSON.stringify(notice.lines),
-      case_ids: JSON.stringify(notice.caseIds),
-      notice_count: 1,
-      status: 'pending',
-      attempts: 0,
-      not_before: now,
-      last_error: null,
-      created_at: now,
-      sent_at: null,
-    })
-    .execute();
-}

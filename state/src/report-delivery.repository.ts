@@ -11,6 +11,19 @@ export function reportIdOfGroup(groupKey: string): number | undefined {
 }
 
 /**
+ * Queues a report's notice to a channel through the ordinary outbox (the delivery worker sends it
+ * like any other). Its own group per report, so it never merges into a case's messages; the
+ * supervised cases it names are its case ids.
+ */
+export async function queueReportNotice(
+  db: StateDb,
+  notice: { channelId: string; reportId: number; title: string; lines: string[]; caseIds: string[] },
+  now: number,
+): Promise<void> {
+  await queueReportMessage(db, { kind: 'channel', id: notice.channelId }, notice, now);
+}
+
+/**
  * Queues a report's in-app notice to one reader, in their language (`title` and `line` rendered
  * by the caller). It links to the report, so it names no case.
  */
@@ -19,17 +32,32 @@ export async function queueReportInAppNotice(
   notice: { userId: string; reportId: number; title: string; line: string },
   now: number,
 ): Promise<void> {
+  await queueReportMessage(
+    db,
+    { kind: 'inapp', id: notice.userId },
+    { reportId: notice.reportId, title: notice.title, lines: [notice.line], caseIds: [] },
+    now,
+  );
+}
+
+/** One outbox message of a report, to whichever target: the same row for a channel and a reader. */
+async function queueReportMessage(
+  db: StateDb,
+  target: { kind: 'channel' | 'inapp'; id: string },
+  message: { reportId: number; title: string; lines: string[]; caseIds: string[] },
+  now: number,
+): Promise<void> {
   await db
     .insertInto('notification_messages')
     .values({
-      target_kind: 'inapp',
-      target_id: notice.userId,
-      group_key: reportGroupKey(notice.reportId),
+      target_kind: target.kind,
+      target_id: target.id,
+      group_key: reportGroupKey(message.reportId),
       kind: 'report',
       severity: 'info',
-      title: notice.title,
-      lines: JSON.stringify([notice.line]),
-      case_ids: '[]',
+      title: message.title,
+      lines: JSON.stringify(message.lines),
+      case_ids: JSON.stringify(message.caseIds),
       notice_count: 1,
       status: 'pending',
       attempts: 0,
