@@ -3,6 +3,7 @@ import { DEFAULT_WORK_CALENDAR } from './case-calendar';
 import {
   dueSubtaskClock,
   missingReports,
+  newSubtask,
   nextSubtaskCheckAt,
   parseAddCoHandler,
   parseSubtaskCommand,
@@ -115,6 +116,34 @@ describe('协办 sub-task outcomes', () => {
     expect(transitionSubtask(subtaskIn('accepted'), COMMANDS.cancel, ACTORS.lead!, NOW)).toMatchObject({
       ok: true,
       next: { state: 'cancelled', cancelledAt: NOW, cancelReason: '燃气公司已到场' },
+    });
+  });
+});
+
+describe('a new sub-task', () => {
+  it('waits for its co-handler with nothing answered, its clock starting now', () => {
+    const fields = {
+      caseId: 'C-1',
+      assigneeId: 'w2',
+      departmentId: null,
+      required: true,
+      task: '请协助核实',
+      createdById: 'w1',
+      dueAt: NOW + 86_400_000,
+    };
+    expect(newSubtask(fields, NOW)).toEqual({
+      ...fields,
+      state: 'created',
+      createdAt: NOW,
+      updatedAt: NOW,
+      acceptedAt: null,
+      reportedAt: null,
+      reportNote: null,
+      reportPhotos: [],
+      cancelledAt: null,
+      cancelReason: null,
+      remindedAt: null,
+      overdueAt: null,
     });
   });
 });
