@@ -67,6 +67,8 @@ describe.each(stateDialects())('notices of a missed inspection on %s', (dialect)
       kind: 'inspection_overdue',
       title: '望江农贸市场（江城社区第1网格）',
       caseIds: [],
+      // Live as in the list: it names its place, for the bell to open the places.
+      placeId: 'p-market',
     });
     // Passes in between take no step and send nothing more.
     expect(await at(beijing(2026, 3, 4, 10))).toBe(0);

@@ -338,22 +338,28 @@ export async function listUserNotifications(
     .orderBy('id', 'desc')
     .limit(limit)
     .execute();
-  return rows.map((r) => {
-    const { id, kind, title, lines, caseIds, count, severity, reportId, placeId } = toMessage(r);
-    return {
-      ...(reportId === undefined ? {} : { reportId }),
-      ...(placeId === undefined ? {} : { placeId }),
-      id,
-      kind,
-      title,
-      lines,
-      caseIds,
-      count,
-      severity,
-      read: r.read_at !== null,
-      at: Number(r.sent_at),
-    };
-  });
+  return rows.map((r) => noticeView(toMessage(r), { read: r.read_at !== null, at: Number(r.sent_at) }));
+}
+
+/** What its reader sees of a message, the same in the list and when it arrives live. */
+export function noticeView(
+  message: OutboxMessage,
+  state: Pick<NotificationView, 'read' | 'at'>,
+): NotificationView {
+  const { id, kind, title, lines, caseIds, count, severity, reportId, placeId } = message;
+  return {
+    // A report's notice links to its report, a place's to the places.
+    ...(reportId === undefined ? {} : { reportId }),
+    ...(placeId === undefined ? {} : { placeId }),
+    id,
+    kind,
+    title,
+    lines,
+    caseIds,
+    count,
+    severity,
+    ...state,
+  };
 }
 
 const userInApp = (db: StateDb, userId: string) =>

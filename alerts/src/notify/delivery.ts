@@ -8,6 +8,7 @@ import {
   claimMessages,
   listDueByTarget,
   listDueMessages,
+  noticeView,
   recordAttempt,
   releaseMessage,
   type OutboxMessage,
@@ -133,22 +134,9 @@ export function createDelivery(deps: {
     });
 
   async function deliverInApp(message: OutboxMessage, now: number): Promise<Outcome> {
-    const { kind, title, lines, caseIds, count, severity, reportId } = message;
     await deps.bus.publish('case.notified', {
       userId: message.targetId,
-      notice: {
-        id: message.id,
-        kind,
-        title,
-        lines,
-        caseIds,
-        count,
-        severity,
-        read: false,
-        at: now,
-        // A report's notice links to its report.
-        ...(reportId === undefined ? {} : { reportId }),
-      },
+      notice: noticeView(message, { read: false, at: now }),
     });
     return { ok: true, statusCode: null, error: null, retry: false };
   }
