@@ -1,4 +1,4 @@
-import { RULE_KINDS } from '@gridsense/core';
+import { apiText, englishOf, RULE_KINDS, SEVERITIES, type ApiText } from '@gridsense/core';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -16,6 +16,8 @@ import {
 /** Codes reach the Chinese console only as words: timeline actions, statuses, spans, enum lists. */
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
+/** A keyed text as the console shows it to a zh-CN reader (the English beside it, as the API sends both). */
+const inChinese = (text: ApiText) => apiTextIn('zh-CN', englishOf(text), text);
 
 /** The console's `t` over one dictionary. */
 const translator =
@@ -74,38 +76,61 @@ describe('codes in the console', () => {
   });
 
   it.each([
-    ['severity must be info, warning or critical', ['提示', '预警', '紧急'], ['info', 'warning', 'critical']],
-    [`kind must be one of ${RULE_KINDS.join(', ')}`, ['阈值', '无数据', '组合'], ['threshold', 'no_data']],
-    ['kinds must be a list of opened, assigned, linked', ['新事件', '派遣主办', '关联事件'], ['opened']],
-    ['duty must be primary or backup', ['A 角', 'B 角'], ['primary', 'backup']],
-  ])('lists the allowed values of "%s" by their labels', (detail, labels, codes) => {
-    const text = apiTextIn('zh-CN', detail);
-    for (const label of labels) expect(text).toContain(label);
-    for (const code of codes) expect(text).not.toMatch(new RegExp(`\\b${code}\\b`));
+    [
+      apiText('field.severity', { field: 'severity' }),
+      ['提示', '预警', '紧急'],
+      ['info', 'warning', 'critical'],
+    ],
+    [
+      apiText('field.oneOf', { field: 'severity', values: SEVERITIES.join(', ') }),
+      ['提示', '预警', '紧急'],
+      ['info', 'warning', 'critical'],
+    ],
+    [
+      apiText('field.oneOf', { field: 'kind', values: RULE_KINDS.join(', ') }),
+      ['阈值', '无数据', '组合'],
+      ['threshold', 'no_data'],
+    ],
+    [
+      apiText('field.listOf', { field: 'kinds', values: 'opened, assigned, linked' }),
+      ['新事件', '派遣主办', '关联事件'],
+      ['opened'],
+    ],
+    [apiText('people.dutyOneOf'), ['A 角', 'B 角'], ['primary', 'backup']],
+  ])('lists the allowed values of %j by their labels', (text, labels, codes) => {
+    const rendered = inChinese(text);
+    for (const label of labels) expect(rendered).toContain(label);
+    for (const code of codes) expect(rendered).not.toMatch(new RegExp(`\\b${code}\\b`));
   });
 });
 
 describe('rule band order in Chinese', () => {
   it('says which band is out of order, with the severities by name', () => {
-    expect(
-      apiTextIn(
-        'zh-CN',
-        'bands[1].above must be above 15, where the milder warning band starts (critical is graver)',
-      ),
-    ).toBe('bands[1].above 必须高于 15：较轻的预警档从 15 起报，紧急更严重，阈值须更高');
+    const text = apiText('rule.bandAbove', {
+      field: 'bands[1].above',
+      level: 15,
+      milder: 'warning',
+      graver: 'critical',
+    });
+    expect(inChinese(text)).toBe(
+      'bands[1].above 必须高于 15：较轻的预警档从 15 起报，紧急更严重，阈值须更高',
+    );
   });
 
   it('says the same of a rule that fires below, and of its clear level', () => {
-    expect(
-      apiTextIn(
-        'zh-CN',
-        'bands[1].below must be below 0.05, where the milder warning band starts (critical is graver)',
-      ),
-    ).toBe('bands[1].below 必须低于 0.05：较轻的预警档从 0.05 起报，紧急更严重，阈值须更低');
-    expect(apiTextIn('zh-CN', 'clearAtOrAbove must not be below the highest band')).toBe(
+    const text = apiText('rule.bandBelow', {
+      field: 'bands[1].below',
+      level: 0.05,
+      milder: 'warning',
+      graver: 'critical',
+    });
+    expect(inChinese(text)).toBe(
+      'bands[1].below 必须低于 0.05：较轻的预警档从 0.05 起报，紧急更严重，阈值须更低',
+    );
+    expect(inChinese(apiText('rule.clearBelowHighest', { field: 'clearAtOrAbove' }))).toBe(
       'clearAtOrAbove 不能低于最高一档的阈值',
     );
-    expect(apiTextIn('zh-CN', 'direction must be above or below')).not.toMatch(/must be/);
+    expect(inChinese(apiText('rule.thresholdDirection'))).not.toMatch(/must be/);
   });
 });
 

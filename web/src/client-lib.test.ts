@@ -287,11 +287,16 @@ describe('allowedActions', () => {
       'return',
       'request_extension',
     ]);
+    // 不予立案 is offered while a report waits for 立案; 非属地 only on a hotline case (below).
     expect(allowedActions({ ...base, state: 'reported', assigneeId: null }, operator)).toEqual([
       'register',
       'escalate',
+      'decline',
       'void',
     ]);
+    expect(
+      allowedActions({ ...base, source: 'hotline', state: 'reported', assigneeId: null }, operator),
+    ).toContain('return_upstream');
   });
 
   it('offers verify or fail (reject) to an operator but not to the resolver, then close, callback and reopen', () => {

@@ -189,7 +189,7 @@ export const ERROR_TEXTS_ZH_CN: Record<ApiTextKey, string> = {
   // People, devices, regions
   'people.cannotChangeOwnRole': '不能修改自己的角色',
   'people.onlyHandlersHaveDepartment': '只有部门处置员才有所属部门',
-  'people.dutyOneOf': 'A/B 角须为 A 角（primary）或 B 角（backup）',
+  'people.dutyOneOf': 'A/B 角须为 A 角或 B 角',
   'device.idRegistered': 'id {id} 已登记',
   'device.idReserved': '以 gridsense- 开头的 id 保留给 GridSense 服务',
   'device.placeNeedsPosition': 'lat 和 lng 为必填项：该网格没有边界，无法自动放置设备',
