@@ -17,19 +17,28 @@ class OverviewStore {
   loading = $state(false);
   error = $state<string | null>(null);
   #timer: ReturnType<typeof setTimeout> | null = null;
+  /**
+   * Device pushes heard while an overview request is on its way: its answer may have been computed
+   * before them, so they are applied again to it. A status push is not repeated (the server tells
+   * a change once), so an older answer must never undo it.
+   */
+  #heardDuringLoad: ((devices: DeviceView[]) => DeviceView[])[] | null = null;
 
   async load(): Promise<void> {
     this.loading = true;
     this.error = null;
+    const heard: ((devices: DeviceView[]) => DeviceView[])[] = [];
+    this.#heardDuringLoad = heard;
     try {
       const { regions, devices, baseMap } = await api.overview();
       this.regions = regions;
-      this.devices = devices;
+      this.devices = heard.reduce((list, apply) => apply(list), devices);
       this.baseMap = baseMap;
       this.loaded = true;
     } catch (error) {
       this.error = errorText(error);
     } finally {
+      if (this.#heardDuringLoad === heard) this.#heardDuringLoad = null;
       this.loading = false;
     }
   }
@@ -49,22 +58,32 @@ class OverviewStore {
 
   applyStatus(update: StatusUpdate): void {
     const now = Date.now();
-    this.devices = this.devices.map((device) =>
-      device.id === update.deviceId ? applyDeviceStatus(device, update, now) : device,
+    this.#apply((devices) =>
+      devices.map((device) =>
+        device.id === update.deviceId ? applyDeviceStatus(device, update, now) : device,
+      ),
     );
   }
 
   applyReadings(update: ReadingsUpdate): void {
     const byDevice = new Map(update.readings.map((reading) => [reading.deviceId, reading]));
     const now = Date.now();
-    this.devices = this.devices.map((device) => {
-      const reading = byDevice.get(device.id);
-      if (!reading) return device;
-      const latest = { ...device.latest };
-      for (const [metric, value] of Object.entries(reading.metrics))
-        latest[metric] = { ts: reading.ts, value };
-      return { ...applyDeviceReading(device, reading.ts, now), latest };
-    });
+    this.#apply((devices) =>
+      devices.map((device) => {
+        const reading = byDevice.get(device.id);
+        if (!reading) return device;
+        const latest = { ...device.latest };
+        for (const [metric, value] of Object.entries(reading.metrics))
+          latest[metric] = { ts: reading.ts, value };
+        return { ...applyDeviceReading(device, reading.ts, now), latest };
+      }),
+    );
+  }
+
+  /** A push applied now, and again to the answer of a request on its way. */
+  #apply(change: (devices: DeviceView[]) => DeviceView[]): void {
+    this.devices = change(this.devices);
+    this.#heardDuringLoad?.push(change);
   }
 
   clear(): void {
