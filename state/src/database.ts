@@ -1,5 +1,14 @@
 import SQLite from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, type Dialect } from 'kysely';
+import {
+  CompiledQuery,
+  Kysely,
+  PostgresDialect,
+  SqliteDialect,
+  SqliteDriver,
+  type DatabaseConnection,
+  type Dialect,
+  type Driver,
+} from 'kysely';
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import pg from 'pg';
@@ -79,7 +88,24 @@ function sqliteDialect(path: string): Dialect {
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
-  return new SqliteDialect({ database: sqlite });
+  const config = { database: sqlite };
+  return new (class extends SqliteDialect {
+    override createDriver(): Driver {
+      return new ImmediateSqliteDriver(config);
+    }
+  })(config);
+}
+
+/**
+ * Transactions take the write lock at BEGIN (IMMEDIATE). The file has more than one connection
+ * (the ingest worker's, another process's): a deferred transaction that read before another
+ * connection committed cannot write after it, and SQLite refuses at once (SQLITE_BUSY_SNAPSHOT)
+ * instead of waiting its busy timeout, which a sign-in under load answered with a 500.
+ */
+class ImmediateSqliteDriver extends SqliteDriver {
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
 }
 
 const INT8_OID = 20;
