@@ -6,7 +6,6 @@ import {
   regionLineage,
   resolveRefusal,
   resourceIn,
-  transition,
   type Action,
   type CaseCommand,
   type CaseRecord,
@@ -20,17 +19,10 @@ import {
   type NewTimelineEntry,
 } from '@gridsense/state';
 import { planRuleSubtasks, withRuleSubtasks, type RuleSubtasks } from './case-cohandle-rule';
-import type { Notice } from './case-notices';
-import { transitionPolicy, type CasePolicy } from './case-policy';
+import type { CasePolicy } from './case-policy';
 import { requireVisible } from './case-scope';
-import {
-  commitCase,
-  loadPolicy,
-  noticesForEffects,
-  SYSTEM,
-  timelineEntry,
-  type CaseContext,
-} from './case-writer';
+import { applyMove, commitChange, tryMove, type CaseChange } from './case-apply-move';
+import { commitCase, loadPolicy, SYSTEM, timelineEntry, type CaseContext } from './case-writer';
 
 /** What a move records besides its note: photos, the reason code, the dispatch and any override. */
 function entryData(command: CaseCommand): Record<string, unknown> {
@@ -220,69 +212,62 @@ export async function actOnCase(
   const overRegion = REGION_MOVES[input.action];
   if (overRegion) authorize(user, overRegion, resourceIn(ctx.regions(), current.gridId));
   const policy = await loadPolicy(ctx);
-  const actor = { id: user.id, name: user.displayName };
+  const actor = { id: user.id, role: user.role, name: user.displayName };
   let command = input;
   let data = entryData(input);
   if (input.action === 'dispatch')
     ({ command, data } = await prepareDispatch(ctx, user, policy, current, input));
 
   const now = ctx.now();
-  const result = transition(
-    current,
-    command,
-    { id: user.id, role: user.role },
-    now,
-    transitionPolicy(policy, current),
-  );
-  if (!result.ok) throw new AppError(result.code, result.text ?? result.message);
+  const change: CaseChange = { previous: current, current, at: now, entries: [], notices: [] };
+  const moved = await applyMove(ctx, policy, change, command, actor, {
+    note: noteOf(command),
+    data: (next) => {
+      // An approved 延期 shows on the timeline what it granted and where the deadline went.
+      const shown =
+        command.action === 'approve_extension' && current.extensionRequest
+          ? {
+              days: current.extensionRequest.days,
+              fromDueAt: current.resolveDueAt,
+              toDueAt: next.resolveDueAt,
+            }
+          : data;
+      return Object.keys(shown).length ? shown : null;
+    },
+    noticeContext: command.action === 'return' ? { returnReason: command.reason } : {},
+  });
   // 协办: the lead resolves only once the co-handlers' required reports are in.
   if (command.action === 'resolve') {
     const refusal = resolveRefusal(await listCaseSubtasks(ctx.db, current.id));
     if (refusal) throw new AppError('invalid_transition', refusal);
   }
   const duplicate =
-    (command.action === 'void' || command.action === 'decline') && result.next.duplicateOfId
-      ? await linkDuplicate(ctx, user, current, result.next.duplicateOfId)
+    (command.action === 'void' || command.action === 'decline') && moved.next.duplicateOfId
+      ? await linkDuplicate(ctx, user, current, moved.next.duplicateOfId)
       : undefined;
-  let next = result.next;
-  // An approved 延期 shows on the timeline what it granted and where the deadline went.
-  if (command.action === 'approve_extension' && current.extensionRequest)
-    data = {
-      days: current.extensionRequest.days,
-      fromDueAt: current.resolveDueAt,
-      toDueAt: next.resolveDueAt,
-    };
-  const entries: NewTimelineEntry[] = [
-    timelineEntry(
-      actor,
-      command.action,
-      current,
-      next,
-      noteOf(command),
-      Object.keys(data).length ? data : null,
-    ),
-  ];
   // Reopened: the platform put it under 督办 in the same move; its timeline says so.
-  if (current.supervisedAt === null && next.supervisedAt !== null && next.supervisedById === SYSTEM.id)
-    entries.push(
-      timelineEntry(SYSTEM, 'supervise', current, next, null, { automatic: next.supervisionReason }),
+  if (
+    current.supervisedAt === null &&
+    moved.next.supervisedAt !== null &&
+    moved.next.supervisedById === SYSTEM.id
+  )
+    change.entries.push(
+      timelineEntry(SYSTEM, 'supervise', current, moved.next, null, {
+        automatic: moved.next.supervisionReason,
+      }),
     );
-  const notices: Notice[] = await noticesForEffects(ctx, policy, current, next, result.effects, {
-    actorName: user.displayName,
-    ...(command.action === 'return' ? { returnReason: command.reason } : {}),
-  });
-  if (command.action === 'resolve' && next.dispatcherId && next.dispatcherId !== SYSTEM.id)
-    notices.push({
+  if (command.action === 'resolve' && moved.next.dispatcherId && moved.next.dispatcherId !== SYSTEM.id)
+    change.notices.push({
       kind: 'resolved',
-      record: next,
-      to: [next.dispatcherId],
+      record: moved.next,
+      to: [moved.next.dispatcherId],
       text: { key: 'case.resolved', params: { by: user.displayName } },
     });
 
   let ruleSubtasks: RuleSubtasks | undefined;
-  if (result.effects.some((e) => e.type === 'redispatch')) {
+  if (moved.effects.some((e) => e.type === 'redispatch')) {
     // Reopened: through the rule list again, to whoever is on duty now.
-    const suggestion = await ctx.directory.suggest(next, now, policy.calendar);
+    const suggestion = await ctx.directory.suggest(moved.next, now, policy.calendar);
     if (suggestion) {
       const dispatch: CaseCommand = {
         action: 'dispatch',
@@ -290,33 +275,23 @@ export async function actOnCase(
         coHandlerIds: suggestion.coHandlerIds,
         departmentId: suggestion.departmentId,
       };
-      const redispatched = transition(next, dispatch, SYSTEM, now, transitionPolicy(policy, next));
+      const redispatched = await tryMove(ctx, policy, change, dispatch, SYSTEM, {
+        data: { ...entryData(dispatch), ruleId: suggestion.ruleId },
+      });
       if (redispatched.ok) {
-        entries.push(
-          timelineEntry(SYSTEM, 'dispatch', next, redispatched.next, null, {
-            ...entryData(dispatch),
-            ruleId: suggestion.ruleId,
-          }),
-        );
-        notices.push(
-          ...(await noticesForEffects(ctx, policy, next, redispatched.next, redispatched.effects, {
-            actorName: SYSTEM.name,
-          })),
-        );
-        next = redispatched.next;
         // The rule's co-handlers owe their reports again (协办 sub-tasks; an open one is kept).
-        ruleSubtasks = await planRuleSubtasks(ctx, policy, next, suggestion, now);
-        withRuleSubtasks({ entries, notices }, ruleSubtasks);
+        ruleSubtasks = await planRuleSubtasks(ctx, policy, redispatched.next, suggestion, now);
+        withRuleSubtasks(change, ruleSubtasks);
       }
     }
   }
-  await commitCase(ctx, policy, {
-    next,
-    previous: current,
-    write: { entries, ...(ruleSubtasks ? { alongside: ruleSubtasks.insert } : {}) },
-    notices,
-    action: command.action,
-  });
+  await commitChange(
+    ctx,
+    policy,
+    change,
+    command.action,
+    ruleSubtasks ? { alongside: ruleSubtasks.insert } : {},
+  );
   if (duplicate) {
     const { original, entry } = duplicate;
     await commitCase(ctx, policy, {
@@ -326,6 +301,7 @@ export async function actOnCase(
       action: 'duplicate_linked',
     });
   }
+  const next = change.current;
   if (next.state === 'resolved' || next.state === 'closed') await releaseChildren(ctx, policy, next);
   return next;
 }

@@ -1,6 +1,5 @@
 import {
   ACTIVE_CASE_STATES,
-  AppError,
   addSpan,
   clockSpan,
   findFusionTarget,
@@ -8,8 +7,6 @@ import {
   findSuppressingParent,
   registersAutomatically,
   severityRank,
-  transition,
-  type CaseActor,
   type CaseCommand,
   type CaseRecord,
 } from '@gridsense/core';
@@ -20,7 +17,6 @@ import {
   listOpenCasesByCategory,
   withGridLock,
   type FusionDeviceRecord,
-  type NewTimelineEntry,
 } from '@gridsense/state';
 import {
   describeSource,
@@ -32,8 +28,9 @@ import {
 } from './case-draft';
 import { planRuleSubtasks, withRuleSubtasks, type RuleSubtasks } from './case-cohandle-rule';
 import type { Notice } from './case-notices';
-import { needsPhoto, newCaseId, slaFor, transitionPolicy, type CasePolicy } from './case-policy';
-import { commitCase, noticesForEffects, SYSTEM, timelineEntry, type CaseContext } from './case-writer';
+import { needsPhoto, newCaseId, slaFor, type CasePolicy } from './case-policy';
+import { applyMove, commitChange, type CaseChange } from './case-apply-move';
+import { commitCase, SYSTEM, timelineEntry, type CaseContext } from './case-writer';
 
 export type { CaseDraft, IntakeOutcome } from './case-draft';
 
@@ -205,41 +202,29 @@ export async function openCase(
     needsPhoto(policy, draft.category),
     addSpan(at, sla.resolve, policy.calendar),
   );
-  const entries: NewTimelineEntry[] = [
-    timelineEntry(
-      draft.reporter ?? SYSTEM,
-      'report',
-      null,
-      reported,
-      draft.description,
-      device ? { ...draft.trigger, deviceName: device.name, deviceType: device.type } : draft.trigger,
-    ),
-  ];
-  const notices: Notice[] = [
-    {
-      kind: 'opened',
-      record: reported,
-      to: [],
-      text: { key: 'case.opened', params: { title: reported.title } },
-    },
-  ];
-  let current = reported;
-  const step = async (
-    command: CaseCommand,
-    actor: CaseActor & { name: string },
-    note: string | null,
-    data: Record<string, unknown> | null,
-  ) => {
-    const result = transition(current, command, actor, at, transitionPolicy(policy, current));
-    if (!result.ok) throw new AppError(result.code, result.text ?? result.message);
-    entries.push(timelineEntry(actor, command.action, current, result.next, note, data));
-    notices.push(
-      ...(await noticesForEffects(ctx, policy, current, result.next, result.effects, {
-        actorName: actor.name,
-      })),
-    );
-    current = result.next;
+  const change: CaseChange = {
+    current: reported,
+    at,
+    entries: [
+      timelineEntry(
+        draft.reporter ?? SYSTEM,
+        'report',
+        null,
+        reported,
+        draft.description,
+        device ? { ...draft.trigger, deviceName: device.name, deviceType: device.type } : draft.trigger,
+      ),
+    ],
+    notices: [
+      {
+        kind: 'opened',
+        record: reported,
+        to: [],
+        text: { key: 'case.opened', params: { title: reported.title } },
+      },
+    ],
   };
+  const { notices } = change;
   const reporter = draft.reporter;
   const onDuty =
     draft.selfHandle && reporter
@@ -251,36 +236,33 @@ export async function openCase(
   // (an operator who dispatches it while entering it, the desk opening it from an early warning, or
   // a worker on duty handling their own find has made that decision).
   const decided = draft.override !== undefined || draft.openedByDesk === true || selfHandled;
+  // What the new case's write carries besides its moves: its source and any caller.
+  const opening = {
+    newSources: [sourceOf(draft, at, false)],
+    ...(draft.requester ? { requester: draft.requester } : {}),
+  };
   if (!registersAutomatically(policy.categories, draft.category, draft.source) && !decided) {
-    current = {
-      ...current,
-      registerDueAt: addSpan(at, clockSpan(sla, 'register', current.severity), policy.calendar),
+    const waiting = {
+      ...change.current,
+      registerDueAt: addSpan(at, clockSpan(sla, 'register', reported.severity), policy.calendar),
     };
-    const desk = await ctx.directory.levelPeople(current.gridId, 'community', at, policy.calendar);
+    change.current = waiting;
+    const desk = await ctx.directory.levelPeople(waiting.gridId, 'community', at, policy.calendar);
     notices[0] = {
       kind: 'opened',
-      record: current,
+      record: waiting,
       to: desk,
       text: {
         key: 'case.awaitingRegistration',
-        params: { title: current.title, registerDueAt: current.registerDueAt },
+        params: { title: waiting.title, registerDueAt: waiting.registerDueAt },
       },
     };
-    await commitCase(ctx, policy, {
-      next: current,
-      write: {
-        entries,
-        newSources: [sourceOf(draft, at, false)],
-        ...(draft.requester ? { requester: draft.requester } : {}),
-      },
-      notices,
-      action: 'opened',
-    });
-    return current.id;
+    await commitChange(ctx, policy, change, 'opened', opening);
+    return waiting.id;
   }
-  await step({ action: 'register' }, SYSTEM, null, null);
+  await applyMove(ctx, policy, change, { action: 'register' }, SYSTEM);
 
-  const suggestion = await ctx.directory.suggest(current, at, policy.calendar);
+  const suggestion = await ctx.directory.suggest(change.current, at, policy.calendar);
   let ruleSubtasks: RuleSubtasks | undefined;
   if (draft.override && reporter) {
     const { assigneeId, note } = draft.override;
@@ -289,12 +271,12 @@ export async function openCase(
       override: assigneeId !== suggestion?.leadId,
       suggestedId: suggestion?.leadId ?? null,
     };
-    await step({ action: 'dispatch', assigneeId }, reporter, note, data);
+    await applyMove(ctx, policy, change, { action: 'dispatch', assigneeId }, reporter, { note, data });
   } else if (reporter && selfHandled) {
     // 自发自处: a worker on duty for the grid handles what they found themselves.
-    await step({ action: 'dispatch', assigneeId: reporter.id }, SYSTEM, reporter.name, {
-      assigneeId: reporter.id,
-      selfHandle: true,
+    await applyMove(ctx, policy, change, { action: 'dispatch', assigneeId: reporter.id }, SYSTEM, {
+      note: reporter.name,
+      data: { assigneeId: reporter.id, selfHandle: true },
     });
   } else if (suggestion) {
     const command: CaseCommand = {
@@ -303,51 +285,47 @@ export async function openCase(
       coHandlerIds: suggestion.coHandlerIds,
       departmentId: suggestion.departmentId,
     };
-    await step(command, SYSTEM, null, {
-      assigneeId: suggestion.leadId,
-      coHandlerIds: suggestion.coHandlerIds,
-      ruleId: suggestion.ruleId,
+    await applyMove(ctx, policy, change, command, SYSTEM, {
+      data: {
+        assigneeId: suggestion.leadId,
+        coHandlerIds: suggestion.coHandlerIds,
+        ruleId: suggestion.ruleId,
+      },
     });
     // The rule's co-handlers owe their reports from the start (协办 sub-tasks).
-    ruleSubtasks = await planRuleSubtasks(ctx, policy, current, suggestion, at);
-    withRuleSubtasks({ entries, notices }, ruleSubtasks);
+    ruleSubtasks = await planRuleSubtasks(ctx, policy, change.current, suggestion, at);
+    withRuleSubtasks(change, ruleSubtasks);
   }
   // A worker's own find that comes back to them is theirs already: taken (签收) at once, no alarm.
-  if (reporter && current.state === 'dispatched' && current.assigneeId === reporter.id) {
+  if (reporter && change.current.state === 'dispatched' && change.current.assigneeId === reporter.id) {
     const alarm = notices.findIndex((n) => n.kind === 'assigned' && n.to.includes(reporter.id));
     if (alarm >= 0) notices.splice(alarm, 1);
-    await step({ action: 'accept' }, reporter, null, { selfReported: true });
+    await applyMove(ctx, policy, change, { action: 'accept' }, reporter, { data: { selfReported: true } });
   }
+  const opened = change.current;
   // Nobody to route to (no rule, nobody on duty): the community desk dispatches by hand.
-  if (current.state === 'registered')
+  if (opened.state === 'registered')
     notices[0] = {
       ...notices[0]!,
-      to: await ctx.directory.levelPeople(current.gridId, 'community', at, policy.calendar),
+      to: await ctx.directory.levelPeople(opened.gridId, 'community', at, policy.calendar),
     };
-  const children = await adoptChildren(ctx, current);
-  await commitCase(ctx, policy, {
-    next: current,
-    write: {
-      entries,
-      newSources: [sourceOf(draft, at, false)],
-      ...(draft.requester ? { requester: draft.requester } : {}),
-      ...(ruleSubtasks ? { alongside: ruleSubtasks.insert } : {}),
-    },
-    notices,
-    action: 'opened',
+  const children = await adoptChildren(ctx, opened);
+  await commitChange(ctx, policy, change, 'opened', {
+    ...opening,
+    ...(ruleSubtasks ? { alongside: ruleSubtasks.insert } : {}),
   });
   for (const child of children) {
-    const next = { ...child, parentId: current.id, updatedAt: at };
+    const next = { ...child, parentId: opened.id, updatedAt: at };
     await commitCase(ctx, policy, {
       next,
       previous: child,
       write: {
-        entries: [timelineEntry(SYSTEM, 'linked_to_parent', child, next, null, { parentId: current.id })],
+        entries: [timelineEntry(SYSTEM, 'linked_to_parent', child, next, null, { parentId: opened.id })],
       },
       action: 'linked_to_parent',
     });
   }
-  return current.id;
+  return opened.id;
 }
 
 /** A new parent case (a community power cut) takes in the child cases already open beneath it. */

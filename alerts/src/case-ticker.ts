@@ -1,25 +1,10 @@
-import {
-  AppError,
-  dueClockActions,
-  transition,
-  type CaseRecord,
-  type ClockAction,
-  type SlaClock,
-} from '@gridsense/core';
-import { listCasesDueForCheck, type NewTimelineEntry } from '@gridsense/state';
+import { AppError, dueClockActions, type CaseRecord, type ClockAction, type SlaClock } from '@gridsense/core';
+import { listCasesDueForCheck } from '@gridsense/state';
 import { checkSubtaskClocks } from './case-cohandle-clock';
 import { handOverEndedShifts } from './case-handover';
-import type { Notice } from './case-notices';
-import { timingFor, transitionPolicy, type CasePolicy } from './case-policy';
-import {
-  commitCase,
-  dispatchDesk,
-  loadPolicy,
-  noticesForEffects,
-  SYSTEM,
-  timelineEntry,
-  type CaseContext,
-} from './case-writer';
+import { timingFor, type CasePolicy } from './case-policy';
+import { applyMove, commitChange, type CaseChange } from './case-apply-move';
+import { dispatchDesk, loadPolicy, SYSTEM, timelineEntry, type CaseContext } from './case-writer';
 
 /** The clocks' names in the timeline's escalation note (what the table stores is zh-CN). */
 const CLOCK_NAMES: Record<SlaClock, string> = {
@@ -46,34 +31,37 @@ export function createCaseTicker(
   async function checkCase(policy: CasePolicy, record: CaseRecord): Promise<boolean> {
     const now = ctx.now();
     const actions = dueClockActions(record, timingFor(policy, record), now);
-    let next: CaseRecord = actions.length > 0 ? { ...record, updatedAt: now } : record;
-    const entries: NewTimelineEntry[] = [];
-    const notices: Notice[] = [];
+    const change: CaseChange = {
+      previous: record,
+      current: actions.length > 0 ? { ...record, updatedAt: now } : record,
+      at: now,
+      entries: [],
+      notices: [],
+    };
     for (const action of actions) {
       if (action.type === 'remind') {
-        next = { ...next, remindedClocks: [...next.remindedClocks, action.clock] };
-        entries.push(
+        const next = { ...change.current, remindedClocks: [...change.current.remindedClocks, action.clock] };
+        change.current = next;
+        change.entries.push(
           timelineEntry(SYSTEM, 'remind', record, next, null, { clock: action.clock, dueAt: action.dueAt }),
         );
         const to = next.assigneeId ? [next.assigneeId] : await dispatchDesk(ctx, policy, record, next);
-        notices.push({
+        change.notices.push({
           kind: 'reminder',
           record: next,
           to,
           text: { key: 'case.reminder', params: { clock: action.clock, dueAt: action.dueAt } },
         });
       } else if (action.type === 'breach') {
-        const done = await takeBreachActions(policy, record, next, action, now);
-        entries.push(...done.entries);
-        notices.push(...done.notices);
-        next = done.next;
+        await takeBreachActions(policy, record, change, action);
       } else if (action.type === 'repeat') {
-        next = { ...next, lastNotifiedAt: now };
-        entries.push(
+        const next = { ...change.current, lastNotifiedAt: now };
+        change.current = next;
+        change.entries.push(
           timelineEntry(SYSTEM, 'notify_repeat', record, next, null, { assigneeId: next.assigneeId }),
         );
         if (next.assigneeId)
-          notices.push({
+          change.notices.push({
             kind: 'repeat',
             record: next,
             to: [next.assigneeId],
@@ -81,38 +69,15 @@ export function createCaseTicker(
           });
       } else {
         const reason = `${CLOCK_NAMES[action.clock]}超时`;
-        const result = transition(
-          next,
-          { action: 'escalate', level: action.to, reason },
-          SYSTEM,
-          now,
-          transitionPolicy(policy, next),
-        );
-        if (!result.ok) throw new AppError(result.code, result.text ?? result.message);
-        entries.push(
-          timelineEntry(SYSTEM, 'escalate', next, result.next, reason, {
-            clock: action.clock,
-            dueAt: action.dueAt,
-            level: action.to,
-          }),
-        );
-        notices.push(
-          ...(await noticesForEffects(ctx, policy, next, result.next, result.effects, {
-            actorName: SYSTEM.name,
-            overdueClock: action.clock,
-          })),
-        );
-        next = result.next;
+        await applyMove(ctx, policy, change, { action: 'escalate', level: action.to, reason }, SYSTEM, {
+          note: reason,
+          data: { clock: action.clock, dueAt: action.dueAt, level: action.to },
+          noticeContext: { overdueClock: action.clock },
+        });
       }
     }
     // With nothing owed (e.g. the rules changed), storing again just moves next_check_at on.
-    await commitCase(ctx, policy, {
-      next,
-      previous: record,
-      write: { entries },
-      notices,
-      action: actions.length > 0 ? 'clock' : 'clock_checked',
-    });
+    await commitChange(ctx, policy, change, actions.length > 0 ? 'clock' : 'clock_checked');
     return actions.length > 0;
   }
 
@@ -123,30 +88,25 @@ export function createCaseTicker(
   async function takeBreachActions(
     policy: CasePolicy,
     record: CaseRecord,
-    current: CaseRecord,
+    change: CaseChange,
     action: Extract<ClockAction, { type: 'breach' }>,
-    now: number,
-  ): Promise<{ next: CaseRecord; entries: NewTimelineEntry[]; notices: Notice[] }> {
-    let next: CaseRecord = { ...current, breachActed: [...current.breachActed, action.clock] };
-    const entries: NewTimelineEntry[] = [];
-    const notices: Notice[] = [];
+  ): Promise<void> {
+    const current = change.current;
+    const next: CaseRecord = { ...current, breachActed: [...current.breachActed, action.clock] };
+    change.current = next;
     const detail = { clock: action.clock, dueAt: action.dueAt };
     if (action.actions.includes('remind')) {
-      entries.push(timelineEntry(SYSTEM, 'overdue_notice', current, next, null, detail));
+      change.entries.push(timelineEntry(SYSTEM, 'overdue_notice', current, next, null, detail));
       const to = next.assigneeId ? [next.assigneeId] : await dispatchDesk(ctx, policy, record, next);
       const text = { key: 'case.overdue', params: { clock: action.clock, dueAt: action.dueAt } } as const;
-      notices.push({ kind: 'reminder', record: next, to, text });
+      change.notices.push({ kind: 'reminder', record: next, to, text });
     }
     if (action.actions.includes('supervise') && next.supervisedAt === null) {
       const reason = `${action.clock}_overdue` as const;
-      const command = { action: 'supervise', reason } as const;
-      const result = transition(next, command, SYSTEM, now, transitionPolicy(policy, next));
-      if (!result.ok) throw new AppError(result.code, result.text ?? result.message);
-      const data = { ...detail, automatic: reason };
-      entries.push(timelineEntry(SYSTEM, 'supervise', next, result.next, null, data));
-      next = result.next;
+      await applyMove(ctx, policy, change, { action: 'supervise', reason }, SYSTEM, {
+        data: { ...detail, automatic: reason },
+      });
     }
-    return { next, entries, notices };
   }
 
   /** One pass over every case that is owed a look now; returns how many had something done. */
