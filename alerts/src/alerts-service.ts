@@ -6,8 +6,8 @@ import {
   type WorkMessagingConfig,
 } from '@gridsense/core';
 import type { StateDb } from '@gridsense/state';
-import { createCaseService, type CaseService } from './case-service';
-import { createCaseTicker } from './case-ticker';
+import { createCaseService, type CaseService } from './cases/service';
+import { createCaseTicker } from './cases/ticker';
 import { createEarlyWarnings, type EarlyWarnings } from './early-warning-service';
 import { createInspectionTicker } from './place-inspection-ticker';
 import { inspectionNotices } from './place-notices';

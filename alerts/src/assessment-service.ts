@@ -36,7 +36,7 @@ import {
   saveAssessmentScheme,
   type StateDb,
 } from '@gridsense/state';
-import { loadCasePolicy, slaFor } from './case-policy';
+import { loadCasePolicy, slaFor } from './cases/policy';
 
 const MAX_PERIOD_MS = 366 * 86_400_000;
 

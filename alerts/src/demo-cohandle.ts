@@ -1,8 +1,8 @@
 import { inEnglish, parsePatrolReport, type User } from '@gridsense/core';
 import { findUserById, findUserByUsername, type StateDb } from '@gridsense/state';
-import { actOnCase } from './case-actions';
-import { actOnSubtask, addCoHandler } from './case-cohandle';
-import type { CaseService } from './case-service';
+import { actOnCase } from './cases/actions';
+import { actOnSubtask, addCoHandler } from './cases/cohandle';
+import type { CaseService } from './cases/service';
 import { rateSubtask } from './subtask-rating';
 
 /** Inside grid G01 of the demo district, where worker01 patrols. */

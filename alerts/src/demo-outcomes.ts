@@ -1,5 +1,5 @@
 import { inEnglish, parseHotlineEntry, type User } from '@gridsense/core';
-import type { CaseService } from './case-service';
+import type { CaseService } from './cases/service';
 
 /** What the demo's hotline scene leaves: one report declined, one returned upstream, one waiting. */
 export interface DemoOutcomes {

@@ -1,6 +1,6 @@
 import { inEnglish, parsePatrolReport, type User } from '@gridsense/core';
 import { findUserByUsername, type StateDb } from '@gridsense/state';
-import type { CaseService } from './case-service';
+import type { CaseService } from './cases/service';
 import { stageDemoOutcomes, type DemoOutcomes } from './demo-outcomes';
 
 /** Inside grid G01 of the demo district, where worker01 patrols. */

@@ -30,7 +30,7 @@ import {
   saveDetectedWarnings,
   type StateDb,
 } from '@gridsense/state';
-import type { CaseService } from './case-service';
+import type { CaseService } from './cases/service';
 
 const HOUR_MS = 3_600_000;
 

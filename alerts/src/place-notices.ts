@@ -1,7 +1,7 @@
 import type { InspectionEscalation, NoticeText, PlaceInspectionView, WorkCalendar } from '@gridsense/core';
 import type { PlaceRecord } from '@gridsense/state';
-import type { Directory } from './case-directory';
-import type { Notifier, SubjectNotice } from './case-notices';
+import type { Directory } from './cases/directory';
+import type { Notifier, SubjectNotice } from './cases/notices';
 
 /** Who hears of a missed inspection at each step, and what they read. */
 export type InspectionNoticeFor = (

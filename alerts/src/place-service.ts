@@ -44,7 +44,7 @@ import {
   type PlaceFields,
   type PlaceRecord,
 } from '@gridsense/state';
-import type { CaseService } from './case-service';
+import type { CaseService } from './cases/service';
 import { rescheduleForRules } from './place-inspection-ticker';
 import { assessPlaces, placeRiskRules } from './place-levels';
 

@@ -2,7 +2,7 @@ import { listAudit, listCaseSubtasks, listRegions } from '@gridsense/state';
 import { stateDialects } from '@gridsense/state/testing';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { assessRegion } from './assessment-service';
-import { actOnSubtask, addCoHandler } from './case-cohandle';
+import { actOnSubtask, addCoHandler } from './cases/cohandle';
 import { listCohandleRatings, rateSubtask } from './subtask-rating';
 import { beijing, prepareCaseEnv, PREPARE_TIMEOUT_MS, startCaseEnv, type CaseEnv } from './testing/case-env';
 

@@ -24,8 +24,8 @@ import {
   listUserDepartments,
   saveSubtaskRating,
 } from '@gridsense/state';
-import { canSee } from './case-scope';
-import { commitCase, loadPolicy, timelineEntry, type CaseContext } from './case-writer';
+import { canSee } from './cases/scope';
+import { commitCase, loadPolicy, timelineEntry, type CaseContext } from './cases/writer';
 
 const MAX_PERIOD_MS = 366 * 86_400_000;
 
