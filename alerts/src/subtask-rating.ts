@@ -25,7 +25,9 @@ import {
   saveSubtaskRating,
 } from '@gridsense/state';
 import { canSee } from './cases/scope';
-import { commitCase, loadPolicy, timelineEntry, type CaseContext } from './cases/writer';
+import { commitCase } from './cases/commit-case';
+import { loadPolicy, type CaseContext } from './cases/context';
+import { timelineEntry } from './cases/timeline-entry';
 
 const MAX_PERIOD_MS = 366 * 86_400_000;
 

@@ -22,7 +22,9 @@ import { planRuleSubtasks, withRuleSubtasks, type RuleSubtasks } from './cohandl
 import type { CasePolicy } from './policy';
 import { requireVisible } from './scope';
 import { applyMove, commitChange, tryMove, type CaseChange } from './apply-move';
-import { commitCase, loadPolicy, SYSTEM, timelineEntry, type CaseContext } from './writer';
+import { commitCase } from './commit-case';
+import { loadPolicy, SYSTEM, type CaseContext } from './context';
+import { timelineEntry } from './timeline-entry';
 
 /** What a move records besides its note: photos, the reason code, the dispatch and any override. */
 function entryData(command: CaseCommand): Record<string, unknown> {

@@ -12,7 +12,10 @@ import {
 import type { CaseWrite, NewTimelineEntry } from '@gridsense/state';
 import type { Notice } from './notices';
 import { transitionPolicy, type CasePolicy } from './policy';
-import { commitCase, noticesForEffects, timelineEntry, type CaseContext } from './writer';
+import { commitCase } from './commit-case';
+import type { CaseContext } from './context';
+import { noticesForEffects } from './notices-for-effects';
+import { timelineEntry } from './timeline-entry';
 
 /**
  * A change to one case under way: the moves made so far, with the timeline entries and notices they

@@ -14,7 +14,7 @@ import { withinReach } from './actions';
 import { openOrJoin, type IntakeOutcome } from './intake';
 import type { CasePolicy } from './policy';
 import { visibleGrids } from './scope';
-import { loadPolicy, type CaseContext } from './writer';
+import { loadPolicy, type CaseContext } from './context';
 
 /**
  * Keeps what the intake classifier suggested beside the category the person chose, when the form

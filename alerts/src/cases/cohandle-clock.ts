@@ -8,7 +8,9 @@ import {
 } from '@gridsense/state';
 import type { Notice } from './notices';
 import type { CasePolicy } from './policy';
-import { commitCase, SYSTEM, timelineEntry, type CaseContext } from './writer';
+import { commitCase } from './commit-case';
+import { SYSTEM, type CaseContext } from './context';
+import { timelineEntry } from './timeline-entry';
 
 /**
  * 协办 clocks, run by the deadline ticker on each pass: like the cases, each sub-task stores when

@@ -10,7 +10,8 @@ import {
 import type { Suggestion } from './directory';
 import type { Notice } from './notices';
 import type { CasePolicy } from './policy';
-import { SYSTEM, timelineEntry, type CaseContext } from './writer';
+import { SYSTEM, type CaseContext } from './context';
+import { timelineEntry } from './timeline-entry';
 
 /**
  * Working days a co-handler named by the rule list has to report back. The case's own resolve

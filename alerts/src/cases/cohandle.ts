@@ -33,7 +33,9 @@ import { withinReach } from './actions';
 import type { Notice } from './notices';
 import type { CasePolicy } from './policy';
 import { requireVisible } from './scope';
-import { commitCase, loadPolicy, timelineEntry, type CaseContext } from './writer';
+import { commitCase } from './commit-case';
+import { loadPolicy, type CaseContext } from './context';
+import { timelineEntry } from './timeline-entry';
 
 /** Cases with a lead at work: co-handlers join these (not one waiting for dispatch, nor a resolved one). */
 const HANDLED: readonly CaseState[] = ['dispatched', 'accepted', 'in_progress'];

@@ -21,7 +21,10 @@ import {
 } from '@gridsense/state';
 import type { Notice } from './notices';
 import type { CasePolicy } from './policy';
-import { commitCase, dispatchDesk, loadPolicy, SYSTEM, timelineEntry, type CaseContext } from './writer';
+import { commitCase } from './commit-case';
+import { loadPolicy, SYSTEM, type CaseContext } from './context';
+import { dispatchDesk } from './dispatch-desk';
+import { timelineEntry } from './timeline-entry';
 
 type Scope = { kind: RosterShift['scopeKind']; id: string };
 

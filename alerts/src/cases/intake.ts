@@ -30,7 +30,9 @@ import { planRuleSubtasks, withRuleSubtasks, type RuleSubtasks } from './cohandl
 import type { Notice } from './notices';
 import { needsPhoto, newCaseId, slaFor, type CasePolicy } from './policy';
 import { applyMove, commitChange, type CaseChange } from './apply-move';
-import { commitCase, SYSTEM, timelineEntry, type CaseContext } from './writer';
+import { commitCase } from './commit-case';
+import { SYSTEM, type CaseContext } from './context';
+import { timelineEntry } from './timeline-entry';
 
 export type { CaseDraft, IntakeOutcome } from './draft';
 

@@ -9,7 +9,7 @@ import {
 } from '@gridsense/core';
 import { findCase, listOpenCasesAtSamePlace, listOpenCasesOfSameCaller } from '@gridsense/state';
 import { visibleGrids } from './scope';
-import type { CaseContext } from './writer';
+import type { CaseContext } from './context';
 
 /**
  * The open cases of the person's region that may be the same matter as this one: from the same

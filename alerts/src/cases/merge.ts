@@ -23,7 +23,8 @@ import { severityRaisedNotice } from './intake';
 import type { Notice } from './notices';
 import { visibleGrids } from './scope';
 import { inOneCaseTransaction } from './transaction';
-import { commitCase, loadPolicy, type CaseContext } from './writer';
+import { commitCase } from './commit-case';
+import { loadPolicy, type CaseContext } from './context';
 
 /**
  * An operator's explicit merge (人工合并): `keptId` takes in `absorbedId` — its signals, its count,

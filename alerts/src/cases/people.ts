@@ -11,7 +11,7 @@ import {
 import { findUserById, listDepartments } from '@gridsense/state';
 import { suggestFor } from './actions';
 import { requireVisible, visibleGrids } from './scope';
-import { loadPolicy, type CaseContext } from './writer';
+import { loadPolicy, type CaseContext } from './context';
 
 /**
  * Whom an operator may dispatch a case in a grid to: everyone on duty whom the rule list could

@@ -1,7 +1,7 @@
 import type { User } from '@gridsense/core';
 import { findCase, findPhoto, listPhotoCaseIds } from '@gridsense/state';
 import { canSee } from './scope';
-import type { CaseContext } from './writer';
+import type { CaseContext } from './context';
 
 /**
  * Who may look at an evidence photo: anyone who can see a case that uses it; until a case uses

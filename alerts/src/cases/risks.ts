@@ -2,7 +2,9 @@ import { classifySignal, severityRank, type CaseRecord, type RiskSignal } from '
 import { findOpenCaseByCause, hasOtherActiveSource } from '@gridsense/state';
 import { tightenForSeverity } from './draft';
 import { openOrJoin, type IntakeOutcome } from './intake';
-import { commitCase, loadPolicy, SYSTEM, timelineEntry, type CaseContext } from './writer';
+import { commitCase } from './commit-case';
+import { loadPolicy, SYSTEM, type CaseContext } from './context';
+import { timelineEntry } from './timeline-entry';
 
 /**
  * The automatic channel: a rule's state change becomes a new case, one more occurrence of the

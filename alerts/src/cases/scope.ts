@@ -1,6 +1,6 @@
 import { apiText, AppError, gridsInRegion, type CaseRecord, type User } from '@gridsense/core';
 import { findCase, hasSubtaskOn, listDutyGrids, listUserDepartments, type CaseQuery } from '@gridsense/state';
-import type { CaseContext } from './writer';
+import type { CaseContext } from './context';
 
 /**
  * Who sees which cases (least privilege): a grid worker their duty grids, a department handler

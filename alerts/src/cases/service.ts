@@ -49,7 +49,7 @@ import { canReadPhoto } from './photos';
 import { dispatchPeople } from './people';
 import { applyRisk } from './risks';
 import { canSee, caseScope, requireVisible, visibleGrids } from './scope';
-import { loadPolicy, type CaseContext } from './writer';
+import { loadPolicy, type CaseContext } from './context';
 
 export interface CaseServiceDeps {
   db: StateDb;

@@ -13,7 +13,9 @@ import type { CaseDraft } from './draft';
 import { openCase } from './intake';
 import { visibleGrids } from './scope';
 import { inOneCaseTransaction } from './transaction';
-import { commitCase, loadPolicy, timelineEntry, type CaseContext } from './writer';
+import { commitCase } from './commit-case';
+import { loadPolicy, type CaseContext } from './context';
+import { timelineEntry } from './timeline-entry';
 
 export interface SplitOutcome {
   original: CaseRecord;

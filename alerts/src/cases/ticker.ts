@@ -4,7 +4,9 @@ import { checkSubtaskClocks } from './cohandle-clock';
 import { handOverEndedShifts } from './handover';
 import { timingFor, type CasePolicy } from './policy';
 import { applyMove, commitChange, type CaseChange } from './apply-move';
-import { dispatchDesk, loadPolicy, SYSTEM, timelineEntry, type CaseContext } from './writer';
+import { loadPolicy, SYSTEM, type CaseContext } from './context';
+import { dispatchDesk } from './dispatch-desk';
+import { timelineEntry } from './timeline-entry';
 
 /** The clocks' names in the timeline's escalation note (what the table stores is zh-CN). */
 const CLOCK_NAMES: Record<SlaClock, string> = {

@@ -1,6 +1,6 @@
 import type { Bus, BusEventName, BusPayloads } from '@gridsense/core';
 import { createDirectory } from './directory';
-import type { CaseContext } from './writer';
+import type { CaseContext } from './context';
 
 /**
  * Runs a change of several cases (a merge, a split) in ONE state-database transaction: every
