@@ -54,7 +54,7 @@ export function createReports(deps: { db: StateDb; regions: () => Region[] }) {
     const stored = await listReportDeliveries(deps.db, report.id);
     const errors = can(user, 'deliveries.read', resourceIn(deps.regions(), report.regionId));
     return {
-      channels: stored.channels.map((c) => (errors ? c : { ...c, lastError: null })),
+      channels: stored.channels.map((c) => (errors ? c : { ...c, lastError: null, lastErrorText: null })),
       inApp: stored.inApp,
     };
   }

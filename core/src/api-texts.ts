@@ -534,6 +534,28 @@ export const API_TEXTS_EN = {
   'audit.keyedStartUnknown': 'the start of the keyed chain is not recorded',
   'audit.anchorMalformed': 'line {line} of the anchor file is not an anchor',
   'audit.anchorUnsealed': 'line {line} of the anchor file is not sealed with the audit key',
+
+  // Why a notification delivery failed (the delivery log, alerts/src/notify). `message` is what the
+  // other side or the system said, in its own words; `kind` a work channel (dingtalk, wecom, sms)
+  'delivery.httpStatus': 'HTTP {status}',
+  'delivery.timeout': 'no answer within {ms} ms',
+  'delivery.cutOff': 'the answer was cut off',
+  'delivery.notJson': 'the answer was not JSON',
+  'delivery.errcode': 'errcode {code}: {message}',
+  'delivery.noErrcode': 'the answer carried no errcode',
+  'delivery.subscriptionGone': 'the subscription is gone',
+  'delivery.channelGone': 'the channel is deleted or disabled',
+  'delivery.notPersonTarget': 'not a person target',
+  'delivery.notConfigured': '{kind} is not configured',
+  'delivery.noRecipient': 'the person has no {kind} id',
+  'delivery.noAccessToken': 'no access token: HTTP {status}',
+  'delivery.noAccessTokenErrcode': 'no access token: HTTP {status}, errcode {code}: {message}',
+  'delivery.notHttps': 'endpoint must be an https URL',
+  'delivery.urlCredentials': 'endpoint must not carry a user name or password',
+  'delivery.notPublicAddress': '{host} is not a public address',
+  'delivery.resolvesPrivate': '{host} resolves to {address}, not a public address',
+  'delivery.noAddress': '{host} has no address, not a public address',
+  'delivery.error': '{message}',
 } as const;
 
 export type ApiTextKey = keyof typeof API_TEXTS_EN;

@@ -2,6 +2,7 @@ import type { AssessedCase, AssessmentFigures } from './assessment';
 import { rankUnits, type AssessmentScheme, type ScoredUnit } from './assessment-scheme';
 import { isWorkingDay, type WorkCalendar } from './case-calendar';
 import { ACCOUNTABLE_UNITS, type AccountableUnit } from './case-unit-rates';
+import type { ApiText } from './api-texts';
 import type { Rate } from './case-stats';
 
 /**
@@ -239,6 +240,8 @@ export interface ReportChannelDelivery {
   sentAt: number | null;
   /** The last failure, shown to those who may read the delivery log; null for others. */
   lastError: string | null;
+  /** The same as a key with parameters (`delivery.*`), rendered in the reader's language. */
+  lastErrorText: ApiText | null;
 }
 
 /** Where a report went: its region's channels, and the in-app notices to its readers. */

@@ -32,6 +32,7 @@ import { subtaskRatings } from './migrations/0036-subtask-ratings';
 import { registerByHand } from './migrations/0033-register-by-hand';
 import { callerHash } from './migrations/0034-caller-hash';
 import { reportNotices } from './migrations/0037-report-notices';
+import { deliveryFailureKeys } from './migrations/0038-delivery-failure-keys';
 
 /**
  * Migrations in code, so they ship inside the package and run the same on SQLite and
@@ -72,6 +73,7 @@ const migrations: Record<string, Migration> = {
   '0033_register_by_hand': registerByHand,
   '0034_caller_hash': callerHash,
   '0037_report_notices': reportNotices,
+  '0038_delivery_failure_keys': deliveryFailureKeys,
 };
 
 /** Every migration, for a Migrator (tests step a database down and up again). */

@@ -1,6 +1,13 @@
-import type { NoticeKind, NotificationView, Severity } from '@gridsense/core';
+import {
+  englishOf,
+  type ApiText,
+  type NoticeKind,
+  type NotificationView,
+  type Severity,
+} from '@gridsense/core';
 import type { Selectable } from 'kysely';
 import type { StateDb } from './database';
+import { failureColumns, failureOfColumns } from './delivery-failure-columns';
 import { reportIdOfGroup } from './report-delivery.repository';
 import type { Database } from './schema';
 
@@ -236,17 +243,25 @@ export interface AttemptResult {
   at: number;
   ok: boolean;
   statusCode: number | null;
+  /** Why it failed, in English (logs, API clients); null when it went out. */
   error: string | null;
+  /** The same as a key with parameters (`delivery.*`), for the reader's language. */
+  errorText: ApiText | null;
   durationMs: number;
 }
+
+/** One attempt as the delivery worker reports it: why it failed as a key, the English made here. */
+export type AttemptRecord = Omit<AttemptResult, 'error' | 'errorText'> & { failure: ApiText | null };
 
 /** Logs one delivery attempt and moves the message on: sent, retried later, or failed for good. */
 export async function recordAttempt(
   db: StateDb,
   messageId: number,
-  attempt: AttemptResult,
+  attempt: AttemptRecord,
   next: { status: 'sent' | 'pending' | 'failed'; notBefore: number },
 ): Promise<void> {
+  const error = attempt.failure ? englishOf(attempt.failure) : null;
+  const failure = failureColumns(attempt.failure);
   await db.transaction().execute(async (tx) => {
     await tx
       .insertInto('notification_attempts')
@@ -255,7 +270,9 @@ export async function recordAttempt(
         at: attempt.at,
         ok: attempt.ok ? 1 : 0,
         status_code: attempt.statusCode,
-        error: attempt.error,
+        error,
+        error_key: failure.key,
+        error_params: failure.params,
         duration_ms: attempt.durationMs,
       })
       .execute();
@@ -265,7 +282,9 @@ export async function recordAttempt(
         status: next.status,
         attempts: eb('attempts', '+', 1),
         not_before: next.notBefore,
-        last_error: attempt.error,
+        last_error: error,
+        last_error_key: failure.key,
+        last_error_params: failure.params,
         sent_at: next.status === 'sent' ? attempt.at : null,
       }))
       .where('id', '=', messageId)
@@ -279,6 +298,8 @@ export interface DeliveryLogEntry {
     notBefore: number;
     sentAt: number | null;
     lastError: string | null;
+    /** `lastError` as a key with parameters; null when it has none. */
+    lastErrorText: ApiText | null;
   };
   attempts: AttemptResult[];
 }
@@ -310,6 +331,7 @@ export async function listDeliveryLog(
       notBefore: Number(r.not_before),
       sentAt: r.sent_at === null ? null : Number(r.sent_at),
       lastError: r.last_error,
+      lastErrorText: failureOfColumns(r.last_error_key, r.last_error_params),
     },
     attempts: attempts
       .filter((a) => a.message_id === r.id)
@@ -318,6 +340,7 @@ export async function listDeliveryLog(
         ok: a.ok === 1,
         statusCode: a.status_code,
         error: a.error,
+        errorText: failureOfColumns(a.error_key, a.error_params),
         durationMs: a.duration_ms,
       })),
   }));

@@ -1,5 +1,6 @@
 import type { ReportChannelDelivery } from '@gridsense/core';
 import type { StateDb } from './database';
+import { failureOfColumns } from './delivery-failure-columns';
 
 /** Every notice of one report shares this group, whatever its target: it never merges into a case's. */
 export const reportGroupKey = (reportId: number) => `report:${reportId}`;
@@ -91,6 +92,8 @@ export async function listReportDeliveries(db: StateDb, reportId: number): Promi
       'notification_messages.attempts',
       'notification_messages.sent_at',
       'notification_messages.last_error',
+      'notification_messages.last_error_key',
+      'notification_messages.last_error_params',
       'notification_channels.name',
     ])
     .where('notification_messages.group_key', '=', reportGroupKey(reportId))
@@ -108,6 +111,7 @@ export async function listReportDeliveries(db: StateDb, reportId: number): Promi
         attempts: r.attempts,
         sentAt: r.sent_at === null ? null : Number(r.sent_at),
         lastError: r.last_error,
+        lastErrorText: failureOfColumns(r.last_error_key, r.last_error_params),
       })),
     inApp: { queued: inApp.length, sent: inApp.filter((r) => r.status === 'sent').length },
   };

@@ -290,6 +290,9 @@ export interface Database {
     attempts: number;
     not_before: number;
     last_error: string | null;
+    /** 0038: `last_error` as a key (`delivery.*`) and its parameters in JSON. */
+    last_error_key: string | null;
+    last_error_params: string | null;
     created_at: number;
     sent_at: number | null;
     read_at: Generated<number | null>;
@@ -301,6 +304,9 @@ export interface Database {
     ok: number;
     status_code: number | null;
     error: string | null;
+    /** 0038: `error` as a key (`delivery.*`) and its parameters in JSON. */
+    error_key: string | null;
+    error_params: string | null;
     duration_ms: number;
   };
   push_subscriptions: { endpoint: string; user_id: string; p256dh: string; auth: string; created_at: number };

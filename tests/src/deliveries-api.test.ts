@@ -1,3 +1,4 @@
+import { apiText, type ApiText } from '@gridsense/core';
 import { enqueueNotice, recordAttempt, type StateDb } from '@gridsense/state';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stateDialects } from '@gridsense/state/testing';
@@ -5,7 +6,21 @@ import { startWithAdminClients } from './harness/admin-clients';
 import type { ApiClient, TestPlatform } from './harness/test-platform';
 
 type DeliveryEntry = {
-  message: { id: number; targetKind: string; targetName: string | null; lastError: string | null };
+  message: {
+    id: number;
+    targetKind: string;
+    targetName: string | null;
+    lastError: string | null;
+    lastErrorText: ApiText | null;
+  };
+  attempts: {
+    at: number;
+    ok: boolean;
+    statusCode: number | null;
+    error: string | null;
+    errorText: ApiText | null;
+    durationMs: number;
+  }[];
 };
 
 /** The delivery log names whom each message went to, work messages (`dingtalk:u-…`) included. */
@@ -24,7 +39,7 @@ describe.each(stateDialects())('delivery log API (%s)', (dialect) => {
     await env?.stop();
   });
 
-  it("names the person a DingTalk message went to, and keeps the receiving side's answer", async () => {
+  it("names the person a DingTalk message went to, and keeps the receiving side's answer as a key", async () => {
     const now = Date.now();
     const { id } = await enqueueNotice(
       db,
@@ -44,7 +59,13 @@ describe.each(stateDialects())('delivery log API (%s)', (dialect) => {
     await recordAttempt(
       db,
       id,
-      { at: now, ok: false, statusCode: 503, error: 'HTTP 503', durationMs: 12 },
+      {
+        at: now,
+        ok: false,
+        statusCode: 503,
+        failure: apiText('delivery.httpStatus', { status: 503 }),
+        durationMs: 12,
+      },
       { status: 'failed', notBefore: now },
     );
 
@@ -59,7 +80,18 @@ describe.each(stateDialects())('delivery log API (%s)', (dialect) => {
       targetKind: 'person',
       targetName: worker!.displayName,
       lastError: 'HTTP 503',
+      lastErrorText: { key: 'delivery.httpStatus', params: { status: 503 } },
     });
+    expect(entry?.attempts).toEqual([
+      {
+        at: now,
+        ok: false,
+        statusCode: 503,
+        error: 'HTTP 503',
+        errorText: { key: 'delivery.httpStatus', params: { status: 503 } },
+        durationMs: 12,
+      },
+    ]);
     // Only those who may read deliveries see it.
     expect((await op.call('GET', '/api/admin/deliveries')).status).toBe(403);
   });

@@ -318,11 +318,21 @@ describe.each(stateDialects())('/api/reports (%s)', (dialect) => {
     expect(channel).toMatchObject({ channelId: 'wangjiang-robot', channelName: '望江街道群', sentAt: null });
     expect(['pending', 'failed']).toContain(channel!.status);
     expect(channel!.lastError).toEqual(expect.any(String));
+    // The same as a key: the system's own words are its parameter, which the console shows as said.
+    expect(channel!.lastErrorText).toEqual({
+      key: 'delivery.error',
+      params: { message: channel!.lastError },
+    });
     // The street's desk sees the outcome but not the failure's detail (the delivery log is the
     // administrators').
     const desk = await deliveries(street1, street.id);
     expect(desk.channels).toEqual([
-      expect.objectContaining({ channelId: 'wangjiang-robot', channelName: '望江街道群', lastError: null }),
+      expect.objectContaining({
+        channelId: 'wangjiang-robot',
+        channelName: '望江街道群',
+        lastError: null,
+        lastErrorText: null,
+      }),
     ]);
     expect(desk.channels[0]!.attempts).toBeGreaterThan(0);
     expect(desk.inApp).toEqual({ queued: 1, sent: 1 });

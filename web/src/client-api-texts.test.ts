@@ -72,6 +72,13 @@ const SAMPLE_PARAMS: Record<string, string | number> = {
   anchored: 5,
   at: '2023-11-14T22:15:00.000Z',
   line: 2,
+  // Why a delivery failed: `message` is the other side's own words, as sent
+  status: 502,
+  ms: 10000,
+  code: 40001,
+  message: 'invalid credential',
+  host: 'push.example.com',
+  address: '10.0.0.8',
 };
 
 function sampleOf(key: ApiTextKey): ApiText {

@@ -1,4 +1,4 @@
-import { apiText, englishOf, RULE_KINDS, SEVERITIES, type ApiText } from '@gridsense/core';
+import { API_TEXTS_EN, apiText, englishOf, RULE_KINDS, SEVERITIES, type ApiText } from '@gridsense/core';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -134,30 +134,77 @@ describe('rule band order in Chinese', () => {
   });
 });
 
-describe('delivery failures in Chinese', () => {
-  it.each([
-    ['HTTP 503', '对方返回 HTTP 503'],
-    ['no answer within 10000 ms', '10 秒内无应答'],
-    ['errcode 310000: keywords not in content', '对方错误码 310000：keywords not in content'],
-    ['the robot answered with something other than JSON', '对方应答不是 JSON'],
-    ['the channel is deleted or disabled', '通知渠道已删除或停用'],
-  ])('"%s" reads as "%s"', (error, chinese) => {
-    expect(apiTextIn('zh-CN', error)).toBe(chinese);
-    expect(apiTextIn('en', error)).toBe(error);
+describe("delivery failures in the reader's language", () => {
+  const inEnglish = (text: ApiText) => apiTextIn('en', englishOf(text), text);
+
+  it.each<[ApiText, string, string]>([
+    [
+      apiText('delivery.httpStatus', { status: 503 }),
+      '对方返回 HTTP 503',
+      'The other side answered HTTP 503',
+    ],
+    [apiText('delivery.timeout', { ms: 10_000 }), '10 秒内无应答', 'No answer within 10 s'],
+    [apiText('delivery.timeout', { ms: 300 }), '0.3 秒内无应答', 'No answer within 0.3 s'],
+    [
+      apiText('delivery.errcode', { code: 310000, message: 'keywords not in content' }),
+      '对方错误码 310000：keywords not in content',
+      'Error code 310000 from the other side: keywords not in content',
+    ],
+    [apiText('delivery.notJson'), '对方应答不是 JSON', 'The answer was not JSON'],
+    [apiText('delivery.channelGone'), '通知渠道已删除或停用', 'The channel is deleted or disabled'],
+    [
+      apiText('delivery.notConfigured', { kind: 'wecom' }),
+      '企业微信应用消息未配置',
+      'WeCom messaging is not configured',
+    ],
+    [apiText('delivery.noRecipient', { kind: 'sms' }), '此人未登记手机号', 'The person has no phone number'],
+    [
+      apiText('delivery.error', { message: 'connect ECONNREFUSED 127.0.0.1:9' }),
+      '发送出错：connect ECONNREFUSED 127.0.0.1:9',
+      'Sending failed: connect ECONNREFUSED 127.0.0.1:9',
+    ],
+  ])('%j reads as "%s" and "%s"', (text, chinese, english) => {
+    expect(inChinese(text)).toBe(chinese);
+    expect(inEnglish(text)).toBe(english);
   });
 
-  it('knows every fixed reason the delivery code writes', async () => {
+  it('shows a failure stored without a key (or with one this console does not know) as it was stored', () => {
+    expect(apiTextIn('zh-CN', 'HTTP 503')).toBe('HTTP 503');
+    expect(apiTextIn('zh-CN', 'HTTP 503', null)).toBe('HTTP 503');
+    const newer = { key: 'delivery.fromTheFuture', params: {} } as unknown as ApiText;
+    expect(apiTextIn('zh-CN', 'something new', newer)).toBe('something new');
+  });
+
+  it('finds every failure the delivery code writes keyed, none as English prose', async () => {
     const sources = await Promise.all(
-      ['delivery.ts', 'http-post.ts', 'channel-senders.ts', 'work-messaging.ts'].map((file) =>
-        readFile(path.join(ROOT, 'alerts/src/notify', file), 'utf8'),
-      ),
+      [
+        'delivery.ts',
+        'delivery-failure.ts',
+        'http-post.ts',
+        'channel-senders.ts',
+        'work-messaging.ts',
+        'push-endpoint.ts',
+      ].map((file) => readFile(path.join(ROOT, 'alerts/src/notify', file), 'utf8')),
     );
-    const reasons = new Set<string>();
-    for (const source of sources)
-      for (const match of source.matchAll(/error: '([^']+)'|new Error\('([^']+)'\)/g))
-        reasons.add((match[1] ?? match[2])!);
-    expect(reasons.size).toBeGreaterThan(3);
-    for (const reason of reasons)
-      expect({ reason, zh: apiTextIn('zh-CN', reason) }).not.toEqual({ reason, zh: reason });
+    const prose = sources.flatMap((source) => [
+      ...source.matchAll(/(?:error|failure): ['`"]|new (?:Error|DeliveryFailed|PushTargetRefused)\(['`"]/g),
+    ]);
+    expect(prose.map((match) => match[0])).toEqual([]);
+    const keys = new Set(
+      sources.flatMap((source) => [...source.matchAll(/apiText\('(delivery\.\w+)'/g)].map((m) => m[1]!)),
+    );
+    // Each key of the catalogue is written somewhere, and nothing else.
+    expect([...keys].sort()).toEqual(
+      Object.keys(API_TEXTS_EN)
+        .filter((key) => key.startsWith('delivery.'))
+        .sort(),
+    );
+    for (const key of keys) {
+      const text = {
+        key,
+        params: { status: 500, ms: 1000, code: 1, message: 'x', kind: 'sms', host: 'h', address: 'a' },
+      } as ApiText;
+      expect({ key, zh: inChinese(text) }).toEqual({ key, zh: expect.stringMatching(/[\u3400-\u9fff]/) });
+    }
   });
 });

@@ -1,6 +1,14 @@
-import { messageFrame, type Locale, type NoticeKind, type Severity } from '@gridsense/core';
+import {
+  apiText,
+  messageFrame,
+  type ApiText,
+  type Locale,
+  type NoticeKind,
+  type Severity,
+} from '@gridsense/core';
 import type { NotificationChannel } from '@gridsense/state';
 import { createHmac } from 'node:crypto';
+import { errcodeFailure, httpStatusFailure } from './delivery-failure';
 
 /** One grouped message as it leaves for a channel. */
 export interface ChannelMessage {
@@ -86,15 +94,15 @@ export function interpretChannelResponse(
   kind: NotificationChannel['kind'],
   status: number,
   text: string,
-): { ok: boolean; error: string | null } {
-  if (status < 200 || status >= 300) return { ok: false, error: `HTTP ${status}` };
-  if (kind === 'webhook') return { ok: true, error: null };
+): { ok: boolean; failure: ApiText | null } {
+  if (status < 200 || status >= 300) return { ok: false, failure: httpStatusFailure(status) };
+  if (kind === 'webhook') return { ok: true, failure: null };
+  let body: { errcode?: unknown; errmsg?: unknown };
   try {
-    const body = JSON.parse(text) as { errcode?: number; errmsg?: string };
-    return body.errcode === 0
-      ? { ok: true, error: null }
-      : { ok: false, error: `errcode ${body.errcode}: ${body.errmsg ?? ''}` };
+    body = JSON.parse(text) as typeof body;
   } catch {
-    return { ok: false, error: 'the robot answered with something other than JSON' };
+    return { ok: false, failure: apiText('delivery.notJson') };
   }
+  if (typeof body !== 'object' || body === null) return { ok: false, failure: apiText('delivery.notJson') };
+  return body.errcode === 0 ? { ok: true, failure: null } : { ok: false, failure: errcodeFailure(body) };
 }

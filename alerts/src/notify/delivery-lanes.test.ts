@@ -109,7 +109,9 @@ describe.each(stateDialects())('on %s', (dialect) => {
         limit: 1,
       });
       expect(entry!.message.status).toBe('pending');
-      expect(entry!.attempts.map((a) => [a.ok, a.error])).toEqual([[false, 'no answer within 300 ms']]);
+      expect(entry!.attempts.map((a) => [a.ok, a.error, a.errorText])).toEqual([
+        [false, 'no answer within 300 ms', { key: 'delivery.timeout', params: { ms: 300 } }],
+      ]);
     });
   });
 
@@ -130,15 +132,27 @@ describe.each(stateDialects())('on %s', (dialect) => {
       expect(receiver.received).toEqual([]);
       const log = await listDeliveryLog(env.db, { targetKind: 'push', limit: 10 });
       const outcome = Object.fromEntries(
-        log.map((l) => [new URL(l.message.targetId).pathname, [l.message.status, l.attempts[0]?.error]]),
+        log.map((l) => [
+          new URL(l.message.targetId).pathname,
+          [l.message.status, l.attempts[0]?.error, l.attempts[0]?.errorText],
+        ]),
       );
+      const rebound = outcome['/push/rebound'];
+      const address = (rebound?.[2] as { params?: { address?: string } } | undefined)?.params?.address;
+      expect(['127.0.0.1', '::1']).toContain(address);
       expect(outcome).toEqual({
         '/push/rebound': [
           'failed',
-          expect.stringMatching(/^localhost resolves to (127\.0\.0\.1|::1), not a public address$/),
+          `localhost resolves to ${address}, not a public address`,
+          { key: 'delivery.resolvesPrivate', params: { host: 'localhost', address } },
         ],
-        '/push/lan': ['failed', '10.0.0.8 is not a public address'],
-        '/push/plain-http': ['failed', 'endpoint must be an https URL; 127.0.0.1 is not a public address'],
+        '/push/lan': [
+          'failed',
+          '10.0.0.8 is not a public address',
+          { key: 'delivery.notPublicAddress', params: { host: '10.0.0.8' } },
+        ],
+        // Plain http to loopback: the scheme is the reason given first.
+        '/push/plain-http': ['failed', 'endpoint must be an https URL', { key: 'delivery.notHttps' }],
       });
     });
   });

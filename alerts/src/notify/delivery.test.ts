@@ -146,6 +146,13 @@ describe.each(stateDialects())('on %s', (dialect) => {
         [false, 200, 'errcode 130101: send too fast'],
         [true, 200, null],
       ]);
+      // Each failure is kept as a key with parameters too, which the console renders.
+      expect(log!.attempts.map((a) => a.errorText)).toEqual([
+        { key: 'delivery.httpStatus', params: { status: 500 } },
+        { key: 'delivery.errcode', params: { code: 130101, message: 'send too fast' } },
+        null,
+      ]);
+      expect(log!.message.lastErrorText).toBeNull();
       expect([1, 2, 3, 10].map((n) => backoffMs(n, { retryBaseMs: 1000, retryMaxMs: 5000 }))).toEqual([
         1000, 2000, 4000, 5000,
       ]);
@@ -168,6 +175,42 @@ describe.each(stateDialects())('on %s', (dialect) => {
         logs.map((l) => [l.message.targetId, [l.message.status, l.attempts.length]]),
       );
       expect(byChannel).toEqual({ 'bad-request': ['failed', 1], down: ['failed', 2] });
+      const why = Object.fromEntries(logs.map((l) => [l.message.targetId, l.message.lastErrorText]));
+      expect(why).toEqual({
+        'bad-request': { key: 'delivery.httpStatus', params: { status: 400 } },
+        down: { key: 'delivery.httpStatus', params: { status: 503 } },
+      });
+    });
+
+    it("keeps why a send failed as a key with parameters: a robot's odd answer, nobody listening", async () => {
+      env = await startCaseEnv({ dialect, delivery: { maxAttempts: 1 } });
+      const html = await receiver([{ status: 200, body: '<html>proxy login</html>' }]);
+      const bare = await receiver([{ status: 200, body: '{"errmsg":"ok"}' }]);
+      await addChannel({ id: 'ding-html', kind: 'dingtalk', url: `${html.url}/robot/send` });
+      await addChannel({ id: 'wecom-bare', kind: 'wecom', url: `${bare.url}/cgi-bin/webhook/send` });
+      // Nothing listens on the discard port: the connection is refused.
+      await addChannel({ id: 'nobody', kind: 'webhook', url: 'http://127.0.0.1:9/hook' });
+      await smoke();
+      await env.deliver();
+
+      const logs = await listDeliveryLog(env.db, { targetKind: 'channel', limit: 10 });
+      const why = Object.fromEntries(
+        logs.map((l) => [
+          l.message.targetId,
+          [l.message.status, l.message.lastError, l.message.lastErrorText],
+        ]),
+      );
+      expect(why['ding-html']).toEqual(['failed', 'the answer was not JSON', { key: 'delivery.notJson' }]);
+      expect(why['wecom-bare']).toEqual([
+        'failed',
+        'the answer carried no errcode',
+        { key: 'delivery.noErrcode' },
+      ]);
+      const [status, english, text] = why.nobody!;
+      expect(status).toBe('failed');
+      expect(english).toMatch(/ECONNREFUSED/);
+      // The system's own words, as it said them: the console shows them as a parameter.
+      expect(text).toEqual({ key: 'delivery.error', params: { message: english } });
     });
 
     it('an incident is one message and then at most one digest per interval, not one per event', async () => {

@@ -1,4 +1,4 @@
-import type { Bus, WorkMessagingConfig } from '@gridsense/core';
+import { apiText, type ApiText, type Bus, type WorkMessagingConfig } from '@gridsense/core';
 import {
   deletePushSubscription,
   findPersonContacts,
@@ -15,6 +15,7 @@ import {
   type StateDb,
 } from '@gridsense/state';
 import { buildChannelRequest, interpretChannelResponse, type ChannelMessage } from './channel-senders';
+import { failureOf, httpStatusFailure } from './delivery-failure';
 import { postOnce } from './http-post';
 import { guardedLookup, PushTargetRefused, refuseBadPushUrl, type PushTargetPolicy } from './push-endpoint';
 import { buildPushRequest, loadVapidKeys, type VapidKeys } from './web-push';
@@ -49,7 +50,8 @@ export const DEFAULT_DELIVERY_OPTIONS: DeliveryOptions = {
 interface Outcome {
   ok: boolean;
   statusCode: number | null;
-  error: string | null;
+  /** Why it failed (`delivery.*`), stored as a key with parameters; null when it went out. */
+  failure: ApiText | null;
   /** False when trying again cannot help (a gone subscription, a deleted channel, a 4xx). */
   retry: boolean;
 }
@@ -138,12 +140,13 @@ export function createDelivery(deps: {
       userId: message.targetId,
       notice: noticeView(message, { read: false, at: now }),
     });
-    return { ok: true, statusCode: null, error: null, retry: false };
+    return { ok: true, statusCode: null, failure: null, retry: false };
   }
 
   async function deliverPush(message: OutboxMessage): Promise<Outcome> {
     const sub = await findPushSubscription(deps.db, message.targetId);
-    if (!sub) return { ok: false, statusCode: null, error: 'the subscription is gone', retry: false };
+    if (!sub)
+      return { ok: false, statusCode: null, failure: apiText('delivery.subscriptionGone'), retry: false };
     vapid ??= await loadVapidKeys(deps.db);
     const payload = JSON.stringify({
       title: message.title,
@@ -157,14 +160,19 @@ export function createDelivery(deps: {
     const { status } = await post(request.url, request.headers, request.bodyBytes, true);
     if (status === 404 || status === 410) await deletePushSubscription(deps.db, sub.endpoint);
     const ok = status >= 200 && status < 300;
-    return { ok, statusCode: status, error: ok ? null : `HTTP ${status}`, retry: !ok && retryable(status) };
+    return {
+      ok,
+      statusCode: status,
+      failure: ok ? null : httpStatusFailure(status),
+      retry: !ok && retryable(status),
+    };
   }
 
   async function deliverToChannel(message: OutboxMessage, now: number): Promise<Outcome> {
     const view: ChannelMessage = { ...message, at: now };
     const channel = (await listChannels(deps.db)).find((c) => c.id === message.targetId);
     if (!channel?.enabled)
-      return { ok: false, statusCode: null, error: 'the channel is deleted or disabled', retry: false };
+      return { ok: false, statusCode: null, failure: apiText('delivery.channelGone'), retry: false };
     const request = buildChannelRequest(channel, view, now);
     // Webhook URLs are set by admins and may well be on the LAN: not guarded like push endpoints.
     const { status, text } = await post(request.url, request.headers, request.body, false);
@@ -186,7 +194,8 @@ export function createDelivery(deps: {
   /** DingTalk 工作通知, WeCom 应用消息 or an SMS: to the person by the id their contacts hold now. */
   async function deliverToPerson(message: OutboxMessage, now: number): Promise<Outcome> {
     const target = parsePersonTarget(message.targetId);
-    if (!target) return { ok: false, statusCode: null, error: 'not a person target', retry: false };
+    if (!target)
+      return { ok: false, statusCode: null, failure: apiText('delivery.notPersonTarget'), retry: false };
     const contacts = await findPersonContacts(deps.db, target.userId);
     // The words around the lines in the person's language, as the lines were rendered.
     const locale = (await findPersonLocales(deps.db, [target.userId])).get(target.userId);
@@ -217,7 +226,7 @@ export function createDelivery(deps: {
       outcome = {
         ok: false,
         statusCode: null,
-        error: error instanceof Error ? error.message : String(error),
+        failure: failureOf(error),
         retry: !(error instanceof PushTargetRefused),
       };
     }
@@ -227,7 +236,13 @@ export function createDelivery(deps: {
     await recordAttempt(
       deps.db,
       message.id,
-      { at, ok: outcome.ok, statusCode: outcome.statusCode, error: outcome.error, durationMs: at - started },
+      {
+        at,
+        ok: outcome.ok,
+        statusCode: outcome.statusCode,
+        failure: outcome.failure,
+        durationMs: at - started,
+      },
       {
         status: outcome.ok ? 'sent' : giveUp ? 'failed' : 'pending',
         notBefore: outcome.ok || giveUp ? at : at + backoffMs(attempts, options),

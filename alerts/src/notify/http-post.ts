@@ -1,6 +1,8 @@
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { LookupFunction } from 'node:net';
+import { apiText } from '@gridsense/core';
+import { DeliveryFailed } from './delivery-failure';
 
 const MAX_ANSWER_BYTES = 64 * 1024;
 
@@ -33,7 +35,7 @@ export function postOnce(
       ...(options.signal ? { signal: options.signal } : {}),
     });
     const timer = setTimeout(
-      () => request.destroy(new Error(`no answer within ${options.timeoutMs} ms`)),
+      () => request.destroy(new DeliveryFailed(apiText('delivery.timeout', { ms: options.timeoutMs }))),
       options.timeoutMs,
     );
     let settled = false;
@@ -51,7 +53,7 @@ export function postOnce(
         size += chunk.length;
       });
       response.once('error', (error) => finish(() => reject(error)));
-      response.once('close', () => finish(() => reject(new Error('the answer was cut off'))));
+      response.once('close', () => finish(() => reject(new DeliveryFailed(apiText('delivery.cutOff')))));
       response.once('end', () =>
         finish(() =>
           resolve({

@@ -1,7 +1,8 @@
-import { apiText, inEnglish, type Problem } from '@gridsense/core';
+import { apiText, type ApiText, type Problem } from '@gridsense/core';
 import { lookup as lookupCallback, type LookupAddress } from 'node:dns';
 import { lookup } from 'node:dns/promises';
 import { BlockList, isIP, type LookupFunction } from 'node:net';
+import { DeliveryFailed } from './delivery-failure';
 
 /**
  * Where a Web Push subscription may point. Any signed-in person sets an endpoint, and the server
@@ -69,17 +70,22 @@ export function isAllowedAddress(address: string, policy: PushTargetPolicy = {})
 
 const bare = (hostname: string) => hostname.replace(/^\[|\]$/g, '');
 
-/** Problems with an endpoint's URL alone (scheme, credentials); no lookup. */
-function urlProblems(url: URL, policy: PushTargetPolicy): Problem[] {
+/** What is wrong with an endpoint's URL alone (scheme, credentials); no lookup. */
+function urlFaults(url: URL, policy: PushTargetPolicy): ('notHttps' | 'credentials')[] {
   const host = bare(url.hostname);
   const loopbackLiteral =
     policy.allowLoopbackForTests && isIP(host) !== 0 && isLoopback(host, isIP(host) === 4 ? 'ipv4' : 'ipv6');
-  const errors: Problem[] = [];
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopbackLiteral))
-    errors.push(apiText('push.httpsUrl', { field: 'endpoint' }));
-  if (url.username || url.password) errors.push(apiText('push.noCredentials', { field: 'endpoint' }));
-  return errors;
+  const faults: ('notHttps' | 'credentials')[] = [];
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopbackLiteral)) faults.push('notHttps');
+  if (url.username || url.password) faults.push('credentials');
+  return faults;
 }
+
+/** The URL's faults as a subscriber is told them. */
+const urlProblems = (url: URL, policy: PushTargetPolicy): Problem[] =>
+  urlFaults(url, policy).map((fault) =>
+    apiText(fault === 'notHttps' ? 'push.httpsUrl' : 'push.noCredentials', { field: 'endpoint' }),
+  );
 
 /**
  * Checks a push endpoint when someone subscribes: https, and every address its host resolves to
@@ -111,18 +117,24 @@ export async function checkPushEndpoint(endpoint: string, policy: PushTargetPoli
   return errors;
 }
 
-/** Why the server refuses to send to a stored endpoint, before any connection. */
-export class PushTargetRefused extends Error {
+/** Why the server refuses to send to a stored endpoint, before any connection: never retried. */
+export class PushTargetRefused extends DeliveryFailed {
   override name = 'PushTargetRefused';
 }
 
-/** The URL checks repeated at delivery (a subscription stored before these rules, say). */
+/**
+ * The URL checks repeated at delivery (a subscription stored before these rules, say). The first
+ * reason found is the one logged: the scheme, then credentials, then an address that is not public.
+ */
 export function refuseBadPushUrl(endpoint: string, policy: PushTargetPolicy = {}): void {
   const url = new URL(endpoint);
-  const problems = inEnglish(urlProblems(url, policy));
   const host = bare(url.hostname);
-  if (isIP(host) !== 0 && !isAllowedAddress(host, policy)) problems.push(`${host} is not a public address`);
-  if (problems.length > 0) throw new PushTargetRefused(problems.join('; '));
+  const reasons: ApiText[] = urlFaults(url, policy).map((fault) =>
+    apiText(fault === 'notHttps' ? 'delivery.notHttps' : 'delivery.urlCredentials'),
+  );
+  if (isIP(host) !== 0 && !isAllowedAddress(host, policy))
+    reasons.push(apiText('delivery.notPublicAddress', { host }));
+  if (reasons[0]) throw new PushTargetRefused(reasons[0]);
 }
 
 /**
@@ -135,8 +147,10 @@ export function guardedLookup(policy: PushTargetPolicy = {}): LookupFunction {
       if (error) return callback(error, '', 0);
       const refused = addresses.find((a) => !isAllowedAddress(a.address, policy));
       if (refused || addresses.length === 0) {
-        const why = refused ? `${hostname} resolves to ${refused.address}` : `${hostname} has no address`;
-        return callback(new PushTargetRefused(`${why}, not a public address`), '', 0);
+        const why = refused
+          ? apiText('delivery.resolvesPrivate', { host: hostname, address: refused.address })
+          : apiText('delivery.noAddress', { host: hostname });
+        return callback(new PushTargetRefused(why), '', 0);
       }
       if (options.all) callback(null, addresses);
       else callback(null, addresses[0]!.address, addresses[0]!.family);

@@ -223,9 +223,13 @@ describe.each(stateDialects())('on %s', (dialect) => {
       expect(platform.calls('GET', '/cgi-bin/gettoken')).toHaveLength(2);
       expect(platform.seen.filter((s) => s.path === '/gettoken' || s.path.startsWith('/sms'))).toEqual([]);
       const log = await listDeliveryLog(env.db, { targetId: `wecom:${workerId}`, limit: 10 });
-      expect(log[0]!.attempts.map((a) => [a.ok, a.error])).toEqual([
-        [false, 'errcode 42001: access_token expired'],
-        [true, null],
+      expect(log[0]!.attempts.map((a) => [a.ok, a.error, a.errorText])).toEqual([
+        [
+          false,
+          'errcode 42001: access_token expired',
+          { key: 'delivery.errcode', params: { code: 42001, message: 'access_token expired' } },
+        ],
+        [true, null, null],
       ]);
     });
   });

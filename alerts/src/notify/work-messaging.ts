@@ -1,7 +1,14 @@
-import { messageFrame, type WorkChannelKind, type WorkMessagingConfig } from '@gridsense/core';
+import {
+  apiText,
+  messageFrame,
+  type ApiText,
+  type WorkChannelKind,
+  type WorkMessagingConfig,
+} from '@gridsense/core';
 import type { PersonContacts } from '@gridsense/state';
 import { createHmac } from 'node:crypto';
 import type { ChannelMessage } from './channel-senders';
+import { DeliveryFailed, errcodeFailure, httpStatusFailure } from './delivery-failure';
 
 /**
  * One message to one person through DingTalk 工作通知, WeCom 应用消息 or the SMS gateway. The
@@ -12,7 +19,8 @@ import type { ChannelMessage } from './channel-senders';
 export interface WorkSendOutcome {
   ok: boolean;
   statusCode: number | null;
-  error: string | null;
+  /** Why it failed (`delivery.*`); null when it went out. */
+  failure: ApiText | null;
   retry: boolean;
 }
 
@@ -85,8 +93,14 @@ export function createWorkMessaging(
     const { status, text } = await http.get(url);
     const answer = parseAnswer(text);
     if (status !== 200 || answer?.errcode !== 0 || !answer.access_token)
-      throw new Error(
-        `no access token: HTTP ${status}${answer ? `, errcode ${answer.errcode}: ${answer.errmsg ?? ''}` : ''}`,
+      throw new DeliveryFailed(
+        typeof answer?.errcode === 'number'
+          ? apiText('delivery.noAccessTokenErrcode', {
+              status,
+              code: answer.errcode,
+              message: answer.errmsg ?? '',
+            })
+          : apiText('delivery.noAccessToken', { status }),
       );
     const lifetimeMs = (answer.expires_in ?? 7200) * 1000;
     tokens.set(kind, {
@@ -102,16 +116,16 @@ export function createWorkMessaging(
       return {
         ok: false,
         statusCode: status,
-        error: `HTTP ${status}`,
+        failure: httpStatusFailure(status),
         retry: status === 429 || status >= 500,
       };
     const answer = parseAnswer(text);
-    if (answer?.errcode === 0) return { ok: true, statusCode: status, error: null, retry: false };
+    if (answer?.errcode === 0) return { ok: true, statusCode: status, failure: null, retry: false };
     if (answer?.errcode !== undefined && TOKEN_ERRCODES.has(answer.errcode)) tokens.delete(kind);
     return {
       ok: false,
       statusCode: status,
-      error: answer ? `errcode ${answer.errcode}: ${answer.errmsg ?? ''}` : 'the answer was not JSON',
+      failure: answer ? errcodeFailure(answer) : apiText('delivery.notJson'),
       retry: true,
     };
   }
@@ -169,7 +183,7 @@ export function createWorkMessaging(
     return {
       ok,
       statusCode: status,
-      error: ok ? null : `HTTP ${status}`,
+      failure: ok ? null : httpStatusFailure(status),
       retry: !ok && (status === 429 || status >= 500),
     };
   }
@@ -182,14 +196,14 @@ export function createWorkMessaging(
         return Promise.resolve({
           ok: false,
           statusCode: null,
-          error: `${kind} is not configured`,
+          failure: apiText('delivery.notConfigured', { kind }),
           retry: false,
         });
       if (!recipient)
         return Promise.resolve({
           ok: false,
           statusCode: null,
-          error: `the person has no ${kind} id`,
+          failure: apiText('delivery.noRecipient', { kind }),
           retry: false,
         });
       switch (kind) {

@@ -54,6 +54,9 @@ function labelled(locale: Locale, family: string, value: string): string {
   return value.split(', ').map(one).join(LIST_JOINERS[locale]);
 }
 
+/** `{ms:seconds}`: milliseconds as seconds, to a tenth (10000 → 10, 300 → 0.3). */
+const secondsOf = (ms: string): string => String(Math.round(Number(ms) / 100) / 10);
+
 /**
  * A keyed API text in `locale`, or undefined when this console does not know the key (a newer
  * server), so the caller falls back to the English it was sent with.
@@ -68,6 +71,7 @@ export function renderApiText(locale: Locale, text: ApiText): string | undefined
     template.replace(/\{(\w+)(?::(\w+))?\}/g, (whole, name: string, family?: string) => {
       if (!Object.hasOwn(params, name)) return whole;
       const value = String(params[name]);
+      if (family === 'seconds') return secondsOf(value);
       return family ? labelled(locale, family, value) : value;
     })
   );

@@ -1,6 +1,5 @@
 import type { ApiText } from '@gridsense/core';
 import { renderApiText } from './api-keyed-text';
-import { translateApiText } from './api-messages.zh-CN';
 
 /**
  * The keys the server sent with its English texts, by that English: a component holding only the
@@ -19,12 +18,11 @@ export function rememberApiText(english: string, text: ApiText | null | undefine
 
 /**
  * An API text in the console language `locale`: from its key when the server sent one, else the
- * English as written, which only Chinese translates (through the catalogue of the texts not yet
- * keyed). Apart from the reactive `i18n` state, so tests can call it without a browser.
+ * text as written (a key this console does not know, or text stored before it was keyed). Apart
+ * from the reactive `i18n` state, so tests can call it without a browser.
  */
 export function apiTextIn(locale: string, text: string, keyed?: ApiText | null): string {
   const key = keyed ?? KEYED_BY_ENGLISH.get(text);
   const fromKey = key && (locale === 'zh-CN' || locale === 'en') ? renderApiText(locale, key) : undefined;
-  if (fromKey !== undefined) return fromKey;
-  return locale === 'zh-CN' ? (translateApiText(text) ?? text) : text;
+  return fromKey ?? text;
 }

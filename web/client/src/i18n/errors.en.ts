@@ -1,4 +1,5 @@
 import type { ApiTextKey } from '@gridsense/core';
+import { DELIVERY_TEXTS_EN, DELIVERY_TERMS_EN } from './delivery.en';
 
 /**
  * English for the API's keyed texts, as the console words them. `{name}` is a parameter as sent;
@@ -533,6 +534,7 @@ export const ERROR_TEXTS_EN: Record<ApiTextKey, string> = {
   'audit.keyedStartUnknown': 'The start of the keyed chain is not recorded',
   'audit.anchorMalformed': 'Line {line} of the anchor file is not an anchor',
   'audit.anchorUnsealed': 'Line {line} of the anchor file is not sealed with the audit key',
+  ...DELIVERY_TEXTS_EN,
 };
 
 /** Labels for codes the texts name that the console has no family for elsewhere. */
@@ -563,4 +565,5 @@ export const ERROR_TERMS_EN: Record<string, string> = {
   'reportKind.month': 'monthly report',
   'scopeKind.grid': 'Grid',
   'scopeKind.department': 'Department',
+  ...DELIVERY_TERMS_EN,
 };

@@ -1,4 +1,5 @@
 import type { ApiTextKey } from '@gridsense/core';
+import { DELIVERY_TEXTS_ZH_CN, DELIVERY_TERMS_ZH_CN } from './delivery.zh-CN';
 
 /**
  * 简体中文 for the API's keyed texts (core/src/api-texts.ts). `{name}` is a parameter as sent;
@@ -526,6 +527,7 @@ export const ERROR_TEXTS_ZH_CN: Record<ApiTextKey, string> = {
   'audit.keyedStartUnknown': '密钥链的起点没有记录',
   'audit.anchorMalformed': '锚点文件第 {line} 行不是锚点',
   'audit.anchorUnsealed': '锚点文件第 {line} 行没有用审计密钥签名',
+  ...DELIVERY_TEXTS_ZH_CN,
 };
 
 /** Labels for codes the texts name that the console has no family for elsewhere. */
@@ -556,4 +558,5 @@ export const ERROR_TERMS_ZH_CN: Record<string, string> = {
   'reportKind.month': '月通报',
   'scopeKind.grid': '网格',
   'scopeKind.department': '部门',
+  ...DELIVERY_TERMS_ZH_CN,
 };

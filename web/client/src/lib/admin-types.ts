@@ -1,4 +1,5 @@
 import type {
+  ApiText,
   CaseCategoryNode,
   DispatchRule,
   NotificationView,
@@ -54,12 +55,15 @@ export interface DeliveryRow {
     status: string;
     sentAt: number | null;
     lastError: string | null;
+    /** `lastError` as a key with parameters (`delivery.*`); null for none. */
+    lastErrorText: ApiText | null;
   };
   attempts: {
     at: number;
     ok: boolean;
     statusCode: number | null;
     error: string | null;
+    errorText: ApiText | null;
     durationMs: number;
   }[];
 }
