@@ -12,6 +12,7 @@ import { metricsRegistry } from './ingest-metrics';
 import type { IngestOutcome } from './ingest-pipeline';
 import { openTimeSeriesStore } from './open-store';
 import { createPortBus } from './worker-bus';
+import { SlicedHandIn } from './worker-hand-in';
 import {
   OUTCOME_ACCEPTED,
   OUTCOME_FAILED,
@@ -149,13 +150,17 @@ async function run(started: Started) {
   // and so does every batch after it.
   let feeding: Promise<void> = Promise.resolve();
   let waiting = 0;
-  const handIn = (buffer: ArrayBuffer, count: number) =>
-    unpackMessages(buffer, count, (id, topic: DeviceTopic, payload) => {
+  const handing = new SlicedHandIn((id, topic: DeviceTopic, payload) => {
+    try {
       ingest.handleDeviceMessage(topic, payload).then(
         (result) => acks.outcome(id, result),
         (error: unknown) => acks.failed(id, error),
       );
-    });
+    } catch (error) {
+      acks.failed(id, error);
+    }
+  });
+  const handIn = (buffer: ArrayBuffer, count: number) => handing.push(buffer, count);
   const knowsAll = (buffer: ArrayBuffer, count: number) => {
     let known = true;
     unpackMessages(buffer, count, (_id, topic) => {
@@ -175,6 +180,7 @@ async function run(started: Started) {
 
   const call = async (name: WorkerCall): Promise<unknown> => {
     await feeding;
+    await handing.idle();
     switch (name) {
       case 'flush':
         return ingest.flush();
