@@ -191,7 +191,7 @@ describe("delivery failures in the reader's language", () => {
     ]);
     expect(prose.map((match) => match[0])).toEqual([]);
     const keys = new Set(
-      sources.flatMap((source) => [...source.matchAll(/apiText\('(delivery\.\w+)'/g)].map((m) => m[1]!)),
+      sources.flatMap((source) => [...source.matchAll(/'(delivery\.\w+)'/g)].map((m) => m[1]!)),
     );
     // Each key of the catalogue is written somewhere, and nothing else.
     expect([...keys].sort()).toEqual(
