@@ -15,7 +15,6 @@ import {
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { apiTextIn } from '../client/src/i18n/api-text';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const SERVER_DIRS = ['web/src', 'alerts/src', 'state/src', 'core/src', 'ingest/src'];
@@ -35,8 +34,8 @@ const MESSAGE_CALLS = [
 ];
 
 /**
- * What each `${…}` in a message stands for: ASCII, so any Chinese in a result came from the
- * catalog. Several values where the server sends several shapes. A new expression fails the scan.
+ * What each `${…}` in a message stands for. Several values where the server sends several shapes.
+ * A new expression fails the scan.
  */
 const SAMPLES: Record<string, string | readonly string[]> = {
   id: 'G07',
@@ -319,9 +318,7 @@ async function serverMessages(): Promise<Map<string, string>> {
   return found;
 }
 
-const CJK = /[\u3400-\u9fff]/;
 const MESSAGES = await serverMessages();
-const zh = (text: string): string => apiTextIn('zh-CN', text);
 
 describe('the server message scanner', () => {
   it('reads literals, templates, joined and conditional parts, lists and callbacks; skips codes', () => {
@@ -352,42 +349,5 @@ describe('the server message scanner', () => {
 
   it('finds no message the server sends as English prose only: each is a key (decision 0031)', () => {
     expect([...MESSAGES].map(([text, file]) => `${file}: ${text}`)).toEqual([]);
-  });
-});
-
-describe('the zh-CN catalog of the texts still sent as prose', () => {
-  const all = [...MESSAGES.keys()];
-
-  it('translates every message the server sends', () => {
-    const untranslated = all.filter((text) => zh(text) === text || !CJK.test(zh(text)));
-    expect(untranslated.map((text) => `${MESSAGES.get(text)}: ${text}`)).toEqual([]);
-  });
-
-  it('leaves no English phrase half translated', () => {
-    const mixed = all.map(zh).filter((text) => /\b[a-z]{2,} [a-z]{2,} [a-z]{2,}\b/i.test(text));
-    expect(mixed).toEqual([]);
-  });
-
-  it('keeps its own Chinese as it is, so translating twice does no harm', () => {
-    expect(all.map(zh).filter((text) => zh(text) !== text)).toEqual([]);
-  });
-
-  it('changes nothing in English', () => {
-    expect(all.filter((text) => apiTextIn('en', text) !== text)).toEqual([]);
-  });
-
-  it('passes a text it does not know through unchanged', () => {
-    expect(zh('the moon is made of cheese')).toBe('the moon is made of cheese');
-    expect(zh('boundary: the moon is made of cheese')).toBe('boundary: the moon is made of cheese');
-  });
-
-  // What stays prose: why a delivery failed, as the other side said it.
-  it.each([
-    ['HTTP 502', '对方返回 HTTP 502'],
-    ['no answer within 10000 ms', '10 秒内无应答'],
-    ['errcode 40001: invalid credential', '对方错误码 40001：invalid credential'],
-  ])('%s', (text, chinese) => {
-    expect(zh(text)).toBe(chinese);
-    expect(apiTextIn('en', text)).toBe(text);
   });
 });
