@@ -9,7 +9,8 @@ import { PHONE, SCREENSHOTS, usePopulatedConsole } from './harness/console-fixtu
 /**
  * 延期 and 督办 as people see them: a worker on a phone asks for more working days, the community
  * supervisor approves and the case shows its new deadline; the supervisor puts another case under
- * 督办 and finds it in the 督办 queue with the note on its timeline.
+ * 督办 and finds it in the 督办 queue with the note on its timeline; a request refused with a reason
+ * leaves the deadline where it was, and 督办 is lifted from the case page.
  */
 
 const axeProblems = async (page: Page) =>
@@ -104,6 +105,64 @@ describe.skipIf(chromiumTestMode() === 'skip')('延期 and 督办 in real Chromi
     expect(page.url()).toContain('supervised=1');
     expect(await axeProblems(page)).toBe('');
     await page.screenshot({ path: path.join(SCREENSHOTS, 'supervision-queue.png'), fullPage: true });
+    await page.context().close();
+  });
+
+  it('a supervisor refuses a 延期 request with a reason (the deadline stays) and lifts 督办', async () => {
+    const { cable, camera } = fixture.cases;
+    const worker = await fixture.env.login('worker05');
+    const held = await worker.call<CaseDetailView>('GET', `/api/cases/${cable.id}`);
+    if (held.body.case.state === 'dispatched')
+      expect(
+        (await worker.call<CaseView>('POST', `/api/cases/${cable.id}/actions`, { action: 'accept' })).status,
+      ).toBe(200);
+    const asked = await worker.call<CaseView>('POST', `/api/cases/${cable.id}/actions`, {
+      action: 'request_extension',
+      days: 3,
+      reason: '材料未到货',
+    });
+    expect(asked.status).toBe(200);
+    const dueBefore = asked.body.resolveDueAt;
+    expect(dueBefore).toBeGreaterThan(0);
+    const sup = await fixture.env.login('sup1');
+    if ((await sup.call<CaseDetailView>('GET', `/api/cases/${camera.id}`)).body.case.supervisedAt === null)
+      expect(
+        (
+          await sup.call<CaseView>('POST', `/api/cases/${camera.id}/actions`, {
+            action: 'supervise',
+            reason: '限期到场',
+          })
+        ).status,
+      ).toBe(200);
+
+    const page = await fixture.logIn('sup1');
+    await page.goto(`${fixture.env.baseUrl}/#/cases/${cable.id}`);
+    await page.getByTestId('case-extension-pending').waitFor();
+    await page.getByTestId('action-refuse_extension').click();
+    await page.getByTestId('refuse_extension-form').waitFor();
+    // A refusal without its reason is not offered.
+    expect(await page.getByTestId('refuse_extension-submit').isDisabled()).toBe(true);
+    await page.getByTestId('refuse_extension-note').fill('可先临时接线恢复供电');
+    const refused = actionsOf(page, cable.id);
+    await page.getByTestId('refuse_extension-submit').click();
+    expect((await refused).status()).toBe(200);
+    await expect.poll(() => page.getByTestId('case-extension-pending').count()).toBe(0);
+    const after = (await caseDetail(page, cable.id)).case;
+    expect(after.resolveDueAt).toBe(dueBefore);
+    expect(after.extensionRequest).toBeNull();
+    const entry = page.locator('[data-testid="timeline-entry"][data-action="refuse_extension"]');
+    await entry.waitFor();
+    expect(await entry.textContent()).toContain('可先临时接线恢复供电');
+
+    await page.goto(`${fixture.env.baseUrl}/#/cases/${camera.id}`);
+    await page.getByTestId('case-supervised').waitFor();
+    const lifted = actionsOf(page, camera.id);
+    await page.getByTestId('action-unsupervise').click();
+    expect((await lifted).status()).toBe(200);
+    await expect.poll(() => page.getByTestId('case-supervised').count()).toBe(0);
+    expect((await caseDetail(page, camera.id)).case.supervisedAt).toBeNull();
+    await page.locator('[data-testid="timeline-entry"][data-action="unsupervise"]').waitFor();
+    expect(await page.getByTestId('action-supervise').count()).toBe(1);
     await page.context().close();
   });
 });
