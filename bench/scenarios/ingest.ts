@@ -189,8 +189,9 @@ export async function findZeroLossRate(
   const bestShortHold = best;
   if (best !== undefined && search.confirmHoldMs > search.holdMs) {
     // A short step can hide a backlog; the best rate must also hold for the long run. Step down
-    // 10 % at a time (three times at most) until a rate does.
-    for (const candidate of [1, 0.9, 0.8, 0.7].map((share) => Math.round(best! * share))) {
+    // 10 % at a time, to half the short-step rate at most, until a rate does: a stack whose backlog
+    // grows gets a figure of its own instead of none (the ratios need one).
+    for (const candidate of [1, 0.9, 0.8, 0.7, 0.6, 0.5].map((share) => Math.round(best! * share))) {
       if (await attempt(candidate, search.confirmHoldMs)) {
         [best, bestHoldMs] = [candidate, search.confirmHoldMs];
         break;
