@@ -2,7 +2,7 @@ import type { DeviceView, OverviewView } from '@gridsense/core';
 import type { DeviceCredential } from '@gridsense/state';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Page, Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumTestMode, launchChromium } from './harness/chromium';
 import { buildConsole } from './harness/console-build';
@@ -156,4 +156,37 @@ describe.skipIf(chromiumTestMode() === 'skip')('device health against the type�
     expect(await rows.first().innerText()).toContain('从未上报');
     await context.close();
   }, 60_000);
+
+  it('a console whose live connection comes after its page loaded still shows an overdue it was not told', async () => {
+    // The camera reports again, and the server's sweep has seen it back (REPORT_SWEEP_MS is 5 s).
+    await publishStatus(env.mqttUrl, camera, 'online');
+    await expect.poll(async () => (await deviceView(camera.id)).report.state).toBe('online');
+    await new Promise((resolve) => setTimeout(resolve, 6_000));
+
+    // The live connection is held back while the page loads its data from the API.
+    const context = await browser.newContext({ viewport: DESKTOP, locale: 'zh-CN' });
+    const held: Route[] = [];
+    let holding = true;
+    await context.route('**/socket.io/**', (route) => (holding ? held.push(route) : route.continue()));
+    const page = await context.newPage();
+    await page.goto(`${env.baseUrl}/#/login`);
+    await fillSignIn(page, env, 'op1');
+    await page.getByTestId('user-name').waitFor();
+    await page.goto(`${env.baseUrl}/#/grids/G02`);
+    const row = page.getByTestId(`grid-device-${camera.id}`);
+    await expect.poll(() => row.getAttribute('data-report')).toBe('online');
+    expect(held.length).toBeGreaterThan(0);
+
+    // It falls overdue, and the server says so once, to consoles already connected: not this one.
+    shiftMs += 9 * 60_000;
+    await expect.poll(async () => (await deviceView(camera.id)).report.state).toBe('overdue');
+    await new Promise((resolve) => setTimeout(resolve, 6_000));
+    expect(await row.getAttribute('data-report')).toBe('online');
+
+    // Connected at last, the console fetches what it loaded again instead of trusting it.
+    holding = false;
+    for (const route of held.splice(0)) await route.continue().catch(() => undefined);
+    await expect.poll(() => row.getAttribute('data-report'), { timeout: 20_000 }).toBe('overdue');
+    await context.close();
+  }, 90_000);
 });

@@ -36,7 +36,6 @@ export function connectLive(user: User, stillSignedIn: () => Promise<boolean>): 
   const current: LiveSocket = io();
   socket = current;
   live.status = 'connecting';
-  let connectedBefore = false;
 
   current.on('connect', () => {
     live.status = 'online';
@@ -44,12 +43,12 @@ export function connectLive(user: User, stillSignedIn: () => Promise<boolean>): 
     loadNotices().catch((error: unknown) => console.warn('notices could not be loaded', error));
     const grids = watched.filter((id, index) => watched.indexOf(id) === index);
     for (const gridId of grids) emitWatch(current, gridId);
-    // Anything pushed while we were away is gone; fetch the state again.
-    if (connectedBefore) {
-      void caseStore.refresh();
-      overview.scheduleRefresh();
-    }
-    connectedBefore = true;
+    // Anything pushed while we were away is gone, and so is anything pushed after a page loaded
+    // its data but before this first connection joined its rooms (a device falling overdue is
+    // told once): fetch what was loaded again. Each is a no-op for a store not loaded yet.
+    void caseStore.refresh();
+    overview.scheduleRefresh();
+    for (const listener of connectListeners) listener();
   });
   current.on('disconnect', (reason) => {
     if (reason === 'io server disconnect')
@@ -87,6 +86,20 @@ export function connectLive(user: User, stillSignedIn: () => Promise<boolean>): 
 /** Opens the live connection again after signing in again in place (the server had closed it). */
 export function resumeLive(): void {
   if (socket && !socket.connected && !socket.active) socket.connect();
+}
+
+let connectListeners: (() => void)[] = [];
+
+/**
+ * Hear each time the live connection is made (the first time too): a view holding state of its
+ * own that pushes keep current fetches it again, since pushes made meanwhile are not repeated.
+ * Returns the unsubscribe.
+ */
+export function onLiveConnect(listener: () => void): () => void {
+  connectListeners = [...connectListeners, listener];
+  return () => {
+    connectListeners = connectListeners.filter((other) => other !== listener);
+  };
 }
 
 type DeviceEvent = 'device:status' | 'device:readings';
