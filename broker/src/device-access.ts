@@ -45,7 +45,26 @@ export function rejectedTopic(deviceId: string): string {
   return `gridsense/rejected/${deviceId}`;
 }
 
-type Identity = { kind: 'device'; deviceId: string; gridId: string } | { kind: 'service' };
+/** A device's identity, with the last topic it published parsed (a device repeats its few). */
+type DeviceIdentity = {
+  kind: 'device';
+  deviceId: string;
+  gridId: string;
+  lastTopic?: string;
+  lastParsed?: DeviceTopic;
+};
+type Identity = DeviceIdentity | { kind: 'service' };
+
+/** `ownDeviceTopic` for a connected device, remembering the last answer. */
+function ownTopicOf(device: DeviceIdentity, topic: string): DeviceTopic | undefined {
+  if (device.lastTopic === topic) return device.lastParsed;
+  const parsed = ownDeviceTopic(device, topic);
+  if (parsed) {
+    device.lastTopic = topic;
+    device.lastParsed = parsed;
+  }
+  return parsed;
+}
 
 /**
  * The device-contract topic `topic` names when `device` may publish it (its own telemetry, event
@@ -119,7 +138,7 @@ export function createDeviceAccess(options: DeviceAccessOptions): BrokerOptions 
         ? client === null
           ? parseDeviceTopic(packet.topic)
           : undefined
-        : ownDeviceTopic(identity, packet.topic);
+        : ownTopicOf(identity, packet.topic);
     if (!topic) return callback(new Error(`publish to ${packet.topic} refused`));
     // Held until ingest answers: counted against the broker's memory budget (held-publishes.ts).
     const budget = client ? budgetOf(client) : undefined;

@@ -1,4 +1,4 @@
-import { deviceTypeSpec } from './device-types';
+import { deviceTypeSpec, type MetricSpec } from './device-types';
 
 /** One accepted telemetry reading: a device's metrics at one instant. */
 export interface Reading {
@@ -116,8 +116,13 @@ function parseJsonObject(payload: Uint8Array): Decoded<Record<string, unknown>> 
   return { ok: true, value: parsed as Record<string, unknown> };
 }
 
-/** `ts` is epoch ms or RFC 3339; absent means receive time. */
-export function decodeTimestamp(ts: unknown, now: number): Decoded<number> {
+type Rejected = Extract<Decoded<never>, { ok: false }>;
+
+// The three checks below return the value itself or a rejection, not a `Decoded` wrapper: they
+// run for every reading, and a wrapper per check was garbage the collector paid for under load.
+
+/** `ts` as epoch ms (absent means receive time), or why not. */
+function timestampOf(ts: unknown, now: number): number | Rejected {
   let value: number;
   if (ts === undefined) value = now;
   else if (typeof ts === 'number' && Number.isFinite(ts) && ts >= 0) value = Math.trunc(ts);
@@ -126,30 +131,51 @@ export function decodeTimestamp(ts: unknown, now: number): Decoded<number> {
   if (value - now > MAX_FUTURE_SKEW_MS) {
     return reject('future_ts', `ts is ${Math.round((value - now) / 1000)} s in the future`);
   }
-  return { ok: true, value };
+  return value;
 }
 
-function decodeSeq(seq: unknown): Decoded<number | undefined> {
-  if (seq === undefined) return { ok: true, value: undefined };
+/** `ts` is epoch ms or RFC 3339; absent means receive time. */
+export function decodeTimestamp(ts: unknown, now: number): Decoded<number> {
+  const value = timestampOf(ts, now);
+  return typeof value === 'number' ? { ok: true, value } : value;
+}
+
+function seqOf(seq: unknown): number | undefined | Rejected {
+  if (seq === undefined) return undefined;
   if (typeof seq !== 'number' || !Number.isSafeInteger(seq) || seq < 0) {
     return reject('bad_seq', 'seq must be a non-negative integer');
   }
-  return { ok: true, value: seq };
+  return seq;
 }
 
-function decodeMetrics(metrics: unknown, deviceType: string): Decoded<Record<string, number | boolean>> {
+/** Metric names already found well-formed and not reserved; a device sends the same few again. */
+const WELL_FORMED_NAMES = new Set<string>();
+const WELL_FORMED_NAMES_KEPT = 10_000;
+const NO_SPECS: Record<string, MetricSpec> = {};
+
+function nameProblem(name: string): Rejected | undefined {
+  if (WELL_FORMED_NAMES.has(name)) return undefined;
+  if (!METRIC_NAME.test(name)) return reject('bad_metric_name', `metric name "${name.slice(0, 80)}"`);
+  if (RESERVED_METRIC_NAMES.has(name)) return reject('bad_metric_name', `metric name "${name}" is reserved`);
+  if (WELL_FORMED_NAMES.size >= WELL_FORMED_NAMES_KEPT) WELL_FORMED_NAMES.clear();
+  WELL_FORMED_NAMES.add(name);
+  return undefined;
+}
+
+/** Why `metrics` breaks the contract for this device type, or undefined when it does not. */
+function metricsProblem(metrics: unknown, deviceType: string): Rejected | undefined {
   if (typeof metrics !== 'object' || metrics === null || Array.isArray(metrics)) {
     return reject('bad_metrics', 'metrics must be an object');
   }
-  const entries = Object.entries(metrics);
-  if (entries.length < 1 || entries.length > MAX_METRICS) {
-    return reject('bad_metrics', `metrics must have 1–${MAX_METRICS} entries, got ${entries.length}`);
+  const names = Object.keys(metrics);
+  if (names.length < 1 || names.length > MAX_METRICS) {
+    return reject('bad_metrics', `metrics must have 1–${MAX_METRICS} entries, got ${names.length}`);
   }
-  const specs = deviceTypeSpec(deviceType)?.metrics ?? {};
-  for (const [name, value] of entries) {
-    if (!METRIC_NAME.test(name)) return reject('bad_metric_name', `metric name "${name.slice(0, 80)}"`);
-    if (RESERVED_METRIC_NAMES.has(name))
-      return reject('bad_metric_name', `metric name "${name}" is reserved`);
+  const specs = deviceTypeSpec(deviceType)?.metrics ?? NO_SPECS;
+  for (const name of names) {
+    const badName = nameProblem(name);
+    if (badName) return badName;
+    const value = (metrics as Record<string, unknown>)[name];
     const spec = Object.hasOwn(specs, name) ? specs[name] : undefined;
     if (typeof value === 'boolean') {
       if (spec?.kind === 'number') return reject('bad_metric_value', `${name} must be a number`);
@@ -166,24 +192,32 @@ function decodeMetrics(metrics: unknown, deviceType: string): Decoded<Record<str
       return reject('out_of_range', `${name}=${value} outside ${spec.min}–${spec.max} ${spec.unit}`);
     }
   }
-  return { ok: true, value: metrics as Record<string, number | boolean> };
+  return undefined;
 }
 
-function decodeOneReading(raw: unknown, device: DeviceIdentity, now: number): Decoded<Reading> {
+function decodeOneReading(raw: unknown, device: DeviceIdentity, now: number): Reading | Rejected {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     return reject('bad_shape', 'each reading must be an object');
   }
   const { ts, seq, metrics } = raw as Record<string, unknown>;
-  const decodedTs = decodeTimestamp(ts, now);
-  if (!decodedTs.ok) return decodedTs;
-  const decodedSeq = decodeSeq(seq);
-  if (!decodedSeq.ok) return decodedSeq;
-  const decodedMetrics = decodeMetrics(metrics, device.deviceType);
-  if (!decodedMetrics.ok) return decodedMetrics;
-  const reading: Reading = { ...device, ts: decodedTs.value, metrics: decodedMetrics.value };
-  if (decodedSeq.value !== undefined) reading.seq = decodedSeq.value;
-  return { ok: true, value: reading };
+  const stamp = timestampOf(ts, now);
+  if (typeof stamp !== 'number') return stamp;
+  const number = seqOf(seq);
+  if (typeof number === 'object') return number;
+  const problem = metricsProblem(metrics, device.deviceType);
+  if (problem) return problem;
+  const reading: Reading = {
+    deviceId: device.deviceId,
+    gridId: device.gridId,
+    deviceType: device.deviceType,
+    ts: stamp,
+    metrics: metrics as Record<string, number | boolean>,
+  };
+  if (number !== undefined) reading.seq = number;
+  return reading;
 }
+
+const isRejected = (value: Reading | Rejected): value is Rejected => 'ok' in value;
 
 /**
  * Decodes a telemetry payload (one reading or `{readings: [...]}`) per the device contract.
@@ -200,7 +234,7 @@ export function decodeTelemetry(
   const body = json.value;
   if (!('readings' in body)) {
     const one = decodeOneReading(body, device, now);
-    return one.ok ? { ok: true, value: [one.value] } : one;
+    return isRejected(one) ? one : { ok: true, value: [one] };
   }
   if (!Array.isArray(body.readings) || body.readings.length === 0) {
     return reject('bad_shape', 'readings must be a non-empty array');
@@ -209,10 +243,10 @@ export function decodeTelemetry(
     return reject('too_many_readings', `${body.readings.length} readings, limit ${MAX_BATCH_READINGS}`);
   }
   const readings: Reading[] = [];
-  for (const [index, raw] of body.readings.entries()) {
-    const one = decodeOneReading(raw, device, now);
-    if (!one.ok) return reject(one.reason, `readings[${index}]: ${one.detail}`);
-    readings.push(one.value);
+  for (let index = 0; index < body.readings.length; index++) {
+    const one = decodeOneReading(body.readings[index], device, now);
+    if (isRejected(one)) return reject(one.reason, `readings[${index}]: ${one.detail}`);
+    readings.push(one);
   }
   return { ok: true, value: readings };
 }
@@ -222,12 +256,12 @@ export function decodeEvent(payload: Uint8Array, device: DeviceIdentity, now: nu
   if (!json.ok) return json;
   const { ts, seq, type, confidence, snapshot, location, attributes } = json.value;
   if (typeof type !== 'string' || !EVENT_TYPE.test(type)) return reject('bad_event_type', 'type is required');
-  const decodedTs = decodeTimestamp(ts, now);
-  if (!decodedTs.ok) return decodedTs;
-  const decodedSeq = decodeSeq(seq);
-  if (!decodedSeq.ok) return decodedSeq;
-  const event: DeviceEvent = { ...device, ts: decodedTs.value, type };
-  if (decodedSeq.value !== undefined) event.seq = decodedSeq.value;
+  const stamp = timestampOf(ts, now);
+  if (typeof stamp !== 'number') return stamp;
+  const number = seqOf(seq);
+  if (typeof number === 'object') return number;
+  const event: DeviceEvent = { ...device, ts: stamp, type };
+  if (number !== undefined) event.seq = number;
   if (confidence !== undefined) {
     if (typeof confidence !== 'number' || !(confidence >= 0 && confidence <= 1)) {
       return reject('bad_confidence', 'confidence must be 0–1');

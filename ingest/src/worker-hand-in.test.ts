@@ -1,16 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { SlicedHandIn } from './worker-hand-in';
-import { MessagePacker } from './worker-protocol';
+import { MessagePacker, TopicTable } from './worker-protocol';
 
-const post = (firstId: number, count: number) => {
+const post = (firstId: number, messages: number) => {
   const packer = new MessagePacker();
-  for (let id = firstId; id < firstId + count; id++)
+  for (let id = firstId; id < firstId + messages; id++)
     packer.add(
       id,
       { gridId: 'G01', deviceId: `d${id % 3}`, kind: 'telemetry' },
       Buffer.from(`{"seq":${id}}`),
     );
-  return packer.take();
+  const { buffer, count } = packer.take();
+  return new TopicTable().unpack(buffer, count);
 };
 
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -22,8 +23,7 @@ describe('device messages are handed to ingest a slice per turn of the worker lo
       (id, topic, payload) => seen.push(`${id}:${topic.deviceId}:${payload}`),
       4,
     );
-    const { buffer, count } = post(1, 3);
-    handIn.push(buffer, count);
+    handIn.push(post(1, 3));
     expect(seen).toEqual(['1:d1:{"seq":1}', '2:d2:{"seq":2}', '3:d0:{"seq":3}']);
     expect(handIn.waiting).toBe(0);
   });
@@ -31,12 +31,10 @@ describe('device messages are handed to ingest a slice per turn of the worker lo
   it('gives the loop a turn between slices and keeps arrival order across posts', async () => {
     const seen: number[] = [];
     const handIn = new SlicedHandIn((id) => seen.push(id), 4);
-    const first = post(1, 10);
-    handIn.push(first.buffer, first.count);
+    handIn.push(post(1, 10));
     expect(seen).toEqual([1, 2, 3, 4]);
     // A post that comes while the first still waits goes behind it, not ahead.
-    const second = post(11, 3);
-    handIn.push(second.buffer, second.count);
+    handIn.push(post(11, 3));
     expect(seen).toEqual([1, 2, 3, 4]);
     expect(handIn.waiting).toBe(9);
 
@@ -51,8 +49,7 @@ describe('device messages are handed to ingest a slice per turn of the worker lo
     const seen: number[] = [];
     const handIn = new SlicedHandIn((id) => seen.push(id), 2);
     await handIn.idle();
-    const { buffer, count } = post(1, 7);
-    handIn.push(buffer, count);
+    handIn.push(post(1, 7));
     let idle = false;
     const waiting = handIn.idle().then(() => (idle = true));
     await nextTurn();

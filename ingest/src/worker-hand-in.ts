@@ -1,5 +1,5 @@
 import type { DeviceTopic } from '@gridsense/core';
-import { unpackMessages } from './worker-protocol';
+import type { UnpackedMessages } from './worker-protocol';
 
 /** Messages handed to ingest per turn of the worker's loop. */
 export const HAND_IN_SLICE = 500;
@@ -15,10 +15,10 @@ type Handle = (id: number, topic: DeviceTopic, payload: Buffer) => void;
  * threads wait_). The first slice of an idle queue goes at once: a lone reading waits for nothing.
  */
 export class SlicedHandIn {
-  private ids: number[] = [];
-  private topics: DeviceTopic[] = [];
-  private payloads: Buffer[] = [];
+  private queue: UnpackedMessages[] = [];
+  /** Position in the first batch of the queue. */
   private next = 0;
+  private queued = 0;
   private scheduled = false;
   private idleWaiters: (() => void)[] = [];
 
@@ -28,43 +28,47 @@ export class SlicedHandIn {
   ) {}
 
   /** Queues a post's messages; the first slice is handed in now unless earlier ones still wait. */
-  push(buffer: ArrayBuffer, count: number): void {
-    unpackMessages(buffer, count, (id, topic, payload) => {
-      this.ids.push(id);
-      this.topics.push(topic);
-      this.payloads.push(payload);
-    });
+  push(batch: UnpackedMessages): void {
+    if (batch.ids.length === 0) return;
+    this.queue.push(batch);
+    this.queued += batch.ids.length;
     if (!this.scheduled) this.handNext();
   }
 
   /** Messages queued and not yet handed in. */
   get waiting(): number {
-    return this.ids.length - this.next;
+    return this.queued;
   }
 
   /** Resolves once every message pushed so far is handed in. */
   idle(): Promise<void> {
-    if (this.waiting === 0) return Promise.resolve();
+    if (this.queued === 0) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
   private handNext(): void {
     this.scheduled = false;
-    const end = Math.min(this.ids.length, this.next + this.slice);
-    // Advanced before each call, so a handler that throws does not hand the same message twice.
-    while (this.next < end) {
-      const at = this.next++;
-      this.handle(this.ids[at]!, this.topics[at]!, this.payloads[at]!);
+    let budget = this.slice;
+    while (budget > 0 && this.queue.length > 0) {
+      const { ids, topics, payloads } = this.queue[0]!;
+      const end = Math.min(ids.length, this.next + budget);
+      budget -= end - this.next;
+      this.queued -= end - this.next;
+      // Advanced before each call, so a handler that throws does not hand the same message twice.
+      while (this.next < end) {
+        const at = this.next++;
+        this.handle(ids[at]!, topics[at]!, payloads[at]!);
+      }
+      if (this.next === ids.length) {
+        this.queue.shift();
+        this.next = 0;
+      }
     }
-    if (this.next < this.ids.length) {
+    if (this.queued > 0) {
       this.scheduled = true;
       setImmediate(() => this.handNext());
       return;
     }
-    this.ids = [];
-    this.topics = [];
-    this.payloads = [];
-    this.next = 0;
     const waiters = this.idleWaiters;
     this.idleWaiters = [];
     for (const resolve of waiters) resolve();

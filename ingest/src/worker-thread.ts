@@ -17,8 +17,9 @@ import {
   OUTCOME_ACCEPTED,
   OUTCOME_FAILED,
   OUTCOME_REJECTED,
-  unpackMessages,
+  TopicTable,
   type FromWorker,
+  type UnpackedMessages,
   type ToWorker,
   type WorkerCall,
   type WorkerSnapshot,
@@ -160,20 +161,19 @@ async function run(started: Started) {
       acks.failed(id, error);
     }
   });
-  const handIn = (buffer: ArrayBuffer, count: number) => handing.push(buffer, count);
-  const knowsAll = (buffer: ArrayBuffer, count: number) => {
-    let known = true;
-    unpackMessages(buffer, count, (_id, topic) => {
-      if (!registry.get(topic.deviceId)) known = false;
-    });
-    return known;
+  const topicTable = new TopicTable();
+  const knowsAll = ({ topics }: UnpackedMessages) => {
+    for (let i = 0; i < topics.length; i++) if (!registry.get(topics[i]!.deviceId)) return false;
+    return true;
   };
   const feed = (buffer: ArrayBuffer, count: number) => {
-    if (waiting === 0 && knowsAll(buffer, count)) return handIn(buffer, count);
+    // Unpacked on arrival, in order: a batch names the topics the ones before it numbered.
+    const batch = topicTable.unpack(buffer, count);
+    if (waiting === 0 && knowsAll(batch)) return handing.push(batch);
     waiting++;
     feeding = feeding
-      .then(() => (knowsAll(buffer, count) ? undefined : reloadDevices()))
-      .then(() => handIn(buffer, count))
+      .then(() => (knowsAll(batch) ? undefined : reloadDevices()))
+      .then(() => handing.push(batch))
       .catch((error: unknown) => onError(error, 'hand in device messages'))
       .finally(() => waiting--);
   };
