@@ -86,7 +86,7 @@ export function createDurableStage(deps: DurableStageDeps): DurableStage {
     stream: SeqStream,
     deviceId: string,
     values: T[],
-    claimed: string[],
+    claimed: number[],
   ): Promise<T[]> {
     const items = values.map((value): StoredItem =>
       'metrics' in value ? { kind: 'reading', value } : { kind: 'event', value },
@@ -102,13 +102,13 @@ export function createDurableStage(deps: DurableStageDeps): DurableStage {
     deviceId: string,
     values: T[],
     items: StoredItem[],
-    claimed: string[],
+    claimed: number[],
   ): Promise<T[]> {
     return batcher.add(items, deviceId).then(
       (refused) => recordStored(stream, deviceId, values, refused, claimed),
       (error: unknown) => {
         limiter.release(values.length);
-        dedup.release(claimed);
+        dedup.release(stream, deviceId, claimed);
         throw error;
       },
     );
@@ -119,7 +119,7 @@ export function createDurableStage(deps: DurableStageDeps): DurableStage {
     deviceId: string,
     values: T[],
     refusedItems: StoredItem[],
-    claimed: string[],
+    claimed: number[],
   ): T[] {
     let kept = values;
     if (refusedItems.length > 0) {
@@ -134,7 +134,7 @@ export function createDurableStage(deps: DurableStageDeps): DurableStage {
     if (skipped > 0) metrics.seqGaps.inc(skipped);
     limiter.release(values.length);
     // Claims go after the seqs are recorded: a waiting redelivery then sees them as stored.
-    dedup.release(claimed);
+    dedup.release(stream, deviceId, claimed);
     return kept;
   }
 

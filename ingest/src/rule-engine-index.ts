@@ -112,10 +112,34 @@ function listenKeys(rule: Rule): [string, number][] {
   }
 }
 
+/**
+ * The keys of each device type, built once: a key built per reading was a fresh string to hash
+ * at every lookup. Bounded (types and metric names come from devices).
+ */
+const KEYS_KEPT = 1_000;
+const keysByType = new Map<string, { device: string; byMetric: Map<string, string> }>();
+
+function keysOf(deviceType: string) {
+  let keys = keysByType.get(deviceType);
+  if (!keys) {
+    if (keysByType.size >= KEYS_KEPT) keysByType.clear();
+    keysByType.set(deviceType, (keys = { device: deviceKey(deviceType), byMetric: new Map() }));
+  }
+  return keys;
+}
+
 /** Keys a reading of this device offers: each metric, plus "any message" of its type. */
 export function readingKeys(deviceType: string, metrics: Record<string, unknown>): string[] {
-  const keys = [deviceKey(deviceType), ANY_DEVICE];
-  for (const metric in metrics) keys.push(readingKey(deviceType, metric));
+  const { device, byMetric } = keysOf(deviceType);
+  const keys = [device, ANY_DEVICE];
+  for (const metric in metrics) {
+    let key = byMetric.get(metric);
+    if (key === undefined) {
+      key = readingKey(deviceType, metric);
+      if (byMetric.size < KEYS_KEPT) byMetric.set(metric, key);
+    }
+    keys.push(key);
+  }
   return keys;
 }
 

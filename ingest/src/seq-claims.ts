@@ -1,39 +1,49 @@
 import type { SeqStream } from './seq-book';
 
+type Waiters = (() => void)[] | null;
+
 /**
  * The seqs being written right now, so a redelivery waits for the first copy instead of racing it
- * into the store. Claiming costs one map entry; a promise is made only when somebody has to wait.
+ * into the store. Claiming costs one map entry under the device (no key string is built per
+ * reading); a promise is made only when somebody has to wait.
  */
 export class SeqClaims {
-  private readonly claims = new Map<string, (() => void)[] | null>();
+  private readonly byStream: Record<SeqStream, Map<string, Map<number, Waiters>>> = {
+    telemetry: new Map(),
+    event: new Map(),
+  };
 
-  static key(stream: SeqStream, deviceId: string, seq: number): string {
-    return `${stream}\u0000${deviceId}\u0000${seq}`;
+  isClaimed(stream: SeqStream, deviceId: string, seq: number): boolean {
+    return this.byStream[stream].get(deviceId)?.has(seq) ?? false;
   }
 
-  isClaimed(key: string): boolean {
-    return this.claims.has(key);
+  claim(stream: SeqStream, deviceId: string, seq: number): void {
+    const devices = this.byStream[stream];
+    let seqs = devices.get(deviceId);
+    if (!seqs) devices.set(deviceId, (seqs = new Map()));
+    seqs.set(seq, null);
   }
 
-  claim(key: string): void {
-    this.claims.set(key, null);
-  }
-
-  /** Resolves once the claim on `key` is released. */
-  released(key: string): Promise<void> {
+  /** Resolves once the claim on this seq is released. */
+  released(stream: SeqStream, deviceId: string, seq: number): Promise<void> {
     return new Promise((resolve) => {
-      const waiters = this.claims.get(key);
-      if (waiters === undefined) return resolve();
-      if (waiters === null) this.claims.set(key, [resolve]);
+      const seqs = this.byStream[stream].get(deviceId);
+      const waiters = seqs?.get(seq);
+      if (!seqs || waiters === undefined) return resolve();
+      if (waiters === null) seqs.set(seq, [resolve]);
       else waiters.push(resolve);
     });
   }
 
-  release(keys: readonly string[]): void {
-    for (const key of keys) {
-      const waiters = this.claims.get(key);
-      this.claims.delete(key);
+  release(stream: SeqStream, deviceId: string, claimed: readonly number[]): void {
+    const devices = this.byStream[stream];
+    const seqs = devices.get(deviceId);
+    if (!seqs) return;
+    for (const seq of claimed) {
+      const waiters = seqs.get(seq);
+      seqs.delete(seq);
       if (waiters) for (const wake of waiters) wake();
     }
+    if (seqs.size === 0) devices.delete(deviceId);
   }
 }

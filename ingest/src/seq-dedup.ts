@@ -6,8 +6,8 @@ export type Sequenced = { seq?: number; ts: number };
 export interface Deduped<T> {
   fresh: T[];
   duplicates: number;
-  /** Claims on the fresh seqs: release them once their write has ended (and seqs are recorded). */
-  claimed: string[];
+  /** The fresh seqs claimed: release them once their write has ended (and seqs are recorded). */
+  claimed: number[];
   /** Seqs of this message seen so far (a batch may repeat one); only for batches. */
   seen: Set<number> | undefined;
 }
@@ -48,10 +48,11 @@ export class SeqDeduper {
         done.fresh.push(item);
         continue;
       }
-      const key = SeqClaims.key(stream, deviceId, seq);
       const repeated = done.seen?.has(seq) ?? false;
-      if (!repeated && this.claims.isClaimed(key))
-        return this.claims.released(key).then(() => this.drop(stream, deviceId, items, done, i));
+      if (!repeated && this.claims.isClaimed(stream, deviceId, seq))
+        return this.claims
+          .released(stream, deviceId, seq)
+          .then(() => this.drop(stream, deviceId, items, done, i));
       const verdict = repeated ? ({ kind: 'duplicate' } as const) : this.seqs.classify(stream, deviceId, seq);
       done.seen?.add(seq);
       if (verdict.kind === 'duplicate') {
@@ -60,15 +61,15 @@ export class SeqDeduper {
         continue;
       }
       if (verdict.kind === 'maybe') item.ts = verdict.ts;
-      this.claims.claim(key);
-      done.claimed.push(key);
+      this.claims.claim(stream, deviceId, seq);
+      done.claimed.push(seq);
       done.fresh.push(item);
     }
     if (done.duplicates > 0) this.onDuplicates(stream, done.duplicates);
     return done;
   }
 
-  release(claimed: readonly string[]): void {
-    this.claims.release(claimed);
+  release(stream: SeqStream, deviceId: string, claimed: readonly number[]): void {
+    this.claims.release(stream, deviceId, claimed);
   }
 }

@@ -27,6 +27,16 @@ export function compositeGroup(rule: CompositeRule, lineage: readonly string[]):
   return rule.groupBy === 'community' ? (lineage[1] ?? lineage[0]) : lineage[0];
 }
 
+/** What a met condition remembers; built only then, since most readings meet nothing. */
+const metSource = (reading: Reading, metric: string, value: number): MetSource => ({
+  deviceId: reading.deviceId,
+  gridId: reading.gridId,
+  deviceType: reading.deviceType,
+  at: reading.ts,
+  metric,
+  value,
+});
+
 /** A reading of a device, offered to condition `index` (same device type and metric). */
 export function observeReading(
   rule: CompositeRule,
@@ -38,16 +48,8 @@ export function observeReading(
   if (!condition || 'eventType' in condition) return;
   const value = numericValue(reading.metrics[condition.metric]);
   if (value === undefined) return;
-  const source: MetSource = {
-    deviceId: reading.deviceId,
-    gridId: reading.gridId,
-    deviceType: reading.deviceType,
-    at: reading.ts,
-    metric: condition.metric,
-    value,
-  };
   if ('above' in condition) {
-    if (value > condition.above) meet(memory, index, source);
+    if (value > condition.above) meet(memory, index, metSource(reading, condition.metric, value));
     return;
   }
   const key = `${index}:${reading.deviceId}`;
@@ -58,7 +60,7 @@ export function observeReading(
   while (samples.length > 1 && (samples[0]![0] < oldest || samples.length > MAX_RATE_SAMPLES))
     samples.shift();
   const rise = value - samples[0]![1];
-  if (rise >= condition.risesBy) meet(memory, index, { ...source, value: rise });
+  if (rise >= condition.risesBy) meet(memory, index, metSource(reading, condition.metric, rise));
 }
 
 /** An event of a device, offered to condition `index` (same event type). */
