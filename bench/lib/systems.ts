@@ -113,7 +113,7 @@ async function startGridSenseChild(context: SystemContext, name: string, influx?
     ...options,
     // As `npm start` runs it (package.json): a larger young generation, so the readings in flight
     // die young instead of being promoted and collected by full GCs.
-    nodeFlags: [...(options.nodeFlags ?? []), '--max-semi-space-size=32'],
+    nodeFlags: [...(options.nodeFlags ?? []), '--max-semi-space-size=64'],
     args: [JSON.stringify(args)],
   });
   return child;

@@ -106,7 +106,7 @@ async function measureCluster(
     webNodes: 0,
     alerts: true,
     // As `npm start` runs the platform (package.json): readings in flight die young.
-    env: { NODE_OPTIONS: '--max-semi-space-size=32' },
+    env: { NODE_OPTIONS: '--max-semi-space-size=64' },
   });
   let publisher: Child<unknown> | undefined;
   try {

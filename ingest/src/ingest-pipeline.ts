@@ -140,12 +140,18 @@ export function createIngest(deps: IngestDeps): Ingest {
     deps.activity.record(deviceId, deps.now(), { rejected: true });
   }
 
+  const pubackDelay = metrics.pubackDelaySeconds.labels({ path: ackPath });
+  /** Observed where the outcome is known (no promise wrapped around each message to time it). */
+  const released = (started: number) => pubackDelay.observe((performance.now() - started) / 1000);
+
   const reject = (
     topic: DeviceTopic,
     reason: IngestRejectReason,
     detail: string,
     payload: Buffer,
+    started: number,
   ): IngestOutcome => {
+    released(started);
     metrics.countMessage(topic.kind, 'rejected');
     countReject(topic.deviceId, reason, detail, excerptPayload(payload));
     return { outcome: 'rejected', reason, detail };
@@ -174,16 +180,33 @@ export function createIngest(deps: IngestDeps): Ingest {
     }
   }
 
+  // One identity per directory entry, made again when the entry changes: not one per message.
+  const identities = new WeakMap<object, DeviceIdentity>();
   const identifyDevice = (topic: DeviceTopic): DeviceIdentity | undefined => {
     const device = deps.devices.get(topic.deviceId);
     if (!device || device.gridId !== topic.gridId) return undefined;
-    return { deviceId: topic.deviceId, gridId: device.gridId, deviceType: device.type };
+    const known = identities.get(device);
+    if (
+      known?.deviceId === topic.deviceId &&
+      known.gridId === device.gridId &&
+      known.deviceType === device.type
+    )
+      return known;
+    const identity = { deviceId: topic.deviceId, gridId: device.gridId, deviceType: device.type };
+    identities.set(device, identity);
+    return identity;
   };
 
-  function handleTelemetry(topic: DeviceTopic, device: DeviceIdentity, payload: Buffer, now: number) {
+  function handleTelemetry(
+    topic: DeviceTopic,
+    device: DeviceIdentity,
+    payload: Buffer,
+    now: number,
+    started: number,
+  ) {
     const stamp = deps.seqs.nextStamp('telemetry', device.deviceId, now);
     const decoded = decodeTelemetry(payload, device, stamp);
-    if (!decoded.ok) return reject(topic, decoded.reason, decoded.detail, payload);
+    if (!decoded.ok) return reject(topic, decoded.reason, decoded.detail, payload, started);
     spreadStamps('telemetry', device.deviceId, stamp, decoded.value);
     metrics.countReadingsIn(decoded.value.length);
     return stage.storeFresh(
@@ -191,21 +214,27 @@ export function createIngest(deps: IngestDeps): Ingest {
       device.deviceId,
       decoded.value,
       evaluateReadings,
-      (stored, duplicates) => accept(topic, device, now, stored.length, duplicates),
+      (stored, duplicates) => accept(topic, device, now, stored.length, duplicates, started),
     );
   }
 
-  function handleEvent(topic: DeviceTopic, device: DeviceIdentity, payload: Buffer, now: number) {
+  function handleEvent(
+    topic: DeviceTopic,
+    device: DeviceIdentity,
+    payload: Buffer,
+    now: number,
+    started: number,
+  ) {
     const stamp = deps.seqs.nextStamp('event', device.deviceId, now);
     const decoded = decodeEvent(payload, device, stamp);
-    if (!decoded.ok) return reject(topic, decoded.reason, decoded.detail, payload);
+    if (!decoded.ok) return reject(topic, decoded.reason, decoded.detail, payload, started);
     spreadStamps('event', device.deviceId, stamp, [decoded.value]);
     return stage.storeFresh(
       'event',
       device.deviceId,
       [decoded.value],
       evaluateEvents,
-      (_stored, duplicates) => accept(topic, device, now, 0, duplicates),
+      (_stored, duplicates) => accept(topic, device, now, 0, duplicates, started),
     );
   }
 
@@ -215,7 +244,9 @@ export function createIngest(deps: IngestDeps): Ingest {
     now: number,
     readings: number,
     duplicates: number,
+    started: number,
   ): IngestOutcome {
+    released(started);
     counters.accepted++;
     counters.readings += readings;
     counters.duplicates += duplicates;
@@ -225,9 +256,15 @@ export function createIngest(deps: IngestDeps): Ingest {
     return { outcome: 'accepted', stored: readings, duplicates };
   }
 
-  async function handleStatus(topic: DeviceTopic, device: DeviceIdentity, payload: Buffer, now: number) {
+  async function handleStatus(
+    topic: DeviceTopic,
+    device: DeviceIdentity,
+    payload: Buffer,
+    now: number,
+    started: number,
+  ) {
     const decoded = decodeStatus(payload);
-    if (!decoded.ok) return reject(topic, decoded.reason, decoded.detail, payload);
+    if (!decoded.ok) return reject(topic, decoded.reason, decoded.detail, payload, started);
     if (decoded.value === 'online') {
       const boot = decodeBoot(payload);
       if (boot !== undefined && deps.seqs.reboot(device.deviceId, boot))
@@ -245,10 +282,15 @@ export function createIngest(deps: IngestDeps): Ingest {
         at: now,
       });
     }
+    released(started);
     return { outcome: 'accepted', stored: 0, duplicates: 0 } as const;
   }
 
-  function routeMessage(topic: DeviceTopic, payload: Buffer): IngestOutcome | Promise<IngestOutcome> {
+  function routeMessage(
+    topic: DeviceTopic,
+    payload: Buffer,
+    started: number,
+  ): IngestOutcome | Promise<IngestOutcome> {
     const device = identifyDevice(topic);
     if (!device)
       return reject(
@@ -256,15 +298,16 @@ export function createIngest(deps: IngestDeps): Ingest {
         'bad_topic',
         `unknown device or grid in ${topic.gridId}/${topic.deviceId}`,
         payload,
+        started,
       );
     const now = deps.now();
     switch (topic.kind) {
       case 'telemetry':
-        return handleTelemetry(topic, device, payload, now);
+        return handleTelemetry(topic, device, payload, now, started);
       case 'event':
-        return handleEvent(topic, device, payload, now);
+        return handleEvent(topic, device, payload, now, started);
       case 'status':
-        return handleStatus(topic, device, payload, now);
+        return handleStatus(topic, device, payload, now, started);
       default: {
         const unreachable: never = topic.kind;
         return unreachable;
@@ -272,30 +315,14 @@ export function createIngest(deps: IngestDeps): Ingest {
     }
   }
 
-  const pubackDelay = metrics.pubackDelaySeconds.labels({ path: ackPath });
+  /** The PUBACK delay is observed when the outcome is known; a failure (no PUBACK) is not one. */
   function handleDeviceMessage(topic: DeviceTopic, payload: Buffer): Promise<IngestOutcome> {
-    const started = performance.now();
-    let outcome: IngestOutcome | Promise<IngestOutcome>;
     try {
-      outcome = routeMessage(topic, payload);
+      const outcome = routeMessage(topic, payload, performance.now());
+      return outcome instanceof Promise ? outcome : Promise.resolve(outcome);
     } catch (error) {
-      pubackDelay.observe((performance.now() - started) / 1000);
       return Promise.reject(error instanceof Error ? error : new Error(String(error)));
     }
-    if (!(outcome instanceof Promise)) {
-      pubackDelay.observe((performance.now() - started) / 1000);
-      return Promise.resolve(outcome);
-    }
-    return outcome.then(
-      (result) => {
-        pubackDelay.observe((performance.now() - started) / 1000);
-        return result;
-      },
-      (error: unknown) => {
-        pubackDelay.observe((performance.now() - started) / 1000);
-        throw error;
-      },
-    );
   }
 
   return {

@@ -82,7 +82,7 @@ export async function startIngestProcess(
   const start = async () => {
     const { PATH, HOME } = process.env;
     let own = '';
-    const started = spawn(process.execPath, ['--max-semi-space-size=32', '--import', 'tsx', entry], {
+    const started = spawn(process.execPath, ['--max-semi-space-size=64', '--import', 'tsx', entry], {
       cwd: ROOT,
       env: { PATH, HOME, ...settings },
       stdio: ['ignore', 'pipe', 'pipe'],
