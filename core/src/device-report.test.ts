@@ -71,8 +71,9 @@ describe('deviceReport', () => {
 });
 
 describe('isSilenceChange', () => {
-  // Only the clock moves a device between online and overdue; status messages move the rest.
-  const timed = new Set(['online→overdue', 'overdue→online']);
+  // Only the clock makes a device overdue (its status may have said online since the last look),
+  // and a report after that brings it back; status messages announce the rest.
+  const timed = new Set(['online→overdue', 'offline→overdue', 'never→overdue', 'overdue→online']);
   it.each(DEVICE_REPORT_STATES.flatMap((from) => DEVICE_REPORT_STATES.map((to) => [from, to] as const)))(
     '%s → %s',
     (from, to) => {

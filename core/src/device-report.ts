@@ -63,10 +63,11 @@ export function withDeviceReport<T extends Pick<Device, 'type' | 'online' | 'las
 }
 
 /**
- * Whether the passing of time alone made this change: a connected device falling overdue, or
- * reporting again after it had. Going offline or coming online is its status message's news,
- * already announced by ingest (`device.status_changed`).
+ * Whether this change between two looks is news no status message gave: a device falling
+ * overdue (from online, or from offline or never when its status said online and it fell silent
+ * before the next look), or reporting again after it had. Going offline or coming online is its
+ * status message's news, already announced by ingest (`device.status_changed`).
  */
 export function isSilenceChange(previous: DeviceReportState, next: DeviceReportState): boolean {
-  return (previous === 'online' && next === 'overdue') || (previous === 'overdue' && next === 'online');
+  return (previous !== 'overdue' && next === 'overdue') || (previous === 'overdue' && next === 'online');
 }

@@ -44,6 +44,16 @@ describe('ReportWatch', () => {
     expect(watch.sweep([device], T0 + 11 * MIN)).toEqual([]);
   });
 
+  it('names a device whose status said online and which fell silent before the next look', () => {
+    const watch = new ReportWatch();
+    const device = camera({ online: false });
+    watch.sweep([device], T0);
+    device.online = true; // its status message, announced by ingest
+    device.lastSeenAt = T0 + 1000;
+    const overdue = watch.sweep([device], T0 + 9 * MIN);
+    expect(overdue.map(({ report }) => report.state)).toEqual(['overdue']);
+  });
+
   it('holds each type to its own interval: a smoke alarm silent for an hour is fine', () => {
     const watch = new ReportWatch();
     const smoke = camera({ id: 'SMOKE-1', type: 'smoke_detector' });

@@ -42,6 +42,9 @@ export function startReportWatch(deps: {
   everyMs?: number;
 }): () => void {
   const watch = new ReportWatch();
+  // The first look, now: the first sweep then compares, so a device that falls overdue before it
+  // (a restart, a clock moved ahead) is announced rather than only learnt.
+  watch.sweep(deps.devices(), deps.now());
   const timer = setInterval(() => {
     for (const { device, report } of watch.sweep(deps.devices(), deps.now())) {
       deps.bus
