@@ -185,13 +185,9 @@ export function createIngest(deps: IngestDeps): Ingest {
   const identifyDevice = (topic: DeviceTopic): DeviceIdentity | undefined => {
     const device = deps.devices.get(topic.deviceId);
     if (!device || device.gridId !== topic.gridId) return undefined;
+    // The entry is the device id's own, so only its grid and type can have changed.
     const known = identities.get(device);
-    if (
-      known?.deviceId === topic.deviceId &&
-      known.gridId === device.gridId &&
-      known.deviceType === device.type
-    )
-      return known;
+    if (known?.gridId === device.gridId && known.deviceType === device.type) return known;
     const identity = { deviceId: topic.deviceId, gridId: device.gridId, deviceType: device.type };
     identities.set(device, identity);
     return identity;

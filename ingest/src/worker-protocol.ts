@@ -1,4 +1,10 @@
-import type { BusEventName, Config, DeviceTopic, DeviceTopicKind } from '@gridsense/core';
+import {
+  deviceTopic,
+  type BusEventName,
+  type Config,
+  type DeviceTopic,
+  type DeviceTopicKind,
+} from '@gridsense/core';
 import type { Ingest } from './ingest-pipeline';
 
 /**
@@ -98,7 +104,7 @@ export class MessagePacker {
   private topicNumber(topic: DeviceTopic): number {
     const known = this.numberOf.get(topic);
     if (known !== undefined) return known;
-    const name = `${topic.kind}/${topic.gridId}/${topic.deviceId}`;
+    const name = deviceTopic(topic.gridId, topic.deviceId, topic.kind);
     let number = this.numberByName.get(name);
     if (number === undefined) {
       number = this.numberByName.size;
